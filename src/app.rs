@@ -1,0 +1,135 @@
+//! The application: shared state, the router (buildable without a socket, for tests) and
+//! the server loop with graceful shutdown.
+
+use std::future::Future;
+use std::ops::Deref;
+use std::sync::Arc;
+
+use anyhow::Context;
+use axum::Router;
+use axum::middleware;
+use axum::routing::get;
+use tokio::net::TcpListener;
+
+use crate::catalogue::snapshot::PublicState;
+use crate::config::Config;
+use crate::db::Databases;
+use crate::i18n::Translations;
+use crate::media;
+use crate::web::{self, Templates};
+
+/// Everything a request may use.
+#[derive(Debug)]
+pub struct App {
+    /// Resolved configuration.
+    pub config: AppConfig,
+    /// The collection and contacts databases.
+    pub db: Databases,
+    /// Interface strings in the three languages.
+    pub translations: Arc<Translations>,
+    /// Compiled page templates.
+    pub templates: Templates,
+    /// Stored images and derivatives.
+    pub media: media::Store,
+    /// The public projection in memory and the cache of rendered public pages.
+    pub public: PublicState,
+}
+
+/// Configuration as the app uses it.
+#[derive(Debug, Clone)]
+pub struct AppConfig {
+    pub museum_name: String,
+    pub accession_pattern: String,
+    pub render_cache: bool,
+}
+
+/// Cheap to clone: one `Arc`.
+#[derive(Debug, Clone)]
+pub struct AppState(pub Arc<App>);
+
+impl Deref for AppState {
+    type Target = App;
+    fn deref(&self) -> &App {
+        &self.0
+    }
+}
+
+/// The museum's name as pages show it when the configuration does not set one.
+pub const DEFAULT_MUSEUM_NAME: &str = "Museum of Free Belarus";
+
+impl AppState {
+    /// Opens the databases, loads the public snapshot and compiles the templates.
+    pub async fn open(config: &Config) -> anyhow::Result<Self> {
+        let db = Databases::open(config).await?;
+        let translations = Arc::new(Translations::load()?);
+        let app = App {
+            config: AppConfig {
+                museum_name: config.museum_name.clone(),
+                accession_pattern: config.accession_pattern.clone(),
+                render_cache: config.render_cache,
+            },
+            db,
+            templates: Templates::new(Arc::clone(&translations)),
+            translations,
+            media: media::Store::new(&config.uploads_dir),
+            public: PublicState::default(),
+        };
+        let state = AppState(Arc::new(app));
+        state.public.refresh(&state.db.main).await.context("loading the public collection")?;
+        Ok(state)
+    }
+}
+
+/// The whole router with its layers.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .merge(crate::catalogue::router(state.clone()))
+        .route("/healthz", get(web::healthz))
+        .route("/static/zbor.css", get(web::stylesheet))
+        .fallback(web::not_found)
+        .layer(middleware::from_fn_with_state(state.clone(), web::render_errors))
+        .layer(middleware::from_fn(web::negotiate_lang))
+        .layer(middleware::from_fn(web::security_headers))
+        .with_state(state)
+}
+
+/// Serves until `shutdown` completes, then finishes in-flight requests and closes the databases.
+pub async fn serve(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    let app = router(state.clone());
+    axum::serve(listener, app).with_graceful_shutdown(shutdown).await.context("serving")?;
+    state.db.close().await;
+    Ok(())
+}
+
+/// Completes on SIGINT (Ctrl-C) or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(err) = tokio::signal::ctrl_c().await {
+            tracing::error!(error = %err, "listening for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(err) => {
+                tracing::error!(error = %err, "listening for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}

@@ -1,0 +1,90 @@
+//! Staff accounts: roles and Argon2id password hashes.
+
+use anyhow::{Context, bail};
+use argon2::password_hash::{PasswordHasher, SaltString, rand_core::OsRng};
+use argon2::{Algorithm, Argon2, Params, Version};
+use secrecy::{ExposeSecret, SecretString};
+use sqlx::SqlitePool;
+
+/// What a staff member may do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, sqlx::Type, serde::Serialize)]
+#[sqlx(type_name = "TEXT", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Accounts and settings, plus everything a curator does.
+    Admin,
+    /// Catalogue, publish, review offers.
+    Curator,
+    /// A curator who may also download sealed donor bundles.
+    Keyholder,
+    /// Catalogue drafts; cannot publish.
+    Volunteer,
+}
+
+/// Longest password accepted; longer ones are refused before hashing, so a huge password
+/// cannot be used to burn the server's CPU.
+pub const MAX_PASSWORD_LEN: usize = 256;
+/// Shortest password accepted.
+pub const MIN_PASSWORD_LEN: usize = 10;
+
+/// Argon2id with the OWASP-recommended parameters (19 MiB, 2 passes, 1 lane).
+fn hasher() -> Argon2<'static> {
+    let params = Params::new(19 * 1024, 2, 1, None).expect("valid argon2 parameters");
+    Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+}
+
+/// Hashes a password off the async runtime.
+pub async fn hash_password(password: SecretString) -> anyhow::Result<String> {
+    tokio::task::spawn_blocking(move || {
+        let salt = SaltString::generate(&mut OsRng);
+        hasher()
+            .hash_password(password.expose_secret().as_bytes(), &salt)
+            .map(|h| h.to_string())
+            .map_err(|e| anyhow::anyhow!("hashing password: {e}"))
+    })
+    .await
+    .context("password hashing task")?
+}
+
+/// Checks a username: 2–64 of letters, digits, `.`, `_`, `-`.
+pub fn validate_username(name: &str) -> anyhow::Result<()> {
+    let ok = (2..=64).contains(&name.chars().count())
+        && name.chars().all(|c| c.is_alphanumeric() || matches!(c, '.' | '_' | '-'));
+    if !ok {
+        bail!("a username is 2–64 letters, digits, dots, dashes or underscores");
+    }
+    Ok(())
+}
+
+/// Checks a new password's length.
+pub fn validate_password(password: &SecretString) -> anyhow::Result<()> {
+    let len = password.expose_secret().chars().count();
+    if len < MIN_PASSWORD_LEN {
+        bail!("a password needs at least {MIN_PASSWORD_LEN} characters");
+    }
+    if len > MAX_PASSWORD_LEN {
+        bail!("a password may have at most {MAX_PASSWORD_LEN} characters");
+    }
+    Ok(())
+}
+
+/// Adds a staff account.
+pub async fn create_user(pool: &SqlitePool, username: &str, password: SecretString, role: Role) -> anyhow::Result<i64> {
+    validate_username(username)?;
+    validate_password(&password)?;
+    let hash = hash_password(password).await?;
+    let result = sqlx::query_scalar(
+        "INSERT INTO users (username, password_hash, role, created_at) VALUES (?, ?, ?, ?) RETURNING id",
+    )
+    .bind(username)
+    .bind(hash)
+    .bind(role)
+    .bind(chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string())
+    .fetch_one(pool)
+    .await;
+    match result {
+        Ok(id) => Ok(id),
+        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => bail!("there is already a user {username:?}"),
+        Err(e) => Err(e.into()),
+    }
+}

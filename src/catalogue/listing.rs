@@ -1,0 +1,228 @@
+//! The object list: parsing its query, filtering the public collection, facet counts and
+//! pages. Everything here works on the in-memory snapshot except the text search, which
+//! asks SQLite's FTS5 index for ranked ids.
+
+use std::collections::HashMap;
+
+use crate::collection::ObjectType;
+use crate::collection::public::PublicObject;
+use crate::error::AppError;
+
+use super::snapshot::Snapshot;
+
+/// Objects per list page.
+pub const PAGE_SIZE: usize = 24;
+
+/// What a visitor asked the list for, parsed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Filters {
+    pub q: String,
+    pub object_type: Option<ObjectType>,
+    pub maker: Option<i64>,
+    pub event: Option<i64>,
+    pub year: Option<i64>,
+    /// The page asked for; `None` means the first.
+    pub page: Option<u64>,
+}
+
+/// Requested page numbers above this are treated as "the last page".
+const PAGE_CEILING: u64 = u64::MAX / 2;
+
+impl Filters {
+    /// Parses the query pairs of `/objects`. Unknown parameters are ignored; known ones with
+    /// values that cannot mean anything are refused with a message.
+    pub fn parse(pairs: &[(String, String)]) -> Result<Self, AppError> {
+        let mut filters = Filters::default();
+        for (key, value) in pairs {
+            let value = value.trim();
+            if value.is_empty() {
+                continue;
+            }
+            match key.as_str() {
+                "q" => filters.q = value.chars().take(200).collect(),
+                "type" => {
+                    filters.object_type =
+                        Some(ObjectType::parse(value).ok_or(AppError::BadRequest("error-bad-filter"))?)
+                }
+                "maker" => filters.maker = Some(parse_id(value)?),
+                "event" => filters.event = Some(parse_id(value)?),
+                "year" => {
+                    let year: i64 = value.parse().map_err(|_| AppError::BadRequest("error-bad-filter"))?;
+                    if !(1000..=9999).contains(&year) {
+                        return Err(AppError::BadRequest("error-bad-filter"));
+                    }
+                    filters.year = Some(year);
+                }
+                "page" => filters.page = Some(parse_page(value)?),
+                _ => {}
+            }
+        }
+        Ok(filters)
+    }
+
+    /// The query pairs that reproduce these filters (without the page).
+    pub fn pairs(&self) -> Vec<(String, String)> {
+        let mut pairs = Vec::new();
+        if !self.q.is_empty() {
+            pairs.push(("q".to_owned(), self.q.clone()));
+        }
+        if let Some(t) = self.object_type {
+            pairs.push(("type".to_owned(), t.as_str().to_owned()));
+        }
+        if let Some(m) = self.maker {
+            pairs.push(("maker".to_owned(), m.to_string()));
+        }
+        if let Some(e) = self.event {
+            pairs.push(("event".to_owned(), e.to_string()));
+        }
+        if let Some(y) = self.year {
+            pairs.push(("year".to_owned(), y.to_string()));
+        }
+        pairs
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.pairs().is_empty()
+    }
+
+    /// Whether any facet (type, maker, event, year) is chosen.
+    fn has_facet(&self) -> bool {
+        self.object_type.is_some() || self.maker.is_some() || self.event.is_some() || self.year.is_some()
+    }
+}
+
+fn parse_id(value: &str) -> Result<i64, AppError> {
+    value.parse::<i64>().ok().filter(|id| *id > 0).ok_or(AppError::BadRequest("error-bad-filter"))
+}
+
+/// A page number: digits only, at least 1. Absurdly large numbers mean the last page.
+fn parse_page(value: &str) -> Result<u64, AppError> {
+    if value.is_empty() || !value.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(AppError::BadRequest("error-bad-page"));
+    }
+    match value.parse::<u64>() {
+        Ok(0) => Err(AppError::BadRequest("error-bad-page")),
+        Ok(page) => Ok(page.min(PAGE_CEILING)),
+        Err(_) => Ok(PAGE_CEILING),
+    }
+}
+
+/// Counts of each facet value among the matching objects.
+#[derive(Debug, Default, Clone)]
+pub struct FacetCounts {
+    pub types: HashMap<ObjectType, usize>,
+    pub makers: HashMap<i64, usize>,
+    pub events: HashMap<i64, usize>,
+    pub years: HashMap<i64, usize>,
+}
+
+impl FacetCounts {
+    /// Counts one object.
+    pub fn add(&mut self, object: &PublicObject, years: &[i64]) {
+        *self.types.entry(object.object_type).or_insert(0) += 1;
+        for m in &object.makers {
+            *self.makers.entry(*m).or_insert(0) += 1;
+        }
+        for e in &object.events {
+            *self.events.entry(*e).or_insert(0) += 1;
+        }
+        for y in years {
+            *self.years.entry(*y).or_insert(0) += 1;
+        }
+    }
+}
+
+/// One page of results.
+#[derive(Debug)]
+pub struct Listing {
+    /// Indexes into the snapshot's objects, for this page only.
+    pub items: Vec<usize>,
+    pub total: usize,
+    pub page: u64,
+    pub last_page: u64,
+    pub facets: FacetCounts,
+}
+
+/// Filters the collection, counts facets and cuts out the requested page. `ranked` is the
+/// search hits (indexes into the snapshot, best first) when there is a text query. A page past
+/// the end gives the last page.
+pub fn list(snapshot: &Snapshot, ranked: Option<&[usize]>, filters: &Filters) -> Listing {
+    let objects = &snapshot.collection.objects;
+    let (matching, facets): (Vec<usize>, FacetCounts) = match ranked {
+        // The whole collection: nothing to scan, the counts are kept in the snapshot.
+        None if !filters.has_facet() => ((0..objects.len()).collect(), snapshot.all_facets.clone()),
+        _ => {
+            let candidates: &[usize] = match ranked {
+                Some(hits) => hits,
+                None => smallest_index(snapshot, filters),
+            };
+            let mut matching = Vec::new();
+            let mut facets = FacetCounts::default();
+            for &index in candidates {
+                let (Some(object), Some(years)) = (objects.get(index), snapshot.years.get(index)) else { continue };
+                if filters.object_type.is_some_and(|t| t != object.object_type)
+                    || filters.maker.is_some_and(|m| !object.makers.contains(&m))
+                    || filters.event.is_some_and(|e| !object.events.contains(&e))
+                    || filters.year.is_some_and(|y| !years.contains(&y))
+                {
+                    continue;
+                }
+                matching.push(index);
+                facets.add(object, years);
+            }
+            (matching, facets)
+        }
+    };
+    let total = matching.len();
+    let last_page = total.div_ceil(PAGE_SIZE).max(1) as u64;
+    let page = filters.page.unwrap_or(1).clamp(1, last_page);
+    let start = (page as usize - 1) * PAGE_SIZE;
+    let items = matching.into_iter().skip(start).take(PAGE_SIZE).collect();
+    Listing { items, total, page, last_page, facets }
+}
+
+/// The smallest of the snapshot's indexes that the chosen facets select from.
+fn smallest_index<'a>(snapshot: &'a Snapshot, filters: &Filters) -> &'a [usize] {
+    const NONE: &[usize] = &[];
+    let mut sets: Vec<&[usize]> = Vec::new();
+    if let Some(t) = filters.object_type {
+        sets.push(snapshot.by_type.get(&t).map_or(NONE, Vec::as_slice));
+    }
+    if let Some(m) = filters.maker {
+        sets.push(snapshot.by_maker.get(&m).map_or(NONE, Vec::as_slice));
+    }
+    if let Some(e) = filters.event {
+        sets.push(snapshot.by_event.get(&e).map_or(NONE, Vec::as_slice));
+    }
+    if let Some(y) = filters.year {
+        sets.push(snapshot.by_year.get(&y).map_or(NONE, Vec::as_slice));
+    }
+    sets.into_iter().min_by_key(|s| s.len()).unwrap_or(NONE)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
+        list.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    #[test]
+    fn page_numbers_are_digits_and_huge_means_last() {
+        let page = |v: &str| Filters::parse(&pairs(&[("page", v)])).map(|f| f.page);
+        assert!(matches!(page("abc"), Err(AppError::BadRequest(_))));
+        assert!(matches!(page("-1"), Err(AppError::BadRequest(_))));
+        assert!(matches!(page("0"), Err(AppError::BadRequest(_))));
+        assert_eq!(page("3").unwrap(), Some(3));
+        assert_eq!(page("99999999999999999999999999").unwrap(), Some(PAGE_CEILING));
+    }
+
+    #[test]
+    fn unknown_filter_values_are_refused() {
+        assert!(Filters::parse(&pairs(&[("type", "tank")])).is_err());
+        assert!(Filters::parse(&pairs(&[("maker", "x")])).is_err());
+        assert!(Filters::parse(&pairs(&[("year", "20200")])).is_err());
+        assert!(Filters::parse(&pairs(&[("utm_source", "x")])).unwrap().is_empty());
+    }
+}

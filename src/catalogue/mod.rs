@@ -1,0 +1,202 @@
+//! The public catalogue: home, object list with search and facets, object pages, makers and
+//! events, and the public images. Every page reads the in-memory public snapshot, so nothing
+//! unpublished or private can reach it.
+
+pub mod listing;
+pub mod snapshot;
+pub mod views;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{Path, Request, State};
+use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use serde::Serialize;
+
+use crate::app::AppState;
+use crate::error::{AppError, AppResult};
+use crate::web::{Ctx, LangChoice, render_page};
+
+use listing::Filters;
+use views::{AuthorityEntry, Card, View};
+
+/// Routes of the public catalogue.
+pub fn router(state: AppState) -> Router<AppState> {
+    let pages = Router::new()
+        .route("/", get(home))
+        .route("/objects", get(objects))
+        .route("/objects/{accession}", get(object))
+        .route("/makers", get(makers))
+        .route("/makers/{id}", get(maker))
+        .route("/events", get(events))
+        .route("/events/{id}", get(event))
+        .layer(middleware::from_fn_with_state(state, render_cache));
+    pages.route("/media/{hash}/{file}", get(media_file))
+}
+
+fn view<'a>(state: &'a AppState, snapshot: &'a snapshot::Snapshot, ctx: &Ctx) -> View<'a> {
+    View { snapshot, translations: &state.translations, choice: ctx.choice, museum_name: &state.config.museum_name }
+}
+
+#[derive(Serialize)]
+struct TypeTile {
+    label: String,
+    count: usize,
+    href: String,
+}
+
+#[derive(Serialize)]
+struct HomePage {
+    total: usize,
+    makers: usize,
+    events: usize,
+    recent: Vec<Card>,
+    types: Vec<TypeTile>,
+}
+
+/// How many recent acquisitions the home page shows.
+const RECENT: usize = 12;
+
+async fn home(State(state): State<AppState>, ctx: Ctx) -> AppResult<Html<String>> {
+    let snapshot = state.public.current();
+    let view = view(&state, &snapshot, &ctx);
+    let objects = &snapshot.collection.objects;
+    let mut types: Vec<TypeTile> = crate::collection::ObjectType::ALL
+        .iter()
+        .filter_map(|t| {
+            let count = *snapshot.all_facets.types.get(t)?;
+            Some(TypeTile {
+                label: view.t(&t.label_key()),
+                count,
+                href: view.href("/objects", &[("type".to_owned(), t.as_str().to_owned())]),
+            })
+        })
+        .collect();
+    types.sort_by_key(|t| std::cmp::Reverse(t.count));
+    let page = HomePage {
+        total: objects.len(),
+        makers: snapshot.collection.makers.len(),
+        events: snapshot.collection.events.len(),
+        recent: objects.iter().take(RECENT).map(|o| view.card(o)).collect(),
+        types,
+    };
+    render_page(&state, &ctx.base(&state), "catalogue/home.html", page)
+}
+
+async fn objects(State(state): State<AppState>, ctx: Ctx) -> AppResult<Html<String>> {
+    let filters = Filters::parse(&ctx.query_pairs()?)?;
+    let snapshot = state.public.current();
+    let listing = if filters.q.is_empty() {
+        listing::list(&snapshot, None, &filters)
+    } else {
+        // Ranked ids from the index, kept only when they are in this snapshot.
+        let ids = crate::collection::search::search_ids(&state.db.main, &filters.q).await?;
+        let by_id = &snapshot.collection.by_id;
+        let hits: Vec<usize> = ids.iter().filter_map(|id| by_id.get(id).copied()).collect();
+        listing::list(&snapshot, Some(&hits), &filters)
+    };
+    let page = view(&state, &snapshot, &ctx).list_page(&filters, &listing);
+    render_page(&state, &ctx.base(&state), "catalogue/list.html", page)
+}
+
+async fn object(State(state): State<AppState>, ctx: Ctx, Path(accession): Path<String>) -> AppResult<Html<String>> {
+    let snapshot = state.public.current();
+    // Unpublished and missing objects are both simply absent from the snapshot.
+    let object = snapshot.collection.object(&accession).ok_or(AppError::NotFound)?;
+    let page = view(&state, &snapshot, &ctx).object_page(object);
+    render_page(&state, &ctx.base(&state), "catalogue/object.html", page)
+}
+
+#[derive(Serialize)]
+struct IndexPage {
+    heading: &'static str,
+    entries: Vec<AuthorityEntry>,
+}
+
+async fn makers(State(state): State<AppState>, ctx: Ctx) -> AppResult<Html<String>> {
+    let snapshot = state.public.current();
+    let entries = view(&state, &snapshot, &ctx).makers_index();
+    render_page(&state, &ctx.base(&state), "catalogue/index.html", IndexPage { heading: "nav-makers", entries })
+}
+
+async fn events(State(state): State<AppState>, ctx: Ctx) -> AppResult<Html<String>> {
+    let snapshot = state.public.current();
+    let entries = view(&state, &snapshot, &ctx).events_index();
+    render_page(&state, &ctx.base(&state), "catalogue/index.html", IndexPage { heading: "nav-events", entries })
+}
+
+fn parse_id(text: &str) -> AppResult<i64> {
+    text.parse().map_err(|_| AppError::NotFound)
+}
+
+async fn maker(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> AppResult<Html<String>> {
+    let snapshot = state.public.current();
+    let page = view(&state, &snapshot, &ctx).maker_page(parse_id(&id)?).ok_or(AppError::NotFound)?;
+    render_page(&state, &ctx.base(&state), "catalogue/authority.html", page)
+}
+
+async fn event(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> AppResult<Html<String>> {
+    let snapshot = state.public.current();
+    let page = view(&state, &snapshot, &ctx).event_page(parse_id(&id)?).ok_or(AppError::NotFound)?;
+    render_page(&state, &ctx.base(&state), "catalogue/authority.html", page)
+}
+
+/// `GET /media/{hash}/{size}.jpg`: a derivative of a public image of a published object.
+/// Masters and anything not public give the same 404 as a file that does not exist.
+async fn media_file(State(state): State<AppState>, Path((hash, file)): Path<(String, String)>) -> AppResult<Response> {
+    let size: u32 = file.strip_suffix(".jpg").and_then(|s| s.parse().ok()).ok_or(AppError::NotFound)?;
+    if !state.public.current().collection.media_hashes.contains(&hash) {
+        return Err(AppError::NotFound);
+    }
+    let path = state.media.derivative_path(&hash, size).ok_or(AppError::NotFound)?;
+    let bytes = match tokio::fs::read(&path).await {
+        Ok(bytes) => bytes,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(AppError::NotFound),
+        Err(e) => return Err(AppError::Internal(e.into())),
+    };
+    let mut response = Response::new(Body::from(bytes));
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("image/jpeg"));
+    // The URL names the content's hash, so it can be cached for good.
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=31536000, immutable"));
+    Ok(response)
+}
+
+/// Largest page body kept in the render cache.
+const MAX_CACHED_PAGE: usize = 1 << 20;
+
+/// Middleware: answers public GET pages from the render cache, and fills it.
+async fn render_cache(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    if request.method() != Method::GET || !state.config.render_cache {
+        return next.run(request).await;
+    }
+    let choice = request.extensions().get::<LangChoice>().copied();
+    let Some(choice) = choice else { return next.run(request).await };
+    let url = request.uri().to_string();
+    if let Some(body) = state.public.cached(choice, &url) {
+        return html_response(body);
+    }
+    // Taken before rendering: if the collection changes meanwhile, this page is stored under
+    // the old generation and never served.
+    let generation = state.public.generation();
+    let response = next.run(request).await;
+    if response.status() != StatusCode::OK {
+        return response;
+    }
+    let (parts, body) = response.into_parts();
+    match axum::body::to_bytes(body, MAX_CACHED_PAGE).await {
+        Ok(bytes) => {
+            state.public.store(choice, url, generation, bytes.clone());
+            Response::from_parts(parts, Body::from(bytes))
+        }
+        Err(err) => AppError::Internal(anyhow::anyhow!("reading a rendered page: {err}")).into_response(),
+    }
+}
+
+fn html_response(body: axum::body::Bytes) -> Response {
+    let mut response = Response::new(Body::from(body));
+    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+    response
+}

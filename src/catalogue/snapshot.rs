@@ -1,0 +1,166 @@
+//! The public collection held in memory, and a cache of rendered public pages.
+//!
+//! Public pages are read far more often than the collection changes, so zbor keeps the
+//! public projection ([`PublicCollection`]) in memory with the indexes the pages need, and
+//! caches rendered pages. Both are replaced together whenever anything public changes
+//! ([`PublicState::refresh`]): a page is never served from a projection older than the
+//! last refresh.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, RwLock};
+
+use axum::body::Bytes;
+use sqlx::SqlitePool;
+
+use crate::collection::ObjectType;
+use crate::collection::public::PublicCollection;
+use crate::i18n::{self, Lang};
+use crate::web::LangChoice;
+
+use super::listing::FacetCounts;
+
+/// The public collection with the orderings and counts its pages need.
+#[derive(Debug, Default)]
+pub struct Snapshot {
+    pub collection: PublicCollection,
+    /// Maker ids in alphabetical order of each language (be, en, ru).
+    pub makers_sorted: [Vec<i64>; 3],
+    /// Event ids, most recent first.
+    pub events_sorted: Vec<i64>,
+    /// Published objects per maker and per event.
+    pub maker_counts: HashMap<i64, usize>,
+    pub event_counts: HashMap<i64, usize>,
+    /// The years each object may date from, parallel to `collection.objects`.
+    pub years: Vec<Vec<i64>>,
+    /// Indexes of objects (in display order) by type, maker, event and year, so a filtered
+    /// list starts from the smallest set instead of scanning the collection.
+    pub by_type: HashMap<ObjectType, Vec<usize>>,
+    pub by_maker: HashMap<i64, Vec<usize>>,
+    pub by_event: HashMap<i64, Vec<usize>>,
+    pub by_year: HashMap<i64, Vec<usize>>,
+    /// Facet counts of the whole collection (the unfiltered list and the home page).
+    pub all_facets: FacetCounts,
+}
+
+impl Snapshot {
+    pub fn build(collection: PublicCollection) -> Self {
+        let years: Vec<Vec<i64>> = collection.objects.iter().map(|o| o.date.years()).collect();
+        let mut by_type: HashMap<ObjectType, Vec<usize>> = HashMap::new();
+        let mut by_maker: HashMap<i64, Vec<usize>> = HashMap::new();
+        let mut by_event: HashMap<i64, Vec<usize>> = HashMap::new();
+        let mut by_year: HashMap<i64, Vec<usize>> = HashMap::new();
+        let mut all_facets = FacetCounts::default();
+        for (index, object) in collection.objects.iter().enumerate() {
+            by_type.entry(object.object_type).or_default().push(index);
+            for m in &object.makers {
+                by_maker.entry(*m).or_default().push(index);
+            }
+            for e in &object.events {
+                by_event.entry(*e).or_default().push(index);
+            }
+            for y in &years[index] {
+                by_year.entry(*y).or_default().push(index);
+            }
+            all_facets.add(object, &years[index]);
+        }
+        let maker_counts = by_maker.iter().map(|(k, v)| (*k, v.len())).collect();
+        let event_counts = by_event.iter().map(|(k, v)| (*k, v.len())).collect();
+        let makers_sorted = Lang::ALL.map(|lang| {
+            let mut ids: Vec<i64> = collection.makers.keys().copied().collect();
+            ids.sort_by(|a, b| {
+                let (a, b) = (&collection.makers[a], &collection.makers[b]);
+                i18n::collate(lang, a.name.get(lang), b.name.get(lang)).then(a.id.cmp(&b.id))
+            });
+            ids
+        });
+        let mut events_sorted: Vec<i64> = collection.events.keys().copied().collect();
+        events_sorted.sort_by(|a, b| {
+            let (a, b) = (&collection.events[a], &collection.events[b]);
+            b.starts_on.cmp(&a.starts_on).then(a.id.cmp(&b.id))
+        });
+        Self {
+            collection,
+            makers_sorted,
+            events_sorted,
+            maker_counts,
+            event_counts,
+            years,
+            by_type,
+            by_maker,
+            by_event,
+            by_year,
+            all_facets,
+        }
+    }
+
+    pub fn makers_in_order(&self, lang: Lang) -> &[i64] {
+        &self.makers_sorted[Lang::ALL.iter().position(|l| *l == lang).unwrap_or(0)]
+    }
+}
+
+/// Rendered public pages keyed by language choice and URL, valid for one generation.
+#[derive(Debug, Default)]
+struct RenderCache {
+    pages: RwLock<HashMap<(LangChoice, String), (u64, Bytes)>>,
+}
+
+/// Most pages kept; past this the cache starts afresh (a crawler of random queries cannot
+/// make it grow without bound).
+const CACHE_CAPACITY: usize = 20_000;
+
+/// The public state shared by all requests.
+#[derive(Debug, Default)]
+pub struct PublicState {
+    snapshot: RwLock<Arc<Snapshot>>,
+    generation: AtomicU64,
+    cache: RenderCache,
+    refreshing: tokio::sync::Mutex<()>,
+}
+
+impl PublicState {
+    /// The current snapshot.
+    pub fn current(&self) -> Arc<Snapshot> {
+        self.snapshot.read().map(|s| Arc::clone(&s)).unwrap_or_else(|e| Arc::clone(&e.into_inner()))
+    }
+
+    /// The generation pages rendered now belong to.
+    pub fn generation(&self) -> u64 {
+        self.generation.load(Ordering::Acquire)
+    }
+
+    /// Reloads the public projection and drops every cached page. Call after any change
+    /// that may alter what the public sees.
+    pub async fn refresh(&self, pool: &SqlitePool) -> anyhow::Result<()> {
+        let _one_at_a_time = self.refreshing.lock().await;
+        let snapshot = Arc::new(Snapshot::build(PublicCollection::load(pool).await?));
+        match self.snapshot.write() {
+            Ok(mut guard) => *guard = snapshot,
+            Err(poisoned) => *poisoned.into_inner() = snapshot,
+        }
+        self.generation.fetch_add(1, Ordering::AcqRel);
+        if let Ok(mut pages) = self.cache.pages.write() {
+            pages.clear();
+        }
+        Ok(())
+    }
+
+    /// A cached page, if one was rendered in the current generation.
+    pub fn cached(&self, choice: LangChoice, url: &str) -> Option<Bytes> {
+        let generation = self.generation();
+        let pages = self.cache.pages.read().ok()?;
+        // Borrowing a tuple key with a &str would need a custom Borrow impl; the key is small.
+        let (stored_generation, body) = pages.get(&(choice, url.to_owned()))?;
+        (*stored_generation == generation).then(|| body.clone())
+    }
+
+    /// Keeps a page rendered in `generation`.
+    pub fn store(&self, choice: LangChoice, url: String, generation: u64, body: Bytes) {
+        if let Ok(mut pages) = self.cache.pages.write() {
+            if pages.len() >= CACHE_CAPACITY {
+                pages.clear();
+            }
+            pages.insert((choice, url), (generation, body));
+        }
+    }
+}

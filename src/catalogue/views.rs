@@ -1,0 +1,589 @@
+//! Page models of the public catalogue: the snapshot's data in the visitor's language,
+//! ready for the templates (which then only lay it out).
+
+use serde::Serialize;
+
+use crate::collection::public::{PublicCredit, PublicMedia, PublicObject, PublicParty, PublicProvenance};
+use crate::collection::{AcquisitionMethod, FuzzyDate, ObjectType, Owner, Text3};
+use crate::i18n::{Lang, Translations};
+use crate::media::DERIVATIVE_SIZES;
+use crate::web::{LangChoice, with_query};
+
+use super::listing::{FacetCounts, Filters, Listing};
+use super::snapshot::Snapshot;
+
+/// Builds page models for one request.
+pub struct View<'a> {
+    pub snapshot: &'a Snapshot,
+    pub translations: &'a Translations,
+    pub choice: LangChoice,
+    pub museum_name: &'a str,
+}
+
+/// A text value and the language it is actually in (which may be a fallback).
+#[derive(Debug, Serialize)]
+pub struct Localised {
+    pub text: String,
+    pub lang: Lang,
+}
+
+/// Longer text split into paragraphs at blank lines.
+#[derive(Debug, Serialize)]
+pub struct Prose {
+    pub paragraphs: Vec<String>,
+    pub lang: Lang,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Link {
+    pub name: String,
+    pub href: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Image {
+    pub src: String,
+    pub srcset: String,
+    pub width: u32,
+    pub height: u32,
+    pub alt: String,
+    pub caption: String,
+    pub full: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Card {
+    pub href: String,
+    pub title: Localised,
+    pub accession: String,
+    pub type_label: String,
+    pub date: String,
+    pub makers: String,
+    pub image: Option<Image>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Party {
+    pub role: String,
+    pub name: String,
+    pub href: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ProvenanceStep {
+    pub kind: String,
+    pub date: String,
+    pub place: Option<String>,
+    pub event: Option<Link>,
+    pub lot: String,
+    pub price: Option<String>,
+    pub note: Option<Localised>,
+    pub parties: Vec<Party>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Field {
+    pub label: String,
+    pub value: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ObjectPage {
+    pub title: Localised,
+    pub accession: String,
+    pub type_label: String,
+    pub type_href: String,
+    pub date: String,
+    pub makers: Vec<Link>,
+    pub description: Option<Prose>,
+    pub inscription: Option<Localised>,
+    pub fields: Vec<Field>,
+    pub events: Vec<Link>,
+    pub credit_line: Option<String>,
+    pub images: Vec<Image>,
+    pub provenance: Vec<ProvenanceStep>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct FacetValue {
+    pub label: String,
+    pub count: usize,
+    pub href: String,
+    pub selected: bool,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Facet {
+    pub key: &'static str,
+    pub title: String,
+    pub values: Vec<FacetValue>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PageLink {
+    pub number: u64,
+    pub href: String,
+    pub current: bool,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Pagination {
+    pub page: u64,
+    pub last_page: u64,
+    pub prev: Option<String>,
+    pub next: Option<String>,
+    pub pages: Vec<PageLink>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ListPage {
+    pub q: String,
+    pub total: usize,
+    pub cards: Vec<Card>,
+    pub facets: Vec<Facet>,
+    pub active: Vec<Link>,
+    pub clear_href: Option<String>,
+    pub pagination: Pagination,
+}
+
+#[derive(Debug, Serialize)]
+pub struct AuthorityEntry {
+    pub name: String,
+    pub href: String,
+    pub detail: String,
+    pub count: usize,
+}
+
+#[derive(Debug, Serialize)]
+pub struct AuthorityPage {
+    pub name: Localised,
+    pub kind_label: String,
+    pub detail: String,
+    pub text: Option<Prose>,
+    pub total: usize,
+    pub all_href: String,
+    pub cards: Vec<Card>,
+}
+
+/// How many objects a maker or event page shows before linking to the full list.
+const AUTHORITY_CARDS: usize = 24;
+
+fn fit(width: i64, height: i64, size: u32) -> (u32, u32) {
+    let (w, h) = (width.max(1) as f64, height.max(1) as f64);
+    let longest = w.max(h);
+    if longest <= f64::from(size) {
+        return (w as u32, h as u32);
+    }
+    let scale = f64::from(size) / longest;
+    (((w * scale).round() as u32).max(1), ((h * scale).round() as u32).max(1))
+}
+
+fn paragraphs_of(text: &Text3, lang: Lang) -> Option<Prose> {
+    let paragraphs: Vec<String> =
+        text.get(lang).split("\n\n").map(|p| p.trim().to_owned()).filter(|p| !p.is_empty()).collect();
+    (!paragraphs.is_empty()).then(|| Prose { paragraphs, lang: text.lang_of(lang) })
+}
+
+fn localised_of(text: &Text3, lang: Lang) -> Option<Localised> {
+    let value = text.get(lang);
+    (!value.is_empty()).then(|| Localised { text: value.to_owned(), lang: text.lang_of(lang) })
+}
+
+impl<'a> View<'a> {
+    pub fn t(&self, key: &str) -> String {
+        self.translations.get(self.choice.lang, key, None)
+    }
+
+    fn t_with(&self, key: &str, args: &[(&'static str, String)]) -> String {
+        let mut fluent = fluent_bundle::FluentArgs::new();
+        for (k, v) in args {
+            fluent.set(*k, v.clone());
+        }
+        self.translations.get(self.choice.lang, key, Some(&fluent))
+    }
+
+    fn lang(&self) -> Lang {
+        self.choice.lang
+    }
+
+    /// A URL with its query, carrying the visitor's explicit language choice along.
+    pub fn href(&self, path: &str, pairs: &[(String, String)]) -> String {
+        let mut pairs = pairs.to_vec();
+        if self.choice.explicit {
+            pairs.push(("lang".to_owned(), self.lang().code().to_owned()));
+        }
+        with_query(path, &pairs)
+    }
+
+    fn localised(&self, text: &Text3) -> Localised {
+        Localised { text: text.get(self.lang()).to_owned(), lang: text.lang_of(self.lang()) }
+    }
+
+    fn date(&self, date: &FuzzyDate) -> String {
+        date.display(&|key| self.t(key))
+    }
+
+    fn type_label(&self, t: ObjectType) -> String {
+        self.t(&t.label_key())
+    }
+
+    fn maker_name(&self, id: i64) -> String {
+        let Some(maker) = self.snapshot.collection.makers.get(&id) else { return self.t("maker-anonymous") };
+        let name = maker.name.get(self.lang());
+        if name.is_empty() { self.t("maker-anonymous") } else { name.to_owned() }
+    }
+
+    fn maker_link(&self, id: i64) -> Link {
+        Link { name: self.maker_name(id), href: self.href(&format!("/makers/{id}"), &[]) }
+    }
+
+    fn event_link(&self, id: i64) -> Option<Link> {
+        let event = self.snapshot.collection.events.get(&id)?;
+        Some(Link { name: event.name.get(self.lang()).to_owned(), href: self.href(&format!("/events/{id}"), &[]) })
+    }
+
+    fn image(&self, media: &PublicMedia, title: &str, size: u32) -> Image {
+        let mut srcset = Vec::new();
+        let mut seen = Vec::new();
+        for s in DERIVATIVE_SIZES {
+            let (w, _) = fit(media.width, media.height, s);
+            if !seen.contains(&w) {
+                seen.push(w);
+                srcset.push(format!("/media/{}/{s}.jpg {w}w", media.hash));
+            }
+        }
+        let (width, height) = fit(media.width, media.height, size);
+        let alt = media.alt.get(self.lang());
+        Image {
+            src: format!("/media/{}/{size}.jpg", media.hash),
+            srcset: srcset.join(", "),
+            width,
+            height,
+            // An image with no alt text is described by the object's title rather than left silent.
+            alt: if alt.is_empty() { title.to_owned() } else { alt.to_owned() },
+            caption: media.caption.get(self.lang()).to_owned(),
+            full: format!("/media/{}/{}.jpg", media.hash, DERIVATIVE_SIZES[DERIVATIVE_SIZES.len() - 1]),
+        }
+    }
+
+    pub fn card(&self, object: &PublicObject) -> Card {
+        let title = self.localised(&object.title);
+        Card {
+            href: self.href(&format!("/objects/{}", object.accession), &[]),
+            accession: object.accession.clone(),
+            type_label: self.type_label(object.object_type),
+            date: self.date(&object.date),
+            makers: object.makers.iter().map(|m| self.maker_name(*m)).collect::<Vec<_>>().join(", "),
+            image: object.media.first().map(|m| self.image(m, &title.text, 400)),
+            title,
+        }
+    }
+
+    fn credit_line(&self, object: &PublicObject) -> Option<String> {
+        let credit = object.credit.as_ref()?;
+        // The acquisition method shows in the credit line only when it is public.
+        let method = object.acquisition.as_ref().map(|(m, _)| m.as_str()).unwrap_or("other");
+        Some(match credit {
+            PublicCredit::Anonymous => self.t_with("credit-line-anonymous", &[("method", method.to_owned())]),
+            PublicCredit::Named(name) => {
+                self.t_with("credit-line-named", &[("method", method.to_owned()), ("name", name.clone())])
+            }
+        })
+    }
+
+    fn party(&self, role: &str, party: &PublicParty) -> Party {
+        let (name, href) = match party {
+            PublicParty::Maker(id) => {
+                let link = self.maker_link(*id);
+                (link.name, Some(link.href))
+            }
+            PublicParty::Organisation(name) => (name.get(self.lang()).to_owned(), None),
+            PublicParty::Donor(PublicCredit::Named(name)) => (name.clone(), None),
+            PublicParty::Donor(PublicCredit::Anonymous) => (self.t("donor-anonymous"), None),
+            PublicParty::Museum => (self.museum_name.to_owned(), None),
+        };
+        Party { role: self.t(&format!("party-{role}")), name, href }
+    }
+
+    fn provenance_step(&self, step: &PublicProvenance) -> ProvenanceStep {
+        ProvenanceStep {
+            kind: self.t(&step.kind.label_key()),
+            date: step.exact_date.clone().unwrap_or_else(|| self.date(&step.date)),
+            place: step.place.as_ref().map(|p| p.get(self.lang()).to_owned()),
+            event: step.event_id.and_then(|id| self.event_link(id)),
+            lot: step.lot.clone(),
+            price: step
+                .price
+                .as_ref()
+                .map(|(minor, currency)| format!("{}.{:02} {}", minor / 100, minor % 100, currency)),
+            note: localised_of(&step.note, self.lang()),
+            parties: step.parties.iter().map(|(role, p)| self.party(role, p)).collect(),
+        }
+    }
+
+    pub fn object_page(&self, object: &PublicObject) -> ObjectPage {
+        let title = self.localised(&object.title);
+        let mut fields = Vec::new();
+        let mut field = |label: &str, value: String| {
+            if !value.trim().is_empty() {
+                fields.push(Field { label: self.t(label), value });
+            }
+        };
+        field("field-date", self.date(&object.date));
+        field("field-materials", object.materials.get(self.lang()).to_owned());
+        field("field-dimensions", object.dimensions.clone());
+        if object.parts > 1 {
+            field("field-parts", object.parts.to_string());
+        }
+        if let Some((method, date)) = &object.acquisition {
+            let label = self.t(&method.label_key());
+            field(
+                "field-acquisition",
+                match date {
+                    Some(d) => format!("{label}, {d}"),
+                    None => label,
+                },
+            );
+        }
+        if object.owner == Owner::Depositor || object.acquisition_method == Some(AcquisitionMethod::Deposit) {
+            field("field-ownership", self.t("ownership-deposit"));
+        }
+        ObjectPage {
+            accession: object.accession.clone(),
+            type_label: self.type_label(object.object_type),
+            type_href: self.href("/objects", &[("type".to_owned(), object.object_type.as_str().to_owned())]),
+            date: self.date(&object.date),
+            makers: object.makers.iter().map(|m| self.maker_link(*m)).collect(),
+            description: paragraphs_of(&object.description, self.lang()),
+            inscription: object.inscription.as_ref().and_then(|i| localised_of(i, self.lang())),
+            fields,
+            events: object.events.iter().filter_map(|e| self.event_link(*e)).collect(),
+            credit_line: self.credit_line(object),
+            images: object.media.iter().map(|m| self.image(m, &title.text, 1200)).collect(),
+            provenance: object.provenance.iter().map(|p| self.provenance_step(p)).collect(),
+            title,
+        }
+    }
+
+    fn facet_href(&self, filters: &Filters, change: impl FnOnce(&mut Filters)) -> String {
+        let mut next = filters.clone();
+        change(&mut next);
+        next.page = None;
+        self.href("/objects", &next.pairs())
+    }
+
+    fn facets(&self, filters: &Filters, counts: &FacetCounts) -> Vec<Facet> {
+        let mut types: Vec<FacetValue> = ObjectType::ALL
+            .iter()
+            .filter_map(|t| {
+                let count = *counts.types.get(t)?;
+                let selected = filters.object_type == Some(*t);
+                Some(FacetValue {
+                    label: self.type_label(*t),
+                    count,
+                    href: self.facet_href(filters, |f| f.object_type = if selected { None } else { Some(*t) }),
+                    selected,
+                })
+            })
+            .collect();
+        types.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| crate::i18n::collate(self.lang(), &a.label, &b.label)));
+
+        let mut makers: Vec<(i64, usize)> = counts.makers.iter().map(|(k, v)| (*k, *v)).collect();
+        makers.sort_by(|a, b| {
+            b.1.cmp(&a.1).then_with(|| crate::i18n::collate(self.lang(), &self.maker_name(a.0), &self.maker_name(b.0)))
+        });
+        let makers = makers
+            .into_iter()
+            .take(12)
+            .map(|(id, count)| {
+                let selected = filters.maker == Some(id);
+                FacetValue {
+                    label: self.maker_name(id),
+                    count,
+                    href: self.facet_href(filters, |f| f.maker = if selected { None } else { Some(id) }),
+                    selected,
+                }
+            })
+            .collect();
+
+        let mut events: Vec<(i64, usize)> = counts.events.iter().map(|(k, v)| (*k, *v)).collect();
+        events.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        let events = events
+            .into_iter()
+            .take(12)
+            .filter_map(|(id, count)| {
+                let selected = filters.event == Some(id);
+                Some(FacetValue {
+                    label: self.event_link(id)?.name,
+                    count,
+                    href: self.facet_href(filters, |f| f.event = if selected { None } else { Some(id) }),
+                    selected,
+                })
+            })
+            .collect();
+
+        let mut years: Vec<(i64, usize)> = counts.years.iter().map(|(k, v)| (*k, *v)).collect();
+        years.sort_by_key(|y| std::cmp::Reverse(y.0));
+        let years = years
+            .into_iter()
+            .map(|(year, count)| {
+                let selected = filters.year == Some(year);
+                FacetValue {
+                    label: year.to_string(),
+                    count,
+                    href: self.facet_href(filters, |f| f.year = if selected { None } else { Some(year) }),
+                    selected,
+                }
+            })
+            .collect();
+
+        vec![
+            Facet { key: "type", title: self.t("facet-type"), values: types },
+            Facet { key: "maker", title: self.t("facet-maker"), values: makers },
+            Facet { key: "event", title: self.t("facet-event"), values: events },
+            Facet { key: "year", title: self.t("facet-year"), values: years },
+        ]
+    }
+
+    fn active_filters(&self, filters: &Filters) -> Vec<Link> {
+        let mut active = Vec::new();
+        if let Some(t) = filters.object_type {
+            active.push(Link { name: self.type_label(t), href: self.facet_href(filters, |f| f.object_type = None) });
+        }
+        if let Some(m) = filters.maker {
+            active.push(Link { name: self.maker_name(m), href: self.facet_href(filters, |f| f.maker = None) });
+        }
+        if let Some(e) = filters.event {
+            let name = self.event_link(e).map(|l| l.name).unwrap_or_else(|| e.to_string());
+            active.push(Link { name, href: self.facet_href(filters, |f| f.event = None) });
+        }
+        if let Some(y) = filters.year {
+            active.push(Link { name: y.to_string(), href: self.facet_href(filters, |f| f.year = None) });
+        }
+        active
+    }
+
+    fn pagination(&self, filters: &Filters, listing: &Listing) -> Pagination {
+        let link = |n: u64| {
+            let mut pairs = filters.pairs();
+            if n > 1 {
+                pairs.push(("page".to_owned(), n.to_string()));
+            }
+            self.href("/objects", &pairs)
+        };
+        let (page, last) = (listing.page, listing.last_page);
+        let mut numbers: Vec<u64> =
+            vec![1, page.saturating_sub(2), page.saturating_sub(1), page, page + 1, page + 2, last];
+        numbers.retain(|n| (1..=last).contains(n));
+        numbers.sort_unstable();
+        numbers.dedup();
+        Pagination {
+            page,
+            last_page: last,
+            prev: (page > 1).then(|| link(page - 1)),
+            next: (page < last).then(|| link(page + 1)),
+            pages: numbers.into_iter().map(|n| PageLink { number: n, href: link(n), current: n == page }).collect(),
+        }
+    }
+
+    pub fn list_page(&self, filters: &Filters, listing: &Listing) -> ListPage {
+        let objects = &self.snapshot.collection.objects;
+        ListPage {
+            q: filters.q.clone(),
+            total: listing.total,
+            cards: listing.items.iter().filter_map(|i| objects.get(*i)).map(|o| self.card(o)).collect(),
+            facets: self.facets(filters, &listing.facets),
+            active: self.active_filters(filters),
+            clear_href: (!filters.is_empty()).then(|| self.href("/objects", &[])),
+            pagination: self.pagination(filters, listing),
+        }
+    }
+
+    pub fn makers_index(&self) -> Vec<AuthorityEntry> {
+        self.snapshot
+            .makers_in_order(self.lang())
+            .iter()
+            .filter_map(|id| {
+                let maker = self.snapshot.collection.makers.get(id)?;
+                Some(AuthorityEntry {
+                    name: self.maker_name(*id),
+                    href: self.href(&format!("/makers/{id}"), &[]),
+                    detail: self.t(&maker.kind.label_key()),
+                    count: self.snapshot.maker_counts.get(id).copied().unwrap_or(0),
+                })
+            })
+            .collect()
+    }
+
+    fn event_dates(&self, starts: &Option<String>, ends: &Option<String>) -> String {
+        match (starts, ends) {
+            (Some(s), Some(e)) if s != e => format!("{s} – {e}"),
+            (Some(s), _) => s.clone(),
+            (None, Some(e)) => e.clone(),
+            (None, None) => String::new(),
+        }
+    }
+
+    pub fn events_index(&self) -> Vec<AuthorityEntry> {
+        self.snapshot
+            .events_sorted
+            .iter()
+            .filter_map(|id| {
+                let event = self.snapshot.collection.events.get(id)?;
+                let mut detail = vec![self.t(&event.kind.label_key())];
+                let dates = self.event_dates(&event.starts_on, &event.ends_on);
+                if !dates.is_empty() {
+                    detail.push(dates);
+                }
+                if let Some(place) = &event.place {
+                    detail.push(place.get(self.lang()).to_owned());
+                }
+                Some(AuthorityEntry {
+                    name: event.name.get(self.lang()).to_owned(),
+                    href: self.href(&format!("/events/{id}"), &[]),
+                    detail: detail.join(" · "),
+                    count: self.snapshot.event_counts.get(id).copied().unwrap_or(0),
+                })
+            })
+            .collect()
+    }
+
+    fn cards_where(&self, keep: impl Fn(&PublicObject) -> bool) -> (usize, Vec<Card>) {
+        let matching: Vec<&PublicObject> = self.snapshot.collection.objects.iter().filter(|o| keep(o)).collect();
+        (matching.len(), matching.iter().take(AUTHORITY_CARDS).map(|o| self.card(o)).collect())
+    }
+
+    pub fn maker_page(&self, id: i64) -> Option<AuthorityPage> {
+        let maker = self.snapshot.collection.makers.get(&id)?;
+        let (total, cards) = self.cards_where(|o| o.makers.contains(&id));
+        let name = self.maker_name(id);
+        Some(AuthorityPage {
+            name: Localised { text: name, lang: maker.name.lang_of(self.lang()) },
+            kind_label: self.t(&maker.kind.label_key()),
+            detail: String::new(),
+            text: paragraphs_of(&maker.bio, self.lang()),
+            total,
+            all_href: self.href("/objects", &[("maker".to_owned(), id.to_string())]),
+            cards,
+        })
+    }
+
+    pub fn event_page(&self, id: i64) -> Option<AuthorityPage> {
+        let event = self.snapshot.collection.events.get(&id)?;
+        let (total, cards) = self.cards_where(|o| o.events.contains(&id));
+        let mut detail = vec![self.event_dates(&event.starts_on, &event.ends_on)];
+        if let Some(place) = &event.place {
+            detail.push(place.get(self.lang()).to_owned());
+        }
+        detail.retain(|d| !d.is_empty());
+        Some(AuthorityPage {
+            name: self.localised(&event.name),
+            kind_label: self.t(&event.kind.label_key()),
+            detail: detail.join(" · "),
+            text: paragraphs_of(&event.description, self.lang()),
+            total,
+            all_href: self.href("/objects", &[("event".to_owned(), id.to_string())]),
+            cards,
+        })
+    }
+}

@@ -1,0 +1,239 @@
+//! The `zbor` command line: every subcommand, documented in `zbor --help`.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, bail};
+use clap::{Parser, Subcommand};
+use secrecy::{ExposeSecret, SecretString};
+use tokio::net::TcpListener;
+
+use crate::app::{self, AppState};
+use crate::auth::{self, Role};
+use crate::config::{Config, FileConfig};
+use crate::donors::recipients::Recipients;
+
+/// zbor — collection management for the Museum of Free Belarus.
+///
+/// One binary with three faces: the donors' intake form, the curators' panel and the public
+/// catalogue. Data lives in the data folder (databases, keyholders' public keys) and the
+/// uploads folder (sanitised images).
+#[derive(Debug, Parser)]
+#[command(name = "zbor", version, propagate_version = true)]
+pub struct Cli {
+    /// Folder with zbor.sqlite, contacts.sqlite and recipients.txt [default: data]
+    #[arg(long, global = true, env = "ZBOR_DATA_DIR", value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Folder with the sanitised images and their derivatives [default: uploads]
+    #[arg(long, global = true, env = "ZBOR_UPLOADS_DIR", value_name = "DIR")]
+    pub uploads_dir: Option<PathBuf>,
+    /// Optional configuration file; flags and ZBOR_* variables override it
+    #[arg(long, global = true, env = "ZBOR_CONFIG", value_name = "FILE", default_value = "zbor.toml")]
+    pub config: PathBuf,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Make a throwaway demo collection (generated images, drafts, a demo keyholder) and serve it
+    ///
+    /// Without --data-dir the demo lives in a new folder under the system's temp folder.
+    /// With --data-dir the folder must not hold a collection yet.
+    Demo {
+        /// Address to listen on (port 0 picks a free port)
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: String,
+        /// How many objects to generate (at least the 40-odd hand-written ones)
+        #[arg(long, default_value_t = crate::demo::DEFAULT_OBJECTS)]
+        objects: usize,
+        /// Create the demo collection and exit without serving
+        #[arg(long)]
+        no_serve: bool,
+    },
+    /// Create the data folder, the databases, the first admin and the recipients file
+    ///
+    /// The admin's password is read from ZBOR_ADMIN_PASSWORD when set, else asked for.
+    Init {
+        /// Username of the first admin
+        #[arg(long, value_name = "NAME")]
+        admin_user: String,
+        /// A keyholder's age public key (age1…); repeat for each keyholder and the recovery key
+        #[arg(long = "recipient", value_name = "AGE1…", required = true)]
+        recipients: Vec<String>,
+    },
+    /// Run the web app with its background workers
+    ///
+    /// Refuses to start without a valid recipients file. Stops gracefully on Ctrl-C or SIGTERM.
+    Serve {
+        /// Address to listen on [default: 127.0.0.1:8080, or `listen` in zbor.toml]
+        #[arg(long, env = "ZBOR_LISTEN")]
+        listen: Option<String>,
+        /// Render every public page afresh instead of keeping rendered pages in memory
+        /// (for measuring the uncached path; slower)
+        #[arg(long)]
+        no_render_cache: bool,
+    },
+    /// Manage staff accounts
+    #[command(subcommand)]
+    User(UserCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Add a staff account; the password is read from ZBOR_USER_PASSWORD when set, else asked for
+    Add {
+        /// The new account's username
+        name: String,
+        /// What the account may do
+        #[arg(long, value_enum)]
+        role: Role,
+    },
+}
+
+/// Logs go to standard error; `RUST_LOG` adjusts them. No request line is logged, so no
+/// visitor address or user agent can end up in a log.
+pub fn init_tracing() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("zbor=info,warn"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
+        .init();
+}
+
+impl Cli {
+    /// Resolves the configuration: flags and environment over `zbor.toml` over defaults.
+    pub fn config(&self) -> anyhow::Result<Config> {
+        let file = FileConfig::load(&self.config)?;
+        let data_dir = self.data_dir.clone().or(file.data_dir).unwrap_or_else(|| PathBuf::from("data"));
+        let uploads_dir = self.uploads_dir.clone().or(file.uploads_dir).unwrap_or_else(|| PathBuf::from("uploads"));
+        let mut config = Config::new(data_dir, uploads_dir);
+        if let Some(pattern) = file.accession_pattern {
+            crate::collection::numbers::validate_pattern(&pattern).map_err(anyhow::Error::msg)?;
+            config.accession_pattern = pattern;
+        }
+        if let Some(name) = file.museum_name {
+            config.museum_name = name;
+        }
+        if let Some(listen) = file.listen {
+            config.listen = Some(listen);
+        }
+        Ok(config)
+    }
+}
+
+/// Runs a parsed command line.
+pub fn run(cli: Cli) -> anyhow::Result<()> {
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    runtime.block_on(async move {
+        match &cli.command {
+            Command::Demo { listen, objects, no_serve } => demo(&cli, listen, *objects, *no_serve).await,
+            Command::Init { admin_user, recipients } => init(&cli.config()?, admin_user, recipients).await,
+            Command::Serve { listen, no_render_cache } => {
+                let mut config = cli.config()?;
+                config.render_cache = !no_render_cache;
+                let listen = listen.clone().or(config.listen.clone()).unwrap_or_else(|| "127.0.0.1:8080".to_owned());
+                serve(&config, &listen).await
+            }
+            Command::User(UserCommand::Add { name, role }) => user_add(&cli.config()?, name, *role).await,
+        }
+    })
+}
+
+/// A password from `var`, else asked for twice on the terminal.
+fn read_password(var: &str, prompt: &str) -> anyhow::Result<SecretString> {
+    if let Ok(value) = std::env::var(var) {
+        return Ok(SecretString::from(value));
+    }
+    if !std::io::stdin().is_terminal() {
+        bail!("no terminal to ask for the password: set {var}");
+    }
+    let first = rpassword::prompt_password(prompt)?;
+    let second = rpassword::prompt_password("Again: ")?;
+    if first != second {
+        bail!("the two passwords differ");
+    }
+    Ok(SecretString::from(first))
+}
+
+async fn init(config: &Config, admin_user: &str, recipients: &[String]) -> anyhow::Result<()> {
+    auth::validate_username(admin_user)?;
+    let path = config.recipients_path();
+    if path.exists() {
+        bail!("{} already exists: this data folder is initialised", path.display());
+    }
+    // Check the keys before creating anything.
+    Recipients::parse(&recipients.join("\n"))?;
+    let password = read_password("ZBOR_ADMIN_PASSWORD", "Password for the first admin: ")?;
+    auth::validate_password(&password)?;
+    std::fs::create_dir_all(&config.uploads_dir)
+        .with_context(|| format!("creating {}", config.uploads_dir.display()))?;
+    let db = crate::db::Databases::open(config).await?;
+    Recipients::write(&path, recipients)?;
+    auth::create_user(&db.main, admin_user, password, Role::Admin).await?;
+    db.close().await;
+    println!(
+        "Initialised {} with admin {admin_user:?} and {} recipient(s).",
+        config.data_dir.display(),
+        recipients.len()
+    );
+    println!("Start the server with: zbor serve");
+    Ok(())
+}
+
+async fn user_add(config: &Config, name: &str, role: Role) -> anyhow::Result<()> {
+    let password = read_password("ZBOR_USER_PASSWORD", &format!("Password for {name}: "))?;
+    let db = crate::db::Databases::open(config).await?;
+    auth::create_user(&db.main, name, password, role).await?;
+    db.close().await;
+    println!("Added {name:?} as {role:?}.");
+    Ok(())
+}
+
+async fn serve(config: &Config, listen: &str) -> anyhow::Result<()> {
+    let recipients = Recipients::load(&config.recipients_path())
+        .context("zbor serve needs the keyholders' public keys (run zbor init first)")?;
+    tracing::info!(recipients = recipients.len(), "donor contacts will be sealed to the keyholders");
+    let state = AppState::open(config).await?;
+    let listener = TcpListener::bind(listen).await.with_context(|| format!("listening on {listen}"))?;
+    println!("zbor is serving at http://{}", listener.local_addr()?);
+    app::serve(listener, state, app::shutdown_signal()).await
+}
+
+async fn demo(cli: &Cli, listen: &str, objects: usize, no_serve: bool) -> anyhow::Result<()> {
+    let (data_dir, uploads_dir, key_dir) = match &cli.data_dir {
+        Some(dir) => {
+            if dir.join("zbor.sqlite").exists() {
+                bail!("{} already holds a collection; the demo needs a new folder", dir.display());
+            }
+            let uploads = cli.uploads_dir.clone().unwrap_or_else(|| dir.join("uploads"));
+            let keys = dir.parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."));
+            (dir.clone(), uploads, keys)
+        }
+        None => {
+            let root = std::env::temp_dir().join(format!("zbor-demo-{}", &crate::donors::random_id()[..8]));
+            (root.join("data"), root.join("uploads"), root)
+        }
+    };
+    let mut config = cli.config()?;
+    config.data_dir = data_dir;
+    config.uploads_dir = uploads_dir;
+    let summary = crate::demo::create(&config, &key_dir, objects).await?;
+    println!();
+    println!("Demo collection: {} published objects, {} drafts", summary.published, summary.drafts);
+    println!("  data folder:     {}", config.data_dir.display());
+    println!("  uploads folder:  {}", config.uploads_dir.display());
+    println!("  demo keyholder identity (DEMO ONLY, outside the data folder): {}", summary.identity_path.display());
+    println!("  staff login:     {} / {}", summary.username, summary.password.expose_secret());
+    if no_serve {
+        return Ok(());
+    }
+    let state = AppState::open(&config).await?;
+    let listener = TcpListener::bind(listen).await.with_context(|| format!("listening on {listen}"))?;
+    let addr = listener.local_addr()?;
+    println!("  open:            http://{addr}/");
+    println!("Press Ctrl-C to stop.");
+    app::serve(listener, state, app::shutdown_signal()).await
+}

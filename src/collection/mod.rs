@@ -1,0 +1,10 @@
+//! The domain: objects, makers, events, provenance, accession, media records, publication
+//! and search. It knows nothing of HTTP; every face of zbor reads and writes through it.
+
+pub mod numbers;
+pub mod objects;
+pub mod public;
+pub mod search;
+pub mod types;
+
+pub use types::*;

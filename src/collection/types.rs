@@ -1,0 +1,198 @@
+//! Value types of the collection: controlled vocabularies and multilingual text.
+
+use serde::Serialize;
+
+use crate::i18n::Lang;
+
+/// Declares a controlled vocabulary stored as TEXT: its variants, their stored names, and
+/// the locale key prefix under which each variant's label lives (`{prefix}-{name}`).
+macro_rules! vocabulary {
+    ($(#[$meta:meta])* $name:ident, $prefix:literal { $($variant:ident = $text:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, sqlx::Type)]
+        #[serde(rename_all = "snake_case")]
+        #[sqlx(type_name = "TEXT", rename_all = "snake_case")]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            /// Every value, in the order forms and facets list them.
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// The stored and URL form.
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+
+            /// Parses the stored and URL form.
+            pub fn parse(text: &str) -> Option<Self> {
+                match text { $($text => Some($name::$variant),)+ _ => None }
+            }
+
+            /// Key of the translated label.
+            pub fn label_key(self) -> String {
+                format!("{}-{}", $prefix, self.as_str())
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
+vocabulary!(
+    /// What kind of thing an object is.
+    ObjectType, "type" {
+        Painting = "painting", Poster = "poster", Flag = "flag", Ribbon = "ribbon", Badge = "badge",
+        Banner = "banner", Clothing = "clothing", Letter = "letter", Photograph = "photograph",
+        Document = "document", Other = "other",
+    }
+);
+
+vocabulary!(
+    /// How the museum came to hold an object.
+    AcquisitionMethod, "acquisition" {
+        Gift = "gift", Purchase = "purchase", Deposit = "deposit", Transfer = "transfer", Found = "found",
+    }
+);
+
+vocabulary!(
+    /// Whether the public may see an object.
+    PubState, "state" { Draft = "draft", Published = "published", Withdrawn = "withdrawn" }
+);
+
+vocabulary!(
+    /// How certain a date is.
+    DateQualifier, "date" {
+        Unknown = "unknown", Exact = "exact", Circa = "circa", Before = "before", After = "after",
+        Between = "between",
+    }
+);
+
+vocabulary!(
+    /// Who or what a maker is.
+    MakerKind, "maker-kind" {
+        Person = "person", Collective = "collective", Anonymous = "anonymous", Pseudonym = "pseudonym",
+    }
+);
+
+vocabulary!(
+    /// What kind of happening an event is.
+    EventKind, "event-kind" { Protest = "protest", March = "march", Auction = "auction", Exhibition = "exhibition" }
+);
+
+vocabulary!(
+    /// A link in an object's provenance chain.
+    ProvenanceKind, "provenance" {
+        Made = "made", Exhibited = "exhibited", Auctioned = "auctioned", Bought = "bought", Given = "given",
+        Deposited = "deposited", Moved = "moved", Returned = "returned",
+    }
+);
+
+vocabulary!(
+    /// How a donor asked to be credited.
+    CreditChoice, "credit" { Anonymous = "anonymous", Pseudonym = "pseudonym", Name = "name" }
+);
+
+vocabulary!(
+    /// Who owns an object: a deposit leaves ownership with the depositor.
+    Owner, "owner" { Museum = "museum", Depositor = "depositor", Unknown = "unknown" }
+);
+
+/// A value in the three languages. Empty strings mean "not given".
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Text3 {
+    pub be: String,
+    pub en: String,
+    pub ru: String,
+}
+
+impl Text3 {
+    pub fn new(be: impl Into<String>, en: impl Into<String>, ru: impl Into<String>) -> Self {
+        Self { be: be.into(), en: en.into(), ru: ru.into() }
+    }
+
+    /// The same text in every language (names that are not translated).
+    pub fn same(text: impl Into<String>) -> Self {
+        let text = text.into();
+        Self { be: text.clone(), en: text.clone(), ru: text }
+    }
+
+    pub fn in_lang(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Be => &self.be,
+            Lang::En => &self.en,
+            Lang::Ru => &self.ru,
+        }
+    }
+
+    /// The value in `lang`, or in the first fallback language that has one.
+    pub fn get(&self, lang: Lang) -> &str {
+        lang.fallbacks().into_iter().map(|l| self.in_lang(l).trim()).find(|s| !s.is_empty()).unwrap_or("")
+    }
+
+    /// Which language [`Text3::get`] answers in, so pages can mark text in another language.
+    pub fn lang_of(&self, lang: Lang) -> Lang {
+        lang.fallbacks().into_iter().find(|l| !self.in_lang(*l).trim().is_empty()).unwrap_or(lang)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.be.trim().is_empty() && self.en.trim().is_empty() && self.ru.trim().is_empty()
+    }
+
+    /// All three values joined, for the search index.
+    pub fn joined(&self) -> String {
+        [self.be.as_str(), self.en.as_str(), self.ru.as_str()].join(" ")
+    }
+}
+
+/// A date known only roughly: "c. 2021", "2020–2022", "before 2023".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct FuzzyDate {
+    pub qualifier: DateQualifier,
+    pub earliest: Option<i64>,
+    pub latest: Option<i64>,
+}
+
+impl FuzzyDate {
+    pub const UNKNOWN: FuzzyDate = FuzzyDate { qualifier: DateQualifier::Unknown, earliest: None, latest: None };
+
+    pub fn year(year: i64) -> Self {
+        Self { qualifier: DateQualifier::Exact, earliest: Some(year), latest: Some(year) }
+    }
+
+    pub fn circa(year: i64) -> Self {
+        Self { qualifier: DateQualifier::Circa, earliest: Some(year - 1), latest: Some(year + 1) }
+    }
+
+    pub fn between(earliest: i64, latest: i64) -> Self {
+        Self { qualifier: DateQualifier::Between, earliest: Some(earliest), latest: Some(latest) }
+    }
+
+    /// Years this date may fall in, capped so a vague date does not flood the year facet.
+    pub fn years(&self) -> Vec<i64> {
+        match (self.earliest, self.latest) {
+            (Some(a), Some(b)) if b >= a && b - a <= 10 => (a..=b).collect(),
+            (Some(a), _) => vec![a],
+            (None, Some(b)) => vec![b],
+            (None, None) => Vec::new(),
+        }
+    }
+
+    /// A short human form; the words for "c." and "before" come from the locale.
+    pub fn display(&self, words: &dyn Fn(&str) -> String) -> String {
+        let (a, b) = (self.earliest, self.latest);
+        match (self.qualifier, a, b) {
+            (DateQualifier::Unknown, ..) | (_, None, None) => words("date-unknown"),
+            (DateQualifier::Exact, Some(y), _) => y.to_string(),
+            (DateQualifier::Circa, Some(a), Some(b)) => format!("{} {}", words("date-circa"), (a + b) / 2),
+            (DateQualifier::Before, _, Some(y)) => format!("{} {y}", words("date-before")),
+            (DateQualifier::After, Some(y), _) => format!("{} {y}", words("date-after")),
+            (_, Some(a), Some(b)) if a == b => a.to_string(),
+            (_, Some(a), Some(b)) => format!("{a}–{b}"),
+            (_, Some(y), None) | (_, None, Some(y)) => y.to_string(),
+        }
+    }
+}

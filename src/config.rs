@@ -1,0 +1,76 @@
+//! Configuration: command-line flags and `ZBOR_*` environment variables (through clap),
+//! over an optional `zbor.toml`. Secrets never come from flags, so they never show in `ps`.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use serde::Deserialize;
+
+/// Default accession number pattern: `{year}` is the year of accession, `{seq:04}` the
+/// running number within that year, zero-padded to four digits.
+pub const DEFAULT_ACCESSION_PATTERN: &str = "MFB-{year}-{seq:04}";
+
+/// Settings that may be written in `zbor.toml`. Every field is optional there.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileConfig {
+    pub data_dir: Option<PathBuf>,
+    pub uploads_dir: Option<PathBuf>,
+    pub listen: Option<String>,
+    pub accession_pattern: Option<String>,
+    pub museum_name: Option<String>,
+}
+
+impl FileConfig {
+    /// Reads `path` when it exists; a missing file is an empty configuration, a broken one an error.
+    pub fn load(path: &Path) -> anyhow::Result<Self> {
+        match std::fs::read_to_string(path) {
+            Ok(text) => toml::from_str(&text).with_context(|| format!("reading {}", path.display())),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Self::default()),
+            Err(e) => Err(e).with_context(|| format!("reading {}", path.display())),
+        }
+    }
+}
+
+/// The resolved configuration the app runs with.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Holds `zbor.sqlite`, `contacts.sqlite` and `recipients.txt`.
+    pub data_dir: PathBuf,
+    /// Holds sanitised images and their derivatives, content-addressed.
+    pub uploads_dir: PathBuf,
+    /// Pattern for new accession numbers, see [`DEFAULT_ACCESSION_PATTERN`].
+    pub accession_pattern: String,
+    /// The museum's name as pages show it.
+    pub museum_name: String,
+    /// Listening address from `zbor.toml`, when set there.
+    pub listen: Option<String>,
+    /// Whether rendered public pages are kept in memory (on unless measuring).
+    pub render_cache: bool,
+}
+
+impl Config {
+    /// A configuration with defaults for everything but the two folders.
+    pub fn new(data_dir: PathBuf, uploads_dir: PathBuf) -> Self {
+        Self {
+            data_dir,
+            uploads_dir,
+            accession_pattern: DEFAULT_ACCESSION_PATTERN.to_owned(),
+            museum_name: crate::app::DEFAULT_MUSEUM_NAME.to_owned(),
+            listen: None,
+            render_cache: true,
+        }
+    }
+
+    pub fn main_db_path(&self) -> PathBuf {
+        self.data_dir.join("zbor.sqlite")
+    }
+
+    pub fn contacts_db_path(&self) -> PathBuf {
+        self.data_dir.join("contacts.sqlite")
+    }
+
+    pub fn recipients_path(&self) -> PathBuf {
+        self.data_dir.join("recipients.txt")
+    }
+}

@@ -1,0 +1,151 @@
+//! `zbor demo`: a throwaway collection that shows every face of zbor with real data —
+//! makers, events, provenance, deposits and gifts, generated photographs, drafts, a staff
+//! login and a demo keyholder identity kept outside the data folder.
+
+pub mod content;
+pub mod images;
+
+use std::path::{Path, PathBuf};
+
+use age::secrecy::ExposeSecret;
+use anyhow::Context;
+use chrono::NaiveDate;
+use indicatif::{ProgressBar, ProgressStyle};
+use rand::Rng;
+use secrecy::SecretString;
+
+use crate::auth::{self, Role};
+use crate::collection::objects;
+use crate::collection::{PubState, Text3};
+use crate::config::Config;
+use crate::db::Databases;
+use crate::donors::recipients::Recipients;
+use crate::media::{self, NewMedia};
+
+/// Objects `zbor demo` makes unless told otherwise.
+pub const DEFAULT_OBJECTS: usize = 48;
+
+/// What the demo made.
+#[derive(Debug)]
+pub struct Summary {
+    pub published: usize,
+    pub drafts: usize,
+    pub username: String,
+    pub password: SecretString,
+    pub identity_path: PathBuf,
+}
+
+/// Size of the generated photographs.
+#[derive(Debug, Clone, Copy)]
+pub struct ImageSize {
+    pub width: u32,
+    pub height: u32,
+}
+
+impl ImageSize {
+    pub const DEMO: ImageSize = ImageSize { width: 1600, height: 1200 };
+}
+
+/// Makes the demo collection in `config`'s folders, with `objects` objects in all; the demo
+/// keyholder identity goes to `key_dir`, which must be outside the data folder.
+pub async fn create(config: &Config, key_dir: &Path, objects: usize) -> anyhow::Result<Summary> {
+    create_with(config, key_dir, objects, ImageSize::DEMO).await
+}
+
+/// [`create`] with a chosen image size (tests use small images).
+pub async fn create_with(config: &Config, key_dir: &Path, count: usize, size: ImageSize) -> anyhow::Result<Summary> {
+    std::fs::create_dir_all(&config.uploads_dir)
+        .with_context(|| format!("creating {}", config.uploads_dir.display()))?;
+    std::fs::create_dir_all(key_dir).with_context(|| format!("creating {}", key_dir.display()))?;
+    let db = Databases::open(config).await?;
+
+    // A demo keyholder: the identity stays outside the data folder, the server keeps only
+    // the public key, exactly as with real keyholders.
+    let identity = age::x25519::Identity::generate();
+    let recipient = identity.to_public().to_string();
+    let identity_path = key_dir.join("DEMO-ONLY-keyholder-identity.txt");
+    write_private(
+        &identity_path,
+        &format!(
+            "# DEMO ONLY: a keyholder identity made by `zbor demo`. Never use it for real donors.\n\
+             # public key: {recipient}\n{}\n",
+            identity.to_string().expose_secret()
+        ),
+    )?;
+    Recipients::write(&config.recipients_path(), &[recipient])?;
+
+    let username = "curator".to_owned();
+    let password = SecretString::from(random_password());
+    auth::create_user(&db.main, &username, password.clone(), Role::Admin).await?;
+
+    let store = media::Store::new(&config.uploads_dir);
+    let (published, drafts) = content::seed(&db, &store, &config.accession_pattern, count, size).await?;
+    crate::collection::search::reindex_all(&db.main).await?;
+    db.close().await;
+    Ok(Summary { published, drafts, username, password, identity_path })
+}
+
+fn random_password() -> String {
+    const ALPHABET: &[u8] = b"abcdefghijkmnpqrstuvwxyz23456789";
+    let mut rng = rand::rng();
+    (0..16).map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char).collect()
+}
+
+/// Writes a file only its owner can read.
+fn write_private(path: &Path, text: &str) -> anyhow::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut file = options.open(path).with_context(|| format!("creating {}", path.display()))?;
+    file.write_all(text.as_bytes())?;
+    Ok(())
+}
+
+/// A progress bar on standard error (hidden when it is not a terminal).
+pub(crate) fn progress(len: u64, message: &'static str) -> ProgressBar {
+    let bar = ProgressBar::new(len);
+    if let Ok(style) = ProgressStyle::with_template("{msg:>12} [{bar:40}] {pos}/{len} ({eta})") {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar.set_message(message);
+    bar
+}
+
+/// Attaches a stored picture to an object as a public image described by its title.
+pub(crate) async fn attach_image(
+    conn: &mut sqlx::SqliteConnection,
+    object_id: i64,
+    stored: &media::Stored,
+    title: &Text3,
+) -> anyhow::Result<()> {
+    media::add_media(
+        conn,
+        object_id,
+        stored,
+        &NewMedia { alt: title.clone(), caption: Text3::default(), is_public: true },
+    )
+    .await?;
+    Ok(())
+}
+
+/// Accessions and publishes an object.
+pub(crate) async fn publish(
+    conn: &mut sqlx::SqliteConnection,
+    object_id: i64,
+    pattern: &str,
+    year: i32,
+) -> anyhow::Result<String> {
+    let number = objects::accession(conn, object_id, pattern, year).await?;
+    objects::set_state(conn, object_id, PubState::Published).await?;
+    Ok(number)
+}
+
+/// A date in the demo's past.
+pub(crate) fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default()
+}

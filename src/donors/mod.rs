@@ -1,0 +1,39 @@
+//! Donors: pseudonymous records in the collection database, and the keyholders' recipients
+//! to which their contacts are sealed. This is the only module that touches keys; it can
+//! seal but never open on the server, since no private key is ever kept here.
+
+pub mod recipients;
+
+use chrono::NaiveDate;
+use rand::RngCore;
+use sqlx::SqliteConnection;
+
+use crate::collection::CreditChoice;
+
+/// A random opaque id: 128 bits from the OS generator, hex-encoded. It says nothing about
+/// the donor or the time of the offer.
+pub fn random_id() -> String {
+    let mut bytes = [0u8; 16];
+    rand::rng().fill_bytes(&mut bytes);
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Records a pseudonymous donor with their credit choice. There is no contact here, by design.
+pub async fn create_donor(
+    conn: &mut SqliteConnection,
+    credit: CreditChoice,
+    credit_name: &str,
+    created_on: NaiveDate,
+) -> sqlx::Result<String> {
+    let id = random_id();
+    // A name is kept only when the donor asked to be credited by it.
+    let credit_name = if credit == CreditChoice::Anonymous { "" } else { credit_name.trim() };
+    sqlx::query("INSERT INTO donors (id, credit, credit_name, created_on) VALUES (?, ?, ?, ?)")
+        .bind(&id)
+        .bind(credit)
+        .bind(credit_name)
+        .bind(created_on.to_string())
+        .execute(conn)
+        .await?;
+    Ok(id)
+}

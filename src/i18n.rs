@@ -1,0 +1,199 @@
+//! Languages of the interface and of the collection's values: Belarusian, English, Russian.
+//!
+//! Interface strings are Fluent messages in `locales/`, compiled into the binary. Plural
+//! forms come from ICU4X, not from fluent's built-in rules, which get Belarusian wrong
+//! (22 must be "few" and 25 "many"); messages select on `PLURAL($n)`.
+
+use std::cmp::Ordering;
+use std::sync::OnceLock;
+
+use fluent_bundle::concurrent::FluentBundle;
+use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
+use icu_collator::CollatorBorrowed;
+use icu_locale_core::locale;
+use icu_plurals::{PluralCategory, PluralRules};
+use serde::Serialize;
+
+/// A language of the museum.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord)]
+#[serde(rename_all = "lowercase")]
+pub enum Lang {
+    Be,
+    En,
+    Ru,
+}
+
+impl Lang {
+    /// All languages, in the order the museum lists them.
+    pub const ALL: [Lang; 3] = [Lang::Be, Lang::En, Lang::Ru];
+
+    /// The museum's own language, used when a visitor's preference is unknown.
+    pub const DEFAULT: Lang = Lang::Be;
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Be => "be",
+            Lang::En => "en",
+            Lang::Ru => "ru",
+        }
+    }
+
+    /// Parses a language code such as `be`, `ru-RU` or `EN`.
+    pub fn parse(code: &str) -> Option<Lang> {
+        let primary = code.trim().split(['-', '_']).next()?.to_ascii_lowercase();
+        match primary.as_str() {
+            "be" => Some(Lang::Be),
+            "en" => Some(Lang::En),
+            "ru" => Some(Lang::Ru),
+            _ => None,
+        }
+    }
+
+    /// Picks the best supported language from an `Accept-Language` header value.
+    pub fn from_accept_language(header: &str) -> Option<Lang> {
+        let mut best: Option<(f32, usize, Lang)> = None;
+        for (index, item) in header.split(',').enumerate().take(32) {
+            let mut parts = item.split(';');
+            let Some(lang) = parts.next().and_then(Lang::parse) else { continue };
+            let quality = parts
+                .find_map(|p| p.trim().strip_prefix("q="))
+                .and_then(|q| q.trim().parse::<f32>().ok())
+                .unwrap_or(1.0);
+            if quality.is_nan() || quality <= 0.0 {
+                continue;
+            }
+            // Highest quality wins; among equals, the one listed first.
+            let better = match best {
+                None => true,
+                Some((q, i, _)) => quality > q || (quality == q && index < i),
+            };
+            if better {
+                best = Some((quality, index, lang));
+            }
+        }
+        best.map(|(_, _, lang)| lang)
+    }
+
+    /// The order in which to look for a value missing in this language.
+    pub fn fallbacks(self) -> [Lang; 3] {
+        match self {
+            Lang::Be => [Lang::Be, Lang::En, Lang::Ru],
+            Lang::En => [Lang::En, Lang::Be, Lang::Ru],
+            Lang::Ru => [Lang::Ru, Lang::Be, Lang::En],
+        }
+    }
+}
+
+/// Plural category of `n` in `lang`, by CLDR rules (ICU4X compiled data).
+pub fn plural_category(lang: Lang, n: u64) -> PluralCategory {
+    // The rules are not `Sync`, so each thread keeps its own (they are small and static).
+    thread_local! {
+        static RULES: [PluralRules; 3] = {
+            let make = |prefs| PluralRules::try_new(prefs, Default::default()).expect("compiled plural data");
+            [make(locale!("be").into()), make(locale!("en").into()), make(locale!("ru").into())]
+        };
+    }
+    let index = Lang::ALL.iter().position(|l| *l == lang).unwrap_or(0);
+    RULES.with(|rules| rules[index].category_for(n))
+}
+
+fn category_name(category: PluralCategory) -> &'static str {
+    match category {
+        PluralCategory::Zero => "zero",
+        PluralCategory::One => "one",
+        PluralCategory::Two => "two",
+        PluralCategory::Few => "few",
+        PluralCategory::Many => "many",
+        PluralCategory::Other => "other",
+    }
+}
+
+/// Compares two names in the order of `lang`'s alphabet (in Belarusian і and ў sit in place,
+/// not after я as in byte order).
+pub fn collate(lang: Lang, a: &str, b: &str) -> Ordering {
+    static COLLATORS: OnceLock<[CollatorBorrowed<'static>; 3]> = OnceLock::new();
+    let collators = COLLATORS.get_or_init(|| {
+        let make = |prefs| icu_collator::Collator::try_new(prefs, Default::default()).expect("compiled collation data");
+        [make(locale!("be").into()), make(locale!("en").into()), make(locale!("ru").into())]
+    });
+    let index = Lang::ALL.iter().position(|l| *l == lang).unwrap_or(0);
+    collators[index].compare(a, b)
+}
+
+const SOURCES: [(Lang, &str); 3] = [
+    (Lang::Be, include_str!("../locales/be.ftl")),
+    (Lang::En, include_str!("../locales/en.ftl")),
+    (Lang::Ru, include_str!("../locales/ru.ftl")),
+];
+
+/// The interface strings of all three languages.
+pub struct Translations {
+    bundles: Vec<(Lang, FluentBundle<FluentResource>)>,
+}
+
+impl std::fmt::Debug for Translations {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Translations").finish_non_exhaustive()
+    }
+}
+
+impl Translations {
+    /// Parses the embedded locale files. A broken file is a bug, found by the tests.
+    pub fn load() -> anyhow::Result<Self> {
+        let mut bundles = Vec::new();
+        for (lang, source) in SOURCES {
+            let resource = FluentResource::try_new(source.to_owned())
+                .map_err(|(_, errors)| anyhow::anyhow!("locale {}: {errors:?}", lang.code()))?;
+            let langid: unic_langid::LanguageIdentifier = lang.code().parse()?;
+            let mut bundle = FluentBundle::new_concurrent(vec![langid]);
+            // Isolation marks would end up inside attributes and page titles.
+            bundle.set_use_isolating(false);
+            bundle.add_resource(resource).map_err(|errors| anyhow::anyhow!("locale {}: {errors:?}", lang.code()))?;
+            bundle
+                .add_function("PLURAL", move |args, _named| plural_function(lang, args))
+                .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+            bundles.push((lang, bundle));
+        }
+        Ok(Self { bundles })
+    }
+
+    /// Every message id of a language, for the completeness test.
+    pub fn message_ids(&self, lang: Lang) -> Vec<String> {
+        let source = SOURCES.iter().find(|(l, _)| *l == lang).map(|(_, s)| *s).unwrap_or("");
+        source
+            .lines()
+            .filter_map(|line| line.split_once(" =").map(|(id, _)| id.trim()))
+            .filter(|id| !id.is_empty() && !id.starts_with(['#', ' ', '.', '*', '[']))
+            .map(str::to_owned)
+            .collect()
+    }
+
+    /// Formats message `id` in `lang`; a missing message falls back to English, then to the id.
+    pub fn get(&self, lang: Lang, id: &str, args: Option<&FluentArgs>) -> String {
+        for candidate in [lang, Lang::En] {
+            let Some((_, bundle)) = self.bundles.iter().find(|(l, _)| *l == candidate) else { continue };
+            if let Some(pattern) = bundle.get_message(id).and_then(|m| m.value()) {
+                let mut errors = Vec::new();
+                let text = bundle.format_pattern(pattern, args, &mut errors);
+                if !errors.is_empty() {
+                    tracing::warn!(id, ?errors, "message formatting");
+                }
+                return text.into_owned();
+            }
+        }
+        tracing::warn!(id, "missing message");
+        id.to_owned()
+    }
+}
+
+fn plural_function<'a>(lang: Lang, args: &[FluentValue<'a>]) -> FluentValue<'a> {
+    let n = match args.first() {
+        Some(FluentValue::Number(number)) => number.value,
+        Some(FluentValue::String(s)) => s.parse().unwrap_or(f64::NAN),
+        _ => f64::NAN,
+    };
+    if !n.is_finite() || n < 0.0 || n.fract() != 0.0 {
+        return FluentValue::from("other");
+    }
+    FluentValue::from(category_name(plural_category(lang, n as u64)))
+}

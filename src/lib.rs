@@ -1,0 +1,18 @@
+//! zbor — the collection management system of the Museum of Free Belarus.
+//!
+//! One binary, three faces (intake form, curator panel, public catalogue) over a
+//! domain core. See `README.md` and the design notes for the promises made to donors.
+
+pub mod app;
+pub mod auth;
+pub mod catalogue;
+pub mod cli;
+pub mod collection;
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod donors;
+pub mod error;
+pub mod i18n;
+pub mod media;
+pub mod web;

@@ -1,0 +1,308 @@
+//! What every page shares: the template environment, language negotiation, security headers,
+//! error pages and the embedded static assets.
+
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, StatusCode, Uri, header};
+use axum::middleware::Next;
+use axum::response::{Html, IntoResponse, Response};
+use fluent_bundle::{FluentArgs, FluentValue};
+use minijinja::value::{Kwargs, Serde, Value};
+use minijinja::{AutoEscape, Environment, State as TplState, UndefinedBehavior};
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use serde::Serialize;
+
+use crate::app::AppState;
+use crate::error::{AppError, ErrorPage};
+use crate::i18n::{Lang, Translations};
+
+/// Characters left as they are in query values.
+const QUERY_VALUE: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~');
+
+/// Percent-encodes a query value.
+pub fn encode(value: &str) -> String {
+    utf8_percent_encode(value, QUERY_VALUE).to_string()
+}
+
+/// The compiled templates, with the translation and link helpers they call.
+pub struct Templates {
+    env: Environment<'static>,
+}
+
+impl std::fmt::Debug for Templates {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Templates").finish_non_exhaustive()
+    }
+}
+
+fn lang_of(state: &TplState) -> Lang {
+    state.lookup("lang").and_then(|v| v.as_str().and_then(Lang::parse)).unwrap_or(Lang::DEFAULT)
+}
+
+impl Templates {
+    pub fn new(translations: Arc<Translations>) -> Self {
+        let mut env = Environment::new();
+        minijinja_embed::load_templates!(&mut env);
+        // Escape in every template, whatever its name ends with: nothing a person typed is trusted.
+        env.set_auto_escape_callback(|_| AutoEscape::Html);
+        env.set_undefined_behavior(UndefinedBehavior::Strict);
+        // Templates keep their block tags on their own lines without leaving blank lines behind.
+        if let Ok(syntax) = minijinja::syntax::SyntaxConfig::builder().trim_blocks(true).lstrip_blocks(true).build() {
+            env.set_syntax(syntax);
+        }
+
+        // `t("key", n=3)`: an interface string in the page's language.
+        env.add_function(
+            "t",
+            move |state: &TplState, key: String, kwargs: Kwargs| -> Result<String, minijinja::Error> {
+                let mut args = FluentArgs::new();
+                for name in kwargs.args() {
+                    let value: Value = kwargs.get(name)?;
+                    let fluent = match i64::try_from(value.clone()) {
+                        Ok(n) => FluentValue::from(n),
+                        Err(_) => FluentValue::from(value.to_string()),
+                    };
+                    args.set(name.to_owned(), fluent);
+                }
+                Ok(translations.get(lang_of(state), &key, Some(&args)))
+            },
+        );
+
+        // `link("/objects", type="flag")`: a URL with its query, keeping an explicitly chosen language.
+        env.add_function(
+            "link",
+            |state: &TplState, path: String, kwargs: Kwargs| -> Result<String, minijinja::Error> {
+                let mut pairs = Vec::new();
+                for name in kwargs.args() {
+                    let value: Value = kwargs.get(name)?;
+                    if value.is_none() || value.is_undefined() {
+                        continue;
+                    }
+                    let text = value.to_string();
+                    if !text.is_empty() {
+                        pairs.push((name.to_owned(), text));
+                    }
+                }
+                let explicit = state.lookup("explicit_lang").is_some_and(|v| v.is_true());
+                if explicit && !pairs.iter().any(|(k, _)| k == "lang") {
+                    pairs.push(("lang".to_owned(), lang_of(state).code().to_owned()));
+                }
+                Ok(with_query(&path, &pairs))
+            },
+        );
+        Self { env }
+    }
+
+    /// Renders template `name` with `context`.
+    pub fn render(&self, name: &str, context: Value) -> Result<String, minijinja::Error> {
+        self.env.get_template(name)?.render(context)
+    }
+
+    /// Names of all templates, for the test that renders each one.
+    pub fn names(&self) -> Vec<String> {
+        self.env.templates().map(|(name, _)| name.to_owned()).collect()
+    }
+}
+
+/// `path?k=v&…` with values percent-encoded.
+pub fn with_query(path: &str, pairs: &[(String, String)]) -> String {
+    if pairs.is_empty() {
+        return path.to_owned();
+    }
+    let query: Vec<String> = pairs.iter().map(|(k, v)| format!("{}={}", encode(k), encode(v))).collect();
+    format!("{path}?{}", query.join("&"))
+}
+
+/// The language a request is answered in, and whether the visitor picked it with `?lang=`
+/// (then links carry it on) or it came from `Accept-Language`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct LangChoice {
+    pub lang: Lang,
+    pub explicit: bool,
+}
+
+impl LangChoice {
+    /// Reads `?lang=` first, then `Accept-Language`, then the museum's default.
+    pub fn negotiate(uri: &Uri, accept_language: Option<&str>) -> Self {
+        let from_query =
+            uri.query().and_then(|q| q.split('&').find_map(|pair| pair.strip_prefix("lang=")).and_then(Lang::parse));
+        if let Some(lang) = from_query {
+            return Self { lang, explicit: true };
+        }
+        let lang = accept_language.and_then(Lang::from_accept_language).unwrap_or(Lang::DEFAULT);
+        Self { lang, explicit: false }
+    }
+}
+
+/// Middleware: decides the request's language and stores it in the request's extensions.
+pub async fn negotiate_lang(mut request: Request, next: Next) -> Response {
+    let accept = request.headers().get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok());
+    let choice = LangChoice::negotiate(request.uri(), accept);
+    request.extensions_mut().insert(choice);
+    let mut response = next.run(request).await;
+    response.headers_mut().append(header::VARY, HeaderValue::from_static("Accept-Language"));
+    response
+}
+
+/// The content security policy: our own origin only, no scripts at all, no framing.
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; img-src 'self'; style-src 'self'; \
+     font-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+/// Middleware: strict security headers on every response.
+pub async fn security_headers(request: Request, next: Next) -> Response {
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CONTENT_SECURITY_POLICY));
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    headers.insert("cross-origin-opener-policy", HeaderValue::from_static("same-origin"));
+    headers.insert("cross-origin-resource-policy", HeaderValue::from_static("same-origin"));
+    headers.insert(
+        "permissions-policy",
+        HeaderValue::from_static("camera=(), microphone=(), geolocation=(), interest-cohort=()"),
+    );
+    response
+}
+
+/// A link to the same page in another language.
+#[derive(Debug, Serialize)]
+pub struct LangLink {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub href: String,
+    pub current: bool,
+}
+
+/// Variables every page template gets.
+#[derive(Debug, Serialize)]
+pub struct Base {
+    pub lang: Lang,
+    pub explicit_lang: bool,
+    pub lang_links: Vec<LangLink>,
+    pub museum_name: String,
+}
+
+impl Base {
+    pub fn new(choice: LangChoice, uri: &Uri, museum_name: &str) -> Self {
+        let pairs: Vec<(String, String)> = uri
+            .query()
+            .map(|q| serde_urlencoded::from_str::<Vec<(String, String)>>(q).unwrap_or_default())
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|(k, _)| k != "lang")
+            .collect();
+        let lang_links = Lang::ALL
+            .iter()
+            .map(|lang| {
+                let mut with_lang = pairs.clone();
+                with_lang.push(("lang".to_owned(), lang.code().to_owned()));
+                LangLink {
+                    code: lang.code(),
+                    name: match lang {
+                        Lang::Be => "Беларуская",
+                        Lang::En => "English",
+                        Lang::Ru => "Русский",
+                    },
+                    href: with_query(uri.path(), &with_lang),
+                    current: *lang == choice.lang,
+                }
+            })
+            .collect();
+        Self { lang: choice.lang, explicit_lang: choice.explicit, lang_links, museum_name: museum_name.to_owned() }
+    }
+}
+
+/// Renders a page: the base variables merged with the page's own.
+pub fn render_page(state: &AppState, base: &Base, name: &str, page: impl Serialize) -> Result<Html<String>, AppError> {
+    let context = minijinja::context! { ..Value::from(Serde(base)), ..Value::from(Serde(&page)) };
+    Ok(Html(state.templates.render(name, context)?))
+}
+
+/// Middleware: turns an [`ErrorPage`] left by a handler into a page in the visitor's language.
+pub async fn render_errors(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let choice = request
+        .extensions()
+        .get::<LangChoice>()
+        .copied()
+        .unwrap_or(LangChoice { lang: Lang::DEFAULT, explicit: false });
+    let response = next.run(request).await;
+    let Some(page) = response.extensions().get::<ErrorPage>().copied() else { return response };
+    // The page does not echo the URL (its language links lead home), so "not found" reads
+    // the same whatever was asked for.
+    let base = Base::new(choice, &Uri::from_static("/"), &state.config.museum_name);
+    let context = minijinja::context! {
+        ..Value::from(Serde(&base)),
+        ..minijinja::context! { status => page.status.as_u16(), message_key => page.message }
+    };
+    match state.templates.render("error.html", context) {
+        Ok(html) => (page.status, Html(html)).into_response(),
+        Err(err) => {
+            tracing::error!(error = %err, "rendering the error page");
+            (page.status, "error").into_response()
+        }
+    }
+}
+
+const STYLESHEET: &str = include_str!("../../static/zbor.css");
+
+/// `GET /static/zbor.css`.
+pub async fn stylesheet() -> Response {
+    let mut response = Response::new(Body::from(STYLESHEET));
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/css; charset=utf-8"));
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=3600"));
+    response
+}
+
+/// The fallback for unknown routes: the same page as any other "not found".
+pub async fn not_found() -> AppError {
+    AppError::NotFound
+}
+
+/// `GET /healthz`: `ok` when both databases answer.
+pub async fn healthz(State(state): State<AppState>) -> Response {
+    match state.db.ping().await {
+        Ok(()) => (StatusCode::OK, "ok").into_response(),
+        Err(err) => {
+            tracing::error!(error = %err, "health check");
+            (StatusCode::SERVICE_UNAVAILABLE, "unavailable").into_response()
+        }
+    }
+}
+
+/// What a page handler needs to know about its request: the language and the URL.
+#[derive(Debug, Clone)]
+pub struct Ctx {
+    pub choice: LangChoice,
+    pub uri: Uri,
+}
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Ctx {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let choice = parts
+            .extensions
+            .get::<LangChoice>()
+            .copied()
+            .unwrap_or(LangChoice { lang: Lang::DEFAULT, explicit: false });
+        Ok(Self { choice, uri: parts.uri.clone() })
+    }
+}
+
+impl Ctx {
+    pub fn base(&self, state: &AppState) -> Base {
+        Base::new(self.choice, &self.uri, &state.config.museum_name)
+    }
+
+    /// The query string's pairs; a query that cannot be decoded is a bad request.
+    pub fn query_pairs(&self) -> Result<Vec<(String, String)>, AppError> {
+        match self.uri.query() {
+            None => Ok(Vec::new()),
+            Some(q) => serde_urlencoded::from_str(q).map_err(|_| AppError::BadRequest("error-bad-query")),
+        }
+    }
+}

@@ -1,0 +1,460 @@
+//! The public catalogue, through the router: listing, search, facets, pages, languages,
+//! and the promise that nothing unpublished or private reaches a public page.
+
+use std::collections::{BTreeSet, VecDeque};
+
+use axum::http::StatusCode;
+
+use crate::helpers::{CANARIES, Fixture, TestApp, seed};
+
+async fn app_with_fixture() -> (TestApp, Fixture) {
+    let app = TestApp::new().await;
+    let fixture = seed(&app).await;
+    (app, fixture)
+}
+
+fn titles(resp: &crate::helpers::Resp) -> Vec<String> {
+    resp.texts(".card-title")
+}
+
+#[tokio::test]
+async fn home_shows_counts_and_recent_published_objects_only() {
+    let (app, f) = app_with_fixture().await;
+    let resp = app.get("/?lang=en").await;
+    assert_eq!(resp.status, StatusCode::OK);
+    // 4 named objects + 5 collation objects + generic ones; no draft, no withdrawn.
+    let published = 9 + f.generic_count;
+    assert!(resp.body.contains(&format!("{published} objects")), "{}", resp.texts(".counts").join("|"));
+    assert_eq!(titles(&resp).len(), 12);
+    assert!(!resp.body.contains("CANARY"));
+}
+
+#[tokio::test]
+async fn search_folds_cyrillic_case_prefixes_and_yo() {
+    let (app, _) = app_with_fixture().await;
+    let cases = [
+        ("ЖЫВЕ", "Значок «Жыве Беларусь!»", "upper case finds lower"),
+        ("пераможа", "Плакат «Верым, можам, пераможам»", "prefix"),
+        ("политзаключенному", "Письмо политзаключённому", "е finds ё"),
+        ("ПОЛИТЗАКЛЮЧЁН", "Письмо политзаключённому", "ё prefix, upper case"),
+        ("white-red", "White-red-white flag", "English words"),
+        ("Іван", "Бел-чырвона-белы сцяг", "maker names are searchable"),
+        ("марш міру", "Бел-чырвона-белы сцяг", "event names are searchable"),
+    ];
+    for (query, expected, why) in cases {
+        let lang = if expected.is_ascii() {
+            "en"
+        } else if expected.contains("Письмо") {
+            "ru"
+        } else {
+            "be"
+        };
+        let resp = app.get(&format!("/objects?lang={lang}&q={}", zbor::web::encode(query))).await;
+        assert_eq!(resp.status, StatusCode::OK, "{why}");
+        assert!(titles(&resp).iter().any(|t| t == expected), "{why}: {query:?} gave {:?}", titles(&resp));
+    }
+    for harmless in ["%22%20OR%20NEAR(x%20y)%20*", "%ZZ", "%00", "'--", "*"] {
+        let resp = app.get(&format!("/objects?q={harmless}")).await;
+        assert_eq!(resp.status, StatusCode::OK, "{harmless}: FTS syntax and odd bytes in the query are harmless");
+    }
+    let none = app.get("/objects?q=zzzqqq").await;
+    assert_eq!(titles(&none).len(), 0);
+    assert!(none.body.contains("class=\"empty\""));
+}
+
+#[tokio::test]
+async fn search_never_finds_private_or_unpublished_text() {
+    let (app, _) = app_with_fixture().await;
+    for canary in CANARIES {
+        let resp = app.get(&format!("/objects?q={canary}")).await;
+        assert_eq!(titles(&resp), Vec::<String>::new(), "{canary} found");
+    }
+}
+
+#[tokio::test]
+async fn each_facet_filters_and_counts() {
+    let (app, f) = app_with_fixture().await;
+    let by_type = app.get("/objects?type=flag&lang=en").await;
+    assert_eq!(titles(&by_type), vec!["White-red-white flag"]);
+
+    let by_maker = app.get(&format!("/objects?maker={}&lang=en", f.maker_ivan)).await;
+    assert_eq!(titles(&by_maker), vec!["White-red-white flag"], "the draft by the same maker is not listed");
+
+    let by_event = app.get(&format!("/objects?event={}&lang=en", f.event_march)).await;
+    let mut got = titles(&by_event);
+    got.sort();
+    assert_eq!(got, vec!["Poster “We believe, we can, we will win”", "White-red-white flag"]);
+
+    let by_year = app.get("/objects?year=2021&lang=en").await;
+    let mut got = titles(&by_year);
+    got.sort();
+    assert_eq!(got, vec!["Badge “Long live Belarus!”", "Letter to a political prisoner"]);
+
+    let combined = app.get(&format!("/objects?year=2020&event={}&type=poster&lang=en", f.event_march)).await;
+    assert_eq!(titles(&combined), vec!["Poster “We believe, we can, we will win”"]);
+
+    // Facet counts on the full list: the year facet lists 2021 with its 2 objects.
+    let all = app.get("/objects?lang=en").await;
+    let years = all.texts(".facet li a");
+    assert!(years.iter().any(|y| y == "2021 2"), "{years:?}");
+    assert!(years.iter().any(|y| y == &format!("Photograph {}", f.generic_count)), "{years:?}");
+}
+
+#[tokio::test]
+async fn bad_filter_values_get_a_readable_400() {
+    let (app, _) = app_with_fixture().await;
+    for uri in [
+        "/objects?type=tank",
+        "/objects?maker=abc",
+        "/objects?event=-3",
+        "/objects?year=twenty",
+        "/objects?page=abc",
+        "/objects?page=-1",
+        "/objects?page=0",
+    ] {
+        let resp = app.get(&format!("{uri}&lang=en")).await;
+        assert_eq!(resp.status, StatusCode::BAD_REQUEST, "{uri}");
+        assert!(resp.header("content-type").starts_with("text/html"), "{uri}");
+        assert_eq!(resp.texts("h1"), vec!["That request could not be understood"], "{uri}");
+    }
+}
+
+#[tokio::test]
+async fn pagination_stays_in_bounds() {
+    let (app, f) = app_with_fixture().await;
+    let total = 9 + f.generic_count;
+    let first = app.get("/objects").await;
+    assert_eq!(titles(&first).len(), 24);
+    let second = app.get("/objects?page=2").await;
+    assert_eq!(titles(&second).len(), total - 24);
+    let huge = app.get("/objects?page=99999999999").await;
+    assert_eq!(huge.status, StatusCode::OK);
+    assert_eq!(titles(&huge), titles(&second), "a page past the end shows the last page");
+    let absurd = app.get("/objects?page=999999999999999999999999999999").await;
+    assert_eq!(absurd.status, StatusCode::OK);
+    assert_eq!(titles(&absurd), titles(&second));
+    let no_overlap: BTreeSet<_> = titles(&first).into_iter().chain(titles(&second)).collect();
+    assert_eq!(no_overlap.len(), total, "every object is on exactly one page");
+    assert_eq!(second.attrs("a[rel=prev]", "href"), vec!["/objects"]);
+}
+
+#[tokio::test]
+async fn object_page_shows_public_fields_provenance_and_chosen_credit() {
+    let (app, f) = app_with_fixture().await;
+    let flag = app.get(&format!("/objects/{}?lang=en", f.flag)).await;
+    assert_eq!(flag.status, StatusCode::OK);
+    assert_eq!(flag.texts("h1"), vec!["White-red-white flag"]);
+    assert_eq!(flag.texts(".accession"), vec![f.flag.clone()]);
+    assert_eq!(flag.texts(".byline a"), vec!["Іван"]);
+    assert_eq!(flag.texts(".timeline .step-kind"), vec!["Made"], "only the public provenance event");
+    assert_eq!(flag.texts(".credit"), vec!["From an anonymous donor"]);
+    let images = flag.attrs(".object-images img", "src");
+    assert_eq!(images, vec![format!("/media/{}/1200.jpg", f.public_hash)], "only the public image");
+    assert_eq!(flag.attrs(".object-images img", "alt"), vec!["The flag"]);
+
+    let badge = app.get(&format!("/objects/{}?lang=en", f.badge)).await;
+    assert_eq!(badge.texts(".credit"), vec!["Gift of Ivan"]);
+    let be = app.get(&format!("/objects/{}?lang=be", f.badge)).await;
+    assert_eq!(be.texts(".credit"), vec!["Дар: Ivan"]);
+}
+
+#[tokio::test]
+async fn unpublished_and_missing_objects_give_the_same_404() {
+    let (app, f) = app_with_fixture().await;
+    let missing = app.get("/objects/MFB-1999-9999").await;
+    let withdrawn = app.get(&format!("/objects/{}", f.withdrawn)).await;
+    let draft_acc: String = sqlx::query_scalar("SELECT accession_number FROM objects WHERE id = ?")
+        .bind(f.draft_id)
+        .fetch_one(&app.state.db.main)
+        .await
+        .unwrap();
+    let draft = app.get(&format!("/objects/{draft_acc}")).await;
+    let by_entry = app.get(&format!("/objects/{}", f.draft_entry)).await;
+    for resp in [&missing, &withdrawn, &draft, &by_entry] {
+        assert_eq!(resp.status, StatusCode::NOT_FOUND);
+    }
+    // Same body, byte for byte: the error page does not even echo the URL.
+    assert_eq!(missing.body, withdrawn.body);
+    assert_eq!(missing.body, draft.body);
+    assert_eq!(missing.body, by_entry.body);
+    assert_eq!(app.get("/makers/999999").await.body, missing.body);
+    assert_eq!(app.get("/no/such/page").await.status, StatusCode::NOT_FOUND);
+}
+
+/// Follows every same-site link from the home page and the list pages, like a crawler would.
+async fn crawl(app: &TestApp, starts: &[String]) -> Vec<(String, crate::helpers::Resp)> {
+    let mut seen = BTreeSet::new();
+    let mut queue: VecDeque<String> = starts.iter().cloned().collect();
+    let mut pages = Vec::new();
+    while let Some(url) = queue.pop_front() {
+        if !seen.insert(url.clone()) || seen.len() > 400 {
+            continue;
+        }
+        let resp = app.get(&url).await;
+        for href in resp.attrs("a[href]", "href").into_iter().chain(resp.attrs("img[src]", "src")) {
+            if href.starts_with('/') && !href.starts_with("/media/") && !seen.contains(&href) {
+                queue.push_back(href);
+            }
+        }
+        pages.push((url, resp));
+    }
+    pages
+}
+
+#[tokio::test]
+async fn no_public_page_mentions_private_fields_or_unpublished_objects() {
+    let (app, f) = app_with_fixture().await;
+    let mut starts = vec!["/".to_owned(), "/objects?lang=en".to_owned(), "/objects?lang=ru".to_owned()];
+    starts.push(format!("/objects/{}?lang=en", f.flag));
+    let pages = crawl(&app, &starts).await;
+    assert!(pages.len() > 40, "the crawl reached {} pages", pages.len());
+    for (url, resp) in &pages {
+        for canary in CANARIES {
+            assert!(!resp.body.contains(canary), "{canary} on {url}");
+        }
+        assert!(!resp.body.contains(&f.private_hash), "private image on {url}");
+        assert!(!resp.body.contains(&f.draft_hash), "draft image on {url}");
+        assert!(!resp.body.contains(&f.draft_entry), "entry number of a draft on {url}");
+    }
+}
+
+#[tokio::test]
+async fn media_urls_serve_only_public_derivatives_of_published_objects() {
+    let (app, f) = app_with_fixture().await;
+    let (status, headers, bytes) = app.get_bytes(&format!("/media/{}/400.jpg", f.public_hash)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers["content-type"], "image/jpeg");
+    assert_eq!(headers["x-content-type-options"], "nosniff");
+    assert!(headers["cache-control"].to_str().unwrap().contains("immutable"));
+    let decoded = image::load_from_memory(&bytes).expect("a real JPEG");
+    assert_eq!((decoded.width(), decoded.height()), (320, 240), "never upscaled");
+
+    let (not_found, _, not_found_body) = app.get_bytes(&format!("/media/{}/400.jpg", "0".repeat(64))).await;
+    assert_eq!(not_found, StatusCode::NOT_FOUND);
+    for uri in [
+        format!("/media/{}/400.jpg", f.private_hash),
+        format!("/media/{}/400.jpg", f.draft_hash),
+        format!("/media/{}/master.jpg", f.public_hash),
+        format!("/media/{}/401.jpg", f.public_hash),
+        format!("/media/{}/..%2F..%2Fzbor.sqlite", f.public_hash),
+    ] {
+        let (status, _, body) = app.get_bytes(&uri).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{uri}");
+        assert_eq!(body, not_found_body, "{uri} looks like any missing file");
+    }
+}
+
+#[tokio::test]
+async fn every_template_escapes_what_people_typed() {
+    use zbor::collection::objects::{self, NewEvent, NewMaker, NewObject};
+    use zbor::collection::{EventKind, MakerKind, ObjectType, Text3};
+    let app = TestApp::new().await;
+    let evil = "<script>\"'&";
+    let evil3 = Text3::same(evil);
+    let mut tx = app.state.db.main.begin().await.unwrap();
+    let maker = objects::create_maker(
+        &mut tx,
+        &NewMaker { kind: MakerKind::Person, name: evil3.clone(), bio: evil3.clone(), private_notes: String::new() },
+    )
+    .await
+    .unwrap();
+    let place = objects::create_place(&mut tx, &evil3).await.unwrap();
+    let event = objects::create_event(
+        &mut tx,
+        &NewEvent {
+            kind: EventKind::Protest,
+            name: evil3.clone(),
+            description: evil3.clone(),
+            starts_on: Some(evil.into()),
+            ends_on: None,
+            place_id: Some(place),
+            organisation_id: None,
+        },
+    )
+    .await
+    .unwrap();
+    let mut o = NewObject::new(ObjectType::Poster, evil3.clone());
+    o.description = evil3.clone();
+    o.inscription = evil3.clone();
+    o.inscription_public = true;
+    o.materials = evil3.clone();
+    o.dimensions = evil.into();
+    let id = objects::create_object(&mut tx, &o, 2022).await.unwrap().id;
+    objects::link_maker(&mut tx, id, maker).await.unwrap();
+    objects::link_event(&mut tx, id, event).await.unwrap();
+    let acc = crate::helpers::publish(&mut tx, id, "MFB-{year}-{seq:04}", 2022).await;
+    tx.commit().await.unwrap();
+    app.refresh().await;
+
+    let pages = [
+        ("catalogue/home.html", "/".to_owned()),
+        ("catalogue/list.html", format!("/objects?q={}", zbor::web::encode(evil))),
+        ("catalogue/object.html", format!("/objects/{acc}")),
+        ("catalogue/index.html", "/makers".to_owned()),
+        ("catalogue/authority.html", format!("/makers/{maker}")),
+        ("catalogue/authority.html", format!("/events/{event}")),
+        ("error.html", format!("/objects/{}", zbor::web::encode(evil))),
+    ];
+    let mut covered = BTreeSet::new();
+    for (template, url) in &pages {
+        let resp = app.get(url).await;
+        assert!(!resp.body.contains(evil), "{url} shows the string unescaped");
+        assert!(!resp.body.contains("<script"), "{url} contains a script tag");
+        if *template != "error.html" {
+            assert_eq!(resp.status, StatusCode::OK, "{url}");
+            assert!(resp.body.contains("&lt;script&gt;"), "{url} should show the text, escaped");
+        }
+        covered.insert(template.to_string());
+    }
+    // A template added without a page in this list fails here.
+    let all: BTreeSet<String> =
+        app.state.templates.names().into_iter().filter(|n| !n.ends_with("macros.html") && n != "base.html").collect();
+    assert_eq!(covered, all);
+}
+
+#[tokio::test]
+async fn language_comes_from_the_query_then_accept_language() {
+    let (app, _) = app_with_fixture().await;
+    let be = app.get("/").await;
+    assert_eq!(be.attrs("html", "lang"), vec!["be"], "Belarusian by default");
+    let ru = app.get_with("/", &[("accept-language", "de-DE, ru;q=0.9, en;q=0.8")]).await;
+    assert_eq!(ru.attrs("html", "lang"), vec!["ru"]);
+    assert!(ru.header("vary").contains("Accept-Language"));
+    let en = app.get_with("/?lang=en", &[("accept-language", "ru")]).await;
+    assert_eq!(en.attrs("html", "lang"), vec!["en"]);
+    // An explicit choice is carried by every link.
+    let links = en.attrs("main a[href]", "href");
+    assert!(!links.is_empty());
+    assert!(links.iter().all(|l| l.contains("lang=en")), "{links:?}");
+    // A value missing in one language falls back to another, marked with its language.
+    let cards = en.attrs(".card-title", "lang");
+    assert!(cards.iter().all(|l| l == "en" || l == "be"));
+}
+
+#[tokio::test]
+async fn maker_index_follows_belarusian_alphabetical_order() {
+    let (app, _) = app_with_fixture().await;
+    let resp = app.get("/makers?lang=be").await;
+    let names: Vec<String> = resp.texts(".index li > a");
+    let expected = ["Аляксей", "Зоя", "Іван", "Кастусь", "Уладзь", "Ўладзь", "Юрась", "Янка"];
+    assert_eq!(names, expected);
+    let mut bytewise = expected.to_vec();
+    bytewise.sort();
+    assert_ne!(bytewise, expected, "byte order would differ, so this test means something");
+}
+
+#[tokio::test]
+async fn pages_carry_strict_security_headers() {
+    let (app, f) = app_with_fixture().await;
+    for url in [
+        "/".to_owned(),
+        "/objects".to_owned(),
+        format!("/objects/{}", f.flag),
+        "/nope".to_owned(),
+        "/static/zbor.css".to_owned(),
+    ] {
+        let resp = app.get(&url).await;
+        let csp = resp.header("content-security-policy");
+        assert!(csp.contains("default-src 'none'") && csp.contains("frame-ancestors 'none'"), "{url}: {csp}");
+        assert!(!csp.contains("unsafe-inline") && !csp.contains("script-src"), "{url}: no script allowed");
+        assert_eq!(resp.header("x-content-type-options"), "nosniff", "{url}");
+        assert_eq!(resp.header("referrer-policy"), "no-referrer", "{url}");
+        assert!(resp.headers.get("set-cookie").is_none(), "{url} sets no cookie");
+    }
+    // Nothing from other origins, and no script at all.
+    let home = app.get("/").await;
+    assert!(home.attrs("[src]", "src").iter().all(|s| s.starts_with('/')));
+    assert!(home.attrs("link[href]", "href").iter().all(|s| s.starts_with('/')));
+    assert!(!home.body.contains("<script"));
+}
+
+#[tokio::test]
+async fn publishing_refreshes_cached_pages() {
+    use zbor::collection::objects::{self, NewObject};
+    use zbor::collection::{ObjectType, Text3};
+    let (app, _) = app_with_fixture().await;
+    let before = app.get("/?lang=en").await;
+    assert_eq!(app.get("/?lang=en").await.body, before.body, "served again from the cache");
+    let mut conn = app.state.db.main.acquire().await.unwrap();
+    let id = objects::create_object(&mut conn, &NewObject::new(ObjectType::Flag, Text3::same("Brand-new flag")), 2025)
+        .await
+        .unwrap()
+        .id;
+    crate::helpers::publish(&mut conn, id, "MFB-{year}-{seq:04}", 2025).await;
+    drop(conn);
+    app.refresh().await;
+    let after = app.get("/?lang=en").await;
+    assert_eq!(titles(&after).first().map(String::as_str), Some("Brand-new flag"));
+}
+
+#[tokio::test]
+async fn plural_forms_follow_cldr_in_belarusian_and_russian() {
+    let translations = zbor::i18n::Translations::load().unwrap();
+    let count = |lang, n: i64| {
+        let mut args = fluent_bundle::FluentArgs::new();
+        args.set("count", n);
+        translations.get(lang, "objects-count", Some(&args))
+    };
+    use zbor::i18n::Lang::{Be, En, Ru};
+    let expected_be = [
+        (1, "прадмет"),
+        (2, "прадметы"),
+        (5, "прадметаў"),
+        (11, "прадметаў"),
+        (21, "прадмет"),
+        (22, "прадметы"),
+        (25, "прадметаў"),
+        (101, "прадмет"),
+        (111, "прадметаў"),
+    ];
+    for (n, word) in expected_be {
+        assert_eq!(count(Be, n), format!("{n} {word}"), "be {n}");
+    }
+    let expected_ru = [
+        (1, "предмет"),
+        (2, "предмета"),
+        (5, "предметов"),
+        (11, "предметов"),
+        (21, "предмет"),
+        (22, "предмета"),
+        (25, "предметов"),
+        (101, "предмет"),
+        (111, "предметов"),
+    ];
+    for (n, word) in expected_ru {
+        assert_eq!(count(Ru, n), format!("{n} {word}"), "ru {n}");
+    }
+    assert_eq!(count(En, 1), "1 object");
+    assert_eq!(count(En, 22), "22 objects");
+}
+
+#[tokio::test]
+async fn every_language_has_every_message() {
+    use zbor::i18n::Lang;
+    let translations = zbor::i18n::Translations::load().unwrap();
+    let en: BTreeSet<String> = translations.message_ids(Lang::En).into_iter().collect();
+    for lang in [Lang::Be, Lang::Ru] {
+        let other: BTreeSet<String> = translations.message_ids(lang).into_iter().collect();
+        assert_eq!(en.symmetric_difference(&other).collect::<Vec<_>>(), Vec::<&String>::new(), "{lang:?}");
+    }
+}
+
+#[tokio::test]
+async fn end_to_end_over_a_real_socket() {
+    let (app, f) = app_with_fixture().await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(zbor::app::serve(listener, app.state.clone(), async {
+        let _ = stopped.await;
+    }));
+    let client = reqwest::Client::new();
+    let health = client.get(format!("http://{addr}/healthz")).send().await.unwrap();
+    assert_eq!(health.status(), 200);
+    assert_eq!(health.text().await.unwrap(), "ok");
+    let page = client.get(format!("http://{addr}/objects/{}?lang=en", f.flag)).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    assert!(page.text().await.unwrap().contains("White-red-white flag"));
+    stop.send(()).unwrap();
+    server.await.unwrap().unwrap();
+}

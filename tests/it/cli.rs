@@ -1,0 +1,204 @@
+//! The `zbor` binary itself: help, init, serve's refusals, and the demo.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn zbor() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_zbor"));
+    cmd.env_remove("ZBOR_DATA_DIR").env_remove("ZBOR_UPLOADS_DIR").env("RUST_LOG", "warn");
+    cmd
+}
+
+#[test]
+fn help_documents_every_command() {
+    let out = zbor().arg("--help").output().unwrap();
+    assert!(out.status.success());
+    let help = String::from_utf8(out.stdout).unwrap();
+    for command in ["demo", "init", "serve", "user", "--data-dir", "--uploads-dir"] {
+        assert!(help.contains(command), "--help lacks {command}:\n{help}");
+    }
+    let user = String::from_utf8(zbor().args(["user", "add", "--help"]).output().unwrap().stdout).unwrap();
+    assert!(user.contains("admin") && user.contains("keyholder") && user.contains("volunteer"), "{user}");
+}
+
+#[test]
+fn init_creates_the_data_dir_and_serve_refuses_without_valid_recipients() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let uploads = dir.path().join("uploads");
+    let key = age::x25519::Identity::generate().to_public().to_string();
+
+    // serve refuses before init: no recipients file.
+    let out = zbor()
+        .arg("--data-dir")
+        .arg(&data)
+        .arg("--uploads-dir")
+        .arg(&uploads)
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("recipients"), "{}", String::from_utf8_lossy(&out.stderr));
+
+    let out = zbor()
+        .arg("--data-dir")
+        .arg(&data)
+        .arg("--uploads-dir")
+        .arg(&uploads)
+        .args(["init", "--admin-user", "olga", "--recipient", &key])
+        .env("ZBOR_ADMIN_PASSWORD", "a long enough password")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    for file in ["zbor.sqlite", "contacts.sqlite", "recipients.txt"] {
+        assert!(data.join(file).exists(), "{file}");
+    }
+    let recipients = std::fs::read_to_string(data.join("recipients.txt")).unwrap();
+    assert!(recipients.contains(&key));
+
+    // A second init refuses and changes nothing.
+    let again = zbor()
+        .arg("--data-dir")
+        .arg(&data)
+        .args(["init", "--admin-user", "x", "--recipient", &key])
+        .env("ZBOR_ADMIN_PASSWORD", "a long enough password")
+        .output()
+        .unwrap();
+    assert!(!again.status.success());
+    assert_eq!(std::fs::read_to_string(data.join("recipients.txt")).unwrap(), recipients);
+
+    // user add without a terminal or password variable explains itself.
+    let out = zbor()
+        .arg("--data-dir")
+        .arg(&data)
+        .args(["user", "add", "ales", "--role", "curator"])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("ZBOR_USER_PASSWORD"));
+    let out = zbor()
+        .arg("--data-dir")
+        .arg(&data)
+        .args(["user", "add", "ales", "--role", "curator"])
+        .env("ZBOR_USER_PASSWORD", "another long password")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+
+    // A secret key in the recipients file stops the server from starting.
+    let secret = {
+        use age::secrecy::ExposeSecret;
+        age::x25519::Identity::generate().to_string().expose_secret().to_owned()
+    };
+    std::fs::write(data.join("recipients.txt"), format!("{key}\n{secret}\n")).unwrap();
+    let out = zbor()
+        .arg("--data-dir")
+        .arg(&data)
+        .arg("--uploads-dir")
+        .arg(&uploads)
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("SECRET"), "{}", String::from_utf8_lossy(&out.stderr));
+    std::fs::write(data.join("recipients.txt"), "age1notakeyatall\n").unwrap();
+    let out = zbor().arg("--data-dir").arg(&data).args(["serve", "--listen", "127.0.0.1:0"]).output().unwrap();
+    assert!(!out.status.success());
+}
+
+/// Kills the child when the test ends, however it ends.
+struct Running(std::process::Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[test]
+fn demo_starts_a_real_collection_and_answers_healthz() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("demo").join("data");
+    let child = zbor()
+        .arg("--data-dir")
+        .arg(&data)
+        .args(["demo", "--listen", "127.0.0.1:0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut child = Running(child);
+    let stdout = child.0.stdout.take().unwrap();
+    let mut lines = BufReader::new(stdout).lines();
+    let started = Instant::now();
+    let mut url = None;
+    let mut published = 0;
+    while let Some(Ok(line)) = lines.next() {
+        if let Some(n) = line.strip_prefix("Demo collection: ") {
+            published = n.split_whitespace().next().unwrap().parse().unwrap();
+        }
+        if let Some(u) = line.trim().strip_prefix("open:") {
+            url = Some(u.trim().trim_end_matches('/').to_owned());
+            break;
+        }
+        assert!(started.elapsed() < Duration::from_secs(600), "demo took too long");
+    }
+    let url = url.expect("demo printed its URL");
+    assert!(published >= 40, "{published} published objects");
+
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    runtime.block_on(async {
+        let client = reqwest::Client::new();
+        let health = client.get(format!("{url}/healthz")).send().await.unwrap();
+        assert_eq!(health.text().await.unwrap(), "ok");
+        let home = client.get(format!("{url}/?lang=en")).send().await.unwrap().text().await.unwrap();
+        assert!(home.contains("Cat, from the series “Cats”"), "the museum's own example leads the recent acquisitions");
+        // The example's page tells its whole public story.
+        let doc = scraper::Html::parse_document(&home);
+        let sel = scraper::Selector::parse(".card a").unwrap();
+        let first = doc.select(&sel).next().unwrap().value().attr("href").unwrap().to_owned();
+        let page = client.get(format!("{url}{first}")).send().await.unwrap().text().await.unwrap();
+        for expected in [
+            "Olga Yakubovskaya",
+            "Christmas charity auction of the Belarusian Council of Culture",
+            "On deposit from Ivan",
+            "Deposited for safekeeping",
+            "Lot 12",
+        ] {
+            assert!(page.contains(expected), "{expected} missing from the example's page");
+        }
+        let img = scraper::Selector::parse(".object-images img").unwrap();
+        let src =
+            scraper::Html::parse_document(&page).select(&img).next().unwrap().value().attr("src").unwrap().to_owned();
+        let image = client.get(format!("{url}{src}")).send().await.unwrap();
+        assert_eq!(image.headers()["content-type"], "image/jpeg");
+        let bytes = image.bytes().await.unwrap();
+        assert!(image::load_from_memory(&bytes).is_ok(), "a real JPEG");
+    });
+
+    // The only private key the demo made lives outside the data dir, labelled as demo-only.
+    let identity = dir.path().join("demo").join("DEMO-ONLY-keyholder-identity.txt");
+    let text = std::fs::read_to_string(&identity).unwrap();
+    assert!(text.contains("DEMO ONLY") && text.contains("AGE-SECRET-KEY-"));
+    for entry in walk(&data) {
+        let bytes = std::fs::read(&entry).unwrap();
+        assert!(!contains(&bytes, b"AGE-SECRET-KEY-"), "secret key in {}", entry.display());
+    }
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() { files.extend(walk(&path)) } else { files.push(path) }
+    }
+    files
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}

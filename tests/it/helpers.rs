@@ -1,0 +1,305 @@
+//! A fresh app per test: its own temp data dir, real databases, requests through the router.
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{HeaderMap, Request, StatusCode};
+use http_body_util::BodyExt;
+use tempfile::TempDir;
+use tower::ServiceExt;
+
+use zbor::app::{AppState, router};
+use zbor::collection::objects::{self, NewEvent, NewMaker, NewObject, NewProvenance, PartyRef, PartyRole};
+use zbor::collection::{
+    AcquisitionMethod, CreditChoice, EventKind, FuzzyDate, MakerKind, ObjectType, ProvenanceKind, PubState, Text3,
+};
+use zbor::config::Config;
+use zbor::media::{self, NewMedia};
+
+pub struct TestApp {
+    pub state: AppState,
+    pub router: Router,
+    pub config: Config,
+    /// Kept so the folder lives as long as the app.
+    _dir: TempDir,
+}
+
+pub struct Resp {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: String,
+}
+
+impl Resp {
+    pub fn doc(&self) -> scraper::Html {
+        scraper::Html::parse_document(&self.body)
+    }
+
+    /// Texts of the elements matching `selector`, whitespace-normalised.
+    pub fn texts(&self, selector: &str) -> Vec<String> {
+        let selector = scraper::Selector::parse(selector).expect("selector");
+        self.doc()
+            .select(&selector)
+            .map(|e| e.text().collect::<Vec<_>>().join(" ").split_whitespace().collect::<Vec<_>>().join(" "))
+            .collect()
+    }
+
+    /// Values of `attr` on the elements matching `selector`.
+    pub fn attrs(&self, selector: &str, attr: &str) -> Vec<String> {
+        let selector = scraper::Selector::parse(selector).expect("selector");
+        self.doc().select(&selector).filter_map(|e| e.value().attr(attr).map(str::to_owned)).collect()
+    }
+
+    pub fn header(&self, name: &str) -> &str {
+        self.headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or("")
+    }
+}
+
+impl TestApp {
+    pub async fn new() -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let config = Config::new(dir.path().join("data"), dir.path().join("uploads"));
+        let state = AppState::open(&config).await.expect("open app");
+        let router = router(state.clone());
+        Self { state, router, config, _dir: dir }
+    }
+
+    pub async fn get(&self, uri: &str) -> Resp {
+        self.get_with(uri, &[]).await
+    }
+
+    pub async fn get_with(&self, uri: &str, headers: &[(&str, &str)]) -> Resp {
+        let mut request = Request::builder().uri(uri);
+        for (k, v) in headers {
+            request = request.header(*k, *v);
+        }
+        let response =
+            self.router.clone().oneshot(request.body(Body::empty()).expect("request")).await.expect("infallible");
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = response.into_body().collect().await.expect("body").to_bytes();
+        Resp { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
+    }
+
+    pub async fn get_bytes(&self, uri: &str) -> (StatusCode, HeaderMap, Vec<u8>) {
+        let response = self
+            .router
+            .clone()
+            .oneshot(Request::builder().uri(uri).body(Body::empty()).expect("request"))
+            .await
+            .expect("infallible");
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = response.into_body().collect().await.expect("body").to_bytes();
+        (status, headers, bytes.to_vec())
+    }
+
+    pub async fn refresh(&self) {
+        self.state.public.refresh(&self.state.db.main).await.expect("refresh");
+    }
+}
+
+/// Strings that must never appear on a public page.
+pub const CANARIES: &[&str] = &[
+    "CANARY-INSCRIPTION",
+    "CANARY-NOTES",
+    "CANARY-PROVENANCE",
+    "CANARY-LOCATION",
+    "CANARY-MAKER-NOTES",
+    "CANARY-ORG-NOTES",
+    "CANARY-DRAFT",
+    "CANARY-WITHDRAWN",
+    "CANARY-PSEUDONYM-OF-ANONYMOUS",
+];
+
+/// What [`seed`] made, for tests to refer to.
+pub struct Fixture {
+    pub flag: String,
+    pub badge: String,
+    pub draft_id: i64,
+    pub draft_entry: String,
+    pub withdrawn: String,
+    pub private_hash: String,
+    pub public_hash: String,
+    pub draft_hash: String,
+    pub maker_ivan: i64,
+    pub event_march: i64,
+    pub generic_count: usize,
+}
+
+pub fn t(be: &str, en: &str, ru: &str) -> Text3 {
+    Text3::new(be, en, ru)
+}
+
+fn small_image(seed: u8) -> image::RgbImage {
+    image::RgbImage::from_fn(320, 240, |x, y| image::Rgb([seed, (x % 256) as u8, (y % 256) as u8]))
+}
+
+/// A small collection with one object of each interesting kind, private canaries in every
+/// private place, drafts, a withdrawn object, and enough generic objects for two list pages.
+pub async fn seed(app: &TestApp) -> Fixture {
+    let pattern = "MFB-{year}-{seq:04}";
+    let pool = &app.state.db.main;
+    let mut tx = pool.begin().await.expect("tx");
+    let conn = &mut *tx;
+
+    let maker = |name: &str, kind| NewMaker {
+        kind,
+        name: Text3::same(name),
+        bio: Text3::default(),
+        private_notes: "CANARY-MAKER-NOTES".to_owned(),
+    };
+    let ivan = objects::create_maker(conn, &maker("Іван", MakerKind::Person)).await.unwrap();
+    let mut collation_makers = Vec::new();
+    for name in ["Юрась", "Аляксей", "Ўладзь", "Зоя", "Уладзь", "Янка", "Кастусь"]
+    {
+        collation_makers.push(objects::create_maker(conn, &maker(name, MakerKind::Person)).await.unwrap());
+    }
+    let org = objects::create_organisation(conn, &Text3::same("Рада"), "CANARY-ORG-NOTES").await.unwrap();
+    let place = objects::create_place(conn, &t("Мінск", "Minsk", "Минск")).await.unwrap();
+    let march = objects::create_event(
+        conn,
+        &NewEvent {
+            kind: EventKind::March,
+            name: t("Марш міру", "March for Peace", "Марш мира"),
+            description: Text3::default(),
+            starts_on: Some("2020-08-16".into()),
+            ends_on: None,
+            place_id: Some(place),
+            organisation_id: Some(org),
+        },
+    )
+    .await
+    .unwrap();
+    let location = objects::create_location(conn, "CANARY-LOCATION shelf", "").await.unwrap();
+    let store = media::Store::new(&app.config.uploads_dir);
+
+    // The flag: public text, private inscription, notes, provenance and image.
+    let anonymous =
+        zbor::donors::create_donor(conn, CreditChoice::Anonymous, "CANARY-PSEUDONYM-OF-ANONYMOUS", date(2022, 1, 1))
+            .await
+            .unwrap();
+    let mut flag =
+        NewObject::new(ObjectType::Flag, t("Бел-чырвона-белы сцяг", "White-red-white flag", "Бело-красно-белый флаг"));
+    flag.description = t("Сцяг з маршу.", "A flag from the march.", "Флаг с марша.");
+    flag.inscription = Text3::same("CANARY-INSCRIPTION");
+    flag.internal_notes = "CANARY-NOTES".into();
+    flag.date = FuzzyDate::year(2020);
+    flag.donor_id = Some(anonymous.clone());
+    flag.acquisition_method = Some(AcquisitionMethod::Gift);
+    let flag_id = objects::create_object(conn, &flag, 2022).await.unwrap().id;
+    objects::link_maker(conn, flag_id, ivan).await.unwrap();
+    objects::link_event(conn, flag_id, march).await.unwrap();
+    let mut made = NewProvenance::new(ProvenanceKind::Made, FuzzyDate::year(2020));
+    made.is_public = true;
+    made.parties.push((PartyRole::Maker, PartyRef::Maker(ivan)));
+    objects::add_provenance(conn, flag_id, &made).await.unwrap();
+    let mut given = NewProvenance::new(ProvenanceKind::Given, FuzzyDate::year(2022));
+    given.note = Text3::same("CANARY-PROVENANCE");
+    given.parties.push((PartyRole::Giver, PartyRef::Donor(anonymous.clone())));
+    objects::add_provenance(conn, flag_id, &given).await.unwrap();
+    objects::move_object(conn, flag_id, location, date(2022, 1, 2), true, "CANARY-LOCATION move").await.unwrap();
+    let public = store.store(&small_image(1)).unwrap();
+    let private = store.store(&small_image(2)).unwrap();
+    let public_media =
+        NewMedia { alt: t("Сцяг", "The flag", "Флаг"), caption: Text3::default(), is_public: true };
+    media::add_media(conn, flag_id, &public, &public_media).await.unwrap();
+    media::add_media(conn, flag_id, &private, &NewMedia { is_public: false, ..public_media.clone() }).await.unwrap();
+    let flag_acc = publish(conn, flag_id, pattern, 2022).await;
+
+    // The badge: a named donor, public acquisition.
+    let named = zbor::donors::create_donor(conn, CreditChoice::Name, "Ivan", date(2023, 1, 1)).await.unwrap();
+    let mut badge = NewObject::new(
+        ObjectType::Badge,
+        t("Значок «Жыве Беларусь!»", "Badge “Long live Belarus!”", "Значок «Жыве Беларусь!»"),
+    );
+    badge.date = FuzzyDate::year(2021);
+    badge.donor_id = Some(named);
+    badge.acquisition_method = Some(AcquisitionMethod::Gift);
+    badge.acquisition_public = true;
+    badge.acquired_on = Some(date(2023, 1, 1));
+    let badge_id = objects::create_object(conn, &badge, 2023).await.unwrap().id;
+    objects::link_maker(conn, badge_id, collation_makers[1]).await.unwrap();
+    let badge_acc = publish(conn, badge_id, pattern, 2023).await;
+
+    let mut poster = NewObject::new(
+        ObjectType::Poster,
+        t(
+            "Плакат «Верым, можам, пераможам»",
+            "Poster “We believe, we can, we will win”",
+            "Плакат «Верим, можем, победим»",
+        ),
+    );
+    poster.date = FuzzyDate::year(2020);
+    let poster_id = objects::create_object(conn, &poster, 2022).await.unwrap().id;
+    objects::link_event(conn, poster_id, march).await.unwrap();
+    publish(conn, poster_id, pattern, 2022).await;
+
+    let mut letter = NewObject::new(
+        ObjectType::Letter,
+        t("Ліст палітвязню", "Letter to a political prisoner", "Письмо политзаключённому"),
+    );
+    letter.date = FuzzyDate::year(2021);
+    let letter_id = objects::create_object(conn, &letter, 2022).await.unwrap().id;
+    publish(conn, letter_id, pattern, 2022).await;
+
+    // Makers for the collation test each need a published object.
+    for (i, maker_id) in collation_makers.iter().enumerate().skip(2) {
+        let o = NewObject::new(ObjectType::Other, Text3::same(format!("Прадмет {i}")));
+        let id = objects::create_object(conn, &o, 2022).await.unwrap().id;
+        objects::link_maker(conn, id, *maker_id).await.unwrap();
+        publish(conn, id, pattern, 2022).await;
+    }
+    objects::link_maker(conn, poster_id, collation_makers[0]).await.unwrap();
+
+    // A draft and a withdrawn object, each with a public image.
+    let mut draft = NewObject::new(ObjectType::Ribbon, Text3::same("CANARY-DRAFT ribbon"));
+    draft.date = FuzzyDate::year(2020);
+    let draft_ref = objects::create_object(conn, &draft, 2024).await.unwrap();
+    objects::link_maker(conn, draft_ref.id, ivan).await.unwrap();
+    let draft_image = store.store(&small_image(3)).unwrap();
+    media::add_media(conn, draft_ref.id, &draft_image, &public_media).await.unwrap();
+    objects::accession(conn, draft_ref.id, pattern, 2024).await.unwrap();
+
+    let withdrawn = NewObject::new(ObjectType::Ribbon, Text3::same("CANARY-WITHDRAWN ribbon"));
+    let withdrawn_id = objects::create_object(conn, &withdrawn, 2024).await.unwrap().id;
+    let withdrawn_acc = publish(conn, withdrawn_id, pattern, 2024).await;
+    objects::set_state(conn, withdrawn_id, PubState::Withdrawn).await.unwrap();
+
+    // Generic objects so the list has more than one page.
+    let generic_count = 30;
+    for i in 0..generic_count {
+        let mut o = NewObject::new(
+            ObjectType::Photograph,
+            t(&format!("Здымак {i}"), &format!("Photograph {i}"), &format!("Снимок {i}")),
+        );
+        o.date = FuzzyDate::year(2022);
+        let id = objects::create_object(conn, &o, 2022).await.unwrap().id;
+        publish(conn, id, pattern, 2022).await;
+    }
+    tx.commit().await.unwrap();
+    app.refresh().await;
+    let draft_entry = draft_ref.entry_number.clone();
+    Fixture {
+        flag: flag_acc,
+        badge: badge_acc,
+        draft_id: draft_ref.id,
+        draft_entry,
+        withdrawn: withdrawn_acc,
+        private_hash: private.hash,
+        public_hash: public.hash,
+        draft_hash: draft_image.hash,
+        maker_ivan: ivan,
+        event_march: march,
+        generic_count,
+    }
+}
+
+pub fn date(y: i32, m: u32, d: u32) -> chrono::NaiveDate {
+    chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap()
+}
+
+pub async fn publish(conn: &mut sqlx::SqliteConnection, id: i64, pattern: &str, year: i32) -> String {
+    let number = objects::accession(conn, id, pattern, year).await.unwrap();
+    objects::set_state(conn, id, PubState::Published).await.unwrap();
+    number
+}
