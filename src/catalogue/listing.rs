@@ -2,10 +2,8 @@
 //! pages. Everything here works on the in-memory snapshot except the text search, which
 //! asks SQLite's FTS5 index for ranked ids.
 
-use std::collections::HashMap;
-
-use crate::collection::ObjectType;
 use crate::collection::public::PublicObject;
+use crate::collection::{IdMap, ObjectType};
 use crate::error::AppError;
 
 use super::snapshot::Snapshot;
@@ -110,10 +108,10 @@ fn parse_page(value: &str) -> Result<u64, AppError> {
 /// Counts of each facet value among the matching objects.
 #[derive(Debug, Default, Clone)]
 pub struct FacetCounts {
-    pub types: HashMap<ObjectType, usize>,
-    pub makers: HashMap<i64, usize>,
-    pub events: HashMap<i64, usize>,
-    pub years: HashMap<i64, usize>,
+    pub types: IdMap<ObjectType, usize>,
+    pub makers: IdMap<i64, usize>,
+    pub events: IdMap<i64, usize>,
+    pub years: IdMap<i64, usize>,
 }
 
 impl FacetCounts {

@@ -94,7 +94,8 @@ async fn objects(State(state): State<AppState>, ctx: Ctx) -> AppResult<Html<Stri
         // Ranked ids from the index, kept only when they are in this snapshot.
         let ids = crate::collection::search::search_ids(&state.db.main, &filters.q).await?;
         let by_id = &snapshot.collection.by_id;
-        let hits: Vec<usize> = ids.iter().filter_map(|id| by_id.get(id).copied()).collect();
+        let mut hits: Vec<usize> = ids.iter().filter_map(|id| by_id.get(id).copied()).collect();
+        snapshot.rank(&mut hits, &crate::collection::search::query_terms(&filters.q));
         listing::list(&snapshot, Some(&hits), &filters)
     };
     let page = view(&state, &snapshot, &ctx).list_page(&filters, &listing);

@@ -14,7 +14,8 @@ use axum::body::Bytes;
 use sqlx::SqlitePool;
 
 use crate::collection::ObjectType;
-use crate::collection::public::PublicCollection;
+use crate::collection::public::{PublicCollection, PublicObject};
+use crate::collection::search::{SearchDoc, Vocabulary};
 use crate::i18n::{self, Lang};
 use crate::web::LangChoice;
 
@@ -41,6 +42,10 @@ pub struct Snapshot {
     pub by_year: HashMap<i64, Vec<usize>>,
     /// Facet counts of the whole collection (the unfiltered list and the home page).
     pub all_facets: FacetCounts,
+    /// Each object's public words for ranking search hits, parallel to `collection.objects`.
+    search_docs: Vec<SearchDoc>,
+    vocabulary: Vocabulary,
+    average_len: f64,
 }
 
 impl Snapshot {
@@ -64,6 +69,10 @@ impl Snapshot {
             }
             all_facets.add(object, &years[index]);
         }
+        let texts: Vec<(String, String)> = collection.objects.iter().map(|o| search_text(&collection, o)).collect();
+        let vocabulary = Vocabulary::new(texts.iter().flat_map(|(t, b)| [t.as_str(), b.as_str()]));
+        let search_docs: Vec<SearchDoc> = texts.iter().map(|(t, b)| SearchDoc::new(&vocabulary, t, b)).collect();
+        let average_len = search_docs.iter().map(|d| f64::from(d.len())).sum::<f64>() / search_docs.len().max(1) as f64;
         let maker_counts = by_maker.iter().map(|(k, v)| (*k, v.len())).collect();
         let event_counts = by_event.iter().map(|(k, v)| (*k, v.len())).collect();
         let makers_sorted = Lang::ALL.map(|lang| {
@@ -91,6 +100,24 @@ impl Snapshot {
             by_event,
             by_year,
             all_facets,
+            search_docs,
+            vocabulary,
+            average_len,
+        }
+    }
+
+    /// Orders search hits (indexes into the objects) best first; equal scores keep the
+    /// collection's order (newest first).
+    pub fn rank(&self, hits: &mut [usize], terms: &[String]) {
+        let terms: Vec<_> = terms.iter().map(|t| self.vocabulary.prefix_range(t)).collect();
+        let terms = terms.as_slice();
+        let mut scored: Vec<(f64, usize)> = hits
+            .iter()
+            .map(|&i| (self.search_docs.get(i).map_or(0.0, |d| d.score(terms, self.average_len)), i))
+            .collect();
+        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        for (slot, (_, index)) in hits.iter_mut().zip(scored) {
+            *slot = index;
         }
     }
 
@@ -99,10 +126,26 @@ impl Snapshot {
     }
 }
 
+/// The public words of an object: the same fields [`crate::collection::search::index_object`]
+/// puts in the FTS5 index.
+fn search_text(collection: &PublicCollection, object: &PublicObject) -> (String, String) {
+    let mut body = vec![object.description.joined(), object.materials.joined()];
+    if let Some(inscription) = &object.inscription {
+        body.push(inscription.joined());
+    }
+    body.extend(object.makers.iter().filter_map(|m| collection.makers.get(m)).map(|m| m.name.joined()));
+    body.extend(object.events.iter().filter_map(|e| collection.events.get(e)).map(|e| e.name.joined()));
+    (object.title.joined(), body.join(" "))
+}
+
+/// Rendered pages of one language choice by URL, each with the generation it was rendered in.
+type PagesByUrl = HashMap<String, (u64, Bytes)>;
+
 /// Rendered public pages keyed by language choice and URL, valid for one generation.
 #[derive(Debug, Default)]
 struct RenderCache {
-    pages: RwLock<HashMap<(LangChoice, String), (u64, Bytes)>>,
+    /// By language choice, then URL: looking a page up needs no allocation.
+    pages: RwLock<HashMap<LangChoice, PagesByUrl>>,
 }
 
 /// Most pages kept; past this the cache starts afresh (a crawler of random queries cannot
@@ -149,18 +192,17 @@ impl PublicState {
     pub fn cached(&self, choice: LangChoice, url: &str) -> Option<Bytes> {
         let generation = self.generation();
         let pages = self.cache.pages.read().ok()?;
-        // Borrowing a tuple key with a &str would need a custom Borrow impl; the key is small.
-        let (stored_generation, body) = pages.get(&(choice, url.to_owned()))?;
+        let (stored_generation, body) = pages.get(&choice)?.get(url)?;
         (*stored_generation == generation).then(|| body.clone())
     }
 
     /// Keeps a page rendered in `generation`.
     pub fn store(&self, choice: LangChoice, url: String, generation: u64, body: Bytes) {
         if let Ok(mut pages) = self.cache.pages.write() {
-            if pages.len() >= CACHE_CAPACITY {
+            if pages.values().map(HashMap::len).sum::<usize>() >= CACHE_CAPACITY {
                 pages.clear();
             }
-            pages.insert((choice, url), (generation, body));
+            pages.entry(choice).or_default().insert(url, (generation, body));
         }
     }
 }

@@ -107,7 +107,7 @@ pub struct PublicCollection {
     /// Newest publication first.
     pub objects: Vec<PublicObject>,
     pub by_accession: HashMap<String, usize>,
-    pub by_id: HashMap<i64, usize>,
+    pub by_id: IdMap<i64, usize>,
     pub makers: HashMap<i64, PublicMaker>,
     pub events: HashMap<i64, PublicEvent>,
     /// Hashes of images the public may fetch.
