@@ -29,8 +29,8 @@ pub struct App {
     pub translations: Arc<Translations>,
     /// Compiled page templates.
     pub templates: Templates,
-    /// Stored images and derivatives.
-    pub media: media::Store,
+    /// Stored images, derivatives, and the upload pipeline.
+    pub media: media::Pipeline,
     /// The public projection in memory and the cache of rendered public pages.
     pub public: PublicState,
 }
@@ -41,6 +41,8 @@ pub struct AppConfig {
     pub museum_name: String,
     pub accession_pattern: String,
     pub render_cache: bool,
+    /// The address the public reaches zbor at, for absolute links (IIIF).
+    pub public_url: String,
 }
 
 /// Cheap to clone: one `Arc`.
@@ -67,14 +69,16 @@ impl AppState {
                 museum_name: config.museum_name.clone(),
                 accession_pattern: config.accession_pattern.clone(),
                 render_cache: config.render_cache,
+                public_url: config.public_url.clone().unwrap_or_else(|| "http://127.0.0.1:8080".to_owned()),
             },
             db,
             templates: Templates::new(Arc::clone(&translations)),
             translations,
-            media: media::Store::new(&config.uploads_dir),
+            media: media::Pipeline::new(media::Store::new(&config.uploads_dir), media::sanitise::Limits::default()),
             public: PublicState::default(),
         };
         let state = AppState(Arc::new(app));
+        media::jobs::recover(&state.db.main, &state.media.store).await.context("recovering media jobs")?;
         state.public.refresh(&state.db.main).await.context("loading the public collection")?;
         Ok(state)
     }
@@ -93,16 +97,40 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// Serves until `shutdown` completes, then finishes in-flight requests and closes the databases.
+/// Serves, with the media worker running beside, until `shutdown` completes; then finishes
+/// in-flight requests and the job in progress, and closes the databases.
 pub async fn serve(
     listener: TcpListener,
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
     let app = router(state.clone());
+    let (stop_worker, worker_stopped) = tokio::sync::oneshot::channel::<()>();
+    let worker = tokio::spawn(media::jobs::work(
+        state.db.main.clone(),
+        state.media.clone(),
+        public_refresher(state.clone()),
+        async {
+            let _ = worker_stopped.await;
+        },
+    ));
     axum::serve(listener, app).with_graceful_shutdown(shutdown).await.context("serving")?;
+    let _ = stop_worker.send(());
+    worker.await.context("media worker")?;
     state.db.close().await;
     Ok(())
+}
+
+/// A callback that reloads the public snapshot in the background (after a new image is ready).
+pub fn public_refresher(state: AppState) -> Arc<dyn Fn() + Send + Sync> {
+    Arc::new(move || {
+        let state = state.clone();
+        tokio::spawn(async move {
+            if let Err(err) = state.public.refresh(&state.db.main).await {
+                tracing::error!(error = format!("{err:#}"), "refreshing the public collection");
+            }
+        });
+    })
 }
 
 /// Completes on SIGINT (Ctrl-C) or SIGTERM.

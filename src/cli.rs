@@ -77,6 +77,16 @@ pub enum Command {
     /// Manage staff accounts
     #[command(subcommand)]
     User(UserCommand),
+    /// Manage stored images
+    #[command(subcommand)]
+    Media(MediaCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MediaCommand {
+    /// Regenerate every derivative (400, 1200 and 2400 px) from the sanitised masters, with a
+    /// progress bar
+    Rebuild,
 }
 
 #[derive(Debug, Subcommand)]
@@ -120,6 +130,7 @@ impl Cli {
         if let Some(listen) = file.listen {
             config.listen = Some(listen);
         }
+        config.public_url = std::env::var("ZBOR_PUBLIC_URL").ok().or(file.public_url);
         Ok(config)
     }
 }
@@ -138,6 +149,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                 serve(&config, &listen).await
             }
             Command::User(UserCommand::Add { name, role }) => user_add(&cli.config()?, name, *role).await,
+            Command::Media(MediaCommand::Rebuild) => media_rebuild(&cli.config()?).await,
         }
     })
 }
@@ -196,10 +208,35 @@ async fn serve(config: &Config, listen: &str) -> anyhow::Result<()> {
     let recipients = Recipients::load(&config.recipients_path())
         .context("zbor serve needs the keyholders' public keys (run zbor init first)")?;
     tracing::info!(recipients = recipients.len(), "donor contacts will be sealed to the keyholders");
-    let state = AppState::open(config).await?;
     let listener = TcpListener::bind(listen).await.with_context(|| format!("listening on {listen}"))?;
-    println!("zbor is serving at http://{}", listener.local_addr()?);
+    let addr = listener.local_addr()?;
+    let mut config = config.clone();
+    config.public_url.get_or_insert_with(|| format!("http://{addr}"));
+    let state = AppState::open(&config).await?;
+    println!("zbor is serving at http://{addr}");
     app::serve(listener, state, app::shutdown_signal()).await
+}
+
+async fn media_rebuild(config: &Config) -> anyhow::Result<()> {
+    let db = crate::db::Databases::open(config).await?;
+    let pipeline = crate::media::Pipeline::new(
+        crate::media::Store::new(&config.uploads_dir),
+        crate::media::sanitise::Limits::default(),
+    );
+    crate::media::jobs::recover(&db.main, &pipeline.store).await?;
+    let bar = crate::demo::progress(0, "derivatives");
+    let failed = crate::media::jobs::rebuild(&db.main, &pipeline, |done, total| {
+        bar.set_length(total);
+        bar.set_position(done);
+    })
+    .await?;
+    bar.finish_and_clear();
+    db.close().await;
+    if failed > 0 {
+        bail!("{failed} image(s) could not be rebuilt; see the log");
+    }
+    println!("Rebuilt the derivatives of every image.");
+    Ok(())
 }
 
 async fn demo(cli: &Cli, listen: &str, objects: usize, no_serve: bool) -> anyhow::Result<()> {
@@ -230,9 +267,10 @@ async fn demo(cli: &Cli, listen: &str, objects: usize, no_serve: bool) -> anyhow
     if no_serve {
         return Ok(());
     }
-    let state = AppState::open(&config).await?;
     let listener = TcpListener::bind(listen).await.with_context(|| format!("listening on {listen}"))?;
     let addr = listener.local_addr()?;
+    config.public_url.get_or_insert_with(|| format!("http://{addr}"));
+    let state = AppState::open(&config).await?;
     println!("  open:            http://{addr}/");
     println!("Press Ctrl-C to stop.");
     app::serve(listener, state, app::shutdown_signal()).await

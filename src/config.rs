@@ -19,6 +19,7 @@ pub struct FileConfig {
     pub listen: Option<String>,
     pub accession_pattern: Option<String>,
     pub museum_name: Option<String>,
+    pub public_url: Option<String>,
 }
 
 impl FileConfig {
@@ -47,6 +48,9 @@ pub struct Config {
     pub listen: Option<String>,
     /// Whether rendered public pages are kept in memory (on unless measuring).
     pub render_cache: bool,
+    /// The address the public reaches zbor at (e.g. `https://collection.example.org`), for
+    /// absolute links in open data; defaults to the listening address.
+    pub public_url: Option<String>,
 }
 
 impl Config {
@@ -59,6 +63,7 @@ impl Config {
             museum_name: crate::app::DEFAULT_MUSEUM_NAME.to_owned(),
             listen: None,
             render_cache: true,
+            public_url: None,
         }
     }
 

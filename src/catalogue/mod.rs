@@ -2,6 +2,7 @@
 //! events, and the public images. Every page reads the in-memory public snapshot, so nothing
 //! unpublished or private can reach it.
 
+pub mod iiif;
 pub mod listing;
 pub mod snapshot;
 pub mod views;
@@ -14,6 +15,7 @@ use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use serde::Serialize;
+use tower::ServiceExt;
 
 use crate::app::AppState;
 use crate::error::{AppError, AppResult};
@@ -33,7 +35,11 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/events", get(events))
         .route("/events/{id}", get(event))
         .layer(middleware::from_fn_with_state(state, render_cache));
-    pages.route("/media/{hash}/{file}", get(media_file))
+    pages
+        .route("/media/{hash}/{file}", get(media_file))
+        .route("/iiif/{accession}/manifest.json", get(iiif::manifest_json))
+        .route("/iiif/image/{hash}/info.json", get(iiif::info_json))
+        .route("/iiif/image/{hash}/full/{size}/0/default.jpg", get(iiif::image))
 }
 
 fn view<'a>(state: &'a AppState, snapshot: &'a snapshot::Snapshot, ctx: &Ctx) -> View<'a> {
@@ -146,22 +152,34 @@ async fn event(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>) 
 
 /// `GET /media/{hash}/{size}.jpg`: a derivative of a public image of a published object.
 /// Masters and anything not public give the same 404 as a file that does not exist.
-async fn media_file(State(state): State<AppState>, Path((hash, file)): Path<(String, String)>) -> AppResult<Response> {
+async fn media_file(
+    State(state): State<AppState>,
+    Path((hash, file)): Path<(String, String)>,
+    request: Request,
+) -> AppResult<Response> {
     let size: u32 = file.strip_suffix(".jpg").and_then(|s| s.parse().ok()).ok_or(AppError::NotFound)?;
     if !state.public.current().collection.media_hashes.contains(&hash) {
         return Err(AppError::NotFound);
     }
-    let path = state.media.derivative_path(&hash, size).ok_or(AppError::NotFound)?;
-    let bytes = match tokio::fs::read(&path).await {
-        Ok(bytes) => bytes,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(AppError::NotFound),
-        Err(e) => return Err(AppError::Internal(e.into())),
+    serve_derivative(&state, &hash, size, request).await
+}
+
+/// Serves a derivative file with Range and HEAD support, a fixed type and long caching.
+async fn serve_derivative(state: &AppState, hash: &str, size: u32, request: Request) -> AppResult<Response> {
+    let path = state.media.store.derivative_path(hash, size).ok_or(AppError::NotFound)?;
+    let response = match tower_http::services::ServeFile::new(&path).oneshot(request).await {
+        Ok(response) => response,
+        Err(never) => match never {},
     };
-    let mut response = Response::new(Body::from(bytes));
+    if response.status() == StatusCode::NOT_FOUND {
+        return Err(AppError::NotFound);
+    }
+    let mut response = response.map(Body::new);
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("image/jpeg"));
     // The URL names the content's hash, so it can be cached for good.
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=31536000, immutable"));
+    headers.remove(header::LAST_MODIFIED);
     Ok(response)
 }
 

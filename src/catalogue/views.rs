@@ -102,6 +102,8 @@ pub struct ObjectPage {
     pub credit_line: Option<String>,
     pub images: Vec<Image>,
     pub provenance: Vec<ProvenanceStep>,
+    /// The IIIF manifest, when there are images to view.
+    pub manifest_href: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -361,6 +363,7 @@ impl<'a> View<'a> {
             credit_line: self.credit_line(object),
             images: object.media.iter().map(|m| self.image(m, &title.text, 1200)).collect(),
             provenance: object.provenance.iter().map(|p| self.provenance_step(p)).collect(),
+            manifest_href: (!object.media.is_empty()).then(|| format!("/iiif/{}/manifest.json", object.accession)),
             title,
         }
     }

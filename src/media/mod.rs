@@ -1,25 +1,30 @@
-//! Images: content-addressed storage of sanitised masters and their derivatives, and the
-//! media records that tie them to objects.
+//! Images: sanitised masters and their derivatives, content-addressed on disk, the media
+//! records that tie them to objects, and the durable queue that makes derivatives.
 //!
 //! Every stored file is encoded by zbor from decoded pixels, so it carries no metadata of the
-//! source. Files are named by the BLAKE3 hash of the master's bytes:
-//! `uploads/ab/abcdef…/master.jpg`, `…/400.jpg`, `…/1200.jpg`, `…/2400.jpg`.
+//! upload. Files are named by the BLAKE3 hash of the master's bytes:
+//! `uploads/ab/abcdef…/master.jpg` (or `.png`), `…/400.jpg`, `…/1200.jpg`, `…/2400.jpg`.
+
+pub mod derive;
+pub mod jobs;
+pub mod sanitise;
+pub mod upload;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use anyhow::Context;
-use image::RgbImage;
-use image::codecs::jpeg::JpegEncoder;
-use sqlx::SqliteConnection;
+use image::{DynamicImage, RgbImage};
+use sqlx::{SqliteConnection, SqlitePool};
+use tokio::sync::Semaphore;
 
 use crate::collection::Text3;
+pub use derive::fit;
+use sanitise::{Limits, MasterFormat, Refusal};
 
 /// Longest-edge sizes of the derivatives the public may fetch. Never upscaled.
 pub const DERIVATIVE_SIZES: [u32; 3] = [400, 1200, 2400];
-
-/// JPEG quality of masters and derivatives.
-const JPEG_QUALITY: u8 = 86;
 
 /// The uploads folder.
 #[derive(Debug, Clone)]
@@ -27,18 +32,22 @@ pub struct Store {
     root: PathBuf,
 }
 
-/// A stored image: its hash and pixel size.
+/// A stored master: its hash, pixel size and format.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Stored {
     pub hash: String,
     pub width: u32,
     pub height: u32,
+    pub format: MasterFormat,
 }
 
 /// Whether `hash` looks like one of ours (64 lowercase hex digits), so it is safe in a path.
 pub fn is_hash(hash: &str) -> bool {
     hash.len() == 64 && hash.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
 }
+
+/// Marks the temporary files of [`write_atomically`], so a restart can sweep them.
+const TEMP_MARK: &str = ".zbor-tmp";
 
 impl Store {
     pub fn new(root: impl Into<PathBuf>) -> Self {
@@ -58,47 +67,81 @@ impl Store {
         (is_hash(hash) && DERIVATIVE_SIZES.contains(&size)).then(|| self.dir(hash).join(format!("{size}.jpg")))
     }
 
-    /// Stores `image` as a master and its derivatives. Storing the same pixels twice is a no-op.
-    pub fn store(&self, image: &RgbImage) -> anyhow::Result<Stored> {
-        let master = encode_jpeg(image)?;
-        let hash = blake3::hash(&master).to_hex().to_string();
+    /// Path of a master, if `hash` is valid.
+    pub fn master_path(&self, hash: &str, format: MasterFormat) -> Option<PathBuf> {
+        is_hash(hash).then(|| self.dir(hash).join(format!("master.{}", format.extension())))
+    }
+
+    /// Writes a sanitised master under its hash. Writing the same master twice is a no-op.
+    pub fn put_master(&self, bytes: &[u8], format: MasterFormat, width: u32, height: u32) -> anyhow::Result<Stored> {
+        let hash = blake3::hash(bytes).to_hex().to_string();
         let dir = self.dir(&hash);
         std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
-        write_atomically(&dir.join("master.jpg"), &master)?;
-        for size in DERIVATIVE_SIZES {
-            let resized = fit_within(image, size);
-            write_atomically(&dir.join(format!("{size}.jpg")), &encode_jpeg(&resized)?)?;
+        write_atomically(&dir.join(format!("master.{}", format.extension())), bytes)?;
+        Ok(Stored { hash, width, height, format })
+    }
+
+    /// Makes and writes every derivative of the master `hash` (one decode, a cascade of resizes).
+    pub fn make_derivatives(&self, hash: &str, format: MasterFormat) -> anyhow::Result<()> {
+        let path = self.master_path(hash, format).context("not a media hash")?;
+        let master = image::open(&path).with_context(|| format!("decoding {}", path.display()))?;
+        self.write_derivatives(hash, &master)
+    }
+
+    fn write_derivatives(&self, hash: &str, master: &DynamicImage) -> anyhow::Result<()> {
+        for d in derive::derivatives(master)? {
+            let path = self.derivative_path(hash, d.size).context("derivative size")?;
+            write_atomically(&path, &d.jpeg)?;
         }
-        Ok(Stored { hash, width: image.width(), height: image.height() })
+        Ok(())
+    }
+
+    /// Whether every derivative of `hash` is on disk.
+    pub fn has_derivatives(&self, hash: &str) -> bool {
+        DERIVATIVE_SIZES.iter().all(|s| self.derivative_path(hash, *s).is_some_and(|p| p.exists()))
+    }
+
+    /// Stores pixels zbor made itself (the demo's pictures): master and derivatives at once.
+    pub fn store(&self, image: &RgbImage) -> anyhow::Result<Stored> {
+        let pixels = DynamicImage::ImageRgb8(image.clone());
+        let master = derive::encode_jpeg(&pixels, sanitise::MASTER_QUALITY)?;
+        let stored = self.put_master(&master, MasterFormat::Jpeg, image.width(), image.height())?;
+        if !self.has_derivatives(&stored.hash) {
+            self.write_derivatives(&stored.hash, &pixels)?;
+        }
+        Ok(stored)
+    }
+
+    /// Deletes temporary files left by a crash in the middle of a write.
+    pub fn sweep_temp_files(&self) -> anyhow::Result<usize> {
+        fn walk(dir: &Path, removed: &mut usize) -> std::io::Result<()> {
+            let entries = match std::fs::read_dir(dir) {
+                Ok(entries) => entries,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+                Err(e) => return Err(e),
+            };
+            for entry in entries {
+                let path = entry?.path();
+                if path.is_dir() {
+                    walk(&path, removed)?;
+                } else if path.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.contains(TEMP_MARK)) {
+                    std::fs::remove_file(&path)?;
+                    *removed += 1;
+                }
+            }
+            Ok(())
+        }
+        let mut removed = 0;
+        walk(&self.root, &mut removed).with_context(|| format!("sweeping {}", self.root.display()))?;
+        Ok(removed)
     }
 }
 
-/// Scales `image` down so its longest edge is at most `size`; smaller images are kept as they are.
-fn fit_within(image: &RgbImage, size: u32) -> RgbImage {
-    let (w, h) = image.dimensions();
-    let longest = w.max(h);
-    if longest <= size {
-        return image.clone();
-    }
-    let scale = f64::from(size) / f64::from(longest);
-    let nw = ((f64::from(w) * scale).round() as u32).max(1);
-    let nh = ((f64::from(h) * scale).round() as u32).max(1);
-    image::imageops::resize(image, nw, nh, image::imageops::FilterType::Triangle)
-}
-
-fn encode_jpeg(image: &RgbImage) -> anyhow::Result<Vec<u8>> {
-    let mut bytes = Vec::new();
-    JpegEncoder::new_with_quality(&mut bytes, JPEG_QUALITY).encode_image(image).context("encoding JPEG")?;
-    Ok(bytes)
-}
-
-/// Writes through a temporary file in the same folder and renames it into place, so a crash
-/// never leaves a half-written image under its final name.
+/// Writes through a temporary file in the same folder, synced, then renamed into place, so a
+/// crash never leaves a half-written file under its final name.
 fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
-    if path.exists() {
-        return Ok(());
-    }
-    let tmp = path.with_extension(format!("tmp{}", std::process::id()));
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("file");
+    let tmp = path.with_file_name(format!("{name}{TEMP_MARK}{}", std::process::id()));
     let mut file = std::fs::File::create(&tmp).with_context(|| format!("creating {}", tmp.display()))?;
     file.write_all(bytes)?;
     file.sync_all()?;
@@ -106,7 +149,7 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// A new media record for an object's image.
+/// Descriptions of an image, given by a curator.
 #[derive(Debug, Clone)]
 pub struct NewMedia {
     pub alt: Text3,
@@ -114,24 +157,25 @@ pub struct NewMedia {
     pub is_public: bool,
 }
 
-/// Attaches a stored image to an object, after its other images.
-pub async fn add_media(
+async fn insert_media(
     conn: &mut SqliteConnection,
     object_id: i64,
     stored: &Stored,
     media: &NewMedia,
+    state: &str,
 ) -> sqlx::Result<i64> {
     sqlx::query_scalar(
-        "INSERT INTO media (object_id, hash, width, height, alt_be, alt_en, alt_ru,
+        "INSERT INTO media (object_id, hash, width, height, master_format, alt_be, alt_en, alt_ru,
             caption_be, caption_en, caption_ru, position, is_public, state, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,
-            (SELECT COALESCE(MAX(position) + 1, 0) FROM media WHERE object_id = ?1), ?11, 'ready', ?12)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,
+            (SELECT COALESCE(MAX(position) + 1, 0) FROM media WHERE object_id = ?1), ?12, ?13, ?14)
          RETURNING id",
     )
     .bind(object_id)
     .bind(&stored.hash)
     .bind(stored.width)
     .bind(stored.height)
+    .bind(stored.format.as_str())
     .bind(&media.alt.be)
     .bind(&media.alt.en)
     .bind(&media.alt.ru)
@@ -139,7 +183,82 @@ pub async fn add_media(
     .bind(&media.caption.en)
     .bind(&media.caption.ru)
     .bind(media.is_public)
+    .bind(state)
     .bind(chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string())
     .fetch_one(conn)
     .await
+}
+
+/// Attaches an image whose derivatives already exist (see [`Store::store`]), after the object's
+/// other images.
+pub async fn add_media(
+    conn: &mut SqliteConnection,
+    object_id: i64,
+    stored: &Stored,
+    media: &NewMedia,
+) -> sqlx::Result<i64> {
+    insert_media(conn, object_id, stored, media, "ready").await
+}
+
+/// The parts of zbor that handle uploads share one of these.
+#[derive(Debug, Clone)]
+pub struct Pipeline {
+    pub store: Store,
+    pub limits: Limits,
+    /// Bounds how many images are decoded at once (one per core): each can take hundreds of
+    /// megabytes while it is being decoded.
+    pub gate: Arc<Semaphore>,
+    /// Wakes the derivative worker when a job is queued.
+    pub wake: Arc<tokio::sync::Notify>,
+}
+
+/// What went wrong with an upload: the donor's fault (with a message) or ours.
+#[derive(Debug, thiserror::Error)]
+pub enum IngestError {
+    #[error(transparent)]
+    Refused(#[from] Refusal),
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+impl From<sqlx::Error> for IngestError {
+    fn from(err: sqlx::Error) -> Self {
+        Self::Internal(err.into())
+    }
+}
+
+impl Pipeline {
+    pub fn new(store: Store, limits: Limits) -> Self {
+        let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
+        Self { store, limits, gate: Arc::new(Semaphore::new(cores)), wake: Arc::new(tokio::sync::Notify::new()) }
+    }
+
+    /// Sanitises an upload, stores its master, and records it as pending with a job for its
+    /// derivatives, which the worker makes in the background. Returns the media id.
+    pub async fn ingest(
+        &self,
+        pool: &SqlitePool,
+        object_id: i64,
+        upload: Vec<u8>,
+        media: &NewMedia,
+    ) -> Result<i64, IngestError> {
+        let stored = {
+            let _permit = self.gate.acquire().await.map_err(anyhow::Error::from)?;
+            let (store, limits) = (self.store.clone(), self.limits);
+            tokio::task::spawn_blocking(move || -> Result<Stored, IngestError> {
+                let clean = sanitise::sanitise(&upload, &limits)?;
+                drop(upload);
+                let (width, height) = (clean.image.width(), clean.image.height());
+                Ok(store.put_master(&clean.bytes, clean.format, width, height)?)
+            })
+            .await
+            .map_err(anyhow::Error::from)??
+        };
+        let mut tx = pool.begin().await?;
+        let id = insert_media(&mut tx, object_id, &stored, media, "pending").await?;
+        jobs::enqueue(&mut tx, id).await?;
+        tx.commit().await?;
+        self.wake.notify_one();
+        Ok(id)
+    }
 }

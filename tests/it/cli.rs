@@ -202,3 +202,121 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     haystack.windows(needle.len()).any(|w| w == needle)
 }
+
+#[test]
+fn a_derivative_job_cut_short_by_a_killed_server_completes_after_restart() {
+    use zbor::collection::objects::{self, NewObject};
+    use zbor::collection::{ObjectType, Text3};
+    let dir = tempfile::tempdir().unwrap();
+    let config = zbor::config::Config::new(dir.path().join("data"), dir.path().join("uploads"));
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
+
+    // A large photo waits for its derivatives.
+    let (media_id, hash) = runtime.block_on(async {
+        let state = zbor::app::AppState::open(&config).await.unwrap();
+        let mut conn = state.db.main.acquire().await.unwrap();
+        let id = objects::create_object(&mut conn, &NewObject::new(ObjectType::Photograph, Text3::same("Big")), 2025)
+            .await
+            .unwrap()
+            .id;
+        drop(conn);
+        let img = image::RgbImage::from_fn(8000, 6000, |x, y| {
+            image::Rgb([(x / 31) as u8, (y / 23) as u8, ((x ^ y) & 0xff) as u8])
+        });
+        let mut jpeg = Vec::new();
+        image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 85).encode_image(&img).unwrap();
+        let media = zbor::media::NewMedia { alt: Text3::same("big"), caption: Text3::default(), is_public: true };
+        let media_id = state.media.ingest(&state.db.main, id, jpeg, &media).await.unwrap();
+        let hash: String = sqlx::query_scalar("SELECT hash FROM media WHERE id = ?")
+            .bind(media_id)
+            .fetch_one(&state.db.main)
+            .await
+            .unwrap();
+        state.db.close().await;
+        (media_id, hash)
+    });
+    let key = age::x25519::Identity::generate().to_public().to_string();
+    zbor::donors::recipients::Recipients::write(&config.recipients_path(), &[key]).unwrap();
+
+    let pool = runtime.block_on(zbor::db::open(&config.main_db_path(), 1)).unwrap();
+    let job_state = || -> String {
+        runtime.block_on(sqlx::query_scalar::<_, String>("SELECT state FROM jobs").fetch_one(&pool)).unwrap()
+    };
+    let serve = || {
+        zbor()
+            .arg("--data-dir")
+            .arg(&config.data_dir)
+            .arg("--uploads-dir")
+            .arg(&config.uploads_dir)
+            .args(["serve", "--listen", "127.0.0.1:0"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .unwrap()
+    };
+
+    // Kill the server (SIGKILL, no chance to clean up) while the job runs.
+    let mut first = Running(serve());
+    let started = Instant::now();
+    loop {
+        let state = job_state();
+        if state == "running" {
+            break;
+        }
+        assert_eq!(state, "queued", "the job finished before it could be interrupted");
+        assert!(first.0.try_wait().unwrap().is_none(), "zbor serve exited");
+        assert!(started.elapsed() < Duration::from_secs(60), "the worker never took the job");
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    first.0.kill().unwrap();
+    first.0.wait().unwrap();
+    assert_eq!(job_state(), "running", "the job was cut short");
+    // What a crash in the middle of a write leaves behind.
+    let dir_of_hash = config.uploads_dir.join(&hash[..2]).join(&hash);
+    std::fs::write(dir_of_hash.join("1200.jpg.zbor-tmp4242"), b"half a file").unwrap();
+
+    let _second = Running(serve());
+    let started = Instant::now();
+    while job_state() != "done" {
+        assert!(started.elapsed() < Duration::from_secs(120), "the job did not complete after restart");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let media_state: String = runtime
+        .block_on(sqlx::query_scalar("SELECT state FROM media WHERE id = ?").bind(media_id).fetch_one(&pool))
+        .unwrap();
+    assert_eq!(media_state, "ready");
+    let names: Vec<String> =
+        walk(&config.uploads_dir).iter().map(|p| p.file_name().unwrap().to_string_lossy().into_owned()).collect();
+    assert!(names.iter().all(|n| !n.contains("tmp")), "temporary files left: {names:?}");
+    let mut expected = vec!["1200.jpg", "2400.jpg", "400.jpg", "master.jpg"];
+    let mut got: Vec<&str> = names.iter().map(String::as_str).collect();
+    got.sort();
+    expected.sort();
+    assert_eq!(got, expected);
+}
+
+#[test]
+fn media_rebuild_regenerates_every_derivative() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let out = zbor().arg("--data-dir").arg(&data).args(["demo", "--objects", "12", "--no-serve"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let uploads = data.join("uploads");
+    let derivatives: Vec<_> = walk(&uploads).into_iter().filter(|p| p.file_name().unwrap() == "400.jpg").collect();
+    assert!(!derivatives.is_empty());
+    for path in &derivatives {
+        std::fs::remove_file(path).unwrap();
+    }
+    let out = zbor()
+        .arg("--data-dir")
+        .arg(&data)
+        .arg("--uploads-dir")
+        .arg(&uploads)
+        .args(["media", "rebuild"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    for path in &derivatives {
+        assert!(image::open(path).is_ok(), "{} rebuilt", path.display());
+    }
+}

@@ -5,3 +5,4 @@ mod browser;
 mod catalogue;
 mod cli;
 mod helpers;
+mod media;

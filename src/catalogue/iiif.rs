@@ -1,0 +1,191 @@
+//! Open data for image viewers: IIIF Presentation 3 manifests for published objects and
+//! Image API 3 (level 0) services over the pre-generated derivatives, so Mirador or
+//! Universal Viewer can show any object. Only public images of published objects appear.
+
+use axum::extract::{Path, Request, State};
+use axum::response::{IntoResponse, Response};
+use serde_json::{Value, json};
+
+use crate::app::AppState;
+use crate::collection::Text3;
+use crate::collection::public::{PublicMedia, PublicObject};
+use crate::error::{AppError, AppResult};
+use crate::i18n::Lang;
+use crate::media::{DERIVATIVE_SIZES, fit};
+
+/// A IIIF language map: the languages that have a value, or `none` when none has.
+fn language_map(text: &Text3) -> Value {
+    let mut map = serde_json::Map::new();
+    for lang in Lang::ALL {
+        let value = text.in_lang(lang).trim();
+        if !value.is_empty() {
+            map.insert(lang.code().to_owned(), json!([value]));
+        }
+    }
+    if map.is_empty() {
+        map.insert("none".to_owned(), json!([""]));
+    }
+    Value::Object(map)
+}
+
+/// The sizes a level-0 image service offers: the distinct derivative sizes, smallest first.
+fn sizes(media: &PublicMedia) -> Vec<(u32, u32)> {
+    let (w, h) = (media.width.max(1) as u32, media.height.max(1) as u32);
+    let mut sizes: Vec<(u32, u32)> = DERIVATIVE_SIZES.iter().map(|s| fit(w, h, *s)).collect();
+    sizes.dedup();
+    sizes
+}
+
+fn image_service(base: &str, media: &PublicMedia) -> String {
+    format!("{base}/iiif/image/{}", media.hash)
+}
+
+/// The Presentation 3 manifest of a published object.
+pub fn manifest(base: &str, museum: &str, object: &PublicObject) -> Value {
+    let id = format!("{base}/iiif/{}/manifest.json", object.accession);
+    let canvases: Vec<Value> = object
+        .media
+        .iter()
+        .enumerate()
+        .map(|(n, media)| {
+            let canvas = format!("{base}/iiif/{}/canvas/{}", object.accession, n + 1);
+            let (width, height) = sizes(media).last().copied().unwrap_or((1, 1));
+            let label = if media.caption.is_empty() { &media.alt } else { &media.caption };
+            json!({
+                "id": canvas,
+                "type": "Canvas",
+                "label": language_map(label),
+                "width": width,
+                "height": height,
+                "items": [{
+                    "id": format!("{canvas}/page"),
+                    "type": "AnnotationPage",
+                    "items": [{
+                        "id": format!("{canvas}/page/image"),
+                        "type": "Annotation",
+                        "motivation": "painting",
+                        "target": canvas,
+                        "body": {
+                            "id": format!("{}/full/max/0/default.jpg", image_service(base, media)),
+                            "type": "Image",
+                            "format": "image/jpeg",
+                            "width": width,
+                            "height": height,
+                            "service": [{
+                                "id": image_service(base, media),
+                                "type": "ImageService3",
+                                "profile": "level0"
+                            }]
+                        }
+                    }]
+                }]
+            })
+        })
+        .collect();
+    let mut manifest = json!({
+        "@context": "http://iiif.io/api/presentation/3/context.json",
+        "id": id,
+        "type": "Manifest",
+        "label": language_map(&object.title),
+        "metadata": [
+            { "label": { "en": ["Accession number"], "be": ["Інвентарны нумар"], "ru": ["Инвентарный номер"] },
+              "value": { "none": [object.accession] } }
+        ],
+        "requiredStatement": {
+            "label": { "en": ["Holding institution"], "be": ["Захавальнік"], "ru": ["Хранитель"] },
+            "value": { "none": [museum] }
+        },
+        "homepage": [{
+            "id": format!("{base}/objects/{}", object.accession),
+            "type": "Text",
+            "label": language_map(&object.title),
+            "format": "text/html"
+        }],
+        "items": canvases
+    });
+    if !object.description.is_empty() {
+        manifest["summary"] = language_map(&object.description);
+    }
+    manifest
+}
+
+/// `GET /iiif/{accession}/manifest.json`
+pub async fn manifest_json(State(state): State<AppState>, Path(accession): Path<String>) -> AppResult<Response> {
+    let snapshot = state.public.current();
+    let object = snapshot.collection.object(&accession).ok_or(AppError::NotFound)?;
+    let body = manifest(&state.config.public_url, &state.config.museum_name, object);
+    Ok(json_ld(body))
+}
+
+fn json_ld(body: Value) -> Response {
+    let mut response = body.to_string().into_response();
+    response.headers_mut().insert(
+        axum::http::header::CONTENT_TYPE,
+        axum::http::HeaderValue::from_static(
+            "application/ld+json;profile=\"http://iiif.io/api/presentation/3/context.json\"",
+        ),
+    );
+    // Viewers on other sites fetch manifests and image information from the browser.
+    response
+        .headers_mut()
+        .insert(axum::http::header::ACCESS_CONTROL_ALLOW_ORIGIN, axum::http::HeaderValue::from_static("*"));
+    response
+}
+
+fn public_media(state: &AppState, hash: &str) -> AppResult<PublicMedia> {
+    let snapshot = state.public.current();
+    snapshot
+        .collection
+        .objects
+        .iter()
+        .flat_map(|o| o.media.iter())
+        .find(|m| m.hash == hash)
+        .cloned()
+        .ok_or(AppError::NotFound)
+}
+
+/// `GET /iiif/image/{hash}/info.json`: a level-0 image service with the derivative sizes.
+pub async fn info_json(State(state): State<AppState>, Path(hash): Path<String>) -> AppResult<Response> {
+    if !state.public.current().collection.media_hashes.contains(&hash) {
+        return Err(AppError::NotFound);
+    }
+    let media = public_media(&state, &hash)?;
+    let sizes = sizes(&media);
+    let (width, height) = sizes.last().copied().unwrap_or((1, 1));
+    Ok(json_ld(json!({
+        "@context": "http://iiif.io/api/image/3/context.json",
+        "id": image_service(&state.config.public_url, &media),
+        "type": "ImageService3",
+        "protocol": "http://iiif.io/api/image",
+        "profile": "level0",
+        "width": width,
+        "height": height,
+        "sizes": sizes.iter().map(|(w, h)| json!({ "width": w, "height": h })).collect::<Vec<_>>()
+    })))
+}
+
+/// `GET /iiif/image/{hash}/full/{size}/0/default.jpg`: one of the listed sizes (`max`, `w,`,
+/// `w,h` or `!w,h`), served from the derivative of that size.
+pub async fn image(
+    State(state): State<AppState>,
+    Path((hash, size)): Path<(String, String)>,
+    request: Request,
+) -> AppResult<Response> {
+    if !state.public.current().collection.media_hashes.contains(&hash) {
+        return Err(AppError::NotFound);
+    }
+    let media = public_media(&state, &hash)?;
+    let (w, h) = (media.width.max(1) as u32, media.height.max(1) as u32);
+    let wanted = size.trim_start_matches('!');
+    let derivative = DERIVATIVE_SIZES.iter().rev().copied().find(|s| {
+        let (dw, dh) = fit(w, h, *s);
+        match wanted.split_once(',') {
+            _ if wanted == "max" => true,
+            Some((width, "")) => width.parse() == Ok(dw),
+            Some((width, height)) => width.parse() == Ok(dw) && height.parse() == Ok(dh),
+            None => false,
+        }
+    });
+    let derivative = derivative.ok_or(AppError::NotFound)?;
+    super::serve_derivative(&state, &hash, derivative, request).await
+}

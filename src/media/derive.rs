@@ -1,0 +1,111 @@
+//! Derivatives: the sizes the public sees, made from one decode of the master by a cascade
+//! of SIMD resizes (2400 → 1200 → 400 px), each encoded with a SIMD JPEG encoder.
+
+use fast_image_resize::images::Image;
+use fast_image_resize::{FilterType, PixelType, ResizeAlg, ResizeOptions, Resizer};
+use image::{DynamicImage, RgbImage};
+
+use super::DERIVATIVE_SIZES;
+
+/// JPEG quality of derivatives.
+pub const DERIVATIVE_QUALITY: u8 = 85;
+
+/// Encodes 8-bit RGB pixels as a baseline JPEG with no metadata segments.
+pub fn encode_jpeg(image: &DynamicImage, quality: u8) -> anyhow::Result<Vec<u8>> {
+    let rgb;
+    let pixels = match image {
+        DynamicImage::ImageRgb8(buffer) => buffer,
+        other => {
+            rgb = other.to_rgb8();
+            &rgb
+        }
+    };
+    encode_rgb(pixels.as_raw(), pixels.width(), pixels.height(), quality)
+}
+
+fn encode_rgb(pixels: &[u8], width: u32, height: u32, quality: u8) -> anyhow::Result<Vec<u8>> {
+    let (w, h) = (u16::try_from(width)?, u16::try_from(height)?);
+    let mut out = Vec::with_capacity(pixels.len() / 8);
+    jpeg_encoder::Encoder::new(&mut out, quality).encode(pixels, w, h, jpeg_encoder::ColorType::Rgb)?;
+    Ok(out)
+}
+
+/// The size of `width`×`height` scaled down to fit `size` on its longest edge (never up).
+pub fn fit(width: u32, height: u32, size: u32) -> (u32, u32) {
+    let longest = width.max(height);
+    if longest <= size {
+        return (width, height);
+    }
+    let scale = f64::from(size) / f64::from(longest);
+    (((f64::from(width) * scale).round() as u32).max(1), ((f64::from(height) * scale).round() as u32).max(1))
+}
+
+/// Flattens transparency onto white: derivatives are JPEG.
+fn to_rgb(image: &DynamicImage) -> RgbImage {
+    if !image.color().has_alpha() {
+        return image.to_rgb8();
+    }
+    let rgba = image.to_rgba8();
+    RgbImage::from_fn(rgba.width(), rgba.height(), |x, y| {
+        let [r, g, b, a] = rgba.get_pixel(x, y).0;
+        let blend = |c: u8| ((u16::from(c) * u16::from(a) + 255 * (255 - u16::from(a))) / 255) as u8;
+        image::Rgb([blend(r), blend(g), blend(b)])
+    })
+}
+
+/// One derivative: its longest-edge size class, pixel size and JPEG bytes.
+#[derive(Debug)]
+pub struct Derivative {
+    pub size: u32,
+    pub width: u32,
+    pub height: u32,
+    pub jpeg: Vec<u8>,
+}
+
+/// Makes every derivative of `master`, largest first, each resized from the previous one.
+pub fn derivatives(master: &DynamicImage) -> anyhow::Result<Vec<Derivative>> {
+    let rgb = to_rgb(master);
+    let (mut width, mut height) = rgb.dimensions();
+    let mut current = Image::from_vec_u8(width, height, rgb.into_raw(), PixelType::U8x3)?;
+    let mut resizer = Resizer::new();
+    let options = ResizeOptions::new().resize_alg(ResizeAlg::Convolution(FilterType::Lanczos3));
+    let mut sizes = DERIVATIVE_SIZES;
+    sizes.sort_unstable_by(|a, b| b.cmp(a));
+    let mut out = Vec::new();
+    for size in sizes {
+        let (w, h) = fit(width, height, size);
+        if (w, h) != (width, height) {
+            let mut next = Image::new(w, h, PixelType::U8x3);
+            resizer.resize(&current, &mut next, &options)?;
+            current = next;
+            (width, height) = (w, h);
+        }
+        out.push(Derivative {
+            size,
+            width,
+            height,
+            jpeg: encode_rgb(current.buffer(), width, height, DERIVATIVE_QUALITY)?,
+        });
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn derivatives_fit_their_size_and_never_upscale() {
+        let big = DynamicImage::ImageRgb8(RgbImage::from_fn(3000, 2000, |x, y| image::Rgb([x as u8, y as u8, 90])));
+        let made = derivatives(&big).unwrap();
+        let dims: Vec<(u32, u32, u32)> = made.iter().map(|d| (d.size, d.width, d.height)).collect();
+        assert_eq!(dims, vec![(2400, 2400, 1600), (1200, 1200, 800), (400, 400, 267)]);
+        let small = DynamicImage::ImageRgb8(RgbImage::new(300, 500));
+        let made = derivatives(&small).unwrap();
+        assert!(made.iter().all(|d| (d.width, d.height) == (300, 500)));
+        for d in made {
+            let decoded = image::load_from_memory(&d.jpeg).unwrap();
+            assert_eq!((decoded.width(), decoded.height()), (d.width, d.height));
+        }
+    }
+}

@@ -1,0 +1,210 @@
+//! The durable job queue that makes derivatives, in the `jobs` table.
+//!
+//! A job is claimed with one `UPDATE … RETURNING`, so two workers never take the same job; it
+//! is retried with backoff when it fails; jobs left `running` by a crash are queued again at
+//! start. Jobs are idempotent: making a derivative again writes the same file.
+
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+
+use sqlx::{SqliteConnection, SqlitePool};
+
+use super::Store;
+use super::sanitise::MasterFormat;
+
+/// Attempts before a job is marked failed.
+pub const MAX_ATTEMPTS: i64 = 5;
+
+fn timestamp(offset: Duration) -> String {
+    let at = chrono::Utc::now() + chrono::Duration::from_std(offset).unwrap_or_default();
+    at.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
+}
+
+/// Queues the derivatives of media `media_id`.
+pub async fn enqueue(conn: &mut SqliteConnection, media_id: i64) -> sqlx::Result<i64> {
+    let now = timestamp(Duration::ZERO);
+    sqlx::query_scalar(
+        "INSERT INTO jobs (kind, media_id, run_after, created_at) VALUES ('derivatives', ?, ?, ?) RETURNING id",
+    )
+    .bind(media_id)
+    .bind(&now)
+    .bind(&now)
+    .fetch_one(conn)
+    .await
+}
+
+/// A claimed job.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Job {
+    pub id: i64,
+    pub media_id: i64,
+    pub attempts: i64,
+    pub hash: String,
+    pub master_format: String,
+}
+
+/// Puts jobs that were running when the process stopped back in the queue and removes
+/// half-written files. Run at start, before any worker.
+pub async fn recover(pool: &SqlitePool, store: &Store) -> anyhow::Result<()> {
+    let requeued = sqlx::query("UPDATE jobs SET state = 'queued', locked_at = NULL WHERE state = 'running'")
+        .execute(pool)
+        .await?
+        .rows_affected();
+    let swept = store.sweep_temp_files()?;
+    if requeued > 0 || swept > 0 {
+        tracing::info!(requeued, swept, "recovered interrupted media jobs");
+    }
+    Ok(())
+}
+
+/// Takes the oldest job that is due, marking it running.
+pub async fn claim(pool: &SqlitePool) -> sqlx::Result<Option<Job>> {
+    let now = timestamp(Duration::ZERO);
+    let claimed: Option<(i64, i64, i64)> = sqlx::query_as(
+        "UPDATE jobs SET state = 'running', locked_at = ?1, attempts = attempts + 1
+         WHERE id = (SELECT id FROM jobs WHERE state = 'queued' AND run_after <= ?1 ORDER BY id LIMIT 1)
+         RETURNING id, media_id, attempts",
+    )
+    .bind(&now)
+    .fetch_optional(pool)
+    .await?;
+    let Some((id, media_id, attempts)) = claimed else { return Ok(None) };
+    let media: Option<(String, String)> = sqlx::query_as("SELECT hash, master_format FROM media WHERE id = ?")
+        .bind(media_id)
+        .fetch_optional(pool)
+        .await?;
+    match media {
+        Some((hash, master_format)) => Ok(Some(Job { id, media_id, attempts, hash, master_format })),
+        None => {
+            // The image was deleted meanwhile: nothing to do.
+            sqlx::query("UPDATE jobs SET state = 'done' WHERE id = ?").bind(id).execute(pool).await?;
+            Ok(None)
+        }
+    }
+}
+
+/// Records a finished job and marks its image ready.
+pub async fn complete(pool: &SqlitePool, job: &Job) -> sqlx::Result<()> {
+    let mut tx = pool.begin().await?;
+    sqlx::query("UPDATE jobs SET state = 'done', locked_at = NULL, last_error = '' WHERE id = ?")
+        .bind(job.id)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("UPDATE media SET state = 'ready' WHERE id = ?").bind(job.media_id).execute(&mut *tx).await?;
+    tx.commit().await
+}
+
+/// Records a failed attempt: retried later with exponential backoff, or failed for good.
+pub async fn fail(pool: &SqlitePool, job: &Job, error: &str) -> sqlx::Result<()> {
+    let mut tx = pool.begin().await?;
+    if job.attempts >= MAX_ATTEMPTS {
+        sqlx::query("UPDATE jobs SET state = 'failed', locked_at = NULL, last_error = ? WHERE id = ?")
+            .bind(error)
+            .bind(job.id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("UPDATE media SET state = 'failed' WHERE id = ?").bind(job.media_id).execute(&mut *tx).await?;
+    } else {
+        let backoff = Duration::from_secs(2u64.pow(job.attempts.clamp(0, 10) as u32));
+        sqlx::query("UPDATE jobs SET state = 'queued', locked_at = NULL, last_error = ?, run_after = ? WHERE id = ?")
+            .bind(error)
+            .bind(timestamp(backoff))
+            .bind(job.id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await
+}
+
+fn master_format(text: &str) -> MasterFormat {
+    if text == "png" { MasterFormat::Png } else { MasterFormat::Jpeg }
+}
+
+/// Runs one claimed job to its end.
+async fn run_job(pool: &SqlitePool, pipeline: &super::Pipeline, job: Job) -> anyhow::Result<()> {
+    let result = {
+        let _permit = pipeline.gate.acquire().await?;
+        let store = pipeline.store.clone();
+        let (hash, format) = (job.hash.clone(), master_format(&job.master_format));
+        tokio::task::spawn_blocking(move || store.make_derivatives(&hash, format)).await?
+    };
+    match result {
+        Ok(()) => complete(pool, &job).await?,
+        Err(err) => {
+            tracing::warn!(job = job.id, attempt = job.attempts, error = format!("{err:#}"), "derivative job failed");
+            fail(pool, &job, &format!("{err:#}")).await?;
+        }
+    }
+    Ok(())
+}
+
+/// Makes derivatives until `shutdown` completes. `on_ready` is called after each finished
+/// job (the app refreshes its public snapshot there).
+pub async fn work(
+    pool: SqlitePool,
+    pipeline: super::Pipeline,
+    on_ready: Arc<dyn Fn() + Send + Sync>,
+    shutdown: impl Future<Output = ()>,
+) {
+    tokio::pin!(shutdown);
+    loop {
+        let next = tokio::select! {
+            () = &mut shutdown => return,
+            next = claim(&pool) => next,
+        };
+        match next {
+            Ok(Some(job)) => {
+                // A job in progress finishes even when shutdown is asked for meanwhile.
+                match run_job(&pool, &pipeline, job).await {
+                    Ok(()) => on_ready(),
+                    Err(err) => tracing::error!(error = format!("{err:#}"), "media worker"),
+                }
+            }
+            Ok(None) => {
+                tokio::select! {
+                    () = &mut shutdown => return,
+                    () = pipeline.wake.notified() => {},
+                    () = tokio::time::sleep(Duration::from_secs(1)) => {},
+                }
+            }
+            Err(err) => {
+                tracing::error!(error = %err, "claiming a media job");
+                tokio::time::sleep(Duration::from_secs(1)).await;
+            }
+        }
+    }
+}
+
+/// Regenerates the derivatives of every image, calling `progress` after each.
+pub async fn rebuild(
+    pool: &SqlitePool,
+    pipeline: &super::Pipeline,
+    progress: impl Fn(u64, u64),
+) -> anyhow::Result<usize> {
+    let all: Vec<(String, String)> =
+        sqlx::query_as("SELECT DISTINCT hash, master_format FROM media ORDER BY hash").fetch_all(pool).await?;
+    let total = all.len() as u64;
+    let mut failed = 0;
+    for (done, (hash, format)) in all.into_iter().enumerate() {
+        let store = pipeline.store.clone();
+        let hash_for_job = hash.clone();
+        let result =
+            tokio::task::spawn_blocking(move || store.make_derivatives(&hash_for_job, master_format(&format))).await?;
+        let state = match result {
+            Ok(()) => "ready",
+            Err(err) => {
+                failed += 1;
+                tracing::warn!(hash, error = format!("{err:#}"), "rebuilding derivatives");
+                "failed"
+            }
+        };
+        sqlx::query("UPDATE media SET state = ? WHERE hash = ?").bind(state).bind(&hash).execute(pool).await?;
+        sqlx::query("UPDATE jobs SET state = 'done' WHERE state IN ('queued', 'running') AND media_id IN (SELECT id FROM media WHERE hash = ?)")
+            .bind(&hash)
+            .execute(pool)
+            .await?;
+        progress(done as u64 + 1, total);
+    }
+    Ok(failed)
+}

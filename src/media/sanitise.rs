@@ -1,0 +1,263 @@
+//! Turning an untrusted upload into a sanitised master.
+//!
+//! A photo from a donor's phone can carry the GPS position of their home, the camera's serial
+//! number, the time, the owner's name, a preview of the uncropped picture, or a hidden file
+//! after the image. Nothing of the upload is kept: it is recognised by its bytes, decoded
+//! within limits, turned upright, and a new master is encoded from the pixels alone.
+
+use std::io::Cursor;
+
+use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader};
+
+/// Bounds on what an upload may be. Checked before anything large is allocated.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Largest file accepted, in bytes.
+    pub max_file_bytes: u64,
+    /// Most files in one request.
+    pub max_files: usize,
+    /// Most pixels in one image.
+    pub max_pixels: u64,
+    /// Longest side in pixels.
+    pub max_side: u32,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self { max_file_bytes: 30 * 1000 * 1000, max_files: 8, max_pixels: 100_000_000, max_side: 30_000 }
+    }
+}
+
+/// Why an upload was refused. Each has a message a donor can act on.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Refusal {
+    #[error("The file is empty.")]
+    Empty,
+    #[error(
+        "This is a {0} file. Please send JPEG, PNG or WebP photos; on an iPhone, choose \
+         Settings → Camera → Formats → Most Compatible, or share the photo as JPEG."
+    )]
+    Unsupported(&'static str),
+    #[error("This file is not a photo. Please send JPEG, PNG or WebP.")]
+    NotAnImage,
+    #[error("The photo is damaged or incomplete; please send it again.")]
+    Corrupt,
+    #[error("The photo is too large ({0}). Please send one of at most {1}.")]
+    TooLarge(String, String),
+    #[error("The file is larger than {0} MB. Please send a smaller photo.")]
+    FileTooBig(u64),
+    #[error("Too many files: at most {0} photos at a time.")]
+    TooManyFiles(usize),
+    #[error("The upload took too long and was stopped. Please try again.")]
+    TooSlow,
+}
+
+impl Refusal {
+    /// The HTTP status for this refusal.
+    pub fn status(&self) -> axum::http::StatusCode {
+        use axum::http::StatusCode;
+        match self {
+            Refusal::FileTooBig(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            Refusal::TooManyFiles(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            Refusal::TooSlow => StatusCode::REQUEST_TIMEOUT,
+            _ => StatusCode::UNPROCESSABLE_ENTITY,
+        }
+    }
+}
+
+/// The formats zbor accepts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Jpeg,
+    Png,
+    WebP,
+}
+
+impl Format {
+    fn image_format(self) -> ImageFormat {
+        match self {
+            Format::Jpeg => ImageFormat::Jpeg,
+            Format::Png => ImageFormat::Png,
+            Format::WebP => ImageFormat::WebP,
+        }
+    }
+}
+
+/// Recognises a file by its first bytes, never by its name or declared type.
+pub fn sniff(bytes: &[u8]) -> Result<Format, Refusal> {
+    let starts = |magic: &[u8]| bytes.starts_with(magic);
+    if bytes.is_empty() {
+        return Err(Refusal::Empty);
+    }
+    if starts(&[0xFF, 0xD8, 0xFF]) {
+        return Ok(Format::Jpeg);
+    }
+    if starts(b"\x89PNG\r\n\x1a\n") {
+        return Ok(Format::Png);
+    }
+    if starts(b"RIFF") && bytes.get(8..12) == Some(b"WEBP") {
+        return Ok(Format::WebP);
+    }
+    if bytes.get(4..8) == Some(b"ftyp") {
+        let brand = bytes.get(8..12).unwrap_or_default();
+        return Err(Refusal::Unsupported(match brand {
+            b"avif" | b"avis" => "AVIF",
+            b"heic" | b"heix" | b"hevc" | b"hevx" | b"mif1" | b"msf1" | b"heim" | b"heis" => "HEIC",
+            _ => "video",
+        }));
+    }
+    if starts(b"GIF87a") || starts(b"GIF89a") {
+        return Err(Refusal::Unsupported("GIF"));
+    }
+    if starts(b"II*\0") || starts(b"MM\0*") {
+        return Err(Refusal::Unsupported("TIFF or camera RAW"));
+    }
+    if starts(b"%PDF") {
+        return Err(Refusal::Unsupported("PDF"));
+    }
+    if starts(b"BM") {
+        return Err(Refusal::Unsupported("BMP"));
+    }
+    let text = String::from_utf8_lossy(&bytes[..bytes.len().min(512)]).to_ascii_lowercase();
+    if text.contains("<svg")
+        || (text.trim_start_matches('\u{feff}').trim_start().starts_with("<?xml") && text.contains("svg"))
+    {
+        return Err(Refusal::Unsupported("SVG"));
+    }
+    Err(Refusal::NotAnImage)
+}
+
+/// Whether a JPEG's entropy-coded data ends with an end-of-image marker. A truncated upload
+/// would otherwise decode "successfully" with its lower part grey.
+fn jpeg_is_complete(bytes: &[u8]) -> bool {
+    // Markers before the first start-of-scan may contain an embedded thumbnail with its own
+    // end-of-image marker, so look only after the scan begins. Inside entropy-coded data an
+    // 0xFF byte is always stuffed (FF 00), so FF D9 there is the real end.
+    let Some(sos) = bytes.windows(2).position(|w| w == [0xFF, 0xDA]) else { return false };
+    bytes[sos..].windows(2).any(|w| w == [0xFF, 0xD9])
+}
+
+/// A master image encoded by zbor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MasterFormat {
+    /// Photographs.
+    Jpeg,
+    /// Images with transparency.
+    Png,
+}
+
+impl MasterFormat {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MasterFormat::Jpeg => "jpeg",
+            MasterFormat::Png => "png",
+        }
+    }
+
+    pub fn extension(self) -> &'static str {
+        match self {
+            MasterFormat::Jpeg => "jpg",
+            MasterFormat::Png => "png",
+        }
+    }
+}
+
+/// The result of sanitising: a new master, and its pixels for the derivatives.
+pub struct Sanitised {
+    pub bytes: Vec<u8>,
+    pub format: MasterFormat,
+    pub image: DynamicImage,
+}
+
+impl std::fmt::Debug for Sanitised {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Sanitised")
+            .field("bytes", &self.bytes.len())
+            .field("format", &self.format)
+            .field("width", &self.image.width())
+            .field("height", &self.image.height())
+            .finish()
+    }
+}
+
+fn megapixels(pixels: u64) -> String {
+    format!("{:.0} megapixels", pixels as f64 / 1e6)
+}
+
+fn classify(err: image::ImageError, limits: &Limits) -> Refusal {
+    match err {
+        image::ImageError::Limits(_) => {
+            Refusal::TooLarge("more than the limits allow".to_owned(), megapixels(limits.max_pixels))
+        }
+        image::ImageError::Unsupported(_) => Refusal::NotAnImage,
+        _ => Refusal::Corrupt,
+    }
+}
+
+/// JPEG quality of masters: high, since derivatives are made from them.
+pub const MASTER_QUALITY: u8 = 92;
+
+/// Decodes `bytes` within `limits`, applies the EXIF orientation to the pixels, converts to
+/// 8-bit, and encodes a new master that carries no metadata of any kind.
+pub fn sanitise(bytes: &[u8], limits: &Limits) -> Result<Sanitised, Refusal> {
+    if bytes.len() as u64 > limits.max_file_bytes {
+        return Err(Refusal::FileTooBig(limits.max_file_bytes / 1_000_000));
+    }
+    let format = sniff(bytes)?;
+    if format == Format::Jpeg && !jpeg_is_complete(bytes) {
+        return Err(Refusal::Corrupt);
+    }
+    let mut reader = ImageReader::with_format(Cursor::new(bytes), format.image_format());
+    let mut decode_limits = image::Limits::default();
+    decode_limits.max_image_width = Some(limits.max_side);
+    decode_limits.max_image_height = Some(limits.max_side);
+    // Room for the largest allowed image as 8-bit RGBA, plus the decoder's own buffers.
+    decode_limits.max_alloc = Some(limits.max_pixels * 4 + 64 * 1024 * 1024);
+    reader.limits(decode_limits);
+    let mut decoder = reader.into_decoder().map_err(|e| classify(e, limits))?;
+    let (width, height) = decoder.dimensions();
+    let pixels = u64::from(width) * u64::from(height);
+    if pixels > limits.max_pixels || width > limits.max_side || height > limits.max_side {
+        return Err(Refusal::TooLarge(format!("{width} × {height} pixels"), megapixels(limits.max_pixels)));
+    }
+    if pixels == 0 {
+        return Err(Refusal::Corrupt);
+    }
+    let orientation = decoder.orientation().unwrap_or(image::metadata::Orientation::NoTransforms);
+    let mut image = DynamicImage::from_decoder(decoder).map_err(|e| classify(e, limits))?;
+    image.apply_orientation(orientation);
+
+    let transparent = match &image {
+        DynamicImage::ImageRgba8(buffer) => buffer.pixels().any(|p| p.0[3] < 255),
+        DynamicImage::ImageLumaA8(buffer) => buffer.pixels().any(|p| p.0[1] < 255),
+        other if other.color().has_alpha() => other.to_rgba8().pixels().any(|p| p.0[3] < 255),
+        _ => false,
+    };
+    if transparent {
+        let rgba = DynamicImage::ImageRgba8(image.into_rgba8());
+        let mut bytes = Vec::new();
+        rgba.write_to(&mut Cursor::new(&mut bytes), ImageFormat::Png).map_err(|_| Refusal::Corrupt)?;
+        Ok(Sanitised { bytes, format: MasterFormat::Png, image: rgba })
+    } else {
+        let rgb = DynamicImage::ImageRgb8(image.into_rgb8());
+        let bytes = super::derive::encode_jpeg(&rgb, MASTER_QUALITY).map_err(|_| Refusal::Corrupt)?;
+        Ok(Sanitised { bytes, format: MasterFormat::Jpeg, image: rgb })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn files_are_recognised_by_their_bytes() {
+        assert_eq!(sniff(b""), Err(Refusal::Empty));
+        assert_eq!(sniff(b"\xFF\xD8\xFF\xE0rest"), Ok(Format::Jpeg));
+        assert_eq!(sniff(b"RIFF\0\0\0\0WEBPVP8 "), Ok(Format::WebP));
+        assert_eq!(sniff(b"\0\0\0\x18ftypheic\0\0"), Err(Refusal::Unsupported("HEIC")));
+        assert_eq!(sniff(b"GIF89a.."), Err(Refusal::Unsupported("GIF")));
+        assert_eq!(sniff(b"<?xml version=\"1.0\"?><svg xmlns="), Err(Refusal::Unsupported("SVG")));
+        assert_eq!(sniff(b"%PDF-1.7"), Err(Refusal::Unsupported("PDF")));
+        assert_eq!(sniff(b"hello, this is text"), Err(Refusal::NotAnImage));
+    }
+}

@@ -1,0 +1,139 @@
+//! Receiving photos from a multipart form: each file is streamed into an unnamed temporary
+//! file (it has no name on disk and disappears when closed, on every path, errors included),
+//! with a cap on its size, on the number of files, and on the time the upload may take.
+
+use std::io::{Read, Seek, SeekFrom, Write};
+use std::time::Duration;
+
+use axum::extract::multipart::Field;
+
+use super::sanitise::{Limits, Refusal};
+
+/// Longest an upload of all its files may take; slower uploads are stopped.
+pub const DEADLINE: Duration = Duration::from_secs(15 * 60);
+
+/// Photos received so far in one request.
+#[derive(Debug, Default)]
+pub struct Received {
+    files: Vec<std::fs::File>,
+}
+
+impl Received {
+    /// Streams a file field to a temporary file. An empty field (no file chosen) is skipped.
+    /// The uploaded file name and declared type are ignored.
+    pub async fn add(&mut self, mut field: Field<'_>, limits: &Limits) -> Result<(), Refusal> {
+        let mut file = tempfile::tempfile().map_err(|_| Refusal::Corrupt)?;
+        let mut size: u64 = 0;
+        loop {
+            let chunk = match tokio::time::timeout(DEADLINE, field.chunk()).await {
+                Err(_) => return Err(Refusal::TooSlow),
+                Ok(Err(err)) if err.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE => {
+                    return Err(Refusal::FileTooBig(limits.max_file_bytes / 1_000_000));
+                }
+                Ok(Err(_)) => return Err(Refusal::Corrupt),
+                Ok(Ok(None)) => break,
+                Ok(Ok(Some(chunk))) => chunk,
+            };
+            size += chunk.len() as u64;
+            if size > limits.max_file_bytes {
+                return Err(Refusal::FileTooBig(limits.max_file_bytes / 1_000_000));
+            }
+            file.write_all(&chunk).map_err(|_| Refusal::Corrupt)?;
+        }
+        if size == 0 {
+            return Ok(());
+        }
+        if self.files.len() >= limits.max_files {
+            return Err(Refusal::TooManyFiles(limits.max_files));
+        }
+        file.seek(SeekFrom::Start(0)).map_err(|_| Refusal::Corrupt)?;
+        self.files.push(file);
+        Ok(())
+    }
+
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+
+    /// The received files' bytes, one at a time; each temporary file is closed (and so gone)
+    /// as soon as it has been read.
+    pub fn into_bytes(self) -> impl Iterator<Item = std::io::Result<Vec<u8>>> {
+        self.files.into_iter().map(|mut file| {
+            let mut bytes = Vec::new();
+            file.read_to_end(&mut bytes)?;
+            Ok(bytes)
+        })
+    }
+}
+
+/// Most text fields a form may have, and the longest one, in bytes. The faces check each
+/// field's own limit; these only stop a hostile request from filling memory.
+const MAX_TEXT_FIELDS: usize = 64;
+const MAX_TEXT_BYTES: usize = 128 * 1024;
+
+/// A multipart form read in full: its text fields and the photos of its file field.
+#[derive(Debug, Default)]
+pub struct Form {
+    pub fields: Vec<(String, String)>,
+    pub photos: Received,
+}
+
+impl Form {
+    /// The first value of text field `name`.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.fields.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+    }
+}
+
+/// Reads a multipart form, streaming the files of `file_field` to temporary files within
+/// `limits` and keeping the text fields in memory within fixed caps.
+pub async fn read_form(
+    mut multipart: axum::extract::Multipart,
+    file_field: &str,
+    limits: &Limits,
+) -> Result<Form, Refusal> {
+    let mut form = Form::default();
+    let read = async {
+        while let Some(field) = multipart.next_field().await.map_err(|e| refusal_of(&e, limits))? {
+            if field.name() == Some(file_field) {
+                // A chosen file has a name, even an empty one; an unused file input sends none.
+                let chosen = field.file_name().is_some_and(|n| !n.is_empty());
+                let before = form.photos.len();
+                form.photos.add(field, limits).await?;
+                if chosen && form.photos.len() == before {
+                    return Err(Refusal::Empty);
+                }
+                continue;
+            }
+            let name = field.name().unwrap_or_default().to_owned();
+            let text = field.text().await.map_err(|e| refusal_of(&e, limits))?;
+            if text.len() > MAX_TEXT_BYTES || form.fields.len() >= MAX_TEXT_FIELDS {
+                return Err(Refusal::FileTooBig(limits.max_file_bytes / 1_000_000));
+            }
+            form.fields.push((name, text));
+        }
+        Ok(())
+    };
+    match tokio::time::timeout(DEADLINE, read).await {
+        Ok(result) => result.map(|()| form),
+        Err(_) => Err(Refusal::TooSlow),
+    }
+}
+
+fn refusal_of(err: &axum::extract::multipart::MultipartError, limits: &Limits) -> Refusal {
+    if err.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+        Refusal::FileTooBig(limits.max_file_bytes / 1_000_000)
+    } else {
+        Refusal::Corrupt
+    }
+}
+
+/// The request body limit for a route that takes `limits.max_files` photos plus text fields.
+pub fn body_limit(limits: &Limits) -> usize {
+    let files = limits.max_file_bytes.saturating_mul(limits.max_files as u64 + 1);
+    usize::try_from(files).unwrap_or(usize::MAX).saturating_add(MAX_TEXT_FIELDS * MAX_TEXT_BYTES)
+}
