@@ -102,7 +102,8 @@ mod tests {
         assert_eq!(dims, vec![(2400, 2400, 1600), (1200, 1200, 800), (400, 400, 267)]);
         let small = DynamicImage::ImageRgb8(RgbImage::new(300, 500));
         let made = derivatives(&small).unwrap();
-        assert!(made.iter().all(|d| (d.width, d.height) == (300, 500)));
+        let dims: Vec<(u32, u32, u32)> = made.iter().map(|d| (d.size, d.width, d.height)).collect();
+        assert_eq!(dims, vec![(2400, 300, 500), (1200, 300, 500), (400, 240, 400)], "never upscaled");
         for d in made {
             let decoded = image::load_from_memory(&d.jpeg).unwrap();
             assert_eq!((decoded.width(), decoded.height()), (d.width, d.height));
