@@ -1,6 +1,8 @@
 -- Media pipeline: masters may be PNG (transparency), and derivatives are made by a durable
 -- job queue so that an upload returns at once.
 ALTER TABLE media ADD COLUMN master_format TEXT NOT NULL DEFAULT 'jpeg' CHECK (master_format IN ('jpeg', 'png'));
+-- Derivative sizes that also have a (smaller) WebP file, e.g. '400,1200'.
+ALTER TABLE media ADD COLUMN webp_sizes TEXT NOT NULL DEFAULT '';
 
 CREATE TABLE jobs (
     id         INTEGER PRIMARY KEY,

@@ -157,9 +157,18 @@ async fn media_file(
     Path((hash, file)): Path<(String, String)>,
     request: Request,
 ) -> AppResult<Response> {
-    let size: u32 = file.strip_suffix(".jpg").and_then(|s| s.parse().ok()).ok_or(AppError::NotFound)?;
+    let (size, webp) = match (file.strip_suffix(".jpg"), file.strip_suffix(".webp")) {
+        (Some(size), _) => (size, false),
+        (_, Some(size)) => (size, true),
+        _ => return Err(AppError::NotFound),
+    };
+    let size: u32 = size.parse().map_err(|_| AppError::NotFound)?;
     if !state.public.current().collection.media_hashes.contains(&hash) {
         return Err(AppError::NotFound);
+    }
+    if webp {
+        let path = state.media.store.webp_path(&hash, size).ok_or(AppError::NotFound)?;
+        return serve_file(path, "image/webp", request).await;
     }
     serve_derivative(&state, &hash, size, request).await
 }
@@ -167,6 +176,11 @@ async fn media_file(
 /// Serves a derivative file with Range and HEAD support, a fixed type and long caching.
 async fn serve_derivative(state: &AppState, hash: &str, size: u32, request: Request) -> AppResult<Response> {
     let path = state.media.store.derivative_path(hash, size).ok_or(AppError::NotFound)?;
+    serve_file(path, "image/jpeg", request).await
+}
+
+/// Serves one stored file of a fixed type; a missing file is the usual "not found".
+async fn serve_file(path: std::path::PathBuf, content_type: &'static str, request: Request) -> AppResult<Response> {
     let response = match tower_http::services::ServeFile::new(&path).oneshot(request).await {
         Ok(response) => response,
         Err(never) => match never {},
@@ -176,7 +190,7 @@ async fn serve_derivative(state: &AppState, hash: &str, size: u32, request: Requ
     }
     let mut response = response.map(Body::new);
     let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("image/jpeg"));
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
     // The URL names the content's hash, so it can be cached for good.
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=31536000, immutable"));
     headers.remove(header::LAST_MODIFIED);

@@ -44,6 +44,10 @@ pub struct Link {
 pub struct Image {
     pub src: String,
     pub srcset: String,
+    /// The WebP versions, for browsers that take them; empty when there are none.
+    pub webp_srcset: String,
+    /// The WebP of `src`'s size, when there is one.
+    pub webp_src: Option<String>,
     pub width: u32,
     pub height: u32,
     pub alt: String,
@@ -171,13 +175,7 @@ pub struct AuthorityPage {
 const AUTHORITY_CARDS: usize = 24;
 
 fn fit(width: i64, height: i64, size: u32) -> (u32, u32) {
-    let (w, h) = (width.max(1) as f64, height.max(1) as f64);
-    let longest = w.max(h);
-    if longest <= f64::from(size) {
-        return (w as u32, h as u32);
-    }
-    let scale = f64::from(size) / longest;
-    (((w * scale).round() as u32).max(1), ((h * scale).round() as u32).max(1))
+    crate::media::fit(width.clamp(1, i64::from(u32::MAX)) as u32, height.clamp(1, i64::from(u32::MAX)) as u32, size)
 }
 
 fn paragraphs_of(text: &Text3, lang: Lang) -> Option<Prose> {
@@ -246,12 +244,16 @@ impl<'a> View<'a> {
 
     fn image(&self, media: &PublicMedia, title: &str, size: u32) -> Image {
         let mut srcset = Vec::new();
+        let mut webp_srcset = Vec::new();
         let mut seen = Vec::new();
         for s in DERIVATIVE_SIZES {
             let (w, _) = fit(media.width, media.height, s);
             if !seen.contains(&w) {
                 seen.push(w);
                 srcset.push(format!("/media/{}/{s}.jpg {w}w", media.hash));
+                if media.webp_sizes.contains(&s) {
+                    webp_srcset.push(format!("/media/{}/{s}.webp {w}w", media.hash));
+                }
             }
         }
         let (width, height) = fit(media.width, media.height, size);
@@ -259,6 +261,8 @@ impl<'a> View<'a> {
         Image {
             src: format!("/media/{}/{size}.jpg", media.hash),
             srcset: srcset.join(", "),
+            webp_srcset: webp_srcset.join(", "),
+            webp_src: media.webp_sizes.contains(&size).then(|| format!("/media/{}/{size}.webp", media.hash)),
             width,
             height,
             // An image with no alt text is described by the object's title rather than left silent.

@@ -51,6 +51,8 @@ pub struct PublicMedia {
     pub height: i64,
     pub alt: Text3,
     pub caption: Text3,
+    /// Derivative sizes that also exist as WebP.
+    pub webp_sizes: Vec<u32>,
 }
 
 /// A published object with its public fields only.
@@ -192,6 +194,7 @@ struct MediaRow {
     caption_be: String,
     caption_en: String,
     caption_ru: String,
+    webp_sizes: String,
 }
 
 #[derive(sqlx::FromRow)]
@@ -375,7 +378,8 @@ impl PublicCollection {
         }
 
         let media: Vec<MediaRow> = sqlx::query_as(
-            "SELECT object_id, hash, width, height, alt_be, alt_en, alt_ru, caption_be, caption_en, caption_ru
+            "SELECT object_id, hash, width, height, alt_be, alt_en, alt_ru, caption_be, caption_en, caption_ru,
+                webp_sizes
              FROM media
              WHERE is_public = 1 AND state = 'ready'
                AND object_id IN (SELECT id FROM objects WHERE state = 'published')
@@ -392,6 +396,7 @@ impl PublicCollection {
                     height: m.height,
                     alt: Text3::new(m.alt_be, m.alt_en, m.alt_ru),
                     caption: Text3::new(m.caption_be, m.caption_en, m.caption_ru),
+                    webp_sizes: m.webp_sizes.split(',').filter_map(|s| s.parse().ok()).collect(),
                 });
             }
         }

@@ -9,6 +9,11 @@ use super::DERIVATIVE_SIZES;
 
 /// JPEG quality of derivatives.
 pub const DERIVATIVE_QUALITY: u8 = 85;
+/// WebP quality of derivatives; a WebP is kept only when it is smaller than the JPEG.
+pub const WEBP_QUALITY: f32 = 80.0;
+/// Sizes that get a WebP too: the ones pages show. The largest is for zooming, where JPEG's
+/// faster decoding matters more than bytes.
+pub const WEBP_SIZES: [u32; 2] = [400, 1200];
 
 /// Encodes 8-bit RGB pixels as a baseline JPEG with no metadata segments.
 pub fn encode_jpeg(image: &DynamicImage, quality: u8) -> anyhow::Result<Vec<u8>> {
@@ -60,6 +65,8 @@ pub struct Derivative {
     pub width: u32,
     pub height: u32,
     pub jpeg: Vec<u8>,
+    /// The same pixels as lossy WebP, when that is smaller.
+    pub webp: Option<Vec<u8>>,
 }
 
 /// Makes every derivative of `master`, largest first, each resized from the previous one.
@@ -80,12 +87,12 @@ pub fn derivatives(master: &DynamicImage) -> anyhow::Result<Vec<Derivative>> {
             current = next;
             (width, height) = (w, h);
         }
-        out.push(Derivative {
-            size,
-            width,
-            height,
-            jpeg: encode_rgb(current.buffer(), width, height, DERIVATIVE_QUALITY)?,
-        });
+        let jpeg = encode_rgb(current.buffer(), width, height, DERIVATIVE_QUALITY)?;
+        let webp = WEBP_SIZES
+            .contains(&size)
+            .then(|| webp::Encoder::from_rgb(current.buffer(), width, height).encode(WEBP_QUALITY).to_vec())
+            .filter(|webp| webp.len() < jpeg.len());
+        out.push(Derivative { size, width, height, jpeg, webp });
     }
     Ok(out)
 }

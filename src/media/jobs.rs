@@ -84,14 +84,18 @@ pub async fn claim(pool: &SqlitePool) -> sqlx::Result<Option<Job>> {
     }
 }
 
-/// Records a finished job and marks its image ready.
-pub async fn complete(pool: &SqlitePool, job: &Job) -> sqlx::Result<()> {
+/// Records a finished job and marks its image ready, with the sizes that got a WebP.
+pub async fn complete(pool: &SqlitePool, job: &Job, webp_sizes: &[u32]) -> sqlx::Result<()> {
     let mut tx = pool.begin().await?;
     sqlx::query("UPDATE jobs SET state = 'done', locked_at = NULL, last_error = '' WHERE id = ?")
         .bind(job.id)
         .execute(&mut *tx)
         .await?;
-    sqlx::query("UPDATE media SET state = 'ready' WHERE id = ?").bind(job.media_id).execute(&mut *tx).await?;
+    sqlx::query("UPDATE media SET state = 'ready', webp_sizes = ? WHERE id = ?")
+        .bind(super::webp_list(webp_sizes))
+        .bind(job.media_id)
+        .execute(&mut *tx)
+        .await?;
     tx.commit().await
 }
 
@@ -130,7 +134,7 @@ async fn run_job(pool: &SqlitePool, pipeline: &super::Pipeline, job: Job) -> any
         tokio::task::spawn_blocking(move || store.make_derivatives(&hash, format)).await?
     };
     match result {
-        Ok(()) => complete(pool, &job).await?,
+        Ok(webp_sizes) => complete(pool, &job, &webp_sizes).await?,
         Err(err) => {
             tracing::warn!(job = job.id, attempt = job.attempts, error = format!("{err:#}"), "derivative job failed");
             fail(pool, &job, &format!("{err:#}")).await?;
@@ -191,15 +195,20 @@ pub async fn rebuild(
         let hash_for_job = hash.clone();
         let result =
             tokio::task::spawn_blocking(move || store.make_derivatives(&hash_for_job, master_format(&format))).await?;
-        let state = match result {
-            Ok(()) => "ready",
+        let (state, webp_sizes) = match result {
+            Ok(webp_sizes) => ("ready", webp_sizes),
             Err(err) => {
                 failed += 1;
                 tracing::warn!(hash, error = format!("{err:#}"), "rebuilding derivatives");
-                "failed"
+                ("failed", Vec::new())
             }
         };
-        sqlx::query("UPDATE media SET state = ? WHERE hash = ?").bind(state).bind(&hash).execute(pool).await?;
+        sqlx::query("UPDATE media SET state = ?, webp_sizes = ? WHERE hash = ?")
+            .bind(state)
+            .bind(super::webp_list(&webp_sizes))
+            .bind(&hash)
+            .execute(pool)
+            .await?;
         sqlx::query("UPDATE jobs SET state = 'done' WHERE state IN ('queued', 'running') AND media_id IN (SELECT id FROM media WHERE hash = ?)")
             .bind(&hash)
             .execute(pool)

@@ -39,6 +39,8 @@ pub struct Stored {
     pub width: u32,
     pub height: u32,
     pub format: MasterFormat,
+    /// Derivative sizes that also have a smaller WebP (known once derivatives are made).
+    pub webp_sizes: Vec<u32>,
 }
 
 /// Whether `hash` looks like one of ours (64 lowercase hex digits), so it is safe in a path.
@@ -67,6 +69,11 @@ impl Store {
         (is_hash(hash) && DERIVATIVE_SIZES.contains(&size)).then(|| self.dir(hash).join(format!("{size}.jpg")))
     }
 
+    /// Path of a WebP derivative, if `hash` and `size` are valid.
+    pub fn webp_path(&self, hash: &str, size: u32) -> Option<PathBuf> {
+        (is_hash(hash) && derive::WEBP_SIZES.contains(&size)).then(|| self.dir(hash).join(format!("{size}.webp")))
+    }
+
     /// Path of a master, if `hash` is valid.
     pub fn master_path(&self, hash: &str, format: MasterFormat) -> Option<PathBuf> {
         is_hash(hash).then(|| self.dir(hash).join(format!("master.{}", format.extension())))
@@ -78,22 +85,29 @@ impl Store {
         let dir = self.dir(&hash);
         std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
         write_atomically(&dir.join(format!("master.{}", format.extension())), bytes)?;
-        Ok(Stored { hash, width, height, format })
+        Ok(Stored { hash, width, height, format, webp_sizes: Vec::new() })
     }
 
     /// Makes and writes every derivative of the master `hash` (one decode, a cascade of resizes).
-    pub fn make_derivatives(&self, hash: &str, format: MasterFormat) -> anyhow::Result<()> {
+    /// Returns the sizes that also got a WebP.
+    pub fn make_derivatives(&self, hash: &str, format: MasterFormat) -> anyhow::Result<Vec<u32>> {
         let path = self.master_path(hash, format).context("not a media hash")?;
         let master = image::open(&path).with_context(|| format!("decoding {}", path.display()))?;
         self.write_derivatives(hash, &master)
     }
 
-    fn write_derivatives(&self, hash: &str, master: &DynamicImage) -> anyhow::Result<()> {
+    fn write_derivatives(&self, hash: &str, master: &DynamicImage) -> anyhow::Result<Vec<u32>> {
+        let mut webp_sizes = Vec::new();
         for d in derive::derivatives(master)? {
             let path = self.derivative_path(hash, d.size).context("derivative size")?;
             write_atomically(&path, &d.jpeg)?;
+            if let (Some(webp), Some(path)) = (&d.webp, self.webp_path(hash, d.size)) {
+                write_atomically(&path, webp)?;
+                webp_sizes.push(d.size);
+            }
         }
-        Ok(())
+        webp_sizes.sort_unstable();
+        Ok(webp_sizes)
     }
 
     /// Whether every derivative of `hash` is on disk.
@@ -105,10 +119,8 @@ impl Store {
     pub fn store(&self, image: &RgbImage) -> anyhow::Result<Stored> {
         let pixels = DynamicImage::ImageRgb8(image.clone());
         let master = derive::encode_jpeg(&pixels, sanitise::MASTER_QUALITY)?;
-        let stored = self.put_master(&master, MasterFormat::Jpeg, image.width(), image.height())?;
-        if !self.has_derivatives(&stored.hash) {
-            self.write_derivatives(&stored.hash, &pixels)?;
-        }
+        let mut stored = self.put_master(&master, MasterFormat::Jpeg, image.width(), image.height())?;
+        stored.webp_sizes = self.write_derivatives(&stored.hash, &pixels)?;
         Ok(stored)
     }
 
@@ -166,9 +178,9 @@ async fn insert_media(
 ) -> sqlx::Result<i64> {
     sqlx::query_scalar(
         "INSERT INTO media (object_id, hash, width, height, master_format, alt_be, alt_en, alt_ru,
-            caption_be, caption_en, caption_ru, position, is_public, state, created_at)
+            caption_be, caption_en, caption_ru, position, is_public, state, created_at, webp_sizes)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,
-            (SELECT COALESCE(MAX(position) + 1, 0) FROM media WHERE object_id = ?1), ?12, ?13, ?14)
+            (SELECT COALESCE(MAX(position) + 1, 0) FROM media WHERE object_id = ?1), ?12, ?13, ?14, ?15)
          RETURNING id",
     )
     .bind(object_id)
@@ -185,8 +197,14 @@ async fn insert_media(
     .bind(media.is_public)
     .bind(state)
     .bind(chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string())
+    .bind(webp_list(&stored.webp_sizes))
     .fetch_one(conn)
     .await
+}
+
+/// The stored form of a list of WebP sizes.
+pub fn webp_list(sizes: &[u32]) -> String {
+    sizes.iter().map(u32::to_string).collect::<Vec<_>>().join(",")
 }
 
 /// Attaches an image whose derivatives already exist (see [`Store::store`]), after the object's

@@ -209,6 +209,12 @@ fn assert_clean(name: &str, bytes: &[u8]) {
             assert!(!(0xE1..=0xEF).contains(&m) && m != 0xFE, "segment {m:#x} in {name}");
         }
         assert!(bytes.ends_with(&[0xFF, 0xD9]), "bytes after the image in {name}");
+    } else if bytes.starts_with(b"RIFF") {
+        let webp = img_parts::webp::WebP::from_bytes(Bytes::copy_from_slice(bytes)).unwrap();
+        assert!(webp.exif().is_none() && webp.icc_profile().is_none(), "EXIF or ICC in {name}");
+        for chunk in webp.chunks() {
+            assert!(!matches!(&chunk.id(), b"EXIF" | b"XMP " | b"ICCP"), "metadata chunk in {name}");
+        }
     } else {
         let png = img_parts::png::Png::from_bytes(Bytes::copy_from_slice(bytes)).unwrap();
         for chunk in png.chunks() {
@@ -251,8 +257,8 @@ async fn drain_jobs(app: &TestApp) {
                 media::sanitise::MasterFormat::Jpeg
             },
         );
-        tokio::task::spawn_blocking(move || store.make_derivatives(&hash, format)).await.unwrap().unwrap();
-        media::jobs::complete(&app.state.db.main, &job).await.unwrap();
+        let webp = tokio::task::spawn_blocking(move || store.make_derivatives(&hash, format)).await.unwrap().unwrap();
+        media::jobs::complete(&app.state.db.main, &job, &webp).await.unwrap();
     }
 }
 
@@ -283,7 +289,8 @@ async fn no_metadata_survives_and_portraits_come_out_portrait() {
     assert_eq!((w, h), (300, 400), "orientation 6 applied to the pixels");
 
     let files = files_under(&app.config.uploads_dir);
-    assert_eq!(files.len(), 2 * 4, "two masters and three derivatives each: {files:?}");
+    let jpeg_or_png = files.iter().filter(|p| !p.to_string_lossy().ends_with(".webp")).count();
+    assert_eq!(jpeg_or_png, 2 * 4, "two masters and three derivatives each: {files:?}");
     for path in &files {
         let bytes = std::fs::read(path).unwrap();
         assert_clean(&path.display().to_string(), &bytes);
@@ -519,6 +526,21 @@ async fn derivatives_are_served_with_range_head_and_immutable_caching() {
     assert!(response.headers()["cache-control"].to_str().unwrap().contains("immutable"));
     assert_eq!(response.headers()["x-content-type-options"], "nosniff");
     assert!(response.into_body().collect().await.unwrap().to_bytes().is_empty());
+
+    // A smaller WebP sits beside the JPEG, and pages offer it to browsers that take it.
+    let webp_sizes: String = sqlx::query_scalar("SELECT webp_sizes FROM media WHERE id = ?")
+        .bind(media_id)
+        .fetch_one(&app.state.db.main)
+        .await
+        .unwrap();
+    assert_eq!(webp_sizes, "400,1200");
+    let (status, headers, webp) = app.get_bytes(&url.replace(".jpg", ".webp")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers["content-type"], "image/webp");
+    assert!(webp.len() < whole.len());
+    assert_eq!(image::load_from_memory(&webp).unwrap().width(), 400);
+    let page = app.get("/objects?lang=en").await;
+    assert_eq!(page.attrs("source[type='image/webp']", "srcset"), vec![url.replace(".jpg", ".webp")]);
 }
 
 #[tokio::test]

@@ -1,0 +1,393 @@
+#!/usr/bin/env bash
+# Benchmark of zbor's photo pipeline (sanitise + master + derivatives 2400/1200/400) against
+# libvips doing the same job, on three photo-like inputs made by examples/media_bench.rs.
+#
+#   bench/media.sh                  # the full run (3 runs of everything)
+#   BENCH_RUNS=1 bench/media.sh     # a quick smoke run
+#
+# Runs as root (it installs libvips-tools, GNU time and pyvips when they are missing). Everything
+# it makes lives in bench/out/media/ (gitignored): the inputs, the pyvips venv and script, each
+# run's log and results.md. Each run's output goes into a fresh folder, removed afterwards.
+#
+# Inputs (`media_bench generate`): photo-24mp.jpg (6000×4000), photo-48mp.jpg (8000×6000), both
+# JPEG quality 90, and scan-24mp.png (6000×4000 RGB). Three ways of doing the job, each run as its
+# own process under `/usr/bin/time -f '%e %M %U %S'` (wall s, peak RSS KiB, user s, sys s):
+#   zbor     `media_bench run FILE OUT`: sanitise (decode, orientation, 8-bit, new master JPEG
+#            q92, or PNG only when there is transparency) + put_master, then make_derivatives
+#            (decode the master, Lanczos3 cascade 2400 → 1200 → 400, JPEG q85). Single-threaded.
+#   vips CLI `vips copy FILE OUT/master.jpg[Q=92,strip]` (master.png[strip] for the PNG), then
+#            `vipsthumbnail OUT/master.* --size N -o OUT/N.jpg[Q=85,strip]` for N = 2400, 1200,
+#            400, all four in one `bash -c`. GNU time's %M for it is the largest RSS of any one
+#            of the four commands (Linux passes the children's maximum up through bash; checked:
+#            three children of 100, 300 and 50 MiB give 300 MiB), which, as they run one after
+#            the other, is the chain's peak.
+#   pyvips   libvips in one Python process (bench/out/media/vips_one.py): load once into memory,
+#            write the master, then thumbnail_image 2400 from the loaded image, 1200 from the
+#            2400 (kept in memory), 400 from the 1200, each written as JPEG q85 without metadata.
+# libvips runs at its defaults (its thread pool has as many threads as cores, unless
+# VIPS_CONCURRENCY says otherwise); zbor does one image on one thread. Both are reported as they
+# are: that is the honest comparison on this machine.
+#
+# Targets (printed, never enforced): zbor ≤ 0.5× the CLI's wall time for the JPEGs and ≤ 0.25×
+# for the PNG; zbor ≤ 1.0× pyvips; zbor's peak RSS ≤ W·H·3 bytes + 80 MiB.
+#
+# Environment overrides:
+#   BENCH_RUNS   runs of each way on each input; the table gives the median time and the
+#                largest peak RSS                                         (default 3)
+set -euo pipefail
+exec </dev/null
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+
+RUNS=${BENCH_RUNS:-3}
+[[ $RUNS =~ ^[1-9][0-9]*$ ]] || { echo "bench/media.sh: BENCH_RUNS must be a positive integer" >&2; exit 2; }
+
+OUT=bench/out/media
+INPUT_DIR=$OUT/inputs
+BIN=target/release/examples/media_bench
+VENV=$OUT/venv
+PY_SCRIPT=$OUT/vips_one.py
+INPUTS=(photo-24mp.jpg photo-48mp.jpg scan-24mp.png)
+# Longest any single measured run may take before it counts as a failure.
+RUN_TIMEOUT=600
+# The Python that imports pyvips (set by install_tools).
+PY=""
+
+# Set when we put a policy-rc.d in place ourselves (see install_tools).
+POLICY_RC_D_OURS=""
+# Per-run output folders live here; removed on exit whatever happens.
+SCRATCH=""
+
+log() { printf '\n==> %s\n' "$*" >&2; }
+die() { printf '\nbench/media.sh: %s\n' "$*" >&2; exit 1; }
+
+cleanup() {
+    if [[ -n $SCRATCH ]]; then
+        rm -rf "$SCRATCH"
+    fi
+    if [[ -n $POLICY_RC_D_OURS ]]; then
+        rm -f /usr/sbin/policy-rc.d
+    fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# --- tools -----------------------------------------------------------------------------------
+
+have() { command -v "$1" >/dev/null 2>&1; }
+
+# Whether the apt archive offers PACKAGE (in the package lists as they are now).
+apt_has() { apt-cache policy "$1" 2>/dev/null | grep -q 'Candidate: [0-9]'; }
+
+# Sets PY to a Python that imports pyvips (the venv's, else the system's), if there is one.
+find_pyvips() {
+    local candidate
+    for candidate in "$VENV/bin/python" /usr/bin/python3; do
+        if [[ -x $candidate ]] && "$candidate" -c 'import pyvips' >/dev/null 2>&1; then
+            PY=$candidate
+            return 0
+        fi
+    done
+    return 1
+}
+
+# Installs what is missing: libvips-tools (vips, vipsthumbnail, vipsheader; it pulls libvips42),
+# GNU time, and pyvips: Debian's python3-pyvips when the archive has it, else pyvips from PyPI
+# into a venv under bench/out/media/ (cffi's ABI mode: no compiler, no libvips headers needed).
+install_tools() {
+    local packages=() pip_pyvips=""
+    have vips && have vipsthumbnail && have vipsheader || packages+=(libvips-tools)
+    [[ -x /usr/bin/time ]] || packages+=(time)
+    have python3 || packages+=(python3)
+    if [[ ${#packages[@]} -eq 0 ]] && find_pyvips; then
+        return
+    fi
+    [[ $(id -u) -eq 0 ]] || die "need root to install ${packages[*]:-pyvips} with apt-get"
+    export DEBIAN_FRONTEND=noninteractive
+    if [[ ${#packages[@]} -gt 0 ]] || ! apt_has libvips42; then
+        log "apt-get update"
+        timeout 600 apt-get update -qq >&2
+    fi
+    if ! find_pyvips 2>/dev/null; then
+        if apt_has python3-pyvips; then
+            packages+=(python3-pyvips)
+        else
+            pip_pyvips=1
+            # Debian's own python3 needs python3-venv for `python3 -m venv` (ensurepip).
+            if have python3 && ! python3 -c 'import ensurepip' >/dev/null 2>&1; then
+                packages+=(python3-venv)
+            fi
+        fi
+    fi
+    mkdir -p "$OUT"
+    if [[ ${#packages[@]} -gt 0 ]]; then
+        log "installing ${packages[*]}"
+        # Install starts no services (none of these has one, but be safe in a shared machine).
+        if [[ ! -e /usr/sbin/policy-rc.d ]]; then
+            printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
+            chmod 755 /usr/sbin/policy-rc.d
+            POLICY_RC_D_OURS=1
+        fi
+        timeout 900 apt-get install -y -qq "${packages[@]}" >"$OUT/apt.log" 2>&1 ||
+            { tail -n 30 "$OUT/apt.log" >&2; die "apt-get install ${packages[*]} failed (see $OUT/apt.log)"; }
+        if [[ -n $POLICY_RC_D_OURS ]]; then
+            rm -f /usr/sbin/policy-rc.d
+            POLICY_RC_D_OURS=""
+        fi
+    fi
+    if [[ -n $pip_pyvips ]]; then
+        log "installing pyvips from PyPI into $VENV"
+        rm -rf "$VENV"
+        timeout 300 python3 -m venv "$VENV" >&2 || die "python3 -m venv $VENV failed"
+        timeout 600 "$VENV/bin/pip" install -q --disable-pip-version-check pyvips >"$OUT/pip.log" 2>&1 ||
+            { tail -n 30 "$OUT/pip.log" >&2; die "pip install pyvips failed (see $OUT/pip.log)"; }
+    fi
+    have vips && have vipsthumbnail && have vipsheader || die "vips, vipsthumbnail or vipsheader is still missing"
+    [[ -x /usr/bin/time ]] || die "/usr/bin/time (GNU time) is still missing"
+    find_pyvips || die "no Python imports pyvips, even after installing it"
+}
+
+# The one-process libvips way. Loads once into memory (random access, the default; memory=True
+# keeps a large image in RAM instead of libvips' disc temp file above 100 MB, as zbor does), then a
+# cascade in which each size is kept in memory and made from the previous one.
+write_py_script() {
+    cat >"$PY_SCRIPT" <<'PY'
+# Written by bench/media.sh: libvips in one process doing zbor's job on one file.
+#   python vips_one.py FILE OUTDIR     (or: python vips_one.py --info)
+import os
+import sys
+
+import pyvips
+
+
+def concurrency():
+    try:
+        return pyvips.vips_lib.vips_concurrency_get()
+    except Exception:  # not declared by this pyvips
+        return "unknown"
+
+
+if sys.argv[1:] == ["--info"]:
+    print(f"libvips {pyvips.version(0)}.{pyvips.version(1)}.{pyvips.version(2)}, "
+          f"pyvips {pyvips.__version__} ({'API' if pyvips.API_mode else 'ABI'} mode), "
+          f"{concurrency()} threads")
+    sys.exit(0)
+
+src, out = sys.argv[1], sys.argv[2]
+# libvips 8.15 replaced strip=True with keep=<flags>; ForeignKeep.NONE is 0.
+no_metadata = {"keep": 0} if (pyvips.version(0), pyvips.version(1)) >= (8, 15) else {"strip": True}
+
+image = pyvips.Image.new_from_file(src, memory=True)
+if src.lower().endswith(".png"):
+    image.write_to_file(os.path.join(out, "master.png"), **no_metadata)
+else:
+    image.write_to_file(os.path.join(out, "master.jpg"), Q=92, **no_metadata)
+current = image
+for size in (2400, 1200, 400):
+    current = current.thumbnail_image(size).copy_memory()
+    current.write_to_file(os.path.join(out, f"{size}.jpg"), Q=85, **no_metadata)
+PY
+}
+
+# --- inputs ------------------------------------------------------------------------------------
+
+build() {
+    log "cargo build --release --example media_bench"
+    timeout 3600 cargo build --release --example media_bench
+    [[ -x $BIN ]] || die "$BIN was not built"
+}
+
+# Made once; again only when the example was rebuilt since.
+generate() {
+    local stamp=$INPUT_DIR/.generated name
+    if [[ -f $stamp && ! $BIN -nt $stamp ]]; then
+        for name in "${INPUTS[@]}"; do
+            [[ -s $INPUT_DIR/$name ]] || break
+        done
+        if [[ -s $INPUT_DIR/$name ]]; then
+            log "inputs already generated in $INPUT_DIR"
+            return
+        fi
+    fi
+    log "generating the inputs in $INPUT_DIR"
+    rm -rf "$INPUT_DIR"
+    timeout 600 "$BIN" generate "$INPUT_DIR" >&2 || die "media_bench generate failed"
+    touch "$stamp"
+}
+
+# --- measuring ---------------------------------------------------------------------------------
+
+# The three ways; each takes FILE OUTDIR.
+way_zbor() { "$ROOT/$BIN" run "$1" "$2"; }
+way_cli() {
+    # shellcheck disable=SC2016 # expanded by the inner bash
+    bash -c 'set -e
+        in=$1 out=$2
+        if [[ $in == *.png ]]; then master=$out/master.png; opts="[strip]"; else master=$out/master.jpg; opts="[Q=92,strip]"; fi
+        vips copy "$in" "$master$opts"
+        for size in 2400 1200 400; do
+            vipsthumbnail "$master" --size "$size" -o "$out/$size.jpg[Q=85,strip]"
+        done' way_cli "$1" "$2"
+}
+way_pyvips() { "$PY" "$ROOT/$PY_SCRIPT" "$1" "$2"; }
+
+# measure WAY INPUT RUN: one run in a fresh folder; appends "wall rss_kib user sys" to
+# $OUT/logs/WAY-INPUT.times and the program's output to $OUT/logs/WAY-INPUT-RUN.log.
+measure() {
+    local way=$1 input=$2 run=$3 dir tfile logf made
+    dir=$(mktemp -d "$SCRATCH/$way.XXXXXX")
+    tfile=$OUT/logs/$way-$input-$run.time
+    logf=$OUT/logs/$way-$input-$run.log
+    if ! /usr/bin/time -o "$tfile" -f '%e %M %U %S' timeout "$RUN_TIMEOUT" "way_$way" "$ROOT/$INPUT_DIR/$input" "$dir" >"$logf" 2>&1; then
+        cat "$logf" "$tfile" >&2
+        die "$way failed on $input (run $run; log above)"
+    fi
+    # Four images: the master and three derivatives.
+    made=$(find "$dir" -type f \( -name '*.jpg' -o -name '*.png' \) | wc -l)
+    [[ $made -eq 4 ]] || die "$way made $made images from $input instead of 4 (see $logf)"
+    if [[ $run -eq 1 ]]; then
+        describe_outputs "$dir" >"$OUT/logs/$way-$input.outputs"
+    fi
+    tail -n 1 "$tfile" >>"$OUT/logs/$way-$input.times"
+    rm -rf "$dir"
+    printf '%-7s %-15s run %d: %s s, %s MiB\n' "$way" "$input" "$run" \
+        "$(awk '{print $1}' <<<"$(tail -n 1 "$tfile")")" "$(awk '{printf "%.0f", $2 / 1024}' <<<"$(tail -n 1 "$tfile")")" >&2
+}
+
+# "master.jpg 9.1 MB, 2400 2400×1600 0.9 MB, …" for the images under DIR.
+describe_outputs() {
+    local dir=$1 f base
+    while IFS= read -r f; do
+        base=$(basename "$f")
+        printf '%s %s×%s %.2f MB; ' "${base%.*}" "$(vipsheader -f width "$f")" "$(vipsheader -f height "$f")" \
+            "$(awk -v b="$(stat -c %s "$f")" 'BEGIN { print b / 1e6 }')"
+    done < <(find "$dir" -type f \( -name '*.jpg' -o -name '*.png' \) | sort -t/ -k1 | sort_outputs)
+    echo
+}
+
+# Orders output paths master, 2400, 1200, 400.
+sort_outputs() {
+    awk -F/ '{ n = $NF; k = (n ~ /^master/) ? 0 : (n ~ /^2400/) ? 1 : (n ~ /^1200/) ? 2 : 3; print k "\t" $0 }' |
+        sort -n | cut -f2-
+}
+
+# stat WAY INPUT: "median_wall max_rss_mib median_cpu" over the runs.
+stats() {
+    sort -n -k1,1 "$OUT/logs/$1-$2.times" | awk '
+        { wall[NR] = $1; cpu[NR] = $3 + $4; if ($2 > rss) rss = $2 }
+        END {
+            m = (NR % 2) ? wall[(NR + 1) / 2] : (wall[NR / 2] + wall[NR / 2 + 1]) / 2
+            n = asort(cpu)
+            c = (n % 2) ? cpu[(n + 1) / 2] : (cpu[n / 2] + cpu[n / 2 + 1]) / 2
+            printf "%.2f %.0f %.2f\n", m, rss / 1024, c
+        }'
+}
+
+# Median of zbor's own phase timings (ms) across the runs of INPUT: "sanitise derivatives hwm".
+zbor_phases() {
+    cat "$OUT"/logs/zbor-"$1"-*.log | awk '
+        /^file=/ {
+            for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+            s[++n] = v["sanitise_ms"]; d[n] = v["derivatives_ms"]; if (v["peak_rss_mib"] > h) h = v["peak_rss_mib"]
+        }
+        END {
+            asort(s); asort(d)
+            ms = (n % 2) ? s[(n + 1) / 2] : (s[n / 2] + s[n / 2 + 1]) / 2
+            md = (n % 2) ? d[(n + 1) / 2] : (d[n / 2] + d[n / 2 + 1]) / 2
+            printf "%.2f %.2f %d\n", ms / 1000, md / 1000, h
+        }'
+}
+
+verdict() { awk -v a="$1" -v b="$2" 'BEGIN { print (a <= b ? "met" : "missed") }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
+
+TABLE=""
+PHASES=""
+OUTPUTS=""
+report_input() {
+    local input=$1 path=$INPUT_DIR/$1 w h mb mp z c p zw zr zc cw cr cc pw pr pc r_cli r_py target budget
+    w=$(vipsheader -f width "$path")
+    h=$(vipsheader -f height "$path")
+    mb=$(awk -v b="$(stat -c %s "$path")" 'BEGIN { printf "%.1f", b / 1e6 }')
+    mp=$(awk -v w="$w" -v h="$h" 'BEGIN { printf "%.0f", w * h / 1e6 }')
+    read -r zw zr zc <<<"$(stats zbor "$input")"
+    read -r cw cr cc <<<"$(stats cli "$input")"
+    read -r pw pr pc <<<"$(stats pyvips "$input")"
+    r_cli=$(ratio "$zw" "$cw")
+    r_py=$(ratio "$zw" "$pw")
+    if [[ $input == *.png ]]; then target=0.25; else target=0.5; fi
+    budget=$(awk -v w="$w" -v h="$h" 'BEGIN { printf "%.0f", w * h * 3 / 1048576 + 80 }')
+    TABLE+="| $input | $mb | ${w}×${h} (${mp} MP) | $zw | $cw | $pw"
+    TABLE+=" | **${r_cli}×** (≤ ${target}×: $(verdict "$r_cli" "$target")) | **${r_py}×** (≤ 1.0×: $(verdict "$r_py" 1.0))"
+    TABLE+=" | $zr ($(verdict "$zr" "$budget")) | $budget | $cr | $pr |"$'\n'
+    read -r z c p <<<"$(zbor_phases "$input")"
+    PHASES+="| $input | $z | $c | $(awk -v a="$z" -v b="$c" 'BEGIN { printf "%.0f%%", (a + b > 0 ? 100 * a / (a + b) : 0) }') | $p | $zc | $cc | $pc |"$'\n'
+    OUTPUTS+="- $input — zbor: $(cat "$OUT/logs/zbor-$input.outputs")"$'\n'
+    OUTPUTS+="  vips CLI: $(cat "$OUT/logs/cli-$input.outputs")"$'\n'
+    OUTPUTS+="  pyvips: $(cat "$OUT/logs/pyvips-$input.outputs")"$'\n'
+}
+
+report() {
+    local cpu commit
+    cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
+    commit=$(git rev-parse --short HEAD 2>/dev/null || echo "no commit")
+    [[ -n $(git status --porcelain 2>/dev/null | head -n 1) ]] && commit+=", uncommitted changes"
+    cat <<EOF
+### Photo pipeline: zbor vs libvips
+
+- Machine: $(nproc) cores, ${cpu:-unknown CPU}, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo) RAM; load average before the runs: $LOAD_BEFORE (the machine is shared).
+- Date: $(date -u '+%Y-%m-%d %H:%M UTC'); zbor $commit; $(vips --version); $("$PY" "$PY_SCRIPT" --info), VIPS_CONCURRENCY=${VIPS_CONCURRENCY:-unset}; $(python3 --version 2>&1 | head -n 1).
+- Command: \`BENCH_RUNS=$RUNS bench/media.sh\`; each of the $RUNS runs of each way is its own process under \`/usr/bin/time -f '%e %M %U %S'\`, the ways taking turns, output into a fresh folder.
+- zbor: \`$BIN run FILE OUT\` — sanitise + put_master, then make_derivatives; one image on one thread (mimalloc, as the zbor binary).
+- vips CLI: \`vips copy FILE OUT/master.jpg[Q=92,strip]\` (\`master.png[strip]\` for the PNG), then \`vipsthumbnail OUT/master.* --size N -o OUT/N.jpg[Q=85,strip]\` for N = 2400, 1200, 400, all in one \`bash -c\`; RSS is the largest of the four.
+- pyvips: \`$PY_SCRIPT\`: \`new_from_file(memory=True)\`, write the master, then \`thumbnail_image\` 2400 → 1200 → 400, each \`copy_memory()\` and written as JPEG q85 without metadata; Python start-up and \`import pyvips\` are included.
+- Times are the median wall time in seconds; RSS is the largest peak RSS over the runs, in MiB. Targets: zbor ≤ 0.5× the CLI for the JPEGs, ≤ 0.25× for the PNG; zbor ≤ 1.0× pyvips; zbor's peak RSS ≤ W·H·3 bytes + 80 MiB.
+
+| input | size (MB) | pixels | zbor s | vips CLI s | pyvips s | zbor/CLI | zbor/pyvips | zbor peak RSS MiB | budget W·H·3 + 80 MiB | CLI RSS MiB | pyvips RSS MiB |
+|---|---:|---|---:|---:|---:|---|---|---:|---:|---:|---:|
+${TABLE%$'\n'}
+
+Where zbor's time goes (medians of its own timers), and CPU time (user + sys, median) of each way — CPU above wall time means more than one thread:
+
+| input | zbor sanitise + master s | zbor derivatives s | sanitise share | zbor VmHWM MiB | zbor CPU s | vips CLI CPU s | pyvips CPU s |
+|---|---:|---:|---:|---:|---:|---:|---:|
+${PHASES%$'\n'}
+
+Images made (first run; name, pixels, MB):
+
+${OUTPUTS%$'\n'}
+EOF
+}
+
+# --- main --------------------------------------------------------------------------------------
+
+main() {
+    install_tools
+    build
+    generate
+    write_py_script
+    log "libvips: $("$PY" "$PY_SCRIPT" --info)"
+    mkdir -p "$OUT/logs"
+    rm -f "$OUT"/logs/* "$OUT/results.md"
+    SCRATCH=$(mktemp -d "$ROOT/$OUT/scratch.XXXXXX")
+    LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
+
+    local input run way
+    for input in "${INPUTS[@]}"; do
+        log "measuring $input ($RUNS runs of each way, taking turns)"
+        for ((run = 1; run <= RUNS; run++)); do
+            for way in zbor cli pyvips; do
+                measure "$way" "$input" "$run"
+                sleep 1 # let the page cache writeback and the other tenants settle
+            done
+        done
+        report_input "$input"
+    done
+
+    report >"$OUT/results.md"
+    log "results (also in $OUT/results.md)"
+    cat "$OUT/results.md"
+}
+
+main "$@"
