@@ -218,28 +218,36 @@ generate() {
 
 # --- measuring ---------------------------------------------------------------------------------
 
-# The three ways; each takes FILE OUTDIR.
-way_zbor() { "$ROOT/$BIN" run "$1" "$2"; }
-way_cli() {
-    # shellcheck disable=SC2016 # expanded by the inner bash
-    bash -c 'set -e
-        in=$1 out=$2
-        if [[ $in == *.png ]]; then master=$out/master.png; opts="[strip]"; else master=$out/master.jpg; opts="[Q=92,strip]"; fi
-        vips copy "$in" "$master$opts"
-        for size in 2400 1200 400; do
-            vipsthumbnail "$master" --size "$size" -o "$out/$size.jpg[Q=85,strip]"
-        done' way_cli "$1" "$2"
+# way_cmd WAY FILE OUTDIR: sets CMD to the command line of one way on FILE.
+CMD=()
+way_cmd() {
+    local way=$1 file=$2 dir=$3
+    case $way in
+        zbor) CMD=("$ROOT/$BIN" run "$file" "$dir") ;;
+        cli)
+            # shellcheck disable=SC2016 # expanded by the inner bash
+            CMD=(bash -c 'set -e
+                in=$1 out=$2
+                if [[ $in == *.png ]]; then master=$out/master.png opts="[strip]"; else master=$out/master.jpg opts="[Q=92,strip]"; fi
+                vips copy "$in" "$master$opts"
+                for size in 2400 1200 400; do
+                    vipsthumbnail "$master" --size "$size" -o "$out/$size.jpg[Q=85,strip]"
+                done' vips_cli "$file" "$dir") ;;
+        pyvips) CMD=("$PY" "$ROOT/$PY_SCRIPT" "$file" "$dir") ;;
+        *) die "unknown way $way" ;;
+    esac
 }
-way_pyvips() { "$PY" "$ROOT/$PY_SCRIPT" "$1" "$2"; }
 
-# measure WAY INPUT RUN: one run in a fresh folder; appends "wall rss_kib user sys" to
-# $OUT/logs/WAY-INPUT.times and the program's output to $OUT/logs/WAY-INPUT-RUN.log.
+# measure WAY INPUT RUN: one run in a fresh folder, under GNU time (timeout inside it, so that
+# time waits for the whole run); appends "wall rss_kib user sys" to $OUT/logs/WAY-INPUT.times
+# and keeps the program's output in $OUT/logs/WAY-INPUT-RUN.log.
 measure() {
-    local way=$1 input=$2 run=$3 dir tfile logf made
+    local way=$1 input=$2 run=$3 dir tfile logf made wall rss user sys
     dir=$(mktemp -d "$SCRATCH/$way.XXXXXX")
     tfile=$OUT/logs/$way-$input-$run.time
     logf=$OUT/logs/$way-$input-$run.log
-    if ! /usr/bin/time -o "$tfile" -f '%e %M %U %S' timeout "$RUN_TIMEOUT" "way_$way" "$ROOT/$INPUT_DIR/$input" "$dir" >"$logf" 2>&1; then
+    way_cmd "$way" "$ROOT/$INPUT_DIR/$input" "$dir"
+    if ! /usr/bin/time -o "$tfile" -f '%e %M %U %S' timeout "$RUN_TIMEOUT" "${CMD[@]}" >"$logf" 2>&1; then
         cat "$logf" "$tfile" >&2
         die "$way failed on $input (run $run; log above)"
     fi
@@ -249,20 +257,21 @@ measure() {
     if [[ $run -eq 1 ]]; then
         describe_outputs "$dir" >"$OUT/logs/$way-$input.outputs"
     fi
-    tail -n 1 "$tfile" >>"$OUT/logs/$way-$input.times"
+    read -r wall rss user sys < <(tail -n 1 "$tfile")
+    printf '%s %s %s %s\n' "$wall" "$rss" "$user" "$sys" >>"$OUT/logs/$way-$input.times"
     rm -rf "$dir"
-    printf '%-7s %-15s run %d: %s s, %s MiB\n' "$way" "$input" "$run" \
-        "$(awk '{print $1}' <<<"$(tail -n 1 "$tfile")")" "$(awk '{printf "%.0f", $2 / 1024}' <<<"$(tail -n 1 "$tfile")")" >&2
+    printf '%-7s %-15s run %d: %5.2f s wall, %5.2f s CPU, %4d MiB peak RSS\n' "$way" "$input" "$run" "$wall" \
+        "$(awk -v u="$user" -v s="$sys" 'BEGIN { print u + s }')" "$((rss / 1024))" >&2
 }
 
-# "master.jpg 9.1 MB, 2400 2400×1600 0.9 MB, …" for the images under DIR.
+# "master 6000×4000 9.12 MB; 2400 2400×1600 0.91 MB; …" for the images under DIR.
 describe_outputs() {
     local dir=$1 f base
     while IFS= read -r f; do
         base=$(basename "$f")
         printf '%s %s×%s %.2f MB; ' "${base%.*}" "$(vipsheader -f width "$f")" "$(vipsheader -f height "$f")" \
             "$(awk -v b="$(stat -c %s "$f")" 'BEGIN { print b / 1e6 }')"
-    done < <(find "$dir" -type f \( -name '*.jpg' -o -name '*.png' \) | sort -t/ -k1 | sort_outputs)
+    done < <(find "$dir" -type f \( -name '*.jpg' -o -name '*.png' \) | sort_outputs)
     echo
 }
 
@@ -272,31 +281,27 @@ sort_outputs() {
         sort -n | cut -f2-
 }
 
-# stat WAY INPUT: "median_wall max_rss_mib median_cpu" over the runs.
-stats() {
-    sort -n -k1,1 "$OUT/logs/$1-$2.times" | awk '
-        { wall[NR] = $1; cpu[NR] = $3 + $4; if ($2 > rss) rss = $2 }
-        END {
-            m = (NR % 2) ? wall[(NR + 1) / 2] : (wall[NR / 2] + wall[NR / 2 + 1]) / 2
-            n = asort(cpu)
-            c = (n % 2) ? cpu[(n + 1) / 2] : (cpu[n / 2] + cpu[n / 2 + 1]) / 2
-            printf "%.2f %.0f %.2f\n", m, rss / 1024, c
-        }'
+# The median of the numbers on stdin, one a line.
+median() {
+    sort -g | awk '{ v[NR] = $1 } END { printf "%.2f\n", (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 
-# Median of zbor's own phase timings (ms) across the runs of INPUT: "sanitise derivatives hwm".
+# stats WAY INPUT: "median_wall_s max_rss_mib median_cpu_s" over the runs.
+stats() {
+    local times=$OUT/logs/$1-$2.times
+    printf '%s %s %s\n' "$(awk '{ print $1 }' "$times" | median)" \
+        "$(awk '$2 > m { m = $2 } END { printf "%.0f", m / 1024 }' "$times")" \
+        "$(awk '{ print $3 + $4 }' "$times" | median)"
+}
+
+# zbor_phases INPUT: medians of zbor's own timers in seconds and its largest VmHWM in MiB:
+# "sanitise_s derivatives_s hwm_mib".
 zbor_phases() {
-    cat "$OUT"/logs/zbor-"$1"-*.log | awk '
-        /^file=/ {
-            for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
-            s[++n] = v["sanitise_ms"]; d[n] = v["derivatives_ms"]; if (v["peak_rss_mib"] > h) h = v["peak_rss_mib"]
-        }
-        END {
-            asort(s); asort(d)
-            ms = (n % 2) ? s[(n + 1) / 2] : (s[n / 2] + s[n / 2 + 1]) / 2
-            md = (n % 2) ? d[(n + 1) / 2] : (d[n / 2] + d[n / 2 + 1]) / 2
-            printf "%.2f %.2f %d\n", ms / 1000, md / 1000, h
-        }'
+    local logs=("$OUT"/logs/zbor-"$1"-*.log)
+    field() { sed -n "s/^file=.* $1=\([0-9]*\).*/\1/p" "${logs[@]}"; }
+    printf '%s %s %s\n' "$(field sanitise_ms | awk '{ print $1 / 1000 }' | median)" \
+        "$(field derivatives_ms | awk '{ print $1 / 1000 }' | median)" \
+        "$(field peak_rss_mib | sort -n | tail -n 1)"
 }
 
 verdict() { awk -v a="$1" -v b="$2" 'BEGIN { print (a <= b ? "met" : "missed") }'; }

@@ -289,7 +289,7 @@ fn a_derivative_job_cut_short_by_a_killed_server_completes_after_restart() {
         walk(&config.uploads_dir).iter().map(|p| p.file_name().unwrap().to_string_lossy().into_owned()).collect();
     assert!(names.iter().all(|n| !n.contains("tmp")), "temporary files left: {names:?}");
     let mut expected = vec!["1200.jpg", "2400.jpg", "400.jpg", "master.jpg"];
-    let mut got: Vec<&str> = names.iter().map(String::as_str).collect();
+    let mut got: Vec<&str> = names.iter().map(String::as_str).filter(|n| !n.ends_with(".webp")).collect();
     got.sort();
     expected.sort();
     assert_eq!(got, expected);
