@@ -280,3 +280,109 @@ impl Pipeline {
         Ok(id)
     }
 }
+
+/// An object's image as staff see it, whatever its state.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct MediaRecord {
+    pub id: i64,
+    pub hash: String,
+    pub width: i64,
+    pub height: i64,
+    pub alt_be: String,
+    pub alt_en: String,
+    pub alt_ru: String,
+    pub caption_be: String,
+    pub caption_en: String,
+    pub caption_ru: String,
+    pub position: i64,
+    pub is_public: bool,
+    /// `pending` until the derivatives exist (pages show a placeholder), `ready`, or `failed`.
+    pub state: String,
+}
+
+/// The images of an object, in their order (the first is the primary image).
+pub async fn list(conn: &mut SqliteConnection, object_id: i64) -> sqlx::Result<Vec<MediaRecord>> {
+    sqlx::query_as(
+        "SELECT id, hash, width, height, alt_be, alt_en, alt_ru, caption_be, caption_en, caption_ru, position,
+            is_public, state
+         FROM media WHERE object_id = ? ORDER BY position, id",
+    )
+    .bind(object_id)
+    .fetch_all(conn)
+    .await
+}
+
+/// Sets an image's alternative text and caption in the three languages.
+pub async fn set_text(conn: &mut SqliteConnection, media_id: i64, alt: &Text3, caption: &Text3) -> sqlx::Result<bool> {
+    let changed = sqlx::query(
+        "UPDATE media SET alt_be = ?, alt_en = ?, alt_ru = ?, caption_be = ?, caption_en = ?, caption_ru = ? WHERE id = ?",
+    )
+    .bind(&alt.be)
+    .bind(&alt.en)
+    .bind(&alt.ru)
+    .bind(&caption.be)
+    .bind(&caption.en)
+    .bind(&caption.ru)
+    .bind(media_id)
+    .execute(conn)
+    .await?;
+    Ok(changed.rows_affected() == 1)
+}
+
+/// Makes an image public or private (public images show only once the object is published).
+pub async fn set_public(conn: &mut SqliteConnection, media_id: i64, public: bool) -> sqlx::Result<bool> {
+    let changed =
+        sqlx::query("UPDATE media SET is_public = ? WHERE id = ?").bind(public).bind(media_id).execute(conn).await?;
+    Ok(changed.rows_affected() == 1)
+}
+
+/// Puts an object's images in the given order. `ordered` must list exactly the object's images.
+pub async fn reorder(conn: &mut SqliteConnection, object_id: i64, ordered: &[i64]) -> anyhow::Result<()> {
+    let mut current: Vec<i64> = list(conn, object_id).await?.into_iter().map(|m| m.id).collect();
+    let mut wanted = ordered.to_vec();
+    current.sort_unstable();
+    wanted.sort_unstable();
+    anyhow::ensure!(current == wanted, "the new order must list each of the object's images once");
+    for (position, id) in ordered.iter().enumerate() {
+        sqlx::query("UPDATE media SET position = ? WHERE id = ? AND object_id = ?")
+            .bind(position as i64)
+            .bind(id)
+            .bind(object_id)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Makes an image the object's primary image (the first), keeping the others' order.
+pub async fn make_primary(conn: &mut SqliteConnection, media_id: i64) -> anyhow::Result<()> {
+    let object_id: i64 = sqlx::query_scalar("SELECT object_id FROM media WHERE id = ?")
+        .bind(media_id)
+        .fetch_optional(&mut *conn)
+        .await?
+        .context("no such image")?;
+    let mut order: Vec<i64> =
+        list(conn, object_id).await?.into_iter().map(|m| m.id).filter(|id| *id != media_id).collect();
+    order.insert(0, media_id);
+    reorder(conn, object_id, &order).await
+}
+
+/// Removes an image from its object. Its files go too unless another record shares them.
+pub async fn remove(conn: &mut SqliteConnection, store: &Store, media_id: i64) -> anyhow::Result<()> {
+    let hash: String = sqlx::query_scalar("DELETE FROM media WHERE id = ? RETURNING hash")
+        .bind(media_id)
+        .fetch_optional(&mut *conn)
+        .await?
+        .context("no such image")?;
+    let still_used: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM media WHERE hash = ?").bind(&hash).fetch_one(&mut *conn).await?;
+    if still_used == 0 && is_hash(&hash) {
+        let dir = store.dir(&hash);
+        match std::fs::remove_dir_all(&dir) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(anyhow::Error::from(e).context(format!("removing {}", dir.display()))),
+        }
+    }
+    Ok(())
+}

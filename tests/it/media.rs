@@ -613,3 +613,50 @@ async fn failed_jobs_retry_with_backoff_then_give_up() {
         sqlx::query_scalar("SELECT state FROM media WHERE id = ?").bind(m).fetch_one(pool).await.unwrap();
     assert_eq!(media_state, "failed");
 }
+
+#[tokio::test]
+async fn curators_order_describe_hide_and_remove_images() {
+    let app = TestApp::new().await;
+    let id = object(&app, "Three photos").await;
+    let mut ids = Vec::new();
+    for (i, w) in [300u32, 320, 340].into_iter().enumerate() {
+        ids.push(
+            app.state
+                .media
+                .ingest(&app.state.db.main, id, plain_jpeg(w, 200), &public(&format!("photo {i}")))
+                .await
+                .unwrap(),
+        );
+    }
+    drain_jobs(&app).await;
+    let acc = publish(&app, id).await;
+    let alts = |resp: &crate::helpers::Resp| resp.attrs(".object-images img", "alt");
+    assert_eq!(alts(&app.get(&format!("/objects/{acc}")).await), vec!["photo 0", "photo 1", "photo 2"]);
+
+    let mut conn = app.state.db.main.acquire().await.unwrap();
+    media::make_primary(&mut conn, ids[2]).await.unwrap();
+    media::set_text(&mut conn, ids[1], &Text3::new("фота", "the back", "фото"), &Text3::same("Reverse side"))
+        .await
+        .unwrap();
+    media::set_public(&mut conn, ids[0], false).await.unwrap();
+    assert!(media::reorder(&mut conn, id, &[ids[0], ids[1]]).await.is_err(), "an order must list every image");
+    drop(conn);
+    app.refresh().await;
+    let page = app.get(&format!("/objects/{acc}?lang=en")).await;
+    assert_eq!(alts(&page), vec!["photo 2", "the back"]);
+    assert_eq!(page.texts(".object-images figcaption"), vec!["Reverse side"]);
+    let list = app.get("/objects?lang=en").await;
+    let card = list.attrs(".card img", "src");
+    assert_eq!(card, vec![format!("/media/{}/400.jpg", media_hash(&app, ids[2]).await)], "the primary image leads");
+
+    let gone = media_hash(&app, ids[1]).await;
+    let mut conn = app.state.db.main.acquire().await.unwrap();
+    media::remove(&mut conn, &app.state.media.store, ids[1]).await.unwrap();
+    let left = media::list(&mut conn, id).await.unwrap();
+    drop(conn);
+    assert_eq!(left.iter().map(|m| m.id).collect::<Vec<_>>(), vec![ids[2], ids[0]]);
+    assert!(
+        files_under(&app.config.uploads_dir).iter().all(|p| !p.to_string_lossy().contains(&gone)),
+        "its files are gone"
+    );
+}
