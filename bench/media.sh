@@ -264,15 +264,15 @@ measure() {
         "$(awk -v u="$user" -v s="$sys" 'BEGIN { print u + s }')" "$((rss / 1024))" >&2
 }
 
-# "master 6000×4000 9.12 MB; 2400 2400×1600 0.91 MB; …" for the images under DIR.
+# "master 6000×4000 9123 kB; 2400 2400×1600 391 kB; …" for the images under DIR.
 describe_outputs() {
-    local dir=$1 f base
+    local dir=$1 f base parts=()
     while IFS= read -r f; do
         base=$(basename "$f")
-        printf '%s %s×%s %.2f MB; ' "${base%.*}" "$(vipsheader -f width "$f")" "$(vipsheader -f height "$f")" \
-            "$(awk -v b="$(stat -c %s "$f")" 'BEGIN { print b / 1e6 }')"
+        parts+=("${base%.*} $(vipsheader -f width "$f")×$(vipsheader -f height "$f") $(awk -v b="$(stat -c %s "$f")" 'BEGIN { printf "%.0f", b / 1e3 }') kB")
     done < <(find "$dir" -type f \( -name '*.jpg' -o -name '*.png' \) | sort_outputs)
-    echo
+    local IFS=';'
+    printf '%s\n' "${parts[*]}" | sed 's/;/; /g'
 }
 
 # Orders output paths master, 2400, 1200, 400.
@@ -286,22 +286,24 @@ median() {
     sort -g | awk '{ v[NR] = $1 } END { printf "%.2f\n", (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 
-# stats WAY INPUT: "median_wall_s max_rss_mib median_cpu_s" over the runs.
+# stats WAY INPUT: "median_wall_s max_rss_mib cpu" over the runs, cpu being "user + sys" (the
+# medians of each, in s).
 stats() {
     local times=$OUT/logs/$1-$2.times
-    printf '%s %s %s\n' "$(awk '{ print $1 }' "$times" | median)" \
+    printf '%s %s %s + %s\n' "$(awk '{ print $1 }' "$times" | median)" \
         "$(awk '$2 > m { m = $2 } END { printf "%.0f", m / 1024 }' "$times")" \
-        "$(awk '{ print $3 + $4 }' "$times" | median)"
+        "$(awk '{ print $3 }' "$times" | median)" "$(awk '{ print $4 }' "$times" | median)"
 }
 
-# zbor_phases INPUT: medians of zbor's own timers in seconds and its largest VmHWM in MiB:
-# "sanitise_s derivatives_s hwm_mib".
+# zbor_phases INPUT: medians of zbor's own timers (s) and largest memory figures (MiB):
+# "sanitise_s put_master_s derivatives_s sanitise_peak_mib rss_between_mib".
 zbor_phases() {
     local logs=("$OUT"/logs/zbor-"$1"-*.log)
-    field() { sed -n "s/^file=.* $1=\([0-9]*\).*/\1/p" "${logs[@]}"; }
-    printf '%s %s %s\n' "$(field sanitise_ms | awk '{ print $1 / 1000 }' | median)" \
+    field() { sed -n "s/^file=.* $1=\\([0-9]*\\).*/\\1/p" "${logs[@]}"; }
+    printf '%s %s %s %s %s\n' "$(field sanitise_ms | awk '{ print $1 / 1000 }' | median)" \
+        "$(field put_master_ms | awk '{ print $1 / 1000 }' | median)" \
         "$(field derivatives_ms | awk '{ print $1 / 1000 }' | median)" \
-        "$(field peak_rss_mib | sort -n | tail -n 1)"
+        "$(field sanitise_peak_mib | sort -n | tail -n 1)" "$(field rss_between_mib | sort -n | tail -n 1)"
 }
 
 verdict() { awk -v a="$1" -v b="$2" 'BEGIN { print (a <= b ? "met" : "missed") }'; }
@@ -311,7 +313,7 @@ TABLE=""
 PHASES=""
 OUTPUTS=""
 report_input() {
-    local input=$1 path=$INPUT_DIR/$1 w h mb mp z c p zw zr zc cw cr cc pw pr pc r_cli r_py target budget
+    local input=$1 path=$INPUT_DIR/$1 w h mb mp z put d peak between zw zr zc cw cr cc pw pr pc r_cli r_py target budget
     w=$(vipsheader -f width "$path")
     h=$(vipsheader -f height "$path")
     mb=$(awk -v b="$(stat -c %s "$path")" 'BEGIN { printf "%.1f", b / 1e6 }')
@@ -326,8 +328,9 @@ report_input() {
     TABLE+="| $input | $mb | ${w}×${h} (${mp} MP) | $zw | $cw | $pw"
     TABLE+=" | **${r_cli}×** (≤ ${target}×: $(verdict "$r_cli" "$target")) | **${r_py}×** (≤ 1.0×: $(verdict "$r_py" 1.0))"
     TABLE+=" | $zr ($(verdict "$zr" "$budget")) | $budget | $cr | $pr |"$'\n'
-    read -r z c p <<<"$(zbor_phases "$input")"
-    PHASES+="| $input | $z | $c | $(awk -v a="$z" -v b="$c" 'BEGIN { printf "%.0f%%", (a + b > 0 ? 100 * a / (a + b) : 0) }') | $p | $zc | $cc | $pc |"$'\n'
+    read -r z put d peak between <<<"$(zbor_phases "$input")"
+    PHASES+="| $input | $z | $put | $d | $(awk -v a="$z" -v b="$d" 'BEGIN { printf "%.0f%%", (a + b > 0 ? 100 * a / (a + b) : 0) }')"
+    PHASES+=" | $peak | $between | $zr | $zc | $cc | $pc |"$'\n'
     OUTPUTS+="- $input — zbor: $(cat "$OUT/logs/zbor-$input.outputs")"$'\n'
     OUTPUTS+="  vips CLI: $(cat "$OUT/logs/cli-$input.outputs")"$'\n'
     OUTPUTS+="  pyvips: $(cat "$OUT/logs/pyvips-$input.outputs")"$'\n'
@@ -346,6 +349,7 @@ report() {
 - Command: \`BENCH_RUNS=$RUNS bench/media.sh\`; each of the $RUNS runs of each way is its own process under \`/usr/bin/time -f '%e %M %U %S'\`, the ways taking turns, output into a fresh folder.
 - zbor: \`$BIN run FILE OUT\` — sanitise + put_master, then make_derivatives; one image on one thread (mimalloc, as the zbor binary).
 - vips CLI: \`vips copy FILE OUT/master.jpg[Q=92,strip]\` (\`master.png[strip]\` for the PNG), then \`vipsthumbnail OUT/master.* --size N -o OUT/N.jpg[Q=85,strip]\` for N = 2400, 1200, 400, all in one \`bash -c\`; RSS is the largest of the four.
+- Masters differ for the PNG: zbor's sanitise keeps PNG only for images with transparency, so for the opaque scan it writes a JPEG q92 master, while both vips ways write a PNG master (deflate) as specified; their PNG times include that encode and PNG decodes.
 - pyvips: \`$PY_SCRIPT\`: \`new_from_file(memory=True)\`, write the master, then \`thumbnail_image\` 2400 → 1200 → 400, each \`copy_memory()\` and written as JPEG q85 without metadata; Python start-up and \`import pyvips\` are included.
 - Times are the median wall time in seconds; RSS is the largest peak RSS over the runs, in MiB. Targets: zbor ≤ 0.5× the CLI for the JPEGs, ≤ 0.25× for the PNG; zbor ≤ 1.0× pyvips; zbor's peak RSS ≤ W·H·3 bytes + 80 MiB.
 
@@ -353,13 +357,16 @@ report() {
 |---|---:|---|---:|---:|---:|---|---|---:|---:|---:|---:|
 ${TABLE%$'\n'}
 
-Where zbor's time goes (medians of its own timers), and CPU time (user + sys, median) of each way — CPU above wall time means more than one thread:
+Where zbor's time and memory go (medians of its own timers; its own VmHWM at the end of the first
+phase, its VmRSS between the phases, and its overall peak), and the CPU time of each way as
+user + sys seconds (medians of each): CPU time above wall time means more than one thread at work,
+and sys is mostly the kernel handing out fresh memory (page faults).
 
-| input | zbor sanitise + master s | zbor derivatives s | sanitise share | zbor VmHWM MiB | zbor CPU s | vips CLI CPU s | pyvips CPU s |
-|---|---:|---:|---:|---:|---:|---:|---:|
+| input | zbor sanitise + master s | of which put_master s | zbor derivatives s | sanitise share | zbor peak in sanitise MiB | zbor RSS between phases MiB | zbor overall peak MiB | zbor CPU s | vips CLI CPU s | pyvips CPU s |
+|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|
 ${PHASES%$'\n'}
 
-Images made (first run; name, pixels, MB):
+Images made (first run; name, pixels, size):
 
 ${OUTPUTS%$'\n'}
 EOF

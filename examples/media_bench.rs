@@ -5,7 +5,8 @@
 //! media_bench generate DIR      writes photo-24mp.jpg (6000×4000), photo-48mp.jpg (8000×6000)
 //!                               and scan-24mp.png (6000×4000, RGB, no alpha) into DIR
 //! media_bench run FILE OUTDIR   runs the pipeline once on FILE, storing into OUTDIR, and prints
-//!                               file=… sanitise_ms=… derivatives_ms=… total_ms=… peak_rss_mib=…
+//!                               one line: file=… sanitise_ms=… derivatives_ms=… total_ms=… and
+//!                               a few more fields (see below)
 //! ```
 //!
 //! `run` is the pipeline as zbor runs it for an upload, single-threaded:
@@ -22,7 +23,9 @@
 //! `Limits::default()`); the pixel limits are zbor's defaults. The allocator is the one of the
 //! `zbor` binary (mimalloc), so that peak memory is the one production would see.
 //! `peak_rss_mib` is the process's own high-water mark (VmHWM), a cross-check of what
-//! `/usr/bin/time` reports from outside.
+//! `/usr/bin/time` reports from outside; `sanitise_peak_mib` is that mark at the end of the
+//! first phase, `rss_between_mib` the resident set between the phases, and `put_master_ms` the
+//! part of `sanitise_ms` spent hashing and writing the master.
 //!
 //! The inputs of `generate` are painted by the demo's renderer (a street crowd on a glossy print,
 //! [`Motif::Photograph`]) with sensor-like grain added, so that they compress like real photos
@@ -30,7 +33,7 @@
 //!
 //! `bench/media.sh` builds this example in release, runs `generate` once into
 //! `bench/out/media/inputs/`, then runs `run` as a separate process per measurement under
-//! `/usr/bin/time -f '%e %M'` (wall time, peak RSS), with a fresh output folder each time,
+//! `/usr/bin/time -f '%e %M %U %S'` (wall time, peak RSS, CPU time), with a fresh output folder each time,
 //! against the libvips command-line tools and against libvips in one process (pyvips).
 
 use std::fs::File;
@@ -59,9 +62,9 @@ struct Input {
 }
 
 const INPUTS: [Input; 3] = [
-    Input { name: "photo-24mp.jpg", width: 6000, height: 4000, seed: 2020_08_09 },
-    Input { name: "photo-48mp.jpg", width: 8000, height: 6000, seed: 2020_08_16 },
-    Input { name: "scan-24mp.png", width: 6000, height: 4000, seed: 2020_08_23 },
+    Input { name: "photo-24mp.jpg", width: 6000, height: 4000, seed: 20200809 },
+    Input { name: "photo-48mp.jpg", width: 8000, height: 6000, seed: 20200816 },
+    Input { name: "scan-24mp.png", width: 6000, height: 4000, seed: 20200823 },
 ];
 
 /// JPEG quality of the generated photos, as a phone camera would write them.
@@ -149,9 +152,14 @@ fn run(file: &Path, out: &Path) -> anyhow::Result<()> {
     let start = Instant::now();
     let clean = sanitise(&bytes, &limits).with_context(|| format!("sanitise refused {}", file.display()))?;
     drop(bytes);
+    let cleaned = start.elapsed();
     let stored = store.put_master(&clean.bytes, clean.format, clean.image.width(), clean.image.height())?;
     drop(clean);
     let sanitised = start.elapsed();
+    // The high-water mark only grows, so here it is the peak of the sanitise phase; the current
+    // resident set shows what the allocator kept of it for the next phase.
+    let sanitise_peak = proc_status_mib("VmHWM:");
+    let between = proc_status_mib("VmRSS:");
 
     let start = Instant::now();
     store.make_derivatives(&stored.hash, stored.format)?;
@@ -159,11 +167,15 @@ fn run(file: &Path, out: &Path) -> anyhow::Result<()> {
 
     let name = file.file_name().map_or_else(|| file.display().to_string(), |n| n.to_string_lossy().into_owned());
     println!(
-        "file={name} sanitise_ms={} derivatives_ms={} total_ms={} peak_rss_mib={} master={} pixels={}x{}",
+        "file={name} sanitise_ms={} derivatives_ms={} total_ms={} put_master_ms={} peak_rss_mib={} \
+         sanitise_peak_mib={} rss_between_mib={} master={} pixels={}x{}",
         millis(sanitised),
         millis(derived),
         millis(sanitised + derived),
-        peak_rss_mib().map_or_else(|| "?".to_owned(), |m| m.to_string()),
+        millis(sanitised - cleaned),
+        mib(proc_status_mib("VmHWM:")),
+        mib(sanitise_peak),
+        mib(between),
         stored.format.extension(),
         stored.width,
         stored.height,
@@ -175,10 +187,15 @@ fn millis(d: Duration) -> u128 {
     d.as_millis()
 }
 
-/// The process's peak resident set (VmHWM in /proc/self/status), in MiB; None off Linux.
-fn peak_rss_mib() -> Option<u64> {
+fn mib(value: Option<u64>) -> String {
+    value.map_or_else(|| "?".to_owned(), |m| m.to_string())
+}
+
+/// A size field of /proc/self/status (`VmHWM:` is the peak resident set, `VmRSS:` the current
+/// one), in MiB; None where there is no such file.
+fn proc_status_mib(field: &str) -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let line = status.lines().find(|l| l.starts_with(field))?;
     let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
     Some(kib / 1024)
 }
