@@ -14,9 +14,10 @@
 //! * `sanitise_ms`: [`sanitise`] (sniff the format by its bytes, decode within limits, apply the
 //!   EXIF orientation, convert to 8-bit, encode a metadata-free master: a JPEG at quality 92, or a
 //!   PNG when the image has transparency) and [`Store::put_master`] (BLAKE3 hash, atomic write);
-//! * `derivatives_ms`: [`Store::make_derivatives`], which in production runs later in the job
-//!   queue: decode the master once, resize 2400 → 1200 → 400 px in a cascade (Lanczos3, SIMD)
-//!   and JPEG-encode each at quality 85.
+//! * `derivatives_ms`: [`Store::write_derivatives`], which in production runs right after in the
+//!   job queue's worker, from the pixels ingest already decoded (the worker decodes the master
+//!   again only after a restart): resize 2400 → 1200 → 400 px in a cascade (Lanczos3, SIMD) and
+//!   encode each as JPEG at quality 85, plus WebP for 400 and 1200 px where that is smaller.
 //!
 //! Reading FILE is not timed. As in `Pipeline::ingest`, the upload's bytes are dropped once
 //! sanitised. The file-size limit is lifted (a 48 MP JPEG of noise can exceed the 30 MB of
@@ -154,7 +155,8 @@ fn run(file: &Path, out: &Path) -> anyhow::Result<()> {
     drop(bytes);
     let cleaned = start.elapsed();
     let stored = store.put_master(&clean.bytes, clean.format, clean.image.width(), clean.image.height())?;
-    drop(clean);
+    let pixels = clean.image;
+    drop(clean.bytes);
     let sanitised = start.elapsed();
     // The high-water mark only grows, so here it is the peak of the sanitise phase; the current
     // resident set shows what the allocator kept of it for the next phase.
@@ -162,7 +164,7 @@ fn run(file: &Path, out: &Path) -> anyhow::Result<()> {
     let between = proc_status_mib("VmRSS:");
 
     let start = Instant::now();
-    store.make_derivatives(&stored.hash, stored.format)?;
+    store.write_derivatives(&stored.hash, pixels)?;
     let derived = start.elapsed();
 
     let name = file.file_name().map_or_else(|| file.display().to_string(), |n| n.to_string_lossy().into_owned());

@@ -46,9 +46,10 @@ pub fn fit(width: u32, height: u32, size: u32) -> (u32, u32) {
 }
 
 /// Flattens transparency onto white: derivatives are JPEG.
-fn to_rgb(image: &DynamicImage) -> RgbImage {
+fn to_rgb(image: DynamicImage) -> RgbImage {
     if !image.color().has_alpha() {
-        return image.to_rgb8();
+        // Free when the master is already 8-bit RGB, as sanitised JPEG masters are.
+        return image.into_rgb8();
     }
     let rgba = image.to_rgba8();
     RgbImage::from_fn(rgba.width(), rgba.height(), |x, y| {
@@ -70,7 +71,8 @@ pub struct Derivative {
 }
 
 /// Makes every derivative of `master`, largest first, each resized from the previous one.
-pub fn derivatives(master: &DynamicImage) -> anyhow::Result<Vec<Derivative>> {
+/// Takes the pixels by value so that no copy of a full-size image is ever made.
+pub fn derivatives(master: DynamicImage) -> anyhow::Result<Vec<Derivative>> {
     let rgb = to_rgb(master);
     let (mut width, mut height) = rgb.dimensions();
     let mut current = Image::from_vec_u8(width, height, rgb.into_raw(), PixelType::U8x3)?;
@@ -104,11 +106,11 @@ mod tests {
     #[test]
     fn derivatives_fit_their_size_and_never_upscale() {
         let big = DynamicImage::ImageRgb8(RgbImage::from_fn(3000, 2000, |x, y| image::Rgb([x as u8, y as u8, 90])));
-        let made = derivatives(&big).unwrap();
+        let made = derivatives(big).unwrap();
         let dims: Vec<(u32, u32, u32)> = made.iter().map(|d| (d.size, d.width, d.height)).collect();
         assert_eq!(dims, vec![(2400, 2400, 1600), (1200, 1200, 800), (400, 400, 267)]);
         let small = DynamicImage::ImageRgb8(RgbImage::new(300, 500));
-        let made = derivatives(&small).unwrap();
+        let made = derivatives(small).unwrap();
         let dims: Vec<(u32, u32, u32)> = made.iter().map(|d| (d.size, d.width, d.height)).collect();
         assert_eq!(dims, vec![(2400, 300, 500), (1200, 300, 500), (400, 240, 400)], "never upscaled");
         for d in made {

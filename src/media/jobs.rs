@@ -131,7 +131,13 @@ async fn run_job(pool: &SqlitePool, pipeline: &super::Pipeline, job: Job) -> any
         let _permit = pipeline.gate.acquire().await?;
         let store = pipeline.store.clone();
         let (hash, format) = (job.hash.clone(), master_format(&job.master_format));
-        tokio::task::spawn_blocking(move || store.make_derivatives(&hash, format)).await?
+        let pixels = pipeline.take_pixels(job.media_id);
+        tokio::task::spawn_blocking(move || match pixels {
+            // Fresh from ingest: the pixels are already decoded.
+            Some(pixels) => store.write_derivatives(&hash, pixels),
+            None => store.make_derivatives(&hash, format),
+        })
+        .await?
     };
     match result {
         Ok(webp_sizes) => complete(pool, &job, &webp_sizes).await?,

@@ -93,10 +93,12 @@ impl Store {
     pub fn make_derivatives(&self, hash: &str, format: MasterFormat) -> anyhow::Result<Vec<u32>> {
         let path = self.master_path(hash, format).context("not a media hash")?;
         let master = image::open(&path).with_context(|| format!("decoding {}", path.display()))?;
-        self.write_derivatives(hash, &master)
+        self.write_derivatives(hash, master)
     }
 
-    fn write_derivatives(&self, hash: &str, master: &DynamicImage) -> anyhow::Result<Vec<u32>> {
+    /// Makes and writes the derivatives of master `hash` from its pixels, already decoded (no
+    /// second decode). Returns the sizes that also got a WebP.
+    pub fn write_derivatives(&self, hash: &str, master: DynamicImage) -> anyhow::Result<Vec<u32>> {
         let mut webp_sizes = Vec::new();
         for d in derive::derivatives(master)? {
             let path = self.derivative_path(hash, d.size).context("derivative size")?;
@@ -120,7 +122,7 @@ impl Store {
         let pixels = DynamicImage::ImageRgb8(image.clone());
         let master = derive::encode_jpeg(&pixels, sanitise::MASTER_QUALITY)?;
         let mut stored = self.put_master(&master, MasterFormat::Jpeg, image.width(), image.height())?;
-        stored.webp_sizes = self.write_derivatives(&stored.hash, &pixels)?;
+        stored.webp_sizes = self.write_derivatives(&stored.hash, pixels)?;
         Ok(stored)
     }
 
@@ -228,6 +230,9 @@ pub struct Pipeline {
     pub gate: Arc<Semaphore>,
     /// Wakes the derivative worker when a job is queued.
     pub wake: Arc<tokio::sync::Notify>,
+    /// Decoded pixels of freshly ingested images, by media id, handed to the worker so it need
+    /// not decode the master again. Bounded; when full, the worker decodes from disk.
+    handoff: Arc<std::sync::Mutex<std::collections::HashMap<i64, DynamicImage>>>,
 }
 
 /// What went wrong with an upload: the donor's fault (with a message) or ours.
@@ -248,7 +253,23 @@ impl From<sqlx::Error> for IngestError {
 impl Pipeline {
     pub fn new(store: Store, limits: Limits) -> Self {
         let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
-        Self { store, limits, gate: Arc::new(Semaphore::new(cores)), wake: Arc::new(tokio::sync::Notify::new()) }
+        Self {
+            store,
+            limits,
+            gate: Arc::new(Semaphore::new(cores)),
+            wake: Arc::new(tokio::sync::Notify::new()),
+            handoff: Arc::default(),
+        }
+    }
+
+    /// How many decoded images may wait for the worker.
+    fn handoff_capacity(&self) -> usize {
+        2
+    }
+
+    /// The decoded pixels of media `media_id`, if ingest left them for the worker.
+    pub fn take_pixels(&self, media_id: i64) -> Option<DynamicImage> {
+        self.handoff.lock().ok()?.remove(&media_id)
     }
 
     /// Sanitises an upload, stores its master, and records it as pending with a job for its
@@ -260,14 +281,14 @@ impl Pipeline {
         upload: Vec<u8>,
         media: &NewMedia,
     ) -> Result<i64, IngestError> {
-        let stored = {
+        let (stored, pixels) = {
             let _permit = self.gate.acquire().await.map_err(anyhow::Error::from)?;
             let (store, limits) = (self.store.clone(), self.limits);
-            tokio::task::spawn_blocking(move || -> Result<Stored, IngestError> {
+            tokio::task::spawn_blocking(move || -> Result<(Stored, DynamicImage), IngestError> {
                 let clean = sanitise::sanitise(&upload, &limits)?;
                 drop(upload);
                 let (width, height) = (clean.image.width(), clean.image.height());
-                Ok(store.put_master(&clean.bytes, clean.format, width, height)?)
+                Ok((store.put_master(&clean.bytes, clean.format, width, height)?, clean.image))
             })
             .await
             .map_err(anyhow::Error::from)??
@@ -276,6 +297,11 @@ impl Pipeline {
         let id = insert_media(&mut tx, object_id, &stored, media, "pending").await?;
         jobs::enqueue(&mut tx, id).await?;
         tx.commit().await?;
+        if let Ok(mut waiting) = self.handoff.lock()
+            && waiting.len() < self.handoff_capacity()
+        {
+            waiting.insert(id, pixels);
+        }
         self.wake.notify_one();
         Ok(id)
     }
