@@ -13,7 +13,7 @@
 # JPEG quality 90, and scan-24mp.png (6000×4000 RGB). Three ways of doing the job, each run as its
 # own process under `/usr/bin/time -f '%e %M %U %S'` (wall s, peak RSS KiB, user s, sys s):
 #   zbor     `media_bench run FILE OUT`: sanitise (decode, orientation, 8-bit, new master JPEG
-#            q92, or PNG only when there is transparency) + put_master, then make_derivatives
+#            q92, or PNG only when there is transparency) + put_master, then write_derivatives from the same decoded pixels (as the worker does after an upload)
 #            (decode the master, Lanczos3 cascade 2400 → 1200 → 400, JPEG q85). Single-threaded.
 #   vips CLI `vips copy FILE OUT/master.jpg[Q=92,strip]` (master.png[strip] for the PNG), then
 #            `vipsthumbnail OUT/master.* --size N -o OUT/N.jpg[Q=85,strip]` for N = 2400, 1200,
@@ -347,7 +347,7 @@ report() {
 - Machine: $(nproc) cores, ${cpu:-unknown CPU}, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo) RAM; load average before the runs: $LOAD_BEFORE (the machine is shared).
 - Date: $(date -u '+%Y-%m-%d %H:%M UTC'); zbor $commit; $(vips --version); $("$PY" "$PY_SCRIPT" --info), VIPS_CONCURRENCY=${VIPS_CONCURRENCY:-unset}; $(python3 --version 2>&1 | head -n 1).
 - Command: \`BENCH_RUNS=$RUNS bench/media.sh\`; each of the $RUNS runs of each way is its own process under \`/usr/bin/time -f '%e %M %U %S'\`, the ways taking turns, output into a fresh folder.
-- zbor: \`$BIN run FILE OUT\` — sanitise + put_master, then make_derivatives; one image on one thread (mimalloc, as the zbor binary).
+- zbor: \`$BIN run FILE OUT\` — sanitise + put_master, then the derivatives from the same decoded pixels (as the worker does after an upload); one image on one thread (mimalloc, as the zbor binary).
 - vips CLI: \`vips copy FILE OUT/master.jpg[Q=92,strip]\` (\`master.png[strip]\` for the PNG), then \`vipsthumbnail OUT/master.* --size N -o OUT/N.jpg[Q=85,strip]\` for N = 2400, 1200, 400, all in one \`bash -c\`; RSS is the largest of the four.
 - Masters differ for the PNG: zbor's sanitise keeps PNG only for images with transparency, so for the opaque scan it writes a JPEG q92 master, while both vips ways write a PNG master (deflate) as specified; their PNG times include that encode and PNG decodes.
 - pyvips: \`$PY_SCRIPT\`: \`new_from_file(memory=True)\`, write the master, then \`thumbnail_image\` 2400 → 1200 → 400, each \`copy_memory()\` and written as JPEG q85 without metadata; Python start-up and \`import pyvips\` are included.
