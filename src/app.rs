@@ -74,7 +74,7 @@ impl AppState {
             db,
             templates: Templates::new(Arc::clone(&translations)),
             translations,
-            media: media::Pipeline::new(media::Store::new(&config.uploads_dir), media::sanitise::Limits::default()),
+            media: media::Pipeline::new(media::Store::new(&config.uploads_dir), config.upload_limits),
             public: PublicState::default(),
         };
         let state = AppState(Arc::new(app));

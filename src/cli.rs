@@ -131,6 +131,16 @@ impl Cli {
             config.listen = Some(listen);
         }
         config.public_url = std::env::var("ZBOR_PUBLIC_URL").ok().or(file.public_url);
+        let limits = &mut config.upload_limits;
+        if let Some(mb) = file.max_upload_mb {
+            limits.max_file_bytes = mb.clamp(1, 1000) * 1_000_000;
+        }
+        if let Some(files) = file.max_upload_files {
+            limits.max_files = files.clamp(1, 100);
+        }
+        if let Some(megapixels) = file.max_megapixels {
+            limits.max_pixels = megapixels.clamp(1, 1000) * 1_000_000;
+        }
         Ok(config)
     }
 }
@@ -219,10 +229,7 @@ async fn serve(config: &Config, listen: &str) -> anyhow::Result<()> {
 
 async fn media_rebuild(config: &Config) -> anyhow::Result<()> {
     let db = crate::db::Databases::open(config).await?;
-    let pipeline = crate::media::Pipeline::new(
-        crate::media::Store::new(&config.uploads_dir),
-        crate::media::sanitise::Limits::default(),
-    );
+    let pipeline = crate::media::Pipeline::new(crate::media::Store::new(&config.uploads_dir), config.upload_limits);
     crate::media::jobs::recover(&db.main, &pipeline.store).await?;
     let bar = crate::demo::progress(0, "derivatives");
     let failed = crate::media::jobs::rebuild(&db.main, &pipeline, |done, total| {

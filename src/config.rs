@@ -20,6 +20,12 @@ pub struct FileConfig {
     pub accession_pattern: Option<String>,
     pub museum_name: Option<String>,
     pub public_url: Option<String>,
+    /// Largest photo accepted, in megabytes.
+    pub max_upload_mb: Option<u64>,
+    /// Most photos in one form.
+    pub max_upload_files: Option<usize>,
+    /// Most megapixels in one photo.
+    pub max_megapixels: Option<u64>,
 }
 
 impl FileConfig {
@@ -51,6 +57,8 @@ pub struct Config {
     /// The address the public reaches zbor at (e.g. `https://collection.example.org`), for
     /// absolute links in open data; defaults to the listening address.
     pub public_url: Option<String>,
+    /// Bounds on uploaded photos.
+    pub upload_limits: crate::media::sanitise::Limits,
 }
 
 impl Config {
@@ -64,6 +72,7 @@ impl Config {
             listen: None,
             render_cache: true,
             public_url: None,
+            upload_limits: crate::media::sanitise::Limits::default(),
         }
     }
 

@@ -3,6 +3,7 @@
 //! seal but never open on the server, since no private key is ever kept here.
 
 pub mod recipients;
+pub mod seal;
 
 use chrono::NaiveDate;
 use rand::RngCore;

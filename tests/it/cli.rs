@@ -29,17 +29,23 @@ fn init_creates_the_data_dir_and_serve_refuses_without_valid_recipients() {
     let uploads = dir.path().join("uploads");
     let key = age::x25519::Identity::generate().to_public().to_string();
 
-    // serve refuses before init: no recipients file.
-    let out = zbor()
-        .arg("--data-dir")
-        .arg(&data)
-        .arg("--uploads-dir")
-        .arg(&uploads)
-        .args(["serve", "--listen", "127.0.0.1:0"])
-        .output()
-        .unwrap();
-    assert!(!out.status.success());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("recipients"), "{}", String::from_utf8_lossy(&out.stderr));
+    // `zbor serve` must refuse to start, saying why.
+    let serve_refuses = |why: &str| {
+        let out = zbor()
+            .arg("--data-dir")
+            .arg(&data)
+            .arg("--uploads-dir")
+            .arg(&uploads)
+            .args(["serve", "--listen", "127.0.0.1:0"])
+            .output()
+            .unwrap();
+        assert!(!out.status.success());
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains(why), "{stderr}");
+    };
+
+    // Before init there is no recipients file.
+    serve_refuses("recipients");
 
     let out = zbor()
         .arg("--data-dir")
@@ -94,19 +100,11 @@ fn init_creates_the_data_dir_and_serve_refuses_without_valid_recipients() {
         age::x25519::Identity::generate().to_string().expose_secret().to_owned()
     };
     std::fs::write(data.join("recipients.txt"), format!("{key}\n{secret}\n")).unwrap();
-    let out = zbor()
-        .arg("--data-dir")
-        .arg(&data)
-        .arg("--uploads-dir")
-        .arg(&uploads)
-        .args(["serve", "--listen", "127.0.0.1:0"])
-        .output()
-        .unwrap();
-    assert!(!out.status.success());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("SECRET"), "{}", String::from_utf8_lossy(&out.stderr));
+    serve_refuses("SECRET");
     std::fs::write(data.join("recipients.txt"), "age1notakeyatall\n").unwrap();
-    let out = zbor().arg("--data-dir").arg(&data).args(["serve", "--listen", "127.0.0.1:0"]).output().unwrap();
-    assert!(!out.status.success());
+    serve_refuses("not an age public key");
+    std::fs::write(data.join("recipients.txt"), "# nobody\n").unwrap();
+    serve_refuses("no recipients");
 }
 
 /// Kills the child when the test ends, however it ends.
