@@ -80,6 +80,45 @@ pub enum Command {
     /// Manage stored images
     #[command(subcommand)]
     Media(MediaCommand),
+    /// Keyholders' keys (run on a keyholder's own computer, never on the server)
+    #[command(subcommand)]
+    Keys(KeysCommand),
+    /// Donors' sealed contacts
+    #[command(subcommand)]
+    Contacts(ContactsCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeysCommand {
+    /// Make a passphrase-protected identity on a keyholder's own computer and print its public
+    /// key (recipient), to be added to the server's recipients.txt
+    ///
+    /// The passphrase is read from ZBOR_KEY_PASSPHRASE when set, else asked for twice.
+    New {
+        /// Where to write the identity (refuses to overwrite)
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ContactsCommand {
+    /// Open a downloaded bundle of sealed records on a keyholder's own computer: check that each
+    /// record belongs to its offer, print them; writes nothing
+    Open {
+        /// The bundle file downloaded from the curator panel
+        bundle: PathBuf,
+        /// The keyholder's identity file (passphrase from ZBOR_KEY_PASSPHRASE or asked for)
+        #[arg(long, value_name = "FILE")]
+        identity: PathBuf,
+    },
+    /// Re-seal every record to the current recipients.txt (after adding or removing a
+    /// keyholder); needs one current keyholder's identity, brought for the occasion
+    Reseal {
+        /// An identity that can open the records now
+        #[arg(long, value_name = "FILE")]
+        identity: PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -160,6 +199,9 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             }
             Command::User(UserCommand::Add { name, role }) => user_add(&cli.config()?, name, *role).await,
             Command::Media(MediaCommand::Rebuild) => media_rebuild(&cli.config()?).await,
+            Command::Keys(KeysCommand::New { out }) => keys_new(out),
+            Command::Contacts(ContactsCommand::Open { bundle, identity }) => contacts_open(bundle, identity),
+            Command::Contacts(ContactsCommand::Reseal { identity }) => contacts_reseal(&cli.config()?, identity).await,
         }
     })
 }
@@ -225,6 +267,80 @@ async fn serve(config: &Config, listen: &str) -> anyhow::Result<()> {
     let state = AppState::open(&config).await?;
     println!("zbor is serving at http://{addr}");
     app::serve(listener, state, app::shutdown_signal()).await
+}
+
+fn read_passphrase(confirm: bool) -> anyhow::Result<SecretString> {
+    if let Ok(value) = std::env::var("ZBOR_KEY_PASSPHRASE") {
+        return Ok(SecretString::from(value));
+    }
+    if !std::io::stdin().is_terminal() {
+        bail!("no terminal to ask for the passphrase: set ZBOR_KEY_PASSPHRASE");
+    }
+    let first = rpassword::prompt_password("Passphrase: ")?;
+    if confirm && rpassword::prompt_password("Again: ")? != first {
+        bail!("the two passphrases differ");
+    }
+    Ok(SecretString::from(first))
+}
+
+fn keys_new(out: &Path) -> anyhow::Result<()> {
+    if out.exists() {
+        bail!("{} already exists; choose another file", out.display());
+    }
+    let (file, recipient) = crate::donors::keys::new_protected_identity(read_passphrase(true)?)?;
+    crate::demo::write_private(out, &file)?;
+    println!("Wrote a passphrase-protected identity to {}.", out.display());
+    println!("Keep it (and the passphrase) on this computer only. Its public key, for the server's recipients.txt:");
+    println!("{recipient}");
+    Ok(())
+}
+
+fn load_identities(path: &Path) -> anyhow::Result<Vec<Box<dyn age::Identity + Send + Sync>>> {
+    let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+    crate::donors::keys::load_identities(&bytes, || read_passphrase(false))
+}
+
+fn contacts_open(bundle: &Path, identity: &Path) -> anyhow::Result<()> {
+    use secrecy::ExposeSecret;
+    let text = std::fs::read_to_string(bundle).with_context(|| format!("reading {}", bundle.display()))?;
+    let records = crate::donors::bundle::parse(&text)?;
+    let identities = load_identities(identity)?;
+    let identities: Vec<&dyn age::Identity> = identities.iter().map(|i| i.as_ref() as &dyn age::Identity).collect();
+    let mut failed = 0;
+    for record in &records {
+        println!("== offer {}", record.offer_ref);
+        match crate::donors::seal::open_age_file(&record.offer_ref, &record.age_file, &identities) {
+            Ok(fields) => {
+                println!("contact: {}", fields.contact.expose_secret());
+                println!("story:\n{}\n", fields.story.expose_secret());
+            }
+            Err(err) => {
+                failed += 1;
+                println!("NOT OPENED: {err}\n");
+            }
+        }
+    }
+    if failed > 0 {
+        bail!("{failed} of {} record(s) could not be opened or are not bound to their offer", records.len());
+    }
+    Ok(())
+}
+
+async fn contacts_reseal(config: &Config, identity: &Path) -> anyhow::Result<()> {
+    let recipients = Recipients::load(&config.recipients_path())?;
+    let identities = load_identities(identity)?;
+    let identities: Vec<&dyn age::Identity> = identities.iter().map(|i| i.as_ref() as &dyn age::Identity).collect();
+    let db = crate::db::Databases::open(config).await?;
+    let bar = crate::demo::progress(0, "records");
+    let count = crate::donors::contacts::reseal_all(&db.contacts, &identities, &recipients, |done, total| {
+        bar.set_length(total);
+        bar.set_position(done);
+    })
+    .await;
+    bar.finish_and_clear();
+    db.close().await;
+    println!("Re-sealed {} record(s) to {} recipient(s).", count?, recipients.len());
+    Ok(())
 }
 
 async fn media_rebuild(config: &Config) -> anyhow::Result<()> {

@@ -2,6 +2,9 @@
 //! to which their contacts are sealed. This is the only module that touches keys; it can
 //! seal but never open on the server, since no private key is ever kept here.
 
+pub mod bundle;
+pub mod contacts;
+pub mod keys;
 pub mod recipients;
 pub mod seal;
 

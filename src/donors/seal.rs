@@ -110,7 +110,16 @@ fn take_field<'a>(rest: &mut &'a [u8]) -> Result<&'a [u8], SealError> {
 
 /// Opens a stored record with `identities` and checks that it was sealed for `offer_ref`.
 pub fn open(offer_ref: &str, envelope: &[u8], identities: &[&dyn age::Identity]) -> Result<SealedFields, SealError> {
-    let decryptor = age::Decryptor::new_buffered(age_file(envelope)?).map_err(|_| SealError::Decrypt)?;
+    open_age_file(offer_ref, age_file(envelope)?, identities)
+}
+
+/// Opens a record's age file (as in a bundle) and checks that it was sealed for `offer_ref`.
+pub fn open_age_file(
+    offer_ref: &str,
+    sealed: &[u8],
+    identities: &[&dyn age::Identity],
+) -> Result<SealedFields, SealError> {
+    let decryptor = age::Decryptor::new_buffered(sealed).map_err(|_| SealError::Decrypt)?;
     let mut reader = decryptor.decrypt(identities.iter().copied()).map_err(|_| SealError::Decrypt)?;
     let mut plain = Zeroizing::new(Vec::with_capacity(RECORD_SIZE));
     reader.read_to_end(&mut plain).map_err(|_| SealError::Decrypt)?;

@@ -4,5 +4,6 @@
 mod browser;
 mod catalogue;
 mod cli;
+mod donors;
 mod helpers;
 mod media;
