@@ -126,9 +126,7 @@ fn json_ld(body: Value) -> Response {
         ),
     );
     // Viewers on other sites fetch manifests and image information from the browser.
-    response
-        .headers_mut()
-        .insert(axum::http::header::ACCESS_CONTROL_ALLOW_ORIGIN, axum::http::HeaderValue::from_static("*"));
+    super::open_to_other_sites(response.headers_mut());
     response
 }
 

@@ -100,8 +100,8 @@ async fn objects(State(state): State<AppState>, ctx: Ctx) -> AppResult<Html<Stri
         // Ranked ids from the index, kept only when they are in this snapshot.
         let ids = crate::collection::search::search_ids(&state.db.main, &filters.q).await?;
         let by_id = &snapshot.collection.by_id;
-        let mut hits: Vec<usize> = ids.iter().filter_map(|id| by_id.get(id).copied()).collect();
-        snapshot.rank(&mut hits, &crate::collection::search::query_terms(&filters.q));
+        let hits: Vec<usize> = ids.iter().filter_map(|id| by_id.get(id).copied()).collect();
+        let hits = snapshot.rank(&hits, &crate::collection::search::query_terms(&filters.q));
         listing::list(&snapshot, Some(&hits), &filters)
     };
     let page = view(&state, &snapshot, &ctx).list_page(&filters, &listing);
@@ -189,12 +189,25 @@ async fn serve_file(path: std::path::PathBuf, content_type: &'static str, reques
         return Err(AppError::NotFound);
     }
     let mut response = response.map(Body::new);
+    let status = response.status();
     let headers = response.headers_mut();
+    headers.remove(header::LAST_MODIFIED);
+    if !(status.is_success() || status == StatusCode::NOT_MODIFIED) {
+        // A range that cannot be satisfied, an I/O error: nothing to cache or to label an image.
+        return Ok(response);
+    }
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
     // The URL names the content's hash, so it can be cached for good.
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=31536000, immutable"));
-    headers.remove(header::LAST_MODIFIED);
+    open_to_other_sites(headers);
     Ok(response)
+}
+
+/// Public images and open data may be shown by viewers on other sites (Mirador, Universal
+/// Viewer); pages stay same-origin.
+pub(crate) fn open_to_other_sites(headers: &mut axum::http::HeaderMap) {
+    headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
+    headers.insert("cross-origin-resource-policy", HeaderValue::from_static("cross-origin"));
 }
 
 /// Largest page body kept in the render cache.
@@ -208,6 +221,16 @@ async fn render_cache(State(state): State<AppState>, request: Request, next: Nex
     let choice = request.extensions().get::<LangChoice>().copied();
     let Some(choice) = choice else { return next.run(request).await };
     let url = request.uri().to_string();
+    // Searches are not kept: what visitors searched for stays out of memory, and random
+    // search strings cannot churn the cache.
+    let is_search = request.uri().query().is_some_and(|q| {
+        serde_urlencoded::from_str::<Vec<(String, String)>>(q)
+            .map(|pairs| pairs.iter().any(|(k, v)| k == "q" && !v.trim().is_empty()))
+            .unwrap_or(true)
+    });
+    if is_search {
+        return next.run(request).await;
+    }
     if let Some(body) = state.public.cached(choice, &url) {
         return html_response(body);
     }

@@ -108,17 +108,22 @@ impl Snapshot {
 
     /// Orders search hits (indexes into the objects) best first; equal scores keep the
     /// collection's order (newest first).
-    pub fn rank(&self, hits: &mut [usize], terms: &[String]) {
+    ///
+    /// Hits whose public text in this snapshot does not contain every term are dropped: the
+    /// index is kept in step with publication, but should it ever hold stale text (a field made
+    /// private without reindexing), a search still cannot reveal an object by it.
+    pub fn rank(&self, hits: &[usize], terms: &[String]) -> Vec<usize> {
         let terms: Vec<_> = terms.iter().map(|t| self.vocabulary.prefix_range(t)).collect();
         let terms = terms.as_slice();
         let mut scored: Vec<(f64, usize)> = hits
             .iter()
-            .map(|&i| (self.search_docs.get(i).map_or(0.0, |d| d.score(terms, self.average_len)), i))
+            .filter_map(|&i| {
+                let doc = self.search_docs.get(i)?;
+                doc.matches_all(terms).then(|| (doc.score(terms, self.average_len), i))
+            })
             .collect();
         scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-        for (slot, (_, index)) in hits.iter_mut().zip(scored) {
-            *slot = index;
-        }
+        scored.into_iter().map(|(_, i)| i).collect()
     }
 
     pub fn makers_in_order(&self, lang: Lang) -> &[i64] {
@@ -144,13 +149,14 @@ type PagesByUrl = HashMap<String, (u64, Bytes)>;
 /// Rendered public pages keyed by language choice and URL, valid for one generation.
 #[derive(Debug, Default)]
 struct RenderCache {
-    /// By language choice, then URL: looking a page up needs no allocation.
-    pages: RwLock<HashMap<LangChoice, PagesByUrl>>,
+    /// By language choice, then URL: looking a page up needs no allocation. The second field
+    /// counts the bytes kept.
+    pages: RwLock<(HashMap<LangChoice, PagesByUrl>, usize)>,
 }
 
-/// Most pages kept; past this the cache starts afresh (a crawler of random queries cannot
-/// make it grow without bound).
-const CACHE_CAPACITY: usize = 20_000;
+/// Most bytes of pages kept; past this the cache starts afresh, so a crawler of random query
+/// strings cannot make it grow without bound.
+const CACHE_BYTES: usize = 128 * 1024 * 1024;
 
 /// The public state shared by all requests.
 #[derive(Debug, Default)]
@@ -183,7 +189,7 @@ impl PublicState {
         }
         self.generation.fetch_add(1, Ordering::AcqRel);
         if let Ok(mut pages) = self.cache.pages.write() {
-            pages.clear();
+            *pages = (HashMap::new(), 0);
         }
         Ok(())
     }
@@ -192,17 +198,22 @@ impl PublicState {
     pub fn cached(&self, choice: LangChoice, url: &str) -> Option<Bytes> {
         let generation = self.generation();
         let pages = self.cache.pages.read().ok()?;
-        let (stored_generation, body) = pages.get(&choice)?.get(url)?;
+        let (stored_generation, body) = pages.0.get(&choice)?.get(url)?;
         (*stored_generation == generation).then(|| body.clone())
     }
 
     /// Keeps a page rendered in `generation`.
     pub fn store(&self, choice: LangChoice, url: String, generation: u64, body: Bytes) {
-        if let Ok(mut pages) = self.cache.pages.write() {
-            if pages.values().map(HashMap::len).sum::<usize>() >= CACHE_CAPACITY {
+        if let Ok(mut guard) = self.cache.pages.write() {
+            let (pages, bytes) = &mut *guard;
+            if *bytes + body.len() + url.len() > CACHE_BYTES {
                 pages.clear();
+                *bytes = 0;
             }
-            pages.entry(choice).or_default().insert(url, (generation, body));
+            *bytes += body.len() + url.len();
+            if let Some((_, old)) = pages.entry(choice).or_default().insert(url, (generation, body)) {
+                *bytes = bytes.saturating_sub(old.len());
+            }
         }
     }
 }

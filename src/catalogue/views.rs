@@ -351,7 +351,8 @@ impl<'a> View<'a> {
                 },
             );
         }
-        if object.owner == Owner::Depositor || object.acquisition_method == Some(AcquisitionMethod::Deposit) {
+        let deposit = matches!(object.acquisition, Some((AcquisitionMethod::Deposit, _)));
+        if object.owner == Owner::Depositor || deposit {
             field("field-ownership", self.t("ownership-deposit"));
         }
         ObjectPage {

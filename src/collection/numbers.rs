@@ -42,28 +42,32 @@ pub fn format_number(pattern: &str, year: i32, seq: i64) -> Result<String, Strin
     Ok(out)
 }
 
-/// Takes the next number of `register` for `year`, inside the caller's transaction.
-async fn next_seq(conn: &mut SqliteConnection, register: &str, year: i32) -> sqlx::Result<i64> {
+/// Takes the next number of `register` in `scope` (a year, or `all` for a pattern that does
+/// not restart every year), inside the caller's transaction.
+async fn next_seq(conn: &mut SqliteConnection, register: &str, scope: &str) -> sqlx::Result<i64> {
     sqlx::query_scalar(
         "INSERT INTO number_counters (register, scope, last_seq) VALUES (?, ?, 1)
          ON CONFLICT (register, scope) DO UPDATE SET last_seq = last_seq + 1
          RETURNING last_seq",
     )
     .bind(register)
-    .bind(year.to_string())
+    .bind(scope)
     .fetch_one(conn)
     .await
 }
 
 /// Allocates the next entry number for `year`.
 pub async fn next_entry_number(conn: &mut SqliteConnection, year: i32) -> anyhow::Result<String> {
-    let seq = next_seq(conn, "entry", year).await?;
+    let seq = next_seq(conn, "entry", &year.to_string()).await?;
     format_number(ENTRY_PATTERN, year, seq).map_err(anyhow::Error::msg)
 }
 
 /// Allocates the next accession number for `year` following `pattern`.
 pub async fn next_accession_number(conn: &mut SqliteConnection, pattern: &str, year: i32) -> anyhow::Result<String> {
-    let seq = next_seq(conn, "accession", year).await?;
+    // Without {year} in the pattern the sequence must not restart each January, or numbers
+    // would repeat.
+    let scope = if pattern.contains("{year}") { year.to_string() } else { "all".to_owned() };
+    let seq = next_seq(conn, "accession", &scope).await?;
     format_number(pattern, year, seq).map_err(anyhow::Error::msg)
 }
 
@@ -78,5 +82,18 @@ mod tests {
         assert!(format_number("MFB-{yaer}", 2023, 1).is_err());
         assert!(validate_pattern("MFB-{year}").is_err());
         assert!(validate_pattern("MFB-{year}-{seq:05}").is_ok());
+    }
+
+    #[tokio::test]
+    async fn numbers_never_repeat_even_without_a_year_in_the_pattern() {
+        use sqlx::Connection;
+        let mut conn = SqliteConnection::connect("sqlite::memory:").await.unwrap();
+        crate::db::MAIN_MIGRATIONS.run(&mut conn).await.unwrap();
+        let a = next_accession_number(&mut conn, "MFB-{seq:05}", 2024).await.unwrap();
+        let b = next_accession_number(&mut conn, "MFB-{seq:05}", 2025).await.unwrap();
+        assert_eq!((a.as_str(), b.as_str()), ("MFB-00001", "MFB-00002"));
+        let c = next_accession_number(&mut conn, "MFB-{year}-{seq:04}", 2025).await.unwrap();
+        let d = next_accession_number(&mut conn, "MFB-{year}-{seq:04}", 2026).await.unwrap();
+        assert_eq!((c.as_str(), d.as_str()), ("MFB-2025-0001", "MFB-2026-0001"));
     }
 }

@@ -74,7 +74,6 @@ pub struct PublicObject {
     pub owner: Owner,
     /// The donor's credit; `None` when the object has no donor record.
     pub credit: Option<PublicCredit>,
-    pub acquisition_method: Option<AcquisitionMethod>,
     pub makers: Vec<i64>,
     pub events: Vec<i64>,
     pub provenance: Vec<PublicProvenance>,
@@ -278,9 +277,10 @@ impl PublicCollection {
                     (true, Some(method)) => Some((method, row.acquired_on)),
                     _ => None,
                 },
-                owner: row.owner,
+                // Ownership says whether a deposit's owner is still out there: it is part of the
+                // acquisition, public only with it.
+                owner: if row.acquisition_public { row.owner } else { Owner::Unknown },
                 credit: credit_of(row.credit, row.credit_name),
-                acquisition_method: row.acquisition_method,
                 makers: Vec::new(),
                 events: Vec::new(),
                 provenance: Vec::new(),

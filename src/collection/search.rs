@@ -9,22 +9,38 @@ use sqlx::{SqliteConnection, SqlitePool};
 
 /// Folds ё to е and drops apostrophes inside words; case is folded by the tokenizer.
 pub fn normalise(text: &str) -> String {
-    text.chars()
-        .filter(|c| !matches!(c, '\'' | '’' | 'ʼ' | '`' | 'ʻ'))
-        .map(|c| match c {
-            'ё' => 'е',
-            'Ё' => 'Е',
-            other => other,
-        })
-        .collect()
+    text.chars().filter(|c| !is_apostrophe(*c)).flat_map(char::to_lowercase).map(fold).collect()
+}
+
+/// Folds the letters people type without their marks: ё and ў (missing from Russian
+/// keyboards) and the Latin letters of Belarusian Łacinka and neighbouring languages. Done
+/// here, for the index and the query alike, so FTS5 and the in-memory ranking agree.
+fn fold(c: char) -> char {
+    match c {
+        'ё' => 'е',
+        'ў' => 'у',
+        'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'ą' => 'a',
+        'ç' | 'ć' | 'č' => 'c',
+        'ď' => 'd',
+        'è' | 'é' | 'ê' | 'ë' | 'ę' | 'ě' => 'e',
+        'ì' | 'í' | 'î' | 'ï' => 'i',
+        'ł' => 'l',
+        'ñ' | 'ń' | 'ň' => 'n',
+        'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ő' | 'ø' => 'o',
+        'ř' => 'r',
+        'ś' | 'š' => 's',
+        'ť' => 't',
+        'ù' | 'ú' | 'û' | 'ü' | 'ů' | 'ű' | 'ŭ' => 'u',
+        'ý' | 'ÿ' => 'y',
+        'ź' | 'ż' | 'ž' => 'z',
+        other => other,
+    }
 }
 
 /// The words of a text as the ranking sees them: normalised, lower-cased, split at anything
 /// that is not a letter or digit (as FTS5's `unicode61` tokenizer splits).
 pub fn words(text: &str) -> impl Iterator<Item = String> + '_ {
-    text.split(|c: char| !c.is_alphanumeric() && !is_apostrophe(c))
-        .map(|w| normalise(w).to_lowercase())
-        .filter(|w| !w.is_empty())
+    text.split(|c: char| !c.is_alphanumeric() && !is_apostrophe(c)).map(normalise).filter(|w| !w.is_empty())
 }
 
 fn is_apostrophe(c: char) -> bool {
@@ -138,9 +154,16 @@ impl SearchDoc {
         Self { title, body, len: title_len + body_len }
     }
 
-    /// BM25 score of this document for query terms given as vocabulary ranges (one per prefix),
-    /// with the average length of all documents. Every document scored has matched every term,
-    /// so the terms' inverse document frequencies are nearly common factors and are left out.
+    /// Whether every term (a vocabulary range) occurs in this document's public text.
+    pub fn matches_all(&self, terms: &[std::ops::Range<u32>]) -> bool {
+        terms.iter().all(|range| range_count(&self.title, range) + range_count(&self.body, range) > 0)
+    }
+
+    /// A BM25 score of this document for query terms given as vocabulary ranges (one per
+    /// prefix), with the average length of all documents: term frequency saturation (k1) and
+    /// length normalisation (b) as in BM25, titles weighted 5:1. Every document scored matches
+    /// every term; the terms' inverse document frequencies are left out, so in a query of
+    /// several words a rare word and a common one weigh the same.
     pub fn score(&self, terms: &[std::ops::Range<u32>], average_len: f64) -> f64 {
         let norm = 1.0 - B + B * f64::from(self.len) / average_len.max(1.0);
         terms
@@ -222,6 +245,7 @@ mod tests {
         assert_eq!(to_match_query("Ёлка сям'я").as_deref(), Some("\"елка\"* \"сямя\"*"));
         assert_eq!(to_match_query("a\" OR 1=1 -- NEAR(").as_deref(), Some("\"a\"* \"or\"* \"1\"* \"1\"* \"near\"*"));
         assert_eq!(to_match_query("  ** \"\" "), None);
+        assert_eq!(to_match_query("Łacinka Ўладзь").as_deref(), Some("\"lacinka\"* \"уладзь\"*"));
     }
 
     #[test]

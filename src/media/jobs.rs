@@ -47,10 +47,32 @@ pub struct Job {
 /// Puts jobs that were running when the process stopped back in the queue and removes
 /// half-written files. Run at start, before any worker.
 pub async fn recover(pool: &SqlitePool, store: &Store) -> anyhow::Result<()> {
+    // A job that was running at every one of its attempts may be what brought the process
+    // down (an image that exhausts memory, say): give up on it rather than crash forever.
+    let mut tx = pool.begin().await?;
+    sqlx::query(
+        "UPDATE media SET state = 'failed'
+         WHERE id IN (SELECT media_id FROM jobs WHERE state = 'running' AND attempts >= ?)",
+    )
+    .bind(MAX_ATTEMPTS)
+    .execute(&mut *tx)
+    .await?;
+    let abandoned = sqlx::query(
+        "UPDATE jobs SET state = 'failed', locked_at = NULL, last_error = 'interrupted at every attempt'
+         WHERE state = 'running' AND attempts >= ?",
+    )
+    .bind(MAX_ATTEMPTS)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
     let requeued = sqlx::query("UPDATE jobs SET state = 'queued', locked_at = NULL WHERE state = 'running'")
-        .execute(pool)
+        .execute(&mut *tx)
         .await?
         .rows_affected();
+    tx.commit().await?;
+    if abandoned > 0 {
+        tracing::warn!(abandoned, "media jobs interrupted at every attempt were marked failed");
+    }
     let swept = store.sweep_temp_files()?;
     if requeued > 0 || swept > 0 {
         tracing::info!(requeued, swept, "recovered interrupted media jobs");
@@ -132,12 +154,13 @@ async fn run_job(pool: &SqlitePool, pipeline: &super::Pipeline, job: Job) -> any
         let store = pipeline.store.clone();
         let (hash, format) = (job.hash.clone(), master_format(&job.master_format));
         let pixels = pipeline.take_pixels(job.media_id);
-        tokio::task::spawn_blocking(move || match pixels {
+        let task = tokio::task::spawn_blocking(move || match pixels {
             // Fresh from ingest: the pixels are already decoded.
             Some(pixels) => store.write_derivatives(&hash, pixels),
             None => store.make_derivatives(&hash, format),
-        })
-        .await?
+        });
+        // A panic in an image library is a failed attempt like any other, never a stuck job.
+        task.await.unwrap_or_else(|panic| Err(anyhow::anyhow!("the image task panicked: {panic}")))
     };
     match result {
         Ok(webp_sizes) => complete(pool, &job, &webp_sizes).await?,

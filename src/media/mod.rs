@@ -155,7 +155,8 @@ impl Store {
 /// crash never leaves a half-written file under its final name.
 fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("file");
-    let tmp = path.with_file_name(format!("{name}{TEMP_MARK}{}", std::process::id()));
+    // Unique per write: two uploads of the same photo at once must not share a temp file.
+    let tmp = path.with_file_name(format!("{name}{TEMP_MARK}{}", crate::donors::random_id()));
     let mut file = std::fs::File::create(&tmp).with_context(|| format!("creating {}", tmp.display()))?;
     file.write_all(bytes)?;
     file.sync_all()?;
@@ -393,15 +394,16 @@ pub async fn make_primary(conn: &mut SqliteConnection, media_id: i64) -> anyhow:
     reorder(conn, object_id, &order).await
 }
 
-/// Removes an image from its object. Its files go too unless another record shares them.
-pub async fn remove(conn: &mut SqliteConnection, store: &Store, media_id: i64) -> anyhow::Result<()> {
+/// Removes an image from its object. Its files go too, once the removal is committed, unless
+/// another record shares them.
+pub async fn remove(pool: &SqlitePool, store: &Store, media_id: i64) -> anyhow::Result<()> {
     let hash: String = sqlx::query_scalar("DELETE FROM media WHERE id = ? RETURNING hash")
         .bind(media_id)
-        .fetch_optional(&mut *conn)
+        .fetch_optional(pool)
         .await?
         .context("no such image")?;
     let still_used: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM media WHERE hash = ?").bind(&hash).fetch_one(&mut *conn).await?;
+        sqlx::query_scalar("SELECT COUNT(*) FROM media WHERE hash = ?").bind(&hash).fetch_one(pool).await?;
     if still_used == 0 && is_hash(&hash) {
         let dir = store.dir(&hash);
         match std::fs::remove_dir_all(&dir) {

@@ -50,6 +50,10 @@ pub enum Refusal {
     TooManyFiles(usize),
     #[error("The upload took too long and was stopped. Please try again.")]
     TooSlow,
+    #[error("A text field is too long or not valid text.")]
+    FieldTooLong,
+    #[error("The form has too many fields.")]
+    TooManyFields,
 }
 
 impl Refusal {
@@ -58,7 +62,7 @@ impl Refusal {
         use axum::http::StatusCode;
         match self {
             Refusal::FileTooBig(_) => StatusCode::PAYLOAD_TOO_LARGE,
-            Refusal::TooManyFiles(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            Refusal::TooManyFiles(_) | Refusal::FieldTooLong | Refusal::TooManyFields => StatusCode::PAYLOAD_TOO_LARGE,
             Refusal::TooSlow => StatusCode::REQUEST_TIMEOUT,
             _ => StatusCode::UNPROCESSABLE_ENTITY,
         }
@@ -130,11 +134,24 @@ pub fn sniff(bytes: &[u8]) -> Result<Format, Refusal> {
 /// Whether a JPEG's entropy-coded data ends with an end-of-image marker. A truncated upload
 /// would otherwise decode "successfully" with its lower part grey.
 fn jpeg_is_complete(bytes: &[u8]) -> bool {
-    // Markers before the first start-of-scan may contain an embedded thumbnail with its own
-    // end-of-image marker, so look only after the scan begins. Inside entropy-coded data an
-    // 0xFF byte is always stuffed (FF 00), so FF D9 there is the real end.
-    let Some(sos) = bytes.windows(2).position(|w| w == [0xFF, 0xDA]) else { return false };
-    bytes[sos..].windows(2).any(|w| w == [0xFF, 0xD9])
+    // Walk the marker segments by their lengths to the first start-of-scan: segments before it
+    // (EXIF above all) may hold a whole thumbnail JPEG with its own markers. Inside
+    // entropy-coded data an 0xFF byte is always stuffed (FF 00), so FF D9 after the scan
+    // begins is the real end.
+    let mut at = 2;
+    loop {
+        let Some(&[0xFF, marker]) = bytes.get(at..at + 2) else { return false };
+        match marker {
+            0xFF => at += 1, // fill byte
+            0xDA => break,
+            0xD8 | 0x01 | 0xD0..=0xD7 => at += 2,
+            _ => {
+                let Some(len) = bytes.get(at + 2..at + 4) else { return false };
+                at += 2 + usize::from(u16::from_be_bytes([len[0], len[1]]));
+            }
+        }
+    }
+    bytes[at..].windows(2).any(|w| w == [0xFF, 0xD9])
 }
 
 /// A master image encoded by zbor.

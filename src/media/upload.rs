@@ -110,10 +110,19 @@ pub async fn read_form(
                 continue;
             }
             let name = field.name().unwrap_or_default().to_owned();
-            let text = field.text().await.map_err(|e| refusal_of(&e, limits))?;
-            if text.len() > MAX_TEXT_BYTES || form.fields.len() >= MAX_TEXT_FIELDS {
-                return Err(Refusal::FileTooBig(limits.max_file_bytes / 1_000_000));
+            if form.fields.len() >= MAX_TEXT_FIELDS {
+                return Err(Refusal::TooManyFields);
             }
+            let mut field = field;
+            let mut bytes = Vec::new();
+            // Read in chunks so an oversized field is refused before it fills memory.
+            while let Some(chunk) = field.chunk().await.map_err(|e| refusal_of(&e, limits))? {
+                if bytes.len() + chunk.len() > MAX_TEXT_BYTES {
+                    return Err(Refusal::FieldTooLong);
+                }
+                bytes.extend_from_slice(&chunk);
+            }
+            let text = String::from_utf8(bytes).map_err(|_| Refusal::FieldTooLong)?;
             form.fields.push((name, text));
         }
         Ok(())

@@ -159,7 +159,8 @@ pub async fn security_headers(request: Request, next: Next) -> Response {
     headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     headers.insert("cross-origin-opener-policy", HeaderValue::from_static("same-origin"));
-    headers.insert("cross-origin-resource-policy", HeaderValue::from_static("same-origin"));
+    // Same-origin unless a route opened the response to other sites (public images, open data).
+    headers.entry("cross-origin-resource-policy").or_insert(HeaderValue::from_static("same-origin"));
     headers.insert(
         "permissions-policy",
         HeaderValue::from_static("camera=(), microphone=(), geolocation=(), interest-cohort=()"),
@@ -229,7 +230,22 @@ pub async fn render_errors(State(state): State<AppState>, request: Request, next
         .copied()
         .unwrap_or(LangChoice { lang: Lang::DEFAULT, explicit: false });
     let response = next.run(request).await;
-    let Some(page) = response.extensions().get::<ErrorPage>().copied() else { return response };
+    let page = match response.extensions().get::<ErrorPage>().copied() {
+        Some(page) => page,
+        // A rejection by axum itself (a path that is not valid UTF-8, a wrong method) comes as
+        // plain text: give it the same readable page.
+        None if response.status().is_client_error()
+            && response
+                .headers()
+                .get(header::CONTENT_TYPE)
+                .is_some_and(|v| v.as_bytes().starts_with(b"text/plain")) =>
+        {
+            let message =
+                if response.status() == StatusCode::NOT_FOUND { "error-not-found" } else { "error-bad-query" };
+            ErrorPage { status: response.status(), message }
+        }
+        None => return response,
+    };
     // The page does not echo the URL (its language links lead home), so "not found" reads
     // the same whatever was asked for.
     let base = Base::new(choice, &Uri::from_static("/"), &state.config.museum_name);

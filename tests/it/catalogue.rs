@@ -111,6 +111,8 @@ async fn bad_filter_values_get_a_readable_400() {
         "/objects?page=abc",
         "/objects?page=-1",
         "/objects?page=0",
+        "/objects/%FF%FE?x=1",
+        "/makers/%C3?x=1",
     ] {
         let resp = app.get(&format!("{uri}&lang=en")).await;
         assert_eq!(resp.status, StatusCode::BAD_REQUEST, "{uri}");
@@ -359,6 +361,7 @@ async fn pages_carry_strict_security_headers() {
         assert!(!csp.contains("unsafe-inline") && !csp.contains("script-src"), "{url}: no script allowed");
         assert_eq!(resp.header("x-content-type-options"), "nosniff", "{url}");
         assert_eq!(resp.header("referrer-policy"), "no-referrer", "{url}");
+        assert_eq!(resp.header("cross-origin-resource-policy"), "same-origin", "{url}");
         assert!(resp.headers.get("set-cookie").is_none(), "{url} sets no cookie");
     }
     // Nothing from other origins, and no script at all.
@@ -374,7 +377,15 @@ async fn publishing_refreshes_cached_pages() {
     use zbor::collection::{ObjectType, Text3};
     let (app, _) = app_with_fixture().await;
     let before = app.get("/?lang=en").await;
+    let choice = zbor::web::LangChoice { lang: zbor::i18n::Lang::En, explicit: true };
+    assert_eq!(
+        app.state.public.cached(choice, "/?lang=en").as_deref(),
+        Some(before.body.as_bytes()),
+        "kept in the cache"
+    );
     assert_eq!(app.get("/?lang=en").await.body, before.body, "served again from the cache");
+    app.get("/objects?q=flag&lang=en").await;
+    assert!(app.state.public.cached(choice, "/objects?q=flag&lang=en").is_none(), "searches are not kept");
     let mut conn = app.state.db.main.acquire().await.unwrap();
     let id = objects::create_object(&mut conn, &NewObject::new(ObjectType::Flag, Text3::same("Brand-new flag")), 2025)
         .await
@@ -383,6 +394,7 @@ async fn publishing_refreshes_cached_pages() {
     crate::helpers::publish(&mut conn, id, "MFB-{year}-{seq:04}", 2025).await;
     drop(conn);
     app.refresh().await;
+    assert!(app.state.public.cached(choice, "/?lang=en").is_none(), "the refresh dropped the cached page");
     let after = app.get("/?lang=en").await;
     assert_eq!(titles(&after).first().map(String::as_str), Some("Brand-new flag"));
 }
@@ -457,4 +469,39 @@ async fn end_to_end_over_a_real_socket() {
     assert!(page.text().await.unwrap().contains("White-red-white flag"));
     stop.send(()).unwrap();
     server.await.unwrap().unwrap();
+}
+
+#[tokio::test]
+async fn a_private_deposit_does_not_say_so_in_public() {
+    use zbor::collection::objects::{self, NewObject};
+    use zbor::collection::{AcquisitionMethod, ObjectType, Owner, Text3};
+    let app = TestApp::new().await;
+    let mut conn = app.state.db.main.acquire().await.unwrap();
+    let donor = zbor::donors::create_donor(
+        &mut conn,
+        zbor::collection::CreditChoice::Name,
+        "Ivan",
+        crate::helpers::date(2023, 1, 1),
+    )
+    .await
+    .unwrap();
+    let mut ids = Vec::new();
+    for public in [false, true] {
+        let mut o = NewObject::new(ObjectType::Painting, Text3::same(format!("Deposit, public acquisition: {public}")));
+        o.acquisition_method = Some(AcquisitionMethod::Deposit);
+        o.owner = Owner::Depositor;
+        o.acquisition_public = public;
+        o.donor_id = Some(donor.clone());
+        let id = objects::create_object(&mut conn, &o, 2023).await.unwrap().id;
+        ids.push(crate::helpers::publish(&mut conn, id, "MFB-{year}-{seq:04}", 2023).await);
+    }
+    drop(conn);
+    app.refresh().await;
+    let private = app.get(&format!("/objects/{}?lang=en", ids[0])).await;
+    assert!(!private.body.contains("On deposit"), "{}", private.texts(".fields").join(" | "));
+    assert!(!private.body.contains("depositor"));
+    assert_eq!(private.texts(".credit"), vec!["Courtesy of Ivan"], "the credit line does not name the method");
+    let public = app.get(&format!("/objects/{}?lang=en", ids[1])).await;
+    assert!(public.body.contains("On deposit: the depositor remains the owner"));
+    assert_eq!(public.texts(".credit"), vec!["On deposit from Ivan"]);
 }

@@ -321,6 +321,10 @@ fn hostile_files_are_refused_with_a_message() {
     let limits = Limits::default();
     let mut truncated = plain_jpeg(200, 150);
     truncated.truncate(truncated.len() / 2);
+    // A phone photo cut short: its EXIF thumbnail holds a complete JPEG of its own.
+    let mut truncated_photo = hostile_jpeg();
+    let eoi = truncated_photo.windows(2).rposition(|w| w == [0xFF, 0xD9]).unwrap();
+    truncated_photo.truncate(eoi - 200);
     type Case = (&'static str, Vec<u8>, fn(&Refusal) -> bool);
     let cases: Vec<Case> = vec![
         ("a decompression bomb", bomb_png(), |r| matches!(r, Refusal::TooLarge(..))),
@@ -330,6 +334,7 @@ fn hostile_files_are_refused_with_a_message() {
             *r == Refusal::Unsupported("SVG")
         }),
         ("a truncated JPEG", truncated, |r| *r == Refusal::Corrupt),
+        ("a truncated phone photo with a thumbnail", truncated_photo, |r| *r == Refusal::Corrupt),
         ("a zero-byte file", Vec::new(), |r| *r == Refusal::Empty),
         ("a HEIC photo", b"\0\0\0\x18ftypheic\0\0\0\0mif1heic".to_vec(), |r| *r == Refusal::Unsupported("HEIC")),
     ];
@@ -525,6 +530,8 @@ async fn derivatives_are_served_with_range_head_and_immutable_caching() {
     assert_eq!(response.headers()["content-length"], whole.len().to_string().as_str());
     assert!(response.headers()["cache-control"].to_str().unwrap().contains("immutable"));
     assert_eq!(response.headers()["x-content-type-options"], "nosniff");
+    assert_eq!(response.headers()["access-control-allow-origin"], "*", "viewers on other sites may show it");
+    assert_eq!(response.headers()["cross-origin-resource-policy"], "cross-origin");
     assert!(response.into_body().collect().await.unwrap().to_bytes().is_empty());
 
     // A smaller WebP sits beside the JPEG, and pages offer it to browsers that take it.
@@ -650,8 +657,8 @@ async fn curators_order_describe_hide_and_remove_images() {
     assert_eq!(card, vec![format!("/media/{}/400.jpg", media_hash(&app, ids[2]).await)], "the primary image leads");
 
     let gone = media_hash(&app, ids[1]).await;
+    media::remove(&app.state.db.main, &app.state.media.store, ids[1]).await.unwrap();
     let mut conn = app.state.db.main.acquire().await.unwrap();
-    media::remove(&mut conn, &app.state.media.store, ids[1]).await.unwrap();
     let left = media::list(&mut conn, id).await.unwrap();
     drop(conn);
     assert_eq!(left.iter().map(|m| m.id).collect::<Vec<_>>(), vec![ids[2], ids[0]]);
@@ -659,4 +666,58 @@ async fn curators_order_describe_hide_and_remove_images() {
         files_under(&app.config.uploads_dir).iter().all(|p| !p.to_string_lossy().contains(&gone)),
         "its files are gone"
     );
+}
+
+#[tokio::test]
+async fn jobs_interrupted_at_every_attempt_are_given_up_at_start() {
+    let app = TestApp::new().await;
+    let id = object(&app, "Poison").await;
+    let m = app.state.media.ingest(&app.state.db.main, id, plain_jpeg(100, 100), &public("x")).await.unwrap();
+    let pool = &app.state.db.main;
+    // As if the process died during the job at each of its attempts.
+    sqlx::query("UPDATE jobs SET state = 'running', attempts = ?")
+        .bind(media::jobs::MAX_ATTEMPTS)
+        .execute(pool)
+        .await
+        .unwrap();
+    media::jobs::recover(pool, &app.state.media.store).await.unwrap();
+    let (job, image): (String, String) =
+        sqlx::query_as("SELECT j.state, m.state FROM jobs j JOIN media m ON m.id = j.media_id WHERE m.id = ?")
+            .bind(m)
+            .fetch_one(pool)
+            .await
+            .unwrap();
+    assert_eq!((job.as_str(), image.as_str()), ("failed", "failed"));
+    // One interrupted attempt is simply retried.
+    let m2 = app.state.media.ingest(&app.state.db.main, id, plain_jpeg(120, 100), &public("y")).await.unwrap();
+    sqlx::query("UPDATE jobs SET state = 'running', attempts = 1 WHERE media_id = ?")
+        .bind(m2)
+        .execute(pool)
+        .await
+        .unwrap();
+    media::jobs::recover(pool, &app.state.media.store).await.unwrap();
+    let state: String =
+        sqlx::query_scalar("SELECT state FROM jobs WHERE media_id = ?").bind(m2).fetch_one(pool).await.unwrap();
+    assert_eq!(state, "queued");
+}
+
+#[tokio::test]
+async fn an_oversized_text_field_is_refused_before_it_is_read_whole() {
+    let app = TestApp::new().await;
+    let id = object(&app, "Text").await;
+    let router = upload_router(&app, Pipeline::new(app.state.media.store.clone(), Limits::default()), id);
+    let boundary = "b";
+    let mut body = format!("--{boundary}\r\nContent-Disposition: form-data; name=\"story\"\r\n\r\n").into_bytes();
+    body.extend(std::iter::repeat_n(b'x', 1_000_000));
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+    let request = axum::http::Request::post("/upload")
+        .header("content-type", format!("multipart/form-data; boundary={boundary}"))
+        .body(axum::body::Body::from(body))
+        .unwrap();
+    let response = router.oneshot(request).await.unwrap();
+    assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    let text = response.into_body().collect().await.unwrap().to_bytes();
+    assert!(String::from_utf8_lossy(&text).contains("text field is too long"));
 }
