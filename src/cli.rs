@@ -44,7 +44,7 @@ pub enum Command {
         /// Address to listen on (port 0 picks a free port)
         #[arg(long, default_value = "127.0.0.1:8080")]
         listen: String,
-        /// How many objects to generate (at least the 40-odd hand-written ones)
+        /// How many objects to make: a dozen written by hand, the rest generated
         #[arg(long, default_value_t = crate::demo::DEFAULT_OBJECTS)]
         objects: usize,
         /// Create the demo collection and exit without serving
