@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 
 use crate::app::AppState;
 use crate::collection::Text3;
-use crate::collection::public::{PublicMedia, PublicObject};
+use crate::collection::public::PublicObject;
 use crate::error::{AppError, AppResult};
 use crate::i18n::Lang;
 use crate::media::{DERIVATIVE_SIZES, fit};
@@ -29,15 +29,15 @@ fn language_map(text: &Text3) -> Value {
 }
 
 /// The sizes a level-0 image service offers: the distinct derivative sizes, smallest first.
-fn sizes(media: &PublicMedia) -> Vec<(u32, u32)> {
-    let (w, h) = (media.width.max(1) as u32, media.height.max(1) as u32);
+fn sizes((width, height): (i64, i64)) -> Vec<(u32, u32)> {
+    let (w, h) = (width.clamp(1, i64::from(u32::MAX)) as u32, height.clamp(1, i64::from(u32::MAX)) as u32);
     let mut sizes: Vec<(u32, u32)> = DERIVATIVE_SIZES.iter().map(|s| fit(w, h, *s)).collect();
     sizes.dedup();
     sizes
 }
 
-fn image_service(base: &str, media: &PublicMedia) -> String {
-    format!("{base}/iiif/image/{}", media.hash)
+fn image_service(base: &str, hash: &str) -> String {
+    format!("{base}/iiif/image/{hash}")
 }
 
 /// The Presentation 3 manifest of a published object.
@@ -49,7 +49,7 @@ pub fn manifest(base: &str, museum: &str, object: &PublicObject) -> Value {
         .enumerate()
         .map(|(n, media)| {
             let canvas = format!("{base}/iiif/{}/canvas/{}", object.accession, n + 1);
-            let (width, height) = sizes(media).last().copied().unwrap_or((1, 1));
+            let (width, height) = sizes((media.width, media.height)).last().copied().unwrap_or((1, 1));
             let label = if media.caption.is_empty() { &media.alt } else { &media.caption };
             json!({
                 "id": canvas,
@@ -66,13 +66,13 @@ pub fn manifest(base: &str, museum: &str, object: &PublicObject) -> Value {
                         "motivation": "painting",
                         "target": canvas,
                         "body": {
-                            "id": format!("{}/full/max/0/default.jpg", image_service(base, media)),
+                            "id": format!("{}/full/max/0/default.jpg", image_service(base, &media.hash)),
                             "type": "Image",
                             "format": "image/jpeg",
                             "width": width,
                             "height": height,
                             "service": [{
-                                "id": image_service(base, media),
+                                "id": image_service(base, &media.hash),
                                 "type": "ImageService3",
                                 "profile": "level0"
                             }]
@@ -130,29 +130,18 @@ fn json_ld(body: Value) -> Response {
     response
 }
 
-fn public_media(state: &AppState, hash: &str) -> AppResult<PublicMedia> {
-    let snapshot = state.public.current();
-    snapshot
-        .collection
-        .objects
-        .iter()
-        .flat_map(|o| o.media.iter())
-        .find(|m| m.hash == hash)
-        .cloned()
-        .ok_or(AppError::NotFound)
+/// The pixel size of a public image; anything else is not found.
+fn public_size(state: &AppState, hash: &str) -> AppResult<(i64, i64)> {
+    state.public.current().collection.media_hashes.get(hash).copied().ok_or(AppError::NotFound)
 }
 
 /// `GET /iiif/image/{hash}/info.json`: a level-0 image service with the derivative sizes.
 pub async fn info_json(State(state): State<AppState>, Path(hash): Path<String>) -> AppResult<Response> {
-    if !state.public.current().collection.media_hashes.contains(&hash) {
-        return Err(AppError::NotFound);
-    }
-    let media = public_media(&state, &hash)?;
-    let sizes = sizes(&media);
+    let sizes = sizes(public_size(&state, &hash)?);
     let (width, height) = sizes.last().copied().unwrap_or((1, 1));
     Ok(json_ld(json!({
         "@context": "http://iiif.io/api/image/3/context.json",
-        "id": image_service(&state.config.public_url, &media),
+        "id": image_service(&state.config.public_url, &hash),
         "type": "ImageService3",
         "protocol": "http://iiif.io/api/image",
         "profile": "level0",
@@ -169,11 +158,8 @@ pub async fn image(
     Path((hash, size)): Path<(String, String)>,
     request: Request,
 ) -> AppResult<Response> {
-    if !state.public.current().collection.media_hashes.contains(&hash) {
-        return Err(AppError::NotFound);
-    }
-    let media = public_media(&state, &hash)?;
-    let (w, h) = (media.width.max(1) as u32, media.height.max(1) as u32);
+    let (width, height) = public_size(&state, &hash)?;
+    let (w, h) = (width.clamp(1, i64::from(u32::MAX)) as u32, height.clamp(1, i64::from(u32::MAX)) as u32);
     let wanted = size.trim_start_matches('!');
     let derivative = DERIVATIVE_SIZES.iter().rev().copied().find(|s| {
         let (dw, dh) = fit(w, h, *s);

@@ -163,7 +163,7 @@ async fn media_file(
         _ => return Err(AppError::NotFound),
     };
     let size: u32 = size.parse().map_err(|_| AppError::NotFound)?;
-    if !state.public.current().collection.media_hashes.contains(&hash) {
+    if !state.public.current().collection.media_hashes.contains_key(&hash) {
         return Err(AppError::NotFound);
     }
     if webp {

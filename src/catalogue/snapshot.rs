@@ -182,7 +182,9 @@ impl PublicState {
     /// that may alter what the public sees.
     pub async fn refresh(&self, pool: &SqlitePool) -> anyhow::Result<()> {
         let _one_at_a_time = self.refreshing.lock().await;
-        let snapshot = Arc::new(Snapshot::build(PublicCollection::load(pool).await?));
+        let collection = PublicCollection::load(pool).await?;
+        // Building the indexes takes a while for a large collection: off the async workers.
+        let snapshot = Arc::new(tokio::task::spawn_blocking(move || Snapshot::build(collection)).await?);
         match self.snapshot.write() {
             Ok(mut guard) => *guard = snapshot,
             Err(poisoned) => *poisoned.into_inner() = snapshot,

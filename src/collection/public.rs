@@ -111,8 +111,8 @@ pub struct PublicCollection {
     pub by_id: IdMap<i64, usize>,
     pub makers: HashMap<i64, PublicMaker>,
     pub events: HashMap<i64, PublicEvent>,
-    /// Hashes of images the public may fetch.
-    pub media_hashes: HashSet<String>,
+    /// Images the public may fetch, by hash, with their pixel size.
+    pub media_hashes: HashMap<String, (i64, i64)>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -242,6 +242,8 @@ fn text3(be: Option<String>, en: Option<String>, ru: Option<String>) -> Option<T
 impl PublicCollection {
     /// Loads the public projection from the collection database.
     pub async fn load(pool: &SqlitePool) -> sqlx::Result<Self> {
+        // One read transaction, so every query sees the same state of the collection.
+        let mut tx = pool.begin().await?;
         let rows: Vec<ObjectRow> = sqlx::query_as(
             "SELECT o.id, o.accession_number, o.object_type, o.title_be, o.title_en, o.title_ru,
                 o.description_be, o.description_en, o.description_ru,
@@ -254,7 +256,7 @@ impl PublicCollection {
              WHERE o.state = 'published' AND o.accession_number IS NOT NULL
              ORDER BY o.published_at DESC, o.id DESC",
         )
-        .fetch_all(pool)
+        .fetch_all(&mut *tx)
         .await?;
 
         let mut collection = PublicCollection::default();
@@ -299,7 +301,7 @@ impl PublicCollection {
             "SELECT object_id, maker_id FROM object_makers
              WHERE object_id IN (SELECT id FROM objects WHERE state = 'published') ORDER BY object_id, position",
         )
-        .fetch_all(pool)
+        .fetch_all(&mut *tx)
         .await?;
         for (object_id, maker_id) in links {
             if let Some(o) = collection.object_mut(object_id) {
@@ -311,7 +313,7 @@ impl PublicCollection {
             "SELECT object_id, event_id FROM object_events
              WHERE object_id IN (SELECT id FROM objects WHERE state = 'published') ORDER BY event_id",
         )
-        .fetch_all(pool)
+        .fetch_all(&mut *tx)
         .await?;
         for (object_id, event_id) in links {
             if let Some(o) = collection.object_mut(object_id) {
@@ -328,7 +330,7 @@ impl PublicCollection {
              WHERE p.is_public = 1 AND p.object_id IN (SELECT id FROM objects WHERE state = 'published')
              ORDER BY p.object_id, p.position",
         )
-        .fetch_all(pool)
+        .fetch_all(&mut *tx)
         .await?;
         let parties: Vec<PartyRow> = sqlx::query_as(
             "SELECT pp.provenance_id, pp.role, pp.maker_id,
@@ -341,7 +343,7 @@ impl PublicCollection {
              WHERE p.is_public = 1 AND p.object_id IN (SELECT id FROM objects WHERE state = 'published')
              ORDER BY pp.rowid",
         )
-        .fetch_all(pool)
+        .fetch_all(&mut *tx)
         .await?;
         let mut parties_of: HashMap<i64, Vec<(String, PublicParty)>> = HashMap::new();
         for p in parties {
@@ -385,10 +387,10 @@ impl PublicCollection {
                AND object_id IN (SELECT id FROM objects WHERE state = 'published')
              ORDER BY object_id, position, id",
         )
-        .fetch_all(pool)
+        .fetch_all(&mut *tx)
         .await?;
         for m in media {
-            collection.media_hashes.insert(m.hash.clone());
+            collection.media_hashes.insert(m.hash.clone(), (m.width, m.height));
             if let Some(o) = collection.object_mut(m.object_id) {
                 o.media.push(PublicMedia {
                     hash: m.hash,
@@ -403,18 +405,17 @@ impl PublicCollection {
 
         let makers: Vec<MakerRow> =
             sqlx::query_as("SELECT id, kind, name_be, name_en, name_ru, bio_be, bio_en, bio_ru FROM makers")
-                .fetch_all(pool)
+                .fetch_all(&mut *tx)
                 .await?;
         for m in makers.into_iter().filter(|m| maker_ids.contains(&m.id)) {
-            collection.makers.insert(
-                m.id,
-                PublicMaker {
-                    id: m.id,
-                    kind: m.kind,
-                    name: Text3::new(m.name_be, m.name_en, m.name_ru),
-                    bio: Text3::new(m.bio_be, m.bio_en, m.bio_ru),
-                },
-            );
+            // An anonymous maker is anonymous in public whatever the curators wrote down.
+            let anonymous = m.kind == MakerKind::Anonymous;
+            let (name, bio) = if anonymous {
+                (Text3::default(), Text3::default())
+            } else {
+                (Text3::new(m.name_be, m.name_en, m.name_ru), Text3::new(m.bio_be, m.bio_en, m.bio_ru))
+            };
+            collection.makers.insert(m.id, PublicMaker { id: m.id, kind: m.kind, name, bio });
         }
         let events: Vec<EventRow> = sqlx::query_as(
             "SELECT e.id, e.kind, e.name_be, e.name_en, e.name_ru, e.description_be, e.description_en,
@@ -422,7 +423,7 @@ impl PublicCollection {
                 p.name_be AS place_be, p.name_en AS place_en, p.name_ru AS place_ru
              FROM events e LEFT JOIN places p ON p.id = e.place_id",
         )
-        .fetch_all(pool)
+        .fetch_all(&mut *tx)
         .await?;
         for e in events.into_iter().filter(|e| event_ids.contains(&e.id)) {
             collection.events.insert(
@@ -438,6 +439,7 @@ impl PublicCollection {
                 },
             );
         }
+        tx.commit().await?;
         Ok(collection)
     }
 

@@ -205,7 +205,8 @@ pub async fn index_object(conn: &mut SqliteConnection, object_id: i64) -> anyhow
             CASE WHEN o.inscription_public = 1
                  THEN o.inscription_be || ' ' || o.inscription_en || ' ' || o.inscription_ru ELSE '' END || ' ' ||
             COALESCE((SELECT group_concat(m.name_be || ' ' || m.name_en || ' ' || m.name_ru, ' ')
-                      FROM object_makers om JOIN makers m ON m.id = om.maker_id WHERE om.object_id = o.id), '') || ' ' ||
+                      FROM object_makers om JOIN makers m ON m.id = om.maker_id
+                      WHERE om.object_id = o.id AND m.kind != 'anonymous'), '') || ' ' ||
             COALESCE((SELECT group_concat(e.name_be || ' ' || e.name_en || ' ' || e.name_ru, ' ')
                       FROM object_events oe JOIN events e ON e.id = oe.event_id WHERE oe.object_id = o.id), '')
             AS body

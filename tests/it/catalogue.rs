@@ -505,3 +505,42 @@ async fn a_private_deposit_does_not_say_so_in_public() {
     assert!(public.body.contains("On deposit: the depositor remains the owner"));
     assert_eq!(public.texts(".credit"), vec!["On deposit from Ivan"]);
 }
+
+#[tokio::test]
+async fn an_anonymous_maker_stays_anonymous_whatever_was_written_down() {
+    use zbor::collection::objects::{self, NewMaker, NewObject};
+    use zbor::collection::{MakerKind, ObjectType, Text3};
+    let app = TestApp::new().await;
+    let mut conn = app.state.db.main.acquire().await.unwrap();
+    let maker = objects::create_maker(
+        &mut conn,
+        &NewMaker {
+            kind: MakerKind::Anonymous,
+            name: Text3::same("CANARYREALNAME"),
+            bio: Text3::same("CANARY-BIO"),
+            private_notes: String::new(),
+        },
+    )
+    .await
+    .unwrap();
+    let id = objects::create_object(&mut conn, &NewObject::new(ObjectType::Poster, Text3::same("A poster")), 2022)
+        .await
+        .unwrap()
+        .id;
+    objects::link_maker(&mut conn, id, maker).await.unwrap();
+    let acc = crate::helpers::publish(&mut conn, id, "MFB-{year}-{seq:04}", 2022).await;
+    drop(conn);
+    app.refresh().await;
+    for url in [
+        format!("/objects/{acc}?lang=en"),
+        format!("/makers/{maker}?lang=en"),
+        "/makers?lang=en".to_owned(),
+        "/objects?lang=en".to_owned(),
+    ] {
+        let resp = app.get(&url).await;
+        assert!(!resp.body.contains("CANARY"), "{url}");
+        assert!(resp.body.contains("Anonymous maker"), "{url}");
+    }
+    let search = app.get("/objects?q=CANARYREALNAME").await;
+    assert!(search.texts(".card-title").is_empty(), "not findable by the name either");
+}
