@@ -156,6 +156,7 @@ owner-depositor = The depositor
 owner-unknown = Unknown
 
 error-heading = { $status ->
+    [403] Not allowed
     [404] Not found
     [400] That request could not be understood
    *[other] Something went wrong
@@ -166,3 +167,16 @@ error-bad-page = Page numbers are whole numbers from 1.
 error-bad-query = The address has characters that could not be read.
 error-internal = The museum's server could not answer. Nothing you sent was lost; please try again later.
 error-back = Back to the collection
+
+admin-login-title = Staff sign-in
+admin-login-failed = The username, password or code is not right. Please try again.
+admin-username = Username
+admin-password = Password
+admin-totp = Code from your authenticator app (if you set one up)
+admin-login-button = Sign in
+admin-dashboard = Curator panel
+admin-signed-in = Signed in as { $name }
+admin-images-pending = Images being prepared
+admin-jobs-failed = Image jobs that failed
+admin-logout = Sign out
+error-forbidden = This request did not come from the museum's own pages, or its form has expired. Go back, reload the page and try again.

@@ -33,6 +33,8 @@ pub struct App {
     pub media: media::Pipeline,
     /// The public projection in memory and the cache of rendered public pages.
     pub public: PublicState,
+    /// Failed sign-ins per account, in memory only.
+    pub throttle: crate::auth::Throttle,
 }
 
 /// Configuration as the app uses it.
@@ -76,6 +78,7 @@ impl AppState {
             translations,
             media: media::Pipeline::new(media::Store::new(&config.uploads_dir), config.upload_limits),
             public: PublicState::default(),
+            throttle: crate::auth::Throttle::default(),
         };
         let state = AppState(Arc::new(app));
         media::jobs::recover(&state.db.main, &state.media.store).await.context("recovering media jobs")?;
@@ -88,6 +91,7 @@ impl AppState {
 pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(crate::catalogue::router(state.clone()))
+        .merge(crate::admin::router())
         .route("/healthz", get(web::healthz))
         .route("/static/zbor.css", get(web::stylesheet))
         .fallback(web::not_found)

@@ -11,6 +11,9 @@ pub enum AppError {
     /// Missing, unpublished or not allowed: the three look the same on purpose.
     #[error("not found")]
     NotFound,
+    /// A cross-site request or a missing/wrong CSRF token.
+    #[error("forbidden")]
+    Forbidden,
     /// Input that cannot be understood; the key names a translated message.
     #[error("bad request: {0}")]
     BadRequest(&'static str),
@@ -44,6 +47,7 @@ impl IntoResponse for AppError {
         let page = match &self {
             Self::NotFound => ErrorPage { status: StatusCode::NOT_FOUND, message: "error-not-found" },
             Self::BadRequest(key) => ErrorPage { status: StatusCode::BAD_REQUEST, message: key },
+            Self::Forbidden => ErrorPage { status: StatusCode::FORBIDDEN, message: "error-forbidden" },
             Self::Internal(err) => {
                 // Logged here, once; the chain may name files or SQL, so it stays in the log.
                 tracing::error!(error = format!("{err:#}"), "request failed");

@@ -3,6 +3,7 @@
 //! One binary, three faces (intake form, curator panel, public catalogue) over a
 //! domain core. See `README.md` and the design notes for the promises made to donors.
 
+pub mod admin;
 pub mod app;
 pub mod auth;
 pub mod catalogue;

@@ -1,7 +1,13 @@
-//! Staff accounts: roles and Argon2id password hashes.
+//! Staff accounts: roles, Argon2id password hashes, sign-in with throttling, sessions.
+
+pub mod sessions;
+
+use std::collections::HashMap;
+use std::sync::{Mutex, OnceLock};
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
-use argon2::password_hash::{PasswordHasher, SaltString, rand_core::OsRng};
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
 use argon2::{Algorithm, Argon2, Params, Version};
 use secrecy::{ExposeSecret, SecretString};
 use sqlx::SqlitePool;
@@ -86,5 +92,90 @@ pub async fn create_user(pool: &SqlitePool, username: &str, password: SecretStri
         Ok(id) => Ok(id),
         Err(sqlx::Error::Database(e)) if e.is_unique_violation() => bail!("there is already a user {username:?}"),
         Err(e) => Err(e.into()),
+    }
+}
+
+/// A hash to verify against when the username is unknown, so that an unknown user, a wrong
+/// password and a right one take the same time.
+fn dummy_hash() -> &'static str {
+    static DUMMY: OnceLock<String> = OnceLock::new();
+    DUMMY.get_or_init(|| {
+        let salt = SaltString::generate(&mut OsRng);
+        hasher().hash_password(crate::donors::random_id().as_bytes(), &salt).map(|h| h.to_string()).unwrap_or_default()
+    })
+}
+
+#[derive(sqlx::FromRow)]
+struct Account {
+    id: i64,
+    password_hash: String,
+}
+
+/// Checks a username and password. Unknown users, disabled users and wrong passwords give
+/// the same answer after the same work.
+pub async fn authenticate(pool: &SqlitePool, username: &str, password: SecretString) -> anyhow::Result<Option<i64>> {
+    if password.expose_secret().chars().count() > MAX_PASSWORD_LEN {
+        return Ok(None);
+    }
+    let account: Option<Account> =
+        sqlx::query_as("SELECT id, password_hash FROM users WHERE username = ? AND disabled = 0")
+            .bind(username)
+            .fetch_optional(pool)
+            .await?;
+    let stored = account.as_ref().map(|a| a.password_hash.clone()).unwrap_or_else(|| dummy_hash().to_owned());
+    let ok = tokio::task::spawn_blocking(move || {
+        PasswordHash::new(&stored)
+            .map(|parsed| hasher().verify_password(password.expose_secret().as_bytes(), &parsed).is_ok())
+            .unwrap_or(false)
+    })
+    .await
+    .context("password check task")?;
+    Ok(account.filter(|_| ok).map(|a| a.id))
+}
+
+/// Failed sign-ins per account, in memory only. An account that failed too often waits; other
+/// accounts are not affected.
+#[derive(Debug, Default)]
+pub struct Throttle {
+    failures: Mutex<HashMap<String, (u32, Instant)>>,
+}
+
+/// Failures allowed within [`THROTTLE_WINDOW`] before an account must wait.
+pub const MAX_FAILURES: u32 = 5;
+/// How long failures count, and how long a throttled account waits.
+pub const THROTTLE_WINDOW: Duration = Duration::from_secs(15 * 60);
+
+impl Throttle {
+    fn key(username: &str) -> String {
+        username.trim().to_lowercase()
+    }
+
+    /// Whether `username` may try now.
+    pub fn allows(&self, username: &str) -> bool {
+        let Ok(failures) = self.failures.lock() else { return true };
+        match failures.get(&Self::key(username)) {
+            Some((count, since)) => *count < MAX_FAILURES || since.elapsed() > THROTTLE_WINDOW,
+            None => true,
+        }
+    }
+
+    pub fn failed(&self, username: &str) {
+        if let Ok(mut failures) = self.failures.lock() {
+            let entry = failures.entry(Self::key(username)).or_insert((0, Instant::now()));
+            if entry.1.elapsed() > THROTTLE_WINDOW {
+                *entry = (0, Instant::now());
+            }
+            entry.0 += 1;
+            // Bound the memory a flood of made-up usernames can take.
+            if failures.len() > 10_000 {
+                failures.retain(|_, (_, since)| since.elapsed() <= THROTTLE_WINDOW);
+            }
+        }
+    }
+
+    pub fn succeeded(&self, username: &str) {
+        if let Ok(mut failures) = self.failures.lock() {
+            failures.remove(&Self::key(username));
+        }
     }
 }

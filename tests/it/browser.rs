@@ -115,6 +115,7 @@ async fn browser_catalogue_reads_well_without_javascript_and_passes_axe() {
         ("makers", format!("{base}/makers?lang=ru")),
         ("maker", format!("{base}/makers/{}?lang=en", fixture.maker_ivan)),
         ("not-found", format!("{base}/objects/nothing-here?lang=en")),
+        ("staff-sign-in", format!("{base}/admin/login?lang=be")),
     ];
     let mut problems = Vec::new();
     for (name, url) in &pages {

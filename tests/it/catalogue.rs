@@ -308,6 +308,40 @@ async fn every_template_escapes_what_people_typed() {
         }
         covered.insert(template.to_string());
     }
+    // The panel: a failed sign-in shows the typed username back; the dashboard names the user.
+    {
+        use axum::body::Body;
+        use http_body_util::BodyExt;
+        use tower::ServiceExt;
+        let post = |body: String| {
+            axum::http::Request::post("/admin/login")
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(Body::from(body))
+                .unwrap()
+        };
+        let body = format!("username={}&password=whatever", zbor::web::encode(evil));
+        let response = app.router.clone().oneshot(post(body)).await.unwrap();
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+        let page = String::from_utf8_lossy(&response.into_body().collect().await.unwrap().to_bytes()).into_owned();
+        assert!(!page.contains(evil) && page.contains("&lt;script&gt;"), "admin/login.html escapes the username");
+        covered.insert("admin/login.html".to_owned());
+
+        let password = "a long enough password";
+        zbor::auth::create_user(&app.state.db.main, "olga", password.to_owned().into(), zbor::auth::Role::Admin)
+            .await
+            .unwrap();
+        let response = app
+            .router
+            .clone()
+            .oneshot(post(format!("username=olga&password={}", zbor::web::encode(password))))
+            .await
+            .unwrap();
+        let cookie = response.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_owned();
+        let dashboard = app.get_with("/admin", &[("cookie", &cookie)]).await;
+        assert_eq!(dashboard.status, StatusCode::OK);
+        assert!(!dashboard.body.contains("<script"));
+        covered.insert("admin/dashboard.html".to_owned());
+    }
     // A template added without a page in this list fails here.
     let all: BTreeSet<String> =
         app.state.templates.names().into_iter().filter(|n| !n.ends_with("macros.html") && n != "base.html").collect();

@@ -1,0 +1,158 @@
+//! Staff sign-in and sessions through the router.
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use http_body_util::BodyExt;
+use secrecy::SecretString;
+use tower::ServiceExt;
+
+use crate::helpers::TestApp;
+
+const PASSWORD: &str = "a long curator password";
+
+async fn app_with_users() -> TestApp {
+    let app = TestApp::new().await;
+    for name in ["olga", "ales"] {
+        zbor::auth::create_user(
+            &app.state.db.main,
+            name,
+            SecretString::from(PASSWORD.to_owned()),
+            zbor::auth::Role::Curator,
+        )
+        .await
+        .unwrap();
+    }
+    app
+}
+
+struct Answer {
+    status: StatusCode,
+    cookie: Option<String>,
+    location: Option<String>,
+    body: String,
+}
+
+async fn send(app: &TestApp, request: Request<Body>) -> Answer {
+    let response = app.router.clone().oneshot(request).await.unwrap();
+    let status = response.status();
+    let header = |name| response.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let (cookie, location) = (header("set-cookie"), header("location"));
+    let body = String::from_utf8_lossy(&response.into_body().collect().await.unwrap().to_bytes()).into_owned();
+    Answer { status, cookie, location, body }
+}
+
+async fn login(app: &TestApp, username: &str, password: &str, origin: Option<&str>) -> Answer {
+    let mut request = Request::post("/admin/login").header("content-type", "application/x-www-form-urlencoded");
+    if let Some(origin) = origin {
+        request = request.header("origin", origin).header("host", "museum.example");
+    }
+    let body = format!("username={username}&password={}&totp=", zbor::web::encode(password));
+    send(app, request.body(Body::from(body)).unwrap()).await
+}
+
+fn session_of(answer: &Answer) -> String {
+    let cookie = answer.cookie.as_deref().expect("a session cookie");
+    cookie.split(';').next().unwrap().to_owned()
+}
+
+async fn dashboard(app: &TestApp, session: &str) -> Answer {
+    send(app, Request::get("/admin").header("cookie", session).body(Body::empty()).unwrap()).await
+}
+
+#[tokio::test]
+async fn signing_in_starts_a_fresh_httponly_session_and_opens_the_dashboard() {
+    let app = app_with_users().await;
+    assert_eq!(
+        send(&app, Request::get("/admin").body(Body::empty()).unwrap()).await.location.as_deref(),
+        Some("/admin/login")
+    );
+    let first = login(&app, "olga", PASSWORD, None).await;
+    assert_eq!(first.status, StatusCode::SEE_OTHER);
+    assert_eq!(first.location.as_deref(), Some("/admin"));
+    let cookie = first.cookie.clone().unwrap();
+    for attribute in ["HttpOnly", "SameSite=Strict", "Path=/admin"] {
+        assert!(cookie.contains(attribute), "{cookie}");
+    }
+    let page = dashboard(&app, &session_of(&first)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Signed in as olga") || page.body.contains("olga"));
+    let second = login(&app, "olga", PASSWORD, None).await;
+    assert_ne!(session_of(&first), session_of(&second), "a new session id at every sign-in");
+    // Only a hash of the session id is stored.
+    let value = session_of(&first).split_once('=').unwrap().1.to_owned();
+    let stored: Vec<String> =
+        sqlx::query_scalar("SELECT id_hash FROM sessions").fetch_all(&app.state.db.main).await.unwrap();
+    assert!(!stored.contains(&value));
+}
+
+#[tokio::test]
+async fn unknown_users_and_wrong_passwords_get_the_same_answer() {
+    let app = app_with_users().await;
+    let wrong = login(&app, "olga", "not the password at all", None).await;
+    let unknown = login(&app, "nobody", "not the password at all", None).await;
+    assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(unknown.status, wrong.status);
+    assert!(wrong.cookie.is_none() && unknown.cookie.is_none());
+    let strip = |a: &Answer, name: &str| a.body.replace(name, "");
+    assert_eq!(strip(&wrong, "olga"), strip(&unknown, "nobody"), "the page says nothing about which part was wrong");
+    let too_long = login(&app, "olga", &"x".repeat(10_000), None).await;
+    assert_eq!(too_long.status, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn a_throttled_account_does_not_lock_out_other_staff() {
+    let app = app_with_users().await;
+    for _ in 0..zbor::auth::MAX_FAILURES {
+        assert_eq!(login(&app, "olga", "guess guess guess", None).await.status, StatusCode::UNAUTHORIZED);
+    }
+    assert_eq!(login(&app, "olga", PASSWORD, None).await.status, StatusCode::UNAUTHORIZED, "olga must wait");
+    assert_eq!(login(&app, "ales", PASSWORD, None).await.status, StatusCode::SEE_OTHER, "ales signs in");
+}
+
+#[tokio::test]
+async fn cross_site_sign_ins_and_logouts_without_the_token_are_refused() {
+    let app = app_with_users().await;
+    let forged = login(&app, "olga", PASSWORD, Some("https://evil.example")).await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    assert!(forged.cookie.is_none());
+    assert_eq!(login(&app, "olga", PASSWORD, Some("https://museum.example")).await.status, StatusCode::SEE_OTHER);
+
+    let session = session_of(&login(&app, "olga", PASSWORD, None).await);
+    let other = session_of(&login(&app, "ales", PASSWORD, None).await);
+    let logout = |cookie: String, csrf: String| {
+        Request::post("/admin/logout")
+            .header("cookie", cookie)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(Body::from(format!("csrf={csrf}")))
+            .unwrap()
+    };
+    let csrf_of = |body: &str| {
+        let doc = scraper::Html::parse_document(body);
+        let sel = scraper::Selector::parse("input[name=csrf]").unwrap();
+        doc.select(&sel).next().unwrap().value().attr("value").unwrap().to_owned()
+    };
+    let my_csrf = csrf_of(&dashboard(&app, &session).await.body);
+    let other_csrf = csrf_of(&dashboard(&app, &other).await.body);
+    assert_eq!(send(&app, logout(session.clone(), String::new())).await.status, StatusCode::FORBIDDEN, "no token");
+    assert_eq!(
+        send(&app, logout(session.clone(), other_csrf)).await.status,
+        StatusCode::FORBIDDEN,
+        "another session's token"
+    );
+    assert_eq!(dashboard(&app, &session).await.status, StatusCode::OK, "still signed in");
+    assert_eq!(send(&app, logout(session.clone(), my_csrf)).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(dashboard(&app, &session).await.location.as_deref(), Some("/admin/login"), "the session ended");
+    assert_eq!(dashboard(&app, &other).await.status, StatusCode::OK, "other sessions live on");
+}
+
+#[tokio::test]
+async fn idle_sessions_expire() {
+    let app = app_with_users().await;
+    let session = session_of(&login(&app, "olga", PASSWORD, None).await);
+    sqlx::query("UPDATE sessions SET last_seen_at = last_seen_at - ?")
+        .bind(zbor::auth::sessions::IDLE_SECONDS + 1)
+        .execute(&app.state.db.main)
+        .await
+        .unwrap();
+    assert_eq!(dashboard(&app, &session).await.location.as_deref(), Some("/admin/login"));
+}
