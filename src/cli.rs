@@ -86,6 +86,15 @@ pub enum Command {
     /// Donors' sealed contacts
     #[command(subcommand)]
     Contacts(ContactsCommand),
+    /// The audit log
+    #[command(subcommand)]
+    Audit(AuditCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Check the audit log's hash chain; names the first entry that was changed or removed
+    Verify,
 }
 
 #[derive(Debug, Subcommand)]
@@ -200,6 +209,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             Command::User(UserCommand::Add { name, role }) => user_add(&cli.config()?, name, *role).await,
             Command::Media(MediaCommand::Rebuild) => media_rebuild(&cli.config()?).await,
             Command::Keys(KeysCommand::New { out }) => keys_new(out),
+            Command::Audit(AuditCommand::Verify) => audit_verify(&cli.config()?).await,
             Command::Contacts(ContactsCommand::Open { bundle, identity }) => contacts_open(bundle, identity),
             Command::Contacts(ContactsCommand::Reseal { identity }) => contacts_reseal(&cli.config()?, identity).await,
         }
@@ -267,6 +277,25 @@ async fn serve(config: &Config, listen: &str) -> anyhow::Result<()> {
     let state = AppState::open(&config).await?;
     println!("zbor is serving at http://{addr}");
     app::serve(listener, state, app::shutdown_signal()).await
+}
+
+async fn audit_verify(config: &Config) -> anyhow::Result<()> {
+    let db = crate::db::Databases::open(config).await?;
+    let mut conn = db.main.acquire().await?;
+    let verdict = crate::collection::audit::verify(&mut conn).await?;
+    drop(conn);
+    db.close().await;
+    match verdict {
+        crate::collection::audit::Verdict::Intact(n) => {
+            println!("The audit log is intact: {n} entries.");
+            Ok(())
+        }
+        crate::collection::audit::Verdict::BrokenAt(id) => {
+            bail!(
+                "the audit log was altered: entry {id} does not match the chain (it or the one before it was changed or removed)"
+            )
+        }
+    }
 }
 
 fn read_passphrase(confirm: bool) -> anyhow::Result<SecretString> {

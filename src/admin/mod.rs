@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::app::AppState;
 use crate::auth::sessions::{self, COOKIE, Session};
+use crate::collection::audit;
 use crate::error::{AppError, AppResult};
 use crate::web::{Ctx, render_page};
 
@@ -115,11 +116,16 @@ async fn login(
     let Some(user_id) = user else {
         state.throttle.failed(&username);
         tracing::info!("failed sign-in");
+        let tried: String = username.chars().take(64).collect();
+        let mut conn = state.db.main.acquire().await?;
+        audit::record(&mut conn, &tried, "login-failed", "", &serde_json::json!({})).await?;
         let page = render_page(&state, &ctx.base(&state), "admin/login.html", LoginPage { error: true, username })?;
         return Ok((StatusCode::UNAUTHORIZED, page).into_response());
     };
     state.throttle.succeeded(&username);
     let token = sessions::create(&state.db.main, user_id).await?;
+    let mut conn = state.db.main.acquire().await?;
+    audit::record(&mut conn, &username, "login", "", &serde_json::json!({})).await?;
     let mut response = Redirect::to("/admin").into_response();
     response.headers_mut().insert(header::SET_COOKIE, cookie(&state, &token, sessions::ABSOLUTE_SECONDS));
     Ok(response)
@@ -148,6 +154,8 @@ async fn logout(
     if let Some(token) = session_token(&headers) {
         sessions::end(&state.db.main, &token).await?;
     }
+    let mut conn = state.db.main.acquire().await?;
+    audit::record(&mut conn, &session.username, "logout", "", &serde_json::json!({})).await?;
     let mut response = Redirect::to("/admin/login").into_response();
     response.headers_mut().insert(header::SET_COOKIE, cookie(&state, "", 0));
     Ok(response)

@@ -89,7 +89,18 @@ pub async fn create_user(pool: &SqlitePool, username: &str, password: SecretStri
     .fetch_one(pool)
     .await;
     match result {
-        Ok(id) => Ok(id),
+        Ok(id) => {
+            let mut conn = pool.acquire().await?;
+            crate::collection::audit::record(
+                &mut conn,
+                "cli",
+                "user-add",
+                username,
+                &serde_json::json!({ "role": role }),
+            )
+            .await?;
+            Ok(id)
+        }
         Err(sqlx::Error::Database(e)) if e.is_unique_violation() => bail!("there is already a user {username:?}"),
         Err(e) => Err(e.into()),
     }

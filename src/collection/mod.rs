@@ -1,6 +1,7 @@
 //! The domain: objects, makers, events, provenance, accession, media records, publication
 //! and search. It knows nothing of HTTP; every face of zbor reads and writes through it.
 
+pub mod audit;
 pub mod numbers;
 pub mod objects;
 pub mod public;

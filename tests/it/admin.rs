@@ -156,3 +156,39 @@ async fn idle_sessions_expire() {
         .unwrap();
     assert_eq!(dashboard(&app, &session).await.location.as_deref(), Some("/admin/login"));
 }
+
+fn audit_verify(app: &TestApp) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_zbor"))
+        .arg("--data-dir")
+        .arg(&app.config.data_dir)
+        .args(["audit", "verify"])
+        .env("RUST_LOG", "warn")
+        .output()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn sign_ins_are_audited_and_an_edited_entry_breaks_the_chain() {
+    let app = app_with_users().await;
+    login(&app, "olga", "wrong wrong wrong", None).await;
+    let session = session_of(&login(&app, "olga", PASSWORD, None).await);
+    assert_eq!(dashboard(&app, &session).await.status, StatusCode::OK);
+    let actions: Vec<(String, String)> =
+        sqlx::query_as("SELECT actor, action FROM audit_log ORDER BY id").fetch_all(&app.state.db.main).await.unwrap();
+    let expected = [("cli", "user-add"), ("cli", "user-add"), ("olga", "login-failed"), ("olga", "login")];
+    assert_eq!(actions, expected.map(|(a, b)| (a.to_owned(), b.to_owned())));
+
+    let ok = audit_verify(&app);
+    assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
+    assert!(String::from_utf8_lossy(&ok.stdout).contains("intact: 4 entries"));
+
+    // zbor itself cannot change the past…
+    let refused = sqlx::query("UPDATE audit_log SET actor = 'someone' WHERE id = 3").execute(&app.state.db.main).await;
+    assert!(refused.is_err(), "the database refuses to edit an entry");
+    // …and when someone with the file does, verify names the entry.
+    sqlx::query("DROP TRIGGER audit_log_no_update").execute(&app.state.db.main).await.unwrap();
+    sqlx::query("UPDATE audit_log SET actor = 'someone' WHERE id = 3").execute(&app.state.db.main).await.unwrap();
+    let broken = audit_verify(&app);
+    assert!(!broken.status.success());
+    assert!(String::from_utf8_lossy(&broken.stderr).contains("entry 3"), "{}", String::from_utf8_lossy(&broken.stderr));
+}
