@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::app::AppState;
 use crate::auth::sessions::{self, COOKIE, Session};
+use crate::auth::totp;
 use crate::collection::audit;
 use crate::error::{AppError, AppResult};
 use crate::web::{Ctx, render_page};
@@ -24,6 +25,8 @@ pub fn router() -> Router<AppState> {
         .route("/admin/login", get(login_page).post(login))
         .route("/admin/logout", post(logout))
         .route("/admin", get(dashboard))
+        .route("/admin/totp", get(totp_page).post(totp_confirm))
+        .route("/admin/totp/qr.png", get(totp_qr))
 }
 
 /// The session cookie's value in a request, if any.
@@ -66,6 +69,14 @@ impl FromRequestParts<AppState> for Staff {
             return Err(Redirect::to("/admin/login").into_response());
         };
         match sessions::lookup(&state.db.main, &token).await {
+            // Admins and keyholders may do nothing but enrol until they have a second factor.
+            Ok(Some(session))
+                if session.role.requires_totp()
+                    && !session.totp_enrolled
+                    && !parts.uri.path().starts_with("/admin/totp") =>
+            {
+                Err(Redirect::to("/admin/totp").into_response())
+            }
             Ok(Some(session)) => Ok(Staff(session)),
             Ok(None) => Err(Redirect::to("/admin/login").into_response()),
             Err(err) => Err(AppError::from(err).into_response()),
@@ -94,7 +105,6 @@ struct LoginForm {
     username: String,
     password: String,
     #[serde(default)]
-    #[expect(dead_code, reason = "TOTP enrolment comes with the rest of the panel (issue 4)")]
     totp: String,
 }
 
@@ -108,11 +118,19 @@ async fn login(
         return Err(AppError::Forbidden);
     }
     let username = form.username.trim().to_owned();
-    let user = if state.throttle.allows(&username) {
+    let mut user = if state.throttle.allows(&username) {
         crate::auth::authenticate(&state.db.main, &username, SecretString::from(form.password)).await?
     } else {
         None
     };
+    // With a second factor enrolled, the code is required too; a wrong code looks like a
+    // wrong password.
+    if let Some(id) = user
+        && totp::enrolled(&state.db.main, id).await?
+        && !totp::check_sign_in(&state.db.main, id, &username, &form.totp).await?
+    {
+        user = None;
+    }
     let Some(user_id) = user else {
         state.throttle.failed(&username);
         tracing::info!("failed sign-in");
@@ -191,4 +209,87 @@ async fn dashboard(State(state): State<AppState>, ctx: Ctx, Staff(session): Staf
     .await?;
     let page = Dashboard { username: session.username, role: session.role, csrf: session.csrf, counts };
     render_page(&state, &ctx.base(&state), "admin/dashboard.html", page)
+}
+
+#[derive(Serialize)]
+struct TotpPage {
+    enrolled: bool,
+    secret: String,
+    csrf: String,
+    error: bool,
+    recovery_codes: Vec<String>,
+}
+
+/// `GET /admin/totp`: enrolment (QR code and the secret as text, for typing in).
+async fn totp_page(State(state): State<AppState>, ctx: Ctx, Staff(session): Staff) -> AppResult<Html<String>> {
+    let secret = if session.totp_enrolled {
+        String::new()
+    } else {
+        totp::pending_secret(&state.db.main, session.user_id).await?
+    };
+    let page = TotpPage {
+        enrolled: session.totp_enrolled,
+        secret,
+        csrf: session.csrf,
+        error: false,
+        recovery_codes: Vec::new(),
+    };
+    render_page(&state, &ctx.base(&state), "admin/totp.html", page)
+}
+
+/// `GET /admin/totp/qr.png`: the pending secret as a QR code for an authenticator app.
+async fn totp_qr(State(state): State<AppState>, Staff(session): Staff) -> AppResult<Response> {
+    if session.totp_enrolled {
+        return Err(AppError::NotFound);
+    }
+    let secret = totp::pending_secret(&state.db.main, session.user_id).await?;
+    let png = totp::totp(&secret, &session.username)?.to_qr_png().map_err(|e| anyhow::anyhow!("QR code: {e:?}"))?;
+    let mut response = png.into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("image/png"));
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(response)
+}
+
+#[derive(Deserialize)]
+struct TotpForm {
+    csrf: String,
+    code: String,
+}
+
+/// `POST /admin/totp`: confirms enrolment with a code; shows the recovery codes once.
+async fn totp_confirm(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Staff(session): Staff,
+    headers: HeaderMap,
+    Form(form): Form<TotpForm>,
+) -> AppResult<Response> {
+    if !same_site(&headers) || !csrf_ok(&session, &form.csrf) {
+        return Err(AppError::Forbidden);
+    }
+    if session.totp_enrolled {
+        return Ok(Redirect::to("/admin").into_response());
+    }
+    let base = ctx.base(&state);
+    match totp::confirm(&state.db.main, session.user_id, &session.username, &form.code).await? {
+        Some(codes) => {
+            let mut conn = state.db.main.acquire().await?;
+            audit::record(&mut conn, &session.username, "totp-enrolled", "", &serde_json::json!({})).await?;
+            let page = TotpPage {
+                enrolled: true,
+                secret: String::new(),
+                csrf: session.csrf,
+                error: false,
+                recovery_codes: codes,
+            };
+            Ok(render_page(&state, &base, "admin/totp.html", page)?.into_response())
+        }
+        None => {
+            let secret = totp::pending_secret(&state.db.main, session.user_id).await?;
+            let page =
+                TotpPage { enrolled: false, secret, csrf: session.csrf, error: true, recovery_codes: Vec::new() };
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, render_page(&state, &base, "admin/totp.html", page)?).into_response())
+        }
+    }
 }

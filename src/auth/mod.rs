@@ -1,6 +1,7 @@
 //! Staff accounts: roles, Argon2id password hashes, sign-in with throttling, sessions.
 
 pub mod sessions;
+pub mod totp;
 
 use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock};
@@ -25,6 +26,13 @@ pub enum Role {
     Keyholder,
     /// Catalogue drafts; cannot publish.
     Volunteer,
+}
+
+impl Role {
+    /// Admins and keyholders must sign in with a second factor.
+    pub fn requires_totp(self) -> bool {
+        matches!(self, Role::Admin | Role::Keyholder)
+    }
 }
 
 /// Longest password accepted; longer ones are refused before hashing, so a huge password

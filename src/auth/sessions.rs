@@ -34,6 +34,8 @@ pub struct Session {
     pub role: Role,
     /// Every state-changing form of this session carries it.
     pub csrf: String,
+    /// Whether the user has a second factor.
+    pub totp_enrolled: bool,
 }
 
 /// Starts a session; returns the cookie's value. A fresh value at every login, so a session
@@ -57,7 +59,8 @@ pub async fn lookup(pool: &SqlitePool, token: &str) -> sqlx::Result<Option<Sessi
     let at = now();
     let id = hash(token);
     let session: Option<Session> = sqlx::query_as(
-        "SELECT s.user_id, u.username, u.role, s.csrf FROM sessions s JOIN users u ON u.id = s.user_id
+        "SELECT s.user_id, u.username, u.role, s.csrf, u.totp_secret IS NOT NULL AS totp_enrolled
+         FROM sessions s JOIN users u ON u.id = s.user_id
          WHERE s.id_hash = ? AND u.disabled = 0 AND s.last_seen_at > ? AND s.created_at > ?",
     )
     .bind(&id)

@@ -76,7 +76,8 @@ pub async fn create_with(config: &Config, key_dir: &Path, count: usize, size: Im
 
     let username = "curator".to_owned();
     let password = SecretString::from(random_password());
-    auth::create_user(&db.main, &username, password.clone(), Role::Admin).await?;
+    // A curator: the panel opens at once. (Admins and keyholders must first enrol a second factor.)
+    auth::create_user(&db.main, &username, password.clone(), Role::Curator).await?;
 
     let store = media::Store::new(&config.uploads_dir);
     let (published, drafts) = content::seed(&db, &store, &config.accession_pattern, count, size).await?;

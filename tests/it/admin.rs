@@ -192,3 +192,85 @@ async fn sign_ins_are_audited_and_an_edited_entry_breaks_the_chain() {
     assert!(!broken.status.success());
     assert!(String::from_utf8_lossy(&broken.stderr).contains("entry 3"), "{}", String::from_utf8_lossy(&broken.stderr));
 }
+
+fn code_now(secret: &str, username: &str) -> String {
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
+    zbor::auth::totp::totp(secret, username).unwrap().generate(now).to_string()
+}
+
+fn totp_login(username: &str, code: &str) -> Request<Body> {
+    let body = format!("username={username}&password={}&totp={code}", zbor::web::encode(PASSWORD));
+    Request::post("/admin/login")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(Body::from(body))
+        .unwrap()
+}
+
+#[tokio::test]
+async fn admins_must_enrol_a_second_factor_and_codes_work_once() {
+    let app = TestApp::new().await;
+    zbor::auth::create_user(
+        &app.state.db.main,
+        "olga",
+        SecretString::from(PASSWORD.to_owned()),
+        zbor::auth::Role::Admin,
+    )
+    .await
+    .unwrap();
+    // Before enrolment: signed in, but every page leads to enrolment.
+    let session = session_of(&login(&app, "olga", PASSWORD, None).await);
+    assert_eq!(dashboard(&app, &session).await.location.as_deref(), Some("/admin/totp"));
+    let page = send(&app, Request::get("/admin/totp").header("cookie", &session).body(Body::empty()).unwrap()).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let doc = scraper::Html::parse_document(&page.body);
+    let text = |sel: &str| {
+        let sel = scraper::Selector::parse(sel).unwrap();
+        doc.select(&sel).next().map(|e| e.text().collect::<String>()).unwrap_or_default()
+    };
+    let attr = |sel: &str, a: &str| {
+        let sel = scraper::Selector::parse(sel).unwrap();
+        doc.select(&sel).next().and_then(|e| e.value().attr(a)).unwrap_or_default().to_owned()
+    };
+    let secret = text(".totp-secret");
+    let csrf = attr("input[name=csrf]", "value");
+    let qr =
+        send(&app, Request::get("/admin/totp/qr.png").header("cookie", &session).body(Body::empty()).unwrap()).await;
+    assert_eq!(qr.status, StatusCode::OK);
+
+    let confirm = |code: String| {
+        Request::post("/admin/totp")
+            .header("cookie", &session)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(Body::from(format!("csrf={csrf}&code={code}")))
+            .unwrap()
+    };
+    assert_eq!(send(&app, confirm("000000".into())).await.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let done = send(&app, confirm(code_now(&secret, "olga"))).await;
+    assert_eq!(done.status, StatusCode::OK);
+    let codes: Vec<String> = {
+        let doc = scraper::Html::parse_document(&done.body);
+        let sel = scraper::Selector::parse(".recovery-codes code").unwrap();
+        doc.select(&sel).map(|e| e.text().collect()).collect()
+    };
+    assert_eq!(codes.len(), zbor::auth::totp::RECOVERY_CODES);
+    assert_eq!(dashboard(&app, &session).await.status, StatusCode::OK, "enrolled: the panel opens");
+
+    // From now on a code is required, and each works once.
+    assert_eq!(login(&app, "olga", PASSWORD, None).await.status, StatusCode::UNAUTHORIZED, "no code");
+    let wrong = send(&app, totp_login("olga", "123456")).await;
+    assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+    // The enrolment code's step is used up, so wait for a fresh one if needed.
+    let mut code = code_now(&secret, "olga");
+    let mut ok = send(&app, totp_login("olga", &code)).await;
+    if ok.status != StatusCode::SEE_OTHER {
+        tokio::time::sleep(std::time::Duration::from_secs(31)).await;
+        code = code_now(&secret, "olga");
+        ok = send(&app, totp_login("olga", &code)).await;
+    }
+    assert_eq!(ok.status, StatusCode::SEE_OTHER);
+    let replay = send(&app, totp_login("olga", &code)).await;
+    assert_eq!(replay.status, StatusCode::UNAUTHORIZED, "a code cannot be used twice");
+    assert_eq!(send(&app, totp_login("olga", &codes[0])).await.status, StatusCode::SEE_OTHER, "a recovery code");
+    assert_eq!(send(&app, totp_login("olga", &codes[0])).await.status, StatusCode::UNAUTHORIZED, "used up");
+    assert_eq!(wrong.body.replace("olga", ""), replay.body.replace("olga", ""), "all failures read the same");
+}

@@ -327,7 +327,7 @@ async fn every_template_escapes_what_people_typed() {
         covered.insert("admin/login.html".to_owned());
 
         let password = "a long enough password";
-        zbor::auth::create_user(&app.state.db.main, "olga", password.to_owned().into(), zbor::auth::Role::Admin)
+        zbor::auth::create_user(&app.state.db.main, "olga", password.to_owned().into(), zbor::auth::Role::Curator)
             .await
             .unwrap();
         let response = app
@@ -341,6 +341,14 @@ async fn every_template_escapes_what_people_typed() {
         assert_eq!(dashboard.status, StatusCode::OK);
         assert!(!dashboard.body.contains("<script"));
         covered.insert("admin/dashboard.html".to_owned());
+        let totp = app.get_with("/admin/totp", &[("cookie", &cookie)]).await;
+        assert_eq!(totp.status, StatusCode::OK);
+        assert!(!totp.body.contains("<script"));
+        covered.insert("admin/totp.html".to_owned());
+        let totp = app.get_with("/admin/totp", &[("cookie", &cookie)]).await;
+        assert_eq!(totp.status, StatusCode::OK);
+        assert!(!totp.body.contains("<script"));
+        covered.insert("admin/totp.html".to_owned());
     }
     // A template added without a page in this list fails here.
     let all: BTreeSet<String> =
