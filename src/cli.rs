@@ -415,7 +415,11 @@ async fn demo(cli: &Cli, listen: &str, objects: usize, no_serve: bool) -> anyhow
     println!("  data folder:     {}", config.data_dir.display());
     println!("  uploads folder:  {}", config.uploads_dir.display());
     println!("  demo keyholder identity (DEMO ONLY, outside the data folder): {}", summary.identity_path.display());
-    println!("  staff login:     {} / {}  (curator; sign in at /admin/login)", summary.username, summary.password.expose_secret());
+    println!(
+        "  staff login:     {} / {}  (curator; sign in at /admin/login)",
+        summary.username,
+        summary.password.expose_secret()
+    );
     if no_serve {
         return Ok(());
     }
