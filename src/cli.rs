@@ -9,7 +9,7 @@ use secrecy::{ExposeSecret, SecretString};
 use tokio::net::TcpListener;
 
 use crate::app::{self, AppState};
-use crate::auth::{self, Role};
+use crate::auth::{self, Role, UserChange};
 use crate::config::{Config, FileConfig};
 use crate::donors::recipients::Recipients;
 
@@ -147,6 +147,16 @@ pub enum UserCommand {
         #[arg(long, value_enum)]
         role: Role,
     },
+    /// Disable a staff account and end all its sessions (the account and its history stay)
+    Disable {
+        /// The account's username
+        name: String,
+    },
+    /// Remove an account's second factor (a lost phone); the user enrols again at next sign-in
+    ResetTotp {
+        /// The account's username
+        name: String,
+    },
 }
 
 /// Logs go to standard error; `RUST_LOG` adjusts them. No request line is logged, so no
@@ -207,6 +217,12 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                 serve(&config, &listen).await
             }
             Command::User(UserCommand::Add { name, role }) => user_add(&cli.config()?, name, *role).await,
+            Command::User(UserCommand::Disable { name }) => {
+                user_change(&cli.config()?, name, UserChange::Disable).await
+            }
+            Command::User(UserCommand::ResetTotp { name }) => {
+                user_change(&cli.config()?, name, UserChange::ResetTotp).await
+            }
             Command::Media(MediaCommand::Rebuild) => media_rebuild(&cli.config()?).await,
             Command::Keys(KeysCommand::New { out }) => keys_new(out),
             Command::Audit(AuditCommand::Verify) => audit_verify(&cli.config()?).await,
@@ -254,6 +270,22 @@ async fn init(config: &Config, admin_user: &str, recipients: &[String]) -> anyho
         recipients.len()
     );
     println!("Start the server with: zbor serve");
+    Ok(())
+}
+
+async fn user_change(config: &Config, name: &str, change: auth::UserChange) -> anyhow::Result<()> {
+    let db = crate::db::Databases::open(config).await?;
+    let result = auth::change_user(&db.main, name, change, "cli").await;
+    db.close().await;
+    result?;
+    println!(
+        "{}",
+        match change {
+            auth::UserChange::Disable => format!("Disabled {name:?} and ended its sessions."),
+            auth::UserChange::ResetTotp =>
+                format!("Removed the second factor of {name:?}; they enrol again at next sign-in."),
+        }
+    );
     Ok(())
 }
 

@@ -198,3 +198,40 @@ impl Throttle {
         }
     }
 }
+
+/// An administrative change to an account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UserChange {
+    /// No more sign-ins; every session ends.
+    Disable,
+    /// The second factor and recovery codes are removed; every session ends.
+    ResetTotp,
+}
+
+/// Applies `change` to account `username`, ending its sessions, and records it in the audit
+/// log as done by `actor`.
+pub async fn change_user(pool: &SqlitePool, username: &str, change: UserChange, actor: &str) -> anyhow::Result<()> {
+    let mut tx = pool.begin().await?;
+    let id: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM users WHERE username = ?").bind(username).fetch_optional(&mut *tx).await?;
+    let Some(id) = id else { bail!("there is no user {username:?}") };
+    let action = match change {
+        UserChange::Disable => {
+            sqlx::query("UPDATE users SET disabled = 1 WHERE id = ?").bind(id).execute(&mut *tx).await?;
+            "user-disable"
+        }
+        UserChange::ResetTotp => {
+            sqlx::query("UPDATE users SET totp_secret = NULL, totp_last_step = 0 WHERE id = ?")
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query("DELETE FROM recovery_codes WHERE user_id = ?").bind(id).execute(&mut *tx).await?;
+            sqlx::query("DELETE FROM totp_pending WHERE user_id = ?").bind(id).execute(&mut *tx).await?;
+            "user-reset-totp"
+        }
+    };
+    sqlx::query("DELETE FROM sessions WHERE user_id = ?").bind(id).execute(&mut *tx).await?;
+    crate::collection::audit::record(&mut tx, actor, action, username, &serde_json::json!({})).await?;
+    tx.commit().await?;
+    Ok(())
+}

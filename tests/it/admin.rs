@@ -274,3 +274,33 @@ async fn admins_must_enrol_a_second_factor_and_codes_work_once() {
     assert_eq!(send(&app, totp_login("olga", &codes[0])).await.status, StatusCode::UNAUTHORIZED, "used up");
     assert_eq!(wrong.body.replace("olga", ""), replay.body.replace("olga", ""), "all failures read the same");
 }
+
+#[tokio::test]
+async fn disabling_an_account_from_the_cli_ends_its_sessions() {
+    let app = app_with_users().await;
+    let session = session_of(&login(&app, "olga", PASSWORD, None).await);
+    assert_eq!(dashboard(&app, &session).await.status, StatusCode::OK);
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_zbor"))
+        .arg("--data-dir")
+        .arg(&app.config.data_dir)
+        .args(["user", "disable", "olga"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(dashboard(&app, &session).await.location.as_deref(), Some("/admin/login"), "the session ended");
+    assert_eq!(login(&app, "olga", PASSWORD, None).await.status, StatusCode::UNAUTHORIZED, "no more sign-ins");
+    assert_eq!(login(&app, "ales", PASSWORD, None).await.status, StatusCode::SEE_OTHER);
+    let last: String =
+        sqlx::query_scalar("SELECT action FROM audit_log WHERE action LIKE 'user-%' ORDER BY id DESC LIMIT 1")
+            .fetch_one(&app.state.db.main)
+            .await
+            .unwrap();
+    assert_eq!(last, "user-disable");
+    let missing = std::process::Command::new(env!("CARGO_BIN_EXE_zbor"))
+        .arg("--data-dir")
+        .arg(&app.config.data_dir)
+        .args(["user", "reset-totp", "nobody"])
+        .output()
+        .unwrap();
+    assert!(!missing.status.success());
+}
