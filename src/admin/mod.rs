@@ -29,6 +29,13 @@ pub fn router() -> Router<AppState> {
         .route("/admin/totp/qr.png", get(totp_qr))
 }
 
+/// Records a staff action without a target or details in the audit log.
+async fn record(state: &AppState, actor: &str, action: &str) -> AppResult<()> {
+    let mut conn = state.db.main.acquire().await?;
+    audit::record(&mut conn, actor, action, "", &serde_json::json!({})).await?;
+    Ok(())
+}
+
 /// The session cookie's value in a request, if any.
 fn session_token(headers: &HeaderMap) -> Option<String> {
     headers
@@ -135,15 +142,13 @@ async fn login(
         state.throttle.failed(&username);
         tracing::info!("failed sign-in");
         let tried: String = username.chars().take(64).collect();
-        let mut conn = state.db.main.acquire().await?;
-        audit::record(&mut conn, &tried, "login-failed", "", &serde_json::json!({})).await?;
+        record(&state, &tried, "login-failed").await?;
         let page = render_page(&state, &ctx.base(&state), "admin/login.html", LoginPage { error: true, username })?;
         return Ok((StatusCode::UNAUTHORIZED, page).into_response());
     };
     state.throttle.succeeded(&username);
     let token = sessions::create(&state.db.main, user_id).await?;
-    let mut conn = state.db.main.acquire().await?;
-    audit::record(&mut conn, &username, "login", "", &serde_json::json!({})).await?;
+    record(&state, &username, "login").await?;
     let mut response = Redirect::to("/admin").into_response();
     response.headers_mut().insert(header::SET_COOKIE, cookie(&state, &token, sessions::ABSOLUTE_SECONDS));
     Ok(response)
@@ -172,8 +177,7 @@ async fn logout(
     if let Some(token) = session_token(&headers) {
         sessions::end(&state.db.main, &token).await?;
     }
-    let mut conn = state.db.main.acquire().await?;
-    audit::record(&mut conn, &session.username, "logout", "", &serde_json::json!({})).await?;
+    record(&state, &session.username, "logout").await?;
     let mut response = Redirect::to("/admin/login").into_response();
     response.headers_mut().insert(header::SET_COOKIE, cookie(&state, "", 0));
     Ok(response)
@@ -274,8 +278,7 @@ async fn totp_confirm(
     let base = ctx.base(&state);
     match totp::confirm(&state.db.main, session.user_id, &session.username, &form.code).await? {
         Some(codes) => {
-            let mut conn = state.db.main.acquire().await?;
-            audit::record(&mut conn, &session.username, "totp-enrolled", "", &serde_json::json!({})).await?;
+            record(&state, &session.username, "totp-enrolled").await?;
             let page = TotpPage {
                 enrolled: true,
                 secret: String::new(),

@@ -221,6 +221,9 @@ pub async fn add_media(
     insert_media(conn, object_id, stored, media, "ready").await
 }
 
+/// How many decoded images may wait for the worker; each can be hundreds of megabytes.
+const HANDOFF_CAPACITY: usize = 2;
+
 /// The parts of zbor that handle uploads share one of these.
 #[derive(Debug, Clone)]
 pub struct Pipeline {
@@ -263,11 +266,6 @@ impl Pipeline {
         }
     }
 
-    /// How many decoded images may wait for the worker.
-    fn handoff_capacity(&self) -> usize {
-        2
-    }
-
     /// The decoded pixels of media `media_id`, if ingest left them for the worker.
     pub fn take_pixels(&self, media_id: i64) -> Option<DynamicImage> {
         self.handoff.lock().ok()?.remove(&media_id)
@@ -299,7 +297,7 @@ impl Pipeline {
         jobs::enqueue(&mut tx, id).await?;
         tx.commit().await?;
         if let Ok(mut waiting) = self.handoff.lock()
-            && waiting.len() < self.handoff_capacity()
+            && waiting.len() < HANDOFF_CAPACITY
         {
             waiting.insert(id, pixels);
         }
