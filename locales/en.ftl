@@ -16,6 +16,8 @@ footer-open-data = This catalogue works without JavaScript and loads nothing fro
 
 objects-count = { PLURAL($count) ->
     [one] { $count } object
+    [429] Too many requests
+    [503] Closed for now
    *[other] { $count } objects
 }
 makers-count = { PLURAL($count) ->
@@ -190,3 +192,145 @@ totp-wrong = That code is not right. Check the time on your phone and try the ne
 totp-done = Your second factor is set up. From now on, sign in with a code from the app.
 totp-recovery = Recovery codes: each works once if you lose your phone. Write them down now; they are not shown again.
 totp-already = Your second factor is already set up.
+
+error-too-many = Too many requests have come from here or from everyone in the last hour. Nothing was stored. Please try again later.
+error-intake-closed = The museum cannot accept offers at the moment. Nothing was stored. Please try again later.
+nav-offer = Offer an object
+
+upload-empty = One of the files is empty.
+upload-unsupported = This is a { $n } file. Please send JPEG, PNG or WebP photos; on an iPhone, choose Settings → Camera → Formats → Most Compatible, or share the photo as JPEG.
+upload-not-image = One of the files is not a photo. Please send JPEG, PNG or WebP.
+upload-corrupt = One of the photos is damaged or incomplete; please send it again.
+upload-too-large = One of the photos is too large ({ $n }). Please send a smaller one.
+upload-file-too-big = One of the files is larger than { $n } MB. Please send a smaller photo.
+upload-too-many = Too many files: at most { $n } photos at a time.
+upload-too-slow = The upload took too long and was stopped. Please try again.
+offer-form-too-big = The form was too large to read. Please shorten the texts and try again.
+
+offer-title = Offer an object to the museum
+offer-lead = Do you have a painting, poster, flag, ribbon, badge, letter or anything else from the Belarusian protests since 2020? Tell us about it.
+offer-safety = You do not need to give your name. This page sets no cookie and the museum does not record your address or browser. Your story and your contact are encrypted the moment they arrive, so that only the museum's keyholders can read them, on their own computers.
+offer-tor = If you are in Belarus, please use Tor Browser (torproject.org) and a device that is not checked by anyone else. The form works with JavaScript switched off.
+offer-has-errors = Some fields need attention; they are marked below. Nothing was stored yet.
+offer-about-object = The object
+offer-staff-reads = Museum staff can read this part.
+offer-field-title = What is it?
+offer-required = required
+offer-help-title = A few words, e.g. “White-red-white flag from the march of 16 August 2020”.
+offer-field-type = Kind of object
+offer-help-type = Choose the closest; “not sure” is fine.
+offer-type-unsure = Not sure
+offer-field-description = Description
+offer-help-description = What it looks like, its size, its condition.
+offer-field-maker = Who made it, if you know
+offer-help-maker = A name, a pseudonym, or “unknown”. Leave empty if making it could put someone at risk.
+offer-sealed-legend = Sealed: only the keyholders can read this
+offer-sealed-reads = Encrypted on arrival to the keyholders' keys. The server cannot read it, and neither could anyone who took the server.
+offer-field-story = Your story of the object
+offer-help-story = How it came to you, what it meant. Write only what you are comfortable with.
+offer-field-contact = How we can reach you (optional)
+offer-help-contact = An e-mail, Signal or Telegram username, or anything else. Leave empty to stay unreachable.
+offer-credit-legend = How should we credit you?
+offer-credit-reads = This is what the public catalogue will say about the giver, if the object is shown.
+offer-credit-anonymous = Anonymous
+offer-credit-pseudonym = By a pseudonym
+offer-credit-name = By my name
+offer-field-credit-name = Pseudonym or name for the credit
+offer-help-credit-name = Only needed if you chose a pseudonym or your name.
+offer-field-consent = The museum may show the object and its photos publicly.
+offer-photos-legend = Photos
+offer-photos-reads = Museum staff can see the photos. Location, camera and time data are removed from every photo before it is stored.
+offer-field-photos = Photos of the object (optional)
+offer-help-photos = Up to { $n } photos, { $mb } MB each, in JPEG, PNG or WebP. HEIC photos from iPhones cannot be read here: choose Most Compatible in the camera settings, or send a screenshot.
+offer-photos-again = For your safety the photos you chose were not kept. Please choose them again.
+offer-receipt-legend = Receipt
+offer-field-receipt = Give me a receipt code to check this offer and read the museum's replies.
+offer-help-receipt = The code is shown once. Anyone who finds it can read the replies, so keep it somewhere safe, or do not ask for one.
+offer-submit = Send the offer
+offer-status-link = Already offered something? Check it with your receipt code.
+offer-error-title-missing = Please say in a few words what the object is.
+offer-error-too-long = This is too long: at most { $n } characters.
+offer-error-choose = Please choose one of the options.
+offer-error-credit-name = Please write the pseudonym or name to credit, or choose “Anonymous”.
+offer-error-expired = The form had expired. Nothing was stored. Please check what you wrote and send it again.
+
+thanks-title = Thank you
+thanks-lead = Your offer has reached the museum. A curator will look at it soon.
+thanks-entry = It was registered as entry { $entry }.
+thanks-receipt-heading = Your receipt code
+thanks-receipt-once = Write it down now: it will not be shown again, and the museum cannot recover it.
+thanks-receipt-risk = Anyone who finds this code can see the offer's state and the museum's replies. Keep it where nobody else looks.
+
+status-title = Check an offer
+status-lead = Enter the receipt code you were given to see your offer's state and the museum's replies.
+status-field-receipt = Receipt code
+status-submit = Check
+status-state-heading = State
+status-state-waiting = Waiting for a curator.
+status-state-accepted = Accepted into the museum. Thank you!
+status-state-declined = The museum could not take this object.
+status-replies-heading = Replies from the museum
+status-no-replies = No replies yet.
+status-same-shape = A mistyped code also shows “waiting” with no replies: the museum does not say which codes exist.
+status-error-format = A receipt code has 16 letters and digits, like 7KQ4-M9XT-2HWP-R3CD.
+
+role-admin = administrator
+role-curator = curator
+role-keyholder = keyholder
+role-volunteer = volunteer
+admin-nav-label = Panel
+admin-offers = Offers
+admin-offers-waiting = Offers waiting
+admin-offers-accepted = Accepted
+admin-offers-declined = Declined
+admin-offers-states = Offers by state
+admin-offers-none = No offers here.
+admin-entry = Entry number
+admin-received = Received
+admin-photo = Photo
+admin-photo-of = Photo of “{ $title }”
+admin-photo-n = Photo { $n } of “{ $title }”
+admin-no-photos = No photos.
+admin-reference = Reference (for sealed bundles)
+admin-state = State
+admin-consent = Donor agrees to publication
+admin-yes = yes
+admin-no = no
+admin-sealed = Story and contact
+admin-sealed-help = Sealed to the keyholders; not readable on this server.
+admin-receipt = Receipt
+admin-receipt-yes = The donor holds a receipt; { $n } { $n ->
+    [one] reply
+   *[other] replies
+} sent.
+admin-receipt-no = The donor did not ask for a receipt: replies cannot reach them here.
+admin-object = Object
+admin-decision = Decision
+admin-accept = Accept: create a draft object
+admin-decline = Decline
+admin-decision-help = Accepting makes a draft object under this entry number with a pseudonymous donor record. Declining deletes the photos; the sealed record stays for the keyholders.
+admin-offer-decided = This offer has already been decided.
+admin-reply-heading = Reply to the donor
+admin-reply-label = Message
+admin-reply-help = Sealed to the donor's receipt: only the donor can read it, and it is not kept readable here. Do not write anything that would endanger them if their receipt were found.
+admin-reply-send = Send the reply
+admin-reply-empty = The reply is empty.
+admin-reply-too-long = The reply is too long.
+admin-reply-no-receipt = The donor did not ask for a receipt, so a reply cannot reach them here.
+admin-done-declined = The offer was declined.
+admin-done-replied = The reply was sealed and stored.
+admin-done-accepted = The offer was accepted: this is its draft object.
+admin-bundle-legend = Download sealed records
+admin-bundle-help = Downloads the sealed stories and contacts of the chosen offers, to open on your own computer with zbor contacts open. Every download is written in the audit log with your reason.
+admin-bundle-reason-label = Reason for the download
+admin-bundle-download = Download the sealed bundle
+admin-bundle-choose = Choose
+admin-bundle-pick = Choose offer { $entry }
+admin-bundle-none = Choose at least one offer.
+admin-bundle-reason = Please give a reason (at most 500 characters).
+admin-fingerprints = Keys donors' contacts are sealed to
+admin-fingerprints-help = Compare these with the keyholders' own keys. They can only be changed in the server's recipients file, never through the web.
+admin-fingerprints-none = No recipients file: the intake form is closed.
+admin-internal-notes = Internal notes
+admin-public = public
+admin-private = private

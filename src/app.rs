@@ -14,6 +14,7 @@ use tokio::net::TcpListener;
 use crate::catalogue::snapshot::PublicState;
 use crate::config::Config;
 use crate::db::Databases;
+use crate::donors::recipients::Recipients;
 use crate::i18n::Translations;
 use crate::media;
 use crate::web::{self, Templates};
@@ -35,6 +36,12 @@ pub struct App {
     pub public: PublicState,
     /// Failed sign-ins per account, in memory only.
     pub throttle: crate::auth::Throttle,
+    /// The keyholders' public keys, to which donors' stories and contacts are sealed. `None`
+    /// when the data folder has no valid recipients file: the intake form is then closed
+    /// (`zbor serve` refuses to start without one).
+    pub recipients: Option<Recipients>,
+    /// The intake form's token signer and rate limits, in memory only.
+    pub intake: crate::intake::Intake,
 }
 
 /// Configuration as the app uses it.
@@ -79,6 +86,8 @@ impl AppState {
             media: media::Pipeline::new(media::Store::new(&config.uploads_dir), config.upload_limits),
             public: PublicState::default(),
             throttle: crate::auth::Throttle::default(),
+            recipients: Recipients::load(&config.recipients_path()).ok(),
+            intake: crate::intake::Intake::new(&config.intake_limits),
         };
         let state = AppState(Arc::new(app));
         media::jobs::recover(&state.db.main, &state.media.store).await.context("recovering media jobs")?;
@@ -91,6 +100,7 @@ impl AppState {
 pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(crate::catalogue::router(state.clone()))
+        .merge(crate::intake::router(&state))
         .merge(crate::admin::router())
         .route("/healthz", get(web::healthz))
         .route("/static/zbor.css", get(web::stylesheet))
@@ -118,6 +128,8 @@ pub async fn serve(
             let _ = worker_stopped.await;
         },
     ));
+    // The peer address reaches handlers only for the intake form's in-memory rate limits.
+    let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, app).with_graceful_shutdown(shutdown).await.context("serving")?;
     let _ = stop_worker.send(());
     worker.await.context("media worker")?;

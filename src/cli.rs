@@ -199,6 +199,12 @@ impl Cli {
         if let Some(megapixels) = file.max_megapixels {
             limits.max_pixels = megapixels.clamp(1, 1000) * 1_000_000;
         }
+        if let Some(n) = file.offers_per_address_per_hour {
+            config.intake_limits.offers_per_peer = n.max(1);
+        }
+        if let Some(n) = file.offers_per_hour {
+            config.intake_limits.offers_total = n.max(1);
+        }
         Ok(config)
     }
 }

@@ -26,6 +26,11 @@ pub struct FileConfig {
     pub max_upload_files: Option<usize>,
     /// Most megapixels in one photo.
     pub max_megapixels: Option<u64>,
+    /// Offers accepted per hour from one address. Behind an onion service every visitor has
+    /// the same address: set it equal to `offers_per_hour` there.
+    pub offers_per_address_per_hour: Option<u32>,
+    /// Offers accepted per hour from everyone.
+    pub offers_per_hour: Option<u32>,
 }
 
 impl FileConfig {
@@ -59,6 +64,23 @@ pub struct Config {
     pub public_url: Option<String>,
     /// Bounds on uploaded photos.
     pub upload_limits: crate::media::sanitise::Limits,
+    /// Rate limits of the intake form.
+    pub intake_limits: IntakeLimits,
+}
+
+/// How often the intake form may be used, per hour. Counters live in memory only.
+#[derive(Debug, Clone, Copy)]
+pub struct IntakeLimits {
+    pub offers_per_peer: u32,
+    pub offers_total: u32,
+    pub lookups_per_peer: u32,
+    pub lookups_total: u32,
+}
+
+impl Default for IntakeLimits {
+    fn default() -> Self {
+        Self { offers_per_peer: 20, offers_total: 200, lookups_per_peer: 30, lookups_total: 600 }
+    }
 }
 
 impl Config {
@@ -73,6 +95,7 @@ impl Config {
             render_cache: true,
             public_url: None,
             upload_limits: crate::media::sanitise::Limits::default(),
+            intake_limits: IntakeLimits::default(),
         }
     }
 

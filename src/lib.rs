@@ -15,5 +15,6 @@ pub mod demo;
 pub mod donors;
 pub mod error;
 pub mod i18n;
+pub mod intake;
 pub mod media;
 pub mod web;

@@ -2,6 +2,9 @@
 //! the server; every state-changing form carries the session's CSRF token, and cross-site
 //! requests are refused before anything else.
 
+pub mod objects;
+pub mod offers;
+
 use axum::Form;
 use axum::Router;
 use axum::extract::{FromRequestParts, State};
@@ -27,12 +30,70 @@ pub fn router() -> Router<AppState> {
         .route("/admin", get(dashboard))
         .route("/admin/totp", get(totp_page).post(totp_confirm))
         .route("/admin/totp/qr.png", get(totp_qr))
+        .merge(offers::router())
+        .merge(objects::router())
+}
+
+/// Refuses a state-changing request that comes from another site or without the session's
+/// CSRF token.
+pub fn check_form(session: &Session, headers: &HeaderMap, csrf: &str) -> AppResult<()> {
+    if same_site(headers) && csrf_ok(session, csrf) { Ok(()) } else { Err(AppError::Forbidden) }
+}
+
+/// Refuses a request the signed-in role may not make.
+pub fn require(allowed: bool) -> AppResult<()> {
+    if allowed { Ok(()) } else { Err(AppError::Forbidden) }
+}
+
+/// What every panel page shows around its content: who is signed in, the form token, and
+/// the fingerprints of the keys donors' contacts are sealed to.
+#[derive(Serialize)]
+pub struct Panel {
+    pub username: String,
+    pub role: crate::auth::Role,
+    pub csrf: String,
+    pub fingerprints: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct PanelPage<P: Serialize> {
+    panel: Panel,
+    #[serde(flatten)]
+    page: P,
+}
+
+/// Renders a panel page for `session`.
+pub fn render_panel(
+    state: &AppState,
+    ctx: &Ctx,
+    session: &Session,
+    name: &str,
+    page: impl Serialize,
+) -> AppResult<Html<String>> {
+    let panel = Panel {
+        username: session.username.clone(),
+        role: session.role,
+        csrf: session.csrf.clone(),
+        fingerprints: state.recipients.as_ref().map(|r| r.fingerprints()).unwrap_or_default(),
+    };
+    render_page(state, &ctx.base(state), name, PanelPage { panel, page })
 }
 
 /// Records a staff action without a target or details in the audit log.
 async fn record(state: &AppState, actor: &str, action: &str) -> AppResult<()> {
+    record_with(state, actor, action, "", &serde_json::json!({})).await
+}
+
+/// Records a staff action on `target` in the audit log.
+pub async fn record_with(
+    state: &AppState,
+    actor: &str,
+    action: &str,
+    target: &str,
+    details: &serde_json::Value,
+) -> AppResult<()> {
     let mut conn = state.db.main.acquire().await?;
-    audit::record(&mut conn, actor, action, "", &serde_json::json!({})).await?;
+    audit::record(&mut conn, actor, action, target, details).await?;
     Ok(())
 }
 
@@ -185,6 +246,7 @@ async fn logout(
 
 #[derive(Serialize, sqlx::FromRow)]
 struct Counts {
+    offers_waiting: i64,
     drafts: i64,
     published: i64,
     withdrawn: i64,
@@ -194,15 +256,13 @@ struct Counts {
 
 #[derive(Serialize)]
 struct Dashboard {
-    username: String,
-    role: crate::auth::Role,
-    csrf: String,
     counts: Counts,
 }
 
 async fn dashboard(State(state): State<AppState>, ctx: Ctx, Staff(session): Staff) -> AppResult<Html<String>> {
     let counts: Counts = sqlx::query_as(
         "SELECT
+            (SELECT COUNT(*) FROM offers WHERE state = 'waiting') AS offers_waiting,
             (SELECT COUNT(*) FROM objects WHERE state = 'draft') AS drafts,
             (SELECT COUNT(*) FROM objects WHERE state = 'published') AS published,
             (SELECT COUNT(*) FROM objects WHERE state = 'withdrawn') AS withdrawn,
@@ -211,8 +271,7 @@ async fn dashboard(State(state): State<AppState>, ctx: Ctx, Staff(session): Staf
     )
     .fetch_one(&state.db.main)
     .await?;
-    let page = Dashboard { username: session.username, role: session.role, csrf: session.csrf, counts };
-    render_page(&state, &ctx.base(&state), "admin/dashboard.html", page)
+    render_panel(&state, &ctx, &session, "admin/dashboard.html", Dashboard { counts })
 }
 
 #[derive(Serialize)]

@@ -33,6 +33,16 @@ impl Role {
     pub fn requires_totp(self) -> bool {
         matches!(self, Role::Admin | Role::Keyholder)
     }
+
+    /// Review offers from donors: accept, decline, reply.
+    pub fn can_review_offers(self) -> bool {
+        matches!(self, Role::Admin | Role::Curator | Role::Keyholder)
+    }
+
+    /// Download sealed bundles of donors' stories and contacts.
+    pub fn can_open_bundles(self) -> bool {
+        self == Role::Keyholder
+    }
 }
 
 /// Longest password accepted; longer ones are refused before hashing, so a huge password

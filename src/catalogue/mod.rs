@@ -168,7 +168,7 @@ async fn media_file(
     }
     if webp {
         let path = state.media.store.webp_path(&hash, size).ok_or(AppError::NotFound)?;
-        return serve_file(path, "image/webp", request).await;
+        return serve_file(path, "image/webp", Audience::Public, request).await;
     }
     serve_derivative(&state, &hash, size, request).await
 }
@@ -176,11 +176,25 @@ async fn media_file(
 /// Serves a derivative file with Range and HEAD support, a fixed type and long caching.
 async fn serve_derivative(state: &AppState, hash: &str, size: u32, request: Request) -> AppResult<Response> {
     let path = state.media.store.derivative_path(hash, size).ok_or(AppError::NotFound)?;
-    serve_file(path, "image/jpeg", request).await
+    serve_file(path, "image/jpeg", Audience::Public, request).await
+}
+
+/// Who a stored file is served to, which decides how it may be cached and embedded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Audience {
+    /// Public derivatives: cached for good, embeddable by viewers on other sites.
+    Public,
+    /// Staff only (offers' photos, unpublished images): never cached, never embedded elsewhere.
+    Staff,
 }
 
 /// Serves one stored file of a fixed type; a missing file is the usual "not found".
-async fn serve_file(path: std::path::PathBuf, content_type: &'static str, request: Request) -> AppResult<Response> {
+pub(crate) async fn serve_file(
+    path: std::path::PathBuf,
+    content_type: &'static str,
+    audience: Audience,
+    request: Request,
+) -> AppResult<Response> {
     let response = match tower_http::services::ServeFile::new(&path).oneshot(request).await {
         Ok(response) => response,
         Err(never) => match never {},
@@ -197,6 +211,10 @@ async fn serve_file(path: std::path::PathBuf, content_type: &'static str, reques
         return Ok(response);
     }
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    if audience == Audience::Staff {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
+        return Ok(response);
+    }
     // The URL names the content's hash, so it can be cached for good.
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=31536000, immutable"));
     open_to_other_sites(headers);

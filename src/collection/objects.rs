@@ -71,6 +71,15 @@ pub async fn create_object(
     entry_year: i32,
 ) -> anyhow::Result<ObjectRef> {
     let entry_number = numbers::next_entry_number(conn, entry_year).await?;
+    create_object_numbered(conn, object, entry_number).await
+}
+
+/// Records a new draft object under an entry number given on arrival (an accepted offer's).
+pub async fn create_object_numbered(
+    conn: &mut SqliteConnection,
+    object: &NewObject,
+    entry_number: String,
+) -> anyhow::Result<ObjectRef> {
     let stamp = now();
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO objects (entry_number, object_type,
@@ -417,4 +426,39 @@ pub async fn move_object(
     .execute(conn)
     .await?;
     Ok(())
+}
+
+/// An object as staff see it: every field, public or not, with its donor's credit choice.
+#[derive(Debug, Clone, serde::Serialize, sqlx::FromRow)]
+pub struct StaffObject {
+    pub id: i64,
+    pub entry_number: String,
+    pub accession_number: Option<String>,
+    pub object_type: String,
+    pub state: String,
+    pub title_be: String,
+    pub title_en: String,
+    pub title_ru: String,
+    pub description_be: String,
+    pub description_en: String,
+    pub description_ru: String,
+    pub internal_notes: String,
+    pub donor_id: Option<String>,
+    pub donor_credit: Option<String>,
+    pub donor_credit_name: Option<String>,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+/// One object for the panel, whatever its state.
+pub async fn staff_view(conn: &mut SqliteConnection, object_id: i64) -> sqlx::Result<Option<StaffObject>> {
+    sqlx::query_as(
+        "SELECT o.id, o.entry_number, o.accession_number, o.object_type, o.state, o.title_be, o.title_en,
+            o.title_ru, o.description_be, o.description_en, o.description_ru, o.internal_notes, o.donor_id,
+            d.credit AS donor_credit, d.credit_name AS donor_credit_name, o.created_at, o.updated_at
+         FROM objects o LEFT JOIN donors d ON d.id = o.donor_id WHERE o.id = ?",
+    )
+    .bind(object_id)
+    .fetch_optional(conn)
+    .await
 }

@@ -120,6 +120,22 @@ impl Text3 {
         Self { be: text.clone(), en: text.clone(), ru: text }
     }
 
+    /// Text written in one language only.
+    pub fn one(lang: Lang, text: impl Into<String>) -> Self {
+        let mut value = Self::default();
+        *value.slot(lang) = text.into();
+        value
+    }
+
+    /// The value in `lang`, for writing.
+    pub fn slot(&mut self, lang: Lang) -> &mut String {
+        match lang {
+            Lang::Be => &mut self.be,
+            Lang::En => &mut self.en,
+            Lang::Ru => &mut self.ru,
+        }
+    }
+
     pub fn in_lang(&self, lang: Lang) -> &str {
         match lang {
             Lang::Be => &self.be,

@@ -17,6 +17,12 @@ pub async fn store(pool: &SqlitePool, offer_ref: &str, envelope: &[u8], created_
     Ok(())
 }
 
+/// Removes the record of an offer that could not be stored.
+pub async fn delete(pool: &SqlitePool, offer_ref: &str) -> sqlx::Result<()> {
+    sqlx::query("DELETE FROM sealed_records WHERE offer_ref = ?").bind(offer_ref).execute(pool).await?;
+    Ok(())
+}
+
 /// The stored records of the given offers, in the order asked, skipping unknown ones.
 pub async fn fetch(pool: &SqlitePool, offer_refs: &[String]) -> sqlx::Result<Vec<(String, Vec<u8>)>> {
     let mut out = Vec::new();

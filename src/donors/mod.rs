@@ -5,6 +5,8 @@
 pub mod bundle;
 pub mod contacts;
 pub mod keys;
+pub mod offers;
+pub mod receipts;
 pub mod recipients;
 pub mod seal;
 

@@ -306,8 +306,44 @@ impl Pipeline {
     }
 }
 
+impl Pipeline {
+    /// Sanitises every received photo and, only when all of them were accepted, stores each
+    /// master with its derivatives: a refused photo leaves nothing of the others behind. For
+    /// the intake form, whose photos are shown to staff before they belong to any object.
+    pub async fn store_all(&self, photos: upload::Received) -> Result<Vec<Stored>, IngestError> {
+        let mut clean = Vec::with_capacity(photos.len());
+        for upload in photos.into_bytes() {
+            let upload = upload.map_err(anyhow::Error::from)?;
+            let _permit = self.gate.acquire().await.map_err(anyhow::Error::from)?;
+            let limits = self.limits;
+            let sanitised = tokio::task::spawn_blocking(move || -> Result<_, Refusal> {
+                let clean = sanitise::sanitise(&upload, &limits)?;
+                // Keep only the encoded master; the pixels would hold hundreds of megabytes.
+                Ok((clean.bytes, clean.format, clean.image.width(), clean.image.height()))
+            })
+            .await
+            .map_err(anyhow::Error::from)??;
+            clean.push(sanitised);
+        }
+        let mut stored = Vec::with_capacity(clean.len());
+        for (bytes, format, width, height) in clean {
+            let _permit = self.gate.acquire().await.map_err(anyhow::Error::from)?;
+            let store = self.store.clone();
+            let one = tokio::task::spawn_blocking(move || -> anyhow::Result<Stored> {
+                let mut one = store.put_master(&bytes, format, width, height)?;
+                one.webp_sizes = store.make_derivatives(&one.hash, format)?;
+                Ok(one)
+            })
+            .await
+            .map_err(anyhow::Error::from)??;
+            stored.push(one);
+        }
+        Ok(stored)
+    }
+}
+
 /// An object's image as staff see it, whatever its state.
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone, serde::Serialize, sqlx::FromRow)]
 pub struct MediaRecord {
     pub id: i64,
     pub hash: String,
@@ -400,10 +436,23 @@ pub async fn remove(pool: &SqlitePool, store: &Store, media_id: i64) -> anyhow::
         .fetch_optional(pool)
         .await?
         .context("no such image")?;
-    let still_used: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM media WHERE hash = ?").bind(&hash).fetch_one(pool).await?;
-    if still_used == 0 && is_hash(&hash) {
-        let dir = store.dir(&hash);
+    remove_files_if_unused(pool, store, &hash).await
+}
+
+/// Whether an object's image or an offer's photo uses the files of `hash`.
+pub async fn in_use(pool: &SqlitePool, hash: &str) -> sqlx::Result<bool> {
+    sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM media WHERE hash = ?1) OR EXISTS (SELECT 1 FROM offer_photos WHERE hash = ?1)",
+    )
+    .bind(hash)
+    .fetch_one(pool)
+    .await
+}
+
+/// Deletes the files of `hash` unless an object's image or an offer's photo still uses them.
+pub async fn remove_files_if_unused(pool: &SqlitePool, store: &Store, hash: &str) -> anyhow::Result<()> {
+    if !in_use(pool, hash).await? && is_hash(hash) {
+        let dir = store.dir(hash);
         match std::fs::remove_dir_all(&dir) {
             Ok(()) => {}
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}

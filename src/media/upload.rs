@@ -87,15 +87,37 @@ impl Form {
     pub fn get(&self, name: &str) -> Option<&str> {
         self.fields.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
     }
+
+    /// Moves the first value of text field `name` out of the form (for values that must not
+    /// linger, such as what is about to be sealed).
+    pub fn take(&mut self, name: &str) -> String {
+        self.fields.iter_mut().find(|(k, _)| k == name).map(|(_, v)| std::mem::take(v)).unwrap_or_default()
+    }
+
+    /// Every value of text field `name` (checkboxes of the same name).
+    pub fn all(&self, name: &str) -> Vec<&str> {
+        self.fields.iter().filter(|(k, _)| k == name).map(|(_, v)| v.as_str()).collect()
+    }
 }
 
 /// Reads a multipart form, streaming the files of `file_field` to temporary files within
 /// `limits` and keeping the text fields in memory within fixed caps.
 pub async fn read_form(
-    mut multipart: axum::extract::Multipart,
+    multipart: axum::extract::Multipart,
     file_field: &str,
     limits: &Limits,
 ) -> Result<Form, Refusal> {
+    let (form, result) = read_form_keeping(multipart, file_field, limits).await;
+    result.map(|()| form)
+}
+
+/// Like [`read_form`], but keeps the text fields read before a refusal, so a form can come
+/// back with what was typed.
+pub async fn read_form_keeping(
+    mut multipart: axum::extract::Multipart,
+    file_field: &str,
+    limits: &Limits,
+) -> (Form, Result<(), Refusal>) {
     let mut form = Form::default();
     let read = async {
         while let Some(field) = multipart.next_field().await.map_err(|e| refusal_of(&e, limits))? {
@@ -127,10 +149,11 @@ pub async fn read_form(
         }
         Ok(())
     };
-    match tokio::time::timeout(DEADLINE, read).await {
-        Ok(result) => result.map(|()| form),
+    let result = match tokio::time::timeout(DEADLINE, read).await {
+        Ok(result) => result,
         Err(_) => Err(Refusal::TooSlow),
-    }
+    };
+    (form, result)
 }
 
 fn refusal_of(err: &axum::extract::multipart::MultipartError, limits: &Limits) -> Refusal {

@@ -250,7 +250,7 @@ async fn media_urls_serve_only_public_derivatives_of_published_objects() {
 async fn every_template_escapes_what_people_typed() {
     use zbor::collection::objects::{self, NewEvent, NewMaker, NewObject};
     use zbor::collection::{EventKind, MakerKind, ObjectType, Text3};
-    let app = TestApp::new().await;
+    let (app, _) = TestApp::with_keyholder().await;
     let evil = "<script>\"'&";
     let evil3 = Text3::same(evil);
     let mut tx = app.state.db.main.begin().await.unwrap();
@@ -349,6 +349,45 @@ async fn every_template_escapes_what_people_typed() {
         assert_eq!(totp.status, StatusCode::OK);
         assert!(!totp.body.contains("<script"));
         covered.insert("admin/totp.html".to_owned());
+    }
+    // The intake form, shown again with what was typed; the thanks and status pages; the
+    // review pages of the panel.
+    {
+        let escaped = |resp: &crate::helpers::Resp, what: &str| {
+            assert!(!resp.body.contains(evil) && resp.body.contains("&lt;script&gt;"), "{what} escapes");
+            assert!(!resp.body.contains("<script"), "{what} has no script");
+        };
+        let form = app.get("/offer").await;
+        assert_eq!(form.status, StatusCode::OK);
+        let fields = [("title", evil), ("description", evil), ("credit", "pseudonym"), ("story", evil)];
+        let again = app.send(crate::intake::offer_request(&app, [10, 0, 0, 1], &fields, &[], &[]).await).await;
+        assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
+        escaped(&again, "intake/offer.html");
+        covered.insert("intake/offer.html".to_owned());
+        let fields =
+            [("title", evil), ("maker", evil), ("credit", "name"), ("credit_name", evil), ("want_receipt", "1")];
+        let thanks = app.send(crate::intake::offer_request(&app, [10, 0, 0, 1], &fields, &[], &[]).await).await;
+        assert_eq!(thanks.status, StatusCode::OK);
+        assert!(!thanks.body.contains("<script"));
+        covered.insert("intake/thanks.html".to_owned());
+        let status = crate::intake::check_receipt(&app, &thanks.texts("#receipt-code")[0]).await;
+        assert_eq!(status.status, StatusCode::OK);
+        covered.insert("intake/status.html".to_owned());
+
+        let curator = app.staff_cookie("curator-e", zbor::auth::Role::Curator).await;
+        let inbox = app.get_with("/admin/offers", &[("cookie", &curator)]).await;
+        escaped(&inbox, "admin/offers.html");
+        covered.insert("admin/offers.html".to_owned());
+        covered.insert("admin/panel.html".to_owned());
+        let id: String = sqlx::query_scalar("SELECT id FROM offers").fetch_one(&app.state.db.main).await.unwrap();
+        let offer = app.get_with(&format!("/admin/offers/{id}"), &[("cookie", &curator)]).await;
+        escaped(&offer, "admin/offer.html");
+        covered.insert("admin/offer.html".to_owned());
+        let token = offer.attrs("input[name=csrf]", "value").remove(0);
+        let accepted = app.post_form(&format!("/admin/offers/{id}/accept"), &curator, &[("csrf", &token)]).await;
+        let object = app.get_with(accepted.header("location"), &[("cookie", &curator)]).await;
+        escaped(&object, "admin/object.html");
+        covered.insert("admin/object.html".to_owned());
     }
     // A template added without a page in this list fails here.
     let all: BTreeSet<String> =

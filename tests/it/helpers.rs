@@ -56,11 +56,86 @@ impl Resp {
 
 impl TestApp {
     pub async fn new() -> Self {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let config = Config::new(dir.path().join("data"), dir.path().join("uploads"));
+        Self::open(tempfile::tempdir().expect("temp dir"), |_| {}).await
+    }
+
+    async fn open(dir: TempDir, adjust: impl FnOnce(&mut Config)) -> Self {
+        let mut config = Config::new(dir.path().join("data"), dir.path().join("uploads"));
+        adjust(&mut config);
         let state = AppState::open(&config).await.expect("open app");
         let router = router(state.clone());
         Self { state, router, config, _dir: dir }
+    }
+
+    /// An app whose recipients file holds one keyholder's key (returned, as only a keyholder's
+    /// own computer would hold it), so the intake form is open.
+    pub async fn with_keyholder() -> (Self, age::x25519::Identity) {
+        Self::with_keyholder_and(|_| {}).await
+    }
+
+    pub async fn with_keyholder_and(adjust: impl FnOnce(&mut Config)) -> (Self, age::x25519::Identity) {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let identity = age::x25519::Identity::generate();
+        std::fs::create_dir_all(dir.path().join("data")).expect("data dir");
+        std::fs::write(dir.path().join("data").join("recipients.txt"), format!("{}\n", identity.to_public()))
+            .expect("recipients");
+        (Self::open(dir, adjust).await, identity)
+    }
+
+    /// Sends a request through the router and reads the whole answer.
+    pub async fn send(&self, request: Request<Body>) -> Resp {
+        let response = self.router.clone().oneshot(request).await.expect("infallible");
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = response.into_body().collect().await.expect("body").to_bytes();
+        Resp { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
+    }
+
+    /// A signed-in staff member's cookie. Roles that need a second factor are enrolled first
+    /// and sign in with one of their recovery codes.
+    pub async fn staff_cookie(&self, username: &str, role: zbor::auth::Role) -> String {
+        let pool = &self.state.db.main;
+        let password = "a long enough password";
+        let id = zbor::auth::create_user(pool, username, password.to_owned().into(), role).await.expect("user");
+        let mut totp = String::new();
+        if role.requires_totp() {
+            let secret = zbor::auth::totp::pending_secret(pool, id).await.expect("secret");
+            let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).expect("clock").as_secs();
+            let code = zbor::auth::totp::totp(&secret, username).expect("totp").generate(now).to_string();
+            let codes = zbor::auth::totp::confirm(pool, id, username, &code).await.expect("confirm").expect("enrolled");
+            totp = codes[0].clone();
+        }
+        let body = format!(
+            "username={}&password={}&totp={}",
+            zbor::web::encode(username),
+            zbor::web::encode(password),
+            zbor::web::encode(&totp)
+        );
+        let request = Request::post("/admin/login")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(Body::from(body))
+            .expect("request");
+        let resp = self.send(request).await;
+        assert_eq!(resp.status, StatusCode::SEE_OTHER, "{username} signs in");
+        resp.header("set-cookie").split(';').next().expect("cookie").to_owned()
+    }
+
+    /// The CSRF token of the first form on the page at `uri`.
+    pub async fn token(&self, uri: &str, cookie: Option<&str>) -> String {
+        let headers: Vec<(&str, &str)> = cookie.map(|c| vec![("cookie", c)]).unwrap_or_default();
+        let page = self.get_with(uri, &headers).await;
+        page.attrs("input[name=csrf]", "value").into_iter().next().expect("a form with a token")
+    }
+
+    /// Posts a URL-encoded form as a signed-in staff member.
+    pub async fn post_form(&self, uri: &str, cookie: &str, pairs: &[(&str, &str)]) -> Resp {
+        let body = serde_urlencoded::to_string(pairs).expect("form");
+        let request = Request::post(uri)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("cookie", cookie)
+            .body(Body::from(body))
+            .expect("request");
+        self.send(request).await
     }
 
     pub async fn get(&self, uri: &str) -> Resp {
@@ -302,4 +377,24 @@ pub async fn publish(conn: &mut sqlx::SqliteConnection, id: i64, pattern: &str, 
     let number = objects::accession(conn, id, pattern, year).await.unwrap();
     objects::set_state(conn, id, PubState::Published).await.unwrap();
     number
+}
+
+/// A multipart body with text `fields` and `files` in the `photos` field, and its content type.
+pub fn multipart(fields: &[(&str, &str)], files: &[(&str, &[u8])]) -> (String, Vec<u8>) {
+    let boundary = "zbor-test-boundary";
+    let mut body = Vec::new();
+    for (name, value) in fields {
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").as_bytes(),
+        );
+    }
+    for (name, bytes) in files {
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"photos\"; filename=\"{name}\"\r\nContent-Type: image/jpeg\r\n\r\n").as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
 }

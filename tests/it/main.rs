@@ -7,4 +7,5 @@ mod catalogue;
 mod cli;
 mod donors;
 mod helpers;
+mod intake;
 mod media;

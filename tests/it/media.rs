@@ -38,7 +38,7 @@ const MARKERS: &[&str] = &[
     "photo-of-my-home.jpg",
 ];
 
-fn plain_jpeg(width: u32, height: u32) -> Vec<u8> {
+pub(crate) fn plain_jpeg(width: u32, height: u32) -> Vec<u8> {
     let img =
         image::RgbImage::from_fn(width, height, |x, y| image::Rgb([(x * 7 % 256) as u8, (y * 3 % 256) as u8, 120]));
     let mut out = Vec::new();
@@ -95,7 +95,7 @@ fn segment(marker: u8, contents: &[u8]) -> img_parts::jpeg::JpegSegment {
 
 /// A landscape-stored 400×300 JPEG that should display as a 300×400 portrait, carrying EXIF,
 /// XMP, a comment, an ICC profile and bytes after its end.
-fn hostile_jpeg() -> Vec<u8> {
+pub(crate) fn hostile_jpeg() -> Vec<u8> {
     let mut thumb = img_parts::jpeg::Jpeg::from_bytes(plain_jpeg(40, 30).into()).unwrap();
     thumb.segments_mut().insert(0, segment(0xFE, b"CANARY-THUMBNAIL"));
     let thumbnail = thumb.encoder().bytes().to_vec();
@@ -180,11 +180,11 @@ fn huge_jpeg_header() -> Vec<u8> {
     bytes
 }
 
-fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+pub(crate) fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     haystack.windows(needle.len()).any(|w| w == needle)
 }
 
-fn files_under(dir: &Path) -> Vec<PathBuf> {
+pub(crate) fn files_under(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     if let Ok(entries) = std::fs::read_dir(dir) {
         for entry in entries {
@@ -196,7 +196,7 @@ fn files_under(dir: &Path) -> Vec<PathBuf> {
 }
 
 /// Asserts that a stored or served file carries no marker and no metadata segment.
-fn assert_clean(name: &str, bytes: &[u8]) {
+pub(crate) fn assert_clean(name: &str, bytes: &[u8]) {
     for marker in MARKERS {
         assert!(!contains(bytes, marker.as_bytes()), "{marker} in {name}");
     }
@@ -379,20 +379,7 @@ fn upload_router(app: &TestApp, pipeline: Pipeline, object_id: i64) -> Router {
 }
 
 fn multipart_body(files: &[(&str, &[u8])]) -> (String, Vec<u8>) {
-    let boundary = "zbor-test-boundary";
-    let mut body = Vec::new();
-    body.extend_from_slice(
-        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\nA flag\r\n").as_bytes(),
-    );
-    for (name, bytes) in files {
-        body.extend_from_slice(
-            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"photos\"; filename=\"{name}\"\r\nContent-Type: image/jpeg\r\n\r\n").as_bytes(),
-        );
-        body.extend_from_slice(bytes);
-        body.extend_from_slice(b"\r\n");
-    }
-    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
-    (format!("multipart/form-data; boundary={boundary}"), body)
+    crate::helpers::multipart(&[("title", "A flag")], files)
 }
 
 async fn post_upload(router: &Router, files: &[(&str, &[u8])]) -> (StatusCode, String) {

@@ -1,0 +1,184 @@
+//! What protects the intake form without knowing anything about its visitors: a stateless
+//! signed token instead of a CSRF cookie, and rate limits whose counters are keyed by a keyed
+//! hash of the peer address, held in memory only and forgotten every hour.
+
+use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::http::request::Parts;
+use rand::RngCore;
+
+/// How long a form's token stays valid: long enough to write a story slowly.
+const TOKEN_LIFETIME_SECS: u64 = 24 * 60 * 60;
+
+/// Signs and checks form tokens with a key made at start and never stored. A restart makes
+/// open forms expire; the form then comes back with everything typed kept.
+pub struct Signer {
+    key: [u8; 32],
+}
+
+impl std::fmt::Debug for Signer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Signer { .. }")
+    }
+}
+
+impl Default for Signer {
+    fn default() -> Self {
+        let mut key = [0u8; 32];
+        rand::rng().fill_bytes(&mut key);
+        Self { key }
+    }
+}
+
+fn now_secs() -> u64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
+}
+
+impl Signer {
+    fn mac(&self, purpose: &str, issued: u64) -> String {
+        let mut hasher = blake3::Hasher::new_keyed(&self.key);
+        hasher.update(purpose.as_bytes());
+        hasher.update(&[0]);
+        hasher.update(&issued.to_be_bytes());
+        hasher.finalize().to_hex()[..32].to_owned()
+    }
+
+    /// A token for a form of `purpose` (`offer`, `status`).
+    pub fn issue(&self, purpose: &str) -> String {
+        let issued = now_secs();
+        format!("{issued:x}.{}", self.mac(purpose, issued))
+    }
+
+    /// Whether `token` was issued here for `purpose` within its lifetime.
+    pub fn check(&self, purpose: &str, token: &str) -> bool {
+        use subtle::ConstantTimeEq;
+        let Some((issued, mac)) = token.split_once('.') else { return false };
+        let Ok(issued) = u64::from_str_radix(issued, 16) else { return false };
+        let now = now_secs();
+        if issued > now + 60 || now.saturating_sub(issued) > TOKEN_LIFETIME_SECS {
+            return false;
+        }
+        self.mac(purpose, issued).as_bytes().ct_eq(mac.as_bytes()).into()
+    }
+}
+
+/// The peer's address as the socket saw it, if the server was started with it. Never stored,
+/// never logged; only [`RateLimit`] looks at it, through a keyed hash. Forwarding headers are
+/// deliberately ignored: they can be forged, and behind a proxy or onion service every peer is
+/// the proxy anyway (the global cap covers that case).
+#[derive(Debug, Clone, Copy)]
+pub struct Peer(pub Option<IpAddr>);
+
+impl<S: Send + Sync> FromRequestParts<S> for Peer {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(Peer(parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip())))
+    }
+}
+
+/// Counts requests per peer and in total over a fixed window.
+pub struct RateLimit {
+    key: [u8; 32],
+    per_peer: u32,
+    total: u32,
+    window: Duration,
+    counts: Mutex<Counts>,
+}
+
+impl std::fmt::Debug for RateLimit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RateLimit").field("per_peer", &self.per_peer).field("total", &self.total).finish()
+    }
+}
+
+struct Counts {
+    started: Instant,
+    total: u32,
+    peers: HashMap<[u8; 16], u32>,
+}
+
+impl RateLimit {
+    /// At most `per_peer` requests from one peer and `total` from everyone per hour.
+    pub fn per_hour(per_peer: u32, total: u32) -> Self {
+        let mut key = [0u8; 32];
+        rand::rng().fill_bytes(&mut key);
+        Self {
+            key,
+            per_peer,
+            total,
+            window: Duration::from_secs(3600),
+            counts: Mutex::new(Counts { started: Instant::now(), total: 0, peers: HashMap::new() }),
+        }
+    }
+
+    fn peer_key(&self, peer: Option<IpAddr>) -> [u8; 16] {
+        let mut hasher = blake3::Hasher::new_keyed(&self.key);
+        match peer {
+            Some(IpAddr::V4(ip)) => hasher.update(&ip.octets()),
+            // One IPv6 visitor usually holds a whole /64.
+            Some(IpAddr::V6(ip)) => hasher.update(&ip.octets()[..8]),
+            None => hasher.update(b"unknown"),
+        };
+        let mut out = [0u8; 16];
+        out.copy_from_slice(&hasher.finalize().as_bytes()[..16]);
+        out
+    }
+
+    /// Counts a request; `false` when it is over a limit.
+    pub fn allow(&self, peer: Option<IpAddr>) -> bool {
+        let key = self.peer_key(peer);
+        let Ok(mut counts) = self.counts.lock() else { return false };
+        if counts.started.elapsed() >= self.window {
+            counts.started = Instant::now();
+            counts.total = 0;
+            counts.peers.clear();
+        }
+        if counts.total >= self.total {
+            return false;
+        }
+        let mine = counts.peers.entry(key).or_insert(0);
+        if *mine >= self.per_peer {
+            return false;
+        }
+        *mine += 1;
+        counts.total += 1;
+        true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_are_bound_to_their_purpose_and_key() {
+        let signer = Signer::default();
+        let token = signer.issue("offer");
+        assert!(signer.check("offer", &token));
+        assert!(!signer.check("status", &token));
+        assert!(!Signer::default().check("offer", &token));
+        assert!(!signer.check("offer", "0.0"));
+        assert!(!signer.check("offer", ""));
+        let old = format!("{:x}.{}", 1_000, signer.mac("offer", 1_000));
+        assert!(!signer.check("offer", &old), "expired tokens are refused");
+    }
+
+    #[test]
+    fn one_peer_over_its_limit_leaves_others_and_the_global_cap_holds() {
+        let limit = RateLimit::per_hour(2, 5);
+        let a = Some(IpAddr::from([10, 0, 0, 1]));
+        let b = Some(IpAddr::from([10, 0, 0, 2]));
+        assert!(limit.allow(a));
+        assert!(limit.allow(a));
+        assert!(!limit.allow(a));
+        assert!(limit.allow(b));
+        assert!(limit.allow(None));
+        assert!(limit.allow(Some(IpAddr::from([10, 0, 0, 3]))));
+        assert!(!limit.allow(Some(IpAddr::from([10, 0, 0, 4]))), "the global cap");
+    }
+}

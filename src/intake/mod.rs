@@ -1,0 +1,389 @@
+//! The intake form: anyone may offer an object, often from Tor Browser with JavaScript off.
+//!
+//! It sets no cookie (the form's CSRF token is a stateless signed value), reads no forwarding
+//! header and writes nothing about its visitor. The story and contact go straight to
+//! [`crate::donors`] to be sealed; photos go through the media module's sanitiser before
+//! anything is stored.
+
+pub mod guard;
+
+use std::collections::BTreeMap;
+
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, Multipart, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use secrecy::SecretString;
+use serde::Serialize;
+
+use crate::app::AppState;
+use crate::collection::{CreditChoice, ObjectType};
+use crate::donors::offers::{self, NewOffer};
+use crate::donors::receipts;
+use crate::donors::seal::SealedFields;
+use crate::error::{AppError, AppResult};
+use crate::media::IngestError;
+use crate::media::sanitise::Refusal;
+use crate::media::upload;
+use crate::web::{Ctx, render_page};
+use guard::Peer;
+
+/// Longest value of each field, in characters. The sealed record has room for the longest
+/// story and contact together, in any script.
+pub const MAX_TITLE: usize = 200;
+pub const MAX_DESCRIPTION: usize = 4000;
+pub const MAX_MAKER: usize = 200;
+pub const MAX_STORY: usize = 6000;
+pub const MAX_CONTACT: usize = 500;
+pub const MAX_CREDIT_NAME: usize = 100;
+
+/// Routes of the intake form.
+pub fn router(state: &AppState) -> Router<AppState> {
+    Router::new()
+        .route(
+            "/offer",
+            get(offer_page).post(submit).layer(DefaultBodyLimit::max(upload::body_limit(&state.media.limits))),
+        )
+        .route("/offer/status", get(status_page).post(status))
+}
+
+/// A message for the page: a locale key and its number, if any.
+#[derive(Debug, Clone, Serialize)]
+struct Msg {
+    key: &'static str,
+    n: String,
+}
+
+impl Msg {
+    fn new(key: &'static str) -> Self {
+        Self { key, n: String::new() }
+    }
+
+    fn with(key: &'static str, n: impl ToString) -> Self {
+        Self { key, n: n.to_string() }
+    }
+
+    fn of_refusal(refusal: &Refusal) -> Self {
+        match refusal {
+            Refusal::Empty => Msg::new("upload-empty"),
+            Refusal::Unsupported(kind) => Msg::with("upload-unsupported", kind),
+            Refusal::NotAnImage => Msg::new("upload-not-image"),
+            Refusal::Corrupt => Msg::new("upload-corrupt"),
+            Refusal::TooLarge(size, _) => Msg::with("upload-too-large", size),
+            Refusal::FileTooBig(mb) => Msg::with("upload-file-too-big", mb),
+            Refusal::TooManyFiles(n) => Msg::with("upload-too-many", n),
+            Refusal::TooSlow => Msg::new("upload-too-slow"),
+            Refusal::FieldTooLong | Refusal::TooManyFields => Msg::new("offer-form-too-big"),
+        }
+    }
+}
+
+/// What the donor typed, kept to show the form again.
+#[derive(Debug, Default, Serialize)]
+struct Values {
+    title: String,
+    description: String,
+    object_type: String,
+    maker: String,
+    story: String,
+    contact: String,
+    credit: String,
+    credit_name: String,
+    want_receipt: bool,
+    consent_publish: bool,
+}
+
+#[derive(Serialize)]
+struct TypeOption {
+    value: &'static str,
+    label: String,
+}
+
+#[derive(Serialize)]
+struct OfferPage {
+    token: String,
+    values: Values,
+    errors: BTreeMap<&'static str, Msg>,
+    general: Option<Msg>,
+    photos_dropped: bool,
+    types: Vec<TypeOption>,
+    max_files: usize,
+    max_mb: u64,
+    limits: BTreeMap<&'static str, usize>,
+}
+
+fn offer_form(state: &AppState, values: Values) -> OfferPage {
+    OfferPage {
+        token: state.intake.signer.issue("offer"),
+        values,
+        errors: BTreeMap::new(),
+        general: None,
+        photos_dropped: false,
+        types: ObjectType::ALL.iter().map(|t| TypeOption { value: t.as_str(), label: t.label_key() }).collect(),
+        max_files: state.media.limits.max_files,
+        max_mb: state.media.limits.max_file_bytes / 1_000_000,
+        limits: BTreeMap::from([
+            ("title", MAX_TITLE),
+            ("description", MAX_DESCRIPTION),
+            ("maker", MAX_MAKER),
+            ("story", MAX_STORY),
+            ("contact", MAX_CONTACT),
+            ("credit_name", MAX_CREDIT_NAME),
+        ]),
+    }
+}
+
+/// Pages that hold what a donor typed or a receipt must not be kept by any cache.
+fn private(mut response: Response) -> Response {
+    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+/// `GET /offer`.
+async fn offer_page(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response> {
+    let values = Values { credit: "anonymous".to_owned(), object_type: String::new(), ..Values::default() };
+    Ok(private(
+        render_page(&state, &ctx.base(&state), "intake/offer.html", offer_form(&state, values))?.into_response(),
+    ))
+}
+
+/// A checkbox's value counts as ticked when it was sent at all.
+fn ticked(form: &upload::Form, name: &str) -> bool {
+    form.get(name).is_some_and(|v| !v.is_empty())
+}
+
+/// Reads the known fields of the offer form; anything else a request carries is ignored.
+fn values_of(form: &mut upload::Form) -> Values {
+    Values {
+        title: form.get("title").unwrap_or_default().trim().to_owned(),
+        description: form.get("description").unwrap_or_default().trim().to_owned(),
+        object_type: form.get("object_type").unwrap_or_default().to_owned(),
+        maker: form.get("maker").unwrap_or_default().trim().to_owned(),
+        story: form.take("story").trim().to_owned(),
+        contact: form.take("contact").trim().to_owned(),
+        credit: form.get("credit").unwrap_or("anonymous").to_owned(),
+        credit_name: form.get("credit_name").unwrap_or_default().trim().to_owned(),
+        want_receipt: ticked(form, "want_receipt"),
+        consent_publish: ticked(form, "consent_publish"),
+    }
+}
+
+/// Checks every field; returns the offer, or a message per field that is wrong.
+fn validate(values: &Values) -> Result<(ObjectType, CreditChoice), BTreeMap<&'static str, Msg>> {
+    let mut errors = BTreeMap::new();
+    let too_long = |value: &str, max: usize| value.chars().count() > max;
+    if values.title.is_empty() {
+        errors.insert("title", Msg::new("offer-error-title-missing"));
+    }
+    for (name, value, max) in [
+        ("title", &values.title, MAX_TITLE),
+        ("description", &values.description, MAX_DESCRIPTION),
+        ("maker", &values.maker, MAX_MAKER),
+        ("story", &values.story, MAX_STORY),
+        ("contact", &values.contact, MAX_CONTACT),
+        ("credit_name", &values.credit_name, MAX_CREDIT_NAME),
+    ] {
+        if too_long(value, max) {
+            errors.insert(name, Msg::with("offer-error-too-long", max));
+        }
+    }
+    let object_type =
+        if values.object_type.is_empty() { Some(ObjectType::Other) } else { ObjectType::parse(&values.object_type) };
+    if object_type.is_none() {
+        errors.insert("object_type", Msg::new("offer-error-choose"));
+    }
+    let credit = CreditChoice::parse(&values.credit);
+    match credit {
+        None => {
+            errors.insert("credit", Msg::new("offer-error-choose"));
+        }
+        Some(CreditChoice::Pseudonym | CreditChoice::Name) if values.credit_name.is_empty() => {
+            errors.insert("credit_name", Msg::new("offer-error-credit-name"));
+        }
+        Some(_) => {}
+    }
+    match (object_type, credit) {
+        (Some(object_type), Some(credit)) if errors.is_empty() => Ok((object_type, credit)),
+        _ => Err(errors),
+    }
+}
+
+/// The form again, with what was typed and why it was not accepted.
+fn again(
+    state: &AppState,
+    ctx: &Ctx,
+    status: StatusCode,
+    values: Values,
+    errors: BTreeMap<&'static str, Msg>,
+    general: Option<Msg>,
+    had_photos: bool,
+) -> AppResult<Response> {
+    let mut page = offer_form(state, values);
+    page.errors = errors;
+    page.general = general;
+    page.photos_dropped = had_photos;
+    let html = render_page(state, &ctx.base(state), "intake/offer.html", page)?;
+    Ok(private((status, html).into_response()))
+}
+
+#[derive(Serialize)]
+struct ThanksPage {
+    entry_number: String,
+    receipt: Option<String>,
+}
+
+/// `POST /offer` (multipart).
+async fn submit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Peer(peer): Peer,
+    headers: HeaderMap,
+    multipart: Multipart,
+) -> AppResult<Response> {
+    if !crate::admin::same_site(&headers) {
+        return Err(AppError::Forbidden);
+    }
+    if !state.intake.offers.allow(peer) {
+        return Err(AppError::TooManyRequests);
+    }
+    let Some(recipients) = state.recipients.as_ref() else {
+        return Err(AppError::Unavailable("error-intake-closed"));
+    };
+    let (mut form, read) = upload::read_form_keeping(multipart, "photos", &state.media.limits).await;
+    let token_ok = state.intake.signer.check("offer", form.get("csrf").unwrap_or_default());
+    let values = values_of(&mut form);
+    let had_photos = !form.photos.is_empty();
+    if let Err(refusal) = read {
+        let errors = BTreeMap::from([("photos", Msg::of_refusal(&refusal))]);
+        return again(&state, &ctx, refusal.status(), values, errors, None, true);
+    }
+    if !token_ok {
+        let general = Some(Msg::new("offer-error-expired"));
+        return again(&state, &ctx, StatusCode::BAD_REQUEST, values, BTreeMap::new(), general, had_photos);
+    }
+    let (object_type, credit) = match validate(&values) {
+        Ok(valid) => valid,
+        Err(errors) => return again(&state, &ctx, StatusCode::UNPROCESSABLE_ENTITY, values, errors, None, had_photos),
+    };
+    let photos = match state.media.store_all(std::mem::take(&mut form.photos)).await {
+        Ok(photos) => photos,
+        Err(IngestError::Refused(refusal)) => {
+            let errors = BTreeMap::from([("photos", Msg::of_refusal(&refusal))]);
+            return again(&state, &ctx, refusal.status(), values, errors, None, true);
+        }
+        Err(IngestError::Internal(err)) => return Err(err.into()),
+    };
+    let Values { title, description, maker, story, contact, credit_name, want_receipt, consent_publish, .. } = values;
+    let sealed = SealedFields { story: SecretString::from(story), contact: SecretString::from(contact) };
+    let offer = NewOffer {
+        lang: ctx.choice.lang,
+        title,
+        description,
+        object_type,
+        maker,
+        credit,
+        credit_name,
+        consent_publish,
+    };
+    let (receipt, derived) = if want_receipt {
+        let code = receipts::generate();
+        let derived = derive(&state, receipts::normalise(receipts::show(&code)).as_deref().map(String::as_str)).await?;
+        (Some(code), Some(derived))
+    } else {
+        (None, None)
+    };
+    let today = chrono::Utc::now().date_naive();
+    let submitted = offers::submit(&state.db, recipients, &offer, &sealed, &photos, derived.as_ref(), today).await?;
+    tracing::info!("offer received");
+    let page = ThanksPage {
+        entry_number: submitted.entry_number,
+        receipt: receipt.as_ref().map(|code| receipts::show(code).to_owned()),
+    };
+    Ok(private(render_page(&state, &ctx.base(&state), "intake/thanks.html", page)?.into_response()))
+}
+
+/// Runs the receipt's key derivation off the async runtime. `None` (a code that cannot be
+/// one) derives from a fixed dummy, so every look-up costs the same.
+async fn derive(state: &AppState, normalised: Option<&str>) -> AppResult<receipts::Derived> {
+    let salt = offers::receipt_salt(&state.db.main).await?;
+    let code = zeroize::Zeroizing::new(normalised.unwrap_or("0000000000000000").to_owned());
+    let derived =
+        tokio::task::spawn_blocking(move || receipts::derive(&code, &salt)).await.map_err(anyhow::Error::from)??;
+    Ok(derived)
+}
+
+#[derive(Serialize)]
+struct StatusPage {
+    token: String,
+    error: Option<Msg>,
+    result: Option<offers::Status>,
+}
+
+/// `GET /offer/status`.
+async fn status_page(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response> {
+    let page = StatusPage { token: state.intake.signer.issue("status"), error: None, result: None };
+    Ok(private(render_page(&state, &ctx.base(&state), "intake/status.html", page)?.into_response()))
+}
+
+#[derive(serde::Deserialize)]
+struct StatusForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    receipt: String,
+}
+
+/// `POST /offer/status`: the state and replies of the offer a receipt belongs to. Known and
+/// unknown receipts get the same page; a malformed code is told so.
+async fn status(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Peer(peer): Peer,
+    headers: HeaderMap,
+    axum::Form(form): axum::Form<StatusForm>,
+) -> AppResult<Response> {
+    if !crate::admin::same_site(&headers) {
+        return Err(AppError::Forbidden);
+    }
+    if !state.intake.lookups.allow(peer) {
+        return Err(AppError::TooManyRequests);
+    }
+    let mut page = StatusPage { token: state.intake.signer.issue("status"), error: None, result: None };
+    let typed = zeroize::Zeroizing::new(form.receipt);
+    let code = receipts::normalise(&typed);
+    if !state.intake.signer.check("status", &form.csrf) {
+        page.error = Some(Msg::new("offer-error-expired"));
+    } else if code.is_none() {
+        page.error = Some(Msg::new("status-error-format"));
+    }
+    let derived = derive(&state, code.as_deref().map(String::as_str)).await?;
+    let status = if page.error.is_none() {
+        page.result = Some(offers::status(&state.db.main, &derived).await?);
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let html = render_page(&state, &ctx.base(&state), "intake/status.html", page)?;
+    Ok(private((status, html).into_response()))
+}
+
+/// Everything the intake form keeps in memory: the token signer and the rate limits.
+#[derive(Debug)]
+pub struct Intake {
+    pub signer: guard::Signer,
+    /// Offers sent.
+    pub offers: guard::RateLimit,
+    /// Receipt look-ups.
+    pub lookups: guard::RateLimit,
+}
+
+impl Intake {
+    pub fn new(limits: &crate::config::IntakeLimits) -> Self {
+        Self {
+            signer: guard::Signer::default(),
+            offers: guard::RateLimit::per_hour(limits.offers_per_peer, limits.offers_total),
+            lookups: guard::RateLimit::per_hour(limits.lookups_per_peer, limits.lookups_total),
+        }
+    }
+}

@@ -1,0 +1,518 @@
+//! The intake form and the review of offers, through the router with real databases, real
+//! photos and a real keyholder key.
+
+use std::net::SocketAddr;
+
+use axum::body::Body;
+use axum::extract::ConnectInfo;
+use axum::http::{Request, StatusCode};
+use secrecy::ExposeSecret;
+
+use crate::helpers::{Resp, TestApp, multipart};
+use crate::media::{assert_clean, contains, files_under, hostile_jpeg, plain_jpeg};
+use zbor::auth::Role;
+use zbor::donors::{bundle, seal};
+
+/// A request for `POST /offer` from `peer`, with the form's own token unless `fields` has one.
+pub(crate) async fn offer_request(
+    app: &TestApp,
+    peer: [u8; 4],
+    fields: &[(&str, &str)],
+    files: &[(&str, &[u8])],
+    headers: &[(&str, &str)],
+) -> Request<Body> {
+    let token = app.token("/offer", None).await;
+    let mut all: Vec<(&str, &str)> = Vec::new();
+    if !fields.iter().any(|(k, _)| *k == "csrf") {
+        all.push(("csrf", &token));
+    }
+    all.extend_from_slice(fields);
+    let (content_type, body) = multipart(&all, files);
+    let mut request = Request::post("/offer").header("content-type", content_type);
+    for (k, v) in headers {
+        request = request.header(*k, *v);
+    }
+    let mut request = request.body(Body::from(body)).unwrap();
+    request.extensions_mut().insert(ConnectInfo(SocketAddr::from((peer, 40000))));
+    request
+}
+
+async fn offer(app: &TestApp, fields: &[(&str, &str)], files: &[(&str, &[u8])]) -> Resp {
+    app.send(offer_request(app, [10, 0, 0, 1], fields, files, &[]).await).await
+}
+
+async fn count(app: &TestApp, sql: &'static str) -> i64 {
+    sqlx::query_scalar(sql).fetch_one(&app.state.db.main).await.unwrap()
+}
+
+async fn sealed_records(app: &TestApp) -> Vec<(String, Vec<u8>)> {
+    sqlx::query_as("SELECT offer_ref, ciphertext FROM sealed_records ORDER BY offer_ref")
+        .fetch_all(&app.state.db.contacts)
+        .await
+        .unwrap()
+}
+
+fn open(
+    identity: &age::x25519::Identity,
+    offer_ref: &str,
+    envelope: &[u8],
+) -> Result<(String, String), seal::SealError> {
+    let fields = seal::open(offer_ref, envelope, &[identity as &dyn age::Identity])?;
+    Ok((fields.story.expose_secret().to_owned(), fields.contact.expose_secret().to_owned()))
+}
+
+#[tokio::test]
+async fn the_offer_form_sets_no_cookie_labels_every_field_and_speaks_three_languages() {
+    let (app, _) = TestApp::with_keyholder().await;
+    for (lang, heading) in [("be", "Перадаць прадмет у музей"), ("en", "Offer an object"), ("ru", "Передать предмет")]
+    {
+        let page = app.get(&format!("/offer?lang={lang}")).await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(page.headers.get("set-cookie").is_none(), "the intake form sets no cookie");
+        assert_eq!(page.header("cache-control"), "no-store");
+        assert!(page.texts("h1")[0].starts_with(heading), "{lang}");
+        assert!(!page.body.contains("<script"));
+        assert_eq!(page.attrs("form.offer-form", "enctype"), ["multipart/form-data"]);
+        let names = page.attrs("form.offer-form [name]", "name");
+        for field in [
+            "csrf",
+            "title",
+            "description",
+            "object_type",
+            "maker",
+            "story",
+            "contact",
+            "credit",
+            "credit_name",
+            "consent_publish",
+            "photos",
+            "want_receipt",
+        ] {
+            assert!(names.iter().any(|n| n == field), "{field} missing");
+        }
+        // Every visible control has a label.
+        let labels = page.attrs("label", "for");
+        for id in page
+            .attrs("form.offer-form input:not([type=hidden]), form.offer-form select, form.offer-form textarea", "id")
+        {
+            assert!(labels.contains(&id), "#{id} has no label");
+        }
+        assert_eq!(page.attrs("input[name=photos]", "multiple").len(), 1);
+    }
+}
+
+#[tokio::test]
+async fn an_offer_is_sealed_dated_and_its_photos_cleaned_before_anything_is_stored() {
+    let (app, identity) = TestApp::with_keyholder().await;
+    let photo = hostile_jpeg();
+    let resp = offer(
+        &app,
+        &[
+            ("title", "Flag from the march"),
+            ("description", "Large, a little torn"),
+            ("object_type", "flag"),
+            ("maker", "unknown"),
+            ("story", "STORY-CANARY my grandmother kept it under the floor"),
+            ("contact", "CONTACT-CANARY @someone on Signal"),
+            ("credit", "pseudonym"),
+            ("credit_name", "Kot"),
+            ("consent_publish", "yes"),
+            ("want_receipt", "yes"),
+        ],
+        &[("photo-of-my-home.jpg", &photo)],
+    )
+    .await;
+    assert_eq!(resp.status, StatusCode::OK, "{}", resp.body);
+    assert!(resp.headers.get("set-cookie").is_none());
+    assert_eq!(resp.header("cache-control"), "no-store");
+    let receipt = resp.texts("#receipt-code");
+    assert_eq!(receipt.len(), 1);
+    assert_eq!(receipt[0].len(), 19, "a code like XXXX-XXXX-XXXX-XXXX");
+
+    // The offer: its date, not its time; what staff may read; no story or contact.
+    let (id, received_on, state, credit, credit_name, consent): (String, String, String, String, String, bool) =
+        sqlx::query_as("SELECT id, received_on, state, credit, credit_name, consent_publish FROM offers")
+            .fetch_one(&app.state.db.main)
+            .await
+            .unwrap();
+    assert_eq!(received_on, chrono::Utc::now().date_naive().to_string());
+    assert_eq!((state.as_str(), credit.as_str(), credit_name.as_str(), consent), ("waiting", "pseudonym", "Kot", true));
+
+    // The sealed record opens with the keyholder's key, bound to this offer, and not otherwise.
+    let records = sealed_records(&app).await;
+    assert_eq!(records.len(), 1);
+    assert_eq!(records[0].0, id);
+    let (story, contact) = open(&identity, &id, &records[0].1).unwrap();
+    assert_eq!(story, "STORY-CANARY my grandmother kept it under the floor");
+    assert_eq!(contact, "CONTACT-CANARY @someone on Signal");
+    assert!(open(&age::x25519::Identity::generate(), &id, &records[0].1).is_err());
+
+    // The photo: sanitised master and derivatives, no metadata, portrait as the camera meant.
+    let hash: String = sqlx::query_scalar("SELECT hash FROM offer_photos").fetch_one(&app.state.db.main).await.unwrap();
+    let files = files_under(&app.config.uploads_dir);
+    assert!(files.len() >= 4, "master and derivatives: {files:?}");
+    for file in &files {
+        assert_clean(&file.display().to_string(), &std::fs::read(file).unwrap());
+    }
+    let small = image::open(app.state.media.store.derivative_path(&hash, 400).unwrap()).unwrap();
+    assert!(small.height() > small.width(), "portrait");
+
+    // Nothing the donor wrote in the sealed fields, and not the receipt, is in the databases.
+    for file in files_under(&app.config.data_dir) {
+        let bytes = std::fs::read(&file).unwrap();
+        for canary in ["STORY-CANARY", "CONTACT-CANARY", receipt[0].as_str(), &receipt[0].replace('-', "")] {
+            assert!(!contains(&bytes, canary.as_bytes()), "{canary} in {}", file.display());
+        }
+    }
+}
+
+#[tokio::test]
+async fn contacts_of_any_length_seal_to_the_same_size_through_the_form() {
+    let (app, identity) = TestApp::with_keyholder().await;
+    let long = "x".repeat(500);
+    for contact in ["a@b.c", long.as_str()] {
+        let resp = offer(&app, &[("title", "Ribbon"), ("credit", "anonymous"), ("contact", contact)], &[]).await;
+        assert_eq!(resp.status, StatusCode::OK);
+    }
+    let records = sealed_records(&app).await;
+    assert_eq!(records.len(), 2);
+    assert_eq!(records[0].1.len(), records[1].1.len());
+    // Swapping two records between offers is detected.
+    assert!(matches!(open(&identity, &records[0].0, &records[1].1), Err(seal::SealError::WrongOffer)));
+    let mut flipped = records[0].1.clone();
+    flipped[200] ^= 1;
+    assert!(open(&identity, &records[0].0, &flipped).is_err());
+}
+
+#[tokio::test]
+async fn invalid_offers_come_back_with_everything_typed_and_store_nothing() {
+    let (app, _) = TestApp::with_keyholder().await;
+    let photo = plain_jpeg(64, 48);
+    // No title, a pseudonym without a name, a story over its limit.
+    let long_story = "я".repeat(6001);
+    let resp = offer(
+        &app,
+        &[
+            ("description", "Kept description <b>"),
+            ("contact", "kept-contact"),
+            ("credit", "pseudonym"),
+            ("story", &long_story),
+            ("maker", "Kept maker"),
+        ],
+        &[("a.jpg", &photo)],
+    )
+    .await;
+    assert_eq!(resp.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(resp.header("cache-control"), "no-store");
+    assert_eq!(resp.texts("#title-error").len(), 1);
+    assert_eq!(resp.texts("#credit_name-error").len(), 1);
+    assert!(resp.texts("#story-error")[0].contains("6000"));
+    assert_eq!(resp.texts("#description")[0], "Kept description <b>");
+    assert_eq!(resp.attrs("#contact", "value"), ["kept-contact"]);
+    assert_eq!(resp.attrs("#maker", "value"), ["Kept maker"]);
+    assert_eq!(resp.attrs("#credit-pseudonym", "checked").len(), 1);
+    assert_eq!(resp.texts(".field-note").len(), 1, "the donor is told to choose the photos again");
+    assert_eq!(resp.attrs("#title", "aria-invalid"), ["true"]);
+
+    // A photo that is not one, beside a good one: nothing of either is kept.
+    let resp = offer(&app, &[("title", "Two photos")], &[("a.jpg", &photo), ("b.jpg", b"just text, named .jpg")]).await;
+    assert_eq!(resp.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        resp.texts("#photos-error")[0].contains("JPEG, PNG or WebP") || resp.texts("#photos-error")[0].contains("JPEG")
+    );
+    assert_eq!(resp.attrs("#title", "value"), ["Two photos"]);
+
+    // A forged or expired token.
+    let resp = offer(&app, &[("csrf", "1.abc"), ("title", "Forged")], &[]).await;
+    assert_eq!(resp.status, StatusCode::BAD_REQUEST);
+    assert_eq!(resp.attrs("#title", "value"), ["Forged"], "kept, to send again");
+    // Another site posting the form.
+    let request =
+        offer_request(&app, [10, 0, 0, 9], &[("title", "Cross-site")], &[], &[("origin", "https://evil.example")])
+            .await;
+    let mut request = request;
+    request.headers_mut().insert("host", "museum.example".parse().unwrap());
+    assert_eq!(app.send(request).await.status, StatusCode::FORBIDDEN);
+
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM offers").await, 0);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM offer_photos").await, 0);
+    assert!(sealed_records(&app).await.is_empty());
+    assert!(files_under(&app.config.uploads_dir).is_empty(), "no photo stored");
+}
+
+#[tokio::test]
+async fn over_posted_fields_are_ignored() {
+    let (app, _) = TestApp::with_keyholder().await;
+    let recipients = std::fs::read_to_string(app.config.recipients_path()).unwrap();
+    let attacker = age::x25519::Identity::generate().to_public().to_string();
+    let resp = offer(
+        &app,
+        &[
+            ("title", "Badge"),
+            ("status", "published"),
+            ("state", "accepted"),
+            ("recipient", &attacker),
+            ("recipients", &attacker),
+            ("object_id", "1"),
+            ("entry_number", "FORGED-1"),
+            ("received_on", "2000-01-01 12:34:56"),
+            ("receipt_lookup", "00"),
+            ("anything_else", "x"),
+        ],
+        &[],
+    )
+    .await;
+    assert_eq!(resp.status, StatusCode::OK);
+    let (state, entry, received, object): (String, String, String, Option<i64>) =
+        sqlx::query_as("SELECT state, entry_number, received_on, object_id FROM offers")
+            .fetch_one(&app.state.db.main)
+            .await
+            .unwrap();
+    assert_eq!(state, "waiting");
+    assert_ne!(entry, "FORGED-1");
+    assert_eq!(received, chrono::Utc::now().date_naive().to_string());
+    assert_eq!(object, None);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM objects").await, 0);
+    assert_eq!(std::fs::read_to_string(app.config.recipients_path()).unwrap(), recipients);
+}
+
+#[tokio::test]
+async fn fifty_concurrent_offers_with_photos_are_all_stored() {
+    let (app, identity) = TestApp::with_keyholder().await;
+    let mut requests = Vec::new();
+    for i in 0..50u8 {
+        let photo = plain_jpeg(96 + u32::from(i), 64);
+        let title = format!("Poster {i}");
+        let contact = format!("contact-{i}");
+        let fields = [("title", title.as_str()), ("contact", contact.as_str()), ("object_type", "poster")];
+        requests.push(offer_request(&app, [10, 1, 0, i], &fields, &[("p.jpg", &photo)], &[]).await);
+    }
+    let mut running = tokio::task::JoinSet::new();
+    for request in requests {
+        let router = app.router.clone();
+        running.spawn(async move { tower::ServiceExt::oneshot(router, request).await.unwrap().status() });
+    }
+    while let Some(status) = running.join_next().await {
+        assert_eq!(status.unwrap(), StatusCode::OK);
+    }
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM offers").await, 50);
+    assert_eq!(count(&app, "SELECT COUNT(DISTINCT entry_number) FROM offers").await, 50);
+    assert_eq!(count(&app, "SELECT COUNT(DISTINCT hash) FROM offer_photos").await, 50);
+    let records = sealed_records(&app).await;
+    assert_eq!(records.len(), 50);
+    let mut contacts: Vec<String> = records.iter().map(|(r, e)| open(&identity, r, e).unwrap().1).collect();
+    contacts.sort();
+    contacts.dedup();
+    assert_eq!(contacts.len(), 50);
+}
+
+#[tokio::test]
+async fn offers_are_rate_limited_per_address_without_stopping_others() {
+    let (app, _) = TestApp::with_keyholder_and(|c| {
+        c.intake_limits.offers_per_peer = 3;
+        c.intake_limits.offers_total = 5;
+    })
+    .await;
+    for _ in 0..3 {
+        let r = app.send(offer_request(&app, [10, 0, 0, 1], &[("title", "Letter")], &[], &[]).await).await;
+        assert_eq!(r.status, StatusCode::OK);
+    }
+    let r = app.send(offer_request(&app, [10, 0, 0, 1], &[("title", "Letter")], &[], &[]).await).await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(r.body.contains("Nothing was stored") || r.body.contains("Нічога не захавана"));
+    let r = app.send(offer_request(&app, [10, 0, 0, 2], &[("title", "Letter")], &[], &[]).await).await;
+    assert_eq!(r.status, StatusCode::OK, "another address is not held back");
+    let r = app.send(offer_request(&app, [10, 0, 0, 3], &[("title", "Letter")], &[], &[]).await).await;
+    assert_eq!(r.status, StatusCode::OK);
+    let r = app.send(offer_request(&app, [10, 0, 0, 4], &[("title", "Letter")], &[], &[]).await).await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "the global cap holds behind an onion service");
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM offers").await, 5);
+}
+
+#[tokio::test]
+async fn the_intake_form_is_closed_without_recipients() {
+    let app = TestApp::new().await;
+    let r = app.send(offer_request(&app, [10, 0, 0, 1], &[("title", "Flag")], &[], &[]).await).await;
+    assert_eq!(r.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM offers").await, 0);
+}
+
+pub(crate) async fn check_receipt(app: &TestApp, receipt: &str) -> Resp {
+    let token = app.token("/offer/status", None).await;
+    let body = serde_urlencoded::to_string([("csrf", token.as_str()), ("receipt", receipt)]).unwrap();
+    let request = Request::post("/offer/status")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(Body::from(body))
+        .unwrap();
+    app.send(request).await
+}
+
+/// The page without its token, to compare the shape of two answers.
+fn shape(resp: &Resp) -> String {
+    let token = resp.attrs("input[name=csrf]", "value").into_iter().next().unwrap_or_default();
+    resp.body.replace(&token, "TOKEN")
+}
+
+#[tokio::test]
+async fn receipts_show_state_and_sealed_replies_and_unknown_codes_look_the_same() {
+    let (app, _) = TestApp::with_keyholder().await;
+    let resp = offer(&app, &[("title", "Badge"), ("want_receipt", "yes")], &[]).await;
+    let receipt = resp.texts("#receipt-code").remove(0);
+    let without = offer(&app, &[("title", "Ribbon")], &[]).await;
+    assert!(without.texts("#receipt-code").is_empty(), "no receipt unless asked for");
+
+    let known = check_receipt(&app, &receipt.to_lowercase().replace('-', " ")).await;
+    assert_eq!(known.status, StatusCode::OK);
+    assert_eq!(known.header("cache-control"), "no-store");
+    let unknown = check_receipt(&app, "7KQ4-M9XT-2HWP-R3CD").await;
+    assert_eq!(unknown.status, StatusCode::OK);
+    assert_eq!(shape(&known), shape(&unknown), "known and unknown receipts answer alike");
+    let malformed = check_receipt(&app, "hello").await;
+    assert_eq!(malformed.status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    // A curator replies; only the receipt opens the reply.
+    let cookie = app.staff_cookie("curator", Role::Curator).await;
+    let id: String = sqlx::query_scalar("SELECT id FROM offers WHERE receipt_lookup IS NOT NULL")
+        .fetch_one(&app.state.db.main)
+        .await
+        .unwrap();
+    let token = app.token(&format!("/admin/offers/{id}"), Some(&cookie)).await;
+    let reply = "REPLY-CANARY: thank you, could you send a photo of the back?";
+    let r = app.post_form(&format!("/admin/offers/{id}/reply"), &cookie, &[("csrf", &token), ("message", reply)]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let page = check_receipt(&app, &receipt).await;
+    assert!(page.texts(".reply-text").iter().any(|t| t.contains("REPLY-CANARY")), "{}", page.body);
+    assert_eq!(page.texts(".offer-state"), ["Чакае куратара."]);
+    for file in files_under(&app.config.data_dir) {
+        assert!(!contains(&std::fs::read(&file).unwrap(), b"REPLY-CANARY"), "reply readable in {}", file.display());
+    }
+    let r = app.post_form(&format!("/admin/offers/{id}/accept"), &cookie, &[("csrf", &token)]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(check_receipt(&app, &receipt).await.texts(".offer-state"), ["Прынята ў музей. Дзякуй!"]);
+    // An offer without a receipt cannot be replied to.
+    let other: String = sqlx::query_scalar("SELECT id FROM offers WHERE receipt_lookup IS NULL")
+        .fetch_one(&app.state.db.main)
+        .await
+        .unwrap();
+    let r =
+        app.post_form(&format!("/admin/offers/{other}/reply"), &cookie, &[("csrf", &token), ("message", "hi")]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+#[tokio::test]
+async fn curators_review_offers_and_only_keyholders_download_sealed_bundles_with_a_reason() {
+    let (app, identity) = TestApp::with_keyholder().await;
+    let photo = plain_jpeg(120, 90);
+    offer(
+        &app,
+        &[("title", "Cat painting"), ("credit", "pseudonym"), ("credit_name", "Kot"), ("contact", "CONTACT-A")],
+        &[("a.jpg", &photo)],
+    )
+    .await;
+    let photo2 = plain_jpeg(130, 90);
+    offer(&app, &[("title", "Declined thing"), ("contact", "CONTACT-B")], &[("b.jpg", &photo2)]).await;
+    let ids: Vec<(String, String)> =
+        sqlx::query_as("SELECT id, title FROM offers ORDER BY title").fetch_all(&app.state.db.main).await.unwrap();
+    let (cat, declined) = (ids[0].0.clone(), ids[1].0.clone());
+
+    // Volunteers do not see offers; nobody unsigned sees offers' photos.
+    let volunteer = app.staff_cookie("volunteer", Role::Volunteer).await;
+    assert_eq!(app.get_with("/admin/offers", &[("cookie", &volunteer)]).await.status, StatusCode::FORBIDDEN);
+    let hash: String = sqlx::query_scalar("SELECT hash FROM offer_photos WHERE offer_id = ?")
+        .bind(&cat)
+        .fetch_one(&app.state.db.main)
+        .await
+        .unwrap();
+    assert_eq!(app.get(&format!("/media/{hash}/400.jpg")).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(app.get(&format!("/admin/media/{hash}/400.jpg")).await.status, StatusCode::SEE_OTHER);
+
+    let curator = app.staff_cookie("curator", Role::Curator).await;
+    let inbox = app.get_with("/admin/offers", &[("cookie", &curator)]).await;
+    assert_eq!(inbox.status, StatusCode::OK);
+    assert!(inbox.body.contains("Cat painting") && inbox.body.contains("Declined thing"));
+    assert!(inbox.attrs("input[name=offer]", "value").is_empty(), "curators get no bundle form");
+    let dashboard = app.get_with("/admin", &[("cookie", &curator)]).await;
+    assert_eq!(dashboard.texts(".count-offers"), ["2"]);
+    for fingerprint in app.state.recipients.as_ref().unwrap().fingerprints() {
+        assert!(dashboard.body.contains(&fingerprint), "the footer shows the recipients' fingerprints");
+    }
+    let thumb = app.get_with(&format!("/admin/media/{hash}/400.jpg"), &[("cookie", &curator)]).await;
+    assert_eq!(thumb.status, StatusCode::OK);
+    assert_eq!(thumb.header("cache-control"), "private, no-store");
+
+    // Accept: a draft object under the offer's entry number, with a pseudonymous donor.
+    let token = app.token(&format!("/admin/offers/{cat}"), Some(&curator)).await;
+    let r = app.post_form(&format!("/admin/offers/{cat}/accept"), &curator, &[("csrf", &token)]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let location = r.header("location").to_owned();
+    assert!(location.starts_with("/admin/objects/"), "{location}");
+    let object = app.get_with(&format!("{location}&lang=en"), &[("cookie", &curator)]).await;
+    assert_eq!(object.status, StatusCode::OK);
+    assert_eq!(object.texts(".donor-credit"), ["By a pseudonym: Kot"]);
+    let (state, entry, credit_name): (String, String, String) = sqlx::query_as(
+        "SELECT o.state, o.entry_number, d.credit_name FROM objects o JOIN donors d ON d.id = o.donor_id",
+    )
+    .fetch_one(&app.state.db.main)
+    .await
+    .unwrap();
+    let offer_entry: String = sqlx::query_scalar("SELECT entry_number FROM offers WHERE id = ?")
+        .bind(&cat)
+        .fetch_one(&app.state.db.main)
+        .await
+        .unwrap();
+    assert_eq!((state.as_str(), entry.as_str(), credit_name.as_str()), ("draft", offer_entry.as_str(), "Kot"));
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM media WHERE is_public = 0 AND state = 'ready'").await, 1);
+    let again = app.post_form(&format!("/admin/offers/{cat}/accept"), &curator, &[("csrf", &token)]).await;
+    assert_eq!(again.status, StatusCode::BAD_REQUEST, "decided once");
+
+    // Decline: the photos go, files too.
+    let declined_hash: String = sqlx::query_scalar("SELECT hash FROM offer_photos WHERE offer_id = ?")
+        .bind(&declined)
+        .fetch_one(&app.state.db.main)
+        .await
+        .unwrap();
+    let master = app.state.media.store.derivative_path(&declined_hash, 400).unwrap();
+    assert!(master.exists());
+    let r = app.post_form(&format!("/admin/offers/{declined}/decline"), &curator, &[("csrf", &token)]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert!(!master.exists(), "a declined offer's photos are deleted");
+
+    // Bundles: not for curators; keyholders must give a reason; every download is audited.
+    let form = [("csrf", token.as_str()), ("offer", cat.as_str()), ("offer", declined.as_str()), ("reason", "call")];
+    assert_eq!(app.post_form("/admin/offers/bundle", &curator, &form).await.status, StatusCode::FORBIDDEN);
+    let keyholder = app.staff_cookie("keyholder", Role::Keyholder).await;
+    let ktoken = app.token("/admin/offers", Some(&keyholder)).await;
+    let no_reason = [("csrf", ktoken.as_str()), ("offer", cat.as_str()), ("reason", "  ")];
+    assert_eq!(
+        app.post_form("/admin/offers/bundle", &keyholder, &no_reason).await.status,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM audit_log WHERE action = 'bundle-download'").await, 0);
+    let reason = "Donor asked to be called back about the cat";
+    let form = [("csrf", ktoken.as_str()), ("offer", cat.as_str()), ("offer", declined.as_str()), ("reason", reason)];
+    let download = app.post_form("/admin/offers/bundle", &keyholder, &form).await;
+    assert_eq!(download.status, StatusCode::OK);
+    assert!(download.header("content-disposition").starts_with("attachment"));
+    let records = bundle::parse(&download.body).unwrap();
+    assert_eq!(records.len(), 2);
+    let mut contacts = Vec::new();
+    for record in &records {
+        let fields =
+            seal::open_age_file(&record.offer_ref, &record.age_file, &[&identity as &dyn age::Identity]).unwrap();
+        contacts.push(fields.contact.expose_secret().to_owned());
+    }
+    contacts.sort();
+    assert_eq!(contacts, ["CONTACT-A", "CONTACT-B"]);
+    let (actor, details): (String, String) =
+        sqlx::query_as("SELECT actor, details FROM audit_log WHERE action = 'bundle-download'")
+            .fetch_one(&app.state.db.main)
+            .await
+            .unwrap();
+    assert_eq!(actor, "keyholder");
+    assert!(details.contains(reason) && details.contains(&cat) && details.contains(&offer_entry));
+    let mut conn = app.state.db.main.acquire().await.unwrap();
+    assert!(matches!(
+        zbor::collection::audit::verify(&mut conn).await.unwrap(),
+        zbor::collection::audit::Verdict::Intact(_)
+    ));
+}
