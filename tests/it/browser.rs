@@ -28,6 +28,15 @@ fn free_port() -> u16 {
 }
 
 async fn start_browser() -> (Driver, WebDriver, tempfile::TempDir) {
+    start_browser_with(true, None).await
+}
+
+/// A browser with JavaScript on or off (as a careful donor sets Tor Browser), saving
+/// downloads to `downloads` when given.
+async fn start_browser_with(
+    javascript: bool,
+    downloads: Option<&std::path::Path>,
+) -> (Driver, WebDriver, tempfile::TempDir) {
     let port = free_port();
     let child = Command::new("chromedriver")
         .arg(format!("--port={port}"))
@@ -57,8 +66,29 @@ async fn start_browser() -> (Driver, WebDriver, tempfile::TempDir) {
         caps.add_arg(arg).unwrap();
     }
     caps.add_arg(&format!("--user-data-dir={}", profile.path().display())).unwrap();
+    let mut prefs = serde_json::Map::new();
+    if !javascript {
+        prefs.insert("profile.managed_default_content_settings.javascript".into(), 2.into());
+    }
+    if let Some(dir) = downloads {
+        prefs.insert("download.default_directory".into(), dir.display().to_string().into());
+        prefs.insert("download.prompt_for_download".into(), false.into());
+    }
+    caps.add_experimental_option("prefs", prefs).unwrap();
     let web = WebDriver::new(format!("http://127.0.0.1:{port}"), caps).await.expect("a Chromium session");
     (driver, web, profile)
+}
+
+/// Images on the page that did not load.
+async fn broken_images(web: &WebDriver) -> Vec<String> {
+    web.execute(
+        "return [...document.images].filter(i => !i.complete || i.naturalWidth === 0).map(i => i.src);",
+        Vec::new(),
+    )
+    .await
+    .unwrap()
+    .convert()
+    .unwrap()
 }
 
 fn screenshot_path(name: &str) -> PathBuf {
@@ -121,15 +151,7 @@ async fn browser_catalogue_reads_well_without_javascript_and_passes_axe() {
     for (name, url) in &pages {
         web.goto(url).await.unwrap();
         web.screenshot(&screenshot_path(name)).await.unwrap();
-        let broken: Vec<String> = web
-            .execute(
-                "return [...document.images].filter(i => !i.complete || i.naturalWidth === 0).map(i => i.src);",
-                Vec::new(),
-            )
-            .await
-            .unwrap()
-            .convert()
-            .unwrap();
+        let broken = broken_images(&web).await;
         assert!(broken.is_empty(), "{name}: images that did not load: {broken:?}");
         for v in axe_violations(&web, &axe).await {
             problems.push(format!("{name}: {v}"));
@@ -177,6 +199,167 @@ async fn browser_catalogue_reads_well_without_javascript_and_passes_axe() {
     assert!(!overflow, "the object page scrolls sideways on a phone");
 
     web.quit().await.unwrap();
+    stop.send(()).unwrap();
+    server.await.unwrap().unwrap();
+}
+
+/// Serves `app` on a free port until the returned sender is used.
+async fn serve(
+    app: &TestApp,
+) -> (String, tokio::sync::oneshot::Sender<()>, tokio::task::JoinHandle<anyhow::Result<()>>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(zbor::app::serve(listener, app.state.clone(), async {
+        let _ = stopped.await;
+    }));
+    (base, stop, server)
+}
+
+async fn fill(web: &WebDriver, id: &str, text: &str) {
+    web.find(By::Id(id)).await.unwrap().send_keys(text).await.unwrap();
+}
+
+/// The element once the page shows it (after a form was sent, say).
+async fn appears(web: &WebDriver, by: By) -> WebElement {
+    web.query(by).wait(Duration::from_secs(30), Duration::from_millis(100)).first().await.unwrap()
+}
+
+async fn click(web: &WebDriver, css: &str) {
+    web.find(By::Css(css)).await.unwrap().click().await.unwrap();
+}
+
+/// Waits until the page's path is `path`.
+async fn wait_for_path(web: &WebDriver, path: &str) {
+    let started = Instant::now();
+    while web.current_url().await.unwrap().path() != path {
+        assert!(started.elapsed() < Duration::from_secs(20), "never reached {path}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+#[tokio::test]
+#[ignore = "needs chromium, chromium-driver and axe-core (installed by .ci/run)"]
+async fn browser_donor_offers_without_javascript_and_a_keyholder_opens_the_contact() {
+    let work = tempfile::tempdir().unwrap();
+    // The keyholder's own computer: a passphrase-protected identity, made with zbor itself.
+    let key = work.path().join("keyholder.age");
+    let made = Command::new(env!("CARGO_BIN_EXE_zbor"))
+        .args(["keys", "new", "--out"])
+        .arg(&key)
+        .env("ZBOR_KEY_PASSPHRASE", "correct horse battery staple")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
+    let recipient = String::from_utf8(made.stdout).unwrap().lines().find(|l| l.starts_with("age1")).unwrap().to_owned();
+    let app = TestApp::with_recipients(&recipient).await;
+    let (base, stop, server) = serve(&app).await;
+    let axe = axe_source();
+
+    // A donor, JavaScript off.
+    let photo = work.path().join("flag.jpg");
+    image::RgbImage::from_fn(640, 480, |x, y| {
+        if (y / 160) == 1 { image::Rgb([200, 16, 46]) } else { image::Rgb([250, 250, 250 - (x % 5) as u8]) }
+    })
+    .save(&photo)
+    .unwrap();
+    let (_driver, web, _profile) = start_browser_with(false, None).await;
+    web.goto("data:text/html,<title>before</title><script>document.title='scripts run'</script>").await.unwrap();
+    assert_eq!(web.title().await.unwrap(), "before", "JavaScript is off in this browser");
+    web.goto(format!("{base}/offer?lang=en")).await.unwrap();
+    fill(&web, "title", "White-red-white flag from a window in Hrodna").await;
+    web.find(By::Css("#object_type option[value=flag]")).await.unwrap().click().await.unwrap();
+    fill(&web, "description", "Hand-sewn, 100 × 150 cm").await;
+    fill(&web, "story", "It hung in our window until the autumn of 2020.").await;
+    fill(&web, "contact", "BROWSER-CONTACT signal: @kot_2020").await;
+    click(&web, "#credit-pseudonym").await;
+    fill(&web, "credit_name", "Kot").await;
+    click(&web, "#consent_publish").await;
+    web.find(By::Id("photos")).await.unwrap().send_keys(photo.display().to_string()).await.unwrap();
+    click(&web, "#want_receipt").await;
+    web.screenshot(&screenshot_path("offer-form")).await.unwrap();
+    click(&web, ".offer-form button[type=submit]").await;
+    let receipt = appears(&web, By::Id("receipt-code")).await.text().await.unwrap();
+    assert_eq!(receipt.len(), 19, "{receipt}");
+    web.screenshot(&screenshot_path("offer-thanks")).await.unwrap();
+    let cookies = web.get_all_cookies().await.unwrap();
+    assert!(cookies.is_empty(), "the intake form set a cookie: {cookies:?}");
+
+    web.goto(format!("{base}/offer/status?lang=en")).await.unwrap();
+    fill(&web, "receipt", &receipt).await;
+    click(&web, ".stack button[type=submit]").await;
+    let state = appears(&web, By::Css(".offer-state")).await.text().await.unwrap();
+    assert_eq!(state, "Waiting for a curator.");
+    web.screenshot(&screenshot_path("offer-status")).await.unwrap();
+    web.quit().await.unwrap();
+
+    // A keyholder, in another browser, downloads the sealed bundle with a reason.
+    let id = zbor::auth::create_user(
+        &app.state.db.main,
+        "keyholder",
+        "a long enough password".to_owned().into(),
+        zbor::auth::Role::Keyholder,
+    )
+    .await
+    .unwrap();
+    let secret = zbor::auth::totp::pending_secret(&app.state.db.main, id).await.unwrap();
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
+    let code = zbor::auth::totp::totp(&secret, "keyholder").unwrap().generate(now).to_string();
+    let recovery = zbor::auth::totp::confirm(&app.state.db.main, id, "keyholder", &code).await.unwrap().unwrap();
+    let downloads = work.path().join("downloads");
+    std::fs::create_dir_all(&downloads).unwrap();
+    let (_driver2, web, _profile2) = start_browser_with(true, Some(&downloads)).await;
+    // axe-core needs scripts, so the donor's pages are checked in this browser.
+    for (name, url) in [("offer form", "/offer?lang=be"), ("status", "/offer/status?lang=ru")] {
+        web.goto(format!("{base}{url}")).await.unwrap();
+        let problems = axe_violations(&web, &axe).await;
+        assert!(problems.is_empty(), "accessibility problems on the {name}:\n{}", problems.join("\n"));
+    }
+    web.goto(format!("{base}/admin/login?lang=en")).await.unwrap();
+    fill(&web, "username", "keyholder").await;
+    fill(&web, "password", "a long enough password").await;
+    fill(&web, "totp", &recovery[0]).await;
+    click(&web, ".stack button[type=submit]").await;
+    wait_for_path(&web, "/admin").await;
+    web.goto(format!("{base}/admin/offers?lang=en")).await.unwrap();
+    web.screenshot(&screenshot_path("admin-offers")).await.unwrap();
+    assert!(broken_images(&web).await.is_empty(), "the offer's photo shows in the inbox");
+    let problems = axe_violations(&web, &axe).await;
+    assert!(problems.is_empty(), "accessibility problems on the inbox:\n{}", problems.join("\n"));
+    click(&web, "input[name=offer]").await;
+    fill(&web, "reason", "Donor asked to be contacted about the flag").await;
+    click(&web, ".bundle button[type=submit]").await;
+    let started = Instant::now();
+    let bundle = loop {
+        let done = std::fs::read_dir(&downloads)
+            .unwrap()
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .find(|p| p.extension().is_some_and(|e| e == "txt"));
+        if let Some(path) = done {
+            break path;
+        }
+        assert!(started.elapsed() < Duration::from_secs(30), "the bundle was not downloaded");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    web.quit().await.unwrap();
+
+    // On the keyholder's computer: zbor contacts open prints the contact.
+    let opened = Command::new(env!("CARGO_BIN_EXE_zbor"))
+        .arg("contacts")
+        .arg("open")
+        .arg(&bundle)
+        .arg("--identity")
+        .arg(&key)
+        .env("ZBOR_KEY_PASSPHRASE", "correct horse battery staple")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let printed = String::from_utf8_lossy(&opened.stdout);
+    assert!(opened.status.success(), "{}", String::from_utf8_lossy(&opened.stderr));
+    assert!(printed.contains("contact: BROWSER-CONTACT signal: @kot_2020"), "{printed}");
+    assert!(printed.contains("It hung in our window"), "{printed}");
+
     stop.send(()).unwrap();
     server.await.unwrap().unwrap();
 }

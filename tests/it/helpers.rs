@@ -74,12 +74,20 @@ impl TestApp {
     }
 
     pub async fn with_keyholder_and(adjust: impl FnOnce(&mut Config)) -> (Self, age::x25519::Identity) {
-        let dir = tempfile::tempdir().expect("temp dir");
         let identity = age::x25519::Identity::generate();
+        (Self::with_recipients_and(&identity.to_public().to_string(), adjust).await, identity)
+    }
+
+    /// An app whose recipients file holds `recipient`.
+    pub async fn with_recipients(recipient: &str) -> Self {
+        Self::with_recipients_and(recipient, |_| {}).await
+    }
+
+    async fn with_recipients_and(recipient: &str, adjust: impl FnOnce(&mut Config)) -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
         std::fs::create_dir_all(dir.path().join("data")).expect("data dir");
-        std::fs::write(dir.path().join("data").join("recipients.txt"), format!("{}\n", identity.to_public()))
-            .expect("recipients");
-        (Self::open(dir, adjust).await, identity)
+        std::fs::write(dir.path().join("data").join("recipients.txt"), format!("{recipient}\n")).expect("recipients");
+        Self::open(dir, adjust).await
     }
 
     /// Sends a request through the router and reads the whole answer.

@@ -516,3 +516,159 @@ async fn curators_review_offers_and_only_keyholders_download_sealed_bundles_with
         zbor::collection::audit::Verdict::Intact(_)
     ));
 }
+
+/// Everything a seized server would hold: every file of the data and uploads folders (the
+/// databases with their `-wal` and `-shm` files), the temporary folder, and the logs.
+fn seized(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
+    files_under(dir).into_iter().map(|f| (f.display().to_string(), std::fs::read(&f).unwrap())).collect()
+}
+
+#[test]
+fn a_seized_server_names_no_donor_and_no_visitor() {
+    use std::process::{Command, Stdio};
+    use std::time::{Duration, Instant};
+
+    let dir = tempfile::tempdir().unwrap();
+    let (data, uploads, tmp) = (dir.path().join("data"), dir.path().join("uploads"), dir.path().join("tmp"));
+    std::fs::create_dir_all(&data).unwrap();
+    std::fs::create_dir_all(&tmp).unwrap();
+    let identity = age::x25519::Identity::generate();
+    std::fs::write(data.join("recipients.txt"), format!("{}\n", identity.to_public())).unwrap();
+    let (stdout, stderr) = (dir.path().join("stdout.log"), dir.path().join("stderr.log"));
+    let child = Command::new(env!("CARGO_BIN_EXE_zbor"))
+        .arg("--data-dir")
+        .arg(&data)
+        .arg("--uploads-dir")
+        .arg(&uploads)
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        // The most talkative logging an administrator might switch on.
+        .env("RUST_LOG", "debug")
+        .env("TMPDIR", &tmp)
+        .stdin(Stdio::null())
+        .stdout(std::fs::File::create(&stdout).unwrap())
+        .stderr(std::fs::File::create(&stderr).unwrap())
+        .spawn()
+        .unwrap();
+    let mut child = Child(child);
+    let started = Instant::now();
+    let url = loop {
+        let text = std::fs::read_to_string(&stdout).unwrap_or_default();
+        if let Some(url) = text.lines().find_map(|l| l.strip_prefix("zbor is serving at ")) {
+            break url.trim().to_owned();
+        }
+        assert!(started.elapsed() < Duration::from_secs(60), "zbor serve did not start");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+
+    let visitor_canaries =
+        ["203.0.113.77", "198.51.100.99", "192.0.2.55", "UA-CANARY", "referrer-canary", "photo-of-my-home"];
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let receipts: Vec<String> = runtime.block_on(async {
+        let client = reqwest::Client::builder().user_agent("CanaryBrowser/7.7 (UA-CANARY)").build().unwrap();
+        let visitor = |request: reqwest::RequestBuilder| {
+            request
+                .header("x-forwarded-for", "203.0.113.77")
+                .header("forwarded", "for=198.51.100.99;proto=https")
+                .header("x-real-ip", "192.0.2.55")
+                .header("referer", "https://referrer-canary.example/from")
+        };
+        let mut receipts = Vec::new();
+        for n in 0..3 {
+            let form = visitor(client.get(format!("{url}/offer"))).send().await.unwrap().text().await.unwrap();
+            let token = Resp { status: StatusCode::OK, headers: Default::default(), body: form }
+                .attrs("input[name=csrf]", "value")
+                .remove(0);
+            let story = format!("STORY-CANARY-{n} it hung in our window in Hrodna");
+            let contact = format!("CONTACT-CANARY-{n} +375 29 000 00 0{n}");
+            let fields = [
+                ("csrf", token.as_str()),
+                ("title", "Window flag"),
+                ("story", story.as_str()),
+                ("contact", contact.as_str()),
+                ("want_receipt", "yes"),
+            ];
+            let photo = hostile_jpeg();
+            let (content_type, body) = multipart(&fields, &[("photo-of-my-home.jpg", &photo)]);
+            let answer = visitor(client.post(format!("{url}/offer")))
+                .header("content-type", content_type)
+                .body(body)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(answer.status(), StatusCode::OK.as_u16());
+            assert!(answer.headers().get("set-cookie").is_none());
+            let page = Resp { status: StatusCode::OK, headers: Default::default(), body: answer.text().await.unwrap() };
+            receipts.push(page.texts("#receipt-code").remove(0));
+        }
+        for receipt in &receipts {
+            let page = visitor(client.get(format!("{url}/offer/status"))).send().await.unwrap().text().await.unwrap();
+            let token = Resp { status: StatusCode::OK, headers: Default::default(), body: page }
+                .attrs("input[name=csrf]", "value")
+                .remove(0);
+            let answer = visitor(client.post(format!("{url}/offer/status")))
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(serde_urlencoded::to_string([("csrf", token.as_str()), ("receipt", receipt.as_str())]).unwrap())
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(answer.status(), StatusCode::OK.as_u16());
+        }
+        receipts
+    });
+
+    let mut canaries: Vec<String> = vec!["STORY-CANARY".into(), "CONTACT-CANARY".into(), "Hrodna".into()];
+    canaries.extend(visitor_canaries.iter().map(|c| c.to_string()));
+    for receipt in &receipts {
+        canaries.push(receipt.clone());
+        canaries.push(receipt.replace('-', ""));
+    }
+    let sweep = |moment: &str| {
+        let files = seized(dir.path());
+        assert!(files.iter().any(|(name, _)| name.ends_with("zbor.sqlite-wal")), "{moment}: the WAL is swept too");
+        let logs: Vec<u8> = files.iter().filter(|(n, _)| n.ends_with(".log")).flat_map(|(_, b)| b.clone()).collect();
+        assert!(contains(&logs, b"offer received"), "{moment}: the logs were captured");
+        for (name, bytes) in &files {
+            for canary in &canaries {
+                assert!(!contains(bytes, canary.as_bytes()), "{moment}: {canary} in {name}");
+            }
+        }
+    };
+    sweep("while serving");
+    let stopped = Command::new("kill").args(["-TERM", &child.0.id().to_string()]).status().unwrap();
+    assert!(stopped.success());
+    let started = Instant::now();
+    while child.0.try_wait().unwrap().is_none() {
+        assert!(started.elapsed() < Duration::from_secs(30), "zbor serve did not stop");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    // After a graceful stop, whatever is on disk.
+    let files = seized(dir.path());
+    for (name, bytes) in &files {
+        for canary in &canaries {
+            assert!(!contains(bytes, canary.as_bytes()), "after stopping: {canary} in {name}");
+        }
+    }
+
+    // Yet the keyholder reads every story and contact back.
+    runtime.block_on(async {
+        let options = sqlx::sqlite::SqliteConnectOptions::new().filename(data.join("contacts.sqlite")).read_only(true);
+        let pool = sqlx::SqlitePool::connect_with(options).await.unwrap();
+        let records: Vec<(String, Vec<u8>)> =
+            sqlx::query_as("SELECT offer_ref, ciphertext FROM sealed_records").fetch_all(&pool).await.unwrap();
+        assert_eq!(records.len(), 3);
+        let mut stories: Vec<String> = records.iter().map(|(r, e)| open(&identity, r, e).unwrap().0).collect();
+        stories.sort();
+        assert!(stories[0].starts_with("STORY-CANARY-0") && stories[2].starts_with("STORY-CANARY-2"));
+        pool.close().await;
+    });
+}
+
+/// Kills the child when the test ends, however it ends.
+struct Child(std::process::Child);
+
+impl Drop for Child {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
