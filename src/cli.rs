@@ -458,6 +458,7 @@ async fn demo(cli: &Cli, listen: &str, objects: usize, no_serve: bool) -> anyhow
         summary.username,
         summary.password.expose_secret()
     );
+    println!("  a donor's receipt: {}  (3 offers wait at /admin/offers; try /offer/status)", summary.receipt);
     if no_serve {
         return Ok(());
     }

@@ -33,6 +33,8 @@ pub struct Summary {
     pub username: String,
     pub password: SecretString,
     pub identity_path: PathBuf,
+    /// The receipt code of the demo offer that has a reply.
+    pub receipt: String,
 }
 
 /// Size of the generated photographs.
@@ -72,7 +74,7 @@ pub async fn create_with(config: &Config, key_dir: &Path, count: usize, size: Im
             identity.to_string().expose_secret()
         ),
     )?;
-    Recipients::write(&config.recipients_path(), &[recipient])?;
+    let recipients = Recipients::write(&config.recipients_path(), &[recipient])?;
 
     let username = "curator".to_owned();
     let password = SecretString::from(random_password());
@@ -82,8 +84,67 @@ pub async fn create_with(config: &Config, key_dir: &Path, count: usize, size: Im
     let store = media::Store::new(&config.uploads_dir);
     let (published, drafts) = content::seed(&db, &store, &config.accession_pattern, count, size).await?;
     crate::collection::search::reindex_all(&db.main).await?;
+    let receipt = offers(&db, &store, &recipients).await?;
     db.close().await;
-    Ok(Summary { published, drafts, username, password, identity_path })
+    Ok(Summary { published, drafts, username, password, identity_path, receipt })
+}
+
+/// Offers waiting for review, as donors would send them through the form: sealed to the demo
+/// keyholder, with photos. One asked for a receipt and has a curator's reply; its code is
+/// returned so a newcomer can try `/offer/status`.
+async fn offers(db: &Databases, store: &media::Store, recipients: &Recipients) -> anyhow::Result<String> {
+    use crate::collection::{CreditChoice, ObjectType};
+    use crate::donors::offers::{self, NewOffer};
+    use crate::donors::{receipts, seal::SealedFields};
+    use crate::i18n::Lang;
+    let today = chrono::Utc::now().date_naive();
+    let demo = [
+        (Lang::Be, "Стужка з маршу", ObjectType::Ribbon, images::Motif::Ribbon, CreditChoice::Anonymous, "", false),
+        (
+            Lang::En,
+            "Hand-painted protest poster",
+            ObjectType::Poster,
+            images::Motif::Poster,
+            CreditChoice::Pseudonym,
+            "Zubr",
+            true,
+        ),
+        (Lang::Ru, "Письмо из колонии", ObjectType::Letter, images::Motif::Letter, CreditChoice::Name, "Алеся", false),
+    ];
+    let mut code = String::new();
+    for (i, (lang, title, object_type, motif, credit, credit_name, with_receipt)) in demo.into_iter().enumerate() {
+        let photo = store.store(&images::paint(motif, 9000 + i as u64, 900, 675))?;
+        let offer = NewOffer {
+            lang,
+            title: title.to_owned(),
+            description: String::new(),
+            object_type,
+            maker: String::new(),
+            credit,
+            credit_name: credit_name.to_owned(),
+            consent_publish: i != 2,
+        };
+        let sealed = SealedFields {
+            story: SecretString::from(format!("(demo) How object {} came to its donor.", i + 1)),
+            contact: SecretString::from(format!("(demo) donor{}@example.invalid", i + 1)),
+        };
+        let derived = if with_receipt {
+            let fresh = receipts::generate();
+            code = receipts::show(&fresh).to_owned();
+            let salt = offers::receipt_salt(&db.main).await?;
+            let normalised = receipts::normalise(&code).context("a fresh code")?;
+            Some(tokio::task::spawn_blocking(move || receipts::derive(&normalised, &salt)).await??)
+        } else {
+            None
+        };
+        let submitted = offers::submit(db, recipients, &offer, &sealed, &[photo], derived.as_ref(), today).await?;
+        if with_receipt {
+            offers::reply(&db.main, &submitted.id, "Thank you! Could you tell us the size of the poster?")
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+        }
+    }
+    Ok(code)
 }
 
 fn random_password() -> String {

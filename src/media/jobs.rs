@@ -215,8 +215,12 @@ pub async fn rebuild(
     pipeline: &super::Pipeline,
     progress: impl Fn(u64, u64),
 ) -> anyhow::Result<usize> {
-    let all: Vec<(String, String)> =
-        sqlx::query_as("SELECT DISTINCT hash, master_format FROM media ORDER BY hash").fetch_all(pool).await?;
+    // Objects' images and offers' photos alike.
+    let all: Vec<(String, String)> = sqlx::query_as(
+        "SELECT hash, master_format FROM media UNION SELECT hash, master_format FROM offer_photos ORDER BY hash",
+    )
+    .fetch_all(pool)
+    .await?;
     let total = all.len() as u64;
     let mut failed = 0;
     for (done, (hash, format)) in all.into_iter().enumerate() {
@@ -234,6 +238,11 @@ pub async fn rebuild(
         };
         sqlx::query("UPDATE media SET state = ?, webp_sizes = ? WHERE hash = ?")
             .bind(state)
+            .bind(super::webp_list(&webp_sizes))
+            .bind(&hash)
+            .execute(pool)
+            .await?;
+        sqlx::query("UPDATE offer_photos SET webp_sizes = ? WHERE hash = ?")
             .bind(super::webp_list(&webp_sizes))
             .bind(&hash)
             .execute(pool)

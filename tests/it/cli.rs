@@ -135,7 +135,11 @@ fn demo_starts_a_real_collection_and_answers_healthz() {
     let started = Instant::now();
     let mut url = None;
     let mut published = 0;
+    let mut receipt = String::new();
     while let Some(Ok(line)) = lines.next() {
+        if let Some(code) = line.trim().strip_prefix("a donor's receipt: ") {
+            receipt = code.split_whitespace().next().unwrap().to_owned();
+        }
         if let Some(n) = line.strip_prefix("Demo collection: ") {
             published = n.split_whitespace().next().unwrap().parse().unwrap();
         }
@@ -169,6 +173,28 @@ fn demo_starts_a_real_collection_and_answers_healthz() {
         ] {
             assert!(page.contains(expected), "{expected} missing from the example's page");
         }
+        // The demo's offers wait for review; the printed receipt shows the curators' reply.
+        let status = client.get(format!("{url}/offer/status?lang=en")).send().await.unwrap().text().await.unwrap();
+        let sel = scraper::Selector::parse("input[name=csrf]").unwrap();
+        let token = scraper::Html::parse_document(&status)
+            .select(&sel)
+            .next()
+            .unwrap()
+            .value()
+            .attr("value")
+            .unwrap()
+            .to_owned();
+        let answer = client
+            .post(format!("{url}/offer/status?lang=en"))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(serde_urlencoded::to_string([("csrf", token.as_str()), ("receipt", receipt.as_str())]).unwrap())
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(answer.contains("Could you tell us the size of the poster?"), "{answer}");
         let img = scraper::Selector::parse(".object-images img").unwrap();
         let src =
             scraper::Html::parse_document(&page).select(&img).next().unwrap().value().attr("src").unwrap().to_owned();
