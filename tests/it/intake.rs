@@ -672,3 +672,18 @@ impl Drop for Child {
         let _ = self.0.wait();
     }
 }
+
+#[tokio::test]
+async fn receipt_look_ups_are_rate_limited() {
+    let (app, _) = TestApp::with_keyholder_and(|c| {
+        c.intake_limits.lookups_per_peer = 2;
+        c.intake_limits.lookups_total = 100;
+    })
+    .await;
+    for _ in 0..2 {
+        assert_eq!(check_receipt(&app, "7KQ4-M9XT-2HWP-R3CD").await.status, StatusCode::OK);
+    }
+    let refused = check_receipt(&app, "7KQ4-M9XT-2HWP-R3CD").await;
+    assert_eq!(refused.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(refused.texts(".offer-state").is_empty(), "nothing looked up");
+}
