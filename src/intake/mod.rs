@@ -308,6 +308,9 @@ async fn submit(
 async fn derive(state: &AppState, normalised: Option<&str>) -> AppResult<receipts::Derived> {
     let salt = offers::receipt_salt(&state.db.main).await?;
     let code = zeroize::Zeroizing::new(normalised.unwrap_or("0000000000000000").to_owned());
+    // Each derivation takes 19 MiB for a moment: a burst of look-ups waits here instead of
+    // exhausting memory.
+    let _permit = state.intake.derivations.acquire().await.map_err(anyhow::Error::from)?;
     let derived =
         tokio::task::spawn_blocking(move || receipts::derive(&code, &salt)).await.map_err(anyhow::Error::from)??;
     Ok(derived)
@@ -376,6 +379,8 @@ pub struct Intake {
     pub offers: guard::RateLimit,
     /// Receipt look-ups.
     pub lookups: guard::RateLimit,
+    /// Bounds how many receipt derivations (Argon2id) run at once.
+    pub derivations: tokio::sync::Semaphore,
 }
 
 impl Intake {
@@ -384,6 +389,9 @@ impl Intake {
             signer: guard::Signer::default(),
             offers: guard::RateLimit::per_hour(limits.offers_per_peer, limits.offers_total),
             lookups: guard::RateLimit::per_hour(limits.lookups_per_peer, limits.lookups_total),
+            derivations: tokio::sync::Semaphore::new(
+                std::thread::available_parallelism().map(std::num::NonZeroUsize::get).unwrap_or(2),
+            ),
         }
     }
 }
