@@ -18,8 +18,6 @@ objects-count = { PLURAL($count) ->
     [one] { $count } прадмет
     [few] { $count } прадметы
     [many] { $count } прадметаў
-    [429] Зашмат запытаў
-    [503] Часова зачынена
    *[other] { $count } прадмета
 }
 makers-count = { PLURAL($count) ->
@@ -167,6 +165,8 @@ error-heading = { $status ->
     [403] Не дазволена
     [404] Не знойдзена
     [400] Запыт немагчыма зразумець
+    [429] Зашмат запытаў
+    [503] Часова зачынена
    *[other] Нешта пайшло не так
 }
 error-not-found = Па гэтым адрасе нічога няма. Магчыма, прадмет не апублікаваны, або ў спасылцы памылка.
@@ -337,3 +337,93 @@ admin-fingerprints-none = Няма файла атрымальнікаў: фор
 admin-internal-notes = Унутраныя нататкі
 admin-public = публічнае
 admin-private = прыватнае
+
+admin-objects = Прадметы
+admin-object-new = Новы прадмет
+admin-objects-search = Словы з назвы або нумар
+admin-all = Усе
+admin-objects-count = { $n } { PLURAL($n) ->
+    [one] прадмет
+    [few] прадметы
+   *[other] прадметаў
+}
+admin-title = Назва
+admin-updated = Зменена
+admin-objects-none = Няма адпаведных прадметаў.
+admin-accession-on-publish = будзе дадзены пры публікацыі
+admin-preview = Праглядзець публічную старонку
+admin-publish = Апублікаваць
+admin-withdraw = Зняць з каталога
+admin-volunteer-note = Валанцёры рыхтуюць чарнавікі; публікуе куратар.
+admin-volunteer-locked = Гэты прадмет публічны: змяняць яго могуць толькі куратары.
+admin-image-pending = Рыхтуецца…
+admin-image-failed = Гэтае выява не атрымалася падрыхтаваць.
+admin-primary = Галоўная выява
+admin-done-created = Прадмет створаны як чарнавік.
+admin-done-saved = Захавана.
+admin-done-published = Апублікавана: прадмет у публічным каталогу.
+admin-done-withdrawn = Знята з публічнага каталога.
+admin-done-uploaded = Фота атрыманыя; іх памеры рыхтуюцца.
+admin-done-photo = Фота абноўлена.
+admin-done-provenance = Правенанс абноўлены.
+edit-has-errors = Некаторыя палі патрабуюць увагі, яны пазначаныя ніжэй. Пакуль нічога не захавана.
+edit-heading-object = Прадмет
+edit-materials = Матэрыялы і тэхніка
+edit-dimensions = Памеры
+edit-parts = Колькасць частак
+edit-date = Датаванне прадмета
+edit-date-qualifier = Наколькі дакладна
+edit-date-earliest = Год (або з)
+edit-date-latest = Па год
+edit-links = Аўтары і падзеі
+edit-heading-private = Прыватнае, пакуль не адкрыта
+edit-private-help = Гэтыя палі застаюцца прыватнымі, пакуль вы не адзначыце іх. Унутраныя нататкі ніколі не публічныя.
+edit-inscription = Надпіс
+edit-inscription-public = Паказваць надпіс публічна
+edit-acquisition = Набыццё і ўласнасць
+edit-acquisition-method = Як музей атрымаў прадмет
+edit-not-set = Не ўказана
+edit-acquired-on = Дата набыцця
+edit-owner = Уласнік
+edit-acquisition-public = Паказваць набыццё і ўласніка публічна
+edit-notes-help = Толькі для супрацоўнікаў; ніколі не паказваюцца публічна.
+edit-save = Захаваць
+edit-create = Стварыць чарнавік
+edit-alt = Тэкставая альтэрнатыва
+edit-caption = Подпіс
+edit-photo-public = Паказваць гэтае фота публічна
+edit-up = Вышэй
+edit-down = Ніжэй
+edit-primary = Зрабіць галоўнай
+edit-remove = Выдаліць
+edit-add-photos = Дадаць фота
+edit-photos-help = Можна некалькі адразу; JPEG, PNG або WebP. Метаданыя выдаляюцца; памеры рыхтуюцца ў фоне.
+edit-upload = Загрузіць
+edit-lot = Лот
+edit-no-provenance = Правенанс яшчэ не запісаны.
+edit-add-provenance = Дадаць у правенанс
+edit-provenance-kind = Што адбылося
+edit-exact-date = Дакладны дзень, калі вядомы
+edit-event = Падзея (аўкцыён, выстава…)
+edit-place = Месца
+edit-price = Кошт
+edit-currency = Валюта
+edit-party-role = Роля ўдзельніка
+edit-party = Удзельнік
+edit-party-donor = Дарыльнік прадмета (як ён пажадаў быць пазначаным)
+edit-note = Нататка
+edit-provenance-public = Паказваць гэты крок публічна
+edit-error-choose = Калі ласка, выберыце адзін з варыянтаў.
+edit-error-title = Дайце назву хаця б на адной мове.
+edit-error-too-long = Занадта доўга.
+edit-error-year = Год — гэта чатыры лічбы, ад 1000 да 2200.
+edit-error-year-order = Другі год раней за першы.
+edit-error-year-missing = Укажыце год або выберыце «Дата невядомая».
+edit-error-parts = Колькасць частак — цэлы лік ад 1.
+edit-error-date = Дата пішацца ГГГГ-ММ-ДД.
+edit-error-provenance-kind = Выберыце, што адбылося.
+edit-error-price = Кошт — гэта лік, напрыклад 1250 або 99.50.
+edit-error-currency = Валюта — тры літары, напрыклад EUR.
+edit-error-party = Гэтага ўдзельніка тут нельга ўказаць.
+edit-error-not-published = Зняць можна толькі апублікаваны прадмет.
+preview-banner = Папярэдні прагляд: менавіта так будзе выглядаць публічная старонка пасля публікацыі. Яна не публічная.

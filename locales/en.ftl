@@ -16,8 +16,6 @@ footer-open-data = This catalogue works without JavaScript and loads nothing fro
 
 objects-count = { PLURAL($count) ->
     [one] { $count } object
-    [429] Too many requests
-    [503] Closed for now
    *[other] { $count } objects
 }
 makers-count = { PLURAL($count) ->
@@ -161,6 +159,8 @@ error-heading = { $status ->
     [403] Not allowed
     [404] Not found
     [400] That request could not be understood
+    [429] Too many requests
+    [503] Closed for now
    *[other] Something went wrong
 }
 error-not-found = There is nothing at this address. The object may not be published, or the link may be mistyped.
@@ -299,7 +299,7 @@ admin-no = no
 admin-sealed = Story and contact
 admin-sealed-help = Sealed to the keyholders; not readable on this server.
 admin-receipt = Receipt
-admin-receipt-yes = The donor holds a receipt; { $n } { $n ->
+admin-receipt-yes = The donor holds a receipt; { $n } { PLURAL($n) ->
     [one] reply
    *[other] replies
 } sent.
@@ -334,3 +334,92 @@ admin-fingerprints-none = No recipients file: the intake form is closed.
 admin-internal-notes = Internal notes
 admin-public = public
 admin-private = private
+
+admin-objects = Objects
+admin-object-new = New object
+admin-objects-search = Words in a title, or a number
+admin-all = All
+admin-objects-count = { $n } { PLURAL($n) ->
+    [one] object
+   *[other] objects
+}
+admin-title = Title
+admin-updated = Changed
+admin-objects-none = No objects match.
+admin-accession-on-publish = given on publishing
+admin-preview = Preview the public page
+admin-publish = Publish
+admin-withdraw = Withdraw from the catalogue
+admin-volunteer-note = Volunteers prepare drafts; a curator publishes them.
+admin-volunteer-locked = This object is public: only curators may change it.
+admin-image-pending = Being prepared…
+admin-image-failed = This image could not be prepared.
+admin-primary = Main image
+admin-done-created = The object was created as a draft.
+admin-done-saved = Saved.
+admin-done-published = Published: the object is in the public catalogue.
+admin-done-withdrawn = Withdrawn from the public catalogue.
+admin-done-uploaded = The photos were received; their sizes are being prepared.
+admin-done-photo = The photo was updated.
+admin-done-provenance = The provenance was updated.
+edit-has-errors = Some fields need attention; they are marked below. Nothing was saved yet.
+edit-heading-object = The object
+edit-materials = Materials and technique
+edit-dimensions = Dimensions
+edit-parts = Number of parts
+edit-date = Date of the object
+edit-date-qualifier = How certain
+edit-date-earliest = Year (or from)
+edit-date-latest = Until year
+edit-links = Makers and events
+edit-heading-private = Private unless opened
+edit-private-help = These fields stay private until you tick their box. Internal notes are never public.
+edit-inscription = Inscription
+edit-inscription-public = Show the inscription publicly
+edit-acquisition = Acquisition and ownership
+edit-acquisition-method = How the museum acquired it
+edit-not-set = Not set
+edit-acquired-on = Date of acquisition
+edit-owner = Owner
+edit-acquisition-public = Show the acquisition and owner publicly
+edit-notes-help = For staff only; never shown publicly.
+edit-save = Save
+edit-create = Create the draft
+edit-alt = Text alternative
+edit-caption = Caption
+edit-photo-public = Show this photo publicly
+edit-up = Move up
+edit-down = Move down
+edit-primary = Make main image
+edit-remove = Remove
+edit-add-photos = Add photos
+edit-photos-help = Several at once; JPEG, PNG or WebP. Metadata is removed; sizes are prepared in the background.
+edit-upload = Upload
+edit-lot = Lot
+edit-no-provenance = No provenance recorded yet.
+edit-add-provenance = Add to the provenance
+edit-provenance-kind = What happened
+edit-exact-date = Exact day, if known
+edit-event = Event (auction, exhibition…)
+edit-place = Place
+edit-price = Price
+edit-currency = Currency
+edit-party-role = Role of the party
+edit-party = Party
+edit-party-donor = The object's donor (as they chose to be credited)
+edit-note = Note
+edit-provenance-public = Show this step publicly
+edit-error-choose = Please choose one of the options.
+edit-error-title = Give a title in at least one language.
+edit-error-too-long = This is too long.
+edit-error-year = A year is four digits, between 1000 and 2200.
+edit-error-year-order = The second year is before the first.
+edit-error-year-missing = Give a year, or choose “Date unknown”.
+edit-error-parts = The number of parts is a whole number from 1.
+edit-error-date = A date is written YYYY-MM-DD.
+edit-error-provenance-kind = Choose what happened.
+edit-error-price = A price is a number, like 1250 or 99.50.
+edit-error-currency = A currency is three letters, like EUR.
+edit-error-party = That party cannot be used here.
+edit-error-not-published = Only a published object can be withdrawn.
+preview-banner = Preview: this is exactly what the public page will show once published. It is not public.

@@ -18,8 +18,6 @@ objects-count = { PLURAL($count) ->
     [one] { $count } предмет
     [few] { $count } предмета
     [many] { $count } предметов
-    [429] Слишком много запросов
-    [503] Временно закрыто
    *[other] { $count } предмета
 }
 makers-count = { PLURAL($count) ->
@@ -167,6 +165,8 @@ error-heading = { $status ->
     [403] Не разрешено
     [404] Не найдено
     [400] Запрос невозможно понять
+    [429] Слишком много запросов
+    [503] Временно закрыто
    *[other] Что-то пошло не так
 }
 error-not-found = По этому адресу ничего нет. Возможно, предмет не опубликован, или в ссылке ошибка.
@@ -337,3 +337,93 @@ admin-fingerprints-none = Нет файла получателей: форма �
 admin-internal-notes = Внутренние заметки
 admin-public = публичное
 admin-private = приватное
+
+admin-objects = Предметы
+admin-object-new = Новый предмет
+admin-objects-search = Слова из названия или номер
+admin-all = Все
+admin-objects-count = { $n } { PLURAL($n) ->
+    [one] предмет
+    [few] предмета
+   *[other] предметов
+}
+admin-title = Название
+admin-updated = Изменено
+admin-objects-none = Нет подходящих предметов.
+admin-accession-on-publish = будет присвоен при публикации
+admin-preview = Просмотреть публичную страницу
+admin-publish = Опубликовать
+admin-withdraw = Снять с каталога
+admin-volunteer-note = Волонтёры готовят черновики; публикует куратор.
+admin-volunteer-locked = Этот предмет публичный: менять его могут только кураторы.
+admin-image-pending = Готовится…
+admin-image-failed = Это изображение не удалось подготовить.
+admin-primary = Главное изображение
+admin-done-created = Предмет создан как черновик.
+admin-done-saved = Сохранено.
+admin-done-published = Опубликовано: предмет в публичном каталоге.
+admin-done-withdrawn = Снято с публичного каталога.
+admin-done-uploaded = Фото получены; их размеры готовятся.
+admin-done-photo = Фото обновлено.
+admin-done-provenance = Провенанс обновлён.
+edit-has-errors = Некоторые поля требуют внимания, они отмечены ниже. Пока ничего не сохранено.
+edit-heading-object = Предмет
+edit-materials = Материалы и техника
+edit-dimensions = Размеры
+edit-parts = Количество частей
+edit-date = Датировка предмета
+edit-date-qualifier = Насколько точно
+edit-date-earliest = Год (или с)
+edit-date-latest = По год
+edit-links = Авторы и события
+edit-heading-private = Приватное, пока не открыто
+edit-private-help = Эти поля остаются приватными, пока вы их не отметите. Внутренние заметки никогда не публичны.
+edit-inscription = Надпись
+edit-inscription-public = Показывать надпись публично
+edit-acquisition = Приобретение и собственность
+edit-acquisition-method = Как музей получил предмет
+edit-not-set = Не указано
+edit-acquired-on = Дата приобретения
+edit-owner = Владелец
+edit-acquisition-public = Показывать приобретение и владельца публично
+edit-notes-help = Только для сотрудников; никогда не показываются публично.
+edit-save = Сохранить
+edit-create = Создать черновик
+edit-alt = Текстовая альтернатива
+edit-caption = Подпись
+edit-photo-public = Показывать это фото публично
+edit-up = Выше
+edit-down = Ниже
+edit-primary = Сделать главным
+edit-remove = Удалить
+edit-add-photos = Добавить фото
+edit-photos-help = Можно несколько сразу; JPEG, PNG или WebP. Метаданные удаляются; размеры готовятся в фоне.
+edit-upload = Загрузить
+edit-lot = Лот
+edit-no-provenance = Провенанс ещё не записан.
+edit-add-provenance = Добавить в провенанс
+edit-provenance-kind = Что произошло
+edit-exact-date = Точный день, если известен
+edit-event = Событие (аукцион, выставка…)
+edit-place = Место
+edit-price = Цена
+edit-currency = Валюта
+edit-party-role = Роль участника
+edit-party = Участник
+edit-party-donor = Даритель предмета (как он пожелал быть указанным)
+edit-note = Заметка
+edit-provenance-public = Показывать этот шаг публично
+edit-error-choose = Пожалуйста, выберите один из вариантов.
+edit-error-title = Дайте название хотя бы на одном языке.
+edit-error-too-long = Слишком длинно.
+edit-error-year = Год — это четыре цифры, от 1000 до 2200.
+edit-error-year-order = Второй год раньше первого.
+edit-error-year-missing = Укажите год или выберите «Дата неизвестна».
+edit-error-parts = Количество частей — целое число от 1.
+edit-error-date = Дата пишется ГГГГ-ММ-ДД.
+edit-error-provenance-kind = Выберите, что произошло.
+edit-error-price = Цена — это число, например 1250 или 99.50.
+edit-error-currency = Валюта — три буквы, например EUR.
+edit-error-party = Этого участника здесь нельзя указать.
+edit-error-not-published = Снять можно только опубликованный предмет.
+preview-banner = Предварительный просмотр: именно так будет выглядеть публичная страница после публикации. Она не публичная.

@@ -101,7 +101,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(crate::catalogue::router(state.clone()))
         .merge(crate::intake::router(&state))
-        .merge(crate::admin::router())
+        .merge(crate::admin::router(&state))
         .route("/healthz", get(web::healthz))
         .route("/static/zbor.css", get(web::stylesheet))
         .fallback(web::not_found)

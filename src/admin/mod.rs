@@ -23,7 +23,7 @@ use crate::error::{AppError, AppResult};
 use crate::web::{Ctx, render_page};
 
 /// Routes of the panel.
-pub fn router() -> Router<AppState> {
+pub fn router(state: &AppState) -> Router<AppState> {
     Router::new()
         .route("/admin/login", get(login_page).post(login))
         .route("/admin/logout", post(logout))
@@ -31,7 +31,34 @@ pub fn router() -> Router<AppState> {
         .route("/admin/totp", get(totp_page).post(totp_confirm))
         .route("/admin/totp/qr.png", get(totp_qr))
         .merge(offers::router())
-        .merge(objects::router())
+        .merge(objects::router(state))
+}
+
+/// A URL-encoded form read as its pairs, in order, so repeated fields (checkboxes, multiple
+/// selects) keep every value. Unknown fields are simply never asked for.
+pub struct Pairs(pub Vec<(String, String)>);
+
+impl Pairs {
+    /// The first value of `name`, or an empty string.
+    pub fn get(&self, name: &str) -> &str {
+        self.0.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str()).unwrap_or_default()
+    }
+
+    /// Every value of `name`.
+    pub fn all(&self, name: &str) -> Vec<&str> {
+        self.0.iter().filter(|(k, _)| k == name).map(|(_, v)| v.as_str()).collect()
+    }
+}
+
+impl<S: Send + Sync> axum::extract::FromRequest<S> for Pairs {
+    type Rejection = AppError;
+
+    async fn from_request(request: axum::extract::Request, state: &S) -> Result<Self, Self::Rejection> {
+        let body = axum::body::Bytes::from_request(request, state)
+            .await
+            .map_err(|_| AppError::BadRequest("error-bad-query"))?;
+        serde_urlencoded::from_bytes(&body).map(Pairs).map_err(|_| AppError::BadRequest("error-bad-query"))
+    }
 }
 
 /// Refuses a state-changing request that comes from another site or without the session's

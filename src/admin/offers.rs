@@ -9,7 +9,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use serde::{Deserialize, Serialize};
 
-use super::{Staff, check_form, record_with, render_panel, require};
+use super::{Pairs, Staff, check_form, record_with, render_panel, require};
 use crate::app::AppState;
 use crate::catalogue::{Audience, serve_file};
 use crate::donors::offers::{self, OfferState, ReplyError};
@@ -221,16 +221,12 @@ async fn download_bundle(
     ctx: Ctx,
     Staff(session): Staff,
     headers: HeaderMap,
-    body: axum::body::Bytes,
+    pairs: Pairs,
 ) -> AppResult<Response> {
-    // Several `offer` fields: read the pairs by hand.
-    let pairs: Vec<(String, String)> =
-        serde_urlencoded::from_bytes(&body).map_err(|_| AppError::BadRequest("error-bad-query"))?;
-    let field = |name: &str| pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str()).unwrap_or_default();
-    check_form(&session, &headers, field("csrf"))?;
+    check_form(&session, &headers, pairs.get("csrf"))?;
     require(session.role.can_open_bundles())?;
-    let ids: Vec<String> = pairs.iter().filter(|(k, _)| k == "offer").map(|(_, v)| v.clone()).collect();
-    let reason = field("reason").trim();
+    let ids: Vec<String> = pairs.all("offer").into_iter().map(str::to_owned).collect();
+    let reason = pairs.get("reason").trim();
     let error = if ids.is_empty() {
         Some("admin-bundle-none")
     } else if reason.is_empty() || reason.chars().count() > MAX_REASON {

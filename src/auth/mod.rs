@@ -39,6 +39,11 @@ impl Role {
         matches!(self, Role::Admin | Role::Curator | Role::Keyholder)
     }
 
+    /// Publish and withdraw objects, and change what is already public.
+    pub fn can_publish(self) -> bool {
+        self != Role::Volunteer
+    }
+
     /// Download sealed bundles of donors' stories and contacts.
     pub fn can_open_bundles(self) -> bool {
         self == Role::Keyholder

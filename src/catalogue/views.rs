@@ -108,6 +108,25 @@ pub struct ObjectPage {
     pub provenance: Vec<ProvenanceStep>,
     /// The IIIF manifest, when there are images to view.
     pub manifest_href: Option<String>,
+    /// Shown to staff before publishing: the same page, with a banner and staff image URLs.
+    pub preview: bool,
+}
+
+impl ObjectPage {
+    /// The page as the panel's preview shows it: images come from the staff route, since an
+    /// unpublished object's images have no public URL.
+    pub fn into_preview(mut self) -> Self {
+        self.preview = true;
+        self.manifest_href = None;
+        for image in &mut self.images {
+            image.src = image.src.replace("/media/", "/admin/media/");
+            image.full = image.full.replace("/media/", "/admin/media/");
+            image.srcset = image.srcset.replace("/media/", "/admin/media/");
+            image.webp_srcset = String::new();
+            image.webp_src = None;
+        }
+        self
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -369,6 +388,7 @@ impl<'a> View<'a> {
             images: object.media.iter().map(|m| self.image(m, &title.text, 1200)).collect(),
             provenance: object.provenance.iter().map(|p| self.provenance_step(p)).collect(),
             manifest_href: (!object.media.is_empty()).then(|| format!("/iiif/{}/manifest.json", object.accession)),
+            preview: false,
             title,
         }
     }

@@ -242,10 +242,22 @@ fn text3(be: Option<String>, en: Option<String>, ru: Option<String>) -> Option<T
 impl PublicCollection {
     /// Loads the public projection from the collection database.
     pub async fn load(pool: &SqlitePool) -> sqlx::Result<Self> {
+        Self::load_scope(pool, None).await
+    }
+
+    /// Exactly what the public would see of object `id` if it were published now, whatever its
+    /// state: the same projection, limited to that one object (for the panel's preview). A
+    /// draft without an accession number shows an empty one.
+    pub async fn preview(pool: &SqlitePool, id: i64) -> sqlx::Result<Self> {
+        Self::load_scope(pool, Some(id)).await
+    }
+
+    /// `preview` `None`: every published object; `Some(id)`: that object only.
+    async fn load_scope(pool: &SqlitePool, preview: Option<i64>) -> sqlx::Result<Self> {
         // One read transaction, so every query sees the same state of the collection.
         let mut tx = pool.begin().await?;
         let rows: Vec<ObjectRow> = sqlx::query_as(
-            "SELECT o.id, o.accession_number, o.object_type, o.title_be, o.title_en, o.title_ru,
+            "SELECT o.id, COALESCE(o.accession_number, '') AS accession_number, o.object_type, o.title_be, o.title_en, o.title_ru,
                 o.description_be, o.description_en, o.description_ru,
                 o.inscription_be, o.inscription_en, o.inscription_ru, o.inscription_public,
                 o.materials_be, o.materials_en, o.materials_ru, o.dimensions, o.parts,
@@ -253,9 +265,10 @@ impl PublicCollection {
                 o.acquisition_method, o.acquired_on, o.acquisition_public, o.owner,
                 d.credit, d.credit_name, o.published_at
              FROM objects o LEFT JOIN donors d ON d.id = o.donor_id
-             WHERE o.state = 'published' AND o.accession_number IS NOT NULL
+             WHERE (?1 IS NULL AND o.state = 'published' AND o.accession_number IS NOT NULL) OR o.id = ?1
              ORDER BY o.published_at DESC, o.id DESC",
         )
+        .bind(preview)
         .fetch_all(&mut *tx)
         .await?;
 
@@ -299,8 +312,9 @@ impl PublicCollection {
 
         let links: Vec<(i64, i64)> = sqlx::query_as(
             "SELECT object_id, maker_id FROM object_makers
-             WHERE object_id IN (SELECT id FROM objects WHERE state = 'published') ORDER BY object_id, position",
+             WHERE object_id IN (SELECT id FROM objects WHERE (?1 IS NULL AND state = 'published') OR id = ?1) ORDER BY object_id, position",
         )
+        .bind(preview)
         .fetch_all(&mut *tx)
         .await?;
         for (object_id, maker_id) in links {
@@ -311,8 +325,9 @@ impl PublicCollection {
         }
         let links: Vec<(i64, i64)> = sqlx::query_as(
             "SELECT object_id, event_id FROM object_events
-             WHERE object_id IN (SELECT id FROM objects WHERE state = 'published') ORDER BY event_id",
+             WHERE object_id IN (SELECT id FROM objects WHERE (?1 IS NULL AND state = 'published') OR id = ?1) ORDER BY event_id",
         )
+        .bind(preview)
         .fetch_all(&mut *tx)
         .await?;
         for (object_id, event_id) in links {
@@ -327,9 +342,10 @@ impl PublicCollection {
                 pl.name_be AS place_be, pl.name_en AS place_en, pl.name_ru AS place_ru,
                 p.event_id, p.lot, p.price_minor, p.currency, p.note_be, p.note_en, p.note_ru
              FROM provenance_events p LEFT JOIN places pl ON pl.id = p.place_id
-             WHERE p.is_public = 1 AND p.object_id IN (SELECT id FROM objects WHERE state = 'published')
+             WHERE p.is_public = 1 AND p.object_id IN (SELECT id FROM objects WHERE (?1 IS NULL AND state = 'published') OR id = ?1)
              ORDER BY p.object_id, p.position",
         )
+        .bind(preview)
         .fetch_all(&mut *tx)
         .await?;
         let parties: Vec<PartyRow> = sqlx::query_as(
@@ -340,9 +356,10 @@ impl PublicCollection {
              JOIN provenance_events p ON p.id = pp.provenance_id
              LEFT JOIN organisations org ON org.id = pp.organisation_id
              LEFT JOIN donors d ON d.id = pp.donor_id
-             WHERE p.is_public = 1 AND p.object_id IN (SELECT id FROM objects WHERE state = 'published')
+             WHERE p.is_public = 1 AND p.object_id IN (SELECT id FROM objects WHERE (?1 IS NULL AND state = 'published') OR id = ?1)
              ORDER BY pp.rowid",
         )
+        .bind(preview)
         .fetch_all(&mut *tx)
         .await?;
         let mut parties_of: HashMap<i64, Vec<(String, PublicParty)>> = HashMap::new();
@@ -384,9 +401,10 @@ impl PublicCollection {
                 webp_sizes
              FROM media
              WHERE is_public = 1 AND state = 'ready'
-               AND object_id IN (SELECT id FROM objects WHERE state = 'published')
+               AND object_id IN (SELECT id FROM objects WHERE (?1 IS NULL AND state = 'published') OR id = ?1)
              ORDER BY object_id, position, id",
         )
+        .bind(preview)
         .fetch_all(&mut *tx)
         .await?;
         for m in media {

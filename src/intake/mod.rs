@@ -48,23 +48,24 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/offer/status", get(status_page).post(status))
 }
 
-/// A message for the page: a locale key and its number, if any.
+/// A message for a page: a locale key and its number, if any.
 #[derive(Debug, Clone, Serialize)]
-struct Msg {
-    key: &'static str,
-    n: String,
+pub struct Msg {
+    pub key: &'static str,
+    pub n: String,
 }
 
 impl Msg {
-    fn new(key: &'static str) -> Self {
+    pub fn new(key: &'static str) -> Self {
         Self { key, n: String::new() }
     }
 
-    fn with(key: &'static str, n: impl ToString) -> Self {
+    pub fn with(key: &'static str, n: impl ToString) -> Self {
         Self { key, n: n.to_string() }
     }
 
-    fn of_refusal(refusal: &Refusal) -> Self {
+    /// An upload's refusal, in the reader's language.
+    pub fn of_refusal(refusal: &Refusal) -> Self {
         match refusal {
             Refusal::Empty => Msg::new("upload-empty"),
             Refusal::Unsupported(kind) => Msg::with("upload-unsupported", kind),

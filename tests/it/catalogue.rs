@@ -388,6 +388,15 @@ async fn every_template_escapes_what_people_typed() {
         let object = app.get_with(accepted.header("location"), &[("cookie", &curator)]).await;
         escaped(&object, "admin/object.html");
         covered.insert("admin/object.html".to_owned());
+        let list =
+            app.get_with(&format!("/admin/objects?q={}", zbor::web::encode(evil)), &[("cookie", &curator)]).await;
+        escaped(&list, "admin/objects.html");
+        assert!(list.texts(".object-title-cell").iter().any(|t| t.contains(evil)), "the list finds the object");
+        covered.insert("admin/objects.html".to_owned());
+        let object_path = accepted.header("location").split('?').next().unwrap().to_owned();
+        let preview = app.get_with(&format!("{object_path}/preview"), &[("cookie", &curator)]).await;
+        assert_eq!(preview.status, StatusCode::OK);
+        escaped(&preview, "catalogue/object.html (preview)");
     }
     // A template added without a page in this list fails here.
     let all: BTreeSet<String> =

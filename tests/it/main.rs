@@ -4,6 +4,7 @@
 mod admin;
 mod browser;
 mod catalogue;
+mod cataloguing;
 mod cli;
 mod donors;
 mod helpers;

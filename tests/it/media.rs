@@ -246,7 +246,7 @@ async fn publish(app: &TestApp, id: i64) -> String {
 }
 
 /// Runs the derivative worker until no job is left.
-async fn drain_jobs(app: &TestApp) {
+pub(crate) async fn drain_jobs(app: &TestApp) {
     while let Some(job) = media::jobs::claim(&app.state.db.main).await.unwrap() {
         let store = app.state.media.store.clone();
         let (hash, format) = (

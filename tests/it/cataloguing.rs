@@ -1,0 +1,542 @@
+//! Cataloguing in the panel through the router: every field in three languages, validation,
+//! provenance, photos, publication with its preview, and every admin route with every role.
+
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode};
+
+use crate::helpers::{Resp, TestApp, multipart, t};
+use crate::media::{drain_jobs, plain_jpeg};
+use zbor::auth::Role;
+use zbor::collection::objects::{self, NewEvent, NewMaker};
+use zbor::collection::{EventKind, MakerKind, Text3};
+
+/// Every field of the editor, as a curator would type it.
+fn every_field(maker: i64, event: i64) -> Vec<(String, String)> {
+    let mut pairs: Vec<(String, String)> = [
+        ("object_type", "banner"),
+        ("title_be", "Сцяг з Ракава"),
+        ("title_en", "Banner from Rakaw"),
+        ("title_ru", "Флаг из Ракова"),
+        ("description_be", "Пашыты ўручную"),
+        ("description_en", "Sewn by hand"),
+        ("description_ru", "Сшит вручную"),
+        ("materials_be", "бавоўна"),
+        ("materials_en", "cotton"),
+        ("materials_ru", "хлопок"),
+        ("inscription_be", "ЖЫВЕ БЕЛАРУСЬ"),
+        ("inscription_en", "LONG LIVE BELARUS"),
+        ("inscription_ru", "ЖИВЕ БЕЛАРУСЬ"),
+        ("inscription_public", "on"),
+        ("dimensions", "100 × 150 cm"),
+        ("parts", "2"),
+        ("date_qualifier", "between"),
+        ("date_earliest", "2020"),
+        ("date_latest", "2021"),
+        ("acquisition_method", "deposit"),
+        ("acquired_on", "2023-12-24"),
+        ("owner", "depositor"),
+        ("internal_notes", "CANARY-NOTES shelf B"),
+    ]
+    .iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
+    pairs.push(("maker".into(), maker.to_string()));
+    pairs.push(("event".into(), event.to_string()));
+    pairs
+}
+
+async fn authorities(app: &TestApp) -> (i64, i64) {
+    let mut conn = app.state.db.main.acquire().await.unwrap();
+    let maker = objects::create_maker(
+        &mut conn,
+        &NewMaker {
+            kind: MakerKind::Person,
+            name: Text3::same("Olga Yakubovskaya"),
+            bio: Text3::default(),
+            private_notes: String::new(),
+        },
+    )
+    .await
+    .unwrap();
+    let event = objects::create_event(
+        &mut conn,
+        &NewEvent {
+            kind: EventKind::March,
+            name: t("Марш", "March", "Марш"),
+            description: Text3::default(),
+            starts_on: Some("2020-08-16".into()),
+            ends_on: None,
+            place_id: None,
+            organisation_id: None,
+        },
+    )
+    .await
+    .unwrap();
+    (maker, event)
+}
+
+async fn post(app: &TestApp, uri: &str, cookie: &str, csrf: &str, pairs: &[(String, String)]) -> Resp {
+    let mut all = vec![("csrf".to_owned(), csrf.to_owned())];
+    all.extend_from_slice(pairs);
+    let refs: Vec<(&str, &str)> = all.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    app.post_form(uri, cookie, &refs).await
+}
+
+fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
+    list.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+}
+
+/// Creates an object through the panel; returns its id.
+async fn create(app: &TestApp, cookie: &str, csrf: &str, fields: &[(String, String)]) -> i64 {
+    let resp = post(app, "/admin/objects/new", cookie, csrf, fields).await;
+    assert_eq!(resp.status, StatusCode::SEE_OTHER, "{}", resp.body);
+    let location = resp.header("location");
+    location.trim_start_matches("/admin/objects/").split('?').next().unwrap().parse().unwrap()
+}
+
+#[tokio::test]
+async fn every_field_round_trips_in_three_languages_and_edits_are_audited_field_by_field() {
+    let app = TestApp::new().await;
+    let (maker, event) = authorities(&app).await;
+    let cookie = app.staff_cookie("curator", Role::Curator).await;
+    let csrf = app.token("/admin/objects/new", Some(&cookie)).await;
+    let fields = every_field(maker, event);
+    let id = create(&app, &cookie, &csrf, &fields).await;
+
+    let page = app.get_with(&format!("/admin/objects/{id}?done=created"), &[("cookie", &cookie)]).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert_eq!(page.texts(".flash").len(), 1);
+    for (name, value) in &fields {
+        match name.as_str() {
+            "maker" | "event" => {
+                let selected = page.attrs(&format!("select[name={name}] option[selected]"), "value");
+                assert_eq!(selected, std::slice::from_ref(value), "{name}");
+            }
+            "inscription_public" => assert_eq!(page.attrs("#inscription_public[checked]", "value").len(), 1),
+            "object_type" | "date_qualifier" | "acquisition_method" | "owner" => {
+                let selected = page.attrs(&format!("select[name={name}] option[selected]"), "value");
+                assert_eq!(selected, std::slice::from_ref(value), "{name}");
+            }
+            "description_be" | "description_en" | "description_ru" | "internal_notes" => {
+                assert_eq!(page.texts(&format!("textarea[name={name}]")), std::slice::from_ref(value), "{name}");
+            }
+            _ => assert_eq!(page.attrs(&format!("input[name={name}]"), "value"), std::slice::from_ref(value), "{name}"),
+        }
+    }
+    assert_eq!(page.texts(".accession-number"), ["будзе дадзены пры публікацыі"]);
+
+    // An edit: the audit log holds exactly the fields that changed, old and new.
+    let mut edited = fields.clone();
+    for (k, v) in &mut edited {
+        match k.as_str() {
+            "title_en" => *v = "Banner from Rakaw, 2020".into(),
+            "parts" => *v = "3".into(),
+            _ => {}
+        }
+    }
+    edited.retain(|(k, _)| k != "inscription_public");
+    let resp = post(&app, &format!("/admin/objects/{id}"), &cookie, &csrf, &edited).await;
+    assert_eq!(resp.status, StatusCode::SEE_OTHER, "{}", resp.body);
+    let details: String =
+        sqlx::query_scalar("SELECT details FROM audit_log WHERE action = 'object-edited' ORDER BY id DESC LIMIT 1")
+            .fetch_one(&app.state.db.main)
+            .await
+            .unwrap();
+    let details: serde_json::Value = serde_json::from_str(&details).unwrap();
+    let changes: Vec<(String, String, String)> = details["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (c["field"].as_str().unwrap().into(), c["old"].as_str().unwrap().into(), c["new"].as_str().unwrap().into())
+        })
+        .collect();
+    assert_eq!(
+        changes,
+        [
+            ("title_en".into(), "Banner from Rakaw".into(), "Banner from Rakaw, 2020".into()),
+            ("inscription_public".into(), "true".into(), "false".into()),
+            ("parts".into(), "2".into(), "3".into()),
+        ]
+    );
+    // Saving without a change writes nothing to the audit log.
+    let before: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log").fetch_one(&app.state.db.main).await.unwrap();
+    post(&app, &format!("/admin/objects/{id}"), &cookie, &csrf, &edited).await;
+    let after: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log").fetch_one(&app.state.db.main).await.unwrap();
+    assert_eq!(before, after);
+    let mut conn = app.state.db.main.acquire().await.unwrap();
+    assert!(matches!(
+        zbor::collection::audit::verify(&mut conn).await.unwrap(),
+        zbor::collection::audit::Verdict::Intact(_)
+    ));
+}
+
+#[tokio::test]
+async fn a_refused_edit_keeps_what_was_typed_and_changes_nothing() {
+    let app = TestApp::new().await;
+    let (maker, event) = authorities(&app).await;
+    let cookie = app.staff_cookie("curator", Role::Curator).await;
+    let csrf = app.token("/admin/objects/new", Some(&cookie)).await;
+    let id = create(&app, &cookie, &csrf, &every_field(maker, event)).await;
+    let mut bad = every_field(maker, event);
+    for (k, v) in &mut bad {
+        match k.as_str() {
+            "title_be" | "title_en" | "title_ru" => v.clear(),
+            "date_earliest" => *v = "20x0".into(),
+            "description_en" => *v = "Kept <b>as typed</b>".into(),
+            "acquired_on" => *v = "24.12.2023".into(),
+            _ => {}
+        }
+    }
+    let resp = post(&app, &format!("/admin/objects/{id}"), &cookie, &csrf, &bad).await;
+    assert_eq!(resp.status, StatusCode::UNPROCESSABLE_ENTITY);
+    for field in ["title_be", "date_earliest", "acquired_on"] {
+        assert_eq!(resp.texts(&format!("#{field}-error")).len(), 1, "{field}");
+        assert_eq!(resp.attrs(&format!("#{field}"), "aria-invalid"), ["true"], "{field}");
+    }
+    assert_eq!(resp.texts("#description_en"), ["Kept <b>as typed</b>"]);
+    assert_eq!(resp.attrs("#date_earliest", "value"), ["20x0"]);
+    let title: String = sqlx::query_scalar("SELECT title_en FROM objects WHERE id = ?")
+        .bind(id)
+        .fetch_one(&app.state.db.main)
+        .await
+        .unwrap();
+    assert_eq!(title, "Banner from Rakaw", "nothing changed");
+    // Without the token, or from another site: refused.
+    let resp = app.post_form(&format!("/admin/objects/{id}"), &cookie, &[("title_en", "x")]).await;
+    assert_eq!(resp.status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn provenance_is_added_reordered_and_removed() {
+    let app = TestApp::new().await;
+    let cookie = app.staff_cookie("curator", Role::Curator).await;
+    let csrf = app.token("/admin/objects/new", Some(&cookie)).await;
+    let id = create(&app, &cookie, &csrf, &pairs(&[("object_type", "painting"), ("title_en", "Cat")])).await;
+    let uri = format!("/admin/objects/{id}/provenance");
+    for (kind, year) in [("made", "2020"), ("auctioned", "2022"), ("deposited", "2023")] {
+        let fields = pairs(&[
+            ("kind", kind),
+            ("p_qualifier", "exact"),
+            ("p_earliest", year),
+            ("lot", if kind == "auctioned" { "12" } else { "" }),
+            ("price", if kind == "auctioned" { "350" } else { "" }),
+            ("currency", if kind == "auctioned" { "eur" } else { "" }),
+            ("party_role", "maker"),
+            ("party", "museum"),
+            ("p_public", "on"),
+        ]);
+        let resp = post(&app, &uri, &cookie, &csrf, &fields).await;
+        assert_eq!(resp.status, StatusCode::SEE_OTHER, "{}", resp.body);
+    }
+    let bad = post(&app, &uri, &cookie, &csrf, &pairs(&[("kind", "stolen")])).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let bad = post(&app, &uri, &cookie, &csrf, &pairs(&[("kind", "bought"), ("currency", "euro")])).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    let order = |app: &TestApp| {
+        let pool = app.state.db.main.clone();
+        async move {
+            sqlx::query_as::<_, (i64, String)>(
+                "SELECT id, kind FROM provenance_events WHERE object_id = ? ORDER BY position",
+            )
+            .bind(id)
+            .fetch_all(&pool)
+            .await
+            .unwrap()
+        }
+    };
+    let chain = order(&app).await;
+    assert_eq!(chain.iter().map(|(_, k)| k.as_str()).collect::<Vec<_>>(), ["made", "auctioned", "deposited"]);
+    let (price, currency): (i64, String) =
+        sqlx::query_as("SELECT price_minor, currency FROM provenance_events WHERE kind = 'auctioned'")
+            .fetch_one(&app.state.db.main)
+            .await
+            .unwrap();
+    assert_eq!((price, currency.as_str()), (35000, "EUR"));
+    let last = chain[2].0;
+    let up = pairs(&[("action", "up")]);
+    post(&app, &format!("{uri}/{last}"), &cookie, &csrf, &up).await;
+    post(&app, &format!("{uri}/{last}"), &cookie, &csrf, &up).await;
+    let chain = order(&app).await;
+    assert_eq!(chain.iter().map(|(_, k)| k.as_str()).collect::<Vec<_>>(), ["deposited", "made", "auctioned"]);
+    // The first cannot go further up; nothing changes.
+    post(&app, &format!("{uri}/{last}"), &cookie, &csrf, &up).await;
+    assert_eq!(order(&app).await, chain);
+    let page = app.get_with(&format!("/admin/objects/{id}?lang=en"), &[("cookie", &cookie)]).await;
+    let steps = page.texts(".provenance-line .step-kind");
+    assert_eq!(steps, ["Deposited for safekeeping", "Made", "Sold at auction"]);
+    let resp = post(&app, &format!("{uri}/{}", chain[1].0), &cookie, &csrf, &pairs(&[("action", "remove")])).await;
+    assert_eq!(resp.status, StatusCode::SEE_OTHER);
+    assert_eq!(order(&app).await.len(), 2);
+    let moves: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action LIKE 'provenance-%'")
+        .fetch_one(&app.state.db.main)
+        .await
+        .unwrap();
+    assert_eq!(moves, 3 + 2 + 1, "each addition, move and removal is audited; a move that did nothing is not");
+}
+
+/// The visible text of the object's article, as a reader would take it in.
+fn article(resp: &Resp) -> String {
+    resp.texts("article").join("\n")
+}
+
+#[tokio::test]
+async fn the_preview_is_the_public_page_and_shows_nothing_private() {
+    let app = TestApp::new().await;
+    let (maker, event) = authorities(&app).await;
+    let cookie = app.staff_cookie("curator", Role::Curator).await;
+    let csrf = app.token("/admin/objects/new", Some(&cookie)).await;
+    let mut fields = every_field(maker, event);
+    fields.retain(|(k, _)| k != "inscription_public");
+    for (k, v) in &mut fields {
+        if k == "inscription_en" {
+            *v = "CANARY-INSCRIPTION".into();
+        }
+    }
+    let id = create(&app, &cookie, &csrf, &fields).await;
+    let private_step = pairs(&[("kind", "bought"), ("note_en", "CANARY-PROVENANCE"), ("p_qualifier", "unknown")]);
+    post(&app, &format!("/admin/objects/{id}/provenance"), &cookie, &csrf, &private_step).await;
+    let public_step = pairs(&[("kind", "made"), ("p_qualifier", "circa"), ("p_earliest", "2020"), ("p_public", "on")]);
+    post(&app, &format!("/admin/objects/{id}/provenance"), &cookie, &csrf, &public_step).await;
+
+    let preview = app.get_with(&format!("/admin/objects/{id}/preview?lang=en"), &[("cookie", &cookie)]).await;
+    assert_eq!(preview.status, StatusCode::OK);
+    assert_eq!(preview.texts(".preview-banner").len(), 1);
+    assert!(preview.body.contains("Banner from Rakaw") && preview.body.contains("Olga Yakubovskaya"));
+    for canary in ["CANARY-INSCRIPTION", "CANARY-PROVENANCE", "CANARY-NOTES"] {
+        assert!(!preview.body.contains(canary), "{canary} in the preview");
+    }
+    assert_eq!(app.get_with(&format!("/admin/objects/{id}/preview"), &[]).await.status, StatusCode::SEE_OTHER);
+
+    // Publish: the accession number appears, and the public page is the preview.
+    let resp = post(&app, &format!("/admin/objects/{id}/publish"), &cookie, &csrf, &[]).await;
+    assert_eq!(resp.status, StatusCode::SEE_OTHER);
+    let accession: String = sqlx::query_scalar("SELECT accession_number FROM objects WHERE id = ?")
+        .bind(id)
+        .fetch_one(&app.state.db.main)
+        .await
+        .unwrap();
+    let public = app.get(&format!("/objects/{accession}?lang=en")).await;
+    assert_eq!(public.status, StatusCode::OK);
+    let preview = app.get_with(&format!("/admin/objects/{id}/preview?lang=en"), &[("cookie", &cookie)]).await;
+    assert_eq!(article(&preview), article(&public));
+    assert!(public.texts(".preview-banner").is_empty());
+    for canary in ["CANARY-INSCRIPTION", "CANARY-PROVENANCE", "CANARY-NOTES"] {
+        assert!(!public.body.contains(canary), "{canary} on the public page");
+    }
+    // Withdrawn: the public page is gone, the same "not found" as anything missing.
+    let resp = post(&app, &format!("/admin/objects/{id}/withdraw"), &cookie, &csrf, &[]).await;
+    assert_eq!(resp.status, StatusCode::SEE_OTHER);
+    assert_eq!(app.get(&format!("/objects/{accession}")).await.status, StatusCode::NOT_FOUND);
+    let actions: Vec<String> =
+        sqlx::query_scalar("SELECT action FROM audit_log WHERE action LIKE 'object-%' ORDER BY id")
+            .fetch_all(&app.state.db.main)
+            .await
+            .unwrap();
+    assert_eq!(actions, ["object-created", "object-published", "object-withdrawn"]);
+}
+
+#[tokio::test]
+async fn photos_are_uploaded_several_at_once_described_ordered_and_removed() {
+    let app = TestApp::new().await;
+    let cookie = app.staff_cookie("curator", Role::Curator).await;
+    let csrf = app.token("/admin/objects/new", Some(&cookie)).await;
+    let id = create(&app, &cookie, &csrf, &pairs(&[("object_type", "poster"), ("title_en", "Poster")])).await;
+    let (a, b) = (plain_jpeg(300, 200), plain_jpeg(200, 300));
+    let (content_type, body) = multipart(&[("csrf", &csrf)], &[("a.jpg", &a), ("b.jpg", &b)]);
+    let request = Request::post(format!("/admin/objects/{id}/media"))
+        .header("content-type", content_type)
+        .header("cookie", &cookie)
+        .body(Body::from(body))
+        .unwrap();
+    let resp = app.send(request).await;
+    assert_eq!(resp.status, StatusCode::SEE_OTHER, "{}", resp.body);
+    drain_jobs(&app).await;
+    let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM media WHERE object_id = ? ORDER BY position")
+        .bind(id)
+        .fetch_all(&app.state.db.main)
+        .await
+        .unwrap();
+    assert_eq!(ids.len(), 2);
+    // A refused file is named, and nothing else is added.
+    let (content_type, body) = multipart(&[("csrf", &csrf)], &[("c.jpg", b"not a photo")]);
+    let request = Request::post(format!("/admin/objects/{id}/media"))
+        .header("content-type", content_type)
+        .header("cookie", &cookie)
+        .body(Body::from(body))
+        .unwrap();
+    let refused = app.send(request).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(refused.texts(".form-error").len(), 1);
+
+    let describe = pairs(&[
+        ("action", "save"),
+        ("alt_be", "Плакат"),
+        ("alt_en", "A poster"),
+        ("alt_ru", "Плакат"),
+        ("caption_en", "Front"),
+        ("is_public", "on"),
+    ]);
+    post(&app, &format!("/admin/objects/{id}/media/{}", ids[1]), &cookie, &csrf, &describe).await;
+    post(&app, &format!("/admin/objects/{id}/media/{}", ids[1]), &cookie, &csrf, &pairs(&[("action", "primary")]))
+        .await;
+    let now: Vec<(i64, String, bool)> =
+        sqlx::query_as("SELECT id, alt_en, is_public FROM media WHERE object_id = ? ORDER BY position")
+            .bind(id)
+            .fetch_all(&app.state.db.main)
+            .await
+            .unwrap();
+    assert_eq!(now, [(ids[1], "A poster".to_owned(), true), (ids[0], String::new(), false)]);
+    post(&app, &format!("/admin/objects/{id}/media/{}", ids[1]), &cookie, &csrf, &pairs(&[("action", "down")])).await;
+    let first: i64 = sqlx::query_scalar("SELECT id FROM media WHERE object_id = ? ORDER BY position LIMIT 1")
+        .bind(id)
+        .fetch_one(&app.state.db.main)
+        .await
+        .unwrap();
+    assert_eq!(first, ids[0]);
+    let resp =
+        post(&app, &format!("/admin/objects/{id}/media/{}", ids[0]), &cookie, &csrf, &pairs(&[("action", "remove")]))
+            .await;
+    assert_eq!(resp.status, StatusCode::SEE_OTHER);
+    let left: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM media WHERE object_id = ?")
+        .bind(id)
+        .fetch_one(&app.state.db.main)
+        .await
+        .unwrap();
+    assert_eq!(left, 1);
+    // Another object's image cannot be changed through this object.
+    let other = create(&app, &cookie, &csrf, &pairs(&[("object_type", "poster"), ("title_en", "Other")])).await;
+    let resp = post(
+        &app,
+        &format!("/admin/objects/{other}/media/{}", ids[1]),
+        &cookie,
+        &csrf,
+        &pairs(&[("action", "remove")]),
+    )
+    .await;
+    assert_eq!(resp.status, StatusCode::NOT_FOUND);
+}
+
+/// What a role may do with one admin route.
+struct Route {
+    method: Method,
+    path: String,
+    allowed: &'static [Role],
+}
+
+const EVERYONE: &[Role] = &[Role::Admin, Role::Curator, Role::Keyholder, Role::Volunteer];
+const PUBLISHERS: &[Role] = &[Role::Admin, Role::Curator, Role::Keyholder];
+const KEYHOLDERS: &[Role] = &[Role::Keyholder];
+
+#[tokio::test]
+async fn every_admin_route_checks_every_role_on_the_server() {
+    for role in EVERYONE {
+        let (app, _) = TestApp::with_keyholder().await;
+        // The fixture: a draft, a published object with a photo, an offer.
+        let mut conn = app.state.db.main.acquire().await.unwrap();
+        let draft = objects::create_object(
+            &mut conn,
+            &objects::NewObject::new(zbor::collection::ObjectType::Flag, t("Сцяг", "Flag", "Флаг")),
+            2026,
+        )
+        .await
+        .unwrap()
+        .id;
+        let published = objects::create_object(
+            &mut conn,
+            &objects::NewObject::new(zbor::collection::ObjectType::Badge, t("Значок", "Badge", "Значок")),
+            2026,
+        )
+        .await
+        .unwrap()
+        .id;
+        crate::helpers::publish(&mut conn, published, "MFB-{year}-{seq:04}", 2026).await;
+        drop(conn);
+        let stored = app.state.media.store.store(&image::RgbImage::new(64, 48)).unwrap();
+        let mut conn = app.state.db.main.acquire().await.unwrap();
+        let media_id = zbor::media::add_media(
+            &mut conn,
+            published,
+            &stored,
+            &zbor::media::NewMedia { alt: Text3::default(), caption: Text3::default(), is_public: true },
+        )
+        .await
+        .unwrap();
+        drop(conn);
+        let offer =
+            app.send(crate::intake::offer_request(&app, [10, 0, 0, 1], &[("title", "Ribbon")], &[], &[]).await).await;
+        assert_eq!(offer.status, StatusCode::OK);
+        let offer: String = sqlx::query_scalar("SELECT id FROM offers").fetch_one(&app.state.db.main).await.unwrap();
+        let hash = stored.hash.clone();
+
+        let get = |path: String, allowed| Route { method: Method::GET, path, allowed };
+        let post = |path: String, allowed| Route { method: Method::POST, path, allowed };
+        let routes = [
+            get("/admin".into(), EVERYONE),
+            get("/admin/objects".into(), EVERYONE),
+            get("/admin/objects/new".into(), EVERYONE),
+            post("/admin/objects/new".into(), EVERYONE),
+            get(format!("/admin/objects/{draft}"), EVERYONE),
+            post(format!("/admin/objects/{draft}"), EVERYONE),
+            get(format!("/admin/objects/{draft}/preview"), EVERYONE),
+            post(format!("/admin/objects/{draft}/provenance"), EVERYONE),
+            post(format!("/admin/objects/{draft}/publish"), PUBLISHERS),
+            post(format!("/admin/objects/{published}"), PUBLISHERS),
+            post(format!("/admin/objects/{published}/withdraw"), PUBLISHERS),
+            post(format!("/admin/objects/{published}/media/{media_id}"), PUBLISHERS),
+            post(format!("/admin/objects/{published}/provenance"), PUBLISHERS),
+            post(format!("/admin/objects/{published}/media"), PUBLISHERS),
+            get(format!("/admin/media/{hash}/400.jpg"), EVERYONE),
+            get("/admin/offers".into(), PUBLISHERS),
+            get(format!("/admin/offers/{offer}"), PUBLISHERS),
+            post(format!("/admin/offers/{offer}/reply"), PUBLISHERS),
+            post("/admin/offers/bundle".into(), KEYHOLDERS),
+            post(format!("/admin/offers/{offer}/accept"), PUBLISHERS),
+            get("/admin/totp".into(), EVERYONE),
+        ];
+
+        // Without a session, every route sends to the sign-in page and changes nothing.
+        for route in &routes {
+            let request = Request::builder().method(route.method.clone()).uri(&route.path).body(Body::empty()).unwrap();
+            let resp = app.send(request).await;
+            assert_eq!(resp.status, StatusCode::SEE_OTHER, "{} {} without a session", route.method, route.path);
+            assert_eq!(resp.header("location"), "/admin/login");
+        }
+
+        let cookie = app.staff_cookie("someone", *role).await;
+        let csrf = app.token("/admin", Some(&cookie)).await;
+        for route in &routes {
+            let body = serde_urlencoded::to_string([
+                ("csrf", csrf.as_str()),
+                ("title_en", "Edited"),
+                ("object_type", "flag"),
+                ("kind", "made"),
+                ("action", "save"),
+                ("offer", offer.as_str()),
+                ("reason", "role test"),
+                ("message", "hello"),
+            ])
+            .unwrap();
+            let (content_type, body) = if route.path.ends_with("/media") {
+                multipart(&[("csrf", &csrf)], &[])
+            } else {
+                ("application/x-www-form-urlencoded".to_owned(), body.into_bytes())
+            };
+            let request = Request::builder()
+                .method(route.method.clone())
+                .uri(&route.path)
+                .header("cookie", &cookie)
+                .header("content-type", content_type)
+                .body(Body::from(body))
+                .unwrap();
+            let status = app.send(request).await.status;
+            if route.allowed.contains(role) {
+                assert_ne!(status, StatusCode::FORBIDDEN, "{role:?} may {} {}", route.method, route.path);
+                assert!(status.is_success() || status.is_redirection() || status.is_client_error(), "{status}");
+            } else {
+                assert_eq!(status, StatusCode::FORBIDDEN, "{role:?} may not {} {}", route.method, route.path);
+            }
+        }
+    }
+}
