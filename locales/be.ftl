@@ -427,3 +427,48 @@ edit-error-currency = Валюта — тры літары, напрыклад E
 edit-error-party = Гэтага ўдзельніка тут нельга ўказаць.
 edit-error-not-published = Зняць можна толькі апублікаваны прадмет.
 preview-banner = Папярэдні прагляд: менавіта так будзе выглядаць публічная старонка пасля публікацыі. Яна не публічная.
+
+admin-users = Уліковыя запісы
+admin-audit = Журнал аўдыту
+admin-account = Мой уліковы запіс
+account-changed = Пароль зменены, і ўсе сеансы завершаныя. Увайдзіце з новым паролем.
+account-password-heading = Змяніць пароль
+account-password-help = Змена пароля завяршае ўсе сеансы гэтага ўліковага запісу на ўсіх прыладах, і гэты таксама.
+account-current = Цяперашні пароль
+account-new = Новы пароль
+account-repeat = Новы пароль яшчэ раз
+account-change = Змяніць пароль
+account-totp = Другі фактар (праграма-аўтэнтыфікатар)
+account-error-repeat = Два новыя паролі не супадаюць.
+account-error-current = Цяперашні пароль няправільны.
+account-error-length = Пароль павінен мець не менш за { $n } знакаў (і не больш за 256).
+users-role = Роля
+users-second-factor = Другі фактар
+users-actions = Змены
+users-disabled = адключаны
+users-active = дзейны
+users-set-role = Задаць ролю
+users-enable = Уключыць
+users-disable = Адключыць
+users-reset-totp = Выдаліць другі фактар
+users-add = Дадаць уліковы запіс
+users-initial-password = Першы пароль (яго трэба будзе змяніць)
+users-done-added = Уліковы запіс дададзены.
+users-done-changed = Уліковы запіс зменены; яго сеансы завершаныя.
+users-error-username = Імя карыстальніка мае ад 2 да 64 літар, лічбаў, кропак, злучкоў або падкрэсліванняў.
+users-error-exists = Уліковы запіс з такім імем ужо ёсць.
+users-error-self = Нельга адключыць свой уліковы запіс або змяніць сваю ролю.
+audit-help = Кожны ўваход, змена, публікацыя, выдаленне, змена ўліковага запісу і спампоўванне запячатанага пакета, звязаныя хэшамі ад першага да апошняга. Тут нічога нельга змяніць.
+audit-actor = Хто
+audit-action = Дзеянне
+audit-q = Словы ў аб'екце або падрабязнасцях
+audit-from = З
+audit-to = Па
+audit-count = { $n } { PLURAL($n) ->
+    [one] запіс
+    [few] запісы
+   *[other] запісаў
+}
+audit-when = Калі (UTC)
+audit-target = Аб'ект дзеяння
+audit-details = Падрабязнасці

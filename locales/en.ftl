@@ -423,3 +423,47 @@ edit-error-currency = A currency is three letters, like EUR.
 edit-error-party = That party cannot be used here.
 edit-error-not-published = Only a published object can be withdrawn.
 preview-banner = Preview: this is exactly what the public page will show once published. It is not public.
+
+admin-users = Accounts
+admin-audit = Audit log
+admin-account = My account
+account-changed = Your password was changed and every session ended. Sign in with the new password.
+account-password-heading = Change my password
+account-password-help = Changing the password ends every session of this account, on every device, this one too.
+account-current = Current password
+account-new = New password
+account-repeat = New password again
+account-change = Change the password
+account-totp = Second factor (authenticator app)
+account-error-repeat = The two new passwords differ.
+account-error-current = The current password is not right.
+account-error-length = A password needs at least { $n } characters (and at most 256).
+users-role = Role
+users-second-factor = Second factor
+users-actions = Changes
+users-disabled = disabled
+users-active = active
+users-set-role = Set role
+users-enable = Enable
+users-disable = Disable
+users-reset-totp = Remove second factor
+users-add = Add an account
+users-initial-password = First password (they should change it)
+users-done-added = The account was added.
+users-done-changed = The account was changed; its sessions ended.
+users-error-username = A username has 2 to 64 letters, digits, dots, dashes or underscores.
+users-error-exists = There is already an account with this name.
+users-error-self = You cannot disable your own account or change your own role.
+audit-help = Every sign-in, edit, publication, deletion, account change and sealed-bundle download, oldest entries chained to newest by hash. Nothing here can be changed.
+audit-actor = Who
+audit-action = Action
+audit-q = Words in the target or details
+audit-from = From
+audit-to = Until
+audit-count = { $n } { PLURAL($n) ->
+    [one] entry
+   *[other] entries
+}
+audit-when = When (UTC)
+audit-target = Target
+audit-details = Details

@@ -427,3 +427,48 @@ edit-error-currency = Валюта — три буквы, например EUR.
 edit-error-party = Этого участника здесь нельзя указать.
 edit-error-not-published = Снять можно только опубликованный предмет.
 preview-banner = Предварительный просмотр: именно так будет выглядеть публичная страница после публикации. Она не публичная.
+
+admin-users = Учётные записи
+admin-audit = Журнал аудита
+admin-account = Моя учётная запись
+account-changed = Пароль изменён, и все сеансы завершены. Войдите с новым паролем.
+account-password-heading = Изменить пароль
+account-password-help = Смена пароля завершает все сеансы этой учётной записи на всех устройствах, и этот тоже.
+account-current = Текущий пароль
+account-new = Новый пароль
+account-repeat = Новый пароль ещё раз
+account-change = Изменить пароль
+account-totp = Второй фактор (приложение-аутентификатор)
+account-error-repeat = Два новых пароля не совпадают.
+account-error-current = Текущий пароль неверен.
+account-error-length = Пароль должен содержать не менее { $n } знаков (и не более 256).
+users-role = Роль
+users-second-factor = Второй фактор
+users-actions = Изменения
+users-disabled = отключена
+users-active = действует
+users-set-role = Задать роль
+users-enable = Включить
+users-disable = Отключить
+users-reset-totp = Удалить второй фактор
+users-add = Добавить учётную запись
+users-initial-password = Первый пароль (его нужно будет сменить)
+users-done-added = Учётная запись добавлена.
+users-done-changed = Учётная запись изменена; её сеансы завершены.
+users-error-username = Имя пользователя содержит от 2 до 64 букв, цифр, точек, дефисов или подчёркиваний.
+users-error-exists = Учётная запись с таким именем уже есть.
+users-error-self = Нельзя отключить свою учётную запись или изменить свою роль.
+audit-help = Каждый вход, изменение, публикация, удаление, изменение учётной записи и скачивание запечатанного пакета, связанные хэшами от первого к последнему. Здесь ничего нельзя изменить.
+audit-actor = Кто
+audit-action = Действие
+audit-q = Слова в объекте или подробностях
+audit-from = С
+audit-to = По
+audit-count = { $n } { PLURAL($n) ->
+    [one] запись
+    [few] записи
+   *[other] записей
+}
+audit-when = Когда (UTC)
+audit-target = Объект действия
+audit-details = Подробности

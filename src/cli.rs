@@ -157,6 +157,19 @@ pub enum UserCommand {
         /// The account's username
         name: String,
     },
+    /// Allow a disabled account to sign in again
+    Enable {
+        /// The account's username
+        name: String,
+    },
+    /// Change what an account may do; its sessions end
+    Role {
+        /// The account's username
+        name: String,
+        /// The new role
+        #[arg(long, value_enum)]
+        role: Role,
+    },
 }
 
 /// Logs go to standard error; `RUST_LOG` adjusts them. No request line is logged, so no
@@ -229,6 +242,10 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             Command::User(UserCommand::ResetTotp { name }) => {
                 user_change(&cli.config()?, name, UserChange::ResetTotp).await
             }
+            Command::User(UserCommand::Enable { name }) => user_change(&cli.config()?, name, UserChange::Enable).await,
+            Command::User(UserCommand::Role { name, role }) => {
+                user_change(&cli.config()?, name, UserChange::Role(*role)).await
+            }
             Command::Media(MediaCommand::Rebuild) => media_rebuild(&cli.config()?).await,
             Command::Keys(KeysCommand::New { out }) => keys_new(out),
             Command::Audit(AuditCommand::Verify) => audit_verify(&cli.config()?).await,
@@ -290,6 +307,8 @@ async fn user_change(config: &Config, name: &str, change: auth::UserChange) -> a
             auth::UserChange::Disable => format!("Disabled {name:?} and ended its sessions."),
             auth::UserChange::ResetTotp =>
                 format!("Removed the second factor of {name:?}; they enrol again at next sign-in."),
+            auth::UserChange::Enable => format!("Enabled {name:?}."),
+            auth::UserChange::Role(role) => format!("{name:?} is now {role:?}; their sessions ended."),
         }
     );
     Ok(())

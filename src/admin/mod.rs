@@ -2,6 +2,7 @@
 //! the server; every state-changing form carries the session's CSRF token, and cross-site
 //! requests are refused before anything else.
 
+pub mod accounts;
 pub mod objects;
 pub mod offers;
 
@@ -20,6 +21,7 @@ use crate::auth::sessions::{self, COOKIE, Session};
 use crate::auth::totp;
 use crate::collection::audit;
 use crate::error::{AppError, AppResult};
+use crate::intake::guard::Peer;
 use crate::web::{Ctx, render_page};
 
 /// Routes of the panel.
@@ -32,6 +34,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/admin/totp/qr.png", get(totp_qr))
         .merge(offers::router())
         .merge(objects::router(state))
+        .merge(accounts::router())
 }
 
 /// A URL-encoded form read as its pairs, in order, so repeated fields (checkboxes, multiple
@@ -179,7 +182,7 @@ impl FromRequestParts<AppState> for Staff {
     }
 }
 
-fn cookie(state: &AppState, value: &str, max_age: i64) -> HeaderValue {
+pub(crate) fn cookie(state: &AppState, value: &str, max_age: i64) -> HeaderValue {
     let secure = if state.config.public_url.starts_with("https://") { "; Secure" } else { "" };
     let text = format!("{COOKIE}={value}; Path=/admin; HttpOnly; SameSite=Strict; Max-Age={max_age}{secure}");
     HeaderValue::from_str(&text).unwrap_or_else(|_| HeaderValue::from_static("zbor_session=; Path=/admin; Max-Age=0"))
@@ -189,10 +192,23 @@ fn cookie(state: &AppState, value: &str, max_age: i64) -> HeaderValue {
 struct LoginPage {
     error: bool,
     username: String,
+    /// After a password change, which ended every session.
+    password_changed: bool,
 }
 
-async fn login_page(State(state): State<AppState>, ctx: Ctx) -> AppResult<Html<String>> {
-    render_page(&state, &ctx.base(&state), "admin/login.html", LoginPage { error: false, username: String::new() })
+#[derive(Deserialize)]
+struct LoginQuery {
+    #[serde(default)]
+    done: String,
+}
+
+async fn login_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    axum::extract::Query(query): axum::extract::Query<LoginQuery>,
+) -> AppResult<Html<String>> {
+    let page = LoginPage { error: false, username: String::new(), password_changed: query.done == "password" };
+    render_page(&state, &ctx.base(&state), "admin/login.html", page)
 }
 
 #[derive(Deserialize)]
@@ -206,11 +222,17 @@ struct LoginForm {
 async fn login(
     State(state): State<AppState>,
     ctx: Ctx,
+    Peer(peer): Peer,
     headers: HeaderMap,
     Form(form): Form<LoginForm>,
 ) -> AppResult<Response> {
     if !same_site(&headers) {
         return Err(AppError::Forbidden);
+    }
+    // A client with many failures waits before every answer, right or wrong alike.
+    let delay = state.throttle.client_delay(peer);
+    if !delay.is_zero() {
+        tokio::time::sleep(delay).await;
     }
     let username = form.username.trim().to_owned();
     let mut user = if state.throttle.allows(&username) {
@@ -228,10 +250,16 @@ async fn login(
     }
     let Some(user_id) = user else {
         state.throttle.failed(&username);
+        state.throttle.client_failed(peer);
         tracing::info!("failed sign-in");
         let tried: String = username.chars().take(64).collect();
         record(&state, &tried, "login-failed").await?;
-        let page = render_page(&state, &ctx.base(&state), "admin/login.html", LoginPage { error: true, username })?;
+        let page = render_page(
+            &state,
+            &ctx.base(&state),
+            "admin/login.html",
+            LoginPage { error: true, username, password_changed: false },
+        )?;
         return Ok((StatusCode::UNAUTHORIZED, page).into_response());
     };
     state.throttle.succeeded(&username);

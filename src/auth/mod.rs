@@ -97,8 +97,19 @@ pub fn validate_password(password: &SecretString) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Adds a staff account.
+/// Adds a staff account (from the command line).
 pub async fn create_user(pool: &SqlitePool, username: &str, password: SecretString, role: Role) -> anyhow::Result<i64> {
+    create_user_by(pool, username, password, role, "cli").await
+}
+
+/// Adds a staff account; `actor` is who did it, for the audit log.
+pub async fn create_user_by(
+    pool: &SqlitePool,
+    username: &str,
+    password: SecretString,
+    role: Role,
+    actor: &str,
+) -> anyhow::Result<i64> {
     validate_username(username)?;
     validate_password(&password)?;
     let hash = hash_password(password).await?;
@@ -116,7 +127,7 @@ pub async fn create_user(pool: &SqlitePool, username: &str, password: SecretStri
             let mut conn = pool.acquire().await?;
             crate::collection::audit::record(
                 &mut conn,
-                "cli",
+                actor,
                 "user-add",
                 username,
                 &serde_json::json!({ "role": role }),
@@ -140,7 +151,7 @@ fn dummy_hash() -> &'static str {
 }
 
 #[derive(sqlx::FromRow)]
-struct Account {
+struct Credentials {
     id: i64,
     password_hash: String,
 }
@@ -151,7 +162,7 @@ pub async fn authenticate(pool: &SqlitePool, username: &str, password: SecretStr
     if password.expose_secret().chars().count() > MAX_PASSWORD_LEN {
         return Ok(None);
     }
-    let account: Option<Account> =
+    let account: Option<Credentials> =
         sqlx::query_as("SELECT id, password_hash FROM users WHERE username = ? AND disabled = 0")
             .bind(username)
             .fetch_optional(pool)
@@ -167,12 +178,30 @@ pub async fn authenticate(pool: &SqlitePool, username: &str, password: SecretStr
     Ok(account.filter(|_| ok).map(|a| a.id))
 }
 
-/// Failed sign-ins per account, in memory only. An account that failed too often waits; other
-/// accounts are not affected.
-#[derive(Debug, Default)]
+/// Failed sign-ins per account and per client, in memory only. An account that failed too
+/// often waits; other accounts are not affected. A client that failed too often is slowed
+/// down, not shut out: behind a reverse proxy or an onion service every staff member is the
+/// same client, and an attacker must not be able to lock them all out.
+#[derive(Debug)]
 pub struct Throttle {
     failures: Mutex<HashMap<String, (u32, Instant)>>,
+    /// Failures per client, under a keyed hash of its address (never the address itself).
+    clients: Mutex<HashMap<[u8; 16], (u32, Instant)>>,
+    client_key: [u8; 32],
 }
+
+impl Default for Throttle {
+    fn default() -> Self {
+        let mut client_key = [0u8; 32];
+        rand::RngCore::fill_bytes(&mut rand::rng(), &mut client_key);
+        Self { failures: Mutex::default(), clients: Mutex::default(), client_key }
+    }
+}
+
+/// Failures a client may have within [`THROTTLE_WINDOW`] before its sign-ins are slowed.
+pub const CLIENT_FREE_FAILURES: u32 = 10;
+/// The longest a slowed client waits before each sign-in is checked.
+pub const CLIENT_MAX_DELAY: Duration = Duration::from_secs(8);
 
 /// Failures allowed within [`THROTTLE_WINDOW`] before an account must wait.
 pub const MAX_FAILURES: u32 = 5;
@@ -212,6 +241,46 @@ impl Throttle {
             failures.remove(&Self::key(username));
         }
     }
+
+    fn client(&self, peer: Option<std::net::IpAddr>) -> [u8; 16] {
+        let mut hasher = blake3::Hasher::new_keyed(&self.client_key);
+        match peer {
+            Some(std::net::IpAddr::V4(ip)) => hasher.update(&ip.octets()),
+            Some(std::net::IpAddr::V6(ip)) => hasher.update(&ip.octets()[..8]),
+            None => hasher.update(b"unknown"),
+        };
+        let mut key = [0u8; 16];
+        key.copy_from_slice(&hasher.finalize().as_bytes()[..16]);
+        key
+    }
+
+    /// How long a sign-in from `peer` waits before it is checked: nothing at first, then
+    /// doubling from a quarter second with each failure, up to [`CLIENT_MAX_DELAY`].
+    pub fn client_delay(&self, peer: Option<std::net::IpAddr>) -> Duration {
+        let Ok(clients) = self.clients.lock() else { return CLIENT_MAX_DELAY };
+        match clients.get(&self.client(peer)) {
+            Some((count, since)) if *count > CLIENT_FREE_FAILURES && since.elapsed() <= THROTTLE_WINDOW => {
+                let doublings = (count - CLIENT_FREE_FAILURES - 1).min(5);
+                (Duration::from_millis(250) * 2u32.pow(doublings)).min(CLIENT_MAX_DELAY)
+            }
+            _ => Duration::ZERO,
+        }
+    }
+
+    /// Counts a failed sign-in from `peer`.
+    pub fn client_failed(&self, peer: Option<std::net::IpAddr>) {
+        let key = self.client(peer);
+        if let Ok(mut clients) = self.clients.lock() {
+            let entry = clients.entry(key).or_insert((0, Instant::now()));
+            if entry.1.elapsed() > THROTTLE_WINDOW {
+                *entry = (0, Instant::now());
+            }
+            entry.0 += 1;
+            if clients.len() > 10_000 {
+                clients.retain(|_, (_, since)| since.elapsed() <= THROTTLE_WINDOW);
+            }
+        }
+    }
 }
 
 /// An administrative change to an account.
@@ -221,6 +290,10 @@ pub enum UserChange {
     Disable,
     /// The second factor and recovery codes are removed; every session ends.
     ResetTotp,
+    /// Sign-ins are allowed again.
+    Enable,
+    /// A new role; every session ends, so the next sign-in carries it.
+    Role(Role),
 }
 
 /// Applies `change` to account `username`, ending its sessions, and records it in the audit
@@ -230,6 +303,7 @@ pub async fn change_user(pool: &SqlitePool, username: &str, change: UserChange, 
     let id: Option<i64> =
         sqlx::query_scalar("SELECT id FROM users WHERE username = ?").bind(username).fetch_optional(&mut *tx).await?;
     let Some(id) = id else { bail!("there is no user {username:?}") };
+    let mut details = serde_json::json!({});
     let action = match change {
         UserChange::Disable => {
             sqlx::query("UPDATE users SET disabled = 1 WHERE id = ?").bind(id).execute(&mut *tx).await?;
@@ -244,9 +318,84 @@ pub async fn change_user(pool: &SqlitePool, username: &str, change: UserChange, 
             sqlx::query("DELETE FROM totp_pending WHERE user_id = ?").bind(id).execute(&mut *tx).await?;
             "user-reset-totp"
         }
+        UserChange::Enable => {
+            sqlx::query("UPDATE users SET disabled = 0 WHERE id = ?").bind(id).execute(&mut *tx).await?;
+            "user-enable"
+        }
+        UserChange::Role(role) => {
+            let old: Role =
+                sqlx::query_scalar("SELECT role FROM users WHERE id = ?").bind(id).fetch_one(&mut *tx).await?;
+            sqlx::query("UPDATE users SET role = ? WHERE id = ?").bind(role).bind(id).execute(&mut *tx).await?;
+            details = serde_json::json!({ "changes": [{ "field": "role", "old": old, "new": role }] });
+            "user-role"
+        }
     };
     sqlx::query("DELETE FROM sessions WHERE user_id = ?").bind(id).execute(&mut *tx).await?;
-    crate::collection::audit::record(&mut tx, actor, action, username, &serde_json::json!({})).await?;
+    crate::collection::audit::record(&mut tx, actor, action, username, &details).await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// Why a password could not be changed.
+#[derive(Debug, thiserror::Error)]
+pub enum PasswordError {
+    #[error("the current password is not right")]
+    WrongCurrent,
+    #[error("{0}")]
+    Invalid(String),
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+/// Changes a user's own password after checking the current one; every session of the user
+/// ends (the one in use too), and the change is audited.
+pub async fn change_password(
+    pool: &SqlitePool,
+    user_id: i64,
+    username: &str,
+    current: SecretString,
+    new: SecretString,
+) -> Result<(), PasswordError> {
+    if authenticate(pool, username, current).await? != Some(user_id) {
+        return Err(PasswordError::WrongCurrent);
+    }
+    validate_password(&new).map_err(|e| PasswordError::Invalid(e.to_string()))?;
+    let hash = hash_password(new).await?;
+    let mut tx = pool.begin().await.map_err(anyhow::Error::from)?;
+    sqlx::query("UPDATE users SET password_hash = ? WHERE id = ?")
+        .bind(hash)
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await
+        .map_err(anyhow::Error::from)?;
+    sqlx::query("DELETE FROM sessions WHERE user_id = ?")
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await
+        .map_err(anyhow::Error::from)?;
+    crate::collection::audit::record(&mut tx, username, "password-changed", username, &serde_json::json!({}))
+        .await
+        .map_err(anyhow::Error::from)?;
+    tx.commit().await.map_err(anyhow::Error::from)?;
+    Ok(())
+}
+
+/// A staff account as admins see it.
+#[derive(Debug, Clone, serde::Serialize, sqlx::FromRow)]
+pub struct Account {
+    pub username: String,
+    pub role: Role,
+    pub disabled: bool,
+    pub totp_enrolled: bool,
+    pub created_at: String,
+}
+
+/// Every staff account, by name.
+pub async fn accounts(pool: &SqlitePool) -> sqlx::Result<Vec<Account>> {
+    sqlx::query_as(
+        "SELECT username, role, disabled, totp_secret IS NOT NULL AS totp_enrolled, created_at
+         FROM users ORDER BY username COLLATE NOCASE",
+    )
+    .fetch_all(pool)
+    .await
 }

@@ -84,3 +84,80 @@ pub async fn verify(conn: &mut SqliteConnection) -> sqlx::Result<Verdict> {
     }
     Ok(Verdict::Intact(entries.len() as u64))
 }
+
+/// An entry as the audit view shows it.
+#[derive(Debug, Clone, serde::Serialize, sqlx::FromRow)]
+pub struct ListedEntry {
+    pub id: i64,
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+    pub target: String,
+    pub details: String,
+}
+
+/// What the audit view is asked for; empty strings match everything.
+#[derive(Debug, Clone, Default, serde::Deserialize, serde::Serialize)]
+pub struct Filter {
+    #[serde(default)]
+    pub actor: String,
+    #[serde(default)]
+    pub action: String,
+    /// Words in the target or the details (a field name, an entry number, a reason).
+    #[serde(default)]
+    pub q: String,
+    /// First day, `YYYY-MM-DD`.
+    #[serde(default)]
+    pub from: String,
+    /// Last day, `YYYY-MM-DD`.
+    #[serde(default)]
+    pub to: String,
+}
+
+/// Entries matching `filter`, newest first; `page` counts from 1. Returns the entries and how
+/// many match.
+pub async fn list(
+    pool: &sqlx::SqlitePool,
+    filter: &Filter,
+    page: i64,
+    per_page: i64,
+) -> sqlx::Result<(Vec<ListedEntry>, i64)> {
+    let like = |text: &str| format!("%{}%", text.trim().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
+    let to = if filter.to.trim().is_empty() { String::new() } else { format!("{}T99", filter.to.trim()) };
+    let (actor, action, q, from) = (filter.actor.trim(), filter.action.trim(), like(&filter.q), filter.from.trim());
+    let total: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM audit_log
+         WHERE (?1 = '' OR actor = ?1) AND (?2 = '' OR action = ?2)
+           AND (target LIKE ?3 ESCAPE '\\' OR details LIKE ?3 ESCAPE '\\')
+           AND (?4 = '' OR at >= ?4) AND (?5 = '' OR at <= ?5)",
+    )
+    .bind(actor)
+    .bind(action)
+    .bind(&q)
+    .bind(from)
+    .bind(&to)
+    .fetch_one(pool)
+    .await?;
+    let entries = sqlx::query_as(
+        "SELECT id, at, actor, action, target, details FROM audit_log
+         WHERE (?1 = '' OR actor = ?1) AND (?2 = '' OR action = ?2)
+           AND (target LIKE ?3 ESCAPE '\\' OR details LIKE ?3 ESCAPE '\\')
+           AND (?4 = '' OR at >= ?4) AND (?5 = '' OR at <= ?5)
+         ORDER BY id DESC LIMIT ?6 OFFSET ?7",
+    )
+    .bind(actor)
+    .bind(action)
+    .bind(&q)
+    .bind(from)
+    .bind(&to)
+    .bind(per_page)
+    .bind((page.max(1) - 1) * per_page)
+    .fetch_all(pool)
+    .await?;
+    Ok((entries, total))
+}
+
+/// The actions that occur in the log, for the view's filter.
+pub async fn actions(pool: &sqlx::SqlitePool) -> sqlx::Result<Vec<String>> {
+    sqlx::query_scalar("SELECT DISTINCT action FROM audit_log ORDER BY action").fetch_all(pool).await
+}

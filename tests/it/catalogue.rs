@@ -398,6 +398,20 @@ async fn every_template_escapes_what_people_typed() {
         assert_eq!(preview.status, StatusCode::OK);
         escaped(&preview, "catalogue/object.html (preview)");
     }
+    // The account pages and the admins' pages.
+    {
+        let admin = app.staff_cookie("admin-e", zbor::auth::Role::Admin).await;
+        for (template, uri) in [
+            ("admin/account.html", "/admin/account"),
+            ("admin/users.html", "/admin/users"),
+            ("admin/audit.html", "/admin/audit"),
+        ] {
+            let page = app.get_with(uri, &[("cookie", &admin)]).await;
+            assert_eq!(page.status, StatusCode::OK, "{uri}");
+            assert!(!page.body.contains("<script") && !page.body.contains(evil), "{uri}");
+            covered.insert(template.to_owned());
+        }
+    }
     // A template added without a page in this list fails here.
     let all: BTreeSet<String> =
         app.state.templates.names().into_iter().filter(|n| !n.ends_with("macros.html") && n != "base.html").collect();

@@ -428,6 +428,7 @@ struct Route {
 const EVERYONE: &[Role] = &[Role::Admin, Role::Curator, Role::Keyholder, Role::Volunteer];
 const PUBLISHERS: &[Role] = &[Role::Admin, Role::Curator, Role::Keyholder];
 const KEYHOLDERS: &[Role] = &[Role::Keyholder];
+const ADMINS: &[Role] = &[Role::Admin];
 
 #[tokio::test]
 async fn every_admin_route_checks_every_role_on_the_server() {
@@ -494,6 +495,12 @@ async fn every_admin_route_checks_every_role_on_the_server() {
             post("/admin/offers/bundle".into(), KEYHOLDERS),
             post(format!("/admin/offers/{offer}/accept"), PUBLISHERS),
             get("/admin/totp".into(), EVERYONE),
+            get("/admin/account".into(), EVERYONE),
+            post("/admin/account/password".into(), EVERYONE),
+            get("/admin/users".into(), ADMINS),
+            post("/admin/users".into(), ADMINS),
+            post("/admin/users/someone".into(), ADMINS),
+            get("/admin/audit".into(), ADMINS),
         ];
 
         // Without a session, every route sends to the sign-in page and changes nothing.

@@ -1,6 +1,7 @@
 //! One integration-test binary: the app through its router, a real SQLite file per test,
 //! real images, and the `zbor` binary itself.
 
+mod accounts;
 mod admin;
 mod browser;
 mod catalogue;

@@ -1,0 +1,274 @@
+//! Accounts in the panel: one's own password (changing it ends every session), the admins'
+//! account management, and the admins' view of the audit log.
+
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use secrecy::SecretString;
+use serde::{Deserialize, Serialize};
+
+use super::{Pairs, Staff, check_form, cookie, render_panel, require};
+use crate::app::AppState;
+use crate::auth::{self, PasswordError, Role, UserChange};
+use crate::collection::audit;
+use crate::error::{AppError, AppResult};
+use crate::web::Ctx;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/admin/account", get(account))
+        .route("/admin/account/password", post(change_password))
+        .route("/admin/users", get(users).post(add_user))
+        .route("/admin/users/{username}", post(change_user))
+        .route("/admin/audit", get(audit_view))
+}
+
+#[derive(Serialize)]
+struct AccountPage {
+    error: Option<&'static str>,
+    min: usize,
+    max: usize,
+}
+
+/// `GET /admin/account`.
+async fn account(State(state): State<AppState>, ctx: Ctx, Staff(session): Staff) -> AppResult<Html<String>> {
+    let page = AccountPage { error: None, min: auth::MIN_PASSWORD_LEN, max: auth::MAX_PASSWORD_LEN };
+    render_panel(&state, &ctx, &session, "admin/account.html", page)
+}
+
+/// `POST /admin/account/password`: `current`, `new`, `repeat`. Every session of the user ends,
+/// this one too: they sign in again with the new password.
+async fn change_password(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Staff(session): Staff,
+    headers: HeaderMap,
+    pairs: Pairs,
+) -> AppResult<Response> {
+    check_form(&session, &headers, pairs.get("csrf"))?;
+    let error = if pairs.get("new") != pairs.get("repeat") {
+        Some("account-error-repeat")
+    } else {
+        let (current, new) = (SecretString::from(pairs.get("current")), SecretString::from(pairs.get("new")));
+        match auth::change_password(&state.db.main, session.user_id, &session.username, current, new).await {
+            Ok(()) => None,
+            Err(PasswordError::WrongCurrent) => Some("account-error-current"),
+            Err(PasswordError::Invalid(_)) => Some("account-error-length"),
+            Err(PasswordError::Internal(err)) => return Err(err.into()),
+        }
+    };
+    if let Some(error) = error {
+        let page = AccountPage { error: Some(error), min: auth::MIN_PASSWORD_LEN, max: auth::MAX_PASSWORD_LEN };
+        let html = render_panel(&state, &ctx, &session, "admin/account.html", page)?;
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response());
+    }
+    let mut response = Redirect::to("/admin/login?done=password").into_response();
+    response.headers_mut().insert(header::SET_COOKIE, cookie(&state, "", 0));
+    Ok(response)
+}
+
+#[derive(Serialize)]
+struct UsersPage {
+    accounts: Vec<auth::Account>,
+    roles: Vec<Role>,
+    done: Option<String>,
+    error: Option<&'static str>,
+    username: String,
+}
+
+#[derive(Deserialize)]
+struct Flash {
+    #[serde(default)]
+    done: Option<String>,
+}
+
+async fn users_page(
+    state: &AppState,
+    ctx: &Ctx,
+    session: &crate::auth::sessions::Session,
+    done: Option<String>,
+    error: Option<&'static str>,
+    username: String,
+) -> AppResult<Html<String>> {
+    let page = UsersPage {
+        accounts: auth::accounts(&state.db.main).await?,
+        roles: vec![Role::Admin, Role::Curator, Role::Keyholder, Role::Volunteer],
+        done: done.filter(|d| matches!(d.as_str(), "added" | "changed")),
+        error,
+        username,
+    };
+    render_panel(state, ctx, session, "admin/users.html", page)
+}
+
+/// `GET /admin/users` (admins).
+async fn users(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Staff(session): Staff,
+    Query(flash): Query<Flash>,
+) -> AppResult<Html<String>> {
+    require(session.role == Role::Admin)?;
+    users_page(&state, &ctx, &session, flash.done, None, String::new()).await
+}
+
+fn parse_role(text: &str) -> Option<Role> {
+    match text {
+        "admin" => Some(Role::Admin),
+        "curator" => Some(Role::Curator),
+        "keyholder" => Some(Role::Keyholder),
+        "volunteer" => Some(Role::Volunteer),
+        _ => None,
+    }
+}
+
+/// `POST /admin/users` (admins): `username`, `role`, `password`.
+async fn add_user(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Staff(session): Staff,
+    headers: HeaderMap,
+    pairs: Pairs,
+) -> AppResult<Response> {
+    check_form(&session, &headers, pairs.get("csrf"))?;
+    require(session.role == Role::Admin)?;
+    let username = pairs.get("username").trim().to_owned();
+    let password = SecretString::from(pairs.get("password"));
+    let role = parse_role(pairs.get("role"));
+    let exists = auth::accounts(&state.db.main).await?.iter().any(|a| a.username.eq_ignore_ascii_case(&username));
+    let error = if auth::validate_username(&username).is_err() {
+        Some("users-error-username")
+    } else if exists {
+        Some("users-error-exists")
+    } else if auth::validate_password(&password).is_err() {
+        Some("account-error-length")
+    } else if role.is_none() {
+        Some("edit-error-choose")
+    } else {
+        None
+    };
+    if let (None, Some(role)) = (error, role) {
+        auth::create_user_by(&state.db.main, &username, password, role, &session.username).await?;
+        return Ok(Redirect::to("/admin/users?done=added").into_response());
+    }
+    let html = users_page(&state, &ctx, &session, None, error, username).await?;
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response())
+}
+
+/// `POST /admin/users/{username}` (admins): `action` = disable, enable, reset-totp or role
+/// (with `role`). Admins cannot disable themselves or take away their own role.
+async fn change_user(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Staff(session): Staff,
+    headers: HeaderMap,
+    Path(username): Path<String>,
+    pairs: Pairs,
+) -> AppResult<Response> {
+    check_form(&session, &headers, pairs.get("csrf"))?;
+    require(session.role == Role::Admin)?;
+    if !auth::accounts(&state.db.main).await?.iter().any(|a| a.username == username) {
+        return Err(AppError::NotFound);
+    }
+    let change = match (pairs.get("action"), parse_role(pairs.get("role"))) {
+        ("disable", _) => UserChange::Disable,
+        ("enable", _) => UserChange::Enable,
+        ("reset-totp", _) => UserChange::ResetTotp,
+        ("role", Some(role)) => UserChange::Role(role),
+        _ => return Err(AppError::BadRequest("error-bad-query")),
+    };
+    if username.eq_ignore_ascii_case(&session.username) && matches!(change, UserChange::Disable | UserChange::Role(_)) {
+        let html = users_page(&state, &ctx, &session, None, Some("users-error-self"), String::new()).await?;
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response());
+    }
+    auth::change_user(&state.db.main, &username, change, &session.username).await?;
+    Ok(Redirect::to("/admin/users?done=changed").into_response())
+}
+
+#[derive(Deserialize)]
+struct AuditQuery {
+    #[serde(flatten)]
+    filter: audit::Filter,
+    #[serde(default)]
+    page: Option<String>,
+}
+
+/// One field-level change, or one detail, as the view shows it.
+#[derive(Serialize)]
+struct Shown {
+    field: String,
+    old: Option<String>,
+    new: String,
+}
+
+#[derive(Serialize)]
+struct Row {
+    entry: audit::ListedEntry,
+    changes: Vec<Shown>,
+}
+
+#[derive(Serialize)]
+struct AuditPage {
+    rows: Vec<Row>,
+    filter: audit::Filter,
+    actions: Vec<String>,
+    total: i64,
+    page: i64,
+    pages: i64,
+}
+
+const AUDIT_PER_PAGE: i64 = 100;
+
+/// The details of an entry as lines: field-level changes with old and new values, or its
+/// other details.
+fn details(json: &str) -> Vec<Shown> {
+    let Ok(serde_json::Value::Object(map)) = serde_json::from_str::<serde_json::Value>(json) else { return Vec::new() };
+    let text = |v: &serde_json::Value| match v {
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    let mut shown = Vec::new();
+    for (key, value) in &map {
+        if key == "changes"
+            && let serde_json::Value::Array(changes) = value
+        {
+            for c in changes {
+                shown.push(Shown { field: text(&c["field"]), old: Some(text(&c["old"])), new: text(&c["new"]) });
+            }
+        } else {
+            shown.push(Shown { field: key.clone(), old: None, new: text(value) });
+        }
+    }
+    shown
+}
+
+/// `GET /admin/audit?actor=&action=&q=&from=&to=&page=` (admins).
+async fn audit_view(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Staff(session): Staff,
+    Query(query): Query<AuditQuery>,
+) -> AppResult<Html<String>> {
+    require(session.role == Role::Admin)?;
+    let page = match query.page.as_deref() {
+        None | Some("") => 1,
+        Some(p) => p.parse::<i64>().ok().filter(|p| *p >= 1).ok_or(AppError::BadRequest("error-bad-page"))?,
+    };
+    for day in [&query.filter.from, &query.filter.to] {
+        if !day.trim().is_empty() && day.trim().parse::<chrono::NaiveDate>().is_err() {
+            return Err(AppError::BadRequest("error-bad-filter"));
+        }
+    }
+    let (entries, total) = audit::list(&state.db.main, &query.filter, page, AUDIT_PER_PAGE).await?;
+    let rows = entries.into_iter().map(|entry| Row { changes: details(&entry.details), entry }).collect();
+    let page = AuditPage {
+        rows,
+        filter: query.filter,
+        actions: audit::actions(&state.db.main).await?,
+        total,
+        page,
+        pages: ((total + AUDIT_PER_PAGE - 1) / AUDIT_PER_PAGE).max(1),
+    };
+    render_panel(&state, &ctx, &session, "admin/audit.html", page)
+}
