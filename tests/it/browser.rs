@@ -79,6 +79,19 @@ async fn start_browser_with(
     (driver, web, profile)
 }
 
+/// Waits (up to ten seconds, for lazily loaded images) until every image on the page has
+/// loaded; returns those that never did.
+async fn images_settle(web: &WebDriver) -> Vec<String> {
+    let started = Instant::now();
+    loop {
+        let broken = broken_images(web).await;
+        if broken.is_empty() || started.elapsed() > Duration::from_secs(10) {
+            return broken;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
 /// Images on the page that did not load.
 async fn broken_images(web: &WebDriver) -> Vec<String> {
     web.execute(
@@ -360,6 +373,119 @@ async fn browser_donor_offers_without_javascript_and_a_keyholder_opens_the_conta
     assert!(printed.contains("contact: BROWSER-CONTACT signal: @kot_2020"), "{printed}");
     assert!(printed.contains("It hung in our window"), "{printed}");
 
+    stop.send(()).unwrap();
+    server.await.unwrap().unwrap();
+}
+
+#[tokio::test]
+#[ignore = "needs chromium, chromium-driver and axe-core (installed by .ci/run)"]
+async fn browser_curator_signs_in_with_totp_catalogues_and_publishes() {
+    let app = TestApp::new().await;
+    let pool = app.state.db.main.clone();
+    let password = "a long enough password";
+    let id =
+        zbor::auth::create_user(&pool, "olga", password.to_owned().into(), zbor::auth::Role::Curator).await.unwrap();
+    // Enrolled with the previous step's code, so the current one is fresh at sign-in.
+    let secret = zbor::auth::totp::pending_secret(&pool, id).await.unwrap();
+    let totp = zbor::auth::totp::totp(&secret, "olga").unwrap();
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
+    zbor::auth::totp::confirm(&pool, id, "olga", &totp.generate(now - 30).to_string()).await.unwrap().unwrap();
+    let (base, stop, server) = serve(&app).await;
+    let axe = axe_source();
+    let work = tempfile::tempdir().unwrap();
+    let photos: Vec<String> = [(900, 600, [200u8, 16, 46]), (600, 900, [30, 30, 30])]
+        .iter()
+        .enumerate()
+        .map(|(i, (w, h, colour))| {
+            let path = work.path().join(format!("photo-{i}.jpg"));
+            image::RgbImage::from_fn(*w, *h, |x, y| {
+                if (x / 60 + y / 60) % 2 == 0 { image::Rgb(*colour) } else { image::Rgb([240, 240, 235]) }
+            })
+            .save(&path)
+            .unwrap();
+            path.display().to_string()
+        })
+        .collect();
+
+    let (_driver, web, _profile) = start_browser().await;
+    web.goto(format!("{base}/admin/login?lang=en")).await.unwrap();
+    fill(&web, "username", "olga").await;
+    fill(&web, "password", password).await;
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
+    fill(&web, "totp", &totp.generate(now).to_string()).await;
+    click(&web, ".stack button[type=submit]").await;
+    wait_for_path(&web, "/admin").await;
+
+    // A new object, in two languages.
+    web.goto(format!("{base}/admin/objects/new?lang=en")).await.unwrap();
+    web.find(By::Css("#object_type option[value=poster]")).await.unwrap().click().await.unwrap();
+    fill(&web, "title_be", "Плакат «Мы з вамі»").await;
+    fill(&web, "title_en", "Poster “We are with you”").await;
+    fill(&web, "description_en", "Printed at home, carried at the march of 23 August 2020.").await;
+    web.find(By::Css("#date_qualifier option[value=exact]")).await.unwrap().click().await.unwrap();
+    fill(&web, "date_earliest", "2020").await;
+    click(&web, ".editor > button[type=submit]").await;
+    appears(&web, By::Css(".flash")).await;
+    let object_path = web.current_url().await.unwrap().path().to_owned();
+
+    // Two photos at once.
+    web.find(By::Id("photos")).await.unwrap().send_keys(photos.join("\n")).await.unwrap();
+    click(&web, ".upload button[type=submit]").await;
+    appears(&web, By::Css(".flash")).await;
+    let started = Instant::now();
+    loop {
+        web.goto(format!("{base}{object_path}?lang=en")).await.unwrap();
+        if web.find_all(By::Css(".photo-image img")).await.unwrap().len() == 2 {
+            break;
+        }
+        assert!(started.elapsed() < Duration::from_secs(60), "the photos were not prepared");
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+    assert!(broken_images(&web).await.is_empty());
+    // The first photo: described and public.
+    let first = web.find(By::Css("form.photo")).await.unwrap();
+    first.find(By::Css("input[name=alt_en]")).await.unwrap().send_keys("The poster, front").await.unwrap();
+    first.find(By::Css("input[name=is_public]")).await.unwrap().click().await.unwrap();
+    first.find(By::Css("button[value=save]")).await.unwrap().click().await.unwrap();
+    appears(&web, By::Css(".flash")).await;
+
+    // A provenance event.
+    web.find(By::Css("#kind option[value=made]")).await.unwrap().click().await.unwrap();
+    web.find(By::Css("#p_qualifier option[value=exact]")).await.unwrap().click().await.unwrap();
+    fill(&web, "p_earliest", "2020").await;
+    fill(&web, "note_en", "Made for the march").await;
+    click(&web, "#p_public").await;
+    click(&web, ".provenance-form button[type=submit]").await;
+    appears(&web, By::Css(".provenance-line")).await;
+    web.screenshot(&screenshot_path("admin-object-editor")).await.unwrap();
+    let problems = axe_violations(&web, &axe).await;
+    assert!(problems.is_empty(), "accessibility problems in the editor:\n{}", problems.join("\n"));
+
+    // Preview, then publish.
+    web.goto(format!("{base}{object_path}/preview?lang=en")).await.unwrap();
+    assert!(images_settle(&web).await.is_empty(), "the preview shows the public photo");
+    web.screenshot(&screenshot_path("admin-object-preview")).await.unwrap();
+    web.goto(format!("{base}{object_path}?lang=en")).await.unwrap();
+    click(&web, "form[action$='/publish'] button").await;
+    appears(&web, By::Css(".flash")).await;
+    let accession = web.find(By::Css(".accession-number")).await.unwrap().text().await.unwrap();
+    assert!(accession.starts_with("MFB-"), "{accession}");
+
+    // The public catalogue: the card with its thumbnail, the page with its provenance.
+    web.goto(format!("{base}/objects?lang=en")).await.unwrap();
+    let card = appears(&web, By::Css(".card")).await;
+    assert!(card.text().await.unwrap().contains("We are with you"));
+    card.find(By::Css("img")).await.unwrap();
+    assert!(images_settle(&web).await.is_empty(), "the thumbnail loads");
+    web.screenshot(&screenshot_path("catalogue-after-publishing")).await.unwrap();
+    web.goto(format!("{base}/objects/{accession}?lang=en")).await.unwrap();
+    let page = web.find(By::Tag("main")).await.unwrap().text().await.unwrap();
+    assert!(page.contains("Made for the march"), "{page}");
+    assert!(images_settle(&web).await.is_empty());
+    assert_eq!(web.find_all(By::Css(".object-images img")).await.unwrap().len(), 1, "only the public photo");
+    web.screenshot(&screenshot_path("object-after-publishing")).await.unwrap();
+
+    web.quit().await.unwrap();
     stop.send(()).unwrap();
     server.await.unwrap().unwrap();
 }
