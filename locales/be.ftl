@@ -472,3 +472,68 @@ audit-count = { $n } { PLURAL($n) ->
 audit-when = Калі (UTC)
 audit-target = Аб'ект дзеяння
 audit-details = Падрабязнасці
+
+admin-authorities = Даведнікі
+authorities-makers = Аўтары
+authorities-organisations = Арганізацыі
+authorities-places = Месцы
+authorities-events = Падзеі
+authority-kind = Від
+authority-name-be = Назва па-беларуску
+authority-name-en = Назва па-англійску
+authority-name-ru = Назва па-руску
+authority-bio-be = Пра аўтара, па-беларуску
+authority-bio-en = Пра аўтара, па-англійску
+authority-bio-ru = Пра аўтара, па-руску
+authority-description-be = Апісанне па-беларуску
+authority-description-en = Апісанне па-англійску
+authority-description-ru = Апісанне па-руску
+authority-private-notes = Прыватныя нататкі
+authority-starts-on = Пачатак (ГГГГ, ГГГГ-ММ або ГГГГ-ММ-ДД)
+authority-ends-on = Канец (ГГГГ, ГГГГ-ММ або ГГГГ-ММ-ДД)
+authority-place = Месца
+authority-organisation = Арганізатар
+authority-error-date = Пішыце дату як ГГГГ, ГГГГ-ММ або ГГГГ-ММ-ДД.
+authority-error-name = Дайце назву хаця б на адной мове.
+authority-uses = ужыта { $n } { PLURAL($n) ->
+    [one] раз
+    [few] разы
+   *[other] разоў
+}
+authority-none = Пакуль нічога.
+authority-new = Дадаць новы
+authority-edit = Змяніць
+authority-create = Дадаць
+authority-locked = Змена існага запісу можа змяніць апублікаваныя старонкі: звярніцеся да куратара.
+authority-done-created = Дададзена.
+authority-done-saved = Захавана.
+
+admin-locations = Сховішча
+locations-help = Дзе захоўваюцца прадметы. Ніколі не публічна.
+location-name = Месца захоўвання
+location-notes = Нататкі
+location-objects = Прадметаў там цяпер
+location-error-name = Дайце месцу назву (не больш за 200 знакаў).
+location-error-exists = Месца з такой назвай ужо ёсць.
+location-heading = Месца і перамяшчэнні
+location-private = Прыватна: ніколі не паказваецца публічна.
+location-current = Цяпер
+location-normal = Звычайнае месца
+location-history = Перамяшчэнні
+location-move = Запісаць перамяшчэнне
+location-moved-on = Дата
+location-reason = Чаму
+location-is-normal = Гэта яго звычайнае месца
+location-add-first = Спачатку дадайце месца захоўвання
+exit-heading = Выбыцці
+exit-record = Запісаць выбыццё
+exit-kind = Від выбыцця
+exit-on = Дата
+exit-expected-back = чакаецца назад
+exit-return = Вернута ўласніку
+exit-loan_out = Выдадзена на часовае захоўванне
+exit-disposal = Спісана
+admin-done-moved = Перамяшчэнне запісанае.
+admin-done-exit = Выбыццё запісанае.
+
+admin-recent = Нядаўна змененыя

@@ -467,3 +467,67 @@ audit-count = { $n } { PLURAL($n) ->
 audit-when = When (UTC)
 audit-target = Target
 audit-details = Details
+
+admin-authorities = Authorities
+authorities-makers = Makers
+authorities-organisations = Organisations
+authorities-places = Places
+authorities-events = Events
+authority-kind = Kind
+authority-name-be = Name in Belarusian
+authority-name-en = Name in English
+authority-name-ru = Name in Russian
+authority-bio-be = About, in Belarusian
+authority-bio-en = About, in English
+authority-bio-ru = About, in Russian
+authority-description-be = Description in Belarusian
+authority-description-en = Description in English
+authority-description-ru = Description in Russian
+authority-private-notes = Private notes
+authority-starts-on = Starts (YYYY, YYYY-MM or YYYY-MM-DD)
+authority-ends-on = Ends (YYYY, YYYY-MM or YYYY-MM-DD)
+authority-place = Place
+authority-organisation = Organiser
+authority-error-date = Write a date as YYYY, YYYY-MM or YYYY-MM-DD.
+authority-error-name = Give a name in at least one language.
+authority-uses = used { $n } { PLURAL($n) ->
+    [one] time
+   *[other] times
+}
+authority-none = None yet.
+authority-new = Add a new one
+authority-edit = Edit
+authority-create = Add
+authority-locked = Changing an existing authority can change published pages: ask a curator.
+authority-done-created = Added.
+authority-done-saved = Saved.
+
+admin-locations = Storage
+locations-help = Where objects are kept. Never public.
+location-name = Location
+location-notes = Notes
+location-objects = Objects there now
+location-error-name = Give the location a name (at most 200 characters).
+location-error-exists = There is already a location with this name.
+location-heading = Location and movement
+location-private = Private: never shown publicly.
+location-current = Now at
+location-normal = Normal place
+location-history = Moves
+location-move = Record a move
+location-moved-on = Date
+location-reason = Why
+location-is-normal = This is its normal place
+location-add-first = Add a storage location first
+exit-heading = Exits
+exit-record = Record an exit
+exit-kind = Kind of exit
+exit-on = Date
+exit-expected-back = expected back
+exit-return = Returned to its owner
+exit-loan_out = Lent out
+exit-disposal = Disposed of
+admin-done-moved = The move was recorded.
+admin-done-exit = The exit was recorded.
+
+admin-recent = Recently changed

@@ -472,3 +472,68 @@ audit-count = { $n } { PLURAL($n) ->
 audit-when = Когда (UTC)
 audit-target = Объект действия
 audit-details = Подробности
+
+admin-authorities = Справочники
+authorities-makers = Авторы
+authorities-organisations = Организации
+authorities-places = Места
+authorities-events = События
+authority-kind = Вид
+authority-name-be = Название по-белорусски
+authority-name-en = Название по-английски
+authority-name-ru = Название по-русски
+authority-bio-be = Об авторе, по-белорусски
+authority-bio-en = Об авторе, по-английски
+authority-bio-ru = Об авторе, по-русски
+authority-description-be = Описание по-белорусски
+authority-description-en = Описание по-английски
+authority-description-ru = Описание по-русски
+authority-private-notes = Приватные заметки
+authority-starts-on = Начало (ГГГГ, ГГГГ-ММ или ГГГГ-ММ-ДД)
+authority-ends-on = Конец (ГГГГ, ГГГГ-ММ или ГГГГ-ММ-ДД)
+authority-place = Место
+authority-organisation = Организатор
+authority-error-date = Пишите дату как ГГГГ, ГГГГ-ММ или ГГГГ-ММ-ДД.
+authority-error-name = Дайте название хотя бы на одном языке.
+authority-uses = использовано { $n } { PLURAL($n) ->
+    [one] раз
+    [few] раза
+   *[other] раз
+}
+authority-none = Пока ничего.
+authority-new = Добавить новый
+authority-edit = Изменить
+authority-create = Добавить
+authority-locked = Изменение существующей записи может изменить опубликованные страницы: обратитесь к куратору.
+authority-done-created = Добавлено.
+authority-done-saved = Сохранено.
+
+admin-locations = Хранилище
+locations-help = Где хранятся предметы. Никогда не публично.
+location-name = Место хранения
+location-notes = Заметки
+location-objects = Предметов там сейчас
+location-error-name = Дайте месту название (не более 200 знаков).
+location-error-exists = Место с таким названием уже есть.
+location-heading = Место и перемещения
+location-private = Приватно: никогда не показывается публично.
+location-current = Сейчас
+location-normal = Обычное место
+location-history = Перемещения
+location-move = Записать перемещение
+location-moved-on = Дата
+location-reason = Почему
+location-is-normal = Это его обычное место
+location-add-first = Сначала добавьте место хранения
+exit-heading = Выбытия
+exit-record = Записать выбытие
+exit-kind = Вид выбытия
+exit-on = Дата
+exit-expected-back = ожидается обратно
+exit-return = Возвращено владельцу
+exit-loan_out = Выдано во временное пользование
+exit-disposal = Списано
+admin-done-moved = Перемещение записано.
+admin-done-exit = Выбытие записано.
+
+admin-recent = Недавно изменённые

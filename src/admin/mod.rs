@@ -3,6 +3,7 @@
 //! requests are refused before anything else.
 
 pub mod accounts;
+pub mod authorities;
 pub mod objects;
 pub mod offers;
 
@@ -35,6 +36,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .merge(offers::router())
         .merge(objects::router(state))
         .merge(accounts::router())
+        .merge(authorities::router())
 }
 
 /// A URL-encoded form read as its pairs, in order, so repeated fields (checkboxes, multiple
@@ -312,6 +314,7 @@ struct Counts {
 #[derive(Serialize)]
 struct Dashboard {
     counts: Counts,
+    recent: Vec<crate::collection::editing::ListRow>,
 }
 
 async fn dashboard(State(state): State<AppState>, ctx: Ctx, Staff(session): Staff) -> AppResult<Html<String>> {
@@ -326,7 +329,8 @@ async fn dashboard(State(state): State<AppState>, ctx: Ctx, Staff(session): Staf
     )
     .fetch_one(&state.db.main)
     .await?;
-    render_panel(&state, &ctx, &session, "admin/dashboard.html", Dashboard { counts })
+    let (recent, _) = crate::collection::editing::list(&state.db.main, "", None, None, 1, 8).await?;
+    render_panel(&state, &ctx, &session, "admin/dashboard.html", Dashboard { counts, recent })
 }
 
 #[derive(Serialize)]

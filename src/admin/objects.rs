@@ -16,7 +16,8 @@ use super::{Pairs, Staff, check_form, record_with, render_panel, require};
 use crate::app::AppState;
 use crate::auth::sessions::Session;
 use crate::catalogue::snapshot::Snapshot;
-use crate::collection::editing::{self, Authority, Named};
+use crate::collection::authorities::{self, Entry, Kind};
+use crate::collection::editing;
 use crate::collection::objects::{self, NewObject, NewProvenance, PartyRef, PartyRole};
 use crate::collection::public::PublicCollection;
 use crate::collection::*;
@@ -42,6 +43,9 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/admin/objects/{id}/media/{media_id}", post(change_media))
         .route("/admin/objects/{id}/provenance", post(add_provenance))
         .route("/admin/objects/{id}/provenance/{pid}", post(change_provenance))
+        .route("/admin/objects/{id}/move", post(move_object))
+        .route("/admin/objects/{id}/exit", post(exit_object))
+        .route("/admin/locations", get(locations).post(add_location))
 }
 
 /// Whether this session may change object `state`: volunteers work on drafts only.
@@ -280,10 +284,10 @@ struct Lists {
     methods: Vec<Choice>,
     owners: Vec<Choice>,
     provenance_kinds: Vec<Choice>,
-    makers: Vec<Named>,
-    events: Vec<Named>,
-    places: Vec<Named>,
-    organisations: Vec<Named>,
+    makers: Vec<Entry>,
+    events: Vec<Entry>,
+    places: Vec<Entry>,
+    organisations: Vec<Entry>,
 }
 
 async fn lists(state: &AppState) -> AppResult<Lists> {
@@ -294,10 +298,10 @@ async fn lists(state: &AppState) -> AppResult<Lists> {
         methods: choices(AcquisitionMethod::ALL, AcquisitionMethod::as_str, |m| m.label_key()),
         owners: choices(Owner::ALL, Owner::as_str, |o| o.label_key()),
         provenance_kinds: choices(ProvenanceKind::ALL, ProvenanceKind::as_str, |k| k.label_key()),
-        makers: editing::authorities(pool, Authority::Makers).await?,
-        events: editing::authorities(pool, Authority::Events).await?,
-        places: editing::authorities(pool, Authority::Places).await?,
-        organisations: editing::authorities(pool, Authority::Organisations).await?,
+        makers: authorities::list(pool, Kind::Makers).await?,
+        events: authorities::list(pool, Kind::Events).await?,
+        places: authorities::list(pool, Kind::Places).await?,
+        organisations: authorities::list(pool, Kind::Organisations).await?,
     })
 }
 
@@ -310,6 +314,9 @@ struct EditorPage {
     lists: Lists,
     media: Vec<MediaRecord>,
     provenance: Vec<editing::ProvenanceLine>,
+    whereabouts: editing::Whereabouts,
+    locations: Vec<editing::Location>,
+    today: String,
     done: Option<String>,
     error: Option<Msg>,
     can_publish: bool,
@@ -350,6 +357,9 @@ async fn editor(
         lists: lists(state).await?,
         media: Vec::new(),
         provenance: Vec::new(),
+        whereabouts: editing::Whereabouts::default(),
+        locations: Vec::new(),
+        today: chrono::Utc::now().date_naive().to_string(),
         done,
         error,
         can_publish: session.role.can_publish(),
@@ -362,6 +372,8 @@ async fn editor(
         page.media = media::list(&mut conn, id).await?;
         drop(conn);
         page.provenance = editing::provenance(&state.db.main, id).await?;
+        page.whereabouts = editing::whereabouts(&state.db.main, id).await?;
+        page.locations = editing::locations(&state.db.main).await?;
         page.may_edit = may_edit(session, record.state).is_ok();
         if page.errors.is_empty() {
             page.form = FormValues::of(&record.fields, &record.makers, &record.events);
@@ -388,7 +400,16 @@ fn flash(done: Option<String>) -> Option<String> {
     done.filter(|d| {
         matches!(
             d.as_str(),
-            "accepted" | "created" | "saved" | "published" | "withdrawn" | "uploaded" | "photo" | "provenance"
+            "accepted"
+                | "created"
+                | "saved"
+                | "published"
+                | "withdrawn"
+                | "uploaded"
+                | "photo"
+                | "provenance"
+                | "moved"
+                | "exit"
         )
     })
 }
@@ -786,4 +807,142 @@ async fn change_provenance(
     tx.commit().await?;
     republish(&state, record.state).await?;
     Ok(Redirect::to(&format!("/admin/objects/{id}?done=provenance#provenance")).into_response())
+}
+
+fn date_or_today(text: &str) -> Result<chrono::NaiveDate, &'static str> {
+    match text.trim() {
+        "" => Ok(chrono::Utc::now().date_naive()),
+        d => d.parse().map_err(|_| "edit-error-date"),
+    }
+}
+
+/// `POST /admin/objects/{id}/move`: `location`, `moved_on`, `is_normal`, `reason`.
+async fn move_object(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Staff(session): Staff,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    pairs: Pairs,
+) -> AppResult<Response> {
+    check_form(&session, &headers, pairs.get("csrf"))?;
+    let record = editable(&state, &session, id).await?;
+    let locations = editing::locations(&state.db.main).await?;
+    let location = pairs.get("location").parse::<i64>().ok().filter(|l| locations.iter().any(|x| x.id == *l));
+    let moved_on = date_or_today(pairs.get("moved_on"));
+    let (location, moved_on) = match (location, moved_on) {
+        (Some(location), Ok(moved_on)) => (location, moved_on),
+        (None, _) | (_, Err(_)) => {
+            let key = if location.is_none() { "edit-error-choose" } else { "edit-error-date" };
+            let page =
+                editor(&state, &ctx, &session, Some(id), Shown { error: Some(Msg::new(key)), ..Shown::default() });
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, page.await?).into_response());
+        }
+    };
+    let reason: String = pairs.get("reason").trim().chars().take(500).collect();
+    let is_normal = !pairs.get("is_normal").is_empty();
+    let mut tx = state.db.main.begin().await?;
+    objects::move_object(&mut tx, id, location, moved_on, is_normal, &reason).await?;
+    let details =
+        serde_json::json!({ "id": id, "location": location, "on": moved_on, "normal": is_normal, "reason": reason });
+    crate::collection::audit::record(&mut tx, &session.username, "object-moved", &record.entry_number, &details)
+        .await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/admin/objects/{id}?done=moved#location")).into_response())
+}
+
+/// `POST /admin/objects/{id}/exit`: `kind` (return, loan_out, disposal), `exit_on`,
+/// `expected_back`, `note`. Publishing roles only.
+async fn exit_object(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Staff(session): Staff,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    pairs: Pairs,
+) -> AppResult<Response> {
+    check_form(&session, &headers, pairs.get("csrf"))?;
+    require(session.role.can_publish())?;
+    let record = editable(&state, &session, id).await?;
+    let kind = pairs.get("kind");
+    let exit_on = date_or_today(pairs.get("exit_on"));
+    let expected_back = match pairs.get("expected_back").trim() {
+        "" => Ok(None),
+        d => d.parse().map(Some).map_err(|_| "edit-error-date"),
+    };
+    let (exit_on, expected_back) = match (matches!(kind, "return" | "loan_out" | "disposal"), exit_on, expected_back) {
+        (true, Ok(on), Ok(back)) => (on, back),
+        (false, _, _) => return Err(AppError::BadRequest("error-bad-query")),
+        (true, _, _) => {
+            let page = editor(
+                &state,
+                &ctx,
+                &session,
+                Some(id),
+                Shown { error: Some(Msg::new("edit-error-date")), ..Shown::default() },
+            );
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, page.await?).into_response());
+        }
+    };
+    let note: String = pairs.get("note").trim().chars().take(2000).collect();
+    let mut tx = state.db.main.begin().await?;
+    editing::record_exit(&mut tx, id, kind, exit_on, expected_back, &note).await?;
+    let details =
+        serde_json::json!({ "id": id, "kind": kind, "on": exit_on, "expected_back": expected_back, "note": note });
+    crate::collection::audit::record(&mut tx, &session.username, "object-exit", &record.entry_number, &details).await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/admin/objects/{id}?done=exit#location")).into_response())
+}
+
+#[derive(Serialize)]
+struct LocationsPage {
+    locations: Vec<editing::Location>,
+    error: Option<&'static str>,
+    done: bool,
+}
+
+/// `GET /admin/locations`: storage places (private), with how many objects are in each.
+async fn locations(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Staff(session): Staff,
+    Query(flash): Query<Flash>,
+) -> AppResult<Html<String>> {
+    let page = LocationsPage {
+        locations: editing::locations(&state.db.main).await?,
+        error: None,
+        done: flash.done.as_deref() == Some("added"),
+    };
+    render_panel(&state, &ctx, &session, "admin/locations.html", page)
+}
+
+/// `POST /admin/locations`: `name`, `notes`.
+async fn add_location(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Staff(session): Staff,
+    headers: HeaderMap,
+    pairs: Pairs,
+) -> AppResult<Response> {
+    check_form(&session, &headers, pairs.get("csrf"))?;
+    let name = pairs.get("name").trim();
+    let existing = editing::locations(&state.db.main).await?;
+    let error = if name.is_empty() || name.chars().count() > 200 {
+        Some("location-error-name")
+    } else if existing.iter().any(|l| l.name == name) {
+        Some("location-error-exists")
+    } else {
+        None
+    };
+    if error.is_some() {
+        let page = LocationsPage { locations: existing, error, done: false };
+        let html = render_panel(&state, &ctx, &session, "admin/locations.html", page)?;
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response());
+    }
+    let mut tx = state.db.main.begin().await?;
+    let id = objects::create_location(&mut tx, name, pairs.get("notes").trim()).await?;
+    let details = serde_json::json!({ "id": id });
+    crate::collection::audit::record(&mut tx, &session.username, "location-created", name, &details).await?;
+    tx.commit().await?;
+    Ok(Redirect::to("/admin/locations?done=added").into_response())
 }

@@ -293,42 +293,6 @@ pub async fn list(
     Ok((rows, total))
 }
 
-/// A named authority for a select list.
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
-pub struct Named {
-    pub id: i64,
-    pub name: String,
-}
-
-/// Makers, events and places to choose from, by their Belarusian name (or another one).
-pub async fn authorities(pool: &SqlitePool, table: Authority) -> sqlx::Result<Vec<Named>> {
-    let sql = match table {
-        Authority::Makers => {
-            "SELECT id, COALESCE(NULLIF(name_be, ''), NULLIF(name_en, ''), name_ru) AS name FROM makers ORDER BY name"
-        }
-        Authority::Events => {
-            "SELECT id, COALESCE(NULLIF(name_be, ''), NULLIF(name_en, ''), name_ru) AS name FROM events ORDER BY name"
-        }
-        Authority::Places => {
-            "SELECT id, COALESCE(NULLIF(name_be, ''), NULLIF(name_en, ''), name_ru) AS name FROM places ORDER BY name"
-        }
-        Authority::Organisations => {
-            "SELECT id, COALESCE(NULLIF(name_be, ''), NULLIF(name_en, ''), name_ru) AS name FROM organisations
-             ORDER BY name"
-        }
-    };
-    sqlx::query_as(sql).fetch_all(pool).await
-}
-
-/// The authority tables the editor links to.
-#[derive(Debug, Clone, Copy)]
-pub enum Authority {
-    Makers,
-    Events,
-    Places,
-    Organisations,
-}
-
 /// A link of an object's provenance chain as staff see it.
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct ProvenanceLine {
@@ -401,4 +365,97 @@ pub async fn delete_provenance(conn: &mut SqliteConnection, object_id: i64, id: 
         .await?
         .rows_affected();
     Ok(gone == 1)
+}
+
+/// A storage location with how many objects are there now.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct Location {
+    pub id: i64,
+    pub name: String,
+    pub notes: String,
+    pub objects_here: i64,
+}
+
+/// Every storage location, by name.
+pub async fn locations(pool: &SqlitePool) -> sqlx::Result<Vec<Location>> {
+    sqlx::query_as(
+        "SELECT l.id, l.name, l.notes,
+            (SELECT COUNT(*) FROM object_movements m WHERE m.location_id = l.id AND m.id =
+                (SELECT m2.id FROM object_movements m2 WHERE m2.object_id = m.object_id
+                 ORDER BY m2.moved_on DESC, m2.id DESC LIMIT 1)) AS objects_here
+         FROM locations l ORDER BY l.name",
+    )
+    .fetch_all(pool)
+    .await
+}
+
+/// A move of an object, as its history lists it.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct Movement {
+    pub moved_on: String,
+    pub location: String,
+    pub is_normal: bool,
+    pub reason: String,
+}
+
+/// An object leaving the museum.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct Exit {
+    pub kind: String,
+    pub exit_on: String,
+    pub expected_back: Option<String>,
+    pub note: String,
+}
+
+/// Where an object is and has been, and when it left: staff only, never public.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Whereabouts {
+    pub current: Option<String>,
+    pub normal: Option<String>,
+    pub history: Vec<Movement>,
+    pub exits: Vec<Exit>,
+}
+
+/// An object's whereabouts, newest move first.
+pub async fn whereabouts(pool: &SqlitePool, object_id: i64) -> sqlx::Result<Whereabouts> {
+    let history: Vec<Movement> = sqlx::query_as(
+        "SELECT m.moved_on, l.name AS location, m.is_normal, m.reason
+         FROM object_movements m JOIN locations l ON l.id = m.location_id
+         WHERE m.object_id = ? ORDER BY m.moved_on DESC, m.id DESC",
+    )
+    .bind(object_id)
+    .fetch_all(pool)
+    .await?;
+    let exits = sqlx::query_as(
+        "SELECT kind, exit_on, expected_back, note FROM object_exits WHERE object_id = ? ORDER BY exit_on DESC, id DESC",
+    )
+    .bind(object_id)
+    .fetch_all(pool)
+    .await?;
+    Ok(Whereabouts {
+        current: history.first().map(|m| m.location.clone()),
+        normal: history.iter().find(|m| m.is_normal).map(|m| m.location.clone()),
+        history,
+        exits,
+    })
+}
+
+/// Records an object leaving the museum (`return`, `loan_out` or `disposal`).
+pub async fn record_exit(
+    conn: &mut SqliteConnection,
+    object_id: i64,
+    kind: &str,
+    exit_on: chrono::NaiveDate,
+    expected_back: Option<chrono::NaiveDate>,
+    note: &str,
+) -> sqlx::Result<()> {
+    sqlx::query("INSERT INTO object_exits (object_id, kind, exit_on, expected_back, note) VALUES (?, ?, ?, ?, ?)")
+        .bind(object_id)
+        .bind(kind)
+        .bind(exit_on.to_string())
+        .bind(expected_back.map(|d| d.to_string()))
+        .bind(note)
+        .execute(conn)
+        .await?;
+    Ok(())
 }

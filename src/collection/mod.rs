@@ -2,6 +2,7 @@
 //! and search. It knows nothing of HTTP; every face of zbor reads and writes through it.
 
 pub mod audit;
+pub mod authorities;
 pub mod editing;
 pub mod numbers;
 pub mod objects;

@@ -405,6 +405,8 @@ async fn every_template_escapes_what_people_typed() {
             ("admin/account.html", "/admin/account"),
             ("admin/users.html", "/admin/users"),
             ("admin/audit.html", "/admin/audit"),
+            ("admin/authorities.html", "/admin/authorities/events"),
+            ("admin/locations.html", "/admin/locations"),
         ] {
             let page = app.get_with(uri, &[("cookie", &admin)]).await;
             assert_eq!(page.status, StatusCode::OK, "{uri}");

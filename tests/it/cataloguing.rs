@@ -470,6 +470,9 @@ async fn every_admin_route_checks_every_role_on_the_server() {
         assert_eq!(offer.status, StatusCode::OK);
         let offer: String = sqlx::query_scalar("SELECT id FROM offers").fetch_one(&app.state.db.main).await.unwrap();
         let hash = stored.hash.clone();
+        let mut conn = app.state.db.main.acquire().await.unwrap();
+        let place = objects::create_place(&mut conn, &t("Мінск", "Minsk", "Минск")).await.unwrap();
+        drop(conn);
 
         let get = |path: String, allowed| Route { method: Method::GET, path, allowed };
         let post = |path: String, allowed| Route { method: Method::POST, path, allowed };
@@ -501,6 +504,14 @@ async fn every_admin_route_checks_every_role_on_the_server() {
             post("/admin/users".into(), ADMINS),
             post("/admin/users/someone".into(), ADMINS),
             get("/admin/audit".into(), ADMINS),
+            get("/admin/authorities/makers".into(), EVERYONE),
+            post("/admin/authorities/places".into(), EVERYONE),
+            post(format!("/admin/authorities/places/{place}"), PUBLISHERS),
+            get("/admin/locations".into(), EVERYONE),
+            post("/admin/locations".into(), EVERYONE),
+            post(format!("/admin/objects/{draft}/move"), EVERYONE),
+            post(format!("/admin/objects/{published}/move"), PUBLISHERS),
+            post(format!("/admin/objects/{draft}/exit"), PUBLISHERS),
         ];
 
         // Without a session, every route sends to the sign-in page and changes nothing.
@@ -523,6 +534,10 @@ async fn every_admin_route_checks_every_role_on_the_server() {
                 ("offer", offer.as_str()),
                 ("reason", "role test"),
                 ("message", "hello"),
+                ("name_en", "Somewhere"),
+                ("name", "Shelf"),
+                ("location", "1"),
+                ("kind", "return"),
             ])
             .unwrap();
             let (content_type, body) = if route.path.ends_with("/media") {
@@ -546,4 +561,167 @@ async fn every_admin_route_checks_every_role_on_the_server() {
             }
         }
     }
+}
+
+#[tokio::test]
+async fn authorities_are_created_edited_with_an_audit_and_reused() {
+    let app = TestApp::new().await;
+    let curator = app.staff_cookie("curator", Role::Curator).await;
+    let volunteer = app.staff_cookie("volunteer", Role::Volunteer).await;
+    let csrf = app.token("/admin/authorities/makers", Some(&curator)).await;
+    let vcsrf = app.token("/admin/authorities/makers", Some(&volunteer)).await;
+
+    let maker = pairs(&[
+        ("kind", "person"),
+        ("name_be", "Вольга Якубоўская"),
+        ("name_en", "Olga Yakubovskaya"),
+        ("name_ru", "Ольга Якубовская"),
+        ("bio_en", "Painter of cats"),
+        ("private_notes", "CANARY-MAKER-NOTES"),
+    ]);
+    // Volunteers may add authorities…
+    let resp = post(&app, "/admin/authorities/makers", &volunteer, &vcsrf, &maker).await;
+    assert_eq!(resp.status, StatusCode::SEE_OTHER, "{}", resp.body);
+    let path = resp.header("location").split('?').next().unwrap().to_owned();
+    let maker_id: i64 = path.rsplit('/').next().unwrap().parse().unwrap();
+    let page = app.get_with(&path, &[("cookie", &curator)]).await;
+    assert_eq!(page.attrs("#name_en", "value"), ["Olga Yakubovskaya"]);
+    assert_eq!(page.texts("#private_notes"), ["CANARY-MAKER-NOTES"]);
+    // …but not change one that may be on published pages.
+    let mut edited = maker.clone();
+    edited[2].1 = "Olga Jakubouskaja".into();
+    assert_eq!(post(&app, &path, &volunteer, &vcsrf, &edited).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(post(&app, &path, &curator, &csrf, &edited).await.status, StatusCode::SEE_OTHER);
+    let details: String = sqlx::query_scalar("SELECT details FROM audit_log WHERE action = 'authority-edited'")
+        .fetch_one(&app.state.db.main)
+        .await
+        .unwrap();
+    assert!(
+        details.contains("Olga Yakubovskaya") && details.contains("Olga Jakubouskaja") && details.contains("name_en")
+    );
+
+    // Refused: no name, an unknown kind, a date that is not one, a place that does not exist.
+    let bad = post(&app, "/admin/authorities/makers", &curator, &csrf, &pairs(&[("kind", "robot")])).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(bad.texts("#name_be-error").len(), 1);
+    assert_eq!(bad.texts("#kind-error").len(), 1);
+    let event = pairs(&[
+        ("kind", "auction"),
+        ("name_en", "Christmas auction"),
+        ("starts_on", "24.12.2023"),
+        ("place_id", "999"),
+    ]);
+    let bad = post(&app, "/admin/authorities/events", &curator, &csrf, &event).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(bad.attrs("#name_en", "value"), ["Christmas auction"], "kept as typed");
+    assert_eq!((bad.texts("#starts_on-error").len(), bad.texts("#place_id-error").len()), (1, 1));
+    let place = post(&app, "/admin/authorities/places", &curator, &csrf, &pairs(&[("name_en", "Vilnius")])).await;
+    let place_id = place.header("location").split('?').next().unwrap().rsplit('/').next().unwrap().to_owned();
+    let event = pairs(&[
+        ("kind", "auction"),
+        ("name_en", "Christmas auction"),
+        ("starts_on", "2023-12"),
+        ("place_id", &place_id),
+    ]);
+    assert_eq!(post(&app, "/admin/authorities/events", &curator, &csrf, &event).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(app.get_with("/admin/authorities/robots", &[("cookie", &curator)]).await.status, StatusCode::NOT_FOUND);
+
+    // Reused from the object editor; the public page shows the name, never the notes.
+    let ocsrf = app.token("/admin/objects/new", Some(&curator)).await;
+    let id = create(
+        &app,
+        &curator,
+        &ocsrf,
+        &pairs(&[("object_type", "painting"), ("title_en", "Cat"), ("maker", &maker_id.to_string())]),
+    )
+    .await;
+    post(&app, &format!("/admin/objects/{id}/publish"), &curator, &ocsrf, &[]).await;
+    let makers = app.get_with("/admin/authorities/makers?lang=en", &[("cookie", &curator)]).await;
+    assert!(makers.texts(".authority-list li").iter().any(|t| t.contains("used 1 time")));
+    let public = app.get(&format!("/makers/{maker_id}?lang=en")).await;
+    assert_eq!(public.status, StatusCode::OK);
+    assert!(public.body.contains("Olga Jakubouskaja"));
+    assert!(!public.body.contains("CANARY-MAKER-NOTES"));
+}
+
+#[tokio::test]
+async fn moves_and_exits_are_recorded_privately() {
+    let app = TestApp::new().await;
+    let curator = app.staff_cookie("curator", Role::Curator).await;
+    let volunteer = app.staff_cookie("volunteer", Role::Volunteer).await;
+    let csrf = app.token("/admin/locations", Some(&curator)).await;
+    for name in ["Shelf CANARY-LOCATION-A", "Vault B"] {
+        let resp = post(&app, "/admin/locations", &curator, &csrf, &pairs(&[("name", name)])).await;
+        assert_eq!(resp.status, StatusCode::SEE_OTHER);
+    }
+    assert_eq!(
+        post(&app, "/admin/locations", &curator, &csrf, &pairs(&[("name", "Vault B")])).await.status,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    let ids: Vec<i64> =
+        sqlx::query_scalar("SELECT id FROM locations ORDER BY name").fetch_all(&app.state.db.main).await.unwrap();
+    let id = create(&app, &curator, &csrf, &pairs(&[("object_type", "flag"), ("title_en", "Flag")])).await;
+    let first = pairs(&[
+        ("location", &ids[0].to_string()),
+        ("moved_on", "2024-01-10"),
+        ("is_normal", "on"),
+        ("reason", "arrival"),
+    ]);
+    assert_eq!(
+        post(&app, &format!("/admin/objects/{id}/move"), &curator, &csrf, &first).await.status,
+        StatusCode::SEE_OTHER
+    );
+    let second = pairs(&[("location", &ids[1].to_string()), ("moved_on", "2024-03-01"), ("reason", "photography")]);
+    assert_eq!(
+        post(&app, &format!("/admin/objects/{id}/move"), &curator, &csrf, &second).await.status,
+        StatusCode::SEE_OTHER
+    );
+    let bad = pairs(&[("location", "999")]);
+    assert_eq!(
+        post(&app, &format!("/admin/objects/{id}/move"), &curator, &csrf, &bad).await.status,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    let page = app.get_with(&format!("/admin/objects/{id}?lang=en"), &[("cookie", &curator)]).await;
+    assert_eq!(page.texts(".current-location"), ["Vault B"]);
+    assert_eq!(page.texts(".moves li").len(), 2);
+
+    let exit = pairs(&[
+        ("kind", "loan_out"),
+        ("exit_on", "2024-05-01"),
+        ("expected_back", "2024-09-01"),
+        ("note", "exhibition in Vilnius"),
+    ]);
+    let vtoken = app.token("/admin", Some(&volunteer)).await;
+    assert_eq!(
+        post(&app, &format!("/admin/objects/{id}/exit"), &volunteer, &vtoken, &exit).await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        post(&app, &format!("/admin/objects/{id}/exit"), &curator, &csrf, &exit).await.status,
+        StatusCode::SEE_OTHER
+    );
+    let page = app.get_with(&format!("/admin/objects/{id}?lang=en"), &[("cookie", &curator)]).await;
+    assert!(page.texts(".exits li")[0].contains("Lent out"));
+
+    // Published, the object's page says nothing of where it is kept.
+    post(&app, &format!("/admin/objects/{id}/publish"), &curator, &csrf, &[]).await;
+    let accession: String = sqlx::query_scalar("SELECT accession_number FROM objects WHERE id = ?")
+        .bind(id)
+        .fetch_one(&app.state.db.main)
+        .await
+        .unwrap();
+    let public = app.get(&format!("/objects/{accession}?lang=en")).await;
+    assert_eq!(public.status, StatusCode::OK);
+    assert!(
+        !public.body.contains("CANARY-LOCATION")
+            && !public.body.contains("Vault B")
+            && !public.body.contains("Vilnius")
+    );
+    let audited: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM audit_log WHERE action IN ('object-moved', 'object-exit', 'location-created')",
+    )
+    .fetch_one(&app.state.db.main)
+    .await
+    .unwrap();
+    assert_eq!(audited, 2 + 2 + 1);
 }

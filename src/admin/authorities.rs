@@ -1,0 +1,198 @@
+//! Authorities in the panel: makers, organisations, places and events, each with its list and
+//! a form to create or edit one. Anyone on the staff may add one; changing one that exists
+//! can change published pages, so it needs the publishing roles.
+
+use std::collections::BTreeMap;
+
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::get;
+use serde::{Deserialize, Serialize};
+
+use super::{Pairs, Staff, check_form, render_panel, require};
+use crate::app::AppState;
+use crate::auth::sessions::Session;
+use crate::collection::audit;
+use crate::collection::authorities::{self, Entry, Field, Kind, Values};
+use crate::error::{AppError, AppResult};
+use crate::web::Ctx;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/admin/authorities", get(|| async { Redirect::to("/admin/authorities/makers") }))
+        .route("/admin/authorities/{kind}", get(list).post(create))
+        .route("/admin/authorities/{kind}/{id}", get(edit).post(save))
+}
+
+fn kind_of(text: &str) -> AppResult<Kind> {
+    Kind::parse(text).ok_or(AppError::NotFound)
+}
+
+#[derive(Serialize)]
+struct Page {
+    kind: Kind,
+    kinds: [Kind; 4],
+    entries: Vec<Entry>,
+    fields: &'static [Field],
+    /// The authority being edited, if any.
+    editing: Option<i64>,
+    values: BTreeMap<String, String>,
+    errors: BTreeMap<String, &'static str>,
+    places: Vec<Entry>,
+    organisations: Vec<Entry>,
+    done: Option<String>,
+    can_change: bool,
+}
+
+struct Shown {
+    editing: Option<i64>,
+    values: BTreeMap<String, String>,
+    errors: BTreeMap<String, &'static str>,
+    done: Option<String>,
+}
+
+async fn page(state: &AppState, ctx: &Ctx, session: &Session, kind: Kind, shown: Shown) -> AppResult<Html<String>> {
+    let pool = &state.db.main;
+    let page = Page {
+        kind,
+        kinds: Kind::ALL,
+        entries: authorities::list(pool, kind).await?,
+        fields: kind.fields(),
+        editing: shown.editing,
+        values: shown.values,
+        errors: shown.errors,
+        places: authorities::list(pool, Kind::Places).await?,
+        organisations: authorities::list(pool, Kind::Organisations).await?,
+        done: shown.done.filter(|d| matches!(d.as_str(), "created" | "saved")),
+        can_change: session.role.can_publish(),
+    };
+    render_panel(state, ctx, session, "admin/authorities.html", page)
+}
+
+fn text_values(values: Values) -> BTreeMap<String, String> {
+    values.into_iter().map(|(k, v)| (k.to_owned(), v)).collect()
+}
+
+fn empty(kind: Kind) -> BTreeMap<String, String> {
+    kind.fields().iter().map(|f| (f.column.to_owned(), String::new())).collect()
+}
+
+#[derive(Deserialize)]
+struct Flash {
+    #[serde(default)]
+    done: Option<String>,
+}
+
+/// `GET /admin/authorities/{kind}`: the list and a form for a new one.
+async fn list(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Staff(session): Staff,
+    Path(kind): Path<String>,
+    Query(flash): Query<Flash>,
+) -> AppResult<Html<String>> {
+    let kind = kind_of(&kind)?;
+    let shown = Shown { editing: None, values: empty(kind), errors: BTreeMap::new(), done: flash.done };
+    page(&state, &ctx, &session, kind, shown).await
+}
+
+/// `GET /admin/authorities/{kind}/{id}`.
+async fn edit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Staff(session): Staff,
+    Path((kind, id)): Path<(String, i64)>,
+    Query(flash): Query<Flash>,
+) -> AppResult<Html<String>> {
+    let kind = kind_of(&kind)?;
+    let mut conn = state.db.main.acquire().await?;
+    let values = authorities::load(&mut conn, kind, id).await?.ok_or(AppError::NotFound)?;
+    drop(conn);
+    let shown = Shown { editing: Some(id), values: text_values(values), errors: BTreeMap::new(), done: flash.done };
+    page(&state, &ctx, &session, kind, shown).await
+}
+
+/// Reads and checks the form for `kind`.
+async fn read(
+    state: &AppState,
+    kind: Kind,
+    pairs: &Pairs,
+) -> AppResult<Result<Values, BTreeMap<String, &'static str>>> {
+    let places: Vec<i64> = authorities::list(&state.db.main, Kind::Places).await?.iter().map(|e| e.id).collect();
+    let orgs: Vec<i64> = authorities::list(&state.db.main, Kind::Organisations).await?.iter().map(|e| e.id).collect();
+    let known = |k: Kind, id: i64| match k {
+        Kind::Places => places.contains(&id),
+        Kind::Organisations => orgs.contains(&id),
+        _ => false,
+    };
+    Ok(authorities::validate(kind, &|c| pairs.get(c).to_owned(), &known))
+}
+
+fn typed(kind: Kind, pairs: &Pairs) -> BTreeMap<String, String> {
+    kind.fields().iter().map(|f| (f.column.to_owned(), pairs.get(f.column).to_owned())).collect()
+}
+
+/// `POST /admin/authorities/{kind}`: a new authority.
+async fn create(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Staff(session): Staff,
+    headers: HeaderMap,
+    Path(kind): Path<String>,
+    pairs: Pairs,
+) -> AppResult<Response> {
+    check_form(&session, &headers, pairs.get("csrf"))?;
+    let kind = kind_of(&kind)?;
+    let values = match read(&state, kind, &pairs).await? {
+        Ok(values) => values,
+        Err(errors) => {
+            let shown = Shown { editing: None, values: typed(kind, &pairs), errors, done: None };
+            return Ok(
+                (StatusCode::UNPROCESSABLE_ENTITY, page(&state, &ctx, &session, kind, shown).await?).into_response()
+            );
+        }
+    };
+    let mut tx = state.db.main.begin().await?;
+    let id = authorities::create(&mut tx, kind, &values).await?;
+    let details = serde_json::json!({ "kind": kind, "id": id, "values": values });
+    audit::record(&mut tx, &session.username, "authority-created", &format!("{}/{id}", kind.as_str()), &details)
+        .await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/admin/authorities/{}/{id}?done=created", kind.as_str())).into_response())
+}
+
+/// `POST /admin/authorities/{kind}/{id}`: saves an authority; the audit log gets each change.
+async fn save(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Staff(session): Staff,
+    headers: HeaderMap,
+    Path((kind, id)): Path<(String, i64)>,
+    pairs: Pairs,
+) -> AppResult<Response> {
+    check_form(&session, &headers, pairs.get("csrf"))?;
+    require(session.role.can_publish())?;
+    let kind = kind_of(&kind)?;
+    let values = match read(&state, kind, &pairs).await? {
+        Ok(values) => values,
+        Err(errors) => {
+            let shown = Shown { editing: Some(id), values: typed(kind, &pairs), errors, done: None };
+            return Ok(
+                (StatusCode::UNPROCESSABLE_ENTITY, page(&state, &ctx, &session, kind, shown).await?).into_response()
+            );
+        }
+    };
+    let mut tx = state.db.main.begin().await?;
+    let changes = authorities::update(&mut tx, kind, id, &values).await.map_err(|_| AppError::NotFound)?;
+    if !changes.is_empty() {
+        let details = serde_json::json!({ "changes": changes });
+        audit::record(&mut tx, &session.username, "authority-edited", &format!("{}/{id}", kind.as_str()), &details)
+            .await?;
+    }
+    tx.commit().await?;
+    // Names and descriptions of authorities appear on published pages.
+    state.public.refresh(&state.db.main).await?;
+    Ok(Redirect::to(&format!("/admin/authorities/{}/{id}?done=saved", kind.as_str())).into_response())
+}

@@ -1,0 +1,262 @@
+//! Authorities as staff edit them: makers, organisations, places and events, each a row of
+//! fields described once here (the SQL is built from these fixed column names only; every
+//! value is bound).
+
+use std::collections::BTreeMap;
+
+use sqlx::{AssertSqlSafe, Row, SqliteConnection, SqlitePool};
+
+use super::editing::Change;
+
+/// Which authority.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    Makers,
+    Organisations,
+    Places,
+    Events,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 4] = [Kind::Makers, Kind::Organisations, Kind::Places, Kind::Events];
+
+    pub fn parse(text: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.as_str() == text)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Makers => "makers",
+            Kind::Organisations => "organisations",
+            Kind::Places => "places",
+            Kind::Events => "events",
+        }
+    }
+
+    /// The fields of this authority, in the order its form shows them.
+    pub fn fields(self) -> &'static [Field] {
+        match self {
+            Kind::Makers => MAKER,
+            Kind::Organisations => ORGANISATION,
+            Kind::Places => PLACE,
+            Kind::Events => EVENT,
+        }
+    }
+}
+
+/// How a field is typed and stored.
+#[derive(Debug, Clone, Copy, serde::Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Input {
+    /// Free text; `required` for names (in at least one language, checked per group).
+    Text,
+    /// Long free text.
+    Long,
+    /// One of fixed values, labelled `{prefix}-{value}` in the locale files.
+    Vocab { values: &'static [&'static str], prefix: &'static str },
+    /// A date written `YYYY`, `YYYY-MM` or `YYYY-MM-DD`; empty is none.
+    PartialDate,
+    /// Another authority by id; empty is none.
+    Ref { kind: Kind },
+}
+
+/// One column of an authority.
+#[derive(Debug, Clone, Copy, serde::Serialize)]
+pub struct Field {
+    pub column: &'static str,
+    /// Locale key of the label.
+    pub label: &'static str,
+    pub input: Input,
+    /// Never shown publicly.
+    pub private: bool,
+}
+
+const fn field(column: &'static str, label: &'static str, input: Input) -> Field {
+    Field { column, label, input, private: false }
+}
+
+const NAME: [Field; 3] = [
+    field("name_be", "authority-name-be", Input::Text),
+    field("name_en", "authority-name-en", Input::Text),
+    field("name_ru", "authority-name-ru", Input::Text),
+];
+
+const MAKER: &[Field] = &[
+    field(
+        "kind",
+        "authority-kind",
+        Input::Vocab { values: &["person", "collective", "anonymous", "pseudonym"], prefix: "maker-kind" },
+    ),
+    NAME[0],
+    NAME[1],
+    NAME[2],
+    field("bio_be", "authority-bio-be", Input::Long),
+    field("bio_en", "authority-bio-en", Input::Long),
+    field("bio_ru", "authority-bio-ru", Input::Long),
+    Field { column: "private_notes", label: "authority-private-notes", input: Input::Long, private: true },
+];
+
+const ORGANISATION: &[Field] = &[
+    NAME[0],
+    NAME[1],
+    NAME[2],
+    Field { column: "private_notes", label: "authority-private-notes", input: Input::Long, private: true },
+];
+
+const PLACE: &[Field] = &[NAME[0], NAME[1], NAME[2]];
+
+const EVENT: &[Field] = &[
+    field(
+        "kind",
+        "authority-kind",
+        Input::Vocab { values: &["protest", "march", "auction", "exhibition"], prefix: "event-kind" },
+    ),
+    NAME[0],
+    NAME[1],
+    NAME[2],
+    field("description_be", "authority-description-be", Input::Long),
+    field("description_en", "authority-description-en", Input::Long),
+    field("description_ru", "authority-description-ru", Input::Long),
+    field("starts_on", "authority-starts-on", Input::PartialDate),
+    field("ends_on", "authority-ends-on", Input::PartialDate),
+    field("place_id", "authority-place", Input::Ref { kind: Kind::Places }),
+    field("organisation_id", "authority-organisation", Input::Ref { kind: Kind::Organisations }),
+];
+
+/// The values of a form or a row, by column, as text ("" for none).
+pub type Values = BTreeMap<&'static str, String>;
+
+fn is_partial_date(text: &str) -> bool {
+    let parts: Vec<&str> = text.split('-').collect();
+    let digits = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_digit());
+    match parts.as_slice() {
+        [y] => digits(y, 4),
+        [y, m] => digits(y, 4) && digits(m, 2) && (1..=12).contains(&m.parse::<u32>().unwrap_or(0)),
+        [_, _, _] => chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").is_ok(),
+        _ => false,
+    }
+}
+
+/// Longest value of any field, in characters.
+const MAX_LEN: usize = 20_000;
+
+/// Checks a form's values for `kind`; returns the values to store or a message key per column.
+pub fn validate(
+    kind: Kind,
+    form: &dyn Fn(&str) -> String,
+    known: &dyn Fn(Kind, i64) -> bool,
+) -> Result<Values, BTreeMap<String, &'static str>> {
+    let mut values = Values::new();
+    let mut errors = BTreeMap::new();
+    for f in kind.fields() {
+        let value = form(f.column).trim().to_owned();
+        if value.chars().count() > MAX_LEN {
+            errors.insert(f.column.to_owned(), "edit-error-too-long");
+        }
+        match f.input {
+            Input::Vocab { values: allowed, .. } if !allowed.contains(&value.as_str()) => {
+                errors.insert(f.column.to_owned(), "edit-error-choose");
+            }
+            Input::PartialDate if !value.is_empty() && !is_partial_date(&value) => {
+                errors.insert(f.column.to_owned(), "authority-error-date");
+            }
+            Input::Ref { kind: other } if !value.is_empty() && !value.parse().is_ok_and(|id| known(other, id)) => {
+                errors.insert(f.column.to_owned(), "edit-error-choose");
+            }
+            _ => {}
+        }
+        values.insert(f.column, value);
+    }
+    if ["name_be", "name_en", "name_ru"].iter().all(|c| values.get(c).is_none_or(|v| v.is_empty())) {
+        errors.insert("name_be".to_owned(), "authority-error-name");
+    }
+    if errors.is_empty() { Ok(values) } else { Err(errors) }
+}
+
+fn columns(kind: Kind) -> Vec<&'static str> {
+    kind.fields().iter().map(|f| f.column).collect()
+}
+
+/// One authority's stored values.
+pub async fn load(conn: &mut SqliteConnection, kind: Kind, id: i64) -> sqlx::Result<Option<Values>> {
+    let select: Vec<String> = columns(kind).iter().map(|c| format!("COALESCE(CAST({c} AS TEXT), '')")).collect();
+    let sql = format!("SELECT {} FROM {} WHERE id = ?", select.join(", "), kind.as_str());
+    let row = sqlx::query(AssertSqlSafe(sql)).bind(id).fetch_optional(conn).await?;
+    Ok(row.map(|row| columns(kind).into_iter().enumerate().map(|(i, c)| (c, row.get::<String, _>(i))).collect()))
+}
+
+fn bind_values<'q>(
+    mut query: sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments>,
+    kind: Kind,
+    values: &Values,
+) -> sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments> {
+    for f in kind.fields() {
+        let value = values.get(f.column).cloned().unwrap_or_default();
+        query = match f.input {
+            Input::Ref { .. } => query.bind(value.parse::<i64>().ok()),
+            Input::PartialDate => query.bind((!value.is_empty()).then_some(value)),
+            _ => query.bind(value),
+        };
+    }
+    query
+}
+
+/// Records a new authority; returns its id.
+pub async fn create(conn: &mut SqliteConnection, kind: Kind, values: &Values) -> sqlx::Result<i64> {
+    let mut cols = columns(kind);
+    let mut marks = vec!["?"; cols.len()];
+    if kind == Kind::Makers {
+        cols.push("created_at");
+        marks.push("strftime('%Y-%m-%dT%H:%M:%SZ', 'now')");
+    }
+    let sql = format!("INSERT INTO {} ({}) VALUES ({}) RETURNING id", kind.as_str(), cols.join(", "), marks.join(", "));
+    let query = bind_values(sqlx::query(AssertSqlSafe(sql)), kind, values);
+    let row = query.fetch_one(conn).await?;
+    Ok(row.get::<i64, _>(0))
+}
+
+/// Writes an authority's values; returns what changed (nothing is written when nothing did).
+pub async fn update(conn: &mut SqliteConnection, kind: Kind, id: i64, values: &Values) -> anyhow::Result<Vec<Change>> {
+    let old = load(conn, kind, id).await?.ok_or_else(|| anyhow::anyhow!("no such authority"))?;
+    let changes: Vec<Change> = kind
+        .fields()
+        .iter()
+        .filter_map(|f| {
+            let (before, after) =
+                (old.get(f.column).cloned().unwrap_or_default(), values.get(f.column).cloned().unwrap_or_default());
+            (before != after).then_some(Change { field: f.column, old: before, new: after })
+        })
+        .collect();
+    if changes.is_empty() {
+        return Ok(changes);
+    }
+    let sets: Vec<String> = columns(kind).iter().map(|c| format!("{c} = ?")).collect();
+    let sql = format!("UPDATE {} SET {} WHERE id = ?", kind.as_str(), sets.join(", "));
+    bind_values(sqlx::query(AssertSqlSafe(sql)), kind, values).bind(id).execute(conn).await?;
+    Ok(changes)
+}
+
+/// An authority in its list.
+#[derive(Debug, Clone, serde::Serialize, sqlx::FromRow)]
+pub struct Entry {
+    pub id: i64,
+    pub name: String,
+    pub uses: i64,
+}
+
+/// Every authority of `kind`, by name, with how many objects or provenance links use it.
+pub async fn list(pool: &SqlitePool, kind: Kind) -> sqlx::Result<Vec<Entry>> {
+    let uses = match kind {
+        Kind::Makers => "(SELECT COUNT(*) FROM object_makers u WHERE u.maker_id = a.id)",
+        Kind::Organisations => "(SELECT COUNT(*) FROM provenance_parties u WHERE u.organisation_id = a.id)",
+        Kind::Places => "(SELECT COUNT(*) FROM provenance_events u WHERE u.place_id = a.id)",
+        Kind::Events => "(SELECT COUNT(*) FROM object_events u WHERE u.event_id = a.id)",
+    };
+    let sql = format!(
+        "SELECT a.id, COALESCE(NULLIF(a.name_be, ''), NULLIF(a.name_en, ''), a.name_ru) AS name, {uses} AS uses
+         FROM {} a ORDER BY name",
+        kind.as_str()
+    );
+    sqlx::query_as(AssertSqlSafe(sql)).fetch_all(pool).await
+}
