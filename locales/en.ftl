@@ -531,3 +531,4 @@ admin-done-moved = The move was recorded.
 admin-done-exit = The exit was recorded.
 
 admin-recent = Recently changed
+edit-add-authority = Not in the list? Add a maker or an event in Authorities (opens in a new tab), then reload this page.
