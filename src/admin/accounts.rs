@@ -50,11 +50,17 @@ async fn change_password(
     check_form(&session, &headers, pairs.get("csrf"))?;
     let error = if pairs.get("new") != pairs.get("repeat") {
         Some("account-error-repeat")
+    } else if !state.throttle.allows(&session.username) {
+        // A stolen session must not become unlimited guesses at the password.
+        Some("account-error-current")
     } else {
         let (current, new) = (SecretString::from(pairs.get("current")), SecretString::from(pairs.get("new")));
         match auth::change_password(&state.db.main, session.user_id, &session.username, current, new).await {
             Ok(()) => None,
-            Err(PasswordError::WrongCurrent) => Some("account-error-current"),
+            Err(PasswordError::WrongCurrent) => {
+                state.throttle.failed(&session.username);
+                Some("account-error-current")
+            }
             Err(PasswordError::Invalid(_)) => Some("account-error-length"),
             Err(PasswordError::Internal(err)) => return Err(err.into()),
         }
@@ -253,7 +259,11 @@ async fn audit_view(
     require(session.role == Role::Admin)?;
     let page = match query.page.as_deref() {
         None | Some("") => 1,
-        Some(p) => p.parse::<i64>().ok().filter(|p| *p >= 1).ok_or(AppError::BadRequest("error-bad-page"))?,
+        Some(p) => p
+            .parse::<i64>()
+            .ok()
+            .filter(|p| (1..=1_000_000).contains(p))
+            .ok_or(AppError::BadRequest("error-bad-page"))?,
     };
     for day in [&query.filter.from, &query.filter.to] {
         if !day.trim().is_empty() && day.trim().parse::<chrono::NaiveDate>().is_err() {

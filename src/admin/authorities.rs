@@ -156,7 +156,7 @@ async fn create(
     };
     let mut tx = state.db.main.begin().await?;
     let id = authorities::create(&mut tx, kind, &values).await?;
-    let details = serde_json::json!({ "kind": kind, "id": id, "values": values });
+    let details = serde_json::json!({ "kind": kind, "id": id, "changes": authorities::as_changes(&values) });
     audit::record(&mut tx, &session.username, "authority-created", &format!("{}/{id}", kind.as_str()), &details)
         .await?;
     tx.commit().await?;

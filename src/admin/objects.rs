@@ -105,7 +105,11 @@ async fn list(
     };
     let page = match query.page.as_deref() {
         None | Some("") => 1,
-        Some(p) => p.parse::<i64>().ok().filter(|p| *p >= 1).ok_or(AppError::BadRequest("error-bad-page"))?,
+        Some(p) => p
+            .parse::<i64>()
+            .ok()
+            .filter(|p| (1..=1_000_000).contains(p))
+            .ok_or(AppError::BadRequest("error-bad-page"))?,
     };
     let (rows, total) = editing::list(&state.db.main, &query.q, pub_state, object_type, page, PER_PAGE).await?;
     let page = ListPage {
@@ -174,7 +178,15 @@ impl FormValues {
                 values.insert(k.clone(), v.clone());
             }
         }
-        let ids = |name: &str| pairs.all(name).iter().filter_map(|v| v.parse().ok()).collect();
+        let ids = |name: &str| {
+            let mut ids: Vec<i64> = Vec::new();
+            for id in pairs.all(name).iter().filter_map(|v| v.parse().ok()) {
+                if !ids.contains(&id) {
+                    ids.push(id);
+                }
+            }
+            ids
+        };
         Self { values, makers: ids("maker"), events: ids("event") }
     }
 
@@ -274,6 +286,34 @@ fn parse_object(form: &FormValues, donor_id: Option<String>) -> Result<NewObject
         }),
         _ => Err(errors),
     }
+}
+
+/// Reads the editor's fields and checks its links against the authorities that exist.
+async fn parse_form(
+    state: &AppState,
+    form: &FormValues,
+    donor_id: Option<String>,
+) -> AppResult<Result<NewObject, BTreeMap<String, &'static str>>> {
+    let mut result = parse_object(form, donor_id);
+    let makers: Vec<i64> = authorities::list(&state.db.main, Kind::Makers).await?.iter().map(|e| e.id).collect();
+    let events: Vec<i64> = authorities::list(&state.db.main, Kind::Events).await?.iter().map(|e| e.id).collect();
+    let mut unknown = BTreeMap::new();
+    if form.makers.iter().any(|m| !makers.contains(m)) {
+        unknown.insert("maker".to_owned(), "edit-error-choose");
+    }
+    if form.events.iter().any(|e| !events.contains(e)) {
+        unknown.insert("event".to_owned(), "edit-error-choose");
+    }
+    if !unknown.is_empty() {
+        result = match result {
+            Ok(_) => Err(unknown),
+            Err(mut errors) => {
+                errors.extend(unknown);
+                Err(errors)
+            }
+        };
+    }
+    Ok(result)
 }
 
 /// Vocabularies and authorities for the editor's choices.
@@ -429,7 +469,7 @@ async fn create(
 ) -> AppResult<Response> {
     check_form(&session, &headers, pairs.get("csrf"))?;
     let form = FormValues::from_pairs(&pairs);
-    let object = match parse_object(&form, None) {
+    let object = match parse_form(&state, &form, None).await? {
         Ok(object) => object,
         Err(errors) => {
             let page =
@@ -487,7 +527,7 @@ async fn save(
     check_form(&session, &headers, pairs.get("csrf"))?;
     let record = editable(&state, &session, id).await?;
     let form = FormValues::from_pairs(&pairs);
-    let object = match parse_object(&form, record.fields.donor_id.clone()) {
+    let object = match parse_form(&state, &form, record.fields.donor_id.clone()).await? {
         Ok(object) => object,
         Err(errors) => {
             let page = editor(&state, &ctx, &session, Some(id), Shown { form: Some(form), errors, ..Shown::default() })
@@ -617,13 +657,15 @@ async fn upload_media(
             refusal
         }
     };
+    if added > 0 {
+        let details = serde_json::json!({ "id": id, "photos": added });
+        record_with(&state, &session.username, "media-added", &record.entry_number, &details).await?;
+    }
     if let Some(refusal) = refusal {
         let message = Some(Msg::of_refusal(&refusal));
         let page = editor(&state, &ctx, &session, Some(id), Shown { error: message, ..Shown::default() }).await?;
         return Ok((refusal.status(), page).into_response());
     }
-    let details = serde_json::json!({ "id": id, "photos": added });
-    record_with(&state, &session.username, "media-added", &record.entry_number, &details).await?;
     Ok(Redirect::to(&format!("/admin/objects/{id}?done=uploaded")).into_response())
 }
 

@@ -196,7 +196,7 @@ async fn reply(
     let message = form.message.trim();
     let error = if message.is_empty() {
         Some("admin-reply-empty")
-    } else if message.chars().count() > MAX_REPLY {
+    } else if message.chars().count() > MAX_REPLY || message.len() > crate::donors::receipts::MAX_REPLY_BYTES {
         Some("admin-reply-too-long")
     } else {
         match offers::reply(&state.db.main, &id, message).await {
@@ -272,12 +272,18 @@ async fn download_bundle(
 /// photos, unpublished images), never cached.
 async fn staff_media(
     State(state): State<AppState>,
-    Staff(_session): Staff,
+    Staff(session): Staff,
     Path((hash, file)): Path<(String, String)>,
     request: Request,
 ) -> AppResult<Response> {
     let size: u32 = file.strip_suffix(".jpg").and_then(|s| s.parse().ok()).ok_or(AppError::NotFound)?;
-    if !crate::media::in_use(&state.db.main, &hash).await? {
+    // Objects' images for all staff; offers' photos only for those who review offers.
+    let allowed = if session.role.can_review_offers() {
+        crate::media::in_use(&state.db.main, &hash).await?
+    } else {
+        crate::media::on_an_object(&state.db.main, &hash).await?
+    };
+    if !allowed {
         return Err(AppError::NotFound);
     }
     let path = state.media.store.derivative_path(&hash, size).ok_or(AppError::NotFound)?;

@@ -8,6 +8,15 @@ use sqlx::{AssertSqlSafe, Row, SqliteConnection, SqlitePool};
 
 use super::editing::Change;
 
+/// What the audit log keeps of a new authority: every value, private ones by length only.
+pub fn as_changes(values: &Values) -> Vec<Change> {
+    values
+        .iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| super::editing::change(k, String::new(), v.clone()))
+        .collect()
+}
+
 /// Which authority.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -225,7 +234,7 @@ pub async fn update(conn: &mut SqliteConnection, kind: Kind, id: i64, values: &V
         .filter_map(|f| {
             let (before, after) =
                 (old.get(f.column).cloned().unwrap_or_default(), values.get(f.column).cloned().unwrap_or_default());
-            (before != after).then_some(Change { field: f.column, old: before, new: after })
+            (before != after).then(|| super::editing::change(f.column, before, after))
         })
         .collect();
     if changes.is_empty() {

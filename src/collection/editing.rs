@@ -149,12 +149,28 @@ fn flat(o: &NewObject, makers: &[i64], events: &[i64]) -> Vec<(&'static str, Str
     ]
 }
 
+/// Fields whose values the audit log does not keep, only that they changed: the log can never
+/// be edited, and private notes may hold what must one day be erased.
+const PRIVATE_FIELDS: &[&str] =
+    &["internal_notes", "inscription_be", "inscription_en", "inscription_ru", "private_notes"];
+
+/// A change as the audit log keeps it: private values only by their length.
+pub fn change(field: &'static str, old: String, new: String) -> Change {
+    if PRIVATE_FIELDS.contains(&field) {
+        let hide =
+            |v: &str| if v.is_empty() { String::new() } else { format!("[private: {} characters]", v.chars().count()) };
+        Change { field, old: hide(&old), new: hide(&new) }
+    } else {
+        Change { field, old, new }
+    }
+}
+
 /// The fields of a new object, as changes from nothing (for the audit log of a creation).
 pub fn as_changes(o: &NewObject, makers: &[i64], events: &[i64]) -> Vec<Change> {
     flat(o, makers, events)
         .into_iter()
         .filter(|(_, v)| !v.is_empty())
-        .map(|(field, new)| Change { field, old: String::new(), new })
+        .map(|(field, new)| change(field, String::new(), new))
         .collect()
 }
 
@@ -174,7 +190,7 @@ pub async fn update(
         .into_iter()
         .zip(after)
         .filter(|((_, a), (_, b))| a != b)
-        .map(|((field, old), (_, new))| Change { field, old, new })
+        .map(|((field, old), (_, new))| change(field, old, new))
         .collect();
     if changes.is_empty() {
         return Ok(changes);

@@ -283,11 +283,18 @@ pub async fn accept(pool: &SqlitePool, id: &str) -> anyhow::Result<i64> {
 }
 
 /// Declines an offer. Its photos are deleted (files too, unless an object uses them): a
-/// declined donor's pictures are not the museum's to keep. The sealed record stays, so
-/// keyholders can still tell the donor.
+/// declined donor's pictures are not the museum's to keep; so are the name the donor asked to
+/// be credited by, the maker and the description. The sealed record stays, so keyholders can
+/// still tell the donor.
 pub async fn decline(pool: &SqlitePool, store: &media::Store, id: &str) -> anyhow::Result<()> {
     let mut tx = pool.begin().await?;
     decide(&mut tx, id, OfferState::Declined, None).await?;
+    // What could name the donor or the maker goes with the decision; the title stays in the
+    // register of entries.
+    sqlx::query("UPDATE offers SET credit_name = '', maker = '', description = '' WHERE id = ?")
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
     let hashes: Vec<String> = sqlx::query_scalar("DELETE FROM offer_photos WHERE offer_id = ? RETURNING hash")
         .bind(id)
         .fetch_all(&mut *tx)

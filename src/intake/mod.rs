@@ -287,16 +287,35 @@ async fn submit(
         credit_name,
         consent_publish,
     };
-    let (receipt, derived) = if want_receipt {
-        let code = receipts::generate();
-        let derived = derive(&state, receipts::normalise(receipts::show(&code)).as_deref().map(String::as_str)).await?;
-        (Some(code), Some(derived))
-    } else {
-        (None, None)
+    let stored = async {
+        let (receipt, derived) = if want_receipt {
+            let code = receipts::generate();
+            let normalised = receipts::normalise(receipts::show(&code));
+            (Some(code), Some(derive(&state, normalised.as_deref().map(String::as_str)).await?))
+        } else {
+            (None, None)
+        };
+        let today = chrono::Utc::now().date_naive();
+        let submitted =
+            offers::submit(&state.db, recipients, &offer, &sealed, &photos, derived.as_ref(), today).await?;
+        Ok::<_, AppError>((submitted, receipt))
+    }
+    .await;
+    // No log line here: its timestamp would say when the offer arrived.
+    let (submitted, receipt) = match stored {
+        Ok(stored) => stored,
+        Err(err) => {
+            // No photo of an offer that was not stored may stay behind.
+            for photo in &photos {
+                if let Err(e) =
+                    crate::media::remove_files_if_unused(&state.db.main, &state.media.store, &photo.hash).await
+                {
+                    tracing::error!(error = %e, "removing the photos of an offer that could not be stored");
+                }
+            }
+            return Err(err);
+        }
     };
-    let today = chrono::Utc::now().date_naive();
-    let submitted = offers::submit(&state.db, recipients, &offer, &sealed, &photos, derived.as_ref(), today).await?;
-    tracing::info!("offer received");
     let page = ThanksPage {
         entry_number: submitted.entry_number,
         receipt: receipt.as_ref().map(|code| receipts::show(code).to_owned()),

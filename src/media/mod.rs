@@ -159,9 +159,31 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     let tmp = path.with_file_name(format!("{name}{TEMP_MARK}{}", crate::donors::random_id()));
     let mut file = std::fs::File::create(&tmp).with_context(|| format!("creating {}", tmp.display()))?;
     file.write_all(bytes)?;
+    // A file's times would tell when a donor's photo arrived: keep only the day.
+    file.set_times(day_times())?;
     file.sync_all()?;
     std::fs::rename(&tmp, path).with_context(|| format!("renaming into {}", path.display()))?;
+    if let Some(dir) = path.parent() {
+        blur_dir_times(dir);
+    }
     Ok(())
+}
+
+/// Midnight (UTC) of today, for every time a stored file or folder carries.
+fn day_times() -> std::fs::FileTimes {
+    let midnight = chrono::Utc::now().date_naive().and_hms_opt(0, 0, 0).map(|t| t.and_utc().timestamp()).unwrap_or(0);
+    let at = std::time::UNIX_EPOCH + std::time::Duration::from_secs(u64::try_from(midnight).unwrap_or(0));
+    std::fs::FileTimes::new().set_accessed(at).set_modified(at)
+}
+
+/// Sets a media folder and its parent (`ab/`) to midnight as well: their times change when a
+/// file is added. Best effort: a folder whose times cannot be set is left as it is.
+fn blur_dir_times(dir: &Path) {
+    for dir in [Some(dir), dir.parent()].into_iter().flatten() {
+        if let Ok(handle) = std::fs::File::open(dir) {
+            let _ = handle.set_times(day_times());
+        }
+    }
 }
 
 /// Descriptions of an image, given by a curator.
@@ -447,6 +469,11 @@ pub async fn in_use(pool: &SqlitePool, hash: &str) -> sqlx::Result<bool> {
     .bind(hash)
     .fetch_one(pool)
     .await
+}
+
+/// Whether an object's image uses the files of `hash`.
+pub async fn on_an_object(pool: &SqlitePool, hash: &str) -> sqlx::Result<bool> {
+    sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM media WHERE hash = ?)").bind(hash).fetch_one(pool).await
 }
 
 /// Deletes the files of `hash` unless an object's image or an offer's photo still uses them.

@@ -131,6 +131,7 @@ async fn every_field_round_trips_in_three_languages_and_edits_are_audited_field_
         match k.as_str() {
             "title_en" => *v = "Banner from Rakaw, 2020".into(),
             "parts" => *v = "3".into(),
+            "internal_notes" => *v = "CANARY-NOTES moved to shelf C".into(),
             _ => {}
         }
     }
@@ -157,8 +158,12 @@ async fn every_field_round_trips_in_three_languages_and_edits_are_audited_field_
             ("title_en".into(), "Banner from Rakaw".into(), "Banner from Rakaw, 2020".into()),
             ("inscription_public".into(), "true".into(), "false".into()),
             ("parts".into(), "2".into(), "3".into()),
+            ("internal_notes".into(), "[private: 20 characters]".into(), "[private: 29 characters]".into()),
         ]
     );
+    let all: Vec<String> =
+        sqlx::query_scalar("SELECT details FROM audit_log").fetch_all(&app.state.db.main).await.unwrap();
+    assert!(all.iter().all(|d| !d.contains("CANARY-NOTES")), "private notes never enter the append-only log");
     // Saving without a change writes nothing to the audit log.
     let before: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log").fetch_one(&app.state.db.main).await.unwrap();
     post(&app, &format!("/admin/objects/{id}"), &cookie, &csrf, &edited).await;
@@ -202,6 +207,25 @@ async fn a_refused_edit_keeps_what_was_typed_and_changes_nothing() {
         .await
         .unwrap();
     assert_eq!(title, "Banner from Rakaw", "nothing changed");
+    // Links to authorities that do not exist are refused; the same one twice counts once.
+    let mut unknown = every_field(maker, event);
+    unknown.push(("maker".into(), "999999".into()));
+    let resp = post(&app, &format!("/admin/objects/{id}"), &cookie, &csrf, &unknown).await;
+    assert_eq!(resp.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(resp.texts("#maker-error").len(), 1);
+    let mut twice = every_field(maker, event);
+    twice.push(("maker".into(), maker.to_string()));
+    assert_eq!(post(&app, &format!("/admin/objects/{id}"), &cookie, &csrf, &twice).await.status, StatusCode::SEE_OTHER);
+    let links: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM object_makers WHERE object_id = ?")
+        .bind(id)
+        .fetch_one(&app.state.db.main)
+        .await
+        .unwrap();
+    assert_eq!(links, 1);
+    assert_eq!(
+        app.get_with("/admin/objects?page=99999999999", &[("cookie", &cookie)]).await.status,
+        StatusCode::BAD_REQUEST
+    );
     // Without the token, or from another site: refused.
     let resp = app.post_form(&format!("/admin/objects/{id}"), &cookie, &[("title_en", "x")]).await;
     assert_eq!(resp.status, StatusCode::FORBIDDEN);
@@ -599,6 +623,9 @@ async fn authorities_are_created_edited_with_an_audit_and_reused() {
     assert!(
         details.contains("Olga Yakubovskaya") && details.contains("Olga Jakubouskaja") && details.contains("name_en")
     );
+    let all: Vec<String> =
+        sqlx::query_scalar("SELECT details FROM audit_log").fetch_all(&app.state.db.main).await.unwrap();
+    assert!(all.iter().all(|d| !d.contains("CANARY-MAKER-NOTES")), "private notes never enter the append-only log");
 
     // Refused: no name, an unknown kind, a date that is not one, a place that does not exist.
     let bad = post(&app, "/admin/authorities/makers", &curator, &csrf, &pairs(&[("kind", "robot")])).await;

@@ -156,6 +156,16 @@ async fn an_offer_is_sealed_dated_and_its_photos_cleaned_before_anything_is_stor
     }
     let small = image::open(app.state.media.store.derivative_path(&hash, 400).unwrap()).unwrap();
     assert!(small.height() > small.width(), "portrait");
+    // Their times say the day, not the hour, the photo arrived.
+    let midnight = chrono::Utc::now().date_naive().and_hms_opt(0, 0, 0).unwrap().and_utc().timestamp();
+    for path in files
+        .iter()
+        .chain([app.state.media.store.derivative_path(&hash, 400).unwrap().parent().unwrap().to_path_buf()].iter())
+    {
+        let modified = std::fs::metadata(path).unwrap().modified().unwrap();
+        let secs = modified.duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
+        assert_eq!(secs, midnight, "{} keeps its time of arrival", path.display());
+    }
 
     // Nothing the donor wrote in the sealed fields, and not the receipt, is in the databases.
     for file in files_under(&app.config.data_dir) {
@@ -379,6 +389,10 @@ async fn receipts_show_state_and_sealed_replies_and_unknown_codes_look_the_same(
         .unwrap();
     let token = app.token(&format!("/admin/offers/{id}"), Some(&cookie)).await;
     let reply = "REPLY-CANARY: thank you, could you send a photo of the back?";
+    let too_long = "„".repeat(3000);
+    let r =
+        app.post_form(&format!("/admin/offers/{id}/reply"), &cookie, &[("csrf", &token), ("message", &too_long)]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "a reply over the sealed size is refused with a message");
     let r = app.post_form(&format!("/admin/offers/{id}/reply"), &cookie, &[("csrf", &token), ("message", reply)]).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     let page = check_receipt(&app, &receipt).await;
@@ -411,7 +425,18 @@ async fn curators_review_offers_and_only_keyholders_download_sealed_bundles_with
     )
     .await;
     let photo2 = plain_jpeg(130, 90);
-    offer(&app, &[("title", "Declined thing"), ("contact", "CONTACT-B")], &[("b.jpg", &photo2)]).await;
+    offer(
+        &app,
+        &[
+            ("title", "Declined thing"),
+            ("contact", "CONTACT-B"),
+            ("credit", "name"),
+            ("credit_name", "Ales Bialiatski"),
+            ("maker", "Maker Name"),
+        ],
+        &[("b.jpg", &photo2)],
+    )
+    .await;
     let ids: Vec<(String, String)> =
         sqlx::query_as("SELECT id, title FROM offers ORDER BY title").fetch_all(&app.state.db.main).await.unwrap();
     let (cat, declined) = (ids[0].0.clone(), ids[1].0.clone());
@@ -426,6 +451,8 @@ async fn curators_review_offers_and_only_keyholders_download_sealed_bundles_with
         .unwrap();
     assert_eq!(app.get(&format!("/media/{hash}/400.jpg")).await.status, StatusCode::NOT_FOUND);
     assert_eq!(app.get(&format!("/admin/media/{hash}/400.jpg")).await.status, StatusCode::SEE_OTHER);
+    let as_volunteer = app.get_with(&format!("/admin/media/{hash}/400.jpg"), &[("cookie", &volunteer)]).await;
+    assert_eq!(as_volunteer.status, StatusCode::NOT_FOUND, "offers' photos are for those who review offers");
 
     let curator = app.staff_cookie("curator", Role::Curator).await;
     let inbox = app.get_with("/admin/offers", &[("cookie", &curator)]).await;
@@ -477,6 +504,12 @@ async fn curators_review_offers_and_only_keyholders_download_sealed_bundles_with
     let r = app.post_form(&format!("/admin/offers/{declined}/decline"), &curator, &[("csrf", &token)]).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     assert!(!master.exists(), "a declined offer's photos are deleted");
+    let (credit_name, maker): (String, String) = sqlx::query_as("SELECT credit_name, maker FROM offers WHERE id = ?")
+        .bind(&declined)
+        .fetch_one(&app.state.db.main)
+        .await
+        .unwrap();
+    assert_eq!((credit_name.as_str(), maker.as_str()), ("", ""), "nothing names anyone after a decline");
 
     // Bundles: not for curators; keyholders must give a reason; every download is audited.
     let form = [("csrf", token.as_str()), ("offer", cat.as_str()), ("offer", declined.as_str()), ("reason", "call")];
@@ -627,7 +660,7 @@ fn a_seized_server_names_no_donor_and_no_visitor() {
         let files = seized(dir.path());
         assert!(files.iter().any(|(name, _)| name.ends_with("zbor.sqlite-wal")), "{moment}: the WAL is swept too");
         let logs: Vec<u8> = files.iter().filter(|(n, _)| n.ends_with(".log")).flat_map(|(_, b)| b.clone()).collect();
-        assert!(contains(&logs, b"offer received"), "{moment}: the logs were captured");
+        assert!(contains(&logs, b"donor contacts will be sealed"), "{moment}: the logs were captured");
         for (name, bytes) in &files {
             for canary in &canaries {
                 assert!(!contains(bytes, canary.as_bytes()), "{moment}: {canary} in {name}");
