@@ -532,3 +532,5 @@ admin-done-exit = The exit was recorded.
 
 admin-recent = Recently changed
 edit-add-authority = Not in the list? Add a maker or an event in Authorities (opens in a new tab), then reload this page.
+edit-error-consent = The donor did not agree to publication. Publish only after they agreed since, and tick the box to say so (it is written in the audit log).
+edit-consent-confirm = The donor has since agreed to publication

@@ -356,6 +356,7 @@ struct EditorPage {
     provenance: Vec<editing::ProvenanceLine>,
     whereabouts: editing::Whereabouts,
     locations: Vec<editing::Location>,
+    consent_withheld: bool,
     today: String,
     done: Option<String>,
     error: Option<Msg>,
@@ -399,6 +400,7 @@ async fn editor(
         provenance: Vec::new(),
         whereabouts: editing::Whereabouts::default(),
         locations: Vec::new(),
+        consent_withheld: false,
         today: chrono::Utc::now().date_naive().to_string(),
         done,
         error,
@@ -409,6 +411,7 @@ async fn editor(
         let mut conn = state.db.main.acquire().await?;
         let record = editing::load(&mut conn, id).await?.ok_or(AppError::NotFound)?;
         let staff = objects::staff_view(&mut conn, id).await?.ok_or(AppError::NotFound)?;
+        page.consent_withheld = crate::donors::consent_withheld(&mut conn, id).await?;
         page.media = media::list(&mut conn, id).await?;
         drop(conn);
         page.provenance = editing::provenance(&state.db.main, id).await?;
@@ -580,18 +583,30 @@ struct CsrfOnly {
 /// and publishes it. Curators, keyholders and admins only.
 async fn publish(
     State(state): State<AppState>,
+    ctx: Ctx,
     Staff(session): Staff,
     headers: HeaderMap,
     Path(id): Path<i64>,
-    axum::Form(form): axum::Form<CsrfOnly>,
+    pairs: Pairs,
 ) -> AppResult<Response> {
-    check_form(&session, &headers, &form.csrf)?;
+    check_form(&session, &headers, pairs.get("csrf"))?;
     require(session.role.can_publish())?;
     let record = editable(&state, &session, id).await?;
     let mut tx = state.db.main.begin().await?;
+    // A donor who did not agree to publication: only a curator's confirmation, audited, opens it.
+    let withheld = crate::donors::consent_withheld(&mut tx, id).await?;
+    let confirmed = !pairs.get("consent_confirmed").is_empty();
+    if withheld && !confirmed {
+        drop(tx);
+        let error = Some(Msg::new("edit-error-consent"));
+        let page = editor(&state, &ctx, &session, Some(id), Shown { error, ..Shown::default() }).await?;
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    }
     let accession = objects::accession(&mut tx, id, &state.config.accession_pattern, chrono::Utc::now().year()).await?;
     objects::set_state(&mut tx, id, PubState::Published).await?;
-    let details = serde_json::json!({ "id": id, "accession": accession, "from": record.state });
+    let details = serde_json::json!({
+        "id": id, "accession": accession, "from": record.state, "consent_confirmed_by_curator": withheld,
+    });
     crate::collection::audit::record(&mut tx, &session.username, "object-published", &record.entry_number, &details)
         .await?;
     tx.commit().await?;

@@ -43,3 +43,24 @@ pub async fn create_donor(
         .await?;
     Ok(id)
 }
+
+/// Records whether a donor agreed that the museum may show the object publicly.
+pub async fn set_consent(conn: &mut SqliteConnection, donor_id: &str, consent: bool) -> sqlx::Result<()> {
+    sqlx::query("UPDATE donors SET consent_publish = ? WHERE id = ?")
+        .bind(consent)
+        .bind(donor_id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Whether an object's donor withheld consent to publication (`false` when there is no donor).
+pub async fn consent_withheld(conn: &mut SqliteConnection, object_id: i64) -> sqlx::Result<bool> {
+    sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM objects o JOIN donors d ON d.id = o.donor_id
+                        WHERE o.id = ? AND d.consent_publish = 0)",
+    )
+    .bind(object_id)
+    .fetch_one(conn)
+    .await
+}

@@ -256,6 +256,7 @@ pub async fn accept(pool: &SqlitePool, id: &str) -> anyhow::Result<i64> {
     let mut tx = pool.begin().await?;
     let today = chrono::Utc::now().date_naive();
     let donor = create_donor(&mut tx, offer.credit, &offer.credit_name, today).await?;
+    super::set_consent(&mut tx, &donor, offer.consent_publish).await?;
     let lang = Lang::parse(&offer.lang).unwrap_or(Lang::DEFAULT);
     let object_type = ObjectType::parse(&offer.object_type).unwrap_or(ObjectType::Other);
     let mut object = NewObject::new(object_type, Text3::one(lang, &offer.title));

@@ -492,6 +492,31 @@ async fn curators_review_offers_and_only_keyholders_download_sealed_bundles_with
     assert_eq!(count(&app, "SELECT COUNT(*) FROM media WHERE is_public = 0 AND state = 'ready'").await, 1);
     let again = app.post_form(&format!("/admin/offers/{cat}/accept"), &curator, &[("csrf", &token)]).await;
     assert_eq!(again.status, StatusCode::BAD_REQUEST, "decided once");
+    // The donor did not agree to publication: publishing needs a curator's audited confirmation.
+    let object_path = location.split('?').next().unwrap().to_owned();
+    assert_eq!(object.texts(".consent-withheld").len(), 1);
+    let refused = app.post_form(&format!("{object_path}/publish"), &curator, &[("csrf", &token)]).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM objects WHERE state = 'published'").await, 0);
+    let confirmed = app
+        .post_form(&format!("{object_path}/publish"), &curator, &[("csrf", &token), ("consent_confirmed", "yes")])
+        .await;
+    assert_eq!(confirmed.status, StatusCode::SEE_OTHER);
+    let details: String = sqlx::query_scalar("SELECT details FROM audit_log WHERE action = 'object-published'")
+        .fetch_one(&app.state.db.main)
+        .await
+        .unwrap();
+    assert!(details.contains("\"consent_confirmed_by_curator\":true"), "{details}");
+    // The public credit follows the donor's choice; the pseudonymous donor id never shows.
+    let (accession, donor): (String, String) =
+        sqlx::query_as("SELECT accession_number, donor_id FROM objects WHERE state = 'published'")
+            .fetch_one(&app.state.db.main)
+            .await
+            .unwrap();
+    let public = app.get(&format!("/objects/{accession}?lang=en")).await;
+    assert_eq!(public.status, StatusCode::OK);
+    assert!(public.body.contains("Kot"), "credited by the chosen pseudonym");
+    assert!(!public.body.contains(&donor));
 
     // Decline: the photos go, files too.
     let declined_hash: String = sqlx::query_scalar("SELECT hash FROM offer_photos WHERE offer_id = ?")
