@@ -159,7 +159,28 @@ async fn create(
     let details = serde_json::json!({ "kind": kind, "id": id, "changes": authorities::as_changes(&values) });
     audit::record(&mut tx, &session.username, "authority-created", &format!("{}/{id}", kind.as_str()), &details)
         .await?;
+    // Created inline from an object's page: link it to the object, and go back there.
+    let object = pairs.get("object").parse::<i64>().ok();
+    if let Some(object) = object {
+        let record = crate::collection::editing::load(&mut tx, object).await?.ok_or(AppError::NotFound)?;
+        require(record.state == crate::collection::PubState::Draft || session.role.can_publish())?;
+        let (mut makers, mut events) = (record.makers.clone(), record.events.clone());
+        match kind {
+            Kind::Makers => makers.push(id),
+            Kind::Events => events.push(id),
+            _ => return Err(AppError::BadRequest("error-bad-query")),
+        }
+        crate::collection::editing::set_links(&mut tx, object, &makers, &events).await?;
+        let field = if kind == Kind::Makers { "makers" } else { "events" };
+        let changes = [crate::collection::editing::change(field, String::new(), id.to_string())];
+        let details = serde_json::json!({ "id": object, "changes": changes });
+        audit::record(&mut tx, &session.username, "object-edited", &record.entry_number, &details).await?;
+    }
     tx.commit().await?;
+    if let Some(object) = object {
+        state.public.refresh(&state.db.main).await?;
+        return Ok(Redirect::to(&format!("/admin/objects/{object}?done=saved")).into_response());
+    }
     Ok(Redirect::to(&format!("/admin/authorities/{}/{id}?done=created", kind.as_str())).into_response())
 }
 

@@ -663,6 +663,20 @@ async fn authorities_are_created_edited_with_an_audit_and_reused() {
     )
     .await;
     post(&app, &format!("/admin/objects/{id}/publish"), &curator, &ocsrf, &[]).await;
+    // Created inline from the object's page: linked at once, and back to the object.
+    let inline = pairs(&[("kind", "collective"), ("name_en", "Cats collective"), ("object", &id.to_string())]);
+    assert_eq!(
+        post(&app, "/admin/authorities/makers", &volunteer, &vcsrf, &inline).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let resp = post(&app, "/admin/authorities/makers", &curator, &csrf, &inline).await;
+    assert_eq!(resp.header("location"), format!("/admin/objects/{id}?done=saved"));
+    let linked: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM object_makers WHERE object_id = ?")
+        .bind(id)
+        .fetch_one(&app.state.db.main)
+        .await
+        .unwrap();
+    assert_eq!(linked, 2);
     let makers = app.get_with("/admin/authorities/makers?lang=en", &[("cookie", &curator)]).await;
     assert!(makers.texts(".authority-list li").iter().any(|t| t.contains("used 1 time")));
     let public = app.get(&format!("/makers/{maker_id}?lang=en")).await;
