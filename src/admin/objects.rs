@@ -561,13 +561,7 @@ async fn preview(
     let collection = PublicCollection::preview(&state.db.main, id).await?;
     let snapshot = Snapshot::build(collection);
     let object = snapshot.collection.object_by_id(id).ok_or(AppError::NotFound)?;
-    let view = crate::catalogue::views::View {
-        snapshot: &snapshot,
-        translations: &state.translations,
-        choice: ctx.choice,
-        museum_name: &state.config.museum_name,
-    };
-    let page = view.object_page(object).into_preview();
+    let page = crate::catalogue::view(&state, &snapshot, &ctx).object_page(object).into_preview();
     let html = render_page(&state, &ctx.base(&state), "catalogue/object.html", page)?;
     let mut response = html.into_response();
     response.headers_mut().insert(axum::http::header::CACHE_CONTROL, "no-store".parse().expect("header"));

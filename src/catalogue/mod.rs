@@ -42,7 +42,8 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/iiif/image/{hash}/full/{size}/0/default.jpg", get(iiif::image))
 }
 
-fn view<'a>(state: &'a AppState, snapshot: &'a snapshot::Snapshot, ctx: &Ctx) -> View<'a> {
+/// The page models' view of a snapshot, in the request's language.
+pub(crate) fn view<'a>(state: &'a AppState, snapshot: &'a snapshot::Snapshot, ctx: &Ctx) -> View<'a> {
     View { snapshot, translations: &state.translations, choice: ctx.choice, museum_name: &state.config.museum_name }
 }
 
