@@ -149,9 +149,7 @@ async fn accept(
     if offer.state != OfferState::Waiting {
         return Err(AppError::BadRequest("admin-offer-decided"));
     }
-    let object_id = offers::accept(&state.db.main, &id).await?;
-    let details = serde_json::json!({ "object_id": object_id });
-    record_with(&state, &session.username, "offer-accepted", &offer.entry_number, &details).await?;
+    let object_id = offers::accept(&state.db.main, &id, &session.username).await?;
     Ok(Redirect::to(&format!("/admin/objects/{object_id}?done=accepted")).into_response())
 }
 
@@ -169,8 +167,7 @@ async fn decline(
     if offer.state != OfferState::Waiting {
         return Err(AppError::BadRequest("admin-offer-decided"));
     }
-    offers::decline(&state.db.main, &state.media.store, &id).await?;
-    record_with(&state, &session.username, "offer-declined", &offer.entry_number, &serde_json::json!({})).await?;
+    offers::decline(&state.db.main, &state.media.store, &id, &session.username).await?;
     Ok(Redirect::to("/admin/offers?done=declined").into_response())
 }
 
@@ -192,14 +189,14 @@ async fn reply(
 ) -> AppResult<Response> {
     check_form(&session, &headers, &form.csrf)?;
     require(session.role.can_review_offers())?;
-    let offer = offers::get(&state.db.main, &id).await?.ok_or(AppError::NotFound)?;
+    offers::get(&state.db.main, &id).await?.ok_or(AppError::NotFound)?;
     let message = form.message.trim();
     let error = if message.is_empty() {
         Some("admin-reply-empty")
     } else if message.chars().count() > MAX_REPLY || message.len() > crate::donors::receipts::MAX_REPLY_BYTES {
         Some("admin-reply-too-long")
     } else {
-        match offers::reply(&state.db.main, &id, message).await {
+        match offers::reply(&state.db.main, &id, message, &session.username).await {
             Ok(()) => None,
             Err(ReplyError::NoReceipt) => Some("admin-reply-no-receipt"),
             Err(ReplyError::Internal(err)) => return Err(err.into()),
@@ -209,8 +206,6 @@ async fn reply(
         let page = offer_page(&state, &ctx, &session, &id, None, Some(error)).await?;
         return Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     }
-    // The reply's text is not audited: only the donor's receipt may read it.
-    record_with(&state, &session.username, "offer-reply", &offer.entry_number, &serde_json::json!({})).await?;
     Ok(Redirect::to(&format!("/admin/offers/{id}?done=replied")).into_response())
 }
 

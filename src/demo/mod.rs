@@ -139,7 +139,7 @@ async fn offers(db: &Databases, store: &media::Store, recipients: &Recipients) -
         };
         let submitted = offers::submit(db, recipients, &offer, &sealed, &[photo], derived.as_ref(), today).await?;
         if with_receipt {
-            offers::reply(&db.main, &submitted.id, "Thank you! Could you tell us the size of the poster?")
+            offers::reply(&db.main, &submitted.id, "Thank you! Could you tell us the size of the poster?", "demo")
                 .await
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
         }

@@ -12,7 +12,7 @@ use super::recipients::Recipients;
 use super::seal::{self, SealedFields};
 use super::{contacts, create_donor, random_id};
 use crate::collection::objects::{self, NewObject};
-use crate::collection::{CreditChoice, ObjectType, Text3, numbers};
+use crate::collection::{CreditChoice, ObjectType, Text3, audit, numbers};
 use crate::db::Databases;
 use crate::i18n::Lang;
 use crate::media::{self, NewMedia, Stored};
@@ -250,8 +250,9 @@ async fn decide(
 }
 
 /// Accepts an offer: a draft object under the offer's entry number, with a pseudonymous donor
-/// carrying the credit choice, and the photos as private images. Returns the object's id.
-pub async fn accept(pool: &SqlitePool, id: &str) -> anyhow::Result<i64> {
+/// carrying the credit choice, and the photos as private images; audited as done by `actor`
+/// in the same transaction. Returns the object's id.
+pub async fn accept(pool: &SqlitePool, id: &str, actor: &str) -> anyhow::Result<i64> {
     let offer = get(pool, id).await?.context("no such offer")?;
     let mut tx = pool.begin().await?;
     let today = chrono::Utc::now().date_naive();
@@ -279,6 +280,8 @@ pub async fn accept(pool: &SqlitePool, id: &str) -> anyhow::Result<i64> {
         media::add_media(&mut tx, created.id, &photo.stored()?, &media).await?;
     }
     decide(&mut tx, id, OfferState::Accepted, Some(created.id)).await?;
+    let details = serde_json::json!({ "object_id": created.id });
+    audit::record(&mut tx, actor, "offer-accepted", &offer.entry_number, &details).await?;
     tx.commit().await?;
     Ok(created.id)
 }
@@ -287,9 +290,12 @@ pub async fn accept(pool: &SqlitePool, id: &str) -> anyhow::Result<i64> {
 /// declined donor's pictures are not the museum's to keep; so are the name the donor asked to
 /// be credited by, the maker and the description. The sealed record stays, so keyholders can
 /// still tell the donor.
-pub async fn decline(pool: &SqlitePool, store: &media::Store, id: &str) -> anyhow::Result<()> {
+pub async fn decline(pool: &SqlitePool, store: &media::Store, id: &str, actor: &str) -> anyhow::Result<()> {
     let mut tx = pool.begin().await?;
     decide(&mut tx, id, OfferState::Declined, None).await?;
+    let entry: String =
+        sqlx::query_scalar("SELECT entry_number FROM offers WHERE id = ?").bind(id).fetch_one(&mut *tx).await?;
+    audit::record(&mut tx, actor, "offer-declined", &entry, &serde_json::json!({})).await?;
     // What could name the donor or the maker goes with the decision; the title stays in the
     // register of entries.
     sqlx::query("UPDATE offers SET credit_name = '', maker = '', description = '' WHERE id = ?")
@@ -316,22 +322,30 @@ pub enum ReplyError {
     Internal(#[from] anyhow::Error),
 }
 
-/// Seals a curator's reply to the offer's receipt and stores it.
-pub async fn reply(pool: &SqlitePool, id: &str, text: &str) -> Result<(), ReplyError> {
-    let recipient: Option<Option<String>> = sqlx::query_scalar("SELECT receipt_recipient FROM offers WHERE id = ?")
-        .bind(id)
-        .fetch_optional(pool)
-        .await
-        .map_err(anyhow::Error::from)?;
-    let recipient = recipient.context("no such offer")?.ok_or(ReplyError::NoReceipt)?;
+/// Seals a curator's reply to the offer's receipt and stores it, audited as sent by `actor`
+/// (that a reply was sent, never its text, which only the donor may read).
+pub async fn reply(pool: &SqlitePool, id: &str, text: &str, actor: &str) -> Result<(), ReplyError> {
+    let found: Option<(String, Option<String>)> =
+        sqlx::query_as("SELECT entry_number, receipt_recipient FROM offers WHERE id = ?")
+            .bind(id)
+            .fetch_optional(pool)
+            .await
+            .map_err(anyhow::Error::from)?;
+    let (entry, recipient) = found.context("no such offer")?;
+    let recipient = recipient.ok_or(ReplyError::NoReceipt)?;
     let sealed = receipts::seal_reply(&recipient, text)?;
-    sqlx::query("INSERT INTO offer_replies (offer_id, sealed, created_on) VALUES (?, ?, ?)")
-        .bind(id)
-        .bind(sealed)
-        .bind(chrono::Utc::now().date_naive().to_string())
-        .execute(pool)
-        .await
-        .map_err(anyhow::Error::from)?;
+    let write = async {
+        let mut tx = pool.begin().await?;
+        sqlx::query("INSERT INTO offer_replies (offer_id, sealed, created_on) VALUES (?, ?, ?)")
+            .bind(id)
+            .bind(sealed)
+            .bind(chrono::Utc::now().date_naive().to_string())
+            .execute(&mut *tx)
+            .await?;
+        audit::record(&mut tx, actor, "offer-reply", &entry, &serde_json::json!({})).await?;
+        tx.commit().await
+    };
+    write.await.map_err(anyhow::Error::from)?;
     Ok(())
 }
 

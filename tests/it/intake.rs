@@ -569,6 +569,16 @@ async fn curators_review_offers_and_only_keyholders_download_sealed_bundles_with
             .unwrap();
     assert_eq!(actor, "keyholder");
     assert!(details.contains(reason) && details.contains(&cat) && details.contains(&offer_entry));
+    let decisions: Vec<(String, String)> = sqlx::query_as(
+        "SELECT actor, action FROM audit_log WHERE action IN ('offer-accepted', 'offer-declined') ORDER BY id",
+    )
+    .fetch_all(&app.state.db.main)
+    .await
+    .unwrap();
+    assert_eq!(
+        decisions,
+        [("curator".to_owned(), "offer-accepted".to_owned()), ("curator".to_owned(), "offer-declined".to_owned())]
+    );
     let mut conn = app.state.db.main.acquire().await.unwrap();
     assert!(matches!(
         zbor::collection::audit::verify(&mut conn).await.unwrap(),
