@@ -461,6 +461,20 @@ async fn browser_curator_signs_in_with_totp_catalogues_and_publishes() {
     let problems = axe_violations(&web, &axe).await;
     assert!(problems.is_empty(), "accessibility problems in the editor:\n{}", problems.join("\n"));
 
+    // The rest of the panel a curator sees.
+    for (name, path) in [
+        ("admin-dashboard", "/admin?lang=be"),
+        ("admin-objects", "/admin/objects?lang=en"),
+        ("admin-authorities", "/admin/authorities/events?lang=ru"),
+        ("admin-locations", "/admin/locations?lang=en"),
+        ("admin-account", "/admin/account?lang=en"),
+    ] {
+        web.goto(format!("{base}{path}")).await.unwrap();
+        web.screenshot(&screenshot_path(name)).await.unwrap();
+        let problems = axe_violations(&web, &axe).await;
+        assert!(problems.is_empty(), "accessibility problems on {path}:\n{}", problems.join("\n"));
+    }
+
     // Preview, then publish.
     web.goto(format!("{base}{object_path}/preview?lang=en")).await.unwrap();
     assert!(images_settle(&web).await.is_empty(), "the preview shows the public photo");
