@@ -93,8 +93,14 @@ pub enum Command {
 
 #[derive(Debug, Subcommand)]
 pub enum AuditCommand {
-    /// Check the audit log's hash chain; names the first entry that was changed or removed
-    Verify,
+    /// Check the audit log's hash chain; names the first entry that was changed or removed, and
+    /// prints the hash of the last entry to note somewhere off the server
+    Verify {
+        /// A last-entry hash printed by an earlier run: the log must still hold that entry,
+        /// which detects entries cut from the end
+        #[arg(long, value_name = "HASH")]
+        head: Option<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -248,7 +254,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             }
             Command::Media(MediaCommand::Rebuild) => media_rebuild(&cli.config()?).await,
             Command::Keys(KeysCommand::New { out }) => keys_new(out),
-            Command::Audit(AuditCommand::Verify) => audit_verify(&cli.config()?).await,
+            Command::Audit(AuditCommand::Verify { head }) => audit_verify(&cli.config()?, head.as_deref()).await,
             Command::Contacts(ContactsCommand::Open { bundle, identity }) => contacts_open(bundle, identity),
             Command::Contacts(ContactsCommand::Reseal { identity }) => contacts_reseal(&cli.config()?, identity).await,
         }
@@ -337,15 +343,26 @@ async fn serve(config: &Config, listen: &str) -> anyhow::Result<()> {
     app::serve(listener, state, app::shutdown_signal()).await
 }
 
-async fn audit_verify(config: &Config) -> anyhow::Result<()> {
+async fn audit_verify(config: &Config, noted_head: Option<&str>) -> anyhow::Result<()> {
     let db = crate::db::Databases::open(config).await?;
     let mut conn = db.main.acquire().await?;
     let verdict = crate::collection::audit::verify(&mut conn).await?;
+    let head = crate::collection::audit::head(&mut conn).await?;
+    let still_there = match noted_head {
+        Some(noted) => crate::collection::audit::contains(&mut conn, noted.trim()).await?,
+        None => true,
+    };
     drop(conn);
     db.close().await;
     match verdict {
+        crate::collection::audit::Verdict::Intact(_) if !still_there => {
+            bail!("the audit log no longer holds the entry noted earlier: entries were cut from its end")
+        }
         crate::collection::audit::Verdict::Intact(n) => {
             println!("The audit log is intact: {n} entries.");
+            if let Some(head) = head {
+                println!("Last entry's hash (note it off the server; check later with --head): {head}");
+            }
             Ok(())
         }
         crate::collection::audit::Verdict::BrokenAt(id) => {

@@ -161,3 +161,13 @@ pub async fn list(
 pub async fn actions(pool: &sqlx::SqlitePool) -> sqlx::Result<Vec<String>> {
     sqlx::query_scalar("SELECT DISTINCT action FROM audit_log ORDER BY action").fetch_all(pool).await
 }
+
+/// The hash of the last entry, if there is one.
+pub async fn head(conn: &mut SqliteConnection) -> sqlx::Result<Option<String>> {
+    sqlx::query_scalar("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1").fetch_optional(conn).await
+}
+
+/// Whether the log holds an entry with this hash.
+pub async fn contains(conn: &mut SqliteConnection, hash: &str) -> sqlx::Result<bool> {
+    sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM audit_log WHERE hash = ?)").bind(hash).fetch_one(conn).await
+}

@@ -158,10 +158,15 @@ async fn idle_sessions_expire() {
 }
 
 fn audit_verify(app: &TestApp) -> std::process::Output {
+    audit_verify_with(app, &[])
+}
+
+fn audit_verify_with(app: &TestApp, args: &[&str]) -> std::process::Output {
     std::process::Command::new(env!("CARGO_BIN_EXE_zbor"))
         .arg("--data-dir")
         .arg(&app.config.data_dir)
         .args(["audit", "verify"])
+        .args(args)
         .env("RUST_LOG", "warn")
         .output()
         .unwrap()
@@ -180,7 +185,21 @@ async fn sign_ins_are_audited_and_an_edited_entry_breaks_the_chain() {
 
     let ok = audit_verify(&app);
     assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
-    assert!(String::from_utf8_lossy(&ok.stdout).contains("intact: 4 entries"));
+    let printed = String::from_utf8_lossy(&ok.stdout).into_owned();
+    assert!(printed.contains("intact: 4 entries"));
+    let head = printed.lines().find_map(|l| l.split(": ").nth(1).filter(|h| h.len() == 64)).unwrap().to_owned();
+    assert!(audit_verify_with(&app, &["--head", &head]).status.success());
+
+    // Entries cut from the end leave a valid chain; the head noted earlier gives them away.
+    login(&app, "ales", "wrong wrong wrong", None).await;
+    let later = String::from_utf8_lossy(&audit_verify(&app).stdout).into_owned();
+    let later_head = later.lines().find_map(|l| l.split(": ").nth(1).filter(|h| h.len() == 64)).unwrap().to_owned();
+    sqlx::query("DROP TRIGGER audit_log_no_delete").execute(&app.state.db.main).await.unwrap();
+    sqlx::query("DELETE FROM audit_log WHERE id = 5").execute(&app.state.db.main).await.unwrap();
+    assert!(audit_verify(&app).status.success(), "the shortened chain is still a chain");
+    let cut = audit_verify_with(&app, &["--head", &later_head]);
+    assert!(!cut.status.success());
+    assert!(String::from_utf8_lossy(&cut.stderr).contains("cut from its end"));
 
     // zbor itself cannot change the past…
     let refused = sqlx::query("UPDATE audit_log SET actor = 'someone' WHERE id = 3").execute(&app.state.db.main).await;
