@@ -546,3 +546,4 @@ edit-new-maker = Новы аўтар гэтага прадмета
 edit-new-maker-add = Дадаць аўтара і звязаць
 edit-new-event = Новая падзея для гэтага прадмета
 edit-new-event-add = Дадаць падзею і звязаць
+totp-start = Наладзіць другі фактар

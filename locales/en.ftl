@@ -540,3 +540,4 @@ edit-new-maker = A new maker for this object
 edit-new-maker-add = Add the maker and link it
 edit-new-event = A new event for this object
 edit-new-event-add = Add the event and link it
+totp-start = Set up a second factor

@@ -33,6 +33,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/admin", get(dashboard))
         .route("/admin/totp", get(totp_page).post(totp_confirm))
         .route("/admin/totp/qr.png", get(totp_qr))
+        .route("/admin/totp/start", post(totp_start))
         .merge(offers::router())
         .merge(objects::router(state))
         .merge(accounts::router())
@@ -265,6 +266,10 @@ async fn login(
         return Ok((StatusCode::UNAUTHORIZED, page).into_response());
     };
     state.throttle.succeeded(&username);
+    // One without a second factor gets a secret to enrol now, so the enrolment page only reads.
+    if !totp::enrolled(&state.db.main, user_id).await? {
+        totp::pending_secret(&state.db.main, user_id).await?;
+    }
     let token = sessions::create(&state.db.main, user_id).await?;
     record(&state, &username, "login").await?;
     let mut response = Redirect::to("/admin").into_response();
@@ -344,10 +349,11 @@ struct TotpPage {
 
 /// `GET /admin/totp`: enrolment (QR code and the secret as text, for typing in).
 async fn totp_page(State(state): State<AppState>, ctx: Ctx, Staff(session): Staff) -> AppResult<Html<String>> {
+    // Only read here: the secret is made at sign-in or by the "set up" form, never by a GET.
     let secret = if session.totp_enrolled {
         String::new()
     } else {
-        totp::pending_secret(&state.db.main, session.user_id).await?
+        totp::existing_pending(&state.db.main, session.user_id).await?.unwrap_or_default()
     };
     let page = TotpPage {
         enrolled: session.totp_enrolled,
@@ -359,12 +365,26 @@ async fn totp_page(State(state): State<AppState>, ctx: Ctx, Staff(session): Staf
     render_page(&state, &ctx.base(&state), "admin/totp.html", page)
 }
 
+/// `POST /admin/totp/start`: makes the secret to enrol, for one who has none yet.
+async fn totp_start(
+    State(state): State<AppState>,
+    Staff(session): Staff,
+    headers: HeaderMap,
+    Form(form): Form<CsrfForm>,
+) -> AppResult<Response> {
+    check_form(&session, &headers, &form.csrf)?;
+    if !session.totp_enrolled {
+        totp::pending_secret(&state.db.main, session.user_id).await?;
+    }
+    Ok(Redirect::to("/admin/totp").into_response())
+}
+
 /// `GET /admin/totp/qr.png`: the pending secret as a QR code for an authenticator app.
 async fn totp_qr(State(state): State<AppState>, Staff(session): Staff) -> AppResult<Response> {
     if session.totp_enrolled {
         return Err(AppError::NotFound);
     }
-    let secret = totp::pending_secret(&state.db.main, session.user_id).await?;
+    let secret = totp::existing_pending(&state.db.main, session.user_id).await?.ok_or(AppError::NotFound)?;
     let png = totp::totp(&secret, &session.username)?.to_qr_png().map_err(|e| anyhow::anyhow!("QR code: {e:?}"))?;
     let mut response = png.into_response();
     let headers = response.headers_mut();

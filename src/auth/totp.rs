@@ -28,7 +28,13 @@ pub fn totp(secret_base32: &str, username: &str) -> anyhow::Result<Totp> {
         .map_err(|e| anyhow::anyhow!("TOTP: {e:?}"))
 }
 
-/// The secret being enrolled for `user_id`, made now if there is none.
+/// The secret being enrolled for `user_id`, if one was made (reading only).
+pub async fn existing_pending(pool: &SqlitePool, user_id: i64) -> sqlx::Result<Option<String>> {
+    sqlx::query_scalar("SELECT secret FROM totp_pending WHERE user_id = ?").bind(user_id).fetch_optional(pool).await
+}
+
+/// The secret being enrolled for `user_id`, made now if there is none. Call it only while
+/// handling a state-changing request (a sign-in, a form).
 pub async fn pending_secret(pool: &SqlitePool, user_id: i64) -> sqlx::Result<String> {
     let existing: Option<String> = sqlx::query_scalar("SELECT secret FROM totp_pending WHERE user_id = ?")
         .bind(user_id)

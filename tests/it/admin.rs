@@ -323,3 +323,32 @@ async fn disabling_an_account_from_the_cli_ends_its_sessions() {
         .unwrap();
     assert!(!missing.status.success());
 }
+
+#[tokio::test]
+async fn the_enrolment_page_changes_nothing_on_a_get() {
+    let app = app_with_users().await;
+    let session = session_of(&login(&app, "olga", PASSWORD, None).await);
+    let pending = |app: &TestApp| {
+        let pool = app.state.db.main.clone();
+        async move { sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM totp_pending").fetch_one(&pool).await.unwrap() }
+    };
+    // Signing in made the secret to enrol; the page only shows it.
+    assert_eq!(pending(&app).await, 1);
+    sqlx::query("DELETE FROM totp_pending").execute(&app.state.db.main).await.unwrap();
+    let page = send(&app, Request::get("/admin/totp").header("cookie", &session).body(Body::empty()).unwrap()).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert_eq!(pending(&app).await, 0, "a GET makes no secret");
+    let qr =
+        send(&app, Request::get("/admin/totp/qr.png").header("cookie", &session).body(Body::empty()).unwrap()).await;
+    assert_eq!(qr.status, StatusCode::NOT_FOUND);
+    let doc = scraper::Html::parse_document(&page.body);
+    let sel = scraper::Selector::parse("form[action='/admin/totp/start'] input[name=csrf]").unwrap();
+    let csrf = doc.select(&sel).next().expect("a form to start").value().attr("value").unwrap().to_owned();
+    let start = Request::post("/admin/totp/start")
+        .header("cookie", &session)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(Body::from(format!("csrf={csrf}")))
+        .unwrap();
+    assert_eq!(send(&app, start).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(pending(&app).await, 1);
+}

@@ -522,6 +522,7 @@ async fn every_admin_route_checks_every_role_on_the_server() {
             post("/admin/offers/bundle".into(), KEYHOLDERS),
             post(format!("/admin/offers/{offer}/accept"), PUBLISHERS),
             get("/admin/totp".into(), EVERYONE),
+            post("/admin/totp/start".into(), EVERYONE),
             get("/admin/account".into(), EVERYONE),
             post("/admin/account/password".into(), EVERYONE),
             get("/admin/users".into(), ADMINS),
