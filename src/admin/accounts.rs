@@ -9,7 +9,7 @@ use axum::routing::{get, post};
 use secrecy::SecretString;
 use serde::{Deserialize, Serialize};
 
-use super::{Pairs, Staff, check_form, cookie, render_panel, require};
+use super::{Flash, Pairs, Staff, check_form, cookie, page_number, render_panel, require};
 use crate::app::AppState;
 use crate::auth::{self, PasswordError, Role, UserChange};
 use crate::collection::audit;
@@ -82,12 +82,6 @@ struct UsersPage {
     done: Option<String>,
     error: Option<&'static str>,
     username: String,
-}
-
-#[derive(Deserialize)]
-struct Flash {
-    #[serde(default)]
-    done: Option<String>,
 }
 
 async fn users_page(
@@ -257,14 +251,7 @@ async fn audit_view(
     Query(query): Query<AuditQuery>,
 ) -> AppResult<Html<String>> {
     require(session.role == Role::Admin)?;
-    let page = match query.page.as_deref() {
-        None | Some("") => 1,
-        Some(p) => p
-            .parse::<i64>()
-            .ok()
-            .filter(|p| (1..=1_000_000).contains(p))
-            .ok_or(AppError::BadRequest("error-bad-page"))?,
-    };
+    let page = page_number(query.page.as_deref())?;
     for day in [&query.filter.from, &query.filter.to] {
         if !day.trim().is_empty() && day.trim().parse::<chrono::NaiveDate>().is_err() {
             return Err(AppError::BadRequest("error-bad-filter"));

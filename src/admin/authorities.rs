@@ -9,9 +9,9 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
-use super::{Pairs, Staff, check_form, render_panel, require};
+use super::{Flash, Pairs, Staff, check_form, render_panel, require};
 use crate::app::AppState;
 use crate::auth::sessions::Session;
 use crate::collection::audit;
@@ -77,12 +77,6 @@ fn text_values(values: Values) -> BTreeMap<String, String> {
 
 fn empty(kind: Kind) -> BTreeMap<String, String> {
     kind.fields().iter().map(|f| (f.column.to_owned(), String::new())).collect()
-}
-
-#[derive(Deserialize)]
-struct Flash {
-    #[serde(default)]
-    done: Option<String>,
 }
 
 /// `GET /admin/authorities/{kind}`: the list and a form for a new one.

@@ -199,18 +199,16 @@ struct LoginPage {
     password_changed: bool,
 }
 
-#[derive(Deserialize)]
-struct LoginQuery {
-    #[serde(default)]
-    done: String,
-}
-
 async fn login_page(
     State(state): State<AppState>,
     ctx: Ctx,
-    axum::extract::Query(query): axum::extract::Query<LoginQuery>,
+    axum::extract::Query(flash): axum::extract::Query<Flash>,
 ) -> AppResult<Html<String>> {
-    let page = LoginPage { error: false, username: String::new(), password_changed: query.done == "password" };
+    let page = LoginPage {
+        error: false,
+        username: String::new(),
+        password_changed: flash.done.as_deref() == Some("password"),
+    };
     render_page(&state, &ctx.base(&state), "admin/login.html", page)
 }
 
@@ -277,9 +275,28 @@ async fn login(
     Ok(response)
 }
 
+/// A form that carries nothing but its CSRF token.
 #[derive(Deserialize)]
-struct CsrfForm {
-    csrf: String,
+pub(crate) struct CsrfForm {
+    pub csrf: String,
+}
+
+/// A `?page=` value: none or empty is the first page; anything but 1 to 1 000 000 is a bad
+/// request (so page arithmetic cannot overflow).
+pub(crate) fn page_number(text: Option<&str>) -> AppResult<i64> {
+    match text {
+        None | Some("") => Ok(1),
+        Some(p) => {
+            p.parse::<i64>().ok().filter(|p| (1..=1_000_000).contains(p)).ok_or(AppError::BadRequest("error-bad-page"))
+        }
+    }
+}
+
+/// The notice a redirect names in its query (`?done=saved`); each page keeps only those it knows.
+#[derive(Deserialize)]
+pub(crate) struct Flash {
+    #[serde(default)]
+    pub done: Option<String>,
 }
 
 /// Whether a form's CSRF token is the session's (compared in constant time).
@@ -294,9 +311,7 @@ async fn logout(
     headers: HeaderMap,
     Form(form): Form<CsrfForm>,
 ) -> AppResult<Response> {
-    if !same_site(&headers) || !csrf_ok(&session, &form.csrf) {
-        return Err(AppError::Forbidden);
-    }
+    check_form(&session, &headers, &form.csrf)?;
     if let Some(token) = session_token(&headers) {
         sessions::end(&state.db.main, &token).await?;
     }
@@ -407,9 +422,7 @@ async fn totp_confirm(
     headers: HeaderMap,
     Form(form): Form<TotpForm>,
 ) -> AppResult<Response> {
-    if !same_site(&headers) || !csrf_ok(&session, &form.csrf) {
-        return Err(AppError::Forbidden);
-    }
+    check_form(&session, &headers, &form.csrf)?;
     if session.totp_enrolled {
         return Ok(Redirect::to("/admin").into_response());
     }

@@ -12,7 +12,7 @@ use axum::routing::{get, post};
 use chrono::Datelike;
 use serde::{Deserialize, Serialize};
 
-use super::{Pairs, Staff, check_form, record_with, render_panel, require};
+use super::{CsrfForm, Flash, Pairs, Staff, check_form, page_number, record_with, render_panel, require};
 use crate::app::AppState;
 use crate::auth::sessions::Session;
 use crate::catalogue::snapshot::Snapshot;
@@ -24,7 +24,7 @@ use crate::collection::*;
 use crate::error::{AppError, AppResult};
 use crate::intake::Msg;
 use crate::media::{self, IngestError, MediaRecord, NewMedia, upload};
-use crate::web::{Ctx, render_page};
+use crate::web::{Ctx, no_store, render_page};
 
 const PER_PAGE: i64 = 50;
 
@@ -103,14 +103,7 @@ async fn list(
         "" => None,
         t => Some(ObjectType::parse(t).ok_or(AppError::BadRequest("error-bad-filter"))?),
     };
-    let page = match query.page.as_deref() {
-        None | Some("") => 1,
-        Some(p) => p
-            .parse::<i64>()
-            .ok()
-            .filter(|p| (1..=1_000_000).contains(p))
-            .ok_or(AppError::BadRequest("error-bad-page"))?,
-    };
+    let page = page_number(query.page.as_deref())?;
     let (rows, total) = editing::list(&state.db.main, &query.q, pub_state, object_type, page, PER_PAGE).await?;
     let page = ListPage {
         rows,
@@ -432,12 +425,6 @@ async fn editor(
     render_panel(state, ctx, session, "admin/object.html", page)
 }
 
-#[derive(Deserialize)]
-struct Flash {
-    #[serde(default)]
-    done: Option<String>,
-}
-
 /// Flash messages the editor knows.
 fn flash(done: Option<String>) -> Option<String> {
     done.filter(|d| {
@@ -563,14 +550,7 @@ async fn preview(
     let object = snapshot.collection.object_by_id(id).ok_or(AppError::NotFound)?;
     let page = crate::catalogue::view(&state, &snapshot, &ctx).object_page(object).into_preview();
     let html = render_page(&state, &ctx.base(&state), "catalogue/object.html", page)?;
-    let mut response = html.into_response();
-    response.headers_mut().insert(axum::http::header::CACHE_CONTROL, "no-store".parse().expect("header"));
-    Ok(response)
-}
-
-#[derive(Deserialize)]
-struct CsrfOnly {
-    csrf: String,
+    Ok(no_store(html.into_response()))
 }
 
 /// `POST /admin/objects/{id}/publish`: gives the object its accession number if it has none
@@ -614,7 +594,7 @@ async fn withdraw(
     Staff(session): Staff,
     headers: HeaderMap,
     Path(id): Path<i64>,
-    axum::Form(form): axum::Form<CsrfOnly>,
+    axum::Form(form): axum::Form<CsrfForm>,
 ) -> AppResult<Response> {
     check_form(&session, &headers, &form.csrf)?;
     require(session.role.can_publish())?;

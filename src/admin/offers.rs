@@ -9,7 +9,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use serde::{Deserialize, Serialize};
 
-use super::{Pairs, Staff, check_form, record_with, render_panel, require};
+use super::{CsrfForm, Pairs, Staff, check_form, record_with, render_panel, require};
 use crate::app::AppState;
 use crate::catalogue::{Audience, serve_file};
 use crate::donors::offers::{self, OfferState, ReplyError};
@@ -130,9 +130,13 @@ async fn offer(
     offer_page(&state, &ctx, &session, &id, query.done, None).await
 }
 
-#[derive(Deserialize)]
-struct CsrfOnly {
-    csrf: String,
+/// Refuses a decision on an offer that is missing or already decided.
+async fn waiting_offer(state: &AppState, id: &str) -> AppResult<()> {
+    let offer = offers::get(&state.db.main, id).await?.ok_or(AppError::NotFound)?;
+    if offer.state != OfferState::Waiting {
+        return Err(AppError::BadRequest("admin-offer-decided"));
+    }
+    Ok(())
 }
 
 /// `POST /admin/offers/{id}/accept`: a draft object, then to its page.
@@ -141,14 +145,11 @@ async fn accept(
     Staff(session): Staff,
     headers: HeaderMap,
     Path(id): Path<String>,
-    axum::Form(form): axum::Form<CsrfOnly>,
+    axum::Form(form): axum::Form<CsrfForm>,
 ) -> AppResult<Response> {
     check_form(&session, &headers, &form.csrf)?;
     require(session.role.can_review_offers())?;
-    let offer = offers::get(&state.db.main, &id).await?.ok_or(AppError::NotFound)?;
-    if offer.state != OfferState::Waiting {
-        return Err(AppError::BadRequest("admin-offer-decided"));
-    }
+    waiting_offer(&state, &id).await?;
     let object_id = offers::accept(&state.db.main, &id, &session.username).await?;
     Ok(Redirect::to(&format!("/admin/objects/{object_id}?done=accepted")).into_response())
 }
@@ -159,14 +160,11 @@ async fn decline(
     Staff(session): Staff,
     headers: HeaderMap,
     Path(id): Path<String>,
-    axum::Form(form): axum::Form<CsrfOnly>,
+    axum::Form(form): axum::Form<CsrfForm>,
 ) -> AppResult<Response> {
     check_form(&session, &headers, &form.csrf)?;
     require(session.role.can_review_offers())?;
-    let offer = offers::get(&state.db.main, &id).await?.ok_or(AppError::NotFound)?;
-    if offer.state != OfferState::Waiting {
-        return Err(AppError::BadRequest("admin-offer-decided"));
-    }
+    waiting_offer(&state, &id).await?;
     offers::decline(&state.db.main, &state.media.store, &id, &session.username).await?;
     Ok(Redirect::to("/admin/offers?done=declined").into_response())
 }

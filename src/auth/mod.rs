@@ -182,20 +182,12 @@ pub async fn authenticate(pool: &SqlitePool, username: &str, password: SecretStr
 /// often waits; other accounts are not affected. A client that failed too often is slowed
 /// down, not shut out: behind a reverse proxy or an onion service every staff member is the
 /// same client, and an attacker must not be able to lock them all out.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct Throttle {
     failures: Mutex<HashMap<String, (u32, Instant)>>,
     /// Failures per client, under a keyed hash of its address (never the address itself).
     clients: Mutex<HashMap<[u8; 16], (u32, Instant)>>,
-    client_key: [u8; 32],
-}
-
-impl Default for Throttle {
-    fn default() -> Self {
-        let mut client_key = [0u8; 32];
-        rand::RngCore::fill_bytes(&mut rand::rng(), &mut client_key);
-        Self { failures: Mutex::default(), clients: Mutex::default(), client_key }
-    }
+    client_key: crate::intake::guard::PeerHasher,
 }
 
 /// Failures a client may have within [`THROTTLE_WINDOW`] before its sign-ins are slowed.
@@ -242,23 +234,11 @@ impl Throttle {
         }
     }
 
-    fn client(&self, peer: Option<std::net::IpAddr>) -> [u8; 16] {
-        let mut hasher = blake3::Hasher::new_keyed(&self.client_key);
-        match peer {
-            Some(std::net::IpAddr::V4(ip)) => hasher.update(&ip.octets()),
-            Some(std::net::IpAddr::V6(ip)) => hasher.update(&ip.octets()[..8]),
-            None => hasher.update(b"unknown"),
-        };
-        let mut key = [0u8; 16];
-        key.copy_from_slice(&hasher.finalize().as_bytes()[..16]);
-        key
-    }
-
     /// How long a sign-in from `peer` waits before it is checked: nothing at first, then
     /// doubling from a quarter second with each failure, up to [`CLIENT_MAX_DELAY`].
     pub fn client_delay(&self, peer: Option<std::net::IpAddr>) -> Duration {
         let Ok(clients) = self.clients.lock() else { return CLIENT_MAX_DELAY };
-        match clients.get(&self.client(peer)) {
+        match clients.get(&self.client_key.key(peer)) {
             Some((count, since)) if *count > CLIENT_FREE_FAILURES && since.elapsed() <= THROTTLE_WINDOW => {
                 let doublings = (count - CLIENT_FREE_FAILURES - 1).min(5);
                 (Duration::from_millis(250) * 2u32.pow(doublings)).min(CLIENT_MAX_DELAY)
@@ -269,7 +249,7 @@ impl Throttle {
 
     /// Counts a failed sign-in from `peer`.
     pub fn client_failed(&self, peer: Option<std::net::IpAddr>) {
-        let key = self.client(peer);
+        let key = self.client_key.key(peer);
         if let Ok(mut clients) = self.clients.lock() {
             let entry = clients.entry(key).or_insert((0, Instant::now()));
             if entry.1.elapsed() > THROTTLE_WINDOW {

@@ -195,7 +195,7 @@ pub async fn update(
     if changes.is_empty() {
         return Ok(changes);
     }
-    sqlx::query(
+    let query = sqlx::query(
         "UPDATE objects SET object_type = ?, title_be = ?, title_en = ?, title_ru = ?,
             description_be = ?, description_en = ?, description_ru = ?,
             inscription_be = ?, inscription_en = ?, inscription_ru = ?, inscription_public = ?,
@@ -204,35 +204,13 @@ pub async fn update(
             acquisition_method = ?, acquired_on = ?, acquisition_public = ?, owner = ?, internal_notes = ?,
             updated_at = ?
          WHERE id = ?",
-    )
-    .bind(new.object_type)
-    .bind(&new.title.be)
-    .bind(&new.title.en)
-    .bind(&new.title.ru)
-    .bind(&new.description.be)
-    .bind(&new.description.en)
-    .bind(&new.description.ru)
-    .bind(&new.inscription.be)
-    .bind(&new.inscription.en)
-    .bind(&new.inscription.ru)
-    .bind(new.inscription_public)
-    .bind(&new.materials.be)
-    .bind(&new.materials.en)
-    .bind(&new.materials.ru)
-    .bind(&new.dimensions)
-    .bind(new.parts)
-    .bind(new.date.qualifier)
-    .bind(new.date.earliest)
-    .bind(new.date.latest)
-    .bind(new.acquisition_method)
-    .bind(new.acquired_on.map(|d| d.to_string()))
-    .bind(new.acquisition_public)
-    .bind(new.owner)
-    .bind(&new.internal_notes)
-    .bind(chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string())
-    .bind(id)
-    .execute(&mut *conn)
-    .await?;
+    );
+    super::objects::bind_fields(query, new)
+        .bind(&new.internal_notes)
+        .bind(super::objects::now())
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
     set_links(conn, id, makers, events).await?;
     search::index_object(conn, id).await?;
     Ok(changes)

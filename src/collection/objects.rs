@@ -60,7 +60,7 @@ pub struct ObjectRef {
     pub entry_number: String,
 }
 
-fn now() -> String {
+pub(crate) fn now() -> String {
     chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
 
@@ -81,7 +81,7 @@ pub async fn create_object_numbered(
     entry_number: String,
 ) -> anyhow::Result<ObjectRef> {
     let stamp = now();
-    let id: i64 = sqlx::query_scalar(
+    let query = sqlx::query(
         "INSERT INTO objects (entry_number, object_type,
             title_be, title_en, title_ru, description_be, description_en, description_ru,
             inscription_be, inscription_en, inscription_ru, inscription_public,
@@ -92,37 +92,47 @@ pub async fn create_object_numbered(
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'museum', ?, ?, ?, ?)
          RETURNING id",
     )
-    .bind(&entry_number)
-    .bind(object.object_type)
-    .bind(&object.title.be)
-    .bind(&object.title.en)
-    .bind(&object.title.ru)
-    .bind(&object.description.be)
-    .bind(&object.description.en)
-    .bind(&object.description.ru)
-    .bind(&object.inscription.be)
-    .bind(&object.inscription.en)
-    .bind(&object.inscription.ru)
-    .bind(object.inscription_public)
-    .bind(&object.materials.be)
-    .bind(&object.materials.en)
-    .bind(&object.materials.ru)
-    .bind(&object.dimensions)
-    .bind(object.parts)
-    .bind(object.date.qualifier)
-    .bind(object.date.earliest)
-    .bind(object.date.latest)
-    .bind(object.acquisition_method)
-    .bind(object.acquired_on.map(|d| d.to_string()))
-    .bind(object.acquisition_public)
-    .bind(object.owner)
-    .bind(&object.donor_id)
-    .bind(&object.internal_notes)
-    .bind(&stamp)
-    .bind(&stamp)
-    .fetch_one(&mut *conn)
-    .await?;
-    Ok(ObjectRef { id, entry_number })
+    .bind(&entry_number);
+    let row = bind_fields(query, object)
+        .bind(&object.donor_id)
+        .bind(&object.internal_notes)
+        .bind(&stamp)
+        .bind(&stamp)
+        .fetch_one(&mut *conn)
+        .await?;
+    Ok(ObjectRef { id: sqlx::Row::get(&row, 0), entry_number })
+}
+
+/// Binds an object's descriptive fields, from its type to its owner, in the order the insert
+/// above and the editor's update (`editing::update`) both list their columns.
+pub(crate) fn bind_fields<'q>(
+    query: sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments>,
+    object: &'q NewObject,
+) -> sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments> {
+    query
+        .bind(object.object_type)
+        .bind(&object.title.be)
+        .bind(&object.title.en)
+        .bind(&object.title.ru)
+        .bind(&object.description.be)
+        .bind(&object.description.en)
+        .bind(&object.description.ru)
+        .bind(&object.inscription.be)
+        .bind(&object.inscription.en)
+        .bind(&object.inscription.ru)
+        .bind(object.inscription_public)
+        .bind(&object.materials.be)
+        .bind(&object.materials.en)
+        .bind(&object.materials.ru)
+        .bind(&object.dimensions)
+        .bind(object.parts)
+        .bind(object.date.qualifier)
+        .bind(object.date.earliest)
+        .bind(object.date.latest)
+        .bind(object.acquisition_method)
+        .bind(object.acquired_on.map(|d| d.to_string()))
+        .bind(object.acquisition_public)
+        .bind(object.owner)
 }
 
 /// Gives an object its permanent accession number, unless it already has one.

@@ -81,9 +81,43 @@ impl<S: Send + Sync> FromRequestParts<S> for Peer {
     }
 }
 
+/// Turns a peer address into a keyed hash, with a key made at start and never stored, so
+/// counters in memory never hold an address. One IPv6 visitor usually holds a whole /64.
+pub struct PeerHasher {
+    key: [u8; 32],
+}
+
+impl std::fmt::Debug for PeerHasher {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("PeerHasher { .. }")
+    }
+}
+
+impl Default for PeerHasher {
+    fn default() -> Self {
+        let mut key = [0u8; 32];
+        rand::rng().fill_bytes(&mut key);
+        Self { key }
+    }
+}
+
+impl PeerHasher {
+    pub fn key(&self, peer: Option<IpAddr>) -> [u8; 16] {
+        let mut hasher = blake3::Hasher::new_keyed(&self.key);
+        match peer {
+            Some(IpAddr::V4(ip)) => hasher.update(&ip.octets()),
+            Some(IpAddr::V6(ip)) => hasher.update(&ip.octets()[..8]),
+            None => hasher.update(b"unknown"),
+        };
+        let mut out = [0u8; 16];
+        out.copy_from_slice(&hasher.finalize().as_bytes()[..16]);
+        out
+    }
+}
+
 /// Counts requests per peer and in total over a fixed window.
 pub struct RateLimit {
-    key: [u8; 32],
+    peers: PeerHasher,
     per_peer: u32,
     total: u32,
     window: Duration,
@@ -105,10 +139,8 @@ struct Counts {
 impl RateLimit {
     /// At most `per_peer` requests from one peer and `total` from everyone per hour.
     pub fn per_hour(per_peer: u32, total: u32) -> Self {
-        let mut key = [0u8; 32];
-        rand::rng().fill_bytes(&mut key);
         Self {
-            key,
+            peers: PeerHasher::default(),
             per_peer,
             total,
             window: Duration::from_secs(3600),
@@ -116,22 +148,9 @@ impl RateLimit {
         }
     }
 
-    fn peer_key(&self, peer: Option<IpAddr>) -> [u8; 16] {
-        let mut hasher = blake3::Hasher::new_keyed(&self.key);
-        match peer {
-            Some(IpAddr::V4(ip)) => hasher.update(&ip.octets()),
-            // One IPv6 visitor usually holds a whole /64.
-            Some(IpAddr::V6(ip)) => hasher.update(&ip.octets()[..8]),
-            None => hasher.update(b"unknown"),
-        };
-        let mut out = [0u8; 16];
-        out.copy_from_slice(&hasher.finalize().as_bytes()[..16]);
-        out
-    }
-
     /// Counts a request; `false` when it is over a limit.
     pub fn allow(&self, peer: Option<IpAddr>) -> bool {
-        let key = self.peer_key(peer);
+        let key = self.peers.key(peer);
         let Ok(mut counts) = self.counts.lock() else { return false };
         if counts.started.elapsed() >= self.window {
             counts.started = Instant::now();

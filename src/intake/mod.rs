@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Multipart, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use secrecy::SecretString;
@@ -26,7 +26,7 @@ use crate::error::{AppError, AppResult};
 use crate::media::IngestError;
 use crate::media::sanitise::Refusal;
 use crate::media::upload;
-use crate::web::{Ctx, render_page};
+use crate::web::{Ctx, no_store, render_page};
 use guard::Peer;
 
 /// Longest value of each field, in characters. The sealed record has room for the longest
@@ -135,16 +135,10 @@ fn offer_form(state: &AppState, values: Values) -> OfferPage {
     }
 }
 
-/// Pages that hold what a donor typed or a receipt must not be kept by any cache.
-fn private(mut response: Response) -> Response {
-    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    response
-}
-
 /// `GET /offer`.
 async fn offer_page(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response> {
     let values = Values { credit: "anonymous".to_owned(), object_type: String::new(), ..Values::default() };
-    Ok(private(
+    Ok(no_store(
         render_page(&state, &ctx.base(&state), "intake/offer.html", offer_form(&state, values))?.into_response(),
     ))
 }
@@ -225,7 +219,7 @@ fn again(
     page.general = general;
     page.photos_dropped = had_photos;
     let html = render_page(state, &ctx.base(state), "intake/offer.html", page)?;
-    Ok(private((status, html).into_response()))
+    Ok(no_store((status, html).into_response()))
 }
 
 #[derive(Serialize)]
@@ -320,7 +314,7 @@ async fn submit(
         entry_number: submitted.entry_number,
         receipt: receipt.as_ref().map(|code| receipts::show(code).to_owned()),
     };
-    Ok(private(render_page(&state, &ctx.base(&state), "intake/thanks.html", page)?.into_response()))
+    Ok(no_store(render_page(&state, &ctx.base(&state), "intake/thanks.html", page)?.into_response()))
 }
 
 /// Runs the receipt's key derivation off the async runtime. `None` (a code that cannot be
@@ -346,7 +340,7 @@ struct StatusPage {
 /// `GET /offer/status`.
 async fn status_page(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response> {
     let page = StatusPage { token: state.intake.signer.issue("status"), error: None, result: None };
-    Ok(private(render_page(&state, &ctx.base(&state), "intake/status.html", page)?.into_response()))
+    Ok(no_store(render_page(&state, &ctx.base(&state), "intake/status.html", page)?.into_response()))
 }
 
 #[derive(serde::Deserialize)]
@@ -388,7 +382,7 @@ async fn status(
         StatusCode::UNPROCESSABLE_ENTITY
     };
     let html = render_page(&state, &ctx.base(&state), "intake/status.html", page)?;
-    Ok(private((status, html).into_response()))
+    Ok(no_store((status, html).into_response()))
 }
 
 /// Everything the intake form keeps in memory: the token signer and the rate limits.

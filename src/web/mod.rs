@@ -216,6 +216,13 @@ impl Base {
     }
 }
 
+/// Marks a response that no cache may keep: pages with what a donor typed, a receipt, or
+/// anything not public.
+pub fn no_store(mut response: Response) -> Response {
+    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
 /// Renders a page: the base variables merged with the page's own.
 pub fn render_page(state: &AppState, base: &Base, name: &str, page: impl Serialize) -> Result<Html<String>, AppError> {
     let context = minijinja::context! { ..Value::from(Serde(base)), ..Value::from(Serde(&page)) };
