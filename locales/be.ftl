@@ -105,17 +105,6 @@ party-owner = уладальнік
 authority-all = Усе прадметы ў калекцыі ({ $count })
 authority-objects = Прадметы
 
-type-painting = Карціна
-type-poster = Плакат
-type-flag = Сцяг
-type-ribbon = Стужка
-type-badge = Значок
-type-banner = Расцяжка
-type-clothing = Адзенне
-type-letter = Ліст
-type-photograph = Фотаздымак
-type-document = Дакумент
-type-other = Іншы прадмет
 
 acquisition-gift = Дар
 acquisition-purchase = Набыццё
@@ -478,6 +467,7 @@ authorities-makers = Аўтары
 authorities-organisations = Арганізацыі
 authorities-places = Месцы
 authorities-events = Падзеі
+authorities-types = Тыпы прадметаў
 authority-kind = Від
 authority-name-be = Назва па-беларуску
 authority-name-en = Назва па-англійску
@@ -495,6 +485,10 @@ authority-place = Месца
 authority-organisation = Арганізатар
 authority-error-date = Пішыце дату як ГГГГ, ГГГГ-ММ або ГГГГ-ММ-ДД.
 authority-error-name = Дайце назву хаця б на адной мове.
+authority-code = Код у вэб-адрасах (a–z, 0–9 і -)
+authority-code-help = Ёсць у адрасах накшталт /objects?type=flag; калі яго змяніць, захаваныя кімсьці спасылкі перастануць працаваць.
+authority-error-code = Ад 1 да 40 малых лацінскіх літар, лічбаў або злучкоў.
+authority-error-code-taken = Гэты код ужо заняты.
 authority-uses = ужыта { $n } { PLURAL($n) ->
     [one] раз
     [few] разы
@@ -537,13 +531,15 @@ admin-done-moved = Перамяшчэнне запісанае.
 admin-done-exit = Выбыццё запісанае.
 
 admin-recent = Нядаўна змененыя
-edit-add-authority = Няма ў спісе? Дадайце аўтара або падзею ў Даведніках (адкрыецца ў новай укладцы), потым перазагрузіце гэтую старонку.
+edit-add-authority = Няма ў спісе? Дадайце аўтара, падзею або тып прадмета ў Даведніках (адкрыецца ў новай укладцы), потым перазагрузіце гэтую старонку.
 edit-error-consent = Дарыльнік не згадзіўся на публікацыю. Публікуйце толькі пасля таго, як ён пагадзіўся, і адзначце гэта (запісваецца ў журнал аўдыту).
 edit-consent-confirm = Дарыльнік пасля пагадзіўся на публікацыю
-edit-add-authority-below = Няма ў спісе? Дадайце аўтара або падзею ніжэй: яны адразу звяжуцца з гэтым прадметам.
-edit-new-links = Новы аўтар або падзея
+edit-add-authority-below = Няма ў спісе? Дадайце аўтара, падзею або тып ніжэй: яны адразу звяжуцца з гэтым прадметам.
+edit-new-links = Новы аўтар, падзея або тып
 edit-new-maker = Новы аўтар гэтага прадмета
 edit-new-maker-add = Дадаць аўтара і звязаць
 edit-new-event = Новая падзея для гэтага прадмета
 edit-new-event-add = Дадаць падзею і звязаць
+edit-new-type = Новы тып для гэтага прадмета
+edit-new-type-add = Дадаць тып і прызначыць яго прадмету
 totp-start = Наладзіць другі фактар

@@ -99,17 +99,6 @@ party-owner = owner
 authority-all = See all { $count } objects in the collection
 authority-objects = Objects
 
-type-painting = Painting
-type-poster = Poster
-type-flag = Flag
-type-ribbon = Ribbon
-type-badge = Badge
-type-banner = Banner
-type-clothing = Clothing
-type-letter = Letter
-type-photograph = Photograph
-type-document = Document
-type-other = Other object
 
 acquisition-gift = Gift
 acquisition-purchase = Purchase
@@ -473,6 +462,7 @@ authorities-makers = Makers
 authorities-organisations = Organisations
 authorities-places = Places
 authorities-events = Events
+authorities-types = Object types
 authority-kind = Kind
 authority-name-be = Name in Belarusian
 authority-name-en = Name in English
@@ -490,6 +480,10 @@ authority-place = Place
 authority-organisation = Organiser
 authority-error-date = Write a date as YYYY, YYYY-MM or YYYY-MM-DD.
 authority-error-name = Give a name in at least one language.
+authority-code = Code in web addresses (a–z, 0–9 and -)
+authority-code-help = Appears in addresses such as /objects?type=flag; changing it breaks links others saved.
+authority-error-code = Use 1 to 40 lower-case Latin letters, digits or hyphens.
+authority-error-code-taken = Another one already has this code.
 authority-uses = used { $n } { PLURAL($n) ->
     [one] time
    *[other] times
@@ -531,13 +525,15 @@ admin-done-moved = The move was recorded.
 admin-done-exit = The exit was recorded.
 
 admin-recent = Recently changed
-edit-add-authority = Not in the list? Add a maker or an event in Authorities (opens in a new tab), then reload this page.
+edit-add-authority = Not in the list? Add a maker, an event or an object type in Authorities (opens in a new tab), then reload this page.
 edit-error-consent = The donor did not agree to publication. Publish only after they agreed since, and tick the box to say so (it is written in the audit log).
 edit-consent-confirm = The donor has since agreed to publication
-edit-add-authority-below = Not in the list? Add a maker or an event below: it is linked to this object at once.
-edit-new-links = New maker or event
+edit-add-authority-below = Not in the list? Add a maker, an event or an object type below: it is given to this object at once.
+edit-new-links = New maker, event or type
 edit-new-maker = A new maker for this object
 edit-new-maker-add = Add the maker and link it
 edit-new-event = A new event for this object
 edit-new-event-add = Add the event and link it
+edit-new-type = A new type for this object
+edit-new-type-add = Add the type and give it to this object
 totp-start = Set up a second factor

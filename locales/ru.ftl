@@ -105,17 +105,6 @@ party-owner = владелец
 authority-all = Все предметы в коллекции ({ $count })
 authority-objects = Предметы
 
-type-painting = Картина
-type-poster = Плакат
-type-flag = Флаг
-type-ribbon = Лента
-type-badge = Значок
-type-banner = Растяжка
-type-clothing = Одежда
-type-letter = Письмо
-type-photograph = Фотография
-type-document = Документ
-type-other = Другой предмет
 
 acquisition-gift = Дар
 acquisition-purchase = Покупка
@@ -478,6 +467,7 @@ authorities-makers = Авторы
 authorities-organisations = Организации
 authorities-places = Места
 authorities-events = События
+authorities-types = Типы предметов
 authority-kind = Вид
 authority-name-be = Название по-белорусски
 authority-name-en = Название по-английски
@@ -495,6 +485,10 @@ authority-place = Место
 authority-organisation = Организатор
 authority-error-date = Пишите дату как ГГГГ, ГГГГ-ММ или ГГГГ-ММ-ДД.
 authority-error-name = Дайте название хотя бы на одном языке.
+authority-code = Код в веб-адресах (a–z, 0–9 и -)
+authority-code-help = Встречается в адресах вроде /objects?type=flag; если его изменить, сохранённые кем-то ссылки перестанут работать.
+authority-error-code = От 1 до 40 строчных латинских букв, цифр или дефисов.
+authority-error-code-taken = Этот код уже занят.
 authority-uses = использовано { $n } { PLURAL($n) ->
     [one] раз
     [few] раза
@@ -537,13 +531,15 @@ admin-done-moved = Перемещение записано.
 admin-done-exit = Выбытие записано.
 
 admin-recent = Недавно изменённые
-edit-add-authority = Нет в списке? Добавьте автора или событие в Справочниках (откроется в новой вкладке), затем перезагрузите эту страницу.
+edit-add-authority = Нет в списке? Добавьте автора, событие или тип предмета в Справочниках (откроется в новой вкладке), затем перезагрузите эту страницу.
 edit-error-consent = Даритель не согласился на публикацию. Публикуйте только после того, как он согласился, и отметьте это (записывается в журнал аудита).
 edit-consent-confirm = Даритель впоследствии согласился на публикацию
-edit-add-authority-below = Нет в списке? Добавьте автора или событие ниже: они сразу свяжутся с этим предметом.
-edit-new-links = Новый автор или событие
+edit-add-authority-below = Нет в списке? Добавьте автора, событие или тип ниже: они сразу свяжутся с этим предметом.
+edit-new-links = Новый автор, событие или тип
 edit-new-maker = Новый автор этого предмета
 edit-new-maker-add = Добавить автора и связать
 edit-new-event = Новое событие для этого предмета
 edit-new-event-add = Добавить событие и связать
+edit-new-type = Новый тип для этого предмета
+edit-new-type-add = Добавить тип и присвоить его предмету
 totp-start = Настроить второй фактор

@@ -1,4 +1,4 @@
-//! Authorities in the panel: makers, organisations, places and events, each with its list and
+//! Authorities in the panel: makers, organisations, places, events and object types, each with its list and
 //! a form to create or edit one. Anyone on the staff may add one; changing one that exists
 //! can change published pages, so it needs the publishing roles.
 
@@ -15,7 +15,8 @@ use super::{Flash, Pairs, Staff, check_form, render_panel, require};
 use crate::app::AppState;
 use crate::auth::sessions::Session;
 use crate::collection::audit;
-use crate::collection::authorities::{self, Entry, Field, Kind, Values};
+use crate::collection::authorities::{self, Entry, Field, Input, Kind, Values};
+use crate::collection::editing;
 use crate::error::{AppError, AppResult};
 use crate::web::Ctx;
 
@@ -33,7 +34,7 @@ fn kind_of(text: &str) -> AppResult<Kind> {
 #[derive(Serialize)]
 struct Page {
     kind: Kind,
-    kinds: [Kind; 4],
+    kinds: [Kind; 5],
     entries: Vec<Entry>,
     fields: &'static [Field],
     /// The authority being edited, if any.
@@ -108,10 +109,11 @@ async fn edit(
     page(&state, &ctx, &session, kind, shown).await
 }
 
-/// Reads and checks the form for `kind`.
+/// Reads and checks the form for `kind` (`id` is the authority being edited, if any).
 async fn read(
     state: &AppState,
     kind: Kind,
+    id: Option<i64>,
     pairs: &Pairs,
 ) -> AppResult<Result<Values, BTreeMap<String, &'static str>>> {
     let places: Vec<i64> = authorities::list(&state.db.main, Kind::Places).await?.iter().map(|e| e.id).collect();
@@ -121,7 +123,20 @@ async fn read(
         Kind::Organisations => orgs.contains(&id),
         _ => false,
     };
-    Ok(authorities::validate(kind, &|c| pairs.get(c).to_owned(), &known))
+    let mut result = authorities::validate(kind, &|c| pairs.get(c).to_owned(), &known);
+    // A code must name one authority only.
+    let mut conn = state.db.main.acquire().await?;
+    for f in kind.fields().iter().filter(|f| matches!(f.input, Input::Code)) {
+        let value = pairs.get(f.column).trim();
+        if authorities::taken(&mut conn, kind, f.column, value, id).await? {
+            let taken = BTreeMap::from([(f.column.to_owned(), "authority-error-code-taken")]);
+            result = match result {
+                Ok(_) => Err(taken),
+                Err(errors) => Err(taken.into_iter().chain(errors).collect()),
+            };
+        }
+    }
+    Ok(result)
 }
 
 fn typed(kind: Kind, pairs: &Pairs) -> BTreeMap<String, String> {
@@ -139,7 +154,7 @@ async fn create(
 ) -> AppResult<Response> {
     check_form(&session, &headers, pairs.get("csrf"))?;
     let kind = kind_of(&kind)?;
-    let values = match read(&state, kind, &pairs).await? {
+    let values = match read(&state, kind, None, &pairs).await? {
         Ok(values) => values,
         Err(errors) => {
             let shown = Shown { editing: None, values: typed(kind, &pairs), errors, done: None };
@@ -156,21 +171,25 @@ async fn create(
     // Created inline from an object's page: link it to the object, and go back there.
     let object = pairs.get("object").parse::<i64>().ok();
     if let Some(object) = object {
-        let record = crate::collection::editing::load(&mut tx, object).await?.ok_or(AppError::NotFound)?;
+        let record = editing::load(&mut tx, object).await?.ok_or(AppError::NotFound)?;
         require(record.state == crate::collection::PubState::Draft || session.role.can_publish())?;
-        let (mut makers, mut events) = (record.makers.clone(), record.events.clone());
+        let (mut fields, mut makers, mut events) =
+            (record.fields.clone(), record.makers.clone(), record.events.clone());
         match kind {
             Kind::Makers => makers.push(id),
             Kind::Events => events.push(id),
+            Kind::Types => fields.object_type = values.get("code").cloned().unwrap_or_default(),
             _ => return Err(AppError::BadRequest("error-bad-query")),
         }
-        crate::collection::editing::set_links(&mut tx, object, &makers, &events).await?;
-        let field = if kind == Kind::Makers { "makers" } else { "events" };
-        let changes = [crate::collection::editing::change(field, String::new(), id.to_string())];
+        let changes = editing::update(&mut tx, object, &fields, &makers, &events).await?;
         let details = serde_json::json!({ "id": object, "changes": changes });
         audit::record(&mut tx, &session.username, "object-edited", &record.entry_number, &details).await?;
     }
     tx.commit().await?;
+    if kind == Kind::Types {
+        // The new type is offered by the forms, which read the types from the snapshot.
+        state.public.refresh(&state.db.main).await?;
+    }
     if let Some(object) = object {
         state.public.refresh(&state.db.main).await?;
         return Ok(Redirect::to(&format!("/admin/objects/{object}?done=saved")).into_response());
@@ -190,7 +209,7 @@ async fn save(
     check_form(&session, &headers, pairs.get("csrf"))?;
     require(session.role.can_publish())?;
     let kind = kind_of(&kind)?;
-    let values = match read(&state, kind, &pairs).await? {
+    let values = match read(&state, kind, Some(id), &pairs).await? {
         Ok(values) => values,
         Err(errors) => {
             let shown = Shown { editing: Some(id), values: typed(kind, &pairs), errors, done: None };

@@ -7,6 +7,8 @@ pub mod authorities;
 pub mod objects;
 pub mod offers;
 
+use std::collections::BTreeMap;
+
 use axum::Form;
 use axum::Router;
 use axum::extract::{FromRequestParts, State};
@@ -290,6 +292,12 @@ pub(crate) fn page_number(text: Option<&str>) -> AppResult<i64> {
             p.parse::<i64>().ok().filter(|p| (1..=1_000_000).contains(p)).ok_or(AppError::BadRequest("error-bad-page"))
         }
     }
+}
+
+/// Each object type's name in `lang`, by code, for pages that list objects or offers.
+pub(crate) fn type_names(state: &AppState, lang: crate::i18n::Lang) -> BTreeMap<String, String> {
+    let snapshot = state.public.current();
+    snapshot.collection.types.values().map(|t| (t.code.clone(), t.name.get(lang).to_owned())).collect()
 }
 
 /// The notice a redirect names in its query (`?done=saved`); each page keeps only those it knows.

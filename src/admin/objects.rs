@@ -22,6 +22,7 @@ use crate::collection::objects::{self, NewObject, NewProvenance, PartyRef, Party
 use crate::collection::public::PublicCollection;
 use crate::collection::*;
 use crate::error::{AppError, AppResult};
+use crate::i18n::Lang;
 use crate::intake::Msg;
 use crate::media::{self, IngestError, MediaRecord, NewMedia, upload};
 use crate::web::{Ctx, no_store, render_page};
@@ -65,14 +66,31 @@ struct ListQuery {
     page: Option<String>,
 }
 
+/// One option of a choice, with its label in the page's language.
 #[derive(Serialize)]
 struct Choice {
-    value: &'static str,
+    value: String,
     label: String,
 }
 
-fn choices<T: Copy>(all: &[T], value: impl Fn(T) -> &'static str, label: impl Fn(T) -> String) -> Vec<Choice> {
-    all.iter().map(|v| Choice { value: value(*v), label: label(*v) }).collect()
+/// The options of a fixed vocabulary, labelled from the locale files.
+fn choices<T: Copy>(
+    state: &AppState,
+    lang: Lang,
+    all: &[T],
+    value: impl Fn(T) -> &'static str,
+    key: impl Fn(T) -> String,
+) -> Vec<Choice> {
+    all.iter()
+        .map(|v| Choice { value: value(*v).to_owned(), label: state.translations.get(lang, &key(*v), None) })
+        .collect()
+}
+
+/// The object types, as curators extend them, by name.
+fn type_choices(state: &AppState, lang: Lang) -> Vec<Choice> {
+    let snapshot = state.public.current();
+    let types = snapshot.collection.types_sorted(lang);
+    types.into_iter().map(|t| Choice { value: t.code.clone(), label: t.name.get(lang).to_owned() }).collect()
 }
 
 #[derive(Serialize)]
@@ -86,6 +104,8 @@ struct ListPage {
     object_type: String,
     states: Vec<Choice>,
     types: Vec<Choice>,
+    /// Each type's name by code, for the rows.
+    type_names: BTreeMap<String, String>,
 }
 
 /// `GET /admin/objects?q=&state=&type=&page=`.
@@ -101,7 +121,8 @@ async fn list(
     };
     let object_type = match query.r#type.as_str() {
         "" => None,
-        t => Some(ObjectType::parse(t).ok_or(AppError::BadRequest("error-bad-filter"))?),
+        t if ObjectType::is_code(t) => Some(t),
+        _ => return Err(AppError::BadRequest("error-bad-filter")),
     };
     let page = page_number(query.page.as_deref())?;
     let (rows, total) = editing::list(&state.db.main, &query.q, pub_state, object_type, page, PER_PAGE).await?;
@@ -113,8 +134,9 @@ async fn list(
         q: query.q,
         state: query.state,
         object_type: query.r#type,
-        states: choices(PubState::ALL, PubState::as_str, |s| s.label_key()),
-        types: choices(ObjectType::ALL, ObjectType::as_str, |t| t.label_key()),
+        states: choices(&state, ctx.choice.lang, PubState::ALL, PubState::as_str, |s| s.label_key()),
+        types: type_choices(&state, ctx.choice.lang),
+        type_names: super::type_names(&state, ctx.choice.lang),
     };
     render_panel(&state, &ctx, &session, "admin/objects.html", page)
 }
@@ -133,7 +155,7 @@ impl FormValues {
         let mut put = |k: &str, v: String| {
             values.insert(k.to_owned(), v);
         };
-        put("object_type", o.object_type.to_string());
+        put("object_type", o.object_type.clone());
         for (name, text) in [
             ("title", &o.title),
             ("description", &o.description),
@@ -161,7 +183,7 @@ impl FormValues {
     fn from_pairs(pairs: &Pairs) -> Self {
         // Every field present, empty unless sent: an unticked box sends nothing.
         let mut values: BTreeMap<String, String> =
-            Self::of(&NewObject::new(ObjectType::Other, Text3::default()), &[], &[])
+            Self::of(&NewObject::new(ObjectType::OTHER, Text3::default()), &[], &[])
                 .values
                 .into_keys()
                 .map(|k| (k, String::new()))
@@ -200,7 +222,7 @@ fn parse_object(form: &FormValues, donor_id: Option<String>) -> Result<NewObject
     let text3 = |name: &str| {
         Text3::new(form.get(&format!("{name}_be")), form.get(&format!("{name}_en")), form.get(&format!("{name}_ru")))
     };
-    let object_type = ObjectType::parse(form.get("object_type"));
+    let object_type = ObjectType::is_code(form.get("object_type")).then(|| form.get("object_type").to_owned());
     if object_type.is_none() {
         bad("object_type", "edit-error-choose");
     }
@@ -291,6 +313,9 @@ async fn parse_form(
     let makers: Vec<i64> = authorities::list(&state.db.main, Kind::Makers).await?.iter().map(|e| e.id).collect();
     let events: Vec<i64> = authorities::list(&state.db.main, Kind::Events).await?.iter().map(|e| e.id).collect();
     let mut unknown = BTreeMap::new();
+    if state.public.current().collection.type_by_code(form.get("object_type")).is_none() {
+        unknown.insert("object_type".to_owned(), "edit-error-choose");
+    }
     if form.makers.iter().any(|m| !makers.contains(m)) {
         unknown.insert("maker".to_owned(), "edit-error-choose");
     }
@@ -323,14 +348,14 @@ struct Lists {
     organisations: Vec<Entry>,
 }
 
-async fn lists(state: &AppState) -> AppResult<Lists> {
+async fn lists(state: &AppState, lang: Lang) -> AppResult<Lists> {
     let pool = &state.db.main;
     Ok(Lists {
-        types: choices(ObjectType::ALL, ObjectType::as_str, |t| t.label_key()),
-        qualifiers: choices(DateQualifier::ALL, DateQualifier::as_str, |q| q.label_key()),
-        methods: choices(AcquisitionMethod::ALL, AcquisitionMethod::as_str, |m| m.label_key()),
-        owners: choices(Owner::ALL, Owner::as_str, |o| o.label_key()),
-        provenance_kinds: choices(ProvenanceKind::ALL, ProvenanceKind::as_str, |k| k.label_key()),
+        types: type_choices(state, lang),
+        qualifiers: choices(state, lang, DateQualifier::ALL, DateQualifier::as_str, |q| q.label_key()),
+        methods: choices(state, lang, AcquisitionMethod::ALL, AcquisitionMethod::as_str, |m| m.label_key()),
+        owners: choices(state, lang, Owner::ALL, Owner::as_str, |o| o.label_key()),
+        provenance_kinds: choices(state, lang, ProvenanceKind::ALL, ProvenanceKind::as_str, |k| k.label_key()),
         makers: authorities::list(pool, Kind::Makers).await?,
         events: authorities::list(pool, Kind::Events).await?,
         places: authorities::list(pool, Kind::Places).await?,
@@ -386,9 +411,9 @@ async fn editor(
     let Shown { form, errors, done, error } = shown;
     let mut page = EditorPage {
         object: None,
-        form: form.unwrap_or_else(|| FormValues::of(&NewObject::new(ObjectType::Other, Text3::default()), &[], &[])),
+        form: form.unwrap_or_else(|| FormValues::of(&NewObject::new(ObjectType::OTHER, Text3::default()), &[], &[])),
         errors,
-        lists: lists(state).await?,
+        lists: lists(state, ctx.choice.lang).await?,
         media: Vec::new(),
         provenance: Vec::new(),
         whereabouts: editing::Whereabouts::default(),

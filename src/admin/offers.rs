@@ -2,6 +2,8 @@
 //! keyholders' sealed bundle download (with a reason, audited). Staff photos are served here,
 //! never on a public URL.
 
+use std::collections::BTreeMap;
+
 use axum::Router;
 use axum::extract::{Path, Request, State};
 use axum::http::{HeaderMap, HeaderValue, header};
@@ -48,6 +50,7 @@ struct InboxPage {
     done: Option<String>,
     error: Option<&'static str>,
     max_reason: usize,
+    type_names: BTreeMap<String, String>,
 }
 
 fn parse_state(text: Option<&str>) -> AppResult<OfferState> {
@@ -80,6 +83,7 @@ async fn inbox(
         done: flash(query.done),
         error: None,
         max_reason: MAX_REASON,
+        type_names: super::type_names(&state, ctx.choice.lang),
     };
     render_panel(&state, &ctx, &session, "admin/offers.html", page)
 }
@@ -93,6 +97,7 @@ struct OfferPage {
     error: Option<&'static str>,
     max_reason: usize,
     max_reply: usize,
+    type_names: BTreeMap<String, String>,
 }
 
 async fn offer_page(
@@ -114,6 +119,7 @@ async fn offer_page(
         error,
         max_reason: MAX_REASON,
         max_reply: MAX_REPLY,
+        type_names: super::type_names(state, ctx.choice.lang),
     };
     render_panel(state, ctx, session, "admin/offer.html", page)
 }
@@ -235,6 +241,7 @@ async fn download_bundle(
             done: None,
             error: Some(error),
             max_reason: MAX_REASON,
+            type_names: super::type_names(&state, ctx.choice.lang),
         };
         let html = render_panel(&state, &ctx, &session, "admin/offers.html", page)?;
         return Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, html).into_response());

@@ -70,18 +70,20 @@ async fn home(State(state): State<AppState>, ctx: Ctx) -> AppResult<Html<String>
     let snapshot = state.public.current();
     let view = view(&state, &snapshot, &ctx);
     let objects = &snapshot.collection.objects;
-    let mut types: Vec<TypeTile> = crate::collection::ObjectType::ALL
+    let mut types: Vec<TypeTile> = snapshot
+        .all_facets
+        .types
         .iter()
-        .filter_map(|t| {
-            let count = *snapshot.all_facets.types.get(t)?;
+        .filter_map(|(id, count)| {
+            let t = snapshot.collection.types.get(id)?;
             Some(TypeTile {
-                label: view.t(&t.label_key()),
-                count,
-                href: view.href("/objects", &[("type".to_owned(), t.as_str().to_owned())]),
+                label: view.type_label(*id),
+                count: *count,
+                href: view.href("/objects", &[("type".to_owned(), t.code.clone())]),
             })
         })
         .collect();
-    types.sort_by_key(|t| std::cmp::Reverse(t.count));
+    types.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| crate::i18n::collate(view.lang(), &a.label, &b.label)));
     let page = HomePage {
         total: objects.len(),
         makers: snapshot.collection.makers.len(),
@@ -95,6 +97,9 @@ async fn home(State(state): State<AppState>, ctx: Ctx) -> AppResult<Html<String>
 async fn objects(State(state): State<AppState>, ctx: Ctx) -> AppResult<Html<String>> {
     let filters = Filters::parse(&ctx.query_pairs()?)?;
     let snapshot = state.public.current();
+    if filters.object_type.as_deref().is_some_and(|code| snapshot.collection.type_by_code(code).is_none()) {
+        return Err(AppError::BadRequest("error-bad-filter"));
+    }
     let listing = if filters.q.is_empty() {
         listing::list(&snapshot, None, &filters)
     } else {

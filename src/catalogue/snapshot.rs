@@ -13,7 +13,6 @@ use std::sync::{Arc, RwLock};
 use axum::body::Bytes;
 use sqlx::SqlitePool;
 
-use crate::collection::ObjectType;
 use crate::collection::public::{PublicCollection, PublicObject};
 use crate::collection::search::{SearchDoc, Vocabulary};
 use crate::i18n::{self, Lang};
@@ -36,7 +35,7 @@ pub struct Snapshot {
     pub years: Vec<Vec<i64>>,
     /// Indexes of objects (in display order) by type, maker, event and year, so a filtered
     /// list starts from the smallest set instead of scanning the collection.
-    pub by_type: HashMap<ObjectType, Vec<usize>>,
+    pub by_type: HashMap<i64, Vec<usize>>,
     pub by_maker: HashMap<i64, Vec<usize>>,
     pub by_event: HashMap<i64, Vec<usize>>,
     pub by_year: HashMap<i64, Vec<usize>>,
@@ -51,13 +50,13 @@ pub struct Snapshot {
 impl Snapshot {
     pub fn build(collection: PublicCollection) -> Self {
         let years: Vec<Vec<i64>> = collection.objects.iter().map(|o| o.date.years()).collect();
-        let mut by_type: HashMap<ObjectType, Vec<usize>> = HashMap::new();
+        let mut by_type: HashMap<i64, Vec<usize>> = HashMap::new();
         let mut by_maker: HashMap<i64, Vec<usize>> = HashMap::new();
         let mut by_event: HashMap<i64, Vec<usize>> = HashMap::new();
         let mut by_year: HashMap<i64, Vec<usize>> = HashMap::new();
         let mut all_facets = FacetCounts::default();
         for (index, object) in collection.objects.iter().enumerate() {
-            by_type.entry(object.object_type).or_default().push(index);
+            by_type.entry(object.type_id).or_default().push(index);
             for m in &object.makers {
                 by_maker.entry(*m).or_default().push(index);
             }

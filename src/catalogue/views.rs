@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use crate::collection::public::{PublicCredit, PublicMedia, PublicObject, PublicParty, PublicProvenance};
-use crate::collection::{AcquisitionMethod, FuzzyDate, ObjectType, Owner, Text3};
+use crate::collection::{AcquisitionMethod, FuzzyDate, Owner, Text3};
 use crate::i18n::{Lang, Translations};
 use crate::media::DERIVATIVE_SIZES;
 use crate::web::{LangChoice, with_query};
@@ -221,7 +221,7 @@ impl<'a> View<'a> {
         self.translations.get(self.choice.lang, key, Some(&fluent))
     }
 
-    fn lang(&self) -> Lang {
+    pub fn lang(&self) -> Lang {
         self.choice.lang
     }
 
@@ -242,8 +242,14 @@ impl<'a> View<'a> {
         date.display(&|key| self.t(key))
     }
 
-    fn type_label(&self, t: ObjectType) -> String {
-        self.t(&t.label_key())
+    /// The name of the object type `id` in this language.
+    pub fn type_label(&self, id: i64) -> String {
+        self.snapshot.collection.types.get(&id).map(|t| t.name.get(self.lang()).to_owned()).unwrap_or_default()
+    }
+
+    /// The code of the object type `id`, as web addresses carry it.
+    fn type_code(&self, id: i64) -> &str {
+        self.snapshot.collection.types.get(&id).map_or("", |t| t.code.as_str())
     }
 
     fn maker_name(&self, id: i64) -> String {
@@ -296,7 +302,7 @@ impl<'a> View<'a> {
         Card {
             href: self.href(&format!("/objects/{}", object.accession), &[]),
             accession: object.accession.clone(),
-            type_label: self.type_label(object.object_type),
+            type_label: self.type_label(object.type_id),
             date: self.date(&object.date),
             makers: object.makers.iter().map(|m| self.maker_name(*m)).collect::<Vec<_>>().join(", "),
             image: object.media.first().map(|m| self.image(m, &title.text, 400)),
@@ -376,8 +382,8 @@ impl<'a> View<'a> {
         }
         ObjectPage {
             accession: object.accession.clone(),
-            type_label: self.type_label(object.object_type),
-            type_href: self.href("/objects", &[("type".to_owned(), object.object_type.as_str().to_owned())]),
+            type_label: self.type_label(object.type_id),
+            type_href: self.href("/objects", &[("type".to_owned(), self.type_code(object.type_id).to_owned())]),
             date: self.date(&object.date),
             makers: object.makers.iter().map(|m| self.maker_link(*m)).collect(),
             description: paragraphs_of(&object.description, self.lang()),
@@ -401,17 +407,18 @@ impl<'a> View<'a> {
     }
 
     fn facets(&self, filters: &Filters, counts: &FacetCounts) -> Vec<Facet> {
-        let mut types: Vec<FacetValue> = ObjectType::ALL
+        let mut types: Vec<FacetValue> = counts
+            .types
             .iter()
-            .filter_map(|t| {
-                let count = *counts.types.get(t)?;
-                let selected = filters.object_type == Some(*t);
-                Some(FacetValue {
-                    label: self.type_label(*t),
-                    count,
-                    href: self.facet_href(filters, |f| f.object_type = if selected { None } else { Some(*t) }),
+            .map(|(id, count)| {
+                let code = self.type_code(*id);
+                let selected = filters.object_type.as_deref() == Some(code);
+                FacetValue {
+                    label: self.type_label(*id),
+                    count: *count,
+                    href: self.facet_href(filters, |f| f.object_type = (!selected).then(|| code.to_owned())),
                     selected,
-                })
+                }
             })
             .collect();
         types.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| crate::i18n::collate(self.lang(), &a.label, &b.label)));
@@ -475,8 +482,8 @@ impl<'a> View<'a> {
 
     fn active_filters(&self, filters: &Filters) -> Vec<Link> {
         let mut active = Vec::new();
-        if let Some(t) = filters.object_type {
-            active.push(Link { name: self.type_label(t), href: self.facet_href(filters, |f| f.object_type = None) });
+        if let Some(t) = filters.object_type.as_deref().and_then(|code| self.snapshot.collection.type_by_code(code)) {
+            active.push(Link { name: self.type_label(t.id), href: self.facet_href(filters, |f| f.object_type = None) });
         }
         if let Some(m) = filters.maker {
             active.push(Link { name: self.maker_name(m), href: self.facet_href(filters, |f| f.maker = None) });

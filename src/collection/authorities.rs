@@ -1,4 +1,4 @@
-//! Authorities as staff edit them: makers, organisations, places and events, each a row of
+//! Authorities as staff edit them: makers, organisations, places, events and object types, each a row of
 //! fields described once here (the SQL is built from these fixed column names only; every
 //! value is bound).
 
@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use sqlx::{AssertSqlSafe, Row, SqliteConnection, SqlitePool};
 
 use super::editing::Change;
+use super::types::{ObjectType, Text3};
 
 /// What the audit log keeps of a new authority: every value, private ones by length only.
 pub fn as_changes(values: &Values) -> Vec<Change> {
@@ -25,10 +26,11 @@ pub enum Kind {
     Organisations,
     Places,
     Events,
+    Types,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 4] = [Kind::Makers, Kind::Organisations, Kind::Places, Kind::Events];
+    pub const ALL: [Kind; 5] = [Kind::Makers, Kind::Organisations, Kind::Places, Kind::Events, Kind::Types];
 
     pub fn parse(text: &str) -> Option<Kind> {
         Kind::ALL.into_iter().find(|k| k.as_str() == text)
@@ -40,6 +42,15 @@ impl Kind {
             Kind::Organisations => "organisations",
             Kind::Places => "places",
             Kind::Events => "events",
+            Kind::Types => "types",
+        }
+    }
+
+    /// The table that holds this authority.
+    fn table(self) -> &'static str {
+        match self {
+            Kind::Types => "object_types",
+            other => other.as_str(),
         }
     }
 
@@ -50,6 +61,7 @@ impl Kind {
             Kind::Organisations => ORGANISATION,
             Kind::Places => PLACE,
             Kind::Events => EVENT,
+            Kind::Types => TYPE,
         }
     }
 }
@@ -68,6 +80,8 @@ pub enum Input {
     PartialDate,
     /// Another authority by id; empty is none.
     Ref { kind: Kind },
+    /// A short unique code for web addresses: lower-case letters, digits and hyphens.
+    Code,
 }
 
 /// One column of an authority.
@@ -133,6 +147,8 @@ const EVENT: &[Field] = &[
     field("organisation_id", "authority-organisation", Input::Ref { kind: Kind::Organisations }),
 ];
 
+const TYPE: &[Field] = &[field("code", "authority-code", Input::Code), NAME[0], NAME[1], NAME[2]];
+
 /// The values of a form or a row, by column, as text ("" for none).
 pub type Values = BTreeMap<&'static str, String>;
 
@@ -173,6 +189,9 @@ pub fn validate(
             Input::Ref { kind: other } if !value.is_empty() && !value.parse().is_ok_and(|id| known(other, id)) => {
                 errors.insert(f.column.to_owned(), "edit-error-choose");
             }
+            Input::Code if !ObjectType::is_code(&value) => {
+                errors.insert(f.column.to_owned(), "authority-error-code");
+            }
             _ => {}
         }
         values.insert(f.column, value);
@@ -190,7 +209,7 @@ fn columns(kind: Kind) -> Vec<&'static str> {
 /// One authority's stored values.
 pub async fn load(conn: &mut SqliteConnection, kind: Kind, id: i64) -> sqlx::Result<Option<Values>> {
     let select: Vec<String> = columns(kind).iter().map(|c| format!("COALESCE(CAST({c} AS TEXT), '')")).collect();
-    let sql = format!("SELECT {} FROM {} WHERE id = ?", select.join(", "), kind.as_str());
+    let sql = format!("SELECT {} FROM {} WHERE id = ?", select.join(", "), kind.table());
     let row = sqlx::query(AssertSqlSafe(sql)).bind(id).fetch_optional(conn).await?;
     Ok(row.map(|row| columns(kind).into_iter().enumerate().map(|(i, c)| (c, row.get::<String, _>(i))).collect()))
 }
@@ -219,7 +238,7 @@ pub async fn create(conn: &mut SqliteConnection, kind: Kind, values: &Values) ->
         cols.push("created_at");
         marks.push("strftime('%Y-%m-%dT%H:%M:%SZ', 'now')");
     }
-    let sql = format!("INSERT INTO {} ({}) VALUES ({}) RETURNING id", kind.as_str(), cols.join(", "), marks.join(", "));
+    let sql = format!("INSERT INTO {} ({}) VALUES ({}) RETURNING id", kind.table(), cols.join(", "), marks.join(", "));
     let query = bind_values(sqlx::query(AssertSqlSafe(sql)), kind, values);
     let row = query.fetch_one(conn).await?;
     Ok(row.get::<i64, _>(0))
@@ -241,8 +260,16 @@ pub async fn update(conn: &mut SqliteConnection, kind: Kind, id: i64, values: &V
         return Ok(changes);
     }
     let sets: Vec<String> = columns(kind).iter().map(|c| format!("{c} = ?")).collect();
-    let sql = format!("UPDATE {} SET {} WHERE id = ?", kind.as_str(), sets.join(", "));
-    bind_values(sqlx::query(AssertSqlSafe(sql)), kind, values).bind(id).execute(conn).await?;
+    let sql = format!("UPDATE {} SET {} WHERE id = ?", kind.table(), sets.join(", "));
+    bind_values(sqlx::query(AssertSqlSafe(sql)), kind, values).bind(id).execute(&mut *conn).await?;
+    // Objects follow a type's new code through their foreign key; offers name it as text.
+    if let Some(code) = changes.iter().find(|c| kind == Kind::Types && c.field == "code") {
+        sqlx::query("UPDATE offers SET object_type = ? WHERE object_type = ?")
+            .bind(&code.new)
+            .bind(&code.old)
+            .execute(&mut *conn)
+            .await?;
+    }
     Ok(changes)
 }
 
@@ -261,11 +288,41 @@ pub async fn list(pool: &SqlitePool, kind: Kind) -> sqlx::Result<Vec<Entry>> {
         Kind::Organisations => "(SELECT COUNT(*) FROM provenance_parties u WHERE u.organisation_id = a.id)",
         Kind::Places => "(SELECT COUNT(*) FROM provenance_events u WHERE u.place_id = a.id)",
         Kind::Events => "(SELECT COUNT(*) FROM object_events u WHERE u.event_id = a.id)",
+        Kind::Types => "(SELECT COUNT(*) FROM objects u WHERE u.object_type = a.code)",
     };
     let sql = format!(
         "SELECT a.id, COALESCE(NULLIF(a.name_be, ''), NULLIF(a.name_en, ''), a.name_ru) AS name, {uses} AS uses
          FROM {} a ORDER BY name",
-        kind.as_str()
+        kind.table()
     );
     sqlx::query_as(AssertSqlSafe(sql)).fetch_all(pool).await
+}
+
+/// Whether another authority of `kind` (not `id`) already has `value` in a unique column.
+pub async fn taken(
+    conn: &mut SqliteConnection,
+    kind: Kind,
+    column: &'static str,
+    value: &str,
+    id: Option<i64>,
+) -> sqlx::Result<bool> {
+    let sql = format!("SELECT EXISTS (SELECT 1 FROM {} WHERE {column} = ? AND id IS NOT ?)", kind.table());
+    sqlx::query_scalar(AssertSqlSafe(sql)).bind(value).bind(id).fetch_one(conn).await
+}
+
+/// Every object type, in no particular order.
+pub async fn object_types(conn: &mut SqliteConnection) -> sqlx::Result<Vec<ObjectType>> {
+    let rows: Vec<(i64, String, String, String, String)> =
+        sqlx::query_as("SELECT id, code, name_be, name_en, name_ru FROM object_types").fetch_all(conn).await?;
+    Ok(rows.into_iter().map(|(id, code, be, en, ru)| ObjectType { id, code, name: Text3::new(be, en, ru) }).collect())
+}
+
+/// `code` when it names an object type; otherwise "other", or the oldest type when even that
+/// was renamed: an offer's type, chosen by a donor some time ago, must still make an object.
+pub async fn type_or_other(conn: &mut SqliteConnection, code: &str) -> sqlx::Result<String> {
+    sqlx::query_scalar("SELECT code FROM object_types ORDER BY code = ?1 DESC, code = ?2 DESC, id LIMIT 1")
+        .bind(code)
+        .bind(ObjectType::OTHER)
+        .fetch_one(conn)
+        .await
 }

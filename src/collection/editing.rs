@@ -27,7 +27,7 @@ struct Row {
     entry_number: String,
     accession_number: Option<String>,
     state: PubState,
-    object_type: ObjectType,
+    object_type: String,
     title_be: String,
     title_en: String,
     title_ru: String,
@@ -120,7 +120,7 @@ fn opt<T: ToString>(value: Option<T>) -> String {
 fn flat(o: &NewObject, makers: &[i64], events: &[i64]) -> Vec<(&'static str, String)> {
     let list = |ids: &[i64]| ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
     vec![
-        ("object_type", o.object_type.to_string()),
+        ("object_type", o.object_type.clone()),
         ("title_be", o.title.be.clone()),
         ("title_en", o.title.en.clone()),
         ("title_ru", o.title.ru.clone()),
@@ -248,7 +248,7 @@ pub async fn list(
     pool: &SqlitePool,
     q: &str,
     state: Option<PubState>,
-    object_type: Option<ObjectType>,
+    object_type: Option<&str>,
     page: i64,
     per_page: i64,
 ) -> sqlx::Result<(Vec<ListRow>, i64)> {

@@ -13,7 +13,8 @@ use super::types::*;
 /// Everything needed to record a new object. Sensitive fields carry their public flag.
 #[derive(Debug, Clone)]
 pub struct NewObject {
-    pub object_type: ObjectType,
+    /// The code of one of the object types.
+    pub object_type: String,
     pub title: Text3,
     pub description: Text3,
     pub inscription: Text3,
@@ -32,9 +33,9 @@ pub struct NewObject {
 
 impl NewObject {
     /// A minimal object of `object_type` titled `title`; every other field empty or private.
-    pub fn new(object_type: ObjectType, title: Text3) -> Self {
+    pub fn new(object_type: impl Into<String>, title: Text3) -> Self {
         Self {
-            object_type,
+            object_type: object_type.into(),
             title,
             description: Text3::default(),
             inscription: Text3::default(),
@@ -110,7 +111,7 @@ pub(crate) fn bind_fields<'q>(
     object: &'q NewObject,
 ) -> sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments> {
     query
-        .bind(object.object_type)
+        .bind(&object.object_type)
         .bind(&object.title.be)
         .bind(&object.title.en)
         .bind(&object.title.ru)

@@ -60,7 +60,8 @@ pub struct PublicMedia {
 pub struct PublicObject {
     pub id: i64,
     pub accession: String,
-    pub object_type: ObjectType,
+    /// Id of the object's type, a key of [`PublicCollection::types`].
+    pub type_id: i64,
     pub title: Text3,
     pub description: Text3,
     /// Present only when the curators made the inscription public.
@@ -111,6 +112,8 @@ pub struct PublicCollection {
     pub by_id: IdMap<i64, usize>,
     pub makers: HashMap<i64, PublicMaker>,
     pub events: HashMap<i64, PublicEvent>,
+    /// Every object type, used or not: a type's name is public vocabulary.
+    pub types: IdMap<i64, ObjectType>,
     /// Images the public may fetch, by hash, with their pixel size.
     pub media_hashes: HashMap<String, (i64, i64)>,
 }
@@ -119,7 +122,7 @@ pub struct PublicCollection {
 struct ObjectRow {
     id: i64,
     accession_number: String,
-    object_type: ObjectType,
+    type_id: i64,
     title_be: String,
     title_en: String,
     title_ru: String,
@@ -257,14 +260,14 @@ impl PublicCollection {
         // One read transaction, so every query sees the same state of the collection.
         let mut tx = pool.begin().await?;
         let rows: Vec<ObjectRow> = sqlx::query_as(
-            "SELECT o.id, COALESCE(o.accession_number, '') AS accession_number, o.object_type, o.title_be, o.title_en, o.title_ru,
+            "SELECT o.id, COALESCE(o.accession_number, '') AS accession_number, t.id AS type_id, o.title_be, o.title_en, o.title_ru,
                 o.description_be, o.description_en, o.description_ru,
                 o.inscription_be, o.inscription_en, o.inscription_ru, o.inscription_public,
                 o.materials_be, o.materials_en, o.materials_ru, o.dimensions, o.parts,
                 o.date_qualifier, o.date_earliest, o.date_latest,
                 o.acquisition_method, o.acquired_on, o.acquisition_public, o.owner,
                 d.credit, d.credit_name, o.published_at
-             FROM objects o LEFT JOIN donors d ON d.id = o.donor_id
+             FROM objects o JOIN object_types t ON t.code = o.object_type LEFT JOIN donors d ON d.id = o.donor_id
              WHERE (?1 IS NULL AND o.state = 'published' AND o.accession_number IS NOT NULL) OR o.id = ?1
              ORDER BY o.published_at DESC, o.id DESC",
         )
@@ -273,11 +276,14 @@ impl PublicCollection {
         .await?;
 
         let mut collection = PublicCollection::default();
+        for t in super::authorities::object_types(&mut tx).await? {
+            collection.types.insert(t.id, t);
+        }
         for row in rows {
             let object = PublicObject {
                 id: row.id,
                 accession: row.accession_number,
-                object_type: row.object_type,
+                type_id: row.type_id,
                 title: Text3::new(row.title_be, row.title_en, row.title_ru),
                 description: Text3::new(row.description_be, row.description_en, row.description_ru),
                 inscription: row
@@ -469,6 +475,22 @@ impl PublicCollection {
     /// A published object by accession number.
     pub fn object(&self, accession: &str) -> Option<&PublicObject> {
         self.by_accession.get(accession).and_then(|i| self.objects.get(*i))
+    }
+
+    /// Every object type, by name in `lang` with "other" last: the order forms offer them in.
+    pub fn types_sorted(&self, lang: crate::i18n::Lang) -> Vec<&ObjectType> {
+        let mut types: Vec<&ObjectType> = self.types.values().collect();
+        types.sort_by(|a, b| {
+            (a.code == ObjectType::OTHER)
+                .cmp(&(b.code == ObjectType::OTHER))
+                .then_with(|| crate::i18n::collate(lang, a.name.get(lang), b.name.get(lang)))
+        });
+        types
+    }
+
+    /// An object type by its code.
+    pub fn type_by_code(&self, code: &str) -> Option<&ObjectType> {
+        self.types.values().find(|t| t.code == code)
     }
 
     /// A published object by internal id (used to map search hits).

@@ -42,14 +42,25 @@ macro_rules! vocabulary {
     };
 }
 
-vocabulary!(
-    /// What kind of thing an object is.
-    ObjectType, "type" {
-        Painting = "painting", Poster = "poster", Flag = "flag", Ribbon = "ribbon", Badge = "badge",
-        Banner = "banner", Clothing = "clothing", Letter = "letter", Photograph = "photograph",
-        Document = "document", Other = "other",
+/// One of the object types (the `object_types` authority): its code, which web addresses and
+/// open data carry, and its name in each language.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ObjectType {
+    pub id: i64,
+    pub code: String,
+    pub name: Text3,
+}
+
+impl ObjectType {
+    /// The code every installation starts with; offers that name no type get it.
+    pub const OTHER: &'static str = "other";
+
+    /// Whether `text` can be a type's code: 1–40 lower-case letters, digits and hyphens.
+    pub fn is_code(text: &str) -> bool {
+        (1..=40).contains(&text.len())
+            && text.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
     }
-);
+}
 
 vocabulary!(
     /// How the museum came to hold an object.

@@ -10,29 +10,13 @@ use super::images::{Motif, paint};
 use super::{ImageSize, attach_image, date, progress, publish};
 use crate::collection::objects::{self, NewEvent, NewMaker, NewObject, NewProvenance, PartyRef, PartyRole};
 use crate::collection::{
-    AcquisitionMethod, CreditChoice, EventKind, FuzzyDate, MakerKind, ObjectType, Owner, ProvenanceKind, Text3,
+    AcquisitionMethod, CreditChoice, EventKind, FuzzyDate, MakerKind, Owner, ProvenanceKind, Text3,
 };
 use crate::db::Databases;
 use crate::media;
 
 fn t(be: &str, en: &str, ru: &str) -> Text3 {
     Text3::new(be, en, ru)
-}
-
-fn motif(object_type: ObjectType) -> Motif {
-    match object_type {
-        ObjectType::Painting => Motif::Painting,
-        ObjectType::Poster => Motif::Poster,
-        ObjectType::Flag => Motif::Flag,
-        ObjectType::Ribbon => Motif::Ribbon,
-        ObjectType::Badge => Motif::Badge,
-        ObjectType::Banner => Motif::Banner,
-        ObjectType::Clothing => Motif::Clothing,
-        ObjectType::Letter => Motif::Letter,
-        ObjectType::Photograph => Motif::Photograph,
-        ObjectType::Document => Motif::Document,
-        ObjectType::Other => Motif::Other,
-    }
 }
 
 /// Ids of the authorities the objects refer to.
@@ -209,7 +193,7 @@ async fn authorities(conn: &mut SqliteConnection) -> anyhow::Result<Authorities>
 
 /// A hand-written demo object.
 struct Spec {
-    object_type: ObjectType,
+    object_type: Motif,
     title: Text3,
     description: Text3,
     date: FuzzyDate,
@@ -246,7 +230,7 @@ fn specs() -> Vec<Spec> {
             acquired: (2022, 5, 10),
             credit: (CreditChoice::Pseudonym, "Ліса"),
             ..spec(
-                ObjectType::Flag,
+                Motif::Flag,
                 t(
                     "Бел-чырвона-белы сцяг з Марша міру",
                     "White-red-white flag from the March for Peace",
@@ -267,7 +251,7 @@ fn specs() -> Vec<Spec> {
         Spec {
             inscription: Some(t("«Мы разам»", "“We are together”", "«Мы вместе»")),
             ..spec(
-                ObjectType::Ribbon,
+                Motif::Ribbon,
                 t("Стужка з Жаночага марша", "Ribbon from the Women's Solidarity March", "Лента с Женского марша"),
                 t(
                     "Бел-чырвона-белая стужка, якую жанчыны завязвалі на запясці.",
@@ -282,7 +266,7 @@ fn specs() -> Vec<Spec> {
             )
         },
         spec(
-            ObjectType::Badge,
+            Motif::Badge,
             t("Значок «Жыве Беларусь!»", "Badge “Long live Belarus!”", "Значок «Жыве Беларусь!»"),
             t(
                 "Значок, які раздавалі на маршах восенню 2020 года.",
@@ -296,7 +280,7 @@ fn specs() -> Vec<Spec> {
             "Ø 25 mm",
         ),
         spec(
-            ObjectType::Poster,
+            Motif::Poster,
             t(
                 "Плакат «Верым, можам, пераможам»",
                 "Poster “We believe, we can, we will win”",
@@ -323,7 +307,7 @@ fn specs() -> Vec<Spec> {
                 "«Дорогая мама, у меня всё хорошо. Не волнуйся.»",
             )),
             ..spec(
-                ObjectType::Letter,
+                Motif::Letter,
                 t(
                     "Ліст палітвязня з СІЗА",
                     "Letter from a political prisoner in pre-trial detention",
@@ -342,7 +326,7 @@ fn specs() -> Vec<Spec> {
             )
         },
         spec(
-            ObjectType::Photograph,
+            Motif::Photograph,
             t(
                 "Калона на праспекце Незалежнасці",
                 "The column on Independence Avenue",
@@ -360,7 +344,7 @@ fn specs() -> Vec<Spec> {
             "30 × 20 cm",
         ),
         spec(
-            ObjectType::Banner,
+            Motif::Banner,
             t(
                 "Расцяжка «Свабоду палітвязням»",
                 "Banner “Freedom to political prisoners”",
@@ -378,7 +362,7 @@ fn specs() -> Vec<Spec> {
             "400 × 80 cm",
         ),
         spec(
-            ObjectType::Clothing,
+            Motif::Clothing,
             t(
                 "Сукенка ў бел-чырвона-белыя палосы",
                 "Dress in white-red-white stripes",
@@ -396,7 +380,7 @@ fn specs() -> Vec<Spec> {
             "",
         ),
         spec(
-            ObjectType::Document,
+            Motif::Document,
             t(
                 "Паведамленне аб адміністрацыйным арышце",
                 "Notice of administrative arrest",
@@ -414,7 +398,7 @@ fn specs() -> Vec<Spec> {
             "A4",
         ),
         spec(
-            ObjectType::Other,
+            Motif::Other,
             t("Кубак з Пагоняй", "Mug with the Pahonia", "Кружка с Погоней"),
             t(
                 "Кубак з гербам «Пагоня», які стаяў на стале ў офісе.",
@@ -428,7 +412,7 @@ fn specs() -> Vec<Spec> {
             "Ø 8 cm, h 10 cm",
         ),
         spec(
-            ObjectType::Painting,
+            Motif::Painting,
             t("Бел-чырвона-белы пейзаж", "White-red-white landscape", "Бело-красно-белый пейзаж"),
             t(
                 "Абстрактны пейзаж са снегам і чырвонай ракой.",
@@ -457,34 +441,34 @@ const SLOGANS: [(&str, &str, &str); 6] = [
 /// A generated object: variety for browsing and volume for the benchmark.
 fn generated(index: usize, events: usize) -> Spec {
     let types = [
-        ObjectType::Ribbon,
-        ObjectType::Badge,
-        ObjectType::Poster,
-        ObjectType::Flag,
-        ObjectType::Photograph,
-        ObjectType::Letter,
-        ObjectType::Banner,
-        ObjectType::Clothing,
-        ObjectType::Painting,
-        ObjectType::Document,
+        Motif::Ribbon,
+        Motif::Badge,
+        Motif::Poster,
+        Motif::Flag,
+        Motif::Photograph,
+        Motif::Letter,
+        Motif::Banner,
+        Motif::Clothing,
+        Motif::Painting,
+        Motif::Document,
     ];
     let object_type = types[index % types.len()];
     let (sb, se, sr) = SLOGANS[index / types.len() % SLOGANS.len()];
     let number = index + 1;
     let (title, description) = match object_type {
-        ObjectType::Ribbon => (
+        Motif::Ribbon => (
             t(&format!("Стужка № {number}"), &format!("Ribbon no. {number}"), &format!("Лента № {number}")),
             t("Стужка, якую насілі на рукаве.", "A ribbon worn on a sleeve.", "Лента, которую носили на рукаве."),
         ),
-        ObjectType::Badge => (
+        Motif::Badge => (
             t(&format!("Значок «{sb}»"), &format!("Badge “{se}”"), &format!("Значок «{sr}»")),
             t("Значок з лозунгам.", "A badge with a slogan.", "Значок с лозунгом."),
         ),
-        ObjectType::Poster => (
+        Motif::Poster => (
             t(&format!("Плакат «{sb}»"), &format!("Poster “{se}”"), &format!("Плакат «{sr}»")),
             t("Плакат, надрукаваны ўначы.", "A poster printed at night.", "Плакат, напечатанный ночью."),
         ),
-        ObjectType::Flag => (
+        Motif::Flag => (
             t(
                 &format!("Сцяг з двара № {number}"),
                 &format!("Flag from courtyard no. {number}"),
@@ -492,7 +476,7 @@ fn generated(index: usize, events: usize) -> Spec {
             ),
             t("Сцяг, які вісеў на балконе.", "A flag that hung from a balcony.", "Флаг, висевший на балконе."),
         ),
-        ObjectType::Photograph => (
+        Motif::Photograph => (
             t(
                 &format!("Марш, здымак № {number}"),
                 &format!("March, photograph no. {number}"),
@@ -500,7 +484,7 @@ fn generated(index: usize, events: usize) -> Spec {
             ),
             t("Здымак нядзельнага марша.", "A photograph of a Sunday march.", "Снимок воскресного марша."),
         ),
-        ObjectType::Letter => (
+        Motif::Letter => (
             t(
                 &format!("Паштоўка палітвязню № {number}"),
                 &format!("Postcard to a political prisoner no. {number}"),
@@ -512,15 +496,15 @@ fn generated(index: usize, events: usize) -> Spec {
                 "Открытка, вернувшаяся недоставленной.",
             ),
         ),
-        ObjectType::Banner => (
+        Motif::Banner => (
             t(&format!("Расцяжка «{sb}»"), &format!("Banner “{se}”"), &format!("Растяжка «{sr}»")),
             t("Расцяжка з лозунгам.", "A banner with a slogan.", "Растяжка с лозунгом."),
         ),
-        ObjectType::Clothing => (
+        Motif::Clothing => (
             t(&format!("Футболка «{sb}»"), &format!("T-shirt “{se}”"), &format!("Футболка «{sr}»")),
             t("Футболка з надпісам.", "A T-shirt with a slogan.", "Футболка с надписью."),
         ),
-        ObjectType::Painting => (
+        Motif::Painting => (
             t(&format!("Кот № {number}"), &format!("Cat no. {number}"), &format!("Кот № {number}")),
             t("Карціна з белым катом.", "A painting of a white cat.", "Картина с белым котом."),
         ),
@@ -565,8 +549,8 @@ pub async fn seed(
     let generated_count = count.saturating_sub(hand.len() + 1);
     let bar = progress((hand.len() + generated_count + 5) as u64, "objects");
 
-    let paint_store = |object_type: ObjectType, seed: u64| -> anyhow::Result<media::Stored> {
-        store.store(&paint(motif(object_type), seed, size.width, size.height))
+    let paint_store = |object_type: Motif, seed: u64| -> anyhow::Result<media::Stored> {
+        store.store(&paint(object_type, seed, size.width, size.height))
     };
 
     let mut published = 0;
@@ -576,7 +560,7 @@ pub async fn seed(
         published += 1;
         bar.inc(1);
     }
-    let mut pictures: Vec<(ObjectType, media::Stored)> = Vec::new();
+    let mut pictures: Vec<(Motif, media::Stored)> = Vec::new();
     for i in 0..generated_count {
         let spec = generated(i, auth.events.len());
         let stored = match pictures.iter().filter(|(t, _)| *t == spec.object_type).nth(i / 10 % 2) {
@@ -607,7 +591,7 @@ pub async fn seed(
         bar.inc(1);
     }
 
-    let cat = paint_store(ObjectType::Painting, 7)?;
+    let cat = paint_store(Motif::Painting, 7)?;
     yakubovskaya_cat(&mut tx, &auth, &cat, pattern).await?;
     published += 1;
     bar.inc(1);
@@ -626,7 +610,7 @@ async fn add_object(
 ) -> anyhow::Result<()> {
     let (y, m, d) = spec.acquired;
     let donor = crate::donors::create_donor(conn, spec.credit.0, spec.credit.1, date(y, m, d)).await?;
-    let mut object = NewObject::new(spec.object_type, spec.title.clone());
+    let mut object = NewObject::new(spec.object_type.code(), spec.title.clone());
     object.description = spec.description.clone();
     object.materials = spec.materials.clone();
     object.dimensions = spec.dimensions.to_owned();
@@ -672,7 +656,7 @@ async fn yakubovskaya_cat(
     let deposited = date(2023, 1, 20);
     let ivan = crate::donors::create_donor(conn, CreditChoice::Name, "Ivan", deposited).await?;
     let title = t("Кот. З серыі «Каты»", "Cat, from the series “Cats”", "Кот. Из серии «Коты»");
-    let mut object = NewObject::new(ObjectType::Painting, title.clone());
+    let mut object = NewObject::new(Motif::Painting.code(), title.clone());
     object.description = t(
         "Белы кот з чырвонымі палосамі — адна з карцін Вольгі Якубоўскай, чые бел-чырвона-белыя каты сталі знакам пратэсту. \
          Карціну прадалі на Калядным дабрачынным аўкцыёне Беларускай Рады культуры. Пакупнік перадаў яе музею на захоўванне.",

@@ -22,7 +22,7 @@ use std::f32::consts::{PI, TAU};
 
 use image::RgbImage;
 
-/// What the picture shows; chosen from the object's type.
+/// What the picture shows; the demo also types its objects by it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Motif {
     Painting,
@@ -36,6 +36,25 @@ pub enum Motif {
     Photograph,
     Document,
     Other,
+}
+
+impl Motif {
+    /// The code of the object type the demo gives an object with this motif.
+    pub fn code(self) -> &'static str {
+        match self {
+            Motif::Painting => "painting",
+            Motif::Poster => "poster",
+            Motif::Flag => "flag",
+            Motif::Ribbon => "ribbon",
+            Motif::Badge => "badge",
+            Motif::Banner => "banner",
+            Motif::Clothing => "clothing",
+            Motif::Letter => "letter",
+            Motif::Photograph => "photograph",
+            Motif::Document => "document",
+            Motif::Other => "other",
+        }
+    }
 }
 
 /// Paints a picture of `motif` at `width`×`height`, varied by `seed`.

@@ -93,32 +93,24 @@ pub async fn create_with(config: &Config, key_dir: &Path, count: usize, size: Im
 /// keyholder, with photos. One asked for a receipt and has a curator's reply; its code is
 /// returned so a newcomer can try `/offer/status`.
 async fn offers(db: &Databases, store: &media::Store, recipients: &Recipients) -> anyhow::Result<String> {
-    use crate::collection::{CreditChoice, ObjectType};
+    use crate::collection::CreditChoice;
     use crate::donors::offers::{self, NewOffer};
     use crate::donors::{receipts, seal::SealedFields};
     use crate::i18n::Lang;
     let today = chrono::Utc::now().date_naive();
     let demo = [
-        (Lang::Be, "Стужка з маршу", ObjectType::Ribbon, images::Motif::Ribbon, CreditChoice::Anonymous, "", false),
-        (
-            Lang::En,
-            "Hand-painted protest poster",
-            ObjectType::Poster,
-            images::Motif::Poster,
-            CreditChoice::Pseudonym,
-            "Zubr",
-            true,
-        ),
-        (Lang::Ru, "Письмо из колонии", ObjectType::Letter, images::Motif::Letter, CreditChoice::Name, "Алеся", false),
+        (Lang::Be, "Стужка з маршу", images::Motif::Ribbon, CreditChoice::Anonymous, "", false),
+        (Lang::En, "Hand-painted protest poster", images::Motif::Poster, CreditChoice::Pseudonym, "Zubr", true),
+        (Lang::Ru, "Письмо из колонии", images::Motif::Letter, CreditChoice::Name, "Алеся", false),
     ];
     let mut code = String::new();
-    for (i, (lang, title, object_type, motif, credit, credit_name, with_receipt)) in demo.into_iter().enumerate() {
+    for (i, (lang, title, motif, credit, credit_name, with_receipt)) in demo.into_iter().enumerate() {
         let photo = store.store(&images::paint(motif, 9000 + i as u64, 900, 675))?;
         let offer = NewOffer {
             lang,
             title: title.to_owned(),
             description: String::new(),
-            object_type,
+            object_type: motif.code().to_owned(),
             maker: String::new(),
             credit,
             credit_name: credit_name.to_owned(),

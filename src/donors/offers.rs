@@ -12,7 +12,7 @@ use super::recipients::Recipients;
 use super::seal::{self, SealedFields};
 use super::{contacts, create_donor, random_id};
 use crate::collection::objects::{self, NewObject};
-use crate::collection::{CreditChoice, ObjectType, Text3, audit, numbers};
+use crate::collection::{CreditChoice, Text3, audit, numbers};
 use crate::db::Databases;
 use crate::i18n::Lang;
 use crate::media::{self, NewMedia, Stored};
@@ -24,7 +24,8 @@ pub struct NewOffer {
     pub lang: Lang,
     pub title: String,
     pub description: String,
-    pub object_type: ObjectType,
+    /// The code of an object type, or "" when the donor was not sure.
+    pub object_type: String,
     pub maker: String,
     pub credit: CreditChoice,
     pub credit_name: String,
@@ -99,7 +100,7 @@ async fn insert(
     .bind(offer.lang.code())
     .bind(offer.title.trim())
     .bind(offer.description.trim())
-    .bind(offer.object_type)
+    .bind(&offer.object_type)
     .bind(offer.maker.trim())
     .bind(offer.credit)
     .bind(credit_name)
@@ -259,7 +260,7 @@ pub async fn accept(pool: &SqlitePool, id: &str, actor: &str) -> anyhow::Result<
     let donor = create_donor(&mut tx, offer.credit, &offer.credit_name, today).await?;
     super::set_consent(&mut tx, &donor, offer.consent_publish).await?;
     let lang = Lang::parse(&offer.lang).unwrap_or(Lang::DEFAULT);
-    let object_type = ObjectType::parse(&offer.object_type).unwrap_or(ObjectType::Other);
+    let object_type = crate::collection::authorities::type_or_other(&mut tx, &offer.object_type).await?;
     let mut object = NewObject::new(object_type, Text3::one(lang, &offer.title));
     object.description = Text3::one(lang, &offer.description);
     object.donor_id = Some(donor);

@@ -23,6 +23,7 @@ use crate::donors::offers::{self, NewOffer};
 use crate::donors::receipts;
 use crate::donors::seal::SealedFields;
 use crate::error::{AppError, AppResult};
+use crate::i18n::Lang;
 use crate::media::IngestError;
 use crate::media::sanitise::Refusal;
 use crate::media::upload;
@@ -97,7 +98,7 @@ struct Values {
 
 #[derive(Serialize)]
 struct TypeOption {
-    value: &'static str,
+    value: String,
     label: String,
 }
 
@@ -114,14 +115,21 @@ struct OfferPage {
     limits: BTreeMap<&'static str, usize>,
 }
 
-fn offer_form(state: &AppState, values: Values) -> OfferPage {
+fn offer_form(state: &AppState, lang: Lang, values: Values) -> OfferPage {
     OfferPage {
         token: state.intake.signer.issue("offer"),
         values,
         errors: BTreeMap::new(),
         general: None,
         photos_dropped: false,
-        types: ObjectType::ALL.iter().map(|t| TypeOption { value: t.as_str(), label: t.label_key() }).collect(),
+        types: state
+            .public
+            .current()
+            .collection
+            .types_sorted(lang)
+            .into_iter()
+            .map(|t| TypeOption { value: t.code.clone(), label: t.name.get(lang).to_owned() })
+            .collect(),
         max_files: state.media.limits.max_files,
         max_mb: state.media.limits.max_file_bytes / 1_000_000,
         limits: BTreeMap::from([
@@ -139,7 +147,8 @@ fn offer_form(state: &AppState, values: Values) -> OfferPage {
 async fn offer_page(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response> {
     let values = Values { credit: "anonymous".to_owned(), object_type: String::new(), ..Values::default() };
     Ok(no_store(
-        render_page(&state, &ctx.base(&state), "intake/offer.html", offer_form(&state, values))?.into_response(),
+        render_page(&state, &ctx.base(&state), "intake/offer.html", offer_form(&state, ctx.choice.lang, values))?
+            .into_response(),
     ))
 }
 
@@ -165,7 +174,7 @@ fn values_of(form: &mut upload::Form) -> Values {
 }
 
 /// Checks every field; returns the offer, or a message per field that is wrong.
-fn validate(values: &Values) -> Result<(ObjectType, CreditChoice), BTreeMap<&'static str, Msg>> {
+fn validate(state: &AppState, values: &Values) -> Result<(String, CreditChoice), BTreeMap<&'static str, Msg>> {
     let mut errors = BTreeMap::new();
     let too_long = |value: &str, max: usize| value.chars().count() > max;
     if values.title.is_empty() {
@@ -183,8 +192,10 @@ fn validate(values: &Values) -> Result<(ObjectType, CreditChoice), BTreeMap<&'st
             errors.insert(name, Msg::with("offer-error-too-long", max));
         }
     }
-    let object_type =
-        if values.object_type.is_empty() { Some(ObjectType::Other) } else { ObjectType::parse(&values.object_type) };
+    let object_type = match values.object_type.as_str() {
+        "" => Some(ObjectType::OTHER.to_owned()),
+        code => state.public.current().collection.type_by_code(code).map(|t| t.code.clone()),
+    };
     if object_type.is_none() {
         errors.insert("object_type", Msg::new("offer-error-choose"));
     }
@@ -214,7 +225,7 @@ fn again(
     general: Option<Msg>,
     had_photos: bool,
 ) -> AppResult<Response> {
-    let mut page = offer_form(state, values);
+    let mut page = offer_form(state, ctx.choice.lang, values);
     page.errors = errors;
     page.general = general;
     page.photos_dropped = had_photos;
@@ -257,7 +268,7 @@ async fn submit(
         let general = Some(Msg::new("offer-error-expired"));
         return again(&state, &ctx, StatusCode::BAD_REQUEST, values, BTreeMap::new(), general, had_photos);
     }
-    let (object_type, credit) = match validate(&values) {
+    let (object_type, credit) = match validate(&state, &values) {
         Ok(valid) => valid,
         Err(errors) => return again(&state, &ctx, StatusCode::UNPROCESSABLE_ENTITY, values, errors, None, had_photos),
     };

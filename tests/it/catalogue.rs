@@ -249,7 +249,7 @@ async fn media_urls_serve_only_public_derivatives_of_published_objects() {
 #[tokio::test]
 async fn every_template_escapes_what_people_typed() {
     use zbor::collection::objects::{self, NewEvent, NewMaker, NewObject};
-    use zbor::collection::{EventKind, MakerKind, ObjectType, Text3};
+    use zbor::collection::{EventKind, MakerKind, Text3};
     let (app, _) = TestApp::with_keyholder().await;
     let evil = "<script>\"'&";
     let evil3 = Text3::same(evil);
@@ -275,7 +275,7 @@ async fn every_template_escapes_what_people_typed() {
     )
     .await
     .unwrap();
-    let mut o = NewObject::new(ObjectType::Poster, evil3.clone());
+    let mut o = NewObject::new("poster", evil3.clone());
     o.description = evil3.clone();
     o.inscription = evil3.clone();
     o.inscription_public = true;
@@ -479,8 +479,8 @@ async fn pages_carry_strict_security_headers() {
 
 #[tokio::test]
 async fn publishing_refreshes_cached_pages() {
+    use zbor::collection::Text3;
     use zbor::collection::objects::{self, NewObject};
-    use zbor::collection::{ObjectType, Text3};
     let (app, _) = app_with_fixture().await;
     let before = app.get("/?lang=en").await;
     let choice = zbor::web::LangChoice { lang: zbor::i18n::Lang::En, explicit: true };
@@ -493,7 +493,7 @@ async fn publishing_refreshes_cached_pages() {
     app.get("/objects?q=flag&lang=en").await;
     assert!(app.state.public.cached(choice, "/objects?q=flag&lang=en").is_none(), "searches are not kept");
     let mut conn = app.state.db.main.acquire().await.unwrap();
-    let id = objects::create_object(&mut conn, &NewObject::new(ObjectType::Flag, Text3::same("Brand-new flag")), 2025)
+    let id = objects::create_object(&mut conn, &NewObject::new("flag", Text3::same("Brand-new flag")), 2025)
         .await
         .unwrap()
         .id;
@@ -580,7 +580,7 @@ async fn end_to_end_over_a_real_socket() {
 #[tokio::test]
 async fn a_private_deposit_does_not_say_so_in_public() {
     use zbor::collection::objects::{self, NewObject};
-    use zbor::collection::{AcquisitionMethod, ObjectType, Owner, Text3};
+    use zbor::collection::{AcquisitionMethod, Owner, Text3};
     let app = TestApp::new().await;
     let mut conn = app.state.db.main.acquire().await.unwrap();
     let donor = zbor::donors::create_donor(
@@ -593,7 +593,7 @@ async fn a_private_deposit_does_not_say_so_in_public() {
     .unwrap();
     let mut ids = Vec::new();
     for public in [false, true] {
-        let mut o = NewObject::new(ObjectType::Painting, Text3::same(format!("Deposit, public acquisition: {public}")));
+        let mut o = NewObject::new("painting", Text3::same(format!("Deposit, public acquisition: {public}")));
         o.acquisition_method = Some(AcquisitionMethod::Deposit);
         o.owner = Owner::Depositor;
         o.acquisition_public = public;
@@ -615,7 +615,7 @@ async fn a_private_deposit_does_not_say_so_in_public() {
 #[tokio::test]
 async fn an_anonymous_maker_stays_anonymous_whatever_was_written_down() {
     use zbor::collection::objects::{self, NewMaker, NewObject};
-    use zbor::collection::{MakerKind, ObjectType, Text3};
+    use zbor::collection::{MakerKind, Text3};
     let app = TestApp::new().await;
     let mut conn = app.state.db.main.acquire().await.unwrap();
     let maker = objects::create_maker(
@@ -629,10 +629,8 @@ async fn an_anonymous_maker_stays_anonymous_whatever_was_written_down() {
     )
     .await
     .unwrap();
-    let id = objects::create_object(&mut conn, &NewObject::new(ObjectType::Poster, Text3::same("A poster")), 2022)
-        .await
-        .unwrap()
-        .id;
+    let id =
+        objects::create_object(&mut conn, &NewObject::new("poster", Text3::same("A poster")), 2022).await.unwrap().id;
     objects::link_maker(&mut conn, id, maker).await.unwrap();
     let acc = crate::helpers::publish(&mut conn, id, "MFB-{year}-{seq:04}", 2022).await;
     drop(conn);

@@ -460,22 +460,16 @@ async fn every_admin_route_checks_every_role_on_the_server() {
         let (app, _) = TestApp::with_keyholder().await;
         // The fixture: a draft, a published object with a photo, an offer.
         let mut conn = app.state.db.main.acquire().await.unwrap();
-        let draft = objects::create_object(
-            &mut conn,
-            &objects::NewObject::new(zbor::collection::ObjectType::Flag, t("Сцяг", "Flag", "Флаг")),
-            2026,
-        )
-        .await
-        .unwrap()
-        .id;
-        let published = objects::create_object(
-            &mut conn,
-            &objects::NewObject::new(zbor::collection::ObjectType::Badge, t("Значок", "Badge", "Значок")),
-            2026,
-        )
-        .await
-        .unwrap()
-        .id;
+        let draft =
+            objects::create_object(&mut conn, &objects::NewObject::new("flag", t("Сцяг", "Flag", "Флаг")), 2026)
+                .await
+                .unwrap()
+                .id;
+        let published =
+            objects::create_object(&mut conn, &objects::NewObject::new("badge", t("Значок", "Badge", "Значок")), 2026)
+                .await
+                .unwrap()
+                .id;
         crate::helpers::publish(&mut conn, published, "MFB-{year}-{seq:04}", 2026).await;
         drop(conn);
         let stored = app.state.media.store.store(&image::RgbImage::new(64, 48)).unwrap();

@@ -229,8 +229,8 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
 
 #[test]
 fn a_derivative_job_cut_short_by_a_killed_server_completes_after_restart() {
+    use zbor::collection::Text3;
     use zbor::collection::objects::{self, NewObject};
-    use zbor::collection::{ObjectType, Text3};
     let dir = tempfile::tempdir().unwrap();
     let config = zbor::config::Config::new(dir.path().join("data"), dir.path().join("uploads"));
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
@@ -239,7 +239,7 @@ fn a_derivative_job_cut_short_by_a_killed_server_completes_after_restart() {
     let (media_id, hash) = runtime.block_on(async {
         let state = zbor::app::AppState::open(&config).await.unwrap();
         let mut conn = state.db.main.acquire().await.unwrap();
-        let id = objects::create_object(&mut conn, &NewObject::new(ObjectType::Photograph, Text3::same("Big")), 2025)
+        let id = objects::create_object(&mut conn, &NewObject::new("photograph", Text3::same("Big")), 2025)
             .await
             .unwrap()
             .id;

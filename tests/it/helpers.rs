@@ -10,7 +10,7 @@ use tower::ServiceExt;
 use zbor::app::{AppState, router};
 use zbor::collection::objects::{self, NewEvent, NewMaker, NewObject, NewProvenance, PartyRef, PartyRole};
 use zbor::collection::{
-    AcquisitionMethod, CreditChoice, EventKind, FuzzyDate, MakerKind, ObjectType, ProvenanceKind, PubState, Text3,
+    AcquisitionMethod, CreditChoice, EventKind, FuzzyDate, MakerKind, ProvenanceKind, PubState, Text3,
 };
 use zbor::config::Config;
 use zbor::media::{self, NewMedia};
@@ -261,8 +261,7 @@ pub async fn seed(app: &TestApp) -> Fixture {
         zbor::donors::create_donor(conn, CreditChoice::Anonymous, "CANARY-PSEUDONYM-OF-ANONYMOUS", date(2022, 1, 1))
             .await
             .unwrap();
-    let mut flag =
-        NewObject::new(ObjectType::Flag, t("Бел-чырвона-белы сцяг", "White-red-white flag", "Бело-красно-белый флаг"));
+    let mut flag = NewObject::new("flag", t("Бел-чырвона-белы сцяг", "White-red-white flag", "Бело-красно-белый флаг"));
     flag.description = t("Сцяг з маршу.", "A flag from the march.", "Флаг с марша.");
     flag.inscription = Text3::same("CANARY-INSCRIPTION");
     flag.internal_notes = "CANARY-NOTES".into();
@@ -291,10 +290,8 @@ pub async fn seed(app: &TestApp) -> Fixture {
 
     // The badge: a named donor, public acquisition.
     let named = zbor::donors::create_donor(conn, CreditChoice::Name, "Ivan", date(2023, 1, 1)).await.unwrap();
-    let mut badge = NewObject::new(
-        ObjectType::Badge,
-        t("Значок «Жыве Беларусь!»", "Badge “Long live Belarus!”", "Значок «Жыве Беларусь!»"),
-    );
+    let mut badge =
+        NewObject::new("badge", t("Значок «Жыве Беларусь!»", "Badge “Long live Belarus!”", "Значок «Жыве Беларусь!»"));
     badge.date = FuzzyDate::year(2021);
     badge.donor_id = Some(named);
     badge.acquisition_method = Some(AcquisitionMethod::Gift);
@@ -305,7 +302,7 @@ pub async fn seed(app: &TestApp) -> Fixture {
     let badge_acc = publish(conn, badge_id, pattern, 2023).await;
 
     let mut poster = NewObject::new(
-        ObjectType::Poster,
+        "poster",
         t(
             "Плакат «Верым, можам, пераможам»",
             "Poster “We believe, we can, we will win”",
@@ -317,17 +314,15 @@ pub async fn seed(app: &TestApp) -> Fixture {
     objects::link_event(conn, poster_id, march).await.unwrap();
     publish(conn, poster_id, pattern, 2022).await;
 
-    let mut letter = NewObject::new(
-        ObjectType::Letter,
-        t("Ліст палітвязню", "Letter to a political prisoner", "Письмо политзаключённому"),
-    );
+    let mut letter =
+        NewObject::new("letter", t("Ліст палітвязню", "Letter to a political prisoner", "Письмо политзаключённому"));
     letter.date = FuzzyDate::year(2021);
     let letter_id = objects::create_object(conn, &letter, 2022).await.unwrap().id;
     publish(conn, letter_id, pattern, 2022).await;
 
     // Makers for the collation test each need a published object.
     for (i, maker_id) in collation_makers.iter().enumerate().skip(2) {
-        let o = NewObject::new(ObjectType::Other, Text3::same(format!("Прадмет {i}")));
+        let o = NewObject::new("other", Text3::same(format!("Прадмет {i}")));
         let id = objects::create_object(conn, &o, 2022).await.unwrap().id;
         objects::link_maker(conn, id, *maker_id).await.unwrap();
         publish(conn, id, pattern, 2022).await;
@@ -335,7 +330,7 @@ pub async fn seed(app: &TestApp) -> Fixture {
     objects::link_maker(conn, poster_id, collation_makers[0]).await.unwrap();
 
     // A draft and a withdrawn object, each with a public image.
-    let mut draft = NewObject::new(ObjectType::Ribbon, Text3::same("CANARY-DRAFT ribbon"));
+    let mut draft = NewObject::new("ribbon", Text3::same("CANARY-DRAFT ribbon"));
     draft.date = FuzzyDate::year(2020);
     let draft_ref = objects::create_object(conn, &draft, 2024).await.unwrap();
     objects::link_maker(conn, draft_ref.id, ivan).await.unwrap();
@@ -343,7 +338,7 @@ pub async fn seed(app: &TestApp) -> Fixture {
     media::add_media(conn, draft_ref.id, &draft_image, &public_media).await.unwrap();
     objects::accession(conn, draft_ref.id, pattern, 2024).await.unwrap();
 
-    let withdrawn = NewObject::new(ObjectType::Ribbon, Text3::same("CANARY-WITHDRAWN ribbon"));
+    let withdrawn = NewObject::new("ribbon", Text3::same("CANARY-WITHDRAWN ribbon"));
     let withdrawn_id = objects::create_object(conn, &withdrawn, 2024).await.unwrap().id;
     let withdrawn_acc = publish(conn, withdrawn_id, pattern, 2024).await;
     objects::set_state(conn, withdrawn_id, PubState::Withdrawn).await.unwrap();
@@ -351,10 +346,8 @@ pub async fn seed(app: &TestApp) -> Fixture {
     // Generic objects so the list has more than one page.
     let generic_count = 30;
     for i in 0..generic_count {
-        let mut o = NewObject::new(
-            ObjectType::Photograph,
-            t(&format!("Здымак {i}"), &format!("Photograph {i}"), &format!("Снимок {i}")),
-        );
+        let mut o =
+            NewObject::new("photograph", t(&format!("Здымак {i}"), &format!("Photograph {i}"), &format!("Снимок {i}")));
         o.date = FuzzyDate::year(2022);
         let id = objects::create_object(conn, &o, 2022).await.unwrap().id;
         publish(conn, id, pattern, 2022).await;

@@ -16,7 +16,7 @@ use axum::routing::post;
 use img_parts::{ImageEXIF, ImageICC};
 
 use zbor::collection::objects::{self, NewObject};
-use zbor::collection::{ObjectType, PubState, Text3};
+use zbor::collection::{PubState, Text3};
 use zbor::media::sanitise::{Limits, Refusal};
 use zbor::media::{self, NewMedia, Pipeline};
 
@@ -230,10 +230,7 @@ pub(crate) fn assert_clean(name: &str, bytes: &[u8]) {
 
 async fn object(app: &TestApp, title: &str) -> i64 {
     let mut conn = app.state.db.main.acquire().await.unwrap();
-    objects::create_object(&mut conn, &NewObject::new(ObjectType::Photograph, Text3::same(title)), 2025)
-        .await
-        .unwrap()
-        .id
+    objects::create_object(&mut conn, &NewObject::new("photograph", Text3::same(title)), 2025).await.unwrap().id
 }
 
 async fn publish(app: &TestApp, id: i64) -> String {
