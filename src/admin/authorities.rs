@@ -59,13 +59,13 @@ async fn page(state: &AppState, ctx: &Ctx, session: &Session, kind: Kind, shown:
     let page = Page {
         kind,
         kinds: Kind::ALL,
-        entries: authorities::list(pool, kind).await?,
+        entries: authorities::list(pool, kind, ctx.choice.lang).await?,
         fields: kind.fields(),
         editing: shown.editing,
         values: shown.values,
         errors: shown.errors,
-        places: authorities::list(pool, Kind::Places).await?,
-        organisations: authorities::list(pool, Kind::Organisations).await?,
+        places: authorities::list(pool, Kind::Places, ctx.choice.lang).await?,
+        organisations: authorities::list(pool, Kind::Organisations, ctx.choice.lang).await?,
         done: shown.done.filter(|d| matches!(d.as_str(), "created" | "saved")),
         can_change: session.role.can_publish(),
     };
@@ -116,8 +116,8 @@ async fn read(
     id: Option<i64>,
     pairs: &Pairs,
 ) -> AppResult<Result<Values, BTreeMap<String, &'static str>>> {
-    let places: Vec<i64> = authorities::list(&state.db.main, Kind::Places).await?.iter().map(|e| e.id).collect();
-    let orgs: Vec<i64> = authorities::list(&state.db.main, Kind::Organisations).await?.iter().map(|e| e.id).collect();
+    let places: Vec<i64> = authorities::ids(&state.db.main, Kind::Places).await?;
+    let orgs: Vec<i64> = authorities::ids(&state.db.main, Kind::Organisations).await?;
     let known = |k: Kind, id: i64| match k {
         Kind::Places => places.contains(&id),
         Kind::Organisations => orgs.contains(&id),

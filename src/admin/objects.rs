@@ -310,8 +310,8 @@ async fn parse_form(
     donor_id: Option<String>,
 ) -> AppResult<Result<NewObject, BTreeMap<String, &'static str>>> {
     let mut result = parse_object(form, donor_id);
-    let makers: Vec<i64> = authorities::list(&state.db.main, Kind::Makers).await?.iter().map(|e| e.id).collect();
-    let events: Vec<i64> = authorities::list(&state.db.main, Kind::Events).await?.iter().map(|e| e.id).collect();
+    let makers: Vec<i64> = authorities::ids(&state.db.main, Kind::Makers).await?;
+    let events: Vec<i64> = authorities::ids(&state.db.main, Kind::Events).await?;
     let mut unknown = BTreeMap::new();
     if state.public.current().collection.type_by_code(form.get("object_type")).is_none() {
         unknown.insert("object_type".to_owned(), "edit-error-choose");
@@ -356,10 +356,10 @@ async fn lists(state: &AppState, lang: Lang) -> AppResult<Lists> {
         methods: choices(state, lang, AcquisitionMethod::ALL, AcquisitionMethod::as_str, |m| m.label_key()),
         owners: choices(state, lang, Owner::ALL, Owner::as_str, |o| o.label_key()),
         provenance_kinds: choices(state, lang, ProvenanceKind::ALL, ProvenanceKind::as_str, |k| k.label_key()),
-        makers: authorities::list(pool, Kind::Makers).await?,
-        events: authorities::list(pool, Kind::Events).await?,
-        places: authorities::list(pool, Kind::Places).await?,
-        organisations: authorities::list(pool, Kind::Organisations).await?,
+        makers: authorities::list(pool, Kind::Makers, lang).await?,
+        events: authorities::list(pool, Kind::Events, lang).await?,
+        places: authorities::list(pool, Kind::Places, lang).await?,
+        organisations: authorities::list(pool, Kind::Organisations, lang).await?,
     })
 }
 

@@ -8,6 +8,7 @@ use sqlx::{AssertSqlSafe, Row, SqliteConnection, SqlitePool};
 
 use super::editing::Change;
 use super::types::{ObjectType, Text3};
+use crate::i18n::Lang;
 
 /// What the audit log keeps of a new authority: every value, private ones by length only.
 pub fn as_changes(values: &Values) -> Vec<Change> {
@@ -281,8 +282,9 @@ pub struct Entry {
     pub uses: i64,
 }
 
-/// Every authority of `kind`, by name, with how many objects or provenance links use it.
-pub async fn list(pool: &SqlitePool, kind: Kind) -> sqlx::Result<Vec<Entry>> {
+/// Every authority of `kind`, by its name in `lang` (or the next language that has one), with
+/// how many objects or provenance links use it.
+pub async fn list(pool: &SqlitePool, kind: Kind, lang: Lang) -> sqlx::Result<Vec<Entry>> {
     let uses = match kind {
         Kind::Makers => "(SELECT COUNT(*) FROM object_makers u WHERE u.maker_id = a.id)",
         Kind::Organisations => "(SELECT COUNT(*) FROM provenance_parties u WHERE u.organisation_id = a.id)",
@@ -290,12 +292,19 @@ pub async fn list(pool: &SqlitePool, kind: Kind) -> sqlx::Result<Vec<Entry>> {
         Kind::Events => "(SELECT COUNT(*) FROM object_events u WHERE u.event_id = a.id)",
         Kind::Types => "(SELECT COUNT(*) FROM objects u WHERE u.object_type = a.code)",
     };
+    let [first, second, third] = lang.fallbacks().map(Lang::code);
     let sql = format!(
-        "SELECT a.id, COALESCE(NULLIF(a.name_be, ''), NULLIF(a.name_en, ''), a.name_ru) AS name, {uses} AS uses
+        "SELECT a.id, COALESCE(NULLIF(a.name_{first}, ''), NULLIF(a.name_{second}, ''), a.name_{third}) AS name,
+            {uses} AS uses
          FROM {} a ORDER BY name",
         kind.table()
     );
     sqlx::query_as(AssertSqlSafe(sql)).fetch_all(pool).await
+}
+
+/// The ids of every authority of `kind`, to check links against.
+pub async fn ids(pool: &SqlitePool, kind: Kind) -> sqlx::Result<Vec<i64>> {
+    sqlx::query_scalar(AssertSqlSafe(format!("SELECT id FROM {}", kind.table()))).fetch_all(pool).await
 }
 
 /// Whether another authority of `kind` (not `id`) already has `value` in a unique column.

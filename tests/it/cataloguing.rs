@@ -490,6 +490,8 @@ async fn every_admin_route_checks_every_role_on_the_server() {
         let hash = stored.hash.clone();
         let mut conn = app.state.db.main.acquire().await.unwrap();
         let place = objects::create_place(&mut conn, &t("Мінск", "Minsk", "Минск")).await.unwrap();
+        let object_type: i64 =
+            sqlx::query_scalar("SELECT id FROM object_types WHERE code = 'flag'").fetch_one(&mut *conn).await.unwrap();
         drop(conn);
 
         let get = |path: String, allowed| Route { method: Method::GET, path, allowed };
@@ -526,6 +528,9 @@ async fn every_admin_route_checks_every_role_on_the_server() {
             get("/admin/authorities/makers".into(), EVERYONE),
             post("/admin/authorities/places".into(), EVERYONE),
             post(format!("/admin/authorities/places/{place}"), PUBLISHERS),
+            get("/admin/authorities/types".into(), EVERYONE),
+            post("/admin/authorities/types".into(), EVERYONE),
+            post(format!("/admin/authorities/types/{object_type}"), PUBLISHERS),
             get("/admin/locations".into(), EVERYONE),
             post("/admin/locations".into(), EVERYONE),
             post(format!("/admin/objects/{draft}/move"), EVERYONE),
@@ -760,4 +765,131 @@ async fn moves_and_exits_are_recorded_privately() {
     .await
     .unwrap();
     assert_eq!(audited, 2 + 2 + 1);
+}
+
+#[tokio::test]
+async fn object_types_are_an_authority_that_curators_extend_rename_and_create_inline() {
+    let (app, _identity) = TestApp::with_keyholder().await;
+    let curator = app.staff_cookie("curator", Role::Curator).await;
+    let volunteer = app.staff_cookie("volunteer", Role::Volunteer).await;
+    let csrf = app.token("/admin/authorities/types", Some(&curator)).await;
+    let vcsrf = app.token("/admin/authorities/types", Some(&volunteer)).await;
+    let types = || async { app.get_with("/admin/authorities/types?lang=en", &[("cookie", &curator)]).await };
+    let count = || async {
+        sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM object_types").fetch_one(&app.state.db.main).await.unwrap()
+    };
+
+    // The types every installation starts with are there, with their names in three languages.
+    let list = types().await;
+    assert!(list.texts(".authority-list li a").iter().any(|t| t == "Flag"), "{:?}", list.texts(".authority-list li a"));
+    assert_eq!(count().await, 11);
+
+    // Refused with a message beside the code, everything typed kept, nothing stored: a code
+    // that is not one, a code another type has.
+    for (code, why) in [("Zine!", "not a code"), ("flag", "taken")] {
+        let bad =
+            post(&app, "/admin/authorities/types", &volunteer, &vcsrf, &pairs(&[("code", code), ("name_en", "Zine")]))
+                .await;
+        assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{why}");
+        assert_eq!(bad.texts("#code-error").len(), 1, "{why}");
+        assert_eq!(bad.attrs("#name_en", "value"), ["Zine"], "{why}");
+        assert_eq!(bad.attrs("#code", "aria-invalid"), ["true"], "{why}");
+    }
+    assert_eq!(count().await, 11);
+
+    // A volunteer adds a type; it is offered at once by the intake form and the editor.
+    let zine = pairs(&[("code", "zine"), ("name_be", "Зін"), ("name_en", "Zine"), ("name_ru", "Зин")]);
+    let resp = post(&app, "/admin/authorities/types", &volunteer, &vcsrf, &zine).await;
+    assert_eq!(resp.status, StatusCode::SEE_OTHER, "{}", resp.body);
+    let path = resp.header("location").split('?').next().unwrap().to_owned();
+    let form = app.get("/offer?lang=be").await;
+    assert!(form.texts("#object_type option").contains(&"Зін".to_owned()), "{:?}", form.texts("#object_type option"));
+    let editor = app.get_with("/admin/objects/new?lang=en", &[("cookie", &curator)]).await;
+    assert!(editor.attrs("#object_type option", "value").contains(&"zine".to_owned()));
+
+    // A donor offers a zine; a curator catalogues and publishes another one.
+    let offered = app
+        .send(
+            crate::intake::offer_request(
+                &app,
+                [10, 0, 0, 9],
+                &[("title", "Zine no. 3"), ("object_type", "zine")],
+                &[],
+                &[],
+            )
+            .await,
+        )
+        .await;
+    assert_eq!(offered.status, StatusCode::OK, "{}", offered.body);
+    let ocsrf = app.token("/admin/objects/new", Some(&curator)).await;
+    let id = create(&app, &curator, &ocsrf, &pairs(&[("object_type", "zine"), ("title_en", "Zine no. 1")])).await;
+    post(&app, &format!("/admin/objects/{id}/publish"), &curator, &ocsrf, &[]).await;
+    let listed = app.get("/objects?type=zine&lang=en").await;
+    assert_eq!(listed.status, StatusCode::OK);
+    assert_eq!(listed.texts(".card-title").len(), 1, "{}", listed.body);
+    let accession: String = sqlx::query_scalar("SELECT accession_number FROM objects WHERE id = ?")
+        .bind(id)
+        .fetch_one(&app.state.db.main)
+        .await
+        .unwrap();
+    let page = app.get(&format!("/objects/{accession}?lang=ru")).await;
+    assert_eq!(page.texts(".eyebrow a"), ["Зин"]);
+    assert_eq!(page.attrs(".eyebrow a", "href"), ["/objects?type=zine&lang=ru"]);
+    assert!(app.get("/objects?lang=en").await.texts(".facet li a").contains(&"Zine 1".to_owned()));
+
+    // Renaming changes published pages: curators only. Objects and offers follow the new code;
+    // the old address is now a bad filter, and the audit log has both codes.
+    let renamed =
+        pairs(&[("code", "samizdat"), ("name_be", "Самвыдат"), ("name_en", "Samizdat"), ("name_ru", "Самиздат")]);
+    assert_eq!(post(&app, &path, &volunteer, &vcsrf, &renamed).await.status, StatusCode::FORBIDDEN);
+    let taken = pairs(&[("code", "poster"), ("name_en", "Samizdat")]);
+    assert_eq!(post(&app, &path, &curator, &csrf, &taken).await.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(post(&app, &path, &curator, &csrf, &renamed).await.status, StatusCode::SEE_OTHER);
+    let codes: (String, String) = sqlx::query_as(
+        "SELECT (SELECT object_type FROM objects WHERE id = ?), (SELECT object_type FROM offers WHERE title = 'Zine no. 3')",
+    )
+    .bind(id)
+    .fetch_one(&app.state.db.main)
+    .await
+    .unwrap();
+    assert_eq!(codes, ("samizdat".to_owned(), "samizdat".to_owned()));
+    let listed = app.get("/objects?type=samizdat&lang=en").await;
+    assert_eq!(listed.texts(".card-title").len(), 1);
+    assert!(listed.body.contains("Samizdat"));
+    assert_eq!(app.get("/objects?type=zine&lang=en").await.status, StatusCode::BAD_REQUEST);
+    let details: String = sqlx::query_scalar("SELECT details FROM audit_log WHERE action = 'authority-edited'")
+        .fetch_one(&app.state.db.main)
+        .await
+        .unwrap();
+    assert!(details.contains("\"zine\"") && details.contains("\"samizdat\""), "{details}");
+    let inbox = app.get_with("/admin/offers?lang=en", &[("cookie", &curator)]).await;
+    assert!(inbox.body.contains("Samizdat"), "the inbox names the offer's type");
+
+    // Created inline from a draft's page: the draft gets the new type, the log says so.
+    let draft = create(&app, &curator, &ocsrf, &pairs(&[("object_type", "flag"), ("title_en", "Armband")])).await;
+    let inline = pairs(&[("code", "armband"), ("name_en", "Armband"), ("object", &draft.to_string())]);
+    let resp = post(&app, "/admin/authorities/types", &volunteer, &vcsrf, &inline).await;
+    assert_eq!(resp.header("location"), format!("/admin/objects/{draft}?done=saved"));
+    let object_type: String = sqlx::query_scalar("SELECT object_type FROM objects WHERE id = ?")
+        .bind(draft)
+        .fetch_one(&app.state.db.main)
+        .await
+        .unwrap();
+    assert_eq!(object_type, "armband");
+    let details: String =
+        sqlx::query_scalar("SELECT details FROM audit_log WHERE action = 'object-edited' ORDER BY id DESC LIMIT 1")
+            .fetch_one(&app.state.db.main)
+            .await
+            .unwrap();
+    assert!(
+        details.contains("object_type") && details.contains("\"flag\"") && details.contains("\"armband\""),
+        "{details}"
+    );
+    let list = types().await;
+    assert!(list.texts(".authority-list li").iter().any(|t| t.starts_with("Armband") && t.contains("used 1 time")));
+    let mut conn = app.state.db.main.acquire().await.unwrap();
+    assert!(matches!(
+        zbor::collection::audit::verify(&mut conn).await.unwrap(),
+        zbor::collection::audit::Verdict::Intact(_)
+    ));
 }

@@ -11,3 +11,4 @@ mod donors;
 mod helpers;
 mod intake;
 mod media;
+mod migrations;

@@ -1,0 +1,94 @@
+//! Upgrading a collection that exists: a schema change must keep every row and every link.
+
+use std::path::Path;
+
+use sqlx::migrate::Migrator;
+use zbor::collection::objects::{self, NewMaker, NewObject};
+use zbor::collection::public::PublicCollection;
+use zbor::collection::{MakerKind, PubState, Text3};
+
+/// Copies the migrations up to and including `last` into `dir`, as an older zbor shipped them.
+fn migrations_up_to(last: u32, dir: &Path) {
+    let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations/main");
+    for entry in std::fs::read_dir(source).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_str().unwrap().to_owned();
+        let version: u32 = name.split('_').next().unwrap().parse().unwrap();
+        if version <= last {
+            std::fs::copy(&path, dir.join(name)).unwrap();
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_collection_keeps_every_object_and_link_when_object_types_become_an_authority() {
+    let dir = tempfile::tempdir().unwrap();
+    let old = dir.path().join("migrations");
+    std::fs::create_dir(&old).unwrap();
+    migrations_up_to(7, &old);
+    // One connection, so the checks below run on the very connection that migrated.
+    let pool = zbor::db::open(&dir.path().join("zbor.sqlite"), 1).await.unwrap();
+    Migrator::new(old.as_path()).await.unwrap().run(&pool).await.unwrap();
+
+    // A collection as the previous schema held it: a published flag with its maker, a draft.
+    let mut conn = pool.acquire().await.unwrap();
+    let maker = NewMaker {
+        kind: MakerKind::Person,
+        name: Text3::same("Ales"),
+        bio: Text3::default(),
+        private_notes: String::new(),
+    };
+    let maker = objects::create_maker(&mut conn, &maker).await.unwrap();
+    let flag = objects::create_object(&mut conn, &NewObject::new("flag", Text3::same("Flag")), 2026).await.unwrap();
+    objects::link_maker(&mut conn, flag.id, maker).await.unwrap();
+    objects::accession(&mut conn, flag.id, "MFB-{year}-{seq:04}", 2026).await.unwrap();
+    objects::set_state(&mut conn, flag.id, PubState::Published).await.unwrap();
+    let draft =
+        objects::create_object(&mut conn, &NewObject::new("letter", Text3::same("Letter")), 2026).await.unwrap();
+    let before: Vec<(i64, String, String, String)> =
+        sqlx::query_as("SELECT id, entry_number, object_type, title_en FROM objects ORDER BY id")
+            .fetch_all(&mut *conn)
+            .await
+            .unwrap();
+    drop(conn);
+
+    zbor::db::MAIN_MIGRATIONS.run(&pool).await.unwrap();
+
+    let mut conn = pool.acquire().await.unwrap();
+    let after: Vec<(i64, String, String, String)> =
+        sqlx::query_as("SELECT id, entry_number, object_type, title_en FROM objects ORDER BY id")
+            .fetch_all(&mut *conn)
+            .await
+            .unwrap();
+    assert_eq!(after, before);
+    let broken: Vec<(String, i64, String, i64)> =
+        sqlx::query_as("PRAGMA foreign_key_check").fetch_all(&mut *conn).await.unwrap();
+    assert!(broken.is_empty(), "{broken:?}");
+    let enforced: i64 = sqlx::query_scalar("PRAGMA foreign_keys").fetch_one(&mut *conn).await.unwrap();
+    assert_eq!(enforced, 1, "the migration turns foreign keys back on");
+    // The fixed list is gone; the authority decides which types exist.
+    let unknown = objects::create_object(&mut conn, &NewObject::new("spaceship", Text3::same("?")), 2026).await;
+    assert!(unknown.is_err(), "a type that is not in the authority is refused");
+    sqlx::query("INSERT INTO object_types (code, name_en) VALUES ('zine', 'Zine')").execute(&mut *conn).await.unwrap();
+    objects::create_object(&mut conn, &NewObject::new("zine", Text3::same("Zine")), 2026).await.unwrap();
+    // The links survived the rebuild.
+    let links: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM object_makers WHERE object_id = ?")
+        .bind(flag.id)
+        .fetch_one(&mut *conn)
+        .await
+        .unwrap();
+    assert_eq!(links, 1);
+    drop(conn);
+
+    let public = PublicCollection::load(&pool).await.unwrap();
+    assert_eq!(public.objects.len(), 1);
+    let object = &public.objects[0];
+    assert_eq!((object.id, object.makers.as_slice()), (flag.id, [maker].as_slice()));
+    assert_eq!(public.types[&object.type_id].name.en, "Flag");
+    assert!(public.object_by_id(draft.id).is_none());
+
+    let mut conn = pool.acquire().await.unwrap();
+    sqlx::query("DELETE FROM objects WHERE id = ?").bind(flag.id).execute(&mut *conn).await.unwrap();
+    let links: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM object_makers").fetch_one(&mut *conn).await.unwrap();
+    assert_eq!(links, 0, "object_makers still refers to objects, so its rows go with the object");
+}
