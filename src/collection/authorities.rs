@@ -282,7 +282,7 @@ pub struct Entry {
     pub uses: i64,
 }
 
-/// Every authority of `kind`, by its name in `lang` (or the next language that has one), with
+/// Every authority of `kind`, in alphabetical order of its name in `lang` (or the next language that has one), with
 /// how many objects or provenance links use it.
 pub async fn list(pool: &SqlitePool, kind: Kind, lang: Lang) -> sqlx::Result<Vec<Entry>> {
     let uses = match kind {
@@ -296,10 +296,13 @@ pub async fn list(pool: &SqlitePool, kind: Kind, lang: Lang) -> sqlx::Result<Vec
     let sql = format!(
         "SELECT a.id, COALESCE(NULLIF(a.name_{first}, ''), NULLIF(a.name_{second}, ''), a.name_{third}) AS name,
             {uses} AS uses
-         FROM {} a ORDER BY name",
+         FROM {} a",
         kind.table()
     );
-    sqlx::query_as(AssertSqlSafe(sql)).fetch_all(pool).await
+    let mut entries: Vec<Entry> = sqlx::query_as(AssertSqlSafe(sql)).fetch_all(pool).await?;
+    // In the alphabet of the language: SQLite's byte order puts Belarusian І before А.
+    entries.sort_by(|a, b| crate::i18n::collate(lang, &a.name, &b.name));
+    Ok(entries)
 }
 
 /// The ids of every authority of `kind`, to check links against.

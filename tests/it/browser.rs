@@ -466,6 +466,7 @@ async fn browser_curator_signs_in_with_totp_catalogues_and_publishes() {
         ("admin-dashboard", "/admin?lang=be"),
         ("admin-objects", "/admin/objects?lang=en"),
         ("admin-authorities", "/admin/authorities/events?lang=ru"),
+        ("admin-object-types", "/admin/authorities/types/1?lang=be"),
         ("admin-locations", "/admin/locations?lang=en"),
         ("admin-account", "/admin/account?lang=en"),
     ] {

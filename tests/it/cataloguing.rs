@@ -783,6 +783,13 @@ async fn object_types_are_an_authority_that_curators_extend_rename_and_create_in
     let list = types().await;
     assert!(list.texts(".authority-list li a").iter().any(|t| t == "Flag"), "{:?}", list.texts(".authority-list li a"));
     assert_eq!(count().await, 11);
+    let be =
+        app.get_with("/admin/authorities/types?lang=be", &[("cookie", &curator)]).await.texts(".authority-list li a");
+    let at = |name: &str| be.iter().position(|n| n == name).unwrap();
+    assert!(
+        at("Адзенне") < at("Значок") && at("Значок") < at("Іншы прадмет") && at("Іншы прадмет") < at("Карціна"),
+        "{be:?}"
+    );
 
     // Refused with a message beside the code, everything typed kept, nothing stored: a code
     // that is not one, a code another type has.
