@@ -486,9 +486,10 @@ authority-organisation = Арганізатар
 authority-error-date = Пішыце дату як ГГГГ, ГГГГ-ММ або ГГГГ-ММ-ДД.
 authority-error-name = Дайце назву хаця б на адной мове.
 authority-code = Код у вэб-адрасах (a–z, 0–9 і -)
-authority-code-help = Ёсць у адрасах накшталт /objects?type=flag; калі яго змяніць, захаваныя кімсьці спасылкі перастануць працаваць.
+authority-code-help = Ёсць у адрасах накшталт /objects?type=flag, таму задаецца адзін раз і больш не мяняецца.
 authority-error-code = Ад 1 да 40 малых лацінскіх літар, лічбаў або злучкоў.
 authority-error-code-taken = Гэты код ужо заняты.
+authority-error-name-each = Дайце назву і на гэтай мове: тыпы паказваюцца на ўсіх трох.
 authority-uses = ужыта { $n } { PLURAL($n) ->
     [one] раз
     [few] разы

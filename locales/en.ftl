@@ -481,9 +481,10 @@ authority-organisation = Organiser
 authority-error-date = Write a date as YYYY, YYYY-MM or YYYY-MM-DD.
 authority-error-name = Give a name in at least one language.
 authority-code = Code in web addresses (a–z, 0–9 and -)
-authority-code-help = Appears in addresses such as /objects?type=flag; changing it breaks links others saved.
+authority-code-help = Appears in addresses such as /objects?type=flag, so it is set once and never changes.
 authority-error-code = Use 1 to 40 lower-case Latin letters, digits or hyphens.
 authority-error-code-taken = Another one already has this code.
+authority-error-name-each = Give the name in this language too: types are shown in all three.
 authority-uses = used { $n } { PLURAL($n) ->
     [one] time
    *[other] times

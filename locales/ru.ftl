@@ -486,9 +486,10 @@ authority-organisation = Организатор
 authority-error-date = Пишите дату как ГГГГ, ГГГГ-ММ или ГГГГ-ММ-ДД.
 authority-error-name = Дайте название хотя бы на одном языке.
 authority-code = Код в веб-адресах (a–z, 0–9 и -)
-authority-code-help = Встречается в адресах вроде /objects?type=flag; если его изменить, сохранённые кем-то ссылки перестанут работать.
+authority-code-help = Встречается в адресах вроде /objects?type=flag, поэтому задаётся один раз и больше не меняется.
 authority-error-code = От 1 до 40 строчных латинских букв, цифр или дефисов.
 authority-error-code-taken = Этот код уже занят.
+authority-error-name-each = Дайте название и на этом языке: типы показываются на всех трёх.
 authority-uses = использовано { $n } { PLURAL($n) ->
     [one] раз
     [few] раза

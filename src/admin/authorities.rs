@@ -45,13 +45,17 @@ struct Page {
     organisations: Vec<Entry>,
     done: Option<String>,
     can_change: bool,
+    /// The object whose page the form came from, kept when the form comes back refused.
+    object: Option<i64>,
 }
 
+#[derive(Default)]
 struct Shown {
     editing: Option<i64>,
     values: BTreeMap<String, String>,
     errors: BTreeMap<String, &'static str>,
     done: Option<String>,
+    object: Option<i64>,
 }
 
 async fn page(state: &AppState, ctx: &Ctx, session: &Session, kind: Kind, shown: Shown) -> AppResult<Html<String>> {
@@ -68,8 +72,14 @@ async fn page(state: &AppState, ctx: &Ctx, session: &Session, kind: Kind, shown:
         organisations: authorities::list(pool, Kind::Organisations, ctx.choice.lang).await?,
         done: shown.done.filter(|d| matches!(d.as_str(), "created" | "saved")),
         can_change: session.role.can_publish(),
+        object: shown.object,
     };
     render_panel(state, ctx, session, "admin/authorities.html", page)
+}
+
+/// The form again, as typed, with a message beside each field it refuses.
+async fn refused(state: &AppState, ctx: &Ctx, session: &Session, kind: Kind, shown: Shown) -> AppResult<Response> {
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, page(state, ctx, session, kind, shown).await?).into_response())
 }
 
 fn text_values(values: Values) -> BTreeMap<String, String> {
@@ -89,7 +99,7 @@ async fn list(
     Query(flash): Query<Flash>,
 ) -> AppResult<Html<String>> {
     let kind = kind_of(&kind)?;
-    let shown = Shown { editing: None, values: empty(kind), errors: BTreeMap::new(), done: flash.done };
+    let shown = Shown { values: empty(kind), done: flash.done, ..Shown::default() };
     page(&state, &ctx, &session, kind, shown).await
 }
 
@@ -105,7 +115,7 @@ async fn edit(
     let mut conn = state.db.main.acquire().await?;
     let values = authorities::load(&mut conn, kind, id).await?.ok_or(AppError::NotFound)?;
     drop(conn);
-    let shown = Shown { editing: Some(id), values: text_values(values), errors: BTreeMap::new(), done: flash.done };
+    let shown = Shown { editing: Some(id), values: text_values(values), done: flash.done, ..Shown::default() };
     page(&state, &ctx, &session, kind, shown).await
 }
 
@@ -124,9 +134,9 @@ async fn read(
         _ => false,
     };
     let mut result = authorities::validate(kind, &|c| pairs.get(c).to_owned(), &known);
-    // A code must name one authority only.
+    // A new code must name one authority only (an existing one keeps its code).
     let mut conn = state.db.main.acquire().await?;
-    for f in kind.fields().iter().filter(|f| matches!(f.input, Input::Code)) {
+    for f in kind.fields().iter().filter(|f| id.is_none() && matches!(f.input, Input::Code)) {
         let value = pairs.get(f.column).trim();
         if authorities::taken(&mut conn, kind, f.column, value, id).await? {
             let taken = BTreeMap::from([(f.column.to_owned(), "authority-error-code-taken")]);
@@ -154,22 +164,29 @@ async fn create(
 ) -> AppResult<Response> {
     check_form(&session, &headers, pairs.get("csrf"))?;
     let kind = kind_of(&kind)?;
+    // A new type is offered at once by the public intake form: adding one publishes its name.
+    require(kind != Kind::Types || session.role.can_publish())?;
+    let object = pairs.get("object").parse::<i64>().ok();
+    let as_typed = |errors| Shown { values: typed(kind, &pairs), errors, object, ..Shown::default() };
     let values = match read(&state, kind, None, &pairs).await? {
         Ok(values) => values,
-        Err(errors) => {
-            let shown = Shown { editing: None, values: typed(kind, &pairs), errors, done: None };
-            return Ok(
-                (StatusCode::UNPROCESSABLE_ENTITY, page(&state, &ctx, &session, kind, shown).await?).into_response()
-            );
-        }
+        Err(errors) => return refused(&state, &ctx, &session, kind, as_typed(errors)).await,
     };
     let mut tx = state.db.main.begin().await?;
-    let id = authorities::create(&mut tx, kind, &values).await?;
+    let id = match authorities::create(&mut tx, kind, &values).await {
+        Ok(id) => id,
+        // Another curator took the same code a moment ago.
+        Err(err) if err.as_database_error().is_some_and(|e| e.is_unique_violation()) => {
+            drop(tx);
+            let errors = BTreeMap::from([("code".to_owned(), "authority-error-code-taken")]);
+            return refused(&state, &ctx, &session, kind, as_typed(errors)).await;
+        }
+        Err(err) => return Err(err.into()),
+    };
     let details = serde_json::json!({ "kind": kind, "id": id, "changes": authorities::as_changes(&values) });
     audit::record(&mut tx, &session.username, "authority-created", &format!("{}/{id}", kind.as_str()), &details)
         .await?;
     // Created inline from an object's page: link it to the object, and go back there.
-    let object = pairs.get("object").parse::<i64>().ok();
     if let Some(object) = object {
         let record = editing::load(&mut tx, object).await?.ok_or(AppError::NotFound)?;
         require(record.state == crate::collection::PubState::Draft || session.role.can_publish())?;
@@ -186,12 +203,11 @@ async fn create(
         audit::record(&mut tx, &session.username, "object-edited", &record.entry_number, &details).await?;
     }
     tx.commit().await?;
-    if kind == Kind::Types {
-        // The new type is offered by the forms, which read the types from the snapshot.
+    // The forms read the types from the snapshot; an object's new link may be public.
+    if kind == Kind::Types || object.is_some() {
         state.public.refresh(&state.db.main).await?;
     }
     if let Some(object) = object {
-        state.public.refresh(&state.db.main).await?;
         return Ok(Redirect::to(&format!("/admin/objects/{object}?done=saved")).into_response());
     }
     Ok(Redirect::to(&format!("/admin/authorities/{}/{id}?done=created", kind.as_str())).into_response())
@@ -212,14 +228,12 @@ async fn save(
     let values = match read(&state, kind, Some(id), &pairs).await? {
         Ok(values) => values,
         Err(errors) => {
-            let shown = Shown { editing: Some(id), values: typed(kind, &pairs), errors, done: None };
-            return Ok(
-                (StatusCode::UNPROCESSABLE_ENTITY, page(&state, &ctx, &session, kind, shown).await?).into_response()
-            );
+            let shown = Shown { editing: Some(id), values: typed(kind, &pairs), errors, ..Shown::default() };
+            return refused(&state, &ctx, &session, kind, shown).await;
         }
     };
     let mut tx = state.db.main.begin().await?;
-    let changes = authorities::update(&mut tx, kind, id, &values).await.map_err(|_| AppError::NotFound)?;
+    let changes = authorities::update(&mut tx, kind, id, &values).await?.ok_or(AppError::NotFound)?;
     if !changes.is_empty() {
         let details = serde_json::json!({ "changes": changes });
         audit::record(&mut tx, &session.username, "authority-edited", &format!("{}/{id}", kind.as_str()), &details)

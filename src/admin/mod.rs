@@ -295,9 +295,10 @@ pub(crate) fn page_number(text: Option<&str>) -> AppResult<i64> {
 }
 
 /// Each object type's name in `lang`, by code, for pages that list objects or offers.
-pub(crate) fn type_names(state: &AppState, lang: crate::i18n::Lang) -> BTreeMap<String, String> {
-    let snapshot = state.public.current();
-    snapshot.collection.types.values().map(|t| (t.code.clone(), t.name.get(lang).to_owned())).collect()
+pub(crate) async fn type_names(state: &AppState, lang: crate::i18n::Lang) -> AppResult<BTreeMap<String, String>> {
+    let mut conn = state.db.main.acquire().await?;
+    let types = crate::collection::authorities::object_types(&mut conn).await?;
+    Ok(types.into_iter().map(|t| (t.code, t.name.get(lang).to_owned())).collect())
 }
 
 /// The notice a redirect names in its query (`?done=saved`); each page keeps only those it knows.

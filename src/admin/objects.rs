@@ -86,11 +86,12 @@ fn choices<T: Copy>(
         .collect()
 }
 
-/// The object types, as curators extend them, by name.
-fn type_choices(state: &AppState, lang: Lang) -> Vec<Choice> {
-    let snapshot = state.public.current();
-    let types = snapshot.collection.types_sorted(lang);
-    types.into_iter().map(|t| Choice { value: t.code.clone(), label: t.name.get(lang).to_owned() }).collect()
+/// The object types, as curators extend them, in the order forms offer them.
+async fn type_choices(state: &AppState, lang: Lang) -> AppResult<Vec<Choice>> {
+    let mut conn = state.db.main.acquire().await?;
+    let mut types = authorities::object_types(&mut conn).await?;
+    ObjectType::sort_for_forms(&mut types, lang);
+    Ok(types.into_iter().map(|t| Choice { label: t.name.get(lang).to_owned(), value: t.code }).collect())
 }
 
 #[derive(Serialize)]
@@ -135,8 +136,8 @@ async fn list(
         state: query.state,
         object_type: query.r#type,
         states: choices(&state, ctx.choice.lang, PubState::ALL, PubState::as_str, |s| s.label_key()),
-        types: type_choices(&state, ctx.choice.lang),
-        type_names: super::type_names(&state, ctx.choice.lang),
+        types: type_choices(&state, ctx.choice.lang).await?,
+        type_names: super::type_names(&state, ctx.choice.lang).await?,
     };
     render_panel(&state, &ctx, &session, "admin/objects.html", page)
 }
@@ -313,7 +314,8 @@ async fn parse_form(
     let makers: Vec<i64> = authorities::ids(&state.db.main, Kind::Makers).await?;
     let events: Vec<i64> = authorities::ids(&state.db.main, Kind::Events).await?;
     let mut unknown = BTreeMap::new();
-    if state.public.current().collection.type_by_code(form.get("object_type")).is_none() {
+    let mut conn = state.db.main.acquire().await?;
+    if !authorities::type_exists(&mut conn, form.get("object_type")).await? {
         unknown.insert("object_type".to_owned(), "edit-error-choose");
     }
     if form.makers.iter().any(|m| !makers.contains(m)) {
@@ -351,7 +353,7 @@ struct Lists {
 async fn lists(state: &AppState, lang: Lang) -> AppResult<Lists> {
     let pool = &state.db.main;
     Ok(Lists {
-        types: type_choices(state, lang),
+        types: type_choices(state, lang).await?,
         qualifiers: choices(state, lang, DateQualifier::ALL, DateQualifier::as_str, |q| q.label_key()),
         methods: choices(state, lang, AcquisitionMethod::ALL, AcquisitionMethod::as_str, |m| m.label_key()),
         owners: choices(state, lang, Owner::ALL, Owner::as_str, |o| o.label_key()),

@@ -83,7 +83,7 @@ async fn inbox(
         done: flash(query.done),
         error: None,
         max_reason: MAX_REASON,
-        type_names: super::type_names(&state, ctx.choice.lang),
+        type_names: super::type_names(&state, ctx.choice.lang).await?,
     };
     render_panel(&state, &ctx, &session, "admin/offers.html", page)
 }
@@ -119,7 +119,7 @@ async fn offer_page(
         error,
         max_reason: MAX_REASON,
         max_reply: MAX_REPLY,
-        type_names: super::type_names(state, ctx.choice.lang),
+        type_names: super::type_names(state, ctx.choice.lang).await?,
     };
     render_panel(state, ctx, session, "admin/offer.html", page)
 }
@@ -241,7 +241,7 @@ async fn download_bundle(
             done: None,
             error: Some(error),
             max_reason: MAX_REASON,
-            type_names: super::type_names(&state, ctx.choice.lang),
+            type_names: super::type_names(&state, ctx.choice.lang).await?,
         };
         let html = render_panel(&state, &ctx, &session, "admin/offers.html", page)?;
         return Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, html).into_response());

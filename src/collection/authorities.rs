@@ -81,7 +81,8 @@ pub enum Input {
     PartialDate,
     /// Another authority by id; empty is none.
     Ref { kind: Kind },
-    /// A short unique code for web addresses: lower-case letters, digits and hyphens.
+    /// A short unique code for web addresses: lower-case letters, digits and hyphens. Set when
+    /// the authority is made and never changed, so that addresses stay valid.
     Code,
 }
 
@@ -197,7 +198,13 @@ pub fn validate(
         }
         values.insert(f.column, value);
     }
-    if ["name_be", "name_en", "name_ru"].iter().all(|c| values.get(c).is_none_or(|v| v.is_empty())) {
+    let names = ["name_be", "name_en", "name_ru"];
+    if kind == Kind::Types {
+        // Types label objects on every page in every language: no name may fall back.
+        for column in names.iter().filter(|c| values.get(**c).is_none_or(|v| v.is_empty())) {
+            errors.insert((*column).to_owned(), "authority-error-name-each");
+        }
+    } else if names.iter().all(|c| values.get(c).is_none_or(|v| v.is_empty())) {
         errors.insert("name_be".to_owned(), "authority-error-name");
     }
     if errors.is_empty() { Ok(values) } else { Err(errors) }
@@ -245,9 +252,20 @@ pub async fn create(conn: &mut SqliteConnection, kind: Kind, values: &Values) ->
     Ok(row.get::<i64, _>(0))
 }
 
-/// Writes an authority's values; returns what changed (nothing is written when nothing did).
-pub async fn update(conn: &mut SqliteConnection, kind: Kind, id: i64, values: &Values) -> anyhow::Result<Vec<Change>> {
-    let old = load(conn, kind, id).await?.ok_or_else(|| anyhow::anyhow!("no such authority"))?;
+/// Writes an authority's values; returns what changed (nothing is written when nothing did),
+/// or `None` when there is no such authority. A code keeps the value it was made with,
+/// whatever the form says.
+pub async fn update(
+    conn: &mut SqliteConnection,
+    kind: Kind,
+    id: i64,
+    values: &Values,
+) -> sqlx::Result<Option<Vec<Change>>> {
+    let Some(old) = load(conn, kind, id).await? else { return Ok(None) };
+    let mut values = values.clone();
+    for f in kind.fields().iter().filter(|f| matches!(f.input, Input::Code)) {
+        values.insert(f.column, old.get(f.column).cloned().unwrap_or_default());
+    }
     let changes: Vec<Change> = kind
         .fields()
         .iter()
@@ -258,20 +276,12 @@ pub async fn update(conn: &mut SqliteConnection, kind: Kind, id: i64, values: &V
         })
         .collect();
     if changes.is_empty() {
-        return Ok(changes);
+        return Ok(Some(changes));
     }
     let sets: Vec<String> = columns(kind).iter().map(|c| format!("{c} = ?")).collect();
     let sql = format!("UPDATE {} SET {} WHERE id = ?", kind.table(), sets.join(", "));
-    bind_values(sqlx::query(AssertSqlSafe(sql)), kind, values).bind(id).execute(&mut *conn).await?;
-    // Objects follow a type's new code through their foreign key; offers name it as text.
-    if let Some(code) = changes.iter().find(|c| kind == Kind::Types && c.field == "code") {
-        sqlx::query("UPDATE offers SET object_type = ? WHERE object_type = ?")
-            .bind(&code.new)
-            .bind(&code.old)
-            .execute(&mut *conn)
-            .await?;
-    }
-    Ok(changes)
+    bind_values(sqlx::query(AssertSqlSafe(sql)), kind, &values).bind(id).execute(conn).await?;
+    Ok(Some(changes))
 }
 
 /// An authority in its list.
@@ -329,12 +339,13 @@ pub async fn object_types(conn: &mut SqliteConnection) -> sqlx::Result<Vec<Objec
     Ok(rows.into_iter().map(|(id, code, be, en, ru)| ObjectType { id, code, name: Text3::new(be, en, ru) }).collect())
 }
 
-/// `code` when it names an object type; otherwise "other", or the oldest type when even that
-/// was renamed: an offer's type, chosen by a donor some time ago, must still make an object.
+/// Whether `code` names an object type.
+pub async fn type_exists(conn: &mut SqliteConnection, code: &str) -> sqlx::Result<bool> {
+    sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM object_types WHERE code = ?)").bind(code).fetch_one(conn).await
+}
+
+/// `code` when it names an object type, else "other" (which every installation has, codes
+/// never change and types are never deleted): an offer's type must always make an object.
 pub async fn type_or_other(conn: &mut SqliteConnection, code: &str) -> sqlx::Result<String> {
-    sqlx::query_scalar("SELECT code FROM object_types ORDER BY code = ?1 DESC, code = ?2 DESC, id LIMIT 1")
-        .bind(code)
-        .bind(ObjectType::OTHER)
-        .fetch_one(conn)
-        .await
+    Ok(if type_exists(conn, code).await? { code.to_owned() } else { ObjectType::OTHER.to_owned() })
 }

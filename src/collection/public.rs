@@ -477,14 +477,10 @@ impl PublicCollection {
         self.by_accession.get(accession).and_then(|i| self.objects.get(*i))
     }
 
-    /// Every object type, by name in `lang` with "other" last: the order forms offer them in.
+    /// Every object type, in the order forms offer them.
     pub fn types_sorted(&self, lang: crate::i18n::Lang) -> Vec<&ObjectType> {
         let mut types: Vec<&ObjectType> = self.types.values().collect();
-        types.sort_by(|a, b| {
-            (a.code == ObjectType::OTHER)
-                .cmp(&(b.code == ObjectType::OTHER))
-                .then_with(|| crate::i18n::collate(lang, a.name.get(lang), b.name.get(lang)))
-        });
+        ObjectType::sort_for_forms(&mut types, lang);
         types
     }
 

@@ -55,6 +55,16 @@ impl ObjectType {
     /// The code every installation starts with; offers that name no type get it.
     pub const OTHER: &'static str = "other";
 
+    /// Puts types in the order forms offer them: by name in `lang`, "other" last.
+    pub fn sort_for_forms<T: std::borrow::Borrow<ObjectType>>(types: &mut [T], lang: Lang) {
+        types.sort_by(|a, b| {
+            let (a, b) = (a.borrow(), b.borrow());
+            (a.code == Self::OTHER)
+                .cmp(&(b.code == Self::OTHER))
+                .then_with(|| crate::i18n::collate(lang, a.name.get(lang), b.name.get(lang)))
+        });
+    }
+
     /// Whether `text` can be a type's code: 1–40 lower-case letters, digits and hyphens.
     pub fn is_code(text: &str) -> bool {
         (1..=40).contains(&text.len())

@@ -20,6 +20,32 @@ fn migrations_up_to(last: u32, dir: &Path) {
     }
 }
 
+/// Every row of every table of the collection, as SQL literals, table by table: what an upgrade
+/// must keep (the type authority itself is new, and the migrations' own table changes).
+async fn everything(conn: &mut sqlx::SqliteConnection) -> Vec<(String, Vec<String>)> {
+    let tables: Vec<String> = sqlx::query_scalar(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'
+           AND name NOT IN ('_sqlx_migrations', 'object_types') ORDER BY name",
+    )
+    .fetch_all(&mut *conn)
+    .await
+    .unwrap();
+    let mut all = Vec::new();
+    for table in tables {
+        let columns: Vec<String> = sqlx::query_scalar("SELECT name FROM pragma_table_info(?) ORDER BY cid")
+            .bind(&table)
+            .fetch_all(&mut *conn)
+            .await
+            .unwrap();
+        let quoted: Vec<String> = columns.iter().map(|c| format!("quote(\"{c}\")")).collect();
+        let sql = format!("SELECT {} AS row FROM \"{table}\"", quoted.join(" || '|' || "));
+        let mut rows: Vec<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).fetch_all(&mut *conn).await.unwrap();
+        rows.sort();
+        all.push((table, rows));
+    }
+    all
+}
+
 #[tokio::test]
 async fn a_collection_keeps_every_object_and_link_when_object_types_become_an_authority() {
     let dir = tempfile::tempdir().unwrap();
@@ -45,22 +71,32 @@ async fn a_collection_keeps_every_object_and_link_when_object_types_become_an_au
     objects::set_state(&mut conn, flag.id, PubState::Published).await.unwrap();
     let draft =
         objects::create_object(&mut conn, &NewObject::new("letter", Text3::same("Letter")), 2026).await.unwrap();
-    let before: Vec<(i64, String, String, String)> =
-        sqlx::query_as("SELECT id, entry_number, object_type, title_en FROM objects ORDER BY id")
-            .fetch_all(&mut *conn)
-            .await
-            .unwrap();
+    let mut made =
+        objects::NewProvenance::new(zbor::collection::ProvenanceKind::Made, zbor::collection::FuzzyDate::UNKNOWN);
+    made.note = Text3::same("CANARY-PROVENANCE");
+    objects::add_provenance(&mut conn, flag.id, &made).await.unwrap();
+    let before = everything(&mut conn).await;
+    assert!(before.iter().any(|(t, rows)| t == "public_search" && !rows.is_empty()), "the flag is indexed");
+    assert!(before.iter().any(|(t, rows)| t == "provenance_events" && rows.len() == 1));
     drop(conn);
 
     zbor::db::MAIN_MIGRATIONS.run(&pool).await.unwrap();
 
     let mut conn = pool.acquire().await.unwrap();
-    let after: Vec<(i64, String, String, String)> =
-        sqlx::query_as("SELECT id, entry_number, object_type, title_en FROM objects ORDER BY id")
-            .fetch_all(&mut *conn)
-            .await
-            .unwrap();
-    assert_eq!(after, before);
+    assert_eq!(everything(&mut conn).await, before, "every row of every table kept");
+    let indexes: Vec<String> = sqlx::query_scalar(
+        "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'objects' ORDER BY name",
+    )
+    .fetch_all(&mut *conn)
+    .await
+    .unwrap();
+    assert!(
+        indexes.contains(&"objects_state".to_owned()) && indexes.contains(&"objects_type".to_owned()),
+        "{indexes:?}"
+    );
+    // A crash after the migration's commit but before sqlx notes it runs it again: harmless.
+    sqlx::raw_sql(include_str!("../../migrations/main/0008_object_types.sql")).execute(&mut *conn).await.unwrap();
+    assert_eq!(everything(&mut conn).await, before, "running it twice changes nothing");
     let broken: Vec<(String, i64, String, i64)> =
         sqlx::query_as("PRAGMA foreign_key_check").fetch_all(&mut *conn).await.unwrap();
     assert!(broken.is_empty(), "{broken:?}");
