@@ -22,7 +22,8 @@
 //! Reading FILE is not timed. As in `Pipeline::ingest`, the upload's bytes are dropped once
 //! sanitised. The file-size limit is lifted (a 48 MP JPEG of noise can exceed the 30 MB of
 //! `Limits::default()`); the pixel limits are zbor's defaults. The allocator is the one of the
-//! `zbor` binary (mimalloc), so that peak memory is the one production would see.
+//! `zbor` binary (mimalloc, set up as `main.rs` does), so that peak memory is the one production
+//! would see.
 //! `peak_rss_mib` is the process's own high-water mark (VmHWM), a cross-check of what
 //! `/usr/bin/time` reports from outside; `sanitise_peak_mib` is that mark at the end of the
 //! first phase, `rss_between_mib` the resident set between the phases, and `put_master_ms` the
@@ -74,6 +75,7 @@ const INPUT_QUALITY: u8 = 90;
 const USAGE: &str = "usage: media_bench generate DIR | media_bench run FILE OUTDIR";
 
 fn main() -> ExitCode {
+    zbor::alloc::return_freed_memory_at_once();
     let args: Vec<String> = std::env::args().collect();
     let result = match args.as_slice() {
         [_, command, dir] if command == "generate" => generate(Path::new(dir)),

@@ -4,6 +4,7 @@
 //! domain core. See `README.md` and the design notes for the promises made to donors.
 
 pub mod admin;
+pub mod alloc;
 pub mod app;
 pub mod auth;
 pub mod catalogue;

@@ -25,14 +25,7 @@ pub fn encode_jpeg(image: &DynamicImage, quality: u8) -> anyhow::Result<Vec<u8>>
             &rgb
         }
     };
-    encode_rgb(pixels.as_raw(), pixels.width(), pixels.height(), quality)
-}
-
-fn encode_rgb(pixels: &[u8], width: u32, height: u32, quality: u8) -> anyhow::Result<Vec<u8>> {
-    let (w, h) = (u16::try_from(width)?, u16::try_from(height)?);
-    let mut out = Vec::with_capacity(pixels.len() / 8);
-    jpeg_encoder::Encoder::new(&mut out, quality).encode(pixels, w, h, jpeg_encoder::ColorType::Rgb)?;
-    Ok(out)
+    super::jpeg::encode_rgb(pixels.as_raw(), pixels.width(), pixels.height(), quality)
 }
 
 /// The size of `width`×`height` scaled down to fit `size` on its longest edge (never up).
@@ -71,32 +64,80 @@ pub struct Derivative {
 }
 
 /// Makes every derivative of `master`, largest first, each resized from the previous one.
-/// Takes the pixels by value so that no copy of a full-size image is ever made.
+/// Takes the pixels by value so that no copy of a full-size image is ever made: the full-size
+/// pixels are gone once the largest derivative is resized. The sizes' JPEGs and WebPs are then
+/// encoded at the same time, on two threads.
 pub fn derivatives(master: DynamicImage) -> anyhow::Result<Vec<Derivative>> {
     let rgb = to_rgb(master);
-    let (mut width, mut height) = rgb.dimensions();
-    let mut current = Image::from_vec_u8(width, height, rgb.into_raw(), PixelType::U8x3)?;
-    let mut resizer = Resizer::new();
-    let options = ResizeOptions::new().resize_alg(ResizeAlg::Convolution(FilterType::Lanczos3));
+    let (width, height) = rgb.dimensions();
     let mut sizes = DERIVATIVE_SIZES;
     sizes.sort_unstable_by(|a, b| b.cmp(a));
-    let mut out = Vec::new();
+    let mut resizer = Resizer::new();
+    let options = ResizeOptions::new().resize_alg(ResizeAlg::Convolution(FilterType::Lanczos3));
+    let mut previous = Image::from_vec_u8(width, height, rgb.into_raw(), PixelType::U8x3)?;
+    let mut images: Vec<(u32, Image<'static>)> = Vec::with_capacity(sizes.len());
     for size in sizes {
-        let (w, h) = fit(width, height, size);
-        if (w, h) != (width, height) {
+        let source = images.last().map_or(&previous, |(_, image)| image);
+        let (w, h) = fit(source.width(), source.height(), size);
+        let image = if (w, h) == (source.width(), source.height()) {
+            // Never upscaled: this size is the same pixels as the one before (or the master).
+            match images.last() {
+                Some((_, image)) => image.copy(),
+                None => std::mem::replace(&mut previous, Image::new(1, 1, PixelType::U8x3)),
+            }
+        } else {
             let mut next = Image::new(w, h, PixelType::U8x3);
-            resizer.resize(&current, &mut next, &options)?;
-            current = next;
-            (width, height) = (w, h);
+            resizer.resize(source, &mut next, &options)?;
+            next
+        };
+        if images.is_empty() {
+            // The full-size pixels are not needed any more.
+            previous = Image::new(1, 1, PixelType::U8x3);
         }
-        let jpeg = encode_rgb(current.buffer(), width, height, DERIVATIVE_QUALITY)?;
-        let webp = WEBP_SIZES
-            .contains(&size)
-            .then(|| webp::Encoder::from_rgb(current.buffer(), width, height).encode(WEBP_QUALITY).to_vec())
-            .filter(|webp| webp.len() < jpeg.len());
-        out.push(Derivative { size, width, height, jpeg, webp });
+        images.push((size, image));
     }
+    drop(previous);
+    let (jpegs, webps) = std::thread::scope(|scope| {
+        let webps = scope.spawn(|| {
+            images
+                .iter()
+                .map(|(size, image)| WEBP_SIZES.contains(size).then(|| encode_webp(image)))
+                .collect::<Vec<Option<Vec<u8>>>>()
+        });
+        let jpegs: anyhow::Result<Vec<Vec<u8>>> = images
+            .iter()
+            .map(|(_, image)| {
+                super::jpeg::encode_rgb(image.buffer(), image.width(), image.height(), DERIVATIVE_QUALITY)
+            })
+            .collect();
+        (jpegs, webps.join())
+    });
+    let webps = webps.map_err(|_| anyhow::anyhow!("the WebP encoder panicked"))?;
+    let out = images
+        .iter()
+        .zip(jpegs?)
+        .zip(webps)
+        .map(|(((size, image), jpeg), webp)| Derivative {
+            size: *size,
+            width: image.width(),
+            height: image.height(),
+            webp: webp.filter(|webp| webp.len() < jpeg.len()),
+            jpeg,
+        })
+        .collect();
     Ok(out)
+}
+
+/// Lossy WebP at [`WEBP_QUALITY`], with libwebp's method 2 of 0–6: a third of the time of its
+/// default (4) for files about 3 % larger.
+fn encode_webp(image: &Image<'_>) -> Vec<u8> {
+    let encoder = webp::Encoder::from_rgb(image.buffer(), image.width(), image.height());
+    let fast = webp::WebPConfig::new().ok().and_then(|mut config| {
+        config.quality = WEBP_QUALITY;
+        config.method = 2;
+        encoder.encode_advanced(&config).ok()
+    });
+    fast.unwrap_or_else(|| encoder.encode(WEBP_QUALITY)).to_vec()
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@
 
 pub mod derive;
 pub mod jobs;
+pub mod jpeg;
 pub mod sanitise;
 pub mod upload;
 

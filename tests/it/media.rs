@@ -96,11 +96,16 @@ fn segment(marker: u8, contents: &[u8]) -> img_parts::jpeg::JpegSegment {
 /// A landscape-stored 400×300 JPEG that should display as a 300×400 portrait, carrying EXIF,
 /// XMP, a comment, an ICC profile and bytes after its end.
 pub(crate) fn hostile_jpeg() -> Vec<u8> {
+    hostile_jpeg_of(400, 300)
+}
+
+/// [`hostile_jpeg`] at `width`×`height` (before its orientation is applied).
+fn hostile_jpeg_of(width: u32, height: u32) -> Vec<u8> {
     let mut thumb = img_parts::jpeg::Jpeg::from_bytes(plain_jpeg(40, 30).into()).unwrap();
     thumb.segments_mut().insert(0, segment(0xFE, b"CANARY-THUMBNAIL"));
     let thumbnail = thumb.encoder().bytes().to_vec();
 
-    let mut jpeg = img_parts::jpeg::Jpeg::from_bytes(plain_jpeg(400, 300).into()).unwrap();
+    let mut jpeg = img_parts::jpeg::Jpeg::from_bytes(plain_jpeg(width, height).into()).unwrap();
     jpeg.set_exif(Some(exif_block(&thumbnail).into()));
     jpeg.set_icc_profile(Some(Bytes::from_static(b"fake profile CANARY-ICC")));
     let mut xmp = b"http://ns.adobe.com/xap/1.0/\0".to_vec();
@@ -391,6 +396,33 @@ async fn post_upload(router: &Router, files: &[(&str, &[u8])]) -> (StatusCode, S
     let status = response.status();
     let bytes = response.into_body().collect().await.unwrap().to_bytes();
     (status, String::from_utf8_lossy(&bytes).into_owned())
+}
+
+#[tokio::test]
+async fn a_large_photo_is_encoded_in_strips_and_is_just_as_clean() {
+    let app = TestApp::new().await;
+    let id = object(&app, "A photo from a good camera").await;
+    // 7.2 MP: large enough for the master to be encoded in strips, one per core.
+    let media =
+        app.state.media.ingest(&app.state.db.main, id, hostile_jpeg_of(3000, 2400), &public("big")).await.unwrap();
+    drain_jobs(&app).await;
+    let hash = media_hash(&app, media).await;
+    let files = files_under(&app.config.uploads_dir);
+    assert_eq!(files.iter().filter(|p| !p.to_string_lossy().ends_with(".webp")).count(), 4, "{files:?}");
+    for path in &files {
+        let bytes = std::fs::read(path).unwrap();
+        assert_clean(&path.display().to_string(), &bytes);
+        let decoded = image::load_from_memory(&bytes).unwrap();
+        assert!(decoded.height() > decoded.width(), "{} is portrait", path.display());
+    }
+    let master = files.iter().find(|p| p.to_string_lossy().ends_with(&format!("{hash}/master.jpg"))).expect("the master");
+    let bytes = std::fs::read(master).unwrap();
+    let decoded = image::load_from_memory(&bytes).unwrap();
+    assert_eq!((decoded.width(), decoded.height()), (2400, 3000));
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let restarts =
+        img_parts::jpeg::Jpeg::from_bytes(bytes.into()).unwrap().segments().iter().any(|s| s.marker() == 0xDD);
+    assert_eq!(restarts, cores > 1, "strips (joined at restart markers) exactly when there are cores to share them");
 }
 
 #[tokio::test]
