@@ -25,8 +25,9 @@
 #            write the master, then thumbnail_image 2400 from the loaded image, 1200 from the
 #            2400 (kept in memory), 400 from the 1200, each written as JPEG q85 without metadata.
 # libvips runs at its defaults (its thread pool has as many threads as cores, unless
-# VIPS_CONCURRENCY says otherwise); zbor does one image on one thread. Both are reported as they
-# are: that is the honest comparison on this machine.
+# VIPS_CONCURRENCY says otherwise); zbor decodes on one thread, encodes the master in strips on
+# every core and the derivatives' JPEGs and WebPs on two threads. Both are reported as they are:
+# that is the honest comparison on this machine.
 #
 # Targets (printed, never enforced): zbor ≤ 0.5× the CLI's wall time for the JPEGs and ≤ 0.25×
 # for the PNG; zbor ≤ 1.0× pyvips; zbor's peak RSS ≤ W·H·3 bytes + 80 MiB.
@@ -347,7 +348,7 @@ report() {
 - Machine: $(nproc) cores, ${cpu:-unknown CPU}, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo) RAM; load average before the runs: $LOAD_BEFORE (the machine is shared).
 - Date: $(date -u '+%Y-%m-%d %H:%M UTC'); zbor $commit; $(vips --version); $("$PY" "$PY_SCRIPT" --info), VIPS_CONCURRENCY=${VIPS_CONCURRENCY:-unset}; $(python3 --version 2>&1 | head -n 1).
 - Command: \`BENCH_RUNS=$RUNS bench/media.sh\`; each of the $RUNS runs of each way is its own process under \`/usr/bin/time -f '%e %M %U %S'\`, the ways taking turns, output into a fresh folder.
-- zbor: \`$BIN run FILE OUT\` — sanitise + put_master, then the derivatives from the same decoded pixels (as the worker does after an upload); one image on one thread (mimalloc, as the zbor binary).
+- zbor: \`$BIN run FILE OUT\` — sanitise + put_master, then the derivatives from the same decoded pixels (as the worker does after an upload); the decode on one thread, the master's encode in strips on every core, the derivatives' encodes on two threads (mimalloc set up as in the zbor binary).
 - vips CLI: \`vips copy FILE OUT/master.jpg[Q=92,strip]\` (\`master.png[strip]\` for the PNG), then \`vipsthumbnail OUT/master.* --size N -o OUT/N.jpg[Q=85,strip]\` for N = 2400, 1200, 400, all in one \`bash -c\`; RSS is the largest of the four.
 - Masters differ for the PNG: zbor's sanitise keeps PNG only for images with transparency, so for the opaque scan it writes a JPEG q92 master, while both vips ways write a PNG master (deflate) as specified; their PNG times include that encode and PNG decodes.
 - pyvips: \`$PY_SCRIPT\`: \`new_from_file(memory=True)\`, write the master, then \`thumbnail_image\` 2400 → 1200 → 400, each \`copy_memory()\` and written as JPEG q85 without metadata; Python start-up and \`import pyvips\` are included.

@@ -9,7 +9,8 @@
 //!                               a few more fields (see below)
 //! ```
 //!
-//! `run` is the pipeline as zbor runs it for an upload, single-threaded:
+//! `run` is the pipeline as zbor runs it for an upload (decoding on one thread, encoding the
+//! master in strips on every core, the derivatives' JPEGs and WebPs on two threads):
 //!
 //! * `sanitise_ms`: [`sanitise`] (sniff the format by its bytes, decode within limits, apply the
 //!   EXIF orientation, convert to 8-bit, encode a metadata-free master: a JPEG at quality 92, or a

@@ -1,18 +1,19 @@
-//! The memory allocator's one setting.
+//! The memory allocator's settings.
 //!
-//! zbor runs on mimalloc (see `main.rs`). By default mimalloc keeps memory it was handed back
-//! for 10 ms, and whole arenas ten times longer, before returning it to the system, so that it
-//! can reuse it cheaply. A photo upload frees tens of megabytes at once (the uploaded bytes,
-//! the decoder's buffers) just before it allocates the next large buffers, so that delay shows
-//! up as peak memory: on a 48 MP photo, 246 MiB instead of 207 MiB (`bench/media.sh`), and the
-//! photo's time does not change. The price, measured on 2 cores with the catalogue rendering
-//! every page (`zbor serve --no-render-cache`, wrk with the cold URL list of
-//! `bench/catalogue.sh`, 10 000 objects): about 5 % fewer pages per second (9 000–9 600 instead
-//! of 9 800–10 400), for a peak of 120 MiB instead of 148 MiB. Pages served from the render
-//! cache, the common case, allocate little.
+//! zbor runs on mimalloc (see `main.rs`), built without transparent huge pages (the `no_thp`
+//! feature in `Cargo.toml`) and told here to give freed memory back at once. A photo upload
+//! frees tens of megabytes at once (the uploaded bytes, the decoder's buffers) just before it
+//! allocates the next large buffers. With mimalloc's defaults, that memory stays with the
+//! process for a second and shows up as peak memory, and huge pages make the kernel compact
+//! memory in the middle of an upload whenever something else fragmented it: a 48 MP photo took
+//! 0.66–1.06 s and 246 MiB, and now takes 0.69–0.75 s and 202 MiB (`bench/media.sh`'s input,
+//! run right after libvips). The catalogue rendering every page (`zbor serve --no-render-cache`,
+//! wrk with `bench/catalogue.sh`'s cold URL list, 10 000 objects, 2 cores) served 9 300–9 800
+//! pages a second instead of 8 900–10 400, within run-to-run noise, with a peak of 89 MiB
+//! instead of 150 MiB.
 
-/// mimalloc's `mi_option_purge_delay` (the 16th option, index 15, in both its v2 and v3
-/// headers; `libmimalloc-sys` does not name it).
+/// mimalloc's `mi_option_purge_delay`, as numbered in the v3 header that `libmimalloc-sys`
+/// builds by default (it does not name it; a test below checks its default, 1000 ms).
 const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 
 /// Makes mimalloc give freed memory back to the system at once. Call it first thing in `main`.
@@ -21,4 +22,20 @@ pub fn return_freed_memory_at_once() {
     // SAFETY: `mi_option_set` stores an integer in mimalloc's option table; it takes no
     // pointers, is thread-safe and may be called at any time, before or after allocating.
     unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 0) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    #[allow(unsafe_code)]
+    fn the_option_number_is_the_purge_delay() {
+        if std::env::var_os("MIMALLOC_PURGE_DELAY").is_some() {
+            return;
+        }
+        // SAFETY: `mi_option_get` reads an integer from mimalloc's option table.
+        let delay = unsafe { libmimalloc_sys::mi_option_get(MI_OPTION_PURGE_DELAY) };
+        assert_eq!(delay, 1000, "mimalloc's default purge delay, in milliseconds");
+    }
 }

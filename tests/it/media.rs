@@ -415,7 +415,8 @@ async fn a_large_photo_is_encoded_in_strips_and_is_just_as_clean() {
         let decoded = image::load_from_memory(&bytes).unwrap();
         assert!(decoded.height() > decoded.width(), "{} is portrait", path.display());
     }
-    let master = files.iter().find(|p| p.to_string_lossy().ends_with(&format!("{hash}/master.jpg"))).expect("the master");
+    let master =
+        files.iter().find(|p| p.to_string_lossy().ends_with(&format!("{hash}/master.jpg"))).expect("the master");
     let bytes = std::fs::read(master).unwrap();
     let decoded = image::load_from_memory(&bytes).unwrap();
     assert_eq!((decoded.width(), decoded.height()), (2400, 3000));
