@@ -1,5 +1,5 @@
 //! Derivatives: the sizes the public sees, made from one decode of the master by a cascade
-//! of SIMD resizes (2400 → 1200 → 400 px), each encoded with a SIMD JPEG encoder.
+//! of SIMD resizes (2400 → 1200 → 400 px), encoded as JPEG and WebP on two threads.
 
 use fast_image_resize::images::Image;
 use fast_image_resize::{FilterType, PixelType, ResizeAlg, ResizeOptions, Resizer};
