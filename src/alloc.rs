@@ -1,7 +1,9 @@
 //! The memory allocator's settings.
 //!
-//! zbor runs on mimalloc (see `main.rs`), built without transparent huge pages (the `no_thp`
-//! feature in `Cargo.toml`) and told here to give freed memory back at once. A photo upload
+//! zbor runs on mimalloc (see `main.rs`), built never to ask for transparent huge pages (the
+//! `no_thp` feature in `Cargo.toml`; with the kernel's THP mode `madvise`, Debian's default,
+//! that means none, while with `always` the service should set `MIMALLOC_ALLOW_THP=0`, as the
+//! README's unit does) and told here to give freed memory back at once. A photo upload
 //! frees tens of megabytes at once (the uploaded bytes, the decoder's buffers) just before it
 //! allocates the next large buffers. With mimalloc's defaults, that memory stays with the
 //! process for a second and shows up as peak memory, and huge pages make the kernel compact
@@ -16,9 +18,13 @@
 /// builds by default (it does not name it; a test below checks its default, 1000 ms).
 const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 
-/// Makes mimalloc give freed memory back to the system at once. Call it first thing in `main`.
+/// Makes mimalloc give freed memory back to the system at once, unless the operator chose a
+/// delay with `MIMALLOC_PURGE_DELAY`. Call it first thing in `main`.
 #[allow(unsafe_code)]
 pub fn return_freed_memory_at_once() {
+    if std::env::var_os("MIMALLOC_PURGE_DELAY").is_some() {
+        return;
+    }
     // SAFETY: `mi_option_set` stores an integer in mimalloc's option table; it takes no
     // pointers, is thread-safe and may be called at any time, before or after allocating.
     unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 0) }

@@ -63,10 +63,23 @@ pub struct Derivative {
     pub webp: Option<Vec<u8>>,
 }
 
+/// How many times a `width`×`height` image may be halved on its way to `target`: as long as
+/// Lanczos3 is still left a reduction of at least 1.5×, so that the box average only ever takes
+/// the first, coarse step (a 48 MP photo goes 8000 → 4000 → 2400 px; a 24 MP one straight
+/// 6000 → 2400).
+fn halvings(width: u32, height: u32, (target_w, target_h): (u32, u32)) -> u32 {
+    let mut n = 0;
+    while width >> n >= 3 * target_w && height >> n >= 3 * target_h {
+        n += 1;
+    }
+    n
+}
+
 /// Makes every derivative of `master`, largest first, each resized from the previous one.
 /// Takes the pixels by value so that no copy of a full-size image is ever made: the full-size
-/// pixels are gone once the largest derivative is resized. The sizes' JPEGs and WebPs are then
-/// encoded at the same time, on two threads.
+/// pixels are gone once the largest derivative is resized (or the master halved). The sizes'
+/// JPEGs and WebPs are then encoded at the same time, on two threads. Every size is exactly
+/// [`fit`] of the master's size, as pages announce it.
 pub fn derivatives(master: DynamicImage) -> anyhow::Result<Vec<Derivative>> {
     let rgb = to_rgb(master);
     let (width, height) = rgb.dimensions();
@@ -74,20 +87,18 @@ pub fn derivatives(master: DynamicImage) -> anyhow::Result<Vec<Derivative>> {
     sizes.sort_unstable_by(|a, b| b.cmp(a));
     let mut resizer = Resizer::new();
     let options = ResizeOptions::new().resize_alg(ResizeAlg::Convolution(FilterType::Lanczos3));
-    // A large master is first halved by averaging, as often as it stays at least twice the
-    // largest size, as libvips shrinks before it reduces: Lanczos3 then reads a third of the pixels
-    // per output pixel it would read from the full size. The full-size pixels go with the first
-    // halving.
-    let (target_w, target_h) = fit(width, height, sizes[0]);
-    let (mut pixels, mut width, mut height) = (rgb.into_raw(), width, height);
-    while width >= 2 * target_w && height >= 2 * target_h {
-        (pixels, width, height) = halve(&pixels, width, height);
+    // A large master is first halved by averaging, which costs a fraction of what Lanczos3 costs
+    // per pixel read.
+    let mut pixels = rgb.into_raw();
+    let (mut source_w, mut source_h) = (width, height);
+    for _ in 0..halvings(width, height, fit(width, height, sizes[0])) {
+        (pixels, source_w, source_h) = halve(&pixels, source_w, source_h);
     }
-    let mut previous = Image::from_vec_u8(width, height, pixels, PixelType::U8x3)?;
+    let mut previous = Image::from_vec_u8(source_w, source_h, pixels, PixelType::U8x3)?;
     let mut images: Vec<(u32, Image<'static>)> = Vec::with_capacity(sizes.len());
     for size in sizes {
         let source = images.last().map_or(&previous, |(_, image)| image);
-        let (w, h) = fit(source.width(), source.height(), size);
+        let (w, h) = fit(width, height, size);
         let image = if (w, h) == (source.width(), source.height()) {
             // Never upscaled: this size is the same pixels as the one before (or the master).
             match images.last() {
@@ -138,7 +149,7 @@ pub fn derivatives(master: DynamicImage) -> anyhow::Result<Vec<Derivative>> {
 }
 
 /// Halves 8-bit RGB pixels by averaging each 2 × 2 block (an odd last row or column is
-/// dropped), one band of rows per core.
+/// dropped), in two bands of rows at once.
 fn halve(pixels: &[u8], width: u32, height: u32) -> (Vec<u8>, u32, u32) {
     let (half_w, half_h) = (width / 2, height / 2);
     let (src_row, dst_row) = (width as usize * 3, half_w as usize * 3);
@@ -146,8 +157,8 @@ fn halve(pixels: &[u8], width: u32, height: u32) -> (Vec<u8>, u32, u32) {
     if out.is_empty() {
         return (out, half_w, half_h);
     }
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
-    let band_rows = (half_h as usize).div_ceil(cores);
+    // Two bands, as JPEG strips (see `jpeg.rs`): at most two threads per image.
+    let band_rows = (half_h as usize).div_ceil(2);
     std::thread::scope(|scope| {
         for (band, rows) in out.chunks_mut(band_rows * dst_row).enumerate() {
             scope.spawn(move || {
@@ -205,33 +216,53 @@ mod tests {
     }
 
     #[test]
-    fn a_large_master_is_halved_first_and_looks_the_same() {
-        // A photo-like test card, 6000 × 4000: gradients, edges and fine noise.
+    fn only_large_reductions_start_by_halving() {
+        let at = |w, h| halvings(w, h, fit(w, h, 2400));
+        assert_eq!(at(8000, 6000), 1, "48 MP: 8000 → 4000, then Lanczos3 to 2400");
+        assert_eq!(at(6000, 4000), 0, "24 MP: Lanczos3 all the way");
+        assert_eq!(at(4800, 3200), 0, "a 2× reduction is all Lanczos3");
+        assert_eq!(at(30_000, 20_000), 3, "30000 → 3750, then Lanczos3");
+        assert_eq!(at(7300, 1000), 1);
+        assert_eq!(at(2000, 1000), 0);
+    }
+
+    #[test]
+    fn a_halved_master_gives_the_announced_sizes_and_looks_the_same() {
+        // A photo-like test card that is halved first: gradients, edges and fine noise, with odd
+        // sides so that halving drops a row and a column.
+        let (width, height) = (7301, 1001);
+        assert_eq!(halvings(width, height, fit(width, height, 2400)), 1);
         let mut seed = 7u32;
-        let big = RgbImage::from_fn(6000, 4000, |x, y| {
+        let big = RgbImage::from_fn(width, height, |x, y| {
             seed ^= seed << 13;
             seed ^= seed >> 17;
             seed ^= seed << 5;
             let edge = if (x / 150 + y / 110) % 2 == 0 { 70 } else { 0 };
-            image::Rgb([(x / 24) as u8 / 2 + edge + (seed % 9) as u8, (y / 16) as u8 / 2 + edge, 120 - edge / 2])
+            image::Rgb([(x / 30) as u8 / 2 + edge + (seed % 9) as u8, (y / 4) as u8 / 2 + edge, 120 - edge / 2])
         });
-        let mut direct = Image::new(2400, 1600, PixelType::U8x3);
-        let source = Image::from_vec_u8(6000, 4000, big.as_raw().clone(), PixelType::U8x3).unwrap();
+        let (w, h) = fit(width, height, 2400);
+        let mut direct = Image::new(w, h, PixelType::U8x3);
+        let source = Image::from_vec_u8(width, height, big.as_raw().clone(), PixelType::U8x3).unwrap();
         let options = ResizeOptions::new().resize_alg(ResizeAlg::Convolution(FilterType::Lanczos3));
         Resizer::new().resize(&source, &mut direct, &options).unwrap();
         let made = derivatives(DynamicImage::ImageRgb8(big)).unwrap();
-        let largest = image::load_from_memory(&made[0].jpeg).unwrap().into_rgb8();
-        assert_eq!(largest.dimensions(), (2400, 1600));
-        // Against Lanczos3 straight from the full size, through a JPEG at quality 85.
-        let error: f64 = largest
-            .as_raw()
-            .iter()
-            .zip(direct.buffer())
-            .map(|(a, b)| (f64::from(*a) - f64::from(*b)).powi(2))
-            .sum::<f64>()
-            / direct.buffer().len() as f64;
-        let psnr = 10.0 * (255.0f64 * 255.0 / error).log10();
-        assert!(psnr > 35.0, "PSNR {psnr:.1} dB");
+        for d in &made {
+            assert_eq!((d.width, d.height), fit(width, height, d.size), "{} px as pages announce it", d.size);
+            let decoded = image::load_from_memory(&d.jpeg).unwrap();
+            assert_eq!((decoded.width(), decoded.height()), (d.width, d.height));
+        }
+        // Against Lanczos3 straight from the full size: the halving may cost little next to what
+        // the JPEG at quality 85 costs anyway.
+        let psnr = |jpeg: &[u8]| {
+            let decoded = image::load_from_memory(jpeg).unwrap().into_rgb8();
+            let error =
+                decoded.as_raw().iter().zip(direct.buffer()).map(|(a, b)| (f64::from(*a) - f64::from(*b)).powi(2));
+            let mean = error.sum::<f64>() / direct.buffer().len() as f64;
+            10.0 * (255.0f64 * 255.0 / mean).log10()
+        };
+        let jpeg_only = psnr(&super::super::jpeg::encode_rgb(direct.buffer(), w, h, DERIVATIVE_QUALITY).unwrap());
+        let halved = psnr(&made[0].jpeg);
+        assert!(halved > jpeg_only - 1.0, "halved then Lanczos3: {halved:.1} dB; Lanczos3 alone: {jpeg_only:.1} dB");
     }
 
     #[test]

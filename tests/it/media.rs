@@ -402,7 +402,7 @@ async fn post_upload(router: &Router, files: &[(&str, &[u8])]) -> (StatusCode, S
 async fn a_large_photo_is_encoded_in_strips_and_is_just_as_clean() {
     let app = TestApp::new().await;
     let id = object(&app, "A photo from a good camera").await;
-    // 7.2 MP: large enough for the master to be encoded in strips, one per core.
+    // 7.2 MP: large enough for the master to be encoded in two strips at once.
     let media =
         app.state.media.ingest(&app.state.db.main, id, hostile_jpeg_of(3000, 2400), &public("big")).await.unwrap();
     drain_jobs(&app).await;
@@ -420,10 +420,8 @@ async fn a_large_photo_is_encoded_in_strips_and_is_just_as_clean() {
     let bytes = std::fs::read(master).unwrap();
     let decoded = image::load_from_memory(&bytes).unwrap();
     assert_eq!((decoded.width(), decoded.height()), (2400, 3000));
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let restarts =
-        img_parts::jpeg::Jpeg::from_bytes(bytes.into()).unwrap().segments().iter().any(|s| s.marker() == 0xDD);
-    assert_eq!(restarts, cores > 1, "strips (joined at restart markers) exactly when there are cores to share them");
+    let restarts = img_parts::jpeg::Jpeg::from_bytes(bytes.into()).unwrap().segments().iter().any(|s| s.marker() == 0xDD);
+    assert!(restarts, "two strips, joined at restart markers, on any machine");
 }
 
 #[tokio::test]
