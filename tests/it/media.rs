@@ -420,7 +420,8 @@ async fn a_large_photo_is_encoded_in_strips_and_is_just_as_clean() {
     let bytes = std::fs::read(master).unwrap();
     let decoded = image::load_from_memory(&bytes).unwrap();
     assert_eq!((decoded.width(), decoded.height()), (2400, 3000));
-    let restarts = img_parts::jpeg::Jpeg::from_bytes(bytes.into()).unwrap().segments().iter().any(|s| s.marker() == 0xDD);
+    let restarts =
+        img_parts::jpeg::Jpeg::from_bytes(bytes.into()).unwrap().segments().iter().any(|s| s.marker() == 0xDD);
     assert!(restarts, "two strips, joined at restart markers, on any machine");
 }
 
