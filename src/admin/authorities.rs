@@ -138,7 +138,7 @@ async fn read(
     let mut conn = state.db.main.acquire().await?;
     for f in kind.fields().iter().filter(|f| id.is_none() && matches!(f.input, Input::Code)) {
         let value = pairs.get(f.column).trim();
-        if authorities::taken(&mut conn, kind, f.column, value, id).await? {
+        if authorities::taken(&mut conn, kind, f.column, value).await? {
             let taken = BTreeMap::from([(f.column.to_owned(), "authority-error-code-taken")]);
             result = match result {
                 Ok(_) => Err(taken),

@@ -320,16 +320,10 @@ pub async fn ids(pool: &SqlitePool, kind: Kind) -> sqlx::Result<Vec<i64>> {
     sqlx::query_scalar(AssertSqlSafe(format!("SELECT id FROM {}", kind.table()))).fetch_all(pool).await
 }
 
-/// Whether another authority of `kind` (not `id`) already has `value` in a unique column.
-pub async fn taken(
-    conn: &mut SqliteConnection,
-    kind: Kind,
-    column: &'static str,
-    value: &str,
-    id: Option<i64>,
-) -> sqlx::Result<bool> {
-    let sql = format!("SELECT EXISTS (SELECT 1 FROM {} WHERE {column} = ? AND id IS NOT ?)", kind.table());
-    sqlx::query_scalar(AssertSqlSafe(sql)).bind(value).bind(id).fetch_one(conn).await
+/// Whether an authority of `kind` already has `value` in a unique column.
+pub async fn taken(conn: &mut SqliteConnection, kind: Kind, column: &'static str, value: &str) -> sqlx::Result<bool> {
+    let sql = format!("SELECT EXISTS (SELECT 1 FROM {} WHERE {column} = ?)", kind.table());
+    sqlx::query_scalar(AssertSqlSafe(sql)).bind(value).fetch_one(conn).await
 }
 
 /// Every object type, in no particular order.

@@ -63,6 +63,18 @@ pub struct Derivative {
     pub webp: Option<Vec<u8>>,
 }
 
+/// `source` resized to `w`×`h` with Lanczos3, or `None` when it is that size already (sizes are
+/// never upscaled).
+fn lanczos(resizer: &mut Resizer, source: &Image<'_>, (w, h): (u32, u32)) -> anyhow::Result<Option<Image<'static>>> {
+    if (w, h) == (source.width(), source.height()) {
+        return Ok(None);
+    }
+    let mut next = Image::new(w, h, PixelType::U8x3);
+    let options = ResizeOptions::new().resize_alg(ResizeAlg::Convolution(FilterType::Lanczos3));
+    resizer.resize(source, &mut next, &options)?;
+    Ok(Some(next))
+}
+
 /// How many times a `width`×`height` image may be halved on its way to `target`: as long as
 /// Lanczos3 is still left a reduction of at least 1.5×, so that the box average only ever takes
 /// the first, coarse step (a 48 MP photo goes 8000 → 4000 → 2400 px; a 24 MP one straight
@@ -86,7 +98,6 @@ pub fn derivatives(master: DynamicImage) -> anyhow::Result<Vec<Derivative>> {
     let mut sizes = DERIVATIVE_SIZES;
     sizes.sort_unstable_by(|a, b| b.cmp(a));
     let mut resizer = Resizer::new();
-    let options = ResizeOptions::new().resize_alg(ResizeAlg::Convolution(FilterType::Lanczos3));
     // A large master is first halved by averaging, which costs a fraction of what Lanczos3 costs
     // per pixel read.
     let mut pixels = rgb.into_raw();
@@ -94,29 +105,15 @@ pub fn derivatives(master: DynamicImage) -> anyhow::Result<Vec<Derivative>> {
     for _ in 0..halvings(width, height, fit(width, height, sizes[0])) {
         (pixels, source_w, source_h) = halve(&pixels, source_w, source_h);
     }
-    let mut previous = Image::from_vec_u8(source_w, source_h, pixels, PixelType::U8x3)?;
-    let mut images: Vec<(u32, Image<'static>)> = Vec::with_capacity(sizes.len());
-    for size in sizes {
-        let source = images.last().map_or(&previous, |(_, image)| image);
-        let (w, h) = fit(width, height, size);
-        let image = if (w, h) == (source.width(), source.height()) {
-            // Never upscaled: this size is the same pixels as the one before (or the master).
-            match images.last() {
-                Some((_, image)) => image.copy(),
-                None => std::mem::replace(&mut previous, Image::new(1, 1, PixelType::U8x3)),
-            }
-        } else {
-            let mut next = Image::new(w, h, PixelType::U8x3);
-            resizer.resize(source, &mut next, &options)?;
-            next
-        };
-        if images.is_empty() {
-            // The full-size pixels are not needed any more.
-            previous = Image::new(1, 1, PixelType::U8x3);
-        }
+    let master = Image::from_vec_u8(source_w, source_h, pixels, PixelType::U8x3)?;
+    // The largest size takes the full-size pixels with it: they either are that size or go here.
+    let largest = lanczos(&mut resizer, &master, fit(width, height, sizes[0]))?.unwrap_or(master);
+    let mut images = vec![(sizes[0], largest)];
+    for &size in &sizes[1..] {
+        let previous = &images[images.len() - 1].1;
+        let image = lanczos(&mut resizer, previous, fit(width, height, size))?.unwrap_or_else(|| previous.copy());
         images.push((size, image));
     }
-    drop(previous);
     let (jpegs, webps) = std::thread::scope(|scope| {
         let webps = scope.spawn(|| {
             images
