@@ -12,8 +12,10 @@ use axum::routing::get;
 use tokio::net::TcpListener;
 
 use crate::catalogue::snapshot::PublicState;
+use crate::collection::command::{self, Actor, Command, CommandResult};
 use crate::config::Config;
 use crate::db::Databases;
+use crate::donors::contacts::Vault;
 use crate::donors::recipients::Recipients;
 use crate::i18n::Translations;
 use crate::media;
@@ -24,8 +26,10 @@ use crate::web::{self, Templates};
 pub struct App {
     /// Resolved configuration.
     pub config: AppConfig,
-    /// The collection and contacts databases.
+    /// The collection database.
     pub db: Databases,
+    /// The sealed donor records (`contacts.sqlite`), behind the only door `donors/` opens.
+    pub vault: Vault,
     /// Interface strings in the three languages.
     pub translations: Arc<Translations>,
     /// Compiled page templates.
@@ -72,6 +76,7 @@ impl AppState {
     /// Opens the databases, loads the public snapshot and compiles the templates.
     pub async fn open(config: &Config) -> anyhow::Result<Self> {
         let db = Databases::open(config).await?;
+        let vault = Vault::open(&config.contacts_db_path()).await?;
         let translations = Arc::new(Translations::load()?);
         let app = App {
             config: AppConfig {
@@ -81,6 +86,7 @@ impl AppState {
                 public_url: config.public_url.clone().unwrap_or_else(|| "http://127.0.0.1:8080".to_owned()),
             },
             db,
+            vault,
             templates: Templates::new(Arc::clone(&translations)),
             translations,
             media: media::Pipeline::new(media::Store::new(&config.uploads_dir), config.upload_limits),
@@ -93,6 +99,16 @@ impl AppState {
         media::jobs::recover(&state.db.main, &state.media.store).await.context("recovering media jobs")?;
         state.public.refresh(&state.db.main).await.context("loading the public collection")?;
         Ok(state)
+    }
+
+    /// Runs a staff action as `actor` (see [`command::execute`]), then reloads the public
+    /// snapshot if the action says the public collection changed.
+    pub async fn run<C: Command>(&self, actor: Actor, action: C) -> CommandResult<C::Output> {
+        let done = command::execute(&self.db.writer, actor, action).await?;
+        if done.public_changed {
+            self.public.refresh(&self.db.main).await?;
+        }
+        Ok(done.output)
     }
 }
 
@@ -134,6 +150,7 @@ pub async fn serve(
     let _ = stop_worker.send(());
     worker.await.context("media worker")?;
     state.db.close().await;
+    state.vault.close().await;
     Ok(())
 }
 

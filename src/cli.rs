@@ -290,6 +290,7 @@ async fn init(config: &Config, admin_user: &str, recipients: &[String]) -> anyho
     std::fs::create_dir_all(&config.uploads_dir)
         .with_context(|| format!("creating {}", config.uploads_dir.display()))?;
     let db = crate::db::Databases::open(config).await?;
+    crate::donors::contacts::Vault::open(&config.contacts_db_path()).await?.close().await;
     Recipients::write(&path, recipients)?;
     auth::create_user(&db.main, admin_user, password, Role::Admin).await?;
     db.close().await;
@@ -304,7 +305,7 @@ async fn init(config: &Config, admin_user: &str, recipients: &[String]) -> anyho
 
 async fn user_change(config: &Config, name: &str, change: auth::UserChange) -> anyhow::Result<()> {
     let db = crate::db::Databases::open(config).await?;
-    let result = auth::change_user(&db.main, name, change, "cli").await;
+    let result = auth::change_user(&db.main, name, change).await;
     db.close().await;
     result?;
     println!(
@@ -434,15 +435,16 @@ async fn contacts_reseal(config: &Config, identity: &Path) -> anyhow::Result<()>
     let recipients = Recipients::load(&config.recipients_path())?;
     let identities = load_identities(identity)?;
     let identities: Vec<&dyn age::Identity> = identities.iter().map(|i| i.as_ref() as &dyn age::Identity).collect();
-    let db = crate::db::Databases::open(config).await?;
+    let vault = crate::donors::contacts::Vault::open(&config.contacts_db_path()).await?;
     let bar = crate::demo::progress(0, "records");
-    let count = crate::donors::contacts::reseal_all(&db.contacts, &identities, &recipients, |done, total| {
-        bar.set_length(total);
-        bar.set_position(done);
-    })
-    .await;
+    let count = vault
+        .reseal_all(&identities, &recipients, |done, total| {
+            bar.set_length(total);
+            bar.set_position(done);
+        })
+        .await;
     bar.finish_and_clear();
-    db.close().await;
+    vault.close().await;
     println!("Re-sealed {} record(s) to {} recipient(s).", count?, recipients.len());
     Ok(())
 }
@@ -477,7 +479,7 @@ async fn demo(cli: &Cli, listen: &str, objects: usize, no_serve: bool) -> anyhow
             (dir.clone(), uploads, keys)
         }
         None => {
-            let root = std::env::temp_dir().join(format!("zbor-demo-{}", &crate::donors::random_id()[..8]));
+            let root = std::env::temp_dir().join(format!("zbor-demo-{}", &crate::ids::random_id()[..8]));
             (root.join("data"), root.join("uploads"), root)
         }
     };

@@ -6,9 +6,12 @@ use std::path::Path;
 use std::str::FromStr;
 use std::time::Duration;
 
+use std::ops::{Deref, DerefMut};
+use std::sync::Arc;
+
 use anyhow::Context;
-use sqlx::SqlitePool;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{Sqlite, SqliteConnection, SqlitePool, Transaction};
 
 /// Migrations of the collection database, embedded in the binary.
 pub static MAIN_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/main");
@@ -38,36 +41,84 @@ pub async fn open(path: &Path, max_connections: u32) -> anyhow::Result<SqlitePoo
         .with_context(|| format!("opening {}", path.display()))
 }
 
+/// The one way into a write transaction on a database: writers of this process take turns
+/// (first come, first served) and each begins with `BEGIN IMMEDIATE`, so it holds SQLite's
+/// write lock from its first statement. A transaction that reads before it writes (the audit
+/// chain's last hash, the next entry number) can then never be overtaken between the two,
+/// and a burst of writers queues instead of failing with "database is locked".
+#[derive(Clone, Debug)]
+pub struct Writer {
+    pool: SqlitePool,
+    turn: Arc<tokio::sync::Mutex<()>>,
+}
+
+impl Writer {
+    pub fn new(pool: SqlitePool) -> Self {
+        Self { pool, turn: Arc::new(tokio::sync::Mutex::new(())) }
+    }
+
+    /// Waits for this process's turn, then begins an immediate transaction.
+    pub async fn begin(&self) -> sqlx::Result<WriteTx> {
+        let turn = Arc::clone(&self.turn).lock_owned().await;
+        let tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        Ok(WriteTx { tx, _turn: turn })
+    }
+}
+
+/// A write transaction holding the writers' turn; rolled back when dropped uncommitted.
+#[derive(Debug)]
+pub struct WriteTx {
+    tx: Transaction<'static, Sqlite>,
+    _turn: tokio::sync::OwnedMutexGuard<()>,
+}
+
+impl WriteTx {
+    pub async fn commit(self) -> sqlx::Result<()> {
+        self.tx.commit().await
+    }
+}
+
+impl Deref for WriteTx {
+    type Target = SqliteConnection;
+    fn deref(&self) -> &SqliteConnection {
+        &self.tx
+    }
+}
+
+impl DerefMut for WriteTx {
+    fn deref_mut(&mut self) -> &mut SqliteConnection {
+        &mut self.tx
+    }
+}
+
 /// Both databases, opened and migrated.
 #[derive(Clone, Debug)]
 pub struct Databases {
-    /// The collection: objects, authorities, media records, users, audit.
+    /// The collection: objects, authorities, media records, users, audit. Read from the pool;
+    /// write through [`Databases::writer`].
     pub main: SqlitePool,
-    /// Sealed donor records and nothing else.
-    pub contacts: SqlitePool,
+    /// Write transactions on `main`.
+    pub writer: Writer,
 }
 
 impl Databases {
-    /// Opens both databases under `data_dir` and applies pending migrations.
+    /// Opens the collection database under `data_dir` and applies pending migrations. The
+    /// contacts database is opened by `donors::contacts::Vault`, which keeps it to itself.
     pub async fn open(config: &crate::config::Config) -> anyhow::Result<Self> {
         std::fs::create_dir_all(&config.data_dir).with_context(|| format!("creating {}", config.data_dir.display()))?;
         let main = open(&config.main_db_path(), 8).await?;
         MAIN_MIGRATIONS.run(&main).await.context("migrating zbor.sqlite")?;
-        let contacts = open(&config.contacts_db_path(), 2).await?;
-        CONTACTS_MIGRATIONS.run(&contacts).await.context("migrating contacts.sqlite")?;
-        Ok(Self { main, contacts })
+        Ok(Self { writer: Writer::new(main.clone()), main })
     }
 
-    /// Answers when both databases do; used by `/healthz`.
+    /// Answers when the database does; used by `/healthz`.
     pub async fn ping(&self) -> Result<(), sqlx::Error> {
         sqlx::query("SELECT 1").execute(&self.main).await?;
-        sqlx::query("SELECT 1").execute(&self.contacts).await?;
         Ok(())
     }
 
-    /// Closes both pools, letting SQLite checkpoint the WAL.
+    /// Closes the pool, letting SQLite checkpoint the WAL.
     pub async fn close(&self) {
         self.main.close().await;
-        self.contacts.close().await;
     }
 }

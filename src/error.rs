@@ -40,6 +40,18 @@ impl From<minijinja::Error> for AppError {
     }
 }
 
+impl From<crate::collection::command::CommandError> for AppError {
+    fn from(err: crate::collection::command::CommandError) -> Self {
+        use crate::collection::command::CommandError;
+        match err {
+            CommandError::NotFound => Self::NotFound,
+            CommandError::NotAllowed => Self::Forbidden,
+            CommandError::Refused(key) => Self::BadRequest(key),
+            CommandError::Internal(err) => Self::Internal(err),
+        }
+    }
+}
+
 /// Placed in a response's extensions so the error-page layer can render it.
 #[derive(Debug, Clone, Copy)]
 pub struct ErrorPage {

@@ -16,6 +16,7 @@ pub mod demo;
 pub mod donors;
 pub mod error;
 pub mod i18n;
+pub mod ids;
 pub mod intake;
 pub mod media;
 pub mod web;

@@ -3,18 +3,21 @@
 
 use axum::Router;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use secrecy::SecretString;
 use serde::{Deserialize, Serialize};
 
-use super::{Flash, Pairs, Staff, check_form, cookie, page_number, render_panel, require};
+use super::{render_panel, require};
 use crate::app::AppState;
 use crate::auth::{self, PasswordError, Role, UserChange};
 use crate::collection::audit;
+use crate::collection::command::CommandError;
 use crate::error::{AppError, AppResult};
 use crate::web::Ctx;
+use crate::web::forms::{Flash, Pairs, page_count, page_number};
+use crate::web::staff::{Staff, StaffForm, actor, cookie};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -40,14 +43,8 @@ async fn account(State(state): State<AppState>, ctx: Ctx, Staff(session): Staff)
 
 /// `POST /admin/account/password`: `current`, `new`, `repeat`. Every session of the user ends,
 /// this one too: they sign in again with the new password.
-async fn change_password(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Staff(session): Staff,
-    headers: HeaderMap,
-    pairs: Pairs,
-) -> AppResult<Response> {
-    check_form(&session, &headers, pairs.get("csrf"))?;
+async fn change_password(State(state): State<AppState>, ctx: Ctx, posted: StaffForm<Pairs>) -> AppResult<Response> {
+    let StaffForm { session, form: pairs } = posted;
     let error = if pairs.get("new") != pairs.get("repeat") {
         Some("account-error-repeat")
     } else if !state.throttle.allows(&session.username) {
@@ -55,7 +52,8 @@ async fn change_password(
         Some("account-error-current")
     } else {
         let (current, new) = (SecretString::from(pairs.get("current")), SecretString::from(pairs.get("new")));
-        match auth::change_password(&state.db.main, session.user_id, &session.username, current, new).await {
+        let (pool, writer) = (&state.db.main, &state.db.writer);
+        match auth::change_password(pool, writer, actor(&session), session.user_id, current, new).await {
             Ok(()) => None,
             Err(PasswordError::WrongCurrent) => {
                 state.throttle.failed(&session.username);
@@ -113,34 +111,15 @@ async fn users(
     users_page(&state, &ctx, &session, flash.done, None, String::new()).await
 }
 
-fn parse_role(text: &str) -> Option<Role> {
-    match text {
-        "admin" => Some(Role::Admin),
-        "curator" => Some(Role::Curator),
-        "keyholder" => Some(Role::Keyholder),
-        "volunteer" => Some(Role::Volunteer),
-        _ => None,
-    }
-}
-
 /// `POST /admin/users` (admins): `username`, `role`, `password`.
-async fn add_user(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Staff(session): Staff,
-    headers: HeaderMap,
-    pairs: Pairs,
-) -> AppResult<Response> {
-    check_form(&session, &headers, pairs.get("csrf"))?;
+async fn add_user(State(state): State<AppState>, ctx: Ctx, posted: StaffForm<Pairs>) -> AppResult<Response> {
+    let StaffForm { session, form: pairs } = posted;
     require(session.role == Role::Admin)?;
     let username = pairs.get("username").trim().to_owned();
     let password = SecretString::from(pairs.get("password"));
-    let role = parse_role(pairs.get("role"));
-    let exists = auth::accounts(&state.db.main).await?.iter().any(|a| a.username.eq_ignore_ascii_case(&username));
+    let role = Role::parse(pairs.get("role"));
     let error = if auth::validate_username(&username).is_err() {
         Some("users-error-username")
-    } else if exists {
-        Some("users-error-exists")
     } else if auth::validate_password(&password).is_err() {
         Some("account-error-length")
     } else if role.is_none() {
@@ -148,11 +127,19 @@ async fn add_user(
     } else {
         None
     };
-    if let (None, Some(role)) = (error, role) {
-        auth::create_user_by(&state.db.main, &username, password, role, &session.username).await?;
-        return Ok(Redirect::to("/admin/users?done=added").into_response());
-    }
-    let html = users_page(&state, &ctx, &session, None, error, username).await?;
+    let error = match (error, role) {
+        (None, Some(role)) => {
+            let password_hash = auth::hash_password(password).await?;
+            let add = auth::AddUser { username: username.clone(), password_hash, role };
+            match state.run(actor(&session), add).await {
+                Ok(_) => return Ok(Redirect::to("/admin/users?done=added").into_response()),
+                Err(CommandError::Refused(key)) => key,
+                Err(err) => return Err(err.into()),
+            }
+        }
+        (error, _) => error.unwrap_or("edit-error-choose"),
+    };
+    let html = users_page(&state, &ctx, &session, None, Some(error), username).await?;
     Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response())
 }
 
@@ -161,29 +148,26 @@ async fn add_user(
 async fn change_user(
     State(state): State<AppState>,
     ctx: Ctx,
-    Staff(session): Staff,
-    headers: HeaderMap,
     Path(username): Path<String>,
-    pairs: Pairs,
+    posted: StaffForm<Pairs>,
 ) -> AppResult<Response> {
-    check_form(&session, &headers, pairs.get("csrf"))?;
+    let StaffForm { session, form: pairs } = posted;
     require(session.role == Role::Admin)?;
-    if !auth::accounts(&state.db.main).await?.iter().any(|a| a.username == username) {
-        return Err(AppError::NotFound);
-    }
-    let change = match (pairs.get("action"), parse_role(pairs.get("role"))) {
+    let change = match (pairs.get("action"), Role::parse(pairs.get("role"))) {
         ("disable", _) => UserChange::Disable,
         ("enable", _) => UserChange::Enable,
         ("reset-totp", _) => UserChange::ResetTotp,
         ("role", Some(role)) => UserChange::Role(role),
         _ => return Err(AppError::BadRequest("error-bad-query")),
     };
-    if username.eq_ignore_ascii_case(&session.username) && matches!(change, UserChange::Disable | UserChange::Role(_)) {
-        let html = users_page(&state, &ctx, &session, None, Some("users-error-self"), String::new()).await?;
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response());
+    match state.run(actor(&session), auth::ChangeUser { username, change }).await {
+        Ok(()) => Ok(Redirect::to("/admin/users?done=changed").into_response()),
+        Err(CommandError::Refused(key)) => {
+            let html = users_page(&state, &ctx, &session, None, Some(key), String::new()).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response())
+        }
+        Err(err) => Err(err.into()),
     }
-    auth::change_user(&state.db.main, &username, change, &session.username).await?;
-    Ok(Redirect::to("/admin/users?done=changed").into_response())
 }
 
 #[derive(Deserialize)]
@@ -265,7 +249,7 @@ async fn audit_view(
         actions: audit::actions(&state.db.main).await?,
         total,
         page,
-        pages: ((total + AUDIT_PER_PAGE - 1) / AUDIT_PER_PAGE).max(1),
+        pages: page_count(total, AUDIT_PER_PAGE),
     };
     render_panel(&state, &ctx, &session, "admin/audit.html", page)
 }

@@ -6,19 +6,20 @@ use std::collections::BTreeMap;
 
 use axum::Router;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
 use serde::Serialize;
 
-use super::{Flash, Pairs, Staff, check_form, render_panel, require};
+use super::{render_panel, require};
 use crate::app::AppState;
 use crate::auth::sessions::Session;
-use crate::collection::audit;
 use crate::collection::authorities::{self, Entry, Field, Input, Kind, Values};
-use crate::collection::editing;
+use crate::collection::command::CommandError;
 use crate::error::{AppError, AppResult};
 use crate::web::Ctx;
+use crate::web::forms::{Flash, Pairs};
+use crate::web::staff::{Staff, StaffForm, actor};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -153,16 +154,15 @@ fn typed(kind: Kind, pairs: &Pairs) -> BTreeMap<String, String> {
     kind.fields().iter().map(|f| (f.column.to_owned(), pairs.get(f.column).to_owned())).collect()
 }
 
-/// `POST /admin/authorities/{kind}`: a new authority.
+/// `POST /admin/authorities/{kind}`: a new authority; from an object's page (`object`), linked
+/// to that object at once.
 async fn create(
     State(state): State<AppState>,
     ctx: Ctx,
-    Staff(session): Staff,
-    headers: HeaderMap,
     Path(kind): Path<String>,
-    pairs: Pairs,
+    posted: StaffForm<Pairs>,
 ) -> AppResult<Response> {
-    check_form(&session, &headers, pairs.get("csrf"))?;
+    let StaffForm { session, form: pairs } = posted;
     let kind = kind_of(&kind)?;
     // A new type is offered at once by the public intake form: adding one publishes its name.
     require(kind != Kind::Types || session.role.can_publish())?;
@@ -172,41 +172,16 @@ async fn create(
         Ok(values) => values,
         Err(errors) => return refused(&state, &ctx, &session, kind, as_typed(errors)).await,
     };
-    let mut tx = state.db.main.begin().await?;
-    let id = match authorities::create(&mut tx, kind, &values).await {
+    let create = authorities::CreateAuthority { kind, values, link_to: object };
+    let id = match state.run(actor(&session), create).await {
         Ok(id) => id,
         // Another curator took the same code a moment ago.
-        Err(err) if err.as_database_error().is_some_and(|e| e.is_unique_violation()) => {
-            drop(tx);
-            let errors = BTreeMap::from([("code".to_owned(), "authority-error-code-taken")]);
+        Err(CommandError::Refused(key @ "authority-error-code-taken")) => {
+            let errors = BTreeMap::from([("code".to_owned(), key)]);
             return refused(&state, &ctx, &session, kind, as_typed(errors)).await;
         }
         Err(err) => return Err(err.into()),
     };
-    let details = serde_json::json!({ "kind": kind, "id": id, "changes": authorities::as_changes(&values) });
-    audit::record(&mut tx, &session.username, "authority-created", &format!("{}/{id}", kind.as_str()), &details)
-        .await?;
-    // Created inline from an object's page: link it to the object, and go back there.
-    if let Some(object) = object {
-        let record = editing::load(&mut tx, object).await?.ok_or(AppError::NotFound)?;
-        require(record.state == crate::collection::PubState::Draft || session.role.can_publish())?;
-        let (mut fields, mut makers, mut events) =
-            (record.fields.clone(), record.makers.clone(), record.events.clone());
-        match kind {
-            Kind::Makers => makers.push(id),
-            Kind::Events => events.push(id),
-            Kind::Types => fields.object_type = values.get("code").cloned().unwrap_or_default(),
-            _ => return Err(AppError::BadRequest("error-bad-query")),
-        }
-        let changes = editing::update(&mut tx, object, &fields, &makers, &events).await?;
-        let details = serde_json::json!({ "id": object, "changes": changes });
-        audit::record(&mut tx, &session.username, "object-edited", &record.entry_number, &details).await?;
-    }
-    tx.commit().await?;
-    // The forms read the types from the snapshot; an object's new link may be public.
-    if kind == Kind::Types || object.is_some() {
-        state.public.refresh(&state.db.main).await?;
-    }
     if let Some(object) = object {
         return Ok(Redirect::to(&format!("/admin/objects/{object}?done=saved")).into_response());
     }
@@ -217,12 +192,10 @@ async fn create(
 async fn save(
     State(state): State<AppState>,
     ctx: Ctx,
-    Staff(session): Staff,
-    headers: HeaderMap,
     Path((kind, id)): Path<(String, i64)>,
-    pairs: Pairs,
+    posted: StaffForm<Pairs>,
 ) -> AppResult<Response> {
-    check_form(&session, &headers, pairs.get("csrf"))?;
+    let StaffForm { session, form: pairs } = posted;
     require(session.role.can_publish())?;
     let kind = kind_of(&kind)?;
     let values = match read(&state, kind, Some(id), &pairs).await? {
@@ -232,15 +205,6 @@ async fn save(
             return refused(&state, &ctx, &session, kind, shown).await;
         }
     };
-    let mut tx = state.db.main.begin().await?;
-    let changes = authorities::update(&mut tx, kind, id, &values).await?.ok_or(AppError::NotFound)?;
-    if !changes.is_empty() {
-        let details = serde_json::json!({ "changes": changes });
-        audit::record(&mut tx, &session.username, "authority-edited", &format!("{}/{id}", kind.as_str()), &details)
-            .await?;
-    }
-    tx.commit().await?;
-    // Names and descriptions of authorities appear on published pages.
-    state.public.refresh(&state.db.main).await?;
+    state.run(actor(&session), authorities::SaveAuthority { kind, id, values }).await?;
     Ok(Redirect::to(&format!("/admin/authorities/{}/{id}?done=saved", kind.as_str())).into_response())
 }

@@ -11,8 +11,7 @@ use std::collections::BTreeMap;
 
 use axum::Form;
 use axum::Router;
-use axum::extract::{FromRequestParts, State};
-use axum::http::request::Parts;
+use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -20,11 +19,13 @@ use secrecy::SecretString;
 use serde::{Deserialize, Serialize};
 
 use crate::app::AppState;
-use crate::auth::sessions::{self, COOKIE, Session};
+use crate::auth::sessions::{self, Session};
 use crate::auth::totp;
-use crate::collection::audit;
+use crate::collection::command::{Actor, CommandError};
 use crate::error::{AppError, AppResult};
-use crate::intake::guard::Peer;
+use crate::web::forms::Flash;
+use crate::web::peer::Peer;
+use crate::web::staff::{Staff, StaffForm, cookie, same_site, session_token};
 use crate::web::{Ctx, render_page};
 
 /// Routes of the panel.
@@ -40,39 +41,6 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .merge(objects::router(state))
         .merge(accounts::router())
         .merge(authorities::router())
-}
-
-/// A URL-encoded form read as its pairs, in order, so repeated fields (checkboxes, multiple
-/// selects) keep every value. Unknown fields are simply never asked for.
-pub struct Pairs(pub Vec<(String, String)>);
-
-impl Pairs {
-    /// The first value of `name`, or an empty string.
-    pub fn get(&self, name: &str) -> &str {
-        self.0.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str()).unwrap_or_default()
-    }
-
-    /// Every value of `name`.
-    pub fn all(&self, name: &str) -> Vec<&str> {
-        self.0.iter().filter(|(k, _)| k == name).map(|(_, v)| v.as_str()).collect()
-    }
-}
-
-impl<S: Send + Sync> axum::extract::FromRequest<S> for Pairs {
-    type Rejection = AppError;
-
-    async fn from_request(request: axum::extract::Request, state: &S) -> Result<Self, Self::Rejection> {
-        let body = axum::body::Bytes::from_request(request, state)
-            .await
-            .map_err(|_| AppError::BadRequest("error-bad-query"))?;
-        serde_urlencoded::from_bytes(&body).map(Pairs).map_err(|_| AppError::BadRequest("error-bad-query"))
-    }
-}
-
-/// Refuses a state-changing request that comes from another site or without the session's
-/// CSRF token.
-pub fn check_form(session: &Session, headers: &HeaderMap, csrf: &str) -> AppResult<()> {
-    if same_site(headers) && csrf_ok(session, csrf) { Ok(()) } else { Err(AppError::Forbidden) }
 }
 
 /// Refuses a request the signed-in role may not make.
@@ -112,85 +80,6 @@ pub fn render_panel(
         fingerprints: state.recipients.as_ref().map(|r| r.fingerprints()).unwrap_or_default(),
     };
     render_page(state, &ctx.base(state), name, PanelPage { panel, page })
-}
-
-/// Records a staff action without a target or details in the audit log.
-async fn record(state: &AppState, actor: &str, action: &str) -> AppResult<()> {
-    record_with(state, actor, action, "", &serde_json::json!({})).await
-}
-
-/// Records a staff action on `target` in the audit log.
-pub async fn record_with(
-    state: &AppState,
-    actor: &str,
-    action: &str,
-    target: &str,
-    details: &serde_json::Value,
-) -> AppResult<()> {
-    let mut conn = state.db.main.acquire().await?;
-    audit::record(&mut conn, actor, action, target, details).await?;
-    Ok(())
-}
-
-/// The session cookie's value in a request, if any.
-fn session_token(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == COOKIE)
-        .map(|(_, value)| value.to_owned())
-}
-
-/// Whether a state-changing request comes from our own pages: browsers say so in
-/// `Sec-Fetch-Site`, older ones through `Origin`. Requests with neither (curl, tests) pass;
-/// the CSRF token still guards every form of a session.
-pub fn same_site(headers: &HeaderMap) -> bool {
-    if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
-        return matches!(site, "same-origin" | "none");
-    }
-    match (
-        headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()),
-        headers.get(header::HOST).and_then(|v| v.to_str().ok()),
-    ) {
-        (Some(origin), Some(host)) => origin.split_once("://").is_some_and(|(_, rest)| rest == host),
-        (Some(_), None) => false,
-        (None, _) => true,
-    }
-}
-
-/// A signed-in staff member; pages that need one redirect to the sign-in page otherwise.
-pub struct Staff(pub Session);
-
-impl FromRequestParts<AppState> for Staff {
-    type Rejection = Response;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let Some(token) = session_token(&parts.headers) else {
-            return Err(Redirect::to("/admin/login").into_response());
-        };
-        match sessions::lookup(&state.db.main, &token).await {
-            // Admins and keyholders may do nothing but enrol until they have a second factor.
-            Ok(Some(session))
-                if session.role.requires_totp()
-                    && !session.totp_enrolled
-                    && !parts.uri.path().starts_with("/admin/totp") =>
-            {
-                Err(Redirect::to("/admin/totp").into_response())
-            }
-            Ok(Some(session)) => Ok(Staff(session)),
-            Ok(None) => Err(Redirect::to("/admin/login").into_response()),
-            Err(err) => Err(AppError::from(err).into_response()),
-        }
-    }
-}
-
-pub(crate) fn cookie(state: &AppState, value: &str, max_age: i64) -> HeaderValue {
-    let secure = if state.config.public_url.starts_with("https://") { "; Secure" } else { "" };
-    let text = format!("{COOKIE}={value}; Path=/admin; HttpOnly; SameSite=Strict; Max-Age={max_age}{secure}");
-    HeaderValue::from_str(&text).unwrap_or_else(|_| HeaderValue::from_static("zbor_session=; Path=/admin; Max-Age=0"))
 }
 
 #[derive(Serialize)]
@@ -238,25 +127,29 @@ async fn login(
         tokio::time::sleep(delay).await;
     }
     let username = form.username.trim().to_owned();
-    let mut user = if state.throttle.allows(&username) {
+    let user = if state.throttle.allows(&username) {
         crate::auth::authenticate(&state.db.main, &username, SecretString::from(form.password)).await?
     } else {
         None
     };
     // With a second factor enrolled, the code is required too; a wrong code looks like a
     // wrong password.
-    if let Some(id) = user
-        && totp::enrolled(&state.db.main, id).await?
-        && !totp::check_sign_in(&state.db.main, id, &username, &form.totp).await?
-    {
-        user = None;
-    }
-    let Some(user_id) = user else {
+    let signed_in = match user {
+        Some(user_id) => {
+            let sign_in = crate::auth::SignIn { user_id, code: form.totp };
+            match state.run(Actor::visitor(&username), sign_in).await {
+                Ok(token) => Some(token),
+                Err(CommandError::Refused(_)) => None,
+                Err(err) => return Err(err.into()),
+            }
+        }
+        None => None,
+    };
+    let Some(token) = signed_in else {
         state.throttle.failed(&username);
         state.throttle.client_failed(peer);
         tracing::info!("failed sign-in");
-        let tried: String = username.chars().take(64).collect();
-        record(&state, &tried, "login-failed").await?;
+        state.run(Actor::visitor(""), crate::auth::SignInFailed { username: username.clone() }).await?;
         let page = render_page(
             &state,
             &ctx.base(&state),
@@ -266,33 +159,14 @@ async fn login(
         return Ok((StatusCode::UNAUTHORIZED, page).into_response());
     };
     state.throttle.succeeded(&username);
-    // One without a second factor gets a secret to enrol now, so the enrolment page only reads.
-    if !totp::enrolled(&state.db.main, user_id).await? {
-        totp::pending_secret(&state.db.main, user_id).await?;
-    }
-    let token = sessions::create(&state.db.main, user_id).await?;
-    record(&state, &username, "login").await?;
     let mut response = Redirect::to("/admin").into_response();
     response.headers_mut().insert(header::SET_COOKIE, cookie(&state, &token, sessions::ABSOLUTE_SECONDS));
     Ok(response)
 }
 
-/// A form that carries nothing but its CSRF token.
+/// A form that carries nothing but its CSRF token (checked by [`StaffForm`]).
 #[derive(Deserialize)]
-pub(crate) struct CsrfForm {
-    pub csrf: String,
-}
-
-/// A `?page=` value: none or empty is the first page; anything but 1 to 1 000 000 is a bad
-/// request (so page arithmetic cannot overflow).
-pub(crate) fn page_number(text: Option<&str>) -> AppResult<i64> {
-    match text {
-        None | Some("") => Ok(1),
-        Some(p) => {
-            p.parse::<i64>().ok().filter(|p| (1..=1_000_000).contains(p)).ok_or(AppError::BadRequest("error-bad-page"))
-        }
-    }
-}
+pub(crate) struct CsrfForm {}
 
 /// Each object type's name in `lang`, by code, for pages that list objects or offers.
 pub(crate) async fn type_names(state: &AppState, lang: crate::i18n::Lang) -> AppResult<BTreeMap<String, String>> {
@@ -301,30 +175,9 @@ pub(crate) async fn type_names(state: &AppState, lang: crate::i18n::Lang) -> App
     Ok(types.into_iter().map(|t| (t.code, t.name.get(lang).to_owned())).collect())
 }
 
-/// The notice a redirect names in its query (`?done=saved`); each page keeps only those it knows.
-#[derive(Deserialize)]
-pub(crate) struct Flash {
-    #[serde(default)]
-    pub done: Option<String>,
-}
-
-/// Whether a form's CSRF token is the session's (compared in constant time).
-fn csrf_ok(session: &Session, given: &str) -> bool {
-    use subtle::ConstantTimeEq;
-    session.csrf.as_bytes().ct_eq(given.as_bytes()).into()
-}
-
-async fn logout(
-    State(state): State<AppState>,
-    Staff(session): Staff,
-    headers: HeaderMap,
-    Form(form): Form<CsrfForm>,
-) -> AppResult<Response> {
-    check_form(&session, &headers, &form.csrf)?;
-    if let Some(token) = session_token(&headers) {
-        sessions::end(&state.db.main, &token).await?;
-    }
-    record(&state, &session.username, "logout").await?;
+/// `POST /admin/logout`.
+async fn logout(State(state): State<AppState>, headers: HeaderMap, posted: StaffForm<CsrfForm>) -> AppResult<Response> {
+    state.run(posted.actor(), crate::auth::SignOut { token: session_token(&headers) }).await?;
     let mut response = Redirect::to("/admin/login").into_response();
     response.headers_mut().insert(header::SET_COOKIE, cookie(&state, "", 0));
     Ok(response)
@@ -343,7 +196,7 @@ struct Counts {
 #[derive(Serialize)]
 struct Dashboard {
     counts: Counts,
-    recent: Vec<crate::collection::editing::ListRow>,
+    recent: Vec<crate::collection::objects::ListRow>,
 }
 
 async fn dashboard(State(state): State<AppState>, ctx: Ctx, Staff(session): Staff) -> AppResult<Html<String>> {
@@ -358,7 +211,7 @@ async fn dashboard(State(state): State<AppState>, ctx: Ctx, Staff(session): Staf
     )
     .fetch_one(&state.db.main)
     .await?;
-    let (recent, _) = crate::collection::editing::list(&state.db.main, "", None, None, 1, 8).await?;
+    let (recent, _) = crate::collection::objects::list(&state.db.main, "", None, None, 1, 8).await?;
     render_panel(&state, &ctx, &session, "admin/dashboard.html", Dashboard { counts, recent })
 }
 
@@ -390,16 +243,9 @@ async fn totp_page(State(state): State<AppState>, ctx: Ctx, Staff(session): Staf
 }
 
 /// `POST /admin/totp/start`: makes the secret to enrol, for one who has none yet.
-async fn totp_start(
-    State(state): State<AppState>,
-    Staff(session): Staff,
-    headers: HeaderMap,
-    Form(form): Form<CsrfForm>,
-) -> AppResult<Response> {
-    check_form(&session, &headers, &form.csrf)?;
-    if !session.totp_enrolled {
-        totp::pending_secret(&state.db.main, session.user_id).await?;
-    }
+async fn totp_start(State(state): State<AppState>, posted: StaffForm<CsrfForm>) -> AppResult<Response> {
+    let user_id = posted.session.user_id;
+    state.run(posted.actor(), crate::auth::totp::StartEnrolment { user_id }).await?;
     Ok(Redirect::to("/admin/totp").into_response())
 }
 
@@ -419,40 +265,24 @@ async fn totp_qr(State(state): State<AppState>, Staff(session): Staff) -> AppRes
 
 #[derive(Deserialize)]
 struct TotpForm {
-    csrf: String,
     code: String,
 }
 
 /// `POST /admin/totp`: confirms enrolment with a code; shows the recovery codes once.
-async fn totp_confirm(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Staff(session): Staff,
-    headers: HeaderMap,
-    Form(form): Form<TotpForm>,
-) -> AppResult<Response> {
-    check_form(&session, &headers, &form.csrf)?;
+async fn totp_confirm(State(state): State<AppState>, ctx: Ctx, posted: StaffForm<TotpForm>) -> AppResult<Response> {
+    let StaffForm { session, form } = posted;
     if session.totp_enrolled {
         return Ok(Redirect::to("/admin").into_response());
     }
     let base = ctx.base(&state);
-    match totp::confirm(&state.db.main, session.user_id, &session.username, &form.code).await? {
-        Some(codes) => {
-            record(&state, &session.username, "totp-enrolled").await?;
-            let page = TotpPage {
-                enrolled: true,
-                secret: String::new(),
-                csrf: session.csrf,
-                error: false,
-                recovery_codes: codes,
-            };
-            Ok(render_page(&state, &base, "admin/totp.html", page)?.into_response())
-        }
-        None => {
-            let secret = totp::pending_secret(&state.db.main, session.user_id).await?;
-            let page =
-                TotpPage { enrolled: false, secret, csrf: session.csrf, error: true, recovery_codes: Vec::new() };
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, render_page(&state, &base, "admin/totp.html", page)?).into_response())
-        }
-    }
+    let enrol = totp::Enrol { user_id: session.user_id, code: form.code };
+    let codes = state.run(crate::web::staff::actor(&session), enrol).await?;
+    let (enrolled, error, secret) = match &codes {
+        Some(_) => (true, false, String::new()),
+        None => (false, true, totp::existing_pending(&state.db.main, session.user_id).await?.unwrap_or_default()),
+    };
+    let page = TotpPage { enrolled, secret, csrf: session.csrf, error, recovery_codes: codes.unwrap_or_default() };
+    let html = render_page(&state, &base, "admin/totp.html", page)?;
+    let status = if enrolled { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    Ok((status, html).into_response())
 }

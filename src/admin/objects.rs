@@ -12,20 +12,22 @@ use axum::routing::{get, post};
 use chrono::Datelike;
 use serde::{Deserialize, Serialize};
 
-use super::{CsrfForm, Flash, Pairs, Staff, check_form, page_number, record_with, render_panel, require};
+use super::{CsrfForm, render_panel, require};
 use crate::app::AppState;
 use crate::auth::sessions::Session;
-use crate::catalogue::snapshot::Snapshot;
 use crate::collection::authorities::{self, Entry, Kind};
-use crate::collection::editing;
-use crate::collection::objects::{self, NewObject, NewProvenance, PartyRef, PartyRole};
-use crate::collection::public::PublicCollection;
+use crate::collection::command::CommandError;
+use crate::collection::objects::{self, NewObject, ObjectInput};
+use crate::collection::provenance::{self, AddProvenance, ChangeProvenance, NewProvenance, PartyInput};
+use crate::collection::publication::{self, Publish, Withdraw};
+use crate::collection::whereabouts::{self, MoveObject, RecordExit};
 use crate::collection::*;
 use crate::error::{AppError, AppResult};
 use crate::i18n::Lang;
-use crate::intake::Msg;
-use crate::media::{self, IngestError, MediaRecord, NewMedia, upload};
-use crate::web::{Ctx, no_store, render_page};
+use crate::media::{self, IngestError, MediaRecord, PhotoChange, upload};
+use crate::web::Ctx;
+use crate::web::forms::{Flash, Msg, Pairs, page_count, page_number};
+use crate::web::staff::{Staff, StaffForm, check_form};
 
 const PER_PAGE: i64 = 50;
 
@@ -34,7 +36,6 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/admin/objects", get(list))
         .route("/admin/objects/new", get(new_form).post(create))
         .route("/admin/objects/{id}", get(object).post(save))
-        .route("/admin/objects/{id}/preview", get(preview))
         .route("/admin/objects/{id}/publish", post(publish))
         .route("/admin/objects/{id}/withdraw", post(withdraw))
         .route(
@@ -96,7 +97,7 @@ async fn type_choices(state: &AppState, lang: Lang) -> AppResult<Vec<Choice>> {
 
 #[derive(Serialize)]
 struct ListPage {
-    rows: Vec<editing::ListRow>,
+    rows: Vec<objects::ListRow>,
     total: i64,
     page: i64,
     pages: i64,
@@ -126,12 +127,12 @@ async fn list(
         _ => return Err(AppError::BadRequest("error-bad-filter")),
     };
     let page = page_number(query.page.as_deref())?;
-    let (rows, total) = editing::list(&state.db.main, &query.q, pub_state, object_type, page, PER_PAGE).await?;
+    let (rows, total) = objects::list(&state.db.main, &query.q, pub_state, object_type, page, PER_PAGE).await?;
     let page = ListPage {
         rows,
         total,
         page,
-        pages: ((total + PER_PAGE - 1) / PER_PAGE).max(1),
+        pages: page_count(total, PER_PAGE),
         q: query.q,
         state: query.state,
         object_type: query.r#type,
@@ -215,7 +216,7 @@ impl FormValues {
 const MAX_TEXT: usize = 20_000;
 
 /// Reads the editor's fields; every field that is wrong gets a message key.
-fn parse_object(form: &FormValues, donor_id: Option<String>) -> Result<NewObject, BTreeMap<String, &'static str>> {
+fn parse_object(form: &FormValues) -> Result<NewObject, BTreeMap<String, &'static str>> {
     let mut errors = BTreeMap::new();
     let mut bad = |field: &str, key: &'static str| {
         errors.insert(field.to_owned(), key);
@@ -297,7 +298,8 @@ fn parse_object(form: &FormValues, donor_id: Option<String>) -> Result<NewObject
             acquired_on,
             acquisition_public: ticked("acquisition_public"),
             owner,
-            donor_id,
+            // The command keeps the object's own donor.
+            donor_id: None,
             internal_notes: form.get("internal_notes").to_owned(),
         }),
         _ => Err(errors),
@@ -308,9 +310,8 @@ fn parse_object(form: &FormValues, donor_id: Option<String>) -> Result<NewObject
 async fn parse_form(
     state: &AppState,
     form: &FormValues,
-    donor_id: Option<String>,
-) -> AppResult<Result<NewObject, BTreeMap<String, &'static str>>> {
-    let mut result = parse_object(form, donor_id);
+) -> AppResult<Result<ObjectInput, BTreeMap<String, &'static str>>> {
+    let mut result = parse_object(form);
     let makers: Vec<i64> = authorities::ids(&state.db.main, Kind::Makers).await?;
     let events: Vec<i64> = authorities::ids(&state.db.main, Kind::Events).await?;
     let mut unknown = BTreeMap::new();
@@ -333,7 +334,7 @@ async fn parse_form(
             }
         };
     }
-    Ok(result)
+    Ok(result.map(|fields| ObjectInput { fields, makers: form.makers.clone(), events: form.events.clone() }))
 }
 
 /// Vocabularies and authorities for the editor's choices.
@@ -373,9 +374,9 @@ struct EditorPage {
     errors: BTreeMap<String, &'static str>,
     lists: Lists,
     media: Vec<MediaRecord>,
-    provenance: Vec<editing::ProvenanceLine>,
-    whereabouts: editing::Whereabouts,
-    locations: Vec<editing::Location>,
+    provenance: Vec<provenance::ProvenanceLine>,
+    whereabouts: whereabouts::Whereabouts,
+    locations: Vec<whereabouts::Location>,
     consent_withheld: bool,
     today: String,
     done: Option<String>,
@@ -418,7 +419,7 @@ async fn editor(
         lists: lists(state, ctx.choice.lang).await?,
         media: Vec::new(),
         provenance: Vec::new(),
-        whereabouts: editing::Whereabouts::default(),
+        whereabouts: whereabouts::Whereabouts::default(),
         locations: Vec::new(),
         consent_withheld: false,
         today: chrono::Utc::now().date_naive().to_string(),
@@ -429,14 +430,14 @@ async fn editor(
     };
     if let Some(id) = id {
         let mut conn = state.db.main.acquire().await?;
-        let record = editing::load(&mut conn, id).await?.ok_or(AppError::NotFound)?;
+        let record = objects::load(&mut conn, id).await?.ok_or(AppError::NotFound)?;
         let staff = objects::staff_view(&mut conn, id).await?.ok_or(AppError::NotFound)?;
-        page.consent_withheld = crate::donors::consent_withheld(&mut conn, id).await?;
+        page.consent_withheld = publication::consent_withheld(&mut conn, id).await?;
         page.media = media::list(&mut conn, id).await?;
         drop(conn);
-        page.provenance = editing::provenance(&state.db.main, id).await?;
-        page.whereabouts = editing::whereabouts(&state.db.main, id).await?;
-        page.locations = editing::locations(&state.db.main).await?;
+        page.provenance = provenance::provenance(&state.db.main, id).await?;
+        page.whereabouts = whereabouts::whereabouts(&state.db.main, id).await?;
+        page.locations = whereabouts::locations(&state.db.main).await?;
         page.may_edit = may_edit(session, record.state).is_ok();
         if page.errors.is_empty() {
             page.form = FormValues::of(&record.fields, &record.makers, &record.events);
@@ -453,55 +454,42 @@ async fn editor(
 }
 
 /// Flash messages the editor knows.
-fn flash(done: Option<String>) -> Option<String> {
-    done.filter(|d| {
-        matches!(
-            d.as_str(),
-            "accepted"
-                | "created"
-                | "saved"
-                | "published"
-                | "withdrawn"
-                | "uploaded"
-                | "photo"
-                | "provenance"
-                | "moved"
-                | "exit"
-        )
-    })
-}
+const FLASHES: &[&str] =
+    &["accepted", "created", "saved", "published", "withdrawn", "uploaded", "photo", "provenance", "moved", "exit"];
 
 /// `GET /admin/objects/new`.
 async fn new_form(State(state): State<AppState>, ctx: Ctx, Staff(session): Staff) -> AppResult<Html<String>> {
     editor(&state, &ctx, &session, None, Shown::default()).await
 }
 
-/// `POST /admin/objects/new`: a draft with a fresh entry number.
-async fn create(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Staff(session): Staff,
-    headers: HeaderMap,
-    pairs: Pairs,
+/// The editor again with a refusal, answered 422.
+async fn refused(state: &AppState, ctx: &Ctx, session: &Session, id: Option<i64>, shown: Shown) -> AppResult<Response> {
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, editor(state, ctx, session, id, shown).await?).into_response())
+}
+
+/// The editor again with one message, answered 422.
+async fn refused_with(
+    state: &AppState,
+    ctx: &Ctx,
+    session: &Session,
+    id: i64,
+    key: &'static str,
 ) -> AppResult<Response> {
-    check_form(&session, &headers, pairs.get("csrf"))?;
-    let form = FormValues::from_pairs(&pairs);
-    let object = match parse_form(&state, &form, None).await? {
-        Ok(object) => object,
+    refused(state, ctx, session, Some(id), Shown { error: Some(Msg::new(key)), ..Shown::default() }).await
+}
+
+/// `POST /admin/objects/new`: a draft with a fresh entry number.
+async fn create(State(state): State<AppState>, ctx: Ctx, posted: StaffForm<Pairs>) -> AppResult<Response> {
+    let form = FormValues::from_pairs(&posted.form);
+    let input = match parse_form(&state, &form).await? {
+        Ok(input) => input,
         Err(errors) => {
-            let page =
-                editor(&state, &ctx, &session, None, Shown { form: Some(form), errors, ..Shown::default() }).await?;
-            return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+            let shown = Shown { form: Some(form), errors, ..Shown::default() };
+            return refused(&state, &ctx, &posted.session, None, shown).await;
         }
     };
-    let mut tx = state.db.main.begin().await?;
-    let created = objects::create_object(&mut tx, &object, chrono::Utc::now().year()).await?;
-    editing::set_links(&mut tx, created.id, &form.makers, &form.events).await?;
-    let changes = editing::as_changes(&object, &form.makers, &form.events);
-    let details = serde_json::json!({ "id": created.id, "changes": changes });
-    crate::collection::audit::record(&mut tx, &session.username, "object-created", &created.entry_number, &details)
-        .await?;
-    tx.commit().await?;
+    let create = objects::CreateObject { input, entry_year: chrono::Utc::now().year() };
+    let created = state.run(posted.actor(), create).await?;
     Ok(Redirect::to(&format!("/admin/objects/{}?done=created", created.id)).into_response())
 }
 
@@ -511,131 +499,58 @@ async fn object(
     ctx: Ctx,
     Staff(session): Staff,
     Path(id): Path<i64>,
-    Query(flash_query): Query<Flash>,
+    Query(flash): Query<Flash>,
 ) -> AppResult<Html<String>> {
-    editor(&state, &ctx, &session, Some(id), Shown { done: flash(flash_query.done), ..Shown::default() }).await
-}
-
-/// Loads an object for a change by this session; volunteers may change drafts only.
-async fn editable(state: &AppState, session: &Session, id: i64) -> AppResult<editing::ObjectRecord> {
-    let mut conn = state.db.main.acquire().await?;
-    let record = editing::load(&mut conn, id).await?.ok_or(AppError::NotFound)?;
-    may_edit(session, record.state)?;
-    Ok(record)
-}
-
-/// After a change that the public may see: reload the public projection now.
-async fn republish(state: &AppState, record_state: PubState) -> AppResult<()> {
-    if record_state != PubState::Draft {
-        state.public.refresh(&state.db.main).await?;
-    }
-    Ok(())
+    editor(&state, &ctx, &session, Some(id), Shown { done: flash.known(FLASHES), ..Shown::default() }).await
 }
 
 /// `POST /admin/objects/{id}`: saves the editor; the audit log gets each changed field.
 async fn save(
     State(state): State<AppState>,
     ctx: Ctx,
-    Staff(session): Staff,
-    headers: HeaderMap,
     Path(id): Path<i64>,
-    pairs: Pairs,
+    posted: StaffForm<Pairs>,
 ) -> AppResult<Response> {
-    check_form(&session, &headers, pairs.get("csrf"))?;
-    let record = editable(&state, &session, id).await?;
-    let form = FormValues::from_pairs(&pairs);
-    let object = match parse_form(&state, &form, record.fields.donor_id.clone()).await? {
-        Ok(object) => object,
+    let form = FormValues::from_pairs(&posted.form);
+    let input = match parse_form(&state, &form).await? {
+        Ok(input) => input,
         Err(errors) => {
-            let page = editor(&state, &ctx, &session, Some(id), Shown { form: Some(form), errors, ..Shown::default() })
-                .await?;
-            return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+            let shown = Shown { form: Some(form), errors, ..Shown::default() };
+            return refused(&state, &ctx, &posted.session, Some(id), shown).await;
         }
     };
-    let mut tx = state.db.main.begin().await?;
-    let changes = editing::update(&mut tx, id, &object, &form.makers, &form.events).await?;
-    if !changes.is_empty() {
-        let details = serde_json::json!({ "id": id, "changes": changes });
-        crate::collection::audit::record(&mut tx, &session.username, "object-edited", &record.entry_number, &details)
-            .await?;
-    }
-    tx.commit().await?;
-    republish(&state, record.state).await?;
+    state.run(posted.actor(), objects::SaveObject { id, input }).await?;
     Ok(Redirect::to(&format!("/admin/objects/{id}?done=saved")).into_response())
 }
 
-/// `GET /admin/objects/{id}/preview`: the public page exactly as it would be, from the same
-/// projection and template as the public catalogue.
-async fn preview(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Staff(_session): Staff,
-    Path(id): Path<i64>,
-) -> AppResult<Response> {
-    let collection = PublicCollection::preview(&state.db.main, id).await?;
-    let snapshot = Snapshot::build(collection);
-    let object = snapshot.collection.object_by_id(id).ok_or(AppError::NotFound)?;
-    let page = crate::catalogue::view(&state, &snapshot, &ctx).object_page(object).into_preview();
-    let html = render_page(&state, &ctx.base(&state), "catalogue/object.html", page)?;
-    Ok(no_store(html.into_response()))
-}
-
 /// `POST /admin/objects/{id}/publish`: gives the object its accession number if it has none
-/// and publishes it. Curators, keyholders and admins only.
+/// and publishes it; `consent_confirmed` when the donor withheld consent and gave it since.
 async fn publish(
     State(state): State<AppState>,
     ctx: Ctx,
-    Staff(session): Staff,
-    headers: HeaderMap,
     Path(id): Path<i64>,
-    pairs: Pairs,
+    posted: StaffForm<Pairs>,
 ) -> AppResult<Response> {
-    check_form(&session, &headers, pairs.get("csrf"))?;
-    require(session.role.can_publish())?;
-    let record = editable(&state, &session, id).await?;
-    let mut tx = state.db.main.begin().await?;
-    // A donor who did not agree to publication: only a curator's confirmation, audited, opens it.
-    let withheld = crate::donors::consent_withheld(&mut tx, id).await?;
-    let confirmed = !pairs.get("consent_confirmed").is_empty();
-    if withheld && !confirmed {
-        drop(tx);
-        let error = Some(Msg::new("edit-error-consent"));
-        let page = editor(&state, &ctx, &session, Some(id), Shown { error, ..Shown::default() }).await?;
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    let publish = Publish {
+        id,
+        consent_confirmed: posted.form.ticked("consent_confirmed"),
+        pattern: state.config.accession_pattern.clone(),
+        year: chrono::Utc::now().year(),
+    };
+    match state.run(posted.actor(), publish).await {
+        Ok(_) => Ok(Redirect::to(&format!("/admin/objects/{id}?done=published")).into_response()),
+        Err(CommandError::Refused(key)) => refused_with(&state, &ctx, &posted.session, id, key).await,
+        Err(err) => Err(err.into()),
     }
-    let accession = objects::accession(&mut tx, id, &state.config.accession_pattern, chrono::Utc::now().year()).await?;
-    objects::set_state(&mut tx, id, PubState::Published).await?;
-    let details = serde_json::json!({
-        "id": id, "accession": accession, "from": record.state, "consent_confirmed_by_curator": withheld,
-    });
-    crate::collection::audit::record(&mut tx, &session.username, "object-published", &record.entry_number, &details)
-        .await?;
-    tx.commit().await?;
-    state.public.refresh(&state.db.main).await?;
-    Ok(Redirect::to(&format!("/admin/objects/{id}?done=published")).into_response())
 }
 
 /// `POST /admin/objects/{id}/withdraw`: off the public catalogue, keeping its numbers.
 async fn withdraw(
     State(state): State<AppState>,
-    Staff(session): Staff,
-    headers: HeaderMap,
     Path(id): Path<i64>,
-    axum::Form(form): axum::Form<CsrfForm>,
+    posted: StaffForm<CsrfForm>,
 ) -> AppResult<Response> {
-    check_form(&session, &headers, &form.csrf)?;
-    require(session.role.can_publish())?;
-    let record = editable(&state, &session, id).await?;
-    if record.state != PubState::Published {
-        return Err(AppError::BadRequest("edit-error-not-published"));
-    }
-    let mut tx = state.db.main.begin().await?;
-    objects::set_state(&mut tx, id, PubState::Withdrawn).await?;
-    let details = serde_json::json!({ "id": id });
-    crate::collection::audit::record(&mut tx, &session.username, "object-withdrawn", &record.entry_number, &details)
-        .await?;
-    tx.commit().await?;
-    state.public.refresh(&state.db.main).await?;
+    state.run(posted.actor(), Withdraw { id }).await?;
     Ok(Redirect::to(&format!("/admin/objects/{id}?done=withdrawn")).into_response())
 }
 
@@ -644,42 +559,40 @@ async fn withdraw(
 async fn upload_media(
     State(state): State<AppState>,
     ctx: Ctx,
-    Staff(session): Staff,
+    staff: Staff,
     headers: HeaderMap,
     Path(id): Path<i64>,
     multipart: Multipart,
 ) -> AppResult<Response> {
     // The CSRF check needs the form's field, so the body is read first, within its limits.
     let (form, read) = upload::read_form_keeping(multipart, "photos", &state.media.limits).await;
-    check_form(&session, &headers, form.get("csrf").unwrap_or_default())?;
-    let record = editable(&state, &session, id).await?;
-    let mut added = 0;
-    let refusal = match read {
-        Err(refusal) => Some(refusal),
-        Ok(()) => {
-            let mut refusal = None;
-            for upload in form.photos.into_bytes() {
-                let upload = upload.map_err(anyhow::Error::from)?;
-                let described = NewMedia { alt: Text3::default(), caption: Text3::default(), is_public: false };
-                match state.media.ingest(&state.db.main, id, upload, &described).await {
-                    Ok(_) => added += 1,
-                    Err(IngestError::Refused(r)) => {
-                        refusal = Some(r);
-                        break;
-                    }
-                    Err(IngestError::Internal(err)) => return Err(err.into()),
+    check_form(&staff.0, &headers, form.get("csrf").unwrap_or_default())?;
+    // Refused before any photo is sanitised and stored; the command checks again.
+    objects::editable_by(&mut *state.db.main.acquire().await?, &staff.actor(), id).await?;
+    let mut prepared = Vec::new();
+    let mut refusal = read.err();
+    if refusal.is_none() {
+        for upload in form.photos.into_bytes() {
+            let upload = upload.map_err(anyhow::Error::from)?;
+            match state.media.prepare(upload).await {
+                Ok(one) => prepared.push(one),
+                Err(IngestError::Refused(r)) => {
+                    refusal = Some(r);
+                    break;
                 }
+                Err(IngestError::Internal(err)) => return Err(err.into()),
             }
-            refusal
         }
-    };
-    if added > 0 {
-        let details = serde_json::json!({ "id": id, "photos": added });
-        record_with(&state, &session.username, "media-added", &record.entry_number, &details).await?;
+    }
+    // The photos accepted before a refused one are kept, as a curator would expect.
+    let (photos, pixels): (Vec<_>, Vec<_>) = prepared.into_iter().unzip();
+    let ids = state.run(staff.actor(), media::AddPhotos { object: id, photos }).await?;
+    for (media_id, pixels) in ids.into_iter().zip(pixels) {
+        state.media.hand_off(media_id, pixels);
     }
     if let Some(refusal) = refusal {
-        let message = Some(Msg::of_refusal(&refusal));
-        let page = editor(&state, &ctx, &session, Some(id), Shown { error: message, ..Shown::default() }).await?;
+        let shown = Shown { error: Some(Msg::of_refusal(&refusal)), ..Shown::default() };
+        let page = editor(&state, &ctx, &staff.0, Some(id), shown).await?;
         return Ok((refusal.status(), page).into_response());
     }
     Ok(Redirect::to(&format!("/admin/objects/{id}?done=uploaded")).into_response())
@@ -689,47 +602,31 @@ async fn upload_media(
 /// up, down, primary or remove.
 async fn change_media(
     State(state): State<AppState>,
-    Staff(session): Staff,
-    headers: HeaderMap,
     Path((id, media_id)): Path<(i64, i64)>,
-    pairs: Pairs,
+    posted: StaffForm<Pairs>,
 ) -> AppResult<Response> {
-    check_form(&session, &headers, pairs.get("csrf"))?;
-    let record = editable(&state, &session, id).await?;
-    let mut conn = state.db.main.acquire().await?;
-    let all = media::list(&mut conn, id).await?;
-    let Some(at) = all.iter().position(|m| m.id == media_id) else { return Err(AppError::NotFound) };
-    let action = pairs.get("action");
-    match action {
+    let pairs = &posted.form;
+    let text3 = |name: &str| {
+        Text3::new(
+            pairs.get(&format!("{name}_be")).trim(),
+            pairs.get(&format!("{name}_en")).trim(),
+            pairs.get(&format!("{name}_ru")).trim(),
+        )
+    };
+    let change = match pairs.get("action") {
         "save" => {
-            let text3 = |name: &str| {
-                Text3::new(
-                    pairs.get(&format!("{name}_be")).trim(),
-                    pairs.get(&format!("{name}_en")).trim(),
-                    pairs.get(&format!("{name}_ru")).trim(),
-                )
-            };
-            media::set_text(&mut conn, media_id, &text3("alt"), &text3("caption")).await?;
-            media::set_public(&mut conn, media_id, !pairs.get("is_public").is_empty()).await?;
+            PhotoChange::Describe { alt: text3("alt"), caption: text3("caption"), is_public: pairs.ticked("is_public") }
         }
-        "up" | "down" => {
-            let mut order: Vec<i64> = all.iter().map(|m| m.id).collect();
-            let other = if action == "up" { at.checked_sub(1) } else { Some(at + 1).filter(|i| *i < order.len()) };
-            if let Some(other) = other {
-                order.swap(at, other);
-                media::reorder(&mut conn, id, &order).await?;
-            }
-        }
-        "primary" => media::make_primary(&mut conn, media_id).await?,
-        "remove" => {
-            drop(conn);
-            media::remove(&state.db.main, &state.media.store, media_id).await?;
-        }
+        "up" => PhotoChange::Up,
+        "down" => PhotoChange::Down,
+        "primary" => PhotoChange::Primary,
+        "remove" => PhotoChange::Remove,
         _ => return Err(AppError::BadRequest("error-bad-query")),
+    };
+    let removed = state.run(posted.actor(), media::ChangePhoto { object: id, media: media_id, change }).await?;
+    if let Some(hash) = removed {
+        media::remove_files_if_unused(&state.db.main, &state.media.store, &hash).await?;
     }
-    let details = serde_json::json!({ "id": id, "media": media_id, "action": action });
-    record_with(&state, &session.username, "media-changed", &record.entry_number, &details).await?;
-    republish(&state, record.state).await?;
     Ok(Redirect::to(&format!("/admin/objects/{id}?done=photo#media-{media_id}")).into_response())
 }
 
@@ -737,176 +634,125 @@ async fn change_media(
 async fn add_provenance(
     State(state): State<AppState>,
     ctx: Ctx,
-    Staff(session): Staff,
-    headers: HeaderMap,
     Path(id): Path<i64>,
-    pairs: Pairs,
+    posted: StaffForm<Pairs>,
 ) -> AppResult<Response> {
-    check_form(&session, &headers, pairs.get("csrf"))?;
-    let record = editable(&state, &session, id).await?;
-    let event = match parse_provenance(&pairs, record.fields.donor_id.as_deref()) {
-        Ok(event) => event,
-        Err(key) => {
-            let page =
-                editor(&state, &ctx, &session, Some(id), Shown { error: Some(Msg::new(key)), ..Shown::default() });
-            return Ok((StatusCode::UNPROCESSABLE_ENTITY, page.await?).into_response());
-        }
+    let add = match parse_provenance(id, &posted.form) {
+        Ok(add) => add,
+        Err(key) => return refused_with(&state, &ctx, &posted.session, id, key).await,
     };
-    let mut tx = state.db.main.begin().await?;
-    let pid = objects::add_provenance(&mut tx, id, &event).await?;
-    let details = serde_json::json!({ "id": id, "provenance": pid, "kind": event.kind, "public": event.is_public });
-    crate::collection::audit::record(&mut tx, &session.username, "provenance-added", &record.entry_number, &details)
-        .await?;
-    tx.commit().await?;
-    republish(&state, record.state).await?;
-    Ok(Redirect::to(&format!("/admin/objects/{id}?done=provenance#provenance")).into_response())
+    match state.run(posted.actor(), add).await {
+        Ok(_) => Ok(Redirect::to(&format!("/admin/objects/{id}?done=provenance#provenance")).into_response()),
+        Err(CommandError::Refused(key)) => refused_with(&state, &ctx, &posted.session, id, key).await,
+        Err(err) => Err(err.into()),
+    }
+}
+
+/// A year field of a form: empty is none; otherwise 1000 to 2200.
+fn year(text: &str) -> Result<Option<i64>, &'static str> {
+    match text.trim() {
+        "" => Ok(None),
+        y => y.parse::<i64>().ok().filter(|y| (1000..=2200).contains(y)).map(Some).ok_or("edit-error-year"),
+    }
+}
+
+/// A price as typed (`1200`, `1200.50`, `1200,50`), in minor units.
+fn price_minor(text: &str) -> Result<Option<i64>, &'static str> {
+    match text.trim() {
+        "" => Ok(None),
+        p => p
+            .replace(',', ".")
+            .parse::<f64>()
+            .ok()
+            .filter(|p| p.is_finite() && *p >= 0.0 && *p < 1e12)
+            .map(|p| Some((p * 100.0).round() as i64))
+            .ok_or("edit-error-price"),
+    }
+}
+
+/// An ISO 4217 code as typed, upper-cased; empty is none.
+fn currency(text: &str) -> Result<String, &'static str> {
+    let code = text.trim().to_uppercase();
+    if code.is_empty() || (code.len() == 3 && code.bytes().all(|b| b.is_ascii_uppercase())) {
+        Ok(code)
+    } else {
+        Err("edit-error-currency")
+    }
 }
 
 /// Reads a provenance link from the editor's form; an error is a message key.
-fn parse_provenance(pairs: &Pairs, donor: Option<&str>) -> Result<NewProvenance, &'static str> {
+fn parse_provenance(object: i64, pairs: &Pairs) -> Result<AddProvenance, &'static str> {
     let kind = ProvenanceKind::parse(pairs.get("kind")).ok_or("edit-error-provenance-kind")?;
-    let year = |name: &str| -> Result<Option<i64>, &'static str> {
-        match pairs.get(name).trim() {
-            "" => Ok(None),
-            y => y.parse::<i64>().ok().filter(|y| (1000..=2200).contains(y)).map(Some).ok_or("edit-error-year"),
-        }
-    };
-    let (earliest, latest) = (year("p_earliest")?, year("p_latest")?);
+    let (earliest, latest) = (year(pairs.get("p_earliest"))?, year(pairs.get("p_latest"))?);
     if matches!((earliest, latest), (Some(a), Some(b)) if a > b) {
         return Err("edit-error-year-order");
     }
     let qualifier = DateQualifier::parse(pairs.get("p_qualifier")).unwrap_or(DateQualifier::Unknown);
     let mut event = NewProvenance::new(kind, FuzzyDate { qualifier, earliest, latest });
-    event.exact_date = match pairs.get("exact_date").trim() {
-        "" => None,
-        d => Some(d.parse().map_err(|_| "edit-error-date")?),
-    };
+    event.exact_date = optional_date(pairs.get("exact_date"))?;
     let id = |name: &str| pairs.get(name).parse::<i64>().ok();
     event.place_id = id("place");
     event.event_id = id("event");
     event.lot = pairs.get("lot").trim().chars().take(100).collect();
-    event.price_minor = match pairs.get("price").trim() {
-        "" => None,
-        p => Some(
-            p.replace(',', ".")
-                .parse::<f64>()
-                .ok()
-                .filter(|p| p.is_finite() && *p >= 0.0 && *p < 1e12)
-                .map(|p| (p * 100.0).round() as i64)
-                .ok_or("edit-error-price")?,
-        ),
-    };
-    let currency = pairs.get("currency").trim().to_uppercase();
-    if !(currency.is_empty() || (currency.len() == 3 && currency.bytes().all(|b| b.is_ascii_uppercase()))) {
-        return Err("edit-error-currency");
-    }
-    event.currency = currency;
+    event.price_minor = price_minor(pairs.get("price"))?;
+    event.currency = currency(pairs.get("currency"))?;
     event.note = Text3::new(pairs.get("note_be").trim(), pairs.get("note_en").trim(), pairs.get("note_ru").trim());
-    event.is_public = !pairs.get("p_public").is_empty();
-    let role = match pairs.get("party_role") {
-        "maker" => Some(PartyRole::Maker),
-        "seller" => Some(PartyRole::Seller),
-        "buyer" => Some(PartyRole::Buyer),
-        "giver" => Some(PartyRole::Giver),
-        "receiver" => Some(PartyRole::Receiver),
-        "depositor" => Some(PartyRole::Depositor),
-        "organiser" => Some(PartyRole::Organiser),
-        "owner" => Some(PartyRole::Owner),
-        _ => None,
-    };
-    let party = pairs.get("party");
-    let party = if let Some(maker) = party.strip_prefix("maker:") {
-        Some(PartyRef::Maker(maker.parse().map_err(|_| "edit-error-party")?))
-    } else if let Some(org) = party.strip_prefix("org:") {
-        Some(PartyRef::Organisation(org.parse().map_err(|_| "edit-error-party")?))
-    } else if party == "museum" {
-        Some(PartyRef::Museum)
-    } else if party == "donor" {
-        Some(PartyRef::Donor(donor.ok_or("edit-error-party")?.to_owned()))
-    } else {
-        None
-    };
-    if let (Some(role), Some(party)) = (role, party) {
-        event.parties.push((role, party));
-    }
-    Ok(event)
+    event.is_public = pairs.ticked("p_public");
+    let party = PartyInput::parse(pairs.get("party")).map_err(|()| "edit-error-party")?;
+    let party = PartyRole::parse(pairs.get("party_role")).zip(party);
+    Ok(AddProvenance { object, event, party })
 }
 
 /// `POST /admin/objects/{id}/provenance/{pid}`: `action` = up, down or remove.
 async fn change_provenance(
     State(state): State<AppState>,
-    Staff(session): Staff,
-    headers: HeaderMap,
     Path((id, pid)): Path<(i64, i64)>,
-    pairs: Pairs,
+    posted: StaffForm<Pairs>,
 ) -> AppResult<Response> {
-    check_form(&session, &headers, pairs.get("csrf"))?;
-    let record = editable(&state, &session, id).await?;
-    let action = pairs.get("action");
-    let mut tx = state.db.main.begin().await?;
-    let changed = match action {
-        "up" | "down" => {
-            editing::move_provenance(&mut tx, id, pid, action == "up").await.map_err(|_| AppError::NotFound)?
-        }
-        "remove" => editing::delete_provenance(&mut tx, id, pid).await?,
-        _ => return Err(AppError::BadRequest("error-bad-query")),
-    };
-    if changed {
-        let details = serde_json::json!({ "id": id, "provenance": pid, "action": action });
-        crate::collection::audit::record(
-            &mut tx,
-            &session.username,
-            "provenance-changed",
-            &record.entry_number,
-            &details,
-        )
-        .await?;
-    }
-    tx.commit().await?;
-    republish(&state, record.state).await?;
+    let action = ListAction::parse(posted.form.get("action")).ok_or(AppError::BadRequest("error-bad-query"))?;
+    state.run(posted.actor(), ChangeProvenance { object: id, provenance: pid, action }).await?;
     Ok(Redirect::to(&format!("/admin/objects/{id}?done=provenance#provenance")).into_response())
 }
 
-fn date_or_today(text: &str) -> Result<chrono::NaiveDate, &'static str> {
+/// A date field: empty is none.
+fn optional_date(text: &str) -> Result<Option<chrono::NaiveDate>, &'static str> {
     match text.trim() {
-        "" => Ok(chrono::Utc::now().date_naive()),
-        d => d.parse().map_err(|_| "edit-error-date"),
+        "" => Ok(None),
+        d => d.parse().map(Some).map_err(|_| "edit-error-date"),
     }
+}
+
+/// A date field: empty is today.
+fn date_or_today(text: &str) -> Result<chrono::NaiveDate, &'static str> {
+    Ok(optional_date(text)?.unwrap_or_else(|| chrono::Utc::now().date_naive()))
 }
 
 /// `POST /admin/objects/{id}/move`: `location`, `moved_on`, `is_normal`, `reason`.
 async fn move_object(
     State(state): State<AppState>,
     ctx: Ctx,
-    Staff(session): Staff,
-    headers: HeaderMap,
     Path(id): Path<i64>,
-    pairs: Pairs,
+    posted: StaffForm<Pairs>,
 ) -> AppResult<Response> {
-    check_form(&session, &headers, pairs.get("csrf"))?;
-    let record = editable(&state, &session, id).await?;
-    let locations = editing::locations(&state.db.main).await?;
-    let location = pairs.get("location").parse::<i64>().ok().filter(|l| locations.iter().any(|x| x.id == *l));
-    let moved_on = date_or_today(pairs.get("moved_on"));
-    let (location, moved_on) = match (location, moved_on) {
-        (Some(location), Ok(moved_on)) => (location, moved_on),
-        (None, _) | (_, Err(_)) => {
-            let key = if location.is_none() { "edit-error-choose" } else { "edit-error-date" };
-            let page =
-                editor(&state, &ctx, &session, Some(id), Shown { error: Some(Msg::new(key)), ..Shown::default() });
-            return Ok((StatusCode::UNPROCESSABLE_ENTITY, page.await?).into_response());
-        }
+    let pairs = &posted.form;
+    let parsed = pairs.get("location").parse::<i64>().map_err(|_| "edit-error-choose").and_then(|location| {
+        Ok(MoveObject {
+            object: id,
+            location,
+            on: date_or_today(pairs.get("moved_on"))?,
+            normal: pairs.ticked("is_normal"),
+            reason: pairs.get("reason").trim().chars().take(500).collect(),
+        })
+    });
+    let result = match parsed {
+        Ok(move_object) => state.run(posted.actor(), move_object).await,
+        Err(key) => Err(CommandError::Refused(key)),
     };
-    let reason: String = pairs.get("reason").trim().chars().take(500).collect();
-    let is_normal = !pairs.get("is_normal").is_empty();
-    let mut tx = state.db.main.begin().await?;
-    objects::move_object(&mut tx, id, location, moved_on, is_normal, &reason).await?;
-    let details =
-        serde_json::json!({ "id": id, "location": location, "on": moved_on, "normal": is_normal, "reason": reason });
-    crate::collection::audit::record(&mut tx, &session.username, "object-moved", &record.entry_number, &details)
-        .await?;
-    tx.commit().await?;
-    Ok(Redirect::to(&format!("/admin/objects/{id}?done=moved#location")).into_response())
+    match result {
+        Ok(()) => Ok(Redirect::to(&format!("/admin/objects/{id}?done=moved#location")).into_response()),
+        Err(CommandError::Refused(key)) => refused_with(&state, &ctx, &posted.session, id, key).await,
+        Err(err) => Err(err.into()),
+    }
 }
 
 /// `POST /admin/objects/{id}/exit`: `kind` (return, loan_out, disposal), `exit_on`,
@@ -914,47 +760,24 @@ async fn move_object(
 async fn exit_object(
     State(state): State<AppState>,
     ctx: Ctx,
-    Staff(session): Staff,
-    headers: HeaderMap,
     Path(id): Path<i64>,
-    pairs: Pairs,
+    posted: StaffForm<Pairs>,
 ) -> AppResult<Response> {
-    check_form(&session, &headers, pairs.get("csrf"))?;
-    require(session.role.can_publish())?;
-    let record = editable(&state, &session, id).await?;
-    let kind = pairs.get("kind");
-    let exit_on = date_or_today(pairs.get("exit_on"));
-    let expected_back = match pairs.get("expected_back").trim() {
-        "" => Ok(None),
-        d => d.parse().map(Some).map_err(|_| "edit-error-date"),
+    let pairs = &posted.form;
+    let kind = ExitKind::parse(pairs.get("kind")).ok_or(AppError::BadRequest("error-bad-query"))?;
+    let dates = date_or_today(pairs.get("exit_on")).and_then(|on| Ok((on, optional_date(pairs.get("expected_back"))?)));
+    let (on, expected_back) = match dates {
+        Ok(dates) => dates,
+        Err(key) => return refused_with(&state, &ctx, &posted.session, id, key).await,
     };
-    let (exit_on, expected_back) = match (matches!(kind, "return" | "loan_out" | "disposal"), exit_on, expected_back) {
-        (true, Ok(on), Ok(back)) => (on, back),
-        (false, _, _) => return Err(AppError::BadRequest("error-bad-query")),
-        (true, _, _) => {
-            let page = editor(
-                &state,
-                &ctx,
-                &session,
-                Some(id),
-                Shown { error: Some(Msg::new("edit-error-date")), ..Shown::default() },
-            );
-            return Ok((StatusCode::UNPROCESSABLE_ENTITY, page.await?).into_response());
-        }
-    };
-    let note: String = pairs.get("note").trim().chars().take(2000).collect();
-    let mut tx = state.db.main.begin().await?;
-    editing::record_exit(&mut tx, id, kind, exit_on, expected_back, &note).await?;
-    let details =
-        serde_json::json!({ "id": id, "kind": kind, "on": exit_on, "expected_back": expected_back, "note": note });
-    crate::collection::audit::record(&mut tx, &session.username, "object-exit", &record.entry_number, &details).await?;
-    tx.commit().await?;
+    let note = pairs.get("note").trim().chars().take(2000).collect();
+    state.run(posted.actor(), RecordExit { object: id, kind, on, expected_back, note }).await?;
     Ok(Redirect::to(&format!("/admin/objects/{id}?done=exit#location")).into_response())
 }
 
 #[derive(Serialize)]
 struct LocationsPage {
-    locations: Vec<editing::Location>,
+    locations: Vec<whereabouts::Location>,
     error: Option<&'static str>,
     done: bool,
 }
@@ -967,40 +790,36 @@ async fn locations(
     Query(flash): Query<Flash>,
 ) -> AppResult<Html<String>> {
     let page = LocationsPage {
-        locations: editing::locations(&state.db.main).await?,
+        locations: whereabouts::locations(&state.db.main).await?,
         error: None,
         done: flash.done.as_deref() == Some("added"),
     };
     render_panel(&state, &ctx, &session, "admin/locations.html", page)
 }
 
+#[derive(Deserialize)]
+struct LocationForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    notes: String,
+}
+
 /// `POST /admin/locations`: `name`, `notes`.
-async fn add_location(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Staff(session): Staff,
-    headers: HeaderMap,
-    pairs: Pairs,
-) -> AppResult<Response> {
-    check_form(&session, &headers, pairs.get("csrf"))?;
-    let name = pairs.get("name").trim();
-    let existing = editing::locations(&state.db.main).await?;
-    let error = if name.is_empty() || name.chars().count() > 200 {
-        Some("location-error-name")
-    } else if existing.iter().any(|l| l.name == name) {
-        Some("location-error-exists")
-    } else {
-        None
-    };
-    if error.is_some() {
-        let page = LocationsPage { locations: existing, error, done: false };
-        let html = render_panel(&state, &ctx, &session, "admin/locations.html", page)?;
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response());
+async fn add_location(State(state): State<AppState>, ctx: Ctx, posted: StaffForm<LocationForm>) -> AppResult<Response> {
+    let StaffForm { session, form } = posted;
+    let create = whereabouts::CreateLocation { name: form.name, notes: form.notes };
+    match state.run(crate::web::staff::actor(&session), create).await {
+        Ok(_) => Ok(Redirect::to("/admin/locations?done=added").into_response()),
+        Err(CommandError::Refused(key)) => {
+            let page = LocationsPage {
+                locations: whereabouts::locations(&state.db.main).await?,
+                error: Some(key),
+                done: false,
+            };
+            let html = render_panel(&state, &ctx, &session, "admin/locations.html", page)?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response())
+        }
+        Err(err) => Err(err.into()),
     }
-    let mut tx = state.db.main.begin().await?;
-    let id = objects::create_location(&mut tx, name, pairs.get("notes").trim()).await?;
-    let details = serde_json::json!({ "id": id });
-    crate::collection::audit::record(&mut tx, &session.username, "location-created", name, &details).await?;
-    tx.commit().await?;
-    Ok(Redirect::to("/admin/locations?done=added").into_response())
 }

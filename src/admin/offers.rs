@@ -6,22 +6,21 @@ use std::collections::BTreeMap;
 
 use axum::Router;
 use axum::extract::{Path, Request, State};
-use axum::http::{HeaderMap, HeaderValue, header};
+use axum::http::{HeaderValue, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use serde::{Deserialize, Serialize};
 
-use super::{CsrfForm, Pairs, Staff, check_form, record_with, render_panel, require};
+use super::{CsrfForm, render_panel, require};
 use crate::app::AppState;
-use crate::catalogue::{Audience, serve_file};
-use crate::donors::offers::{self, OfferState, ReplyError};
-use crate::donors::{bundle, contacts};
+use crate::collection::command::CommandError;
+use crate::donors::bundle::{MAX_REASON, ReleaseBundle};
+use crate::donors::offers::{self, MAX_REPLY, OfferState};
 use crate::error::{AppError, AppResult};
 use crate::web::Ctx;
-
-/// Longest reason for a bundle download, and longest reply, in characters.
-const MAX_REASON: usize = 500;
-const MAX_REPLY: usize = 4000;
+use crate::web::files::{Audience, serve_file};
+use crate::web::forms::Pairs;
+use crate::web::staff::{Staff, StaffForm};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -62,9 +61,11 @@ fn parse_state(text: Option<&str>) -> AppResult<OfferState> {
     }
 }
 
-/// A flash message named in the redirect's query, if it is one we know.
+/// Flash messages named in a redirect's query that these pages know.
+const FLASHES: &[&str] = &["declined", "replied", "accepted"];
+
 fn flash(done: Option<String>) -> Option<String> {
-    done.filter(|d| matches!(d.as_str(), "declined" | "replied" | "accepted"))
+    crate::web::forms::Flash { done }.known(FLASHES)
 }
 
 /// `GET /admin/offers?state=waiting|accepted|declined`.
@@ -136,48 +137,31 @@ async fn offer(
     offer_page(&state, &ctx, &session, &id, query.done, None).await
 }
 
-/// Refuses a decision on an offer that is missing or already decided.
-async fn waiting_offer(state: &AppState, id: &str) -> AppResult<()> {
-    let offer = offers::get(&state.db.main, id).await?.ok_or(AppError::NotFound)?;
-    if offer.state != OfferState::Waiting {
-        return Err(AppError::BadRequest("admin-offer-decided"));
-    }
-    Ok(())
-}
-
 /// `POST /admin/offers/{id}/accept`: a draft object, then to its page.
 async fn accept(
     State(state): State<AppState>,
-    Staff(session): Staff,
-    headers: HeaderMap,
     Path(id): Path<String>,
-    axum::Form(form): axum::Form<CsrfForm>,
+    posted: StaffForm<CsrfForm>,
 ) -> AppResult<Response> {
-    check_form(&session, &headers, &form.csrf)?;
-    require(session.role.can_review_offers())?;
-    waiting_offer(&state, &id).await?;
-    let object_id = offers::accept(&state.db.main, &id, &session.username).await?;
+    let object_id = state.run(posted.actor(), offers::Accept { offer: id }).await?;
     Ok(Redirect::to(&format!("/admin/objects/{object_id}?done=accepted")).into_response())
 }
 
 /// `POST /admin/offers/{id}/decline`.
 async fn decline(
     State(state): State<AppState>,
-    Staff(session): Staff,
-    headers: HeaderMap,
     Path(id): Path<String>,
-    axum::Form(form): axum::Form<CsrfForm>,
+    posted: StaffForm<CsrfForm>,
 ) -> AppResult<Response> {
-    check_form(&session, &headers, &form.csrf)?;
-    require(session.role.can_review_offers())?;
-    waiting_offer(&state, &id).await?;
-    offers::decline(&state.db.main, &state.media.store, &id, &session.username).await?;
+    let hashes = state.run(posted.actor(), offers::Decline { offer: id }).await?;
+    for hash in hashes {
+        crate::media::remove_files_if_unused(&state.db.main, &state.media.store, &hash).await?;
+    }
     Ok(Redirect::to("/admin/offers?done=declined").into_response())
 }
 
 #[derive(Deserialize)]
 struct ReplyForm {
-    csrf: String,
     #[serde(default)]
     message: String,
 }
@@ -186,79 +170,51 @@ struct ReplyForm {
 async fn reply(
     State(state): State<AppState>,
     ctx: Ctx,
-    Staff(session): Staff,
-    headers: HeaderMap,
     Path(id): Path<String>,
-    axum::Form(form): axum::Form<ReplyForm>,
+    posted: StaffForm<ReplyForm>,
 ) -> AppResult<Response> {
-    check_form(&session, &headers, &form.csrf)?;
-    require(session.role.can_review_offers())?;
-    offers::get(&state.db.main, &id).await?.ok_or(AppError::NotFound)?;
-    let message = form.message.trim();
-    let error = if message.is_empty() {
-        Some("admin-reply-empty")
-    } else if message.chars().count() > MAX_REPLY || message.len() > crate::donors::receipts::MAX_REPLY_BYTES {
-        Some("admin-reply-too-long")
-    } else {
-        match offers::reply(&state.db.main, &id, message, &session.username).await {
-            Ok(()) => None,
-            Err(ReplyError::NoReceipt) => Some("admin-reply-no-receipt"),
-            Err(ReplyError::Internal(err)) => return Err(err.into()),
+    let StaffForm { session, form } = posted;
+    let reply = offers::Reply { offer: id.clone(), text: form.message };
+    match state.run(crate::web::staff::actor(&session), reply).await {
+        Ok(()) => Ok(Redirect::to(&format!("/admin/offers/{id}?done=replied")).into_response()),
+        Err(CommandError::Refused(error)) => {
+            let page = offer_page(&state, &ctx, &session, &id, None, Some(error)).await?;
+            Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
-    };
-    if let Some(error) = error {
-        let page = offer_page(&state, &ctx, &session, &id, None, Some(error)).await?;
-        return Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+        Err(err) => Err(err.into()),
     }
-    Ok(Redirect::to(&format!("/admin/offers/{id}?done=replied")).into_response())
 }
 
 /// `POST /admin/offers/bundle`: keyholders download the sealed records of chosen offers,
 /// after giving a reason. The download is audited before a byte is sent.
-async fn download_bundle(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Staff(session): Staff,
-    headers: HeaderMap,
-    pairs: Pairs,
-) -> AppResult<Response> {
-    check_form(&session, &headers, pairs.get("csrf"))?;
+async fn download_bundle(State(state): State<AppState>, ctx: Ctx, posted: StaffForm<Pairs>) -> AppResult<Response> {
+    let StaffForm { session, form } = posted;
     require(session.role.can_open_bundles())?;
-    let ids: Vec<String> = pairs.all("offer").into_iter().map(str::to_owned).collect();
-    let reason = pairs.get("reason").trim();
-    let error = if ids.is_empty() {
-        Some("admin-bundle-none")
-    } else if reason.is_empty() || reason.chars().count() > MAX_REASON {
-        Some("admin-bundle-reason")
-    } else {
-        None
+    let release = ReleaseBundle {
+        vault: &state.vault,
+        offers: form.all("offer").into_iter().map(str::to_owned).collect(),
+        reason: form.get("reason").to_owned(),
     };
-    if let Some(error) = error {
-        let page = InboxPage {
-            state: OfferState::Waiting,
-            offers: offers::list(&state.db.main, OfferState::Waiting).await?,
-            can_open_bundles: true,
-            done: None,
-            error: Some(error),
-            max_reason: MAX_REASON,
-            type_names: super::type_names(&state, ctx.choice.lang).await?,
-        };
-        let html = render_panel(&state, &ctx, &session, "admin/offers.html", page)?;
-        return Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, html).into_response());
-    }
-    let known = offers::entry_numbers(&state.db.main, &ids).await?;
-    let refs: Vec<String> = known.iter().map(|(id, _)| id.clone()).collect();
-    let records = contacts::fetch(&state.db.contacts, &refs).await?;
-    if records.is_empty() {
-        return Err(AppError::NotFound);
-    }
-    let text = bundle::write(&records)?;
-    let entries: Vec<&str> = known.iter().map(|(_, number)| number.as_str()).collect();
-    let details = serde_json::json!({ "reason": reason, "offers": refs, "entries": entries });
-    record_with(&state, &session.username, "bundle-download", &entries.join(", "), &details).await?;
-    tracing::info!(records = records.len(), "sealed bundle downloaded");
+    let released = match state.run(crate::web::staff::actor(&session), release).await {
+        Ok(released) => released,
+        Err(CommandError::Refused(error)) => {
+            let page = InboxPage {
+                state: OfferState::Waiting,
+                offers: offers::list(&state.db.main, OfferState::Waiting).await?,
+                can_open_bundles: true,
+                done: None,
+                error: Some(error),
+                max_reason: MAX_REASON,
+                type_names: super::type_names(&state, ctx.choice.lang).await?,
+            };
+            let html = render_panel(&state, &ctx, &session, "admin/offers.html", page)?;
+            return Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, html).into_response());
+        }
+        Err(err) => return Err(err.into()),
+    };
+    tracing::info!(records = released.records, "sealed bundle downloaded");
     let name = format!("zbor-bundle-{}.txt", chrono::Utc::now().date_naive());
-    let mut response = text.into_response();
+    let mut response = released.text.into_response();
     let h = response.headers_mut();
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain; charset=utf-8"));
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));

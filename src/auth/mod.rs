@@ -13,20 +13,23 @@ use argon2::{Algorithm, Argon2, Params, Version};
 use secrecy::{ExposeSecret, SecretString};
 use sqlx::SqlitePool;
 
-/// What a staff member may do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, sqlx::Type, serde::Serialize)]
-#[sqlx(type_name = "TEXT", rename_all = "snake_case")]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    /// Accounts and settings, plus everything a curator does.
-    Admin,
-    /// Catalogue, publish, review offers.
-    Curator,
-    /// A curator who may also download sealed donor bundles.
-    Keyholder,
-    /// Catalogue drafts; cannot publish.
-    Volunteer,
-}
+use crate::collection::command::{self, Actor, Command, CommandError, CommandResult, Tx};
+use crate::db::Writer;
+
+crate::collection::types::vocabulary!(
+    /// What a staff member may do.
+    #[derive(clap::ValueEnum)]
+    Role, "role" {
+        /// Accounts and settings, plus everything a curator does.
+        Admin = "admin",
+        /// Catalogue, publish, review offers.
+        Curator = "curator",
+        /// A curator who may also download sealed donor bundles.
+        Keyholder = "keyholder",
+        /// Catalogue drafts; cannot publish.
+        Volunteer = "volunteer",
+    }
+);
 
 impl Role {
     /// Admins and keyholders must sign in with a second factor.
@@ -99,44 +102,61 @@ pub fn validate_password(password: &SecretString) -> anyhow::Result<()> {
 
 /// Adds a staff account (from the command line).
 pub async fn create_user(pool: &SqlitePool, username: &str, password: SecretString, role: Role) -> anyhow::Result<i64> {
-    create_user_by(pool, username, password, role, "cli").await
+    create_user_as(&Writer::new(pool.clone()), Actor::operator(), username, password, role).await
 }
 
-/// Adds a staff account; `actor` is who did it, for the audit log.
-pub async fn create_user_by(
-    pool: &SqlitePool,
+/// Checks and hashes a new account's password (slow, so before any write transaction), then
+/// adds the account as `actor`.
+pub async fn create_user_as(
+    writer: &Writer,
+    actor: Actor,
     username: &str,
     password: SecretString,
     role: Role,
-    actor: &str,
 ) -> anyhow::Result<i64> {
     validate_username(username)?;
     validate_password(&password)?;
-    let hash = hash_password(password).await?;
-    let result = sqlx::query_scalar(
-        "INSERT INTO users (username, password_hash, role, created_at) VALUES (?, ?, ?, ?) RETURNING id",
-    )
-    .bind(username)
-    .bind(hash)
-    .bind(role)
-    .bind(chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string())
-    .fetch_one(pool)
-    .await;
-    match result {
-        Ok(id) => {
-            let mut conn = pool.acquire().await?;
-            crate::collection::audit::record(
-                &mut conn,
-                actor,
-                "user-add",
-                username,
-                &serde_json::json!({ "role": role }),
-            )
+    let password_hash = hash_password(password).await?;
+    let add = AddUser { username: username.to_owned(), password_hash, role };
+    match command::execute(writer, actor, add).await {
+        Ok(done) => Ok(done.output),
+        Err(CommandError::Refused(_)) => bail!("there is already a user {username:?}"),
+        Err(CommandError::NotAllowed) => bail!("only admins add accounts"),
+        Err(err) => Err(anyhow::Error::from(err)),
+    }
+}
+
+/// Adds a staff account with a password already hashed. Admins only.
+#[derive(Debug, Clone)]
+pub struct AddUser {
+    pub username: String,
+    pub password_hash: String,
+    pub role: Role,
+}
+
+impl Command for AddUser {
+    type Output = i64;
+
+    async fn run(self, tx: &mut Tx) -> CommandResult<i64> {
+        tx.require(|r| r == Role::Admin)?;
+        let exists: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM users WHERE username = ? COLLATE NOCASE)")
+            .bind(&self.username)
+            .fetch_one(&mut **tx)
             .await?;
-            Ok(id)
+        if exists {
+            return Err(CommandError::Refused("users-error-exists"));
         }
-        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => bail!("there is already a user {username:?}"),
-        Err(e) => Err(e.into()),
+        let id = sqlx::query_scalar(
+            "INSERT INTO users (username, password_hash, role, created_at) VALUES (?, ?, ?, ?) RETURNING id",
+        )
+        .bind(&self.username)
+        .bind(&self.password_hash)
+        .bind(self.role)
+        .bind(chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string())
+        .fetch_one(&mut **tx)
+        .await?;
+        tx.audit("user-add", &self.username, serde_json::json!({ "role": self.role })).await?;
+        Ok(id)
     }
 }
 
@@ -146,7 +166,7 @@ fn dummy_hash() -> &'static str {
     static DUMMY: OnceLock<String> = OnceLock::new();
     DUMMY.get_or_init(|| {
         let salt = SaltString::generate(&mut OsRng);
-        hasher().hash_password(crate::donors::random_id().as_bytes(), &salt).map(|h| h.to_string()).unwrap_or_default()
+        hasher().hash_password(crate::ids::random_id().as_bytes(), &salt).map(|h| h.to_string()).unwrap_or_default()
     })
 }
 
@@ -187,7 +207,7 @@ pub struct Throttle {
     failures: Mutex<HashMap<String, (u32, Instant)>>,
     /// Failures per client, under a keyed hash of its address (never the address itself).
     clients: Mutex<HashMap<[u8; 16], (u32, Instant)>>,
-    client_key: crate::intake::guard::PeerHasher,
+    client_key: crate::web::peer::PeerHasher,
 }
 
 /// Failures a client may have within [`THROTTLE_WINDOW`] before its sign-ins are slowed.
@@ -276,44 +296,71 @@ pub enum UserChange {
     Role(Role),
 }
 
-/// Applies `change` to account `username`, ending its sessions, and records it in the audit
-/// log as done by `actor`.
-pub async fn change_user(pool: &SqlitePool, username: &str, change: UserChange, actor: &str) -> anyhow::Result<()> {
-    let mut tx = pool.begin().await?;
-    let id: Option<i64> =
-        sqlx::query_scalar("SELECT id FROM users WHERE username = ?").bind(username).fetch_optional(&mut *tx).await?;
-    let Some(id) = id else { bail!("there is no user {username:?}") };
-    let mut details = serde_json::json!({});
-    let action = match change {
-        UserChange::Disable => {
-            sqlx::query("UPDATE users SET disabled = 1 WHERE id = ?").bind(id).execute(&mut *tx).await?;
-            "user-disable"
+/// Applies `change` to account `username` as the command-line operator.
+pub async fn change_user(pool: &SqlitePool, username: &str, change: UserChange) -> anyhow::Result<()> {
+    let change = ChangeUser { username: username.to_owned(), change };
+    match command::execute(&Writer::new(pool.clone()), Actor::operator(), change).await {
+        Ok(_) => Ok(()),
+        Err(CommandError::NotFound) => bail!("there is no user {username:?}"),
+        Err(err) => Err(anyhow::Error::from(err)),
+    }
+}
+
+/// Applies `change` to account `username`, ending its sessions. Admins only; an admin cannot
+/// disable themselves or take away their own role.
+#[derive(Debug, Clone)]
+pub struct ChangeUser {
+    pub username: String,
+    pub change: UserChange,
+}
+
+impl Command for ChangeUser {
+    type Output = ();
+
+    async fn run(self, tx: &mut Tx) -> CommandResult<()> {
+        tx.require(|r| r == Role::Admin)?;
+        let username = self.username.as_str();
+        let id: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE username = ?")
+            .bind(username)
+            .fetch_optional(&mut **tx)
+            .await?;
+        let id = id.ok_or(CommandError::NotFound)?;
+        if username.eq_ignore_ascii_case(&tx.actor().name)
+            && matches!(self.change, UserChange::Disable | UserChange::Role(_))
+        {
+            return Err(CommandError::Refused("users-error-self"));
         }
-        UserChange::ResetTotp => {
-            sqlx::query("UPDATE users SET totp_secret = NULL, totp_last_step = 0 WHERE id = ?")
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
-            sqlx::query("DELETE FROM recovery_codes WHERE user_id = ?").bind(id).execute(&mut *tx).await?;
-            sqlx::query("DELETE FROM totp_pending WHERE user_id = ?").bind(id).execute(&mut *tx).await?;
-            "user-reset-totp"
-        }
-        UserChange::Enable => {
-            sqlx::query("UPDATE users SET disabled = 0 WHERE id = ?").bind(id).execute(&mut *tx).await?;
-            "user-enable"
-        }
-        UserChange::Role(role) => {
-            let old: Role =
-                sqlx::query_scalar("SELECT role FROM users WHERE id = ?").bind(id).fetch_one(&mut *tx).await?;
-            sqlx::query("UPDATE users SET role = ? WHERE id = ?").bind(role).bind(id).execute(&mut *tx).await?;
-            details = serde_json::json!({ "changes": [{ "field": "role", "old": old, "new": role }] });
-            "user-role"
-        }
-    };
-    sqlx::query("DELETE FROM sessions WHERE user_id = ?").bind(id).execute(&mut *tx).await?;
-    crate::collection::audit::record(&mut tx, actor, action, username, &details).await?;
-    tx.commit().await?;
-    Ok(())
+        let mut details = serde_json::json!({});
+        let action = match self.change {
+            UserChange::Disable => {
+                sqlx::query("UPDATE users SET disabled = 1 WHERE id = ?").bind(id).execute(&mut **tx).await?;
+                "user-disable"
+            }
+            UserChange::ResetTotp => {
+                sqlx::query("UPDATE users SET totp_secret = NULL, totp_last_step = 0 WHERE id = ?")
+                    .bind(id)
+                    .execute(&mut **tx)
+                    .await?;
+                sqlx::query("DELETE FROM recovery_codes WHERE user_id = ?").bind(id).execute(&mut **tx).await?;
+                sqlx::query("DELETE FROM totp_pending WHERE user_id = ?").bind(id).execute(&mut **tx).await?;
+                "user-reset-totp"
+            }
+            UserChange::Enable => {
+                sqlx::query("UPDATE users SET disabled = 0 WHERE id = ?").bind(id).execute(&mut **tx).await?;
+                "user-enable"
+            }
+            UserChange::Role(role) => {
+                let old: Role =
+                    sqlx::query_scalar("SELECT role FROM users WHERE id = ?").bind(id).fetch_one(&mut **tx).await?;
+                sqlx::query("UPDATE users SET role = ? WHERE id = ?").bind(role).bind(id).execute(&mut **tx).await?;
+                details = serde_json::json!({ "changes": [{ "field": "role", "old": old, "new": role }] });
+                "user-role"
+            }
+        };
+        sqlx::query("DELETE FROM sessions WHERE user_id = ?").bind(id).execute(&mut **tx).await?;
+        tx.audit(action, username, details).await?;
+        Ok(())
+    }
 }
 
 /// Why a password could not be changed.
@@ -328,36 +375,131 @@ pub enum PasswordError {
 }
 
 /// Changes a user's own password after checking the current one; every session of the user
-/// ends (the one in use too), and the change is audited.
+/// ends (the one in use too), and the change is audited. The slow hashing happens before the
+/// write transaction.
 pub async fn change_password(
     pool: &SqlitePool,
+    writer: &Writer,
+    actor: Actor,
     user_id: i64,
-    username: &str,
     current: SecretString,
     new: SecretString,
 ) -> Result<(), PasswordError> {
-    if authenticate(pool, username, current).await? != Some(user_id) {
+    if authenticate(pool, &actor.name, current).await? != Some(user_id) {
         return Err(PasswordError::WrongCurrent);
     }
     validate_password(&new).map_err(|e| PasswordError::Invalid(e.to_string()))?;
-    let hash = hash_password(new).await?;
-    let mut tx = pool.begin().await.map_err(anyhow::Error::from)?;
-    sqlx::query("UPDATE users SET password_hash = ? WHERE id = ?")
-        .bind(hash)
-        .bind(user_id)
-        .execute(&mut *tx)
-        .await
-        .map_err(anyhow::Error::from)?;
-    sqlx::query("DELETE FROM sessions WHERE user_id = ?")
-        .bind(user_id)
-        .execute(&mut *tx)
-        .await
-        .map_err(anyhow::Error::from)?;
-    crate::collection::audit::record(&mut tx, username, "password-changed", username, &serde_json::json!({}))
-        .await
-        .map_err(anyhow::Error::from)?;
-    tx.commit().await.map_err(anyhow::Error::from)?;
+    let password_hash = hash_password(new).await?;
+    command::execute(writer, actor, SetPassword { user_id, password_hash }).await.map_err(anyhow::Error::from)?;
     Ok(())
+}
+
+/// Sets the acting account's password (already hashed) and ends all its sessions.
+#[derive(Debug, Clone)]
+pub struct SetPassword {
+    pub user_id: i64,
+    pub password_hash: String,
+}
+
+impl Command for SetPassword {
+    type Output = ();
+
+    async fn run(self, tx: &mut Tx) -> CommandResult<()> {
+        sqlx::query("UPDATE users SET password_hash = ? WHERE id = ?")
+            .bind(&self.password_hash)
+            .bind(self.user_id)
+            .execute(&mut **tx)
+            .await?;
+        sqlx::query("DELETE FROM sessions WHERE user_id = ?").bind(self.user_id).execute(&mut **tx).await?;
+        let username = tx.actor().name.clone();
+        tx.audit("password-changed", &username, serde_json::json!({})).await?;
+        Ok(())
+    }
+}
+
+/// Completes a sign-in whose password was right: checks the second factor when one is
+/// enrolled (a wrong code is refused like a wrong password and changes nothing), makes the
+/// secret to enrol for one who has none, and starts a session. Returns the cookie's value.
+#[derive(Debug, Clone)]
+pub struct SignIn {
+    pub user_id: i64,
+    pub code: String,
+}
+
+impl Command for SignIn {
+    type Output = String;
+
+    async fn run(self, tx: &mut Tx) -> CommandResult<String> {
+        let username = tx.actor().name.clone();
+        if totp::enrolled(tx, self.user_id).await? {
+            if !totp::check_sign_in(tx, self.user_id, &username, &self.code).await? {
+                return Err(CommandError::Refused("login-error"));
+            }
+        } else {
+            totp::pending_secret_in(tx, self.user_id).await?;
+        }
+        let token = sessions::create(tx, self.user_id).await?;
+        tx.audit("login", "", serde_json::json!({})).await?;
+        Ok(token)
+    }
+}
+
+/// Counts a failed sign-in. The audit log gets an entry at the 1st, 2nd, 4th, 8th… failure of
+/// an account within an hour, with the count, so a flood of guesses writes a bounded number
+/// of entries; names that are no account are counted together and never stored, so an
+/// attacker cannot fill the log with names of their choosing.
+#[derive(Debug, Clone)]
+pub struct SignInFailed {
+    pub username: String,
+}
+
+/// The account under which failures for names that are no account are counted.
+pub const UNKNOWN_ACCOUNT: &str = "(unknown account)";
+
+impl Command for SignInFailed {
+    type Output = ();
+
+    async fn run(self, tx: &mut Tx) -> CommandResult<()> {
+        let known: Option<String> = sqlx::query_scalar("SELECT username FROM users WHERE username = ?")
+            .bind(self.username.trim())
+            .fetch_optional(&mut **tx)
+            .await?;
+        let account = known.unwrap_or_else(|| UNKNOWN_ACCOUNT.to_owned());
+        let now = chrono::Utc::now();
+        let hour = now.format("%Y-%m-%dT%H").to_string();
+        let day_ago = (now - chrono::Duration::hours(24)).format("%Y-%m-%dT%H").to_string();
+        sqlx::query("DELETE FROM sign_in_failures WHERE hour < ?").bind(&day_ago).execute(&mut **tx).await?;
+        let count: i64 = sqlx::query_scalar(
+            "INSERT INTO sign_in_failures (account, hour, count) VALUES (?, ?, 1)
+             ON CONFLICT (account, hour) DO UPDATE SET count = count + 1 RETURNING count",
+        )
+        .bind(&account)
+        .bind(&hour)
+        .fetch_one(&mut **tx)
+        .await?;
+        if count > 0 && (count as u64).is_power_of_two() {
+            tx.audit_by(&account, "login-failed", "", serde_json::json!({ "count": count, "hour": hour })).await?;
+        }
+        Ok(())
+    }
+}
+
+/// Ends the session of a cookie value.
+#[derive(Debug, Clone)]
+pub struct SignOut {
+    pub token: Option<String>,
+}
+
+impl Command for SignOut {
+    type Output = ();
+
+    async fn run(self, tx: &mut Tx) -> CommandResult<()> {
+        if let Some(token) = &self.token {
+            sessions::end(tx, token).await?;
+        }
+        tx.audit("logout", "", serde_json::json!({})).await?;
+        Ok(())
+    }
 }
 
 /// A staff account as admins see it.

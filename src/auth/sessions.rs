@@ -3,7 +3,7 @@
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use sqlx::SqlitePool;
+use sqlx::{SqliteConnection, SqlitePool};
 
 use super::Role;
 
@@ -19,7 +19,7 @@ fn now() -> i64 {
 }
 
 fn token() -> String {
-    format!("{}{}", crate::donors::random_id(), crate::donors::random_id())
+    format!("{}{}", crate::ids::random_id(), crate::ids::random_id())
 }
 
 fn hash(token: &str) -> String {
@@ -40,16 +40,16 @@ pub struct Session {
 
 /// Starts a session; returns the cookie's value. A fresh value at every login, so a session
 /// id planted before login is worthless.
-pub async fn create(pool: &SqlitePool, user_id: i64) -> sqlx::Result<String> {
+pub async fn create(conn: &mut SqliteConnection, user_id: i64) -> sqlx::Result<String> {
     let token = token();
     let at = now();
     sqlx::query("INSERT INTO sessions (id_hash, user_id, csrf, created_at, last_seen_at) VALUES (?, ?, ?, ?, ?)")
         .bind(hash(&token))
         .bind(user_id)
-        .bind(crate::donors::random_id())
+        .bind(crate::ids::random_id())
         .bind(at)
         .bind(at)
-        .execute(pool)
+        .execute(conn)
         .await?;
     Ok(token)
 }
@@ -77,8 +77,8 @@ pub async fn lookup(pool: &SqlitePool, token: &str) -> sqlx::Result<Option<Sessi
 }
 
 /// Ends one session.
-pub async fn end(pool: &SqlitePool, token: &str) -> sqlx::Result<()> {
-    sqlx::query("DELETE FROM sessions WHERE id_hash = ?").bind(hash(token)).execute(pool).await?;
+pub async fn end(conn: &mut SqliteConnection, token: &str) -> sqlx::Result<()> {
+    sqlx::query("DELETE FROM sessions WHERE id_hash = ?").bind(hash(token)).execute(conn).await?;
     Ok(())
 }
 

@@ -126,7 +126,7 @@ fn json_ld(body: Value) -> Response {
         ),
     );
     // Viewers on other sites fetch manifests and image information from the browser.
-    super::open_to_other_sites(response.headers_mut());
+    crate::web::files::open_to_other_sites(response.headers_mut());
     response
 }
 

@@ -15,10 +15,11 @@ use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use serde::Serialize;
-use tower::ServiceExt;
 
 use crate::app::AppState;
 use crate::error::{AppError, AppResult};
+use crate::web::files::{Audience, serve_file};
+use crate::web::staff::Staff;
 use crate::web::{Ctx, LangChoice, render_page};
 
 use listing::Filters;
@@ -40,10 +41,22 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/iiif/{accession}/manifest.json", get(iiif::manifest_json))
         .route("/iiif/image/{hash}/info.json", get(iiif::info_json))
         .route("/iiif/image/{hash}/full/{size}/0/default.jpg", get(iiif::image))
+        .route("/admin/objects/{id}/preview", get(preview))
+}
+
+/// `GET /admin/objects/{id}/preview` (staff): the public page of an object exactly as it would
+/// be if it were published now, from the same projection and template as the catalogue.
+async fn preview(State(state): State<AppState>, ctx: Ctx, _staff: Staff, Path(id): Path<i64>) -> AppResult<Response> {
+    let collection = crate::collection::public::PublicCollection::preview(&state.db.main, id).await?;
+    let snapshot = snapshot::Snapshot::build(collection);
+    let object = snapshot.collection.object_by_id(id).ok_or(AppError::NotFound)?;
+    let page = view(&state, &snapshot, &ctx).object_page(object).into_preview();
+    let html = render_page(&state, &ctx.base(&state), "catalogue/object.html", page)?;
+    Ok(crate::web::no_store(html.into_response()))
 }
 
 /// The page models' view of a snapshot, in the request's language.
-pub(crate) fn view<'a>(state: &'a AppState, snapshot: &'a snapshot::Snapshot, ctx: &Ctx) -> View<'a> {
+fn view<'a>(state: &'a AppState, snapshot: &'a snapshot::Snapshot, ctx: &Ctx) -> View<'a> {
     View { snapshot, translations: &state.translations, choice: ctx.choice, museum_name: &state.config.museum_name }
 }
 
@@ -183,55 +196,6 @@ async fn media_file(
 async fn serve_derivative(state: &AppState, hash: &str, size: u32, request: Request) -> AppResult<Response> {
     let path = state.media.store.derivative_path(hash, size).ok_or(AppError::NotFound)?;
     serve_file(path, "image/jpeg", Audience::Public, request).await
-}
-
-/// Who a stored file is served to, which decides how it may be cached and embedded.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Audience {
-    /// Public derivatives: cached for good, embeddable by viewers on other sites.
-    Public,
-    /// Staff only (offers' photos, unpublished images): never cached, never embedded elsewhere.
-    Staff,
-}
-
-/// Serves one stored file of a fixed type; a missing file is the usual "not found".
-pub(crate) async fn serve_file(
-    path: std::path::PathBuf,
-    content_type: &'static str,
-    audience: Audience,
-    request: Request,
-) -> AppResult<Response> {
-    let response = match tower_http::services::ServeFile::new(&path).oneshot(request).await {
-        Ok(response) => response,
-        Err(never) => match never {},
-    };
-    if response.status() == StatusCode::NOT_FOUND {
-        return Err(AppError::NotFound);
-    }
-    let mut response = response.map(Body::new);
-    let status = response.status();
-    let headers = response.headers_mut();
-    headers.remove(header::LAST_MODIFIED);
-    if !(status.is_success() || status == StatusCode::NOT_MODIFIED) {
-        // A range that cannot be satisfied, an I/O error: nothing to cache or to label an image.
-        return Ok(response);
-    }
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-    if audience == Audience::Staff {
-        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
-        return Ok(response);
-    }
-    // The URL names the content's hash, so it can be cached for good.
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=31536000, immutable"));
-    open_to_other_sites(headers);
-    Ok(response)
-}
-
-/// Public images and open data may be shown by viewers on other sites (Mirador, Universal
-/// Viewer); pages stay same-origin.
-pub(crate) fn open_to_other_sites(headers: &mut axum::http::HeaderMap) {
-    headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
-    headers.insert("cross-origin-resource-policy", HeaderValue::from_static("cross-origin"));
 }
 
 /// Largest page body kept in the render cache.

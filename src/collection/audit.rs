@@ -17,9 +17,9 @@ fn entry_hash(prev_hash: &str, at: &str, actor: &str, action: &str, target: &str
     hasher.finalize().to_hex().to_string()
 }
 
-/// Appends an entry. Run it in the transaction of the change it records, so that the two
-/// land together or not at all.
-pub async fn record(
+/// Appends an entry. Only [`super::command::Tx::audit`] calls it, inside the write
+/// transaction of the change it records, so that the two land together or not at all.
+pub(super) async fn append(
     conn: &mut SqliteConnection,
     actor: &str,
     action: &str,

@@ -6,8 +6,9 @@ use std::collections::BTreeMap;
 
 use sqlx::{AssertSqlSafe, Row, SqliteConnection, SqlitePool};
 
-use super::editing::Change;
-use super::types::{ObjectType, Text3};
+use super::command::{Command, CommandError, CommandResult, Tx};
+use super::objects::{Change, now};
+use super::types::{EventKind, MakerKind, ObjectType, Text3};
 use crate::i18n::Lang;
 
 /// What the audit log keeps of a new authority: every value, private ones by length only.
@@ -15,7 +16,7 @@ pub fn as_changes(values: &Values) -> Vec<Change> {
     values
         .iter()
         .filter(|(_, v)| !v.is_empty())
-        .map(|(k, v)| super::editing::change(k, String::new(), v.clone()))
+        .map(|(k, v)| super::objects::change(k, String::new(), v.clone()))
         .collect()
 }
 
@@ -272,7 +273,7 @@ pub async fn update(
         .filter_map(|f| {
             let (before, after) =
                 (old.get(f.column).cloned().unwrap_or_default(), values.get(f.column).cloned().unwrap_or_default());
-            (before != after).then(|| super::editing::change(f.column, before, after))
+            (before != after).then(|| super::objects::change(f.column, before, after))
         })
         .collect();
     if changes.is_empty() {
@@ -342,4 +343,163 @@ pub async fn type_exists(conn: &mut SqliteConnection, code: &str) -> sqlx::Resul
 /// never change and types are never deleted): an offer's type must always make an object.
 pub async fn type_or_other(conn: &mut SqliteConnection, code: &str) -> sqlx::Result<String> {
     Ok(if type_exists(conn, code).await? { code.to_owned() } else { ObjectType::OTHER.to_owned() })
+}
+
+/// A person, collective or pseudonym who made objects. The display name is public; the
+/// private notes are for staff only.
+#[derive(Debug, Clone)]
+pub struct NewMaker {
+    pub kind: MakerKind,
+    pub name: Text3,
+    pub bio: Text3,
+    pub private_notes: String,
+}
+
+pub async fn create_maker(conn: &mut SqliteConnection, maker: &NewMaker) -> sqlx::Result<i64> {
+    sqlx::query_scalar(
+        "INSERT INTO makers (kind, name_be, name_en, name_ru, bio_be, bio_en, bio_ru, private_notes, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+    )
+    .bind(maker.kind)
+    .bind(&maker.name.be)
+    .bind(&maker.name.en)
+    .bind(&maker.name.ru)
+    .bind(&maker.bio.be)
+    .bind(&maker.bio.en)
+    .bind(&maker.bio.ru)
+    .bind(&maker.private_notes)
+    .bind(now())
+    .fetch_one(conn)
+    .await
+}
+
+pub async fn create_place(conn: &mut SqliteConnection, name: &Text3) -> sqlx::Result<i64> {
+    sqlx::query_scalar("INSERT INTO places (name_be, name_en, name_ru) VALUES (?, ?, ?) RETURNING id")
+        .bind(&name.be)
+        .bind(&name.en)
+        .bind(&name.ru)
+        .fetch_one(conn)
+        .await
+}
+
+pub async fn create_organisation(conn: &mut SqliteConnection, name: &Text3, private_notes: &str) -> sqlx::Result<i64> {
+    sqlx::query_scalar(
+        "INSERT INTO organisations (name_be, name_en, name_ru, private_notes) VALUES (?, ?, ?, ?) RETURNING id",
+    )
+    .bind(&name.be)
+    .bind(&name.en)
+    .bind(&name.ru)
+    .bind(private_notes)
+    .fetch_one(conn)
+    .await
+}
+
+/// A protest, march, auction or exhibition. Dates are ISO dates, possibly partial ("2020-08").
+#[derive(Debug, Clone)]
+pub struct NewEvent {
+    pub kind: EventKind,
+    pub name: Text3,
+    pub description: Text3,
+    pub starts_on: Option<String>,
+    pub ends_on: Option<String>,
+    pub place_id: Option<i64>,
+    pub organisation_id: Option<i64>,
+}
+
+pub async fn create_event(conn: &mut SqliteConnection, event: &NewEvent) -> sqlx::Result<i64> {
+    sqlx::query_scalar(
+        "INSERT INTO events (kind, name_be, name_en, name_ru, description_be, description_en, description_ru,
+            starts_on, ends_on, place_id, organisation_id)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+    )
+    .bind(event.kind)
+    .bind(&event.name.be)
+    .bind(&event.name.en)
+    .bind(&event.name.ru)
+    .bind(&event.description.be)
+    .bind(&event.description.en)
+    .bind(&event.description.ru)
+    .bind(&event.starts_on)
+    .bind(&event.ends_on)
+    .bind(event.place_id)
+    .bind(event.organisation_id)
+    .fetch_one(conn)
+    .await
+}
+
+/// Creates an authority from checked values. Created inline from an object's page
+/// (`link_to`), it is linked to that object at once: a maker or event is added, a type set.
+/// A new type is offered at once by the public intake form, so adding one needs a publishing
+/// role. Returns the new authority's id.
+#[derive(Debug, Clone)]
+pub struct CreateAuthority {
+    pub kind: Kind,
+    pub values: Values,
+    pub link_to: Option<i64>,
+}
+
+impl Command for CreateAuthority {
+    type Output = i64;
+
+    async fn run(self, tx: &mut Tx) -> CommandResult<i64> {
+        if self.kind == Kind::Types {
+            tx.require(crate::auth::Role::can_publish)?;
+        }
+        let id = match create(tx, self.kind, &self.values).await {
+            Ok(id) => id,
+            // Another curator took the same code a moment ago.
+            Err(err) if err.as_database_error().is_some_and(|e| e.is_unique_violation()) => {
+                return Err(CommandError::Refused("authority-error-code-taken"));
+            }
+            Err(err) => return Err(err.into()),
+        };
+        let target = format!("{}/{id}", self.kind.as_str());
+        let details = serde_json::json!({ "kind": self.kind, "id": id, "changes": as_changes(&self.values) });
+        tx.audit("authority-created", &target, details).await?;
+        if self.kind == Kind::Types {
+            // The intake form and the catalogue's facets read the types from the snapshot.
+            tx.public_changed();
+        }
+        if let Some(object) = self.link_to {
+            let record = super::objects::editable(tx, object).await?;
+            let (mut fields, mut makers, mut events) = (record.fields, record.makers, record.events);
+            match self.kind {
+                Kind::Makers => makers.push(id),
+                Kind::Events => events.push(id),
+                Kind::Types => fields.object_type = self.values.get("code").cloned().unwrap_or_default(),
+                Kind::Places | Kind::Organisations => return Err(CommandError::Refused("error-bad-query")),
+            }
+            let changes = super::objects::update(tx, object, &fields, &makers, &events).await?;
+            tx.audit("object-edited", &record.entry_number, serde_json::json!({ "id": object, "changes": changes }))
+                .await?;
+            if record.state != super::PubState::Draft {
+                tx.public_changed();
+            }
+        }
+        Ok(id)
+    }
+}
+
+/// Saves an authority's checked values; the audit log gets each change. Names and
+/// descriptions of authorities appear on published pages. Publishing roles only.
+#[derive(Debug, Clone)]
+pub struct SaveAuthority {
+    pub kind: Kind,
+    pub id: i64,
+    pub values: Values,
+}
+
+impl Command for SaveAuthority {
+    type Output = ();
+
+    async fn run(self, tx: &mut Tx) -> CommandResult<()> {
+        tx.require(crate::auth::Role::can_publish)?;
+        let changes = update(tx, self.kind, self.id, &self.values).await?.ok_or(CommandError::NotFound)?;
+        if !changes.is_empty() {
+            let target = format!("{}/{}", self.kind.as_str(), self.id);
+            tx.audit("authority-edited", &target, serde_json::json!({ "changes": changes })).await?;
+            tx.public_changed();
+        }
+        Ok(())
+    }
 }

@@ -3,11 +3,14 @@
 
 pub mod audit;
 pub mod authorities;
-pub mod editing;
+pub mod command;
 pub mod numbers;
 pub mod objects;
+pub mod provenance;
 pub mod public;
+pub mod publication;
 pub mod search;
 pub mod types;
+pub mod whereabouts;
 
 pub use types::*;

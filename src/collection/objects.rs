@@ -1,11 +1,14 @@
-//! Writing the collection: objects, authorities, provenance, locations, publication.
-//!
-//! Functions take a connection so callers can compose them in one transaction; every
-//! change that can alter what the public sees re-indexes the object for search.
+//! Objects as staff make and edit them: every field read back for editing, edits written
+//! with the list of what changed (for the audit log), the staff list over all states, and the
+//! commands that create and save an object. Functions take a connection so callers can
+//! compose them in one transaction; every change that can alter what the public sees
+//! re-indexes the object for search.
 
 use chrono::NaiveDate;
-use sqlx::SqliteConnection;
+use serde::Serialize;
+use sqlx::{SqliteConnection, SqlitePool};
 
+use super::command::{Actor, Command, CommandError, CommandResult, Tx};
 use super::numbers;
 use super::search;
 use super::types::*;
@@ -136,134 +139,6 @@ pub(crate) fn bind_fields<'q>(
         .bind(object.owner)
 }
 
-/// Gives an object its permanent accession number, unless it already has one.
-pub async fn accession(
-    conn: &mut SqliteConnection,
-    object_id: i64,
-    pattern: &str,
-    year: i32,
-) -> anyhow::Result<String> {
-    let existing: Option<Option<String>> = sqlx::query_scalar("SELECT accession_number FROM objects WHERE id = ?")
-        .bind(object_id)
-        .fetch_optional(&mut *conn)
-        .await?;
-    match existing {
-        None => anyhow::bail!("no object {object_id}"),
-        Some(Some(number)) => Ok(number),
-        Some(None) => {
-            let number = numbers::next_accession_number(conn, pattern, year).await?;
-            sqlx::query("UPDATE objects SET accession_number = ?, updated_at = ? WHERE id = ?")
-                .bind(&number)
-                .bind(now())
-                .bind(object_id)
-                .execute(&mut *conn)
-                .await?;
-            Ok(number)
-        }
-    }
-}
-
-/// Moves an object between draft, published and withdrawn, and re-indexes it for search.
-/// Publishing needs an accession number (the schema refuses otherwise).
-pub async fn set_state(conn: &mut SqliteConnection, object_id: i64, state: PubState) -> anyhow::Result<()> {
-    let stamp = now();
-    let published_at = (state == PubState::Published).then(|| stamp.clone());
-    let changed = sqlx::query(
-        "UPDATE objects SET state = ?, published_at = COALESCE(?, published_at), updated_at = ? WHERE id = ?",
-    )
-    .bind(state)
-    .bind(published_at)
-    .bind(&stamp)
-    .bind(object_id)
-    .execute(&mut *conn)
-    .await?
-    .rows_affected();
-    anyhow::ensure!(changed == 1, "no object {object_id}");
-    search::index_object(conn, object_id).await
-}
-
-/// A person, collective or pseudonym who made objects. The display name is public; the
-/// private notes are for staff only.
-#[derive(Debug, Clone)]
-pub struct NewMaker {
-    pub kind: MakerKind,
-    pub name: Text3,
-    pub bio: Text3,
-    pub private_notes: String,
-}
-
-pub async fn create_maker(conn: &mut SqliteConnection, maker: &NewMaker) -> sqlx::Result<i64> {
-    sqlx::query_scalar(
-        "INSERT INTO makers (kind, name_be, name_en, name_ru, bio_be, bio_en, bio_ru, private_notes, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-    )
-    .bind(maker.kind)
-    .bind(&maker.name.be)
-    .bind(&maker.name.en)
-    .bind(&maker.name.ru)
-    .bind(&maker.bio.be)
-    .bind(&maker.bio.en)
-    .bind(&maker.bio.ru)
-    .bind(&maker.private_notes)
-    .bind(now())
-    .fetch_one(conn)
-    .await
-}
-
-pub async fn create_place(conn: &mut SqliteConnection, name: &Text3) -> sqlx::Result<i64> {
-    sqlx::query_scalar("INSERT INTO places (name_be, name_en, name_ru) VALUES (?, ?, ?) RETURNING id")
-        .bind(&name.be)
-        .bind(&name.en)
-        .bind(&name.ru)
-        .fetch_one(conn)
-        .await
-}
-
-pub async fn create_organisation(conn: &mut SqliteConnection, name: &Text3, private_notes: &str) -> sqlx::Result<i64> {
-    sqlx::query_scalar(
-        "INSERT INTO organisations (name_be, name_en, name_ru, private_notes) VALUES (?, ?, ?, ?) RETURNING id",
-    )
-    .bind(&name.be)
-    .bind(&name.en)
-    .bind(&name.ru)
-    .bind(private_notes)
-    .fetch_one(conn)
-    .await
-}
-
-/// A protest, march, auction or exhibition. Dates are ISO dates, possibly partial ("2020-08").
-#[derive(Debug, Clone)]
-pub struct NewEvent {
-    pub kind: EventKind,
-    pub name: Text3,
-    pub description: Text3,
-    pub starts_on: Option<String>,
-    pub ends_on: Option<String>,
-    pub place_id: Option<i64>,
-    pub organisation_id: Option<i64>,
-}
-
-pub async fn create_event(conn: &mut SqliteConnection, event: &NewEvent) -> sqlx::Result<i64> {
-    sqlx::query_scalar(
-        "INSERT INTO events (kind, name_be, name_en, name_ru, description_be, description_en, description_ru,
-            starts_on, ends_on, place_id, organisation_id)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-    )
-    .bind(event.kind)
-    .bind(&event.name.be)
-    .bind(&event.name.en)
-    .bind(&event.name.ru)
-    .bind(&event.description.be)
-    .bind(&event.description.en)
-    .bind(&event.description.ru)
-    .bind(&event.starts_on)
-    .bind(&event.ends_on)
-    .bind(event.place_id)
-    .bind(event.organisation_id)
-    .fetch_one(conn)
-    .await
-}
-
 /// Credits `maker_id` as a maker of the object, after any makers already credited.
 pub async fn link_maker(conn: &mut SqliteConnection, object_id: i64, maker_id: i64) -> anyhow::Result<()> {
     sqlx::query(
@@ -285,158 +160,6 @@ pub async fn link_event(conn: &mut SqliteConnection, object_id: i64, event_id: i
         .execute(&mut *conn)
         .await?;
     search::index_object(conn, object_id).await
-}
-
-/// Who took part in a provenance event.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum PartyRef {
-    Maker(i64),
-    /// A donor by pseudonymous id; shown publicly only as the donor chose to be credited.
-    Donor(String),
-    Organisation(i64),
-    Museum,
-}
-
-/// The part a party played.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PartyRole {
-    Maker,
-    Seller,
-    Buyer,
-    Giver,
-    Receiver,
-    Depositor,
-    Organiser,
-    Owner,
-}
-
-impl PartyRole {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            PartyRole::Maker => "maker",
-            PartyRole::Seller => "seller",
-            PartyRole::Buyer => "buyer",
-            PartyRole::Giver => "giver",
-            PartyRole::Receiver => "receiver",
-            PartyRole::Depositor => "depositor",
-            PartyRole::Organiser => "organiser",
-            PartyRole::Owner => "owner",
-        }
-    }
-}
-
-/// One link of a provenance chain. Private unless `is_public`.
-#[derive(Debug, Clone)]
-pub struct NewProvenance {
-    pub kind: ProvenanceKind,
-    pub date: FuzzyDate,
-    pub exact_date: Option<NaiveDate>,
-    pub place_id: Option<i64>,
-    pub event_id: Option<i64>,
-    pub lot: String,
-    pub price_minor: Option<i64>,
-    pub currency: String,
-    pub note: Text3,
-    pub is_public: bool,
-    pub parties: Vec<(PartyRole, PartyRef)>,
-}
-
-impl NewProvenance {
-    pub fn new(kind: ProvenanceKind, date: FuzzyDate) -> Self {
-        Self {
-            kind,
-            date,
-            exact_date: None,
-            place_id: None,
-            event_id: None,
-            lot: String::new(),
-            price_minor: None,
-            currency: String::new(),
-            note: Text3::default(),
-            is_public: false,
-            parties: Vec::new(),
-        }
-    }
-}
-
-/// Appends an event to the object's provenance chain.
-pub async fn add_provenance(conn: &mut SqliteConnection, object_id: i64, event: &NewProvenance) -> anyhow::Result<i64> {
-    let id: i64 = sqlx::query_scalar(
-        "INSERT INTO provenance_events (object_id, position, kind, date_qualifier, date_earliest, date_latest,
-            exact_date, place_id, event_id, lot, price_minor, currency, note_be, note_en, note_ru, is_public)
-         VALUES (?1, (SELECT COALESCE(MAX(position) + 1, 0) FROM provenance_events WHERE object_id = ?1),
-            ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
-         RETURNING id",
-    )
-    .bind(object_id)
-    .bind(event.kind)
-    .bind(event.date.qualifier)
-    .bind(event.date.earliest)
-    .bind(event.date.latest)
-    .bind(event.exact_date.map(|d| d.to_string()))
-    .bind(event.place_id)
-    .bind(event.event_id)
-    .bind(&event.lot)
-    .bind(event.price_minor)
-    .bind(&event.currency)
-    .bind(&event.note.be)
-    .bind(&event.note.en)
-    .bind(&event.note.ru)
-    .bind(event.is_public)
-    .fetch_one(&mut *conn)
-    .await?;
-    for (role, party) in &event.parties {
-        let (maker, donor, organisation, museum) = match party {
-            PartyRef::Maker(id) => (Some(*id), None, None, false),
-            PartyRef::Donor(id) => (None, Some(id.as_str()), None, false),
-            PartyRef::Organisation(id) => (None, None, Some(*id), false),
-            PartyRef::Museum => (None, None, None, true),
-        };
-        sqlx::query(
-            "INSERT INTO provenance_parties (provenance_id, role, maker_id, donor_id, organisation_id, museum)
-             VALUES (?, ?, ?, ?, ?, ?)",
-        )
-        .bind(id)
-        .bind(role.as_str())
-        .bind(maker)
-        .bind(donor)
-        .bind(organisation)
-        .bind(museum)
-        .execute(&mut *conn)
-        .await?;
-    }
-    Ok(id)
-}
-
-/// Creates a storage location (always private).
-pub async fn create_location(conn: &mut SqliteConnection, name: &str, notes: &str) -> sqlx::Result<i64> {
-    sqlx::query_scalar("INSERT INTO locations (name, notes) VALUES (?, ?) RETURNING id")
-        .bind(name)
-        .bind(notes)
-        .fetch_one(conn)
-        .await
-}
-
-/// Records that an object was moved to a location on a date.
-pub async fn move_object(
-    conn: &mut SqliteConnection,
-    object_id: i64,
-    location_id: i64,
-    moved_on: NaiveDate,
-    is_normal: bool,
-    reason: &str,
-) -> sqlx::Result<()> {
-    sqlx::query(
-        "INSERT INTO object_movements (object_id, location_id, moved_on, is_normal, reason) VALUES (?, ?, ?, ?, ?)",
-    )
-    .bind(object_id)
-    .bind(location_id)
-    .bind(moved_on.to_string())
-    .bind(is_normal)
-    .bind(reason)
-    .execute(conn)
-    .await?;
-    Ok(())
 }
 
 /// An object as staff see it: every field, public or not, with its donor's credit choice.
@@ -472,4 +195,356 @@ pub async fn staff_view(conn: &mut SqliteConnection, object_id: i64) -> sqlx::Re
     .bind(object_id)
     .fetch_optional(conn)
     .await
+}
+
+/// An object's fields as the editor shows them, with its numbers, state and links.
+#[derive(Debug, Clone)]
+pub struct ObjectRecord {
+    pub id: i64,
+    pub entry_number: String,
+    pub accession_number: Option<String>,
+    pub state: PubState,
+    pub fields: NewObject,
+    pub makers: Vec<i64>,
+    pub events: Vec<i64>,
+}
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    id: i64,
+    entry_number: String,
+    accession_number: Option<String>,
+    state: PubState,
+    object_type: String,
+    title_be: String,
+    title_en: String,
+    title_ru: String,
+    description_be: String,
+    description_en: String,
+    description_ru: String,
+    inscription_be: String,
+    inscription_en: String,
+    inscription_ru: String,
+    inscription_public: bool,
+    materials_be: String,
+    materials_en: String,
+    materials_ru: String,
+    dimensions: String,
+    parts: i64,
+    date_qualifier: DateQualifier,
+    date_earliest: Option<i64>,
+    date_latest: Option<i64>,
+    acquisition_method: Option<AcquisitionMethod>,
+    acquired_on: Option<String>,
+    acquisition_public: bool,
+    owner: Owner,
+    donor_id: Option<String>,
+    internal_notes: String,
+}
+
+/// One object for editing, whatever its state.
+pub async fn load(conn: &mut SqliteConnection, id: i64) -> sqlx::Result<Option<ObjectRecord>> {
+    let row: Option<Row> = sqlx::query_as(
+        "SELECT id, entry_number, accession_number, state, object_type, title_be, title_en, title_ru,
+            description_be, description_en, description_ru, inscription_be, inscription_en, inscription_ru,
+            inscription_public, materials_be, materials_en, materials_ru, dimensions, parts,
+            date_qualifier, date_earliest, date_latest, acquisition_method, acquired_on, acquisition_public,
+            owner, donor_id, internal_notes
+         FROM objects WHERE id = ?",
+    )
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(r) = row else { return Ok(None) };
+    let makers = sqlx::query_scalar("SELECT maker_id FROM object_makers WHERE object_id = ? ORDER BY position")
+        .bind(id)
+        .fetch_all(&mut *conn)
+        .await?;
+    let events = sqlx::query_scalar("SELECT event_id FROM object_events WHERE object_id = ? ORDER BY event_id")
+        .bind(id)
+        .fetch_all(&mut *conn)
+        .await?;
+    let fields = NewObject {
+        object_type: r.object_type,
+        title: Text3::new(r.title_be, r.title_en, r.title_ru),
+        description: Text3::new(r.description_be, r.description_en, r.description_ru),
+        inscription: Text3::new(r.inscription_be, r.inscription_en, r.inscription_ru),
+        inscription_public: r.inscription_public,
+        materials: Text3::new(r.materials_be, r.materials_en, r.materials_ru),
+        dimensions: r.dimensions,
+        parts: r.parts,
+        date: FuzzyDate { qualifier: r.date_qualifier, earliest: r.date_earliest, latest: r.date_latest },
+        acquisition_method: r.acquisition_method,
+        acquired_on: r.acquired_on.and_then(|d| d.parse().ok()),
+        acquisition_public: r.acquisition_public,
+        owner: r.owner,
+        donor_id: r.donor_id,
+        internal_notes: r.internal_notes,
+    };
+    Ok(Some(ObjectRecord {
+        id: r.id,
+        entry_number: r.entry_number,
+        accession_number: r.accession_number,
+        state: r.state,
+        fields,
+        makers,
+        events,
+    }))
+}
+
+/// A field that an edit changed, for the audit log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Change {
+    pub field: &'static str,
+    pub old: String,
+    pub new: String,
+}
+
+fn opt<T: ToString>(value: Option<T>) -> String {
+    value.map(|v| v.to_string()).unwrap_or_default()
+}
+
+/// Every editable field as text, in the order the form shows them.
+fn flat(o: &NewObject, makers: &[i64], events: &[i64]) -> Vec<(&'static str, String)> {
+    let list = |ids: &[i64]| ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+    vec![
+        ("object_type", o.object_type.clone()),
+        ("title_be", o.title.be.clone()),
+        ("title_en", o.title.en.clone()),
+        ("title_ru", o.title.ru.clone()),
+        ("description_be", o.description.be.clone()),
+        ("description_en", o.description.en.clone()),
+        ("description_ru", o.description.ru.clone()),
+        ("inscription_be", o.inscription.be.clone()),
+        ("inscription_en", o.inscription.en.clone()),
+        ("inscription_ru", o.inscription.ru.clone()),
+        ("inscription_public", o.inscription_public.to_string()),
+        ("materials_be", o.materials.be.clone()),
+        ("materials_en", o.materials.en.clone()),
+        ("materials_ru", o.materials.ru.clone()),
+        ("dimensions", o.dimensions.clone()),
+        ("parts", o.parts.to_string()),
+        ("date_qualifier", o.date.qualifier.to_string()),
+        ("date_earliest", opt(o.date.earliest)),
+        ("date_latest", opt(o.date.latest)),
+        ("acquisition_method", opt(o.acquisition_method)),
+        ("acquired_on", opt(o.acquired_on)),
+        ("acquisition_public", o.acquisition_public.to_string()),
+        ("owner", o.owner.to_string()),
+        ("makers", list(makers)),
+        ("events", list(events)),
+        ("internal_notes", o.internal_notes.clone()),
+    ]
+}
+
+/// Fields whose values the audit log does not keep, only that they changed: the log can never
+/// be edited, and private notes may hold what must one day be erased.
+const PRIVATE_FIELDS: &[&str] =
+    &["internal_notes", "inscription_be", "inscription_en", "inscription_ru", "private_notes"];
+
+/// A change as the audit log keeps it: private values only by their length.
+pub fn change(field: &'static str, old: String, new: String) -> Change {
+    if PRIVATE_FIELDS.contains(&field) {
+        let hide =
+            |v: &str| if v.is_empty() { String::new() } else { format!("[private: {} characters]", v.chars().count()) };
+        Change { field, old: hide(&old), new: hide(&new) }
+    } else {
+        Change { field, old, new }
+    }
+}
+
+/// The fields of a new object, as changes from nothing (for the audit log of a creation).
+pub fn as_changes(o: &NewObject, makers: &[i64], events: &[i64]) -> Vec<Change> {
+    flat(o, makers, events)
+        .into_iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(field, new)| change(field, String::new(), new))
+        .collect()
+}
+
+/// Writes an object's editable fields and links (its donor stays as it was) and re-indexes it.
+/// Returns what changed; nothing is written when nothing changed.
+pub async fn update(
+    conn: &mut SqliteConnection,
+    id: i64,
+    new: &NewObject,
+    makers: &[i64],
+    events: &[i64],
+) -> anyhow::Result<Vec<Change>> {
+    let old = load(conn, id).await?.ok_or_else(|| anyhow::anyhow!("no object {id}"))?;
+    let before = flat(&old.fields, &old.makers, &old.events);
+    let after = flat(new, makers, events);
+    let changes: Vec<Change> = before
+        .into_iter()
+        .zip(after)
+        .filter(|((_, a), (_, b))| a != b)
+        .map(|((field, old), (_, new))| change(field, old, new))
+        .collect();
+    if changes.is_empty() {
+        return Ok(changes);
+    }
+    let query = sqlx::query(
+        "UPDATE objects SET object_type = ?, title_be = ?, title_en = ?, title_ru = ?,
+            description_be = ?, description_en = ?, description_ru = ?,
+            inscription_be = ?, inscription_en = ?, inscription_ru = ?, inscription_public = ?,
+            materials_be = ?, materials_en = ?, materials_ru = ?, dimensions = ?, parts = ?,
+            date_qualifier = ?, date_earliest = ?, date_latest = ?,
+            acquisition_method = ?, acquired_on = ?, acquisition_public = ?, owner = ?, internal_notes = ?,
+            updated_at = ?
+         WHERE id = ?",
+    );
+    super::objects::bind_fields(query, new)
+        .bind(&new.internal_notes)
+        .bind(super::objects::now())
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    set_links(conn, id, makers, events).await?;
+    search::index_object(conn, id).await?;
+    Ok(changes)
+}
+
+/// Replaces an object's makers (in order) and events.
+pub async fn set_links(conn: &mut SqliteConnection, id: i64, makers: &[i64], events: &[i64]) -> anyhow::Result<()> {
+    sqlx::query("DELETE FROM object_makers WHERE object_id = ?").bind(id).execute(&mut *conn).await?;
+    sqlx::query("DELETE FROM object_events WHERE object_id = ?").bind(id).execute(&mut *conn).await?;
+    for maker in makers {
+        super::objects::link_maker(conn, id, *maker).await?;
+    }
+    for event in events {
+        super::objects::link_event(conn, id, *event).await?;
+    }
+    Ok(())
+}
+
+/// A row of the staff object list.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct ListRow {
+    pub id: i64,
+    pub entry_number: String,
+    pub accession_number: Option<String>,
+    pub state: String,
+    pub object_type: String,
+    pub title: String,
+    pub updated_at: String,
+    pub first_image: Option<String>,
+}
+
+/// Objects in every state, newest change first, filtered by words in a title or number, by
+/// state and by type; `page` counts from 1. Returns the rows and the number of matches.
+pub async fn list(
+    pool: &SqlitePool,
+    q: &str,
+    state: Option<PubState>,
+    object_type: Option<&str>,
+    page: i64,
+    per_page: i64,
+) -> sqlx::Result<(Vec<ListRow>, i64)> {
+    let pattern = format!("%{}%", q.trim().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
+    let total: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM objects o
+         WHERE (?1 = '%%' OR o.title_be LIKE ?1 ESCAPE '\\' OR o.title_en LIKE ?1 ESCAPE '\\'
+                OR o.title_ru LIKE ?1 ESCAPE '\\' OR o.entry_number LIKE ?1 ESCAPE '\\'
+                OR o.accession_number LIKE ?1 ESCAPE '\\')
+           AND (?2 IS NULL OR o.state = ?2) AND (?3 IS NULL OR o.object_type = ?3)",
+    )
+    .bind(&pattern)
+    .bind(state)
+    .bind(object_type)
+    .fetch_one(pool)
+    .await?;
+    let rows = sqlx::query_as(
+        "SELECT o.id, o.entry_number, o.accession_number, o.state, o.object_type,
+            COALESCE(NULLIF(o.title_be, ''), NULLIF(o.title_en, ''), o.title_ru) AS title, o.updated_at,
+            (SELECT hash FROM media m WHERE m.object_id = o.id AND m.state = 'ready' ORDER BY position LIMIT 1)
+                AS first_image
+         FROM objects o
+         WHERE (?1 = '%%' OR o.title_be LIKE ?1 ESCAPE '\\' OR o.title_en LIKE ?1 ESCAPE '\\'
+                OR o.title_ru LIKE ?1 ESCAPE '\\' OR o.entry_number LIKE ?1 ESCAPE '\\'
+                OR o.accession_number LIKE ?1 ESCAPE '\\')
+           AND (?2 IS NULL OR o.state = ?2) AND (?3 IS NULL OR o.object_type = ?3)
+         ORDER BY o.updated_at DESC, o.id DESC LIMIT ?4 OFFSET ?5",
+    )
+    .bind(&pattern)
+    .bind(state)
+    .bind(object_type)
+    .bind(per_page)
+    .bind((page.max(1) - 1) * per_page)
+    .fetch_all(pool)
+    .await?;
+    Ok((rows, total))
+}
+
+/// Loads an object for a change by the acting account: volunteers may change drafts only.
+pub async fn editable(tx: &mut Tx, id: i64) -> CommandResult<ObjectRecord> {
+    let actor = tx.actor().clone();
+    editable_by(tx, &actor, id).await
+}
+
+/// Loads an object that `actor` may change. Commands check it in their transaction; a face
+/// may ask beforehand too, to refuse before slow work (sanitising uploads).
+pub async fn editable_by(conn: &mut SqliteConnection, actor: &Actor, id: i64) -> CommandResult<ObjectRecord> {
+    let record = load(conn, id).await?.ok_or(CommandError::NotFound)?;
+    if record.state != PubState::Draft && !actor.may(crate::auth::Role::can_publish) {
+        return Err(CommandError::NotAllowed);
+    }
+    Ok(record)
+}
+
+/// An object's editable fields and links, as the editor sends them.
+#[derive(Debug, Clone)]
+pub struct ObjectInput {
+    pub fields: NewObject,
+    /// Makers in the order they are credited.
+    pub makers: Vec<i64>,
+    pub events: Vec<i64>,
+}
+
+/// Creates a draft object with a fresh entry number of `entry_year`.
+#[derive(Debug, Clone)]
+pub struct CreateObject {
+    pub input: ObjectInput,
+    pub entry_year: i32,
+}
+
+impl Command for CreateObject {
+    type Output = ObjectRef;
+
+    async fn run(self, tx: &mut Tx) -> CommandResult<ObjectRef> {
+        let ObjectInput { fields, makers, events } = self.input;
+        let created = create_object(tx, &fields, self.entry_year).await?;
+        set_links(tx, created.id, &makers, &events).await?;
+        let changes = as_changes(&fields, &makers, &events);
+        tx.audit("object-created", &created.entry_number, serde_json::json!({ "id": created.id, "changes": changes }))
+            .await?;
+        Ok(created)
+    }
+}
+
+/// Saves the editor's fields of object `id` (its donor stays as it was); the audit log gets
+/// each changed field. Returns whether anything changed.
+#[derive(Debug, Clone)]
+pub struct SaveObject {
+    pub id: i64,
+    pub input: ObjectInput,
+}
+
+impl Command for SaveObject {
+    type Output = bool;
+
+    async fn run(self, tx: &mut Tx) -> CommandResult<bool> {
+        let record = editable(tx, self.id).await?;
+        let ObjectInput { mut fields, makers, events } = self.input;
+        fields.donor_id = record.fields.donor_id.clone();
+        let changes = update(tx, self.id, &fields, &makers, &events).await?;
+        if changes.is_empty() {
+            return Ok(false);
+        }
+        tx.audit("object-edited", &record.entry_number, serde_json::json!({ "id": self.id, "changes": changes }))
+            .await?;
+        if record.state != PubState::Draft {
+            tx.public_changed();
+        }
+        Ok(true)
+    }
 }

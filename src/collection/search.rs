@@ -228,7 +228,7 @@ pub async fn index_object(conn: &mut SqliteConnection, object_id: i64) -> anyhow
 
 /// Rebuilds the whole index, e.g. after a maker was renamed.
 pub async fn reindex_all(pool: &SqlitePool) -> anyhow::Result<()> {
-    let mut tx = pool.begin().await?;
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
     let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM objects").fetch_all(&mut *tx).await?;
     for id in ids {
         index_object(&mut tx, id).await?;

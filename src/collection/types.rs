@@ -7,12 +7,12 @@ use crate::i18n::Lang;
 /// Declares a controlled vocabulary stored as TEXT: its variants, their stored names, and
 /// the locale key prefix under which each variant's label lives (`{prefix}-{name}`).
 macro_rules! vocabulary {
-    ($(#[$meta:meta])* $name:ident, $prefix:literal { $($variant:ident = $text:literal),+ $(,)? }) => {
+    ($(#[$meta:meta])* $name:ident, $prefix:literal { $($(#[$vmeta:meta])* $variant:ident = $text:literal),+ $(,)? }) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, sqlx::Type)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, sqlx::Type)]
         #[serde(rename_all = "snake_case")]
         #[sqlx(type_name = "TEXT", rename_all = "snake_case")]
-        pub enum $name { $($variant),+ }
+        pub enum $name { $($(#[$vmeta])* $variant),+ }
 
         impl $name {
             /// Every value, in the order forms and facets list them.
@@ -41,6 +41,7 @@ macro_rules! vocabulary {
         }
     };
 }
+pub(crate) use vocabulary;
 
 /// One of the object types (the `object_types` authority): its code, which web addresses and
 /// open data carry, and its name in each language.
@@ -115,6 +116,24 @@ vocabulary!(
 vocabulary!(
     /// How a donor asked to be credited.
     CreditChoice, "credit" { Anonymous = "anonymous", Pseudonym = "pseudonym", Name = "name" }
+);
+
+vocabulary!(
+    /// The part a party played in a provenance event.
+    PartyRole, "party-role" {
+        Maker = "maker", Seller = "seller", Buyer = "buyer", Giver = "giver", Receiver = "receiver",
+        Depositor = "depositor", Organiser = "organiser", Owner = "owner",
+    }
+);
+
+vocabulary!(
+    /// What the editor asks of an entry in an ordered list (provenance links).
+    ListAction, "list-action" { Up = "up", Down = "down", Remove = "remove" }
+);
+
+vocabulary!(
+    /// How an object leaves the museum.
+    ExitKind, "exit" { Return = "return", LoanOut = "loan_out", Disposal = "disposal" }
 );
 
 vocabulary!(

@@ -8,10 +8,13 @@ use sqlx::SqliteConnection;
 
 use super::images::{Motif, paint};
 use super::{ImageSize, attach_image, date, progress, publish};
-use crate::collection::objects::{self, NewEvent, NewMaker, NewObject, NewProvenance, PartyRef, PartyRole};
+use crate::collection::authorities::{self, NewEvent, NewMaker};
+use crate::collection::objects::{self, NewObject};
+use crate::collection::provenance::{self, NewProvenance, PartyRef};
 use crate::collection::{
     AcquisitionMethod, CreditChoice, EventKind, FuzzyDate, MakerKind, Owner, ProvenanceKind, Text3,
 };
+use crate::collection::{PartyRole, whereabouts};
 use crate::db::Databases;
 use crate::media;
 
@@ -39,9 +42,9 @@ async fn authorities(conn: &mut SqliteConnection) -> anyhow::Result<Authorities>
         t("Гродна", "Hrodna", "Гродно"),
         t("Брэст", "Brest", "Брест"),
     ] {
-        places.push(objects::create_place(conn, &name).await?);
+        places.push(authorities::create_place(conn, &name).await?);
     }
-    let council = objects::create_organisation(
+    let council = authorities::create_organisation(
         conn,
         &t("Беларуская Рада культуры", "Belarusian Council of Culture", "Белорусский совет культуры"),
         "",
@@ -96,7 +99,7 @@ async fn authorities(conn: &mut SqliteConnection) -> anyhow::Result<Authorities>
     ];
     let mut makers = Vec::new();
     for m in &makers_spec {
-        makers.push(objects::create_maker(conn, m).await?);
+        makers.push(authorities::create_maker(conn, m).await?);
     }
 
     let event = |kind, name: Text3, description: Text3, starts: &str, ends: &str, place: i64| NewEvent {
@@ -164,9 +167,9 @@ async fn authorities(conn: &mut SqliteConnection) -> anyhow::Result<Authorities>
     ];
     let mut events = Vec::new();
     for e in &events_spec {
-        events.push(objects::create_event(conn, e).await?);
+        events.push(authorities::create_event(conn, e).await?);
     }
-    let auction = objects::create_event(
+    let auction = authorities::create_event(
         conn,
         &NewEvent {
             kind: EventKind::Auction,
@@ -187,7 +190,7 @@ async fn authorities(conn: &mut SqliteConnection) -> anyhow::Result<Authorities>
         },
     )
     .await?;
-    let store_room = objects::create_location(conn, "Store room B, shelf 4", "climate-controlled").await?;
+    let store_room = whereabouts::create_location(conn, "Store room B, shelf 4", "climate-controlled").await?;
     Ok(Authorities { makers, events, auction, council, places, store_room })
 }
 
@@ -543,7 +546,7 @@ pub async fn seed(
     count: usize,
     size: ImageSize,
 ) -> anyhow::Result<(usize, usize)> {
-    let mut tx = db.main.begin().await?;
+    let mut tx = db.main.begin_with("BEGIN IMMEDIATE").await?;
     let auth = authorities(&mut tx).await?;
     let hand = specs();
     let generated_count = count.saturating_sub(hand.len() + 1);
@@ -637,8 +640,8 @@ async fn add_object(
     if let Some(maker) = spec.maker {
         made.parties.push((PartyRole::Maker, PartyRef::Maker(auth.makers[maker])));
     }
-    objects::add_provenance(conn, created.id, &made).await?;
-    objects::move_object(conn, created.id, auth.store_room, date(y, m, d), true, "accession").await?;
+    provenance::add_provenance(conn, created.id, &made).await?;
+    whereabouts::move_object(conn, created.id, auth.store_room, date(y, m, d), true, "accession").await?;
     attach_image(conn, created.id, picture, &spec.title).await?;
     if publish_it {
         publish(conn, created.id, pattern, y).await?;
@@ -682,7 +685,7 @@ async fn yakubovskaya_cat(
     let mut made = NewProvenance::new(ProvenanceKind::Made, FuzzyDate::circa(2021));
     made.is_public = true;
     made.parties.push((PartyRole::Maker, PartyRef::Maker(maker)));
-    objects::add_provenance(conn, created.id, &made).await?;
+    provenance::add_provenance(conn, created.id, &made).await?;
 
     let mut auctioned = NewProvenance::new(ProvenanceKind::Auctioned, FuzzyDate::year(2022));
     auctioned.exact_date = Some(date(2022, 12, 18));
@@ -693,13 +696,13 @@ async fn yakubovskaya_cat(
     auctioned.currency = "EUR".to_owned();
     auctioned.is_public = true;
     auctioned.parties.push((PartyRole::Organiser, PartyRef::Organisation(auth.council)));
-    objects::add_provenance(conn, created.id, &auctioned).await?;
+    provenance::add_provenance(conn, created.id, &auctioned).await?;
 
     let mut bought = NewProvenance::new(ProvenanceKind::Bought, FuzzyDate::year(2022));
     bought.exact_date = Some(date(2022, 12, 18));
     bought.is_public = true;
     bought.parties.push((PartyRole::Buyer, PartyRef::Donor(ivan.clone())));
-    objects::add_provenance(conn, created.id, &bought).await?;
+    provenance::add_provenance(conn, created.id, &bought).await?;
 
     let mut deposit = NewProvenance::new(ProvenanceKind::Deposited, FuzzyDate::year(2023));
     deposit.exact_date = Some(deposited);
@@ -711,9 +714,9 @@ async fn yakubovskaya_cat(
     );
     deposit.parties.push((PartyRole::Depositor, PartyRef::Donor(ivan)));
     deposit.parties.push((PartyRole::Receiver, PartyRef::Museum));
-    objects::add_provenance(conn, created.id, &deposit).await?;
+    provenance::add_provenance(conn, created.id, &deposit).await?;
 
-    objects::move_object(conn, created.id, auth.store_room, deposited, true, "deposit received").await?;
+    whereabouts::move_object(conn, created.id, auth.store_room, deposited, true, "deposit received").await?;
     attach_image(conn, created.id, picture, &title).await?;
     publish(conn, created.id, pattern, 2023).await?;
     Ok(())

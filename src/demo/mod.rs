@@ -15,10 +15,12 @@ use rand::Rng;
 use secrecy::SecretString;
 
 use crate::auth::{self, Role};
-use crate::collection::objects;
+use crate::collection::command::Actor;
+use crate::collection::publication;
 use crate::collection::{PubState, Text3};
 use crate::config::Config;
 use crate::db::Databases;
+use crate::donors::contacts::Vault;
 use crate::donors::recipients::Recipients;
 use crate::media::{self, NewMedia};
 
@@ -84,7 +86,9 @@ pub async fn create_with(config: &Config, key_dir: &Path, count: usize, size: Im
     let store = media::Store::new(&config.uploads_dir);
     let (published, drafts) = content::seed(&db, &store, &config.accession_pattern, count, size).await?;
     crate::collection::search::reindex_all(&db.main).await?;
-    let receipt = offers(&db, &store, &recipients).await?;
+    let vault = Vault::open(&config.contacts_db_path()).await?;
+    let receipt = offers(&db, &vault, &store, &recipients).await?;
+    vault.close().await;
     db.close().await;
     Ok(Summary { published, drafts, username, password, identity_path, receipt })
 }
@@ -92,7 +96,12 @@ pub async fn create_with(config: &Config, key_dir: &Path, count: usize, size: Im
 /// Offers waiting for review, as donors would send them through the form: sealed to the demo
 /// keyholder, with photos. One asked for a receipt and has a curator's reply; its code is
 /// returned so a newcomer can try `/offer/status`.
-async fn offers(db: &Databases, store: &media::Store, recipients: &Recipients) -> anyhow::Result<String> {
+async fn offers(
+    db: &Databases,
+    vault: &Vault,
+    store: &media::Store,
+    recipients: &Recipients,
+) -> anyhow::Result<String> {
     use crate::collection::CreditChoice;
     use crate::donors::offers::{self, NewOffer};
     use crate::donors::{receipts, seal::SealedFields};
@@ -129,11 +138,12 @@ async fn offers(db: &Databases, store: &media::Store, recipients: &Recipients) -
         } else {
             None
         };
-        let submitted = offers::submit(db, recipients, &offer, &sealed, &[photo], derived.as_ref(), today).await?;
+        let submitted =
+            offers::submit(&db.writer, vault, recipients, &offer, &sealed, &[photo], derived.as_ref(), today).await?;
         if with_receipt {
-            offers::reply(&db.main, &submitted.id, "Thank you! Could you tell us the size of the poster?", "demo")
-                .await
-                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            let text = "Thank you! Could you tell us the size of the poster?".to_owned();
+            let reply = offers::Reply { offer: submitted.id, text };
+            crate::collection::command::execute(&db.writer, Actor::staff("demo", Role::Curator), reply).await?;
         }
     }
     Ok(code)
@@ -194,8 +204,8 @@ pub(crate) async fn publish(
     pattern: &str,
     year: i32,
 ) -> anyhow::Result<String> {
-    let number = objects::accession(conn, object_id, pattern, year).await?;
-    objects::set_state(conn, object_id, PubState::Published).await?;
+    let number = publication::accession(conn, object_id, pattern, year).await?;
+    publication::set_state(conn, object_id, PubState::Published).await?;
     Ok(number)
 }
 

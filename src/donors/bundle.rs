@@ -6,7 +6,10 @@ use std::io::{Read, Write};
 
 use anyhow::{Context, bail};
 
+use super::contacts::Vault;
 use super::seal;
+use crate::auth::Role;
+use crate::collection::command::{Command, CommandError, CommandResult, Tx};
 
 const HEADER: &str = "zbor contacts bundle v1";
 
@@ -68,4 +71,61 @@ pub fn parse(text: &str) -> anyhow::Result<Vec<BundleRecord>> {
         bail!("the bundle ends in the middle of a record");
     }
     Ok(records)
+}
+
+/// Longest reason for a bundle download, in characters.
+pub const MAX_REASON: usize = 500;
+
+/// A bundle released to a keyholder.
+#[derive(Debug, Clone)]
+pub struct Released {
+    /// The bundle file's text.
+    pub text: String,
+    pub records: usize,
+}
+
+/// Releases the sealed records of the chosen offers to a keyholder as a bundle, for a reason.
+/// The release is audited in the same transaction, before a byte of it is sent; this is the
+/// only read of chosen records the vault allows.
+#[derive(Debug, Clone)]
+pub struct ReleaseBundle<'v> {
+    pub vault: &'v Vault,
+    /// Offer ids.
+    pub offers: Vec<String>,
+    pub reason: String,
+}
+
+impl Command for ReleaseBundle<'_> {
+    type Output = Released;
+
+    async fn run(self, tx: &mut Tx) -> CommandResult<Released> {
+        tx.require(Role::can_open_bundles)?;
+        let reason = self.reason.trim();
+        if self.offers.is_empty() {
+            return Err(CommandError::Refused("admin-bundle-none"));
+        }
+        if reason.is_empty() || reason.chars().count() > MAX_REASON {
+            return Err(CommandError::Refused("admin-bundle-reason"));
+        }
+        let mut known = Vec::new();
+        for id in &self.offers {
+            let number: Option<String> = sqlx::query_scalar("SELECT entry_number FROM offers WHERE id = ?")
+                .bind(id)
+                .fetch_optional(&mut **tx)
+                .await?;
+            if let Some(number) = number {
+                known.push((id.clone(), number));
+            }
+        }
+        let refs: Vec<String> = known.iter().map(|(id, _)| id.clone()).collect();
+        let records = self.vault.fetch(&refs).await?;
+        if records.is_empty() {
+            return Err(CommandError::NotFound);
+        }
+        let text = write(&records)?;
+        let entries: Vec<&str> = known.iter().map(|(_, number)| number.as_str()).collect();
+        let details = serde_json::json!({ "reason": reason, "offers": refs, "entries": entries });
+        tx.audit("bundle-download", &entries.join(", "), details).await?;
+        Ok(Released { text, records: records.len() })
+    }
 }

@@ -1,71 +1,112 @@
-//! `contacts.sqlite`: sealed records only, joined to offers by their random ids.
+//! `contacts.sqlite`: sealed records only, joined to offers by their random ids, behind the
+//! [`Vault`]. The vault's pool is private to it: nothing outside `donors/` can query the file,
+//! and the only read of chosen records is the audited release of a bundle
+//! ([`super::bundle::ReleaseBundle`]).
 
+use std::path::Path;
+
+use anyhow::Context;
 use chrono::NaiveDate;
 use sqlx::SqlitePool;
 
 use super::recipients::Recipients;
 use super::seal;
 
-/// Stores a sealed record (an envelope from [`seal::seal`]) for offer `offer_ref`.
-pub async fn store(pool: &SqlitePool, offer_ref: &str, envelope: &[u8], created_on: NaiveDate) -> sqlx::Result<()> {
-    sqlx::query("INSERT INTO sealed_records (offer_ref, ciphertext, created_on) VALUES (?, ?, ?)")
-        .bind(offer_ref)
-        .bind(envelope)
-        .bind(created_on.to_string())
-        .execute(pool)
-        .await?;
-    Ok(())
+/// The sealed records' database.
+#[derive(Debug, Clone)]
+pub struct Vault {
+    pool: SqlitePool,
 }
 
-/// Removes the record of an offer that could not be stored.
-pub async fn delete(pool: &SqlitePool, offer_ref: &str) -> sqlx::Result<()> {
-    sqlx::query("DELETE FROM sealed_records WHERE offer_ref = ?").bind(offer_ref).execute(pool).await?;
-    Ok(())
-}
+impl Vault {
+    /// Opens (creating when missing) and migrates `contacts.sqlite` at `path`.
+    pub async fn open(path: &Path) -> anyhow::Result<Self> {
+        let pool = crate::db::open(path, 2).await?;
+        crate::db::CONTACTS_MIGRATIONS.run(&pool).await.context("migrating contacts.sqlite")?;
+        Ok(Self { pool })
+    }
 
-/// The stored records of the given offers, in the order asked, skipping unknown ones.
-pub async fn fetch(pool: &SqlitePool, offer_refs: &[String]) -> sqlx::Result<Vec<(String, Vec<u8>)>> {
-    let mut out = Vec::new();
-    for offer_ref in offer_refs {
-        let envelope: Option<Vec<u8>> = sqlx::query_scalar("SELECT ciphertext FROM sealed_records WHERE offer_ref = ?")
+    /// Answers when the database does; used by `/healthz`.
+    pub async fn ping(&self) -> sqlx::Result<()> {
+        sqlx::query("SELECT 1").execute(&self.pool).await.map(|_| ())
+    }
+
+    /// Closes the pool, letting SQLite checkpoint the WAL.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    /// How many sealed records there are.
+    pub async fn count(&self) -> sqlx::Result<i64> {
+        sqlx::query_scalar("SELECT COUNT(*) FROM sealed_records").fetch_one(&self.pool).await
+    }
+
+    /// Stores a sealed record (an envelope from [`seal::seal`]) for offer `offer_ref`.
+    pub(super) async fn store(&self, offer_ref: &str, envelope: &[u8], created_on: NaiveDate) -> sqlx::Result<()> {
+        sqlx::query("INSERT INTO sealed_records (offer_ref, ciphertext, created_on) VALUES (?, ?, ?)")
             .bind(offer_ref)
-            .fetch_optional(pool)
-            .await?;
-        if let Some(envelope) = envelope {
-            out.push((offer_ref.clone(), envelope));
-        }
-    }
-    Ok(out)
-}
-
-/// Re-seals every record to `recipients` (after a keyholder joined or left), opening each
-/// with `identities` and checking its binding. All or nothing: one failure changes nothing.
-pub async fn reseal_all(
-    pool: &SqlitePool,
-    identities: &[&dyn age::Identity],
-    recipients: &Recipients,
-    progress: impl Fn(u64, u64),
-) -> anyhow::Result<usize> {
-    let all: Vec<(String, Vec<u8>)> =
-        sqlx::query_as("SELECT offer_ref, ciphertext FROM sealed_records ORDER BY offer_ref").fetch_all(pool).await?;
-    let total = all.len() as u64;
-    let mut resealed = Vec::with_capacity(all.len());
-    for (done, (offer_ref, envelope)) in all.into_iter().enumerate() {
-        let fields =
-            seal::open(&offer_ref, &envelope, identities).map_err(|e| anyhow::anyhow!("record {offer_ref}: {e}"))?;
-        let envelope =
-            seal::seal(&offer_ref, &fields, recipients).map_err(|e| anyhow::anyhow!("record {offer_ref}: {e}"))?;
-        resealed.push((offer_ref, envelope));
-        progress(done as u64 + 1, total);
-    }
-    let mut tx = pool.begin().await?;
-    for (offer_ref, envelope) in &resealed {
-        sqlx::query("UPDATE sealed_records SET ciphertext = ? WHERE offer_ref = ?")
             .bind(envelope)
-            .bind(offer_ref)
-            .execute(&mut *tx)
+            .bind(created_on.to_string())
+            .execute(&self.pool)
             .await?;
+        Ok(())
     }
-    tx.commit().await?;
-    Ok(resealed.len())
+
+    /// Removes the record of an offer that could not be stored.
+    pub(super) async fn delete(&self, offer_ref: &str) -> sqlx::Result<()> {
+        sqlx::query("DELETE FROM sealed_records WHERE offer_ref = ?").bind(offer_ref).execute(&self.pool).await?;
+        Ok(())
+    }
+
+    /// The stored records of the given offers, in the order asked, skipping unknown ones.
+    /// Only the audited release of a bundle reads them.
+    pub(super) async fn fetch(&self, offer_refs: &[String]) -> sqlx::Result<Vec<(String, Vec<u8>)>> {
+        let mut out = Vec::new();
+        for offer_ref in offer_refs {
+            let envelope: Option<Vec<u8>> =
+                sqlx::query_scalar("SELECT ciphertext FROM sealed_records WHERE offer_ref = ?")
+                    .bind(offer_ref)
+                    .fetch_optional(&self.pool)
+                    .await?;
+            if let Some(envelope) = envelope {
+                out.push((offer_ref.clone(), envelope));
+            }
+        }
+        Ok(out)
+    }
+
+    /// Re-seals every record to `recipients` (after a keyholder joined or left), opening each
+    /// with `identities` (a keyholder's, on the server only for this command) and checking its
+    /// binding. All or nothing: one failure changes nothing.
+    pub async fn reseal_all(
+        &self,
+        identities: &[&dyn age::Identity],
+        recipients: &Recipients,
+        progress: impl Fn(u64, u64),
+    ) -> anyhow::Result<usize> {
+        let all: Vec<(String, Vec<u8>)> =
+            sqlx::query_as("SELECT offer_ref, ciphertext FROM sealed_records ORDER BY offer_ref")
+                .fetch_all(&self.pool)
+                .await?;
+        let total = all.len() as u64;
+        let mut resealed = Vec::with_capacity(all.len());
+        for (done, (offer_ref, envelope)) in all.into_iter().enumerate() {
+            let fields = seal::open(&offer_ref, &envelope, identities)
+                .map_err(|e| anyhow::anyhow!("record {offer_ref}: {e}"))?;
+            let envelope =
+                seal::seal(&offer_ref, &fields, recipients).map_err(|e| anyhow::anyhow!("record {offer_ref}: {e}"))?;
+            resealed.push((offer_ref, envelope));
+            progress(done as u64 + 1, total);
+        }
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        for (offer_ref, envelope) in &resealed {
+            sqlx::query("UPDATE sealed_records SET ciphertext = ? WHERE offer_ref = ?")
+                .bind(envelope)
+                .bind(offer_ref)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(resealed.len())
+    }
 }

@@ -11,18 +11,10 @@ pub mod recipients;
 pub mod seal;
 
 use chrono::NaiveDate;
-use rand::RngCore;
 use sqlx::SqliteConnection;
 
 use crate::collection::CreditChoice;
-
-/// A random opaque id: 128 bits from the OS generator, hex-encoded. It says nothing about
-/// the donor or the time of the offer.
-pub fn random_id() -> String {
-    let mut bytes = [0u8; 16];
-    rand::rng().fill_bytes(&mut bytes);
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
+use crate::ids::random_id;
 
 /// Records a pseudonymous donor with their credit choice. There is no contact here, by design.
 pub async fn create_donor(
@@ -52,15 +44,4 @@ pub async fn set_consent(conn: &mut SqliteConnection, donor_id: &str, consent: b
         .execute(conn)
         .await?;
     Ok(())
-}
-
-/// Whether an object's donor withheld consent to publication (`false` when there is no donor).
-pub async fn consent_withheld(conn: &mut SqliteConnection, object_id: i64) -> sqlx::Result<bool> {
-    sqlx::query_scalar(
-        "SELECT EXISTS (SELECT 1 FROM objects o JOIN donors d ON d.id = o.donor_id
-                        WHERE o.id = ? AND d.consent_publish = 0)",
-    )
-    .bind(object_id)
-    .fetch_one(conn)
-    .await
 }

@@ -7,14 +7,18 @@ use chrono::NaiveDate;
 use serde::Serialize;
 use sqlx::{SqliteConnection, SqlitePool};
 
+use super::contacts::Vault;
+use super::create_donor;
 use super::receipts::{self, Derived};
 use super::recipients::Recipients;
 use super::seal::{self, SealedFields};
-use super::{contacts, create_donor, random_id};
+use crate::auth::Role;
+use crate::collection::command::{Command, CommandError, CommandResult, Tx};
 use crate::collection::objects::{self, NewObject};
-use crate::collection::{CreditChoice, Text3, audit, numbers};
-use crate::db::Databases;
+use crate::collection::{CreditChoice, Text3, numbers};
+use crate::db::Writer;
 use crate::i18n::Lang;
+use crate::ids::random_id;
 use crate::media::{self, NewMedia, Stored};
 
 /// What a donor wrote that anyone on the staff may read.
@@ -53,7 +57,8 @@ pub struct Submitted {
 /// then the offer and its photos (already sanitised and stored by the media module). With a
 /// receipt, only what [`receipts::derive`] made of it is kept.
 pub async fn submit(
-    db: &Databases,
+    writer: &Writer,
+    vault: &Vault,
     recipients: &Recipients,
     offer: &NewOffer,
     sealed: &SealedFields,
@@ -64,12 +69,12 @@ pub async fn submit(
     let id = random_id();
     // Sealed in memory first: nothing about the story or contact is written unencrypted.
     let envelope = seal::seal(&id, sealed, recipients).map_err(|e| anyhow::anyhow!("sealing: {e}"))?;
-    contacts::store(&db.contacts, &id, &envelope, today).await.context("storing the sealed record")?;
-    match insert(&db.main, &id, offer, photos, receipt, today).await {
+    vault.store(&id, &envelope, today).await.context("storing the sealed record")?;
+    match insert(writer, &id, offer, photos, receipt, today).await {
         Ok(entry_number) => Ok(Submitted { id, entry_number }),
         Err(err) => {
             // Leave no sealed record without its offer.
-            if let Err(e) = contacts::delete(&db.contacts, &id).await {
+            if let Err(e) = vault.delete(&id).await {
                 tracing::error!(error = %e, "removing the sealed record of a failed offer");
             }
             Err(err)
@@ -78,7 +83,7 @@ pub async fn submit(
 }
 
 async fn insert(
-    pool: &SqlitePool,
+    writer: &Writer,
     id: &str,
     offer: &NewOffer,
     photos: &[Stored],
@@ -86,7 +91,7 @@ async fn insert(
     today: NaiveDate,
 ) -> anyhow::Result<String> {
     use chrono::Datelike;
-    let mut tx = pool.begin().await?;
+    let mut tx = writer.begin().await?;
     let entry_number = numbers::next_entry_number(&mut tx, today.year()).await?;
     let credit_name = if offer.credit == CreditChoice::Anonymous { "" } else { offer.credit_name.trim() };
     sqlx::query(
@@ -208,6 +213,10 @@ impl OfferPhoto {
 
 /// An offer by id, if there is one.
 pub async fn get(pool: &SqlitePool, id: &str) -> sqlx::Result<Option<Offer>> {
+    get_in(&mut *pool.acquire().await?, id).await
+}
+
+async fn get_in(conn: &mut SqliteConnection, id: &str) -> sqlx::Result<Option<Offer>> {
     sqlx::query_as(
         "SELECT id, entry_number, received_on, lang, title, description, object_type, maker, credit, credit_name,
             consent_publish, state, decided_on, object_id, receipt_lookup IS NOT NULL AS has_receipt,
@@ -215,7 +224,7 @@ pub async fn get(pool: &SqlitePool, id: &str) -> sqlx::Result<Option<Offer>> {
          FROM offers WHERE id = ?",
     )
     .bind(id)
-    .fetch_optional(pool)
+    .fetch_optional(conn)
     .await
 }
 
@@ -250,104 +259,135 @@ async fn decide(
     Ok(())
 }
 
+/// An offer still waiting for a decision, for a command that decides it.
+async fn undecided(tx: &mut Tx, id: &str) -> CommandResult<Offer> {
+    tx.require(Role::can_review_offers)?;
+    let offer = get_in(tx, id).await?.ok_or(CommandError::NotFound)?;
+    if offer.state != OfferState::Waiting {
+        return Err(CommandError::Refused("admin-offer-decided"));
+    }
+    Ok(offer)
+}
+
 /// Accepts an offer: a draft object under the offer's entry number, with a pseudonymous donor
-/// carrying the credit choice, and the photos as private images; audited as done by `actor`
-/// in the same transaction. Returns the object's id.
-pub async fn accept(pool: &SqlitePool, id: &str, actor: &str) -> anyhow::Result<i64> {
-    let offer = get(pool, id).await?.context("no such offer")?;
-    let mut tx = pool.begin().await?;
-    let today = chrono::Utc::now().date_naive();
-    let donor = create_donor(&mut tx, offer.credit, &offer.credit_name, today).await?;
-    super::set_consent(&mut tx, &donor, offer.consent_publish).await?;
-    let lang = Lang::parse(&offer.lang).unwrap_or(Lang::DEFAULT);
-    let object_type = crate::collection::authorities::type_or_other(&mut tx, &offer.object_type).await?;
-    let mut object = NewObject::new(object_type, Text3::one(lang, &offer.title));
-    object.description = Text3::one(lang, &offer.description);
-    object.donor_id = Some(donor);
-    object.internal_notes = format!(
-        "From offer {} of {}.{}{}",
-        offer.entry_number,
-        offer.received_on,
-        if offer.maker.is_empty() { String::new() } else { format!(" Maker according to the donor: {}.", offer.maker) },
-        if offer.consent_publish {
-            " The donor agreed to publication."
-        } else {
-            " The donor did NOT agree to publication: ask before publishing."
-        },
-    );
-    let created = objects::create_object_numbered(&mut tx, &object, offer.entry_number.clone()).await?;
-    for photo in photos(&mut tx, id).await? {
-        let media = NewMedia { alt: Text3::default(), caption: Text3::default(), is_public: false };
-        media::add_media(&mut tx, created.id, &photo.stored()?, &media).await?;
+/// carrying the credit choice, and the photos as private images. Returns the object's id.
+#[derive(Debug, Clone)]
+pub struct Accept {
+    pub offer: String,
+}
+
+impl Command for Accept {
+    type Output = i64;
+
+    async fn run(self, tx: &mut Tx) -> CommandResult<i64> {
+        let id = self.offer.as_str();
+        let offer = undecided(tx, id).await?;
+        let today = chrono::Utc::now().date_naive();
+        let donor = create_donor(tx, offer.credit, &offer.credit_name, today).await?;
+        super::set_consent(tx, &donor, offer.consent_publish).await?;
+        let lang = Lang::parse(&offer.lang).unwrap_or(Lang::DEFAULT);
+        let object_type = crate::collection::authorities::type_or_other(tx, &offer.object_type).await?;
+        let mut object = NewObject::new(object_type, Text3::one(lang, &offer.title));
+        object.description = Text3::one(lang, &offer.description);
+        object.donor_id = Some(donor);
+        object.internal_notes = format!(
+            "From offer {} of {}.{}{}",
+            offer.entry_number,
+            offer.received_on,
+            if offer.maker.is_empty() {
+                String::new()
+            } else {
+                format!(" Maker according to the donor: {}.", offer.maker)
+            },
+            if offer.consent_publish {
+                " The donor agreed to publication."
+            } else {
+                " The donor did NOT agree to publication: ask before publishing."
+            },
+        );
+        let created = objects::create_object_numbered(tx, &object, offer.entry_number.clone()).await?;
+        for photo in photos(tx, id).await? {
+            let media = NewMedia { alt: Text3::default(), caption: Text3::default(), is_public: false };
+            media::add_media(tx, created.id, &photo.stored()?, &media).await?;
+        }
+        decide(tx, id, OfferState::Accepted, Some(created.id)).await?;
+        tx.audit("offer-accepted", &offer.entry_number, serde_json::json!({ "object_id": created.id })).await?;
+        Ok(created.id)
     }
-    decide(&mut tx, id, OfferState::Accepted, Some(created.id)).await?;
-    let details = serde_json::json!({ "object_id": created.id });
-    audit::record(&mut tx, actor, "offer-accepted", &offer.entry_number, &details).await?;
-    tx.commit().await?;
-    Ok(created.id)
 }
 
-/// Declines an offer. Its photos are deleted (files too, unless an object uses them): a
-/// declined donor's pictures are not the museum's to keep; so are the name the donor asked to
-/// be credited by, the maker and the description. The sealed record stays, so keyholders can
-/// still tell the donor.
-pub async fn decline(pool: &SqlitePool, store: &media::Store, id: &str, actor: &str) -> anyhow::Result<()> {
-    let mut tx = pool.begin().await?;
-    decide(&mut tx, id, OfferState::Declined, None).await?;
-    let entry: String =
-        sqlx::query_scalar("SELECT entry_number FROM offers WHERE id = ?").bind(id).fetch_one(&mut *tx).await?;
-    audit::record(&mut tx, actor, "offer-declined", &entry, &serde_json::json!({})).await?;
-    // What could name the donor or the maker goes with the decision; the title stays in the
-    // register of entries.
-    sqlx::query("UPDATE offers SET credit_name = '', maker = '', description = '' WHERE id = ?")
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
-    let hashes: Vec<String> = sqlx::query_scalar("DELETE FROM offer_photos WHERE offer_id = ? RETURNING hash")
-        .bind(id)
-        .fetch_all(&mut *tx)
-        .await?;
-    tx.commit().await?;
-    for hash in hashes {
-        media::remove_files_if_unused(pool, store, &hash).await?;
-    }
-    Ok(())
+/// Declines an offer. Its photos are deleted (files too, unless an object uses them: the
+/// hashes returned are for [`media::remove_files_if_unused`] after commit): a declined donor's
+/// pictures are not the museum's to keep; so are the name the donor asked to be credited by,
+/// the maker and the description. The sealed record stays, so keyholders can still tell the
+/// donor.
+#[derive(Debug, Clone)]
+pub struct Decline {
+    pub offer: String,
 }
 
-/// Why a reply could not be sent.
-#[derive(Debug, thiserror::Error)]
-pub enum ReplyError {
-    #[error("the donor did not ask for a receipt, so a reply cannot reach them here")]
-    NoReceipt,
-    #[error(transparent)]
-    Internal(#[from] anyhow::Error),
-}
+impl Command for Decline {
+    type Output = Vec<String>;
 
-/// Seals a curator's reply to the offer's receipt and stores it, audited as sent by `actor`
-/// (that a reply was sent, never its text, which only the donor may read).
-pub async fn reply(pool: &SqlitePool, id: &str, text: &str, actor: &str) -> Result<(), ReplyError> {
-    let found: Option<(String, Option<String>)> =
-        sqlx::query_as("SELECT entry_number, receipt_recipient FROM offers WHERE id = ?")
+    async fn run(self, tx: &mut Tx) -> CommandResult<Vec<String>> {
+        let id = self.offer.as_str();
+        let offer = undecided(tx, id).await?;
+        decide(tx, id, OfferState::Declined, None).await?;
+        tx.audit("offer-declined", &offer.entry_number, serde_json::json!({})).await?;
+        // What could name the donor or the maker goes with the decision; the title stays in the
+        // register of entries.
+        sqlx::query("UPDATE offers SET credit_name = '', maker = '', description = '' WHERE id = ?")
             .bind(id)
-            .fetch_optional(pool)
-            .await
-            .map_err(anyhow::Error::from)?;
-    let (entry, recipient) = found.context("no such offer")?;
-    let recipient = recipient.ok_or(ReplyError::NoReceipt)?;
-    let sealed = receipts::seal_reply(&recipient, text)?;
-    let write = async {
-        let mut tx = pool.begin().await?;
+            .execute(&mut **tx)
+            .await?;
+        let hashes = sqlx::query_scalar("DELETE FROM offer_photos WHERE offer_id = ? RETURNING hash")
+            .bind(id)
+            .fetch_all(&mut **tx)
+            .await?;
+        Ok(hashes)
+    }
+}
+
+/// Longest reply, in characters (and at most [`receipts::MAX_REPLY_BYTES`] bytes).
+pub const MAX_REPLY: usize = 4000;
+
+/// Seals a curator's reply to the offer's receipt and stores it; the audit log records that
+/// a reply was sent, never its text, which only the donor may read.
+#[derive(Debug, Clone)]
+pub struct Reply {
+    pub offer: String,
+    pub text: String,
+}
+
+impl Command for Reply {
+    type Output = ();
+
+    async fn run(self, tx: &mut Tx) -> CommandResult<()> {
+        tx.require(Role::can_review_offers)?;
+        let text = self.text.trim();
+        if text.is_empty() {
+            return Err(CommandError::Refused("admin-reply-empty"));
+        }
+        if text.chars().count() > MAX_REPLY || text.len() > receipts::MAX_REPLY_BYTES {
+            return Err(CommandError::Refused("admin-reply-too-long"));
+        }
+        let found: Option<(String, Option<String>)> =
+            sqlx::query_as("SELECT entry_number, receipt_recipient FROM offers WHERE id = ?")
+                .bind(&self.offer)
+                .fetch_optional(&mut **tx)
+                .await?;
+        let (entry, recipient) = found.ok_or(CommandError::NotFound)?;
+        let recipient = recipient.ok_or(CommandError::Refused("admin-reply-no-receipt"))?;
+        let sealed = receipts::seal_reply(&recipient, text)?;
         sqlx::query("INSERT INTO offer_replies (offer_id, sealed, created_on) VALUES (?, ?, ?)")
-            .bind(id)
+            .bind(&self.offer)
             .bind(sealed)
             .bind(chrono::Utc::now().date_naive().to_string())
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
-        audit::record(&mut tx, actor, "offer-reply", &entry, &serde_json::json!({})).await?;
-        tx.commit().await
-    };
-    write.await.map_err(anyhow::Error::from)?;
-    Ok(())
+        tx.audit("offer-reply", &entry, serde_json::json!({})).await?;
+        Ok(())
+    }
 }
 
 /// What a donor's receipt shows.
@@ -378,17 +418,4 @@ pub async fn status(pool: &SqlitePool, derived: &Derived) -> anyhow::Result<Stat
         replies.push((date, receipts::open_reply(&derived.identity, &bytes)?));
     }
     Ok(Status { state, replies })
-}
-
-/// Entry numbers of the given offers, for the audit log of a bundle download.
-pub async fn entry_numbers(pool: &SqlitePool, ids: &[String]) -> sqlx::Result<Vec<(String, String)>> {
-    let mut out = Vec::with_capacity(ids.len());
-    for id in ids {
-        let number: Option<String> =
-            sqlx::query_scalar("SELECT entry_number FROM offers WHERE id = ?").bind(id).fetch_optional(pool).await?;
-        if let Some(number) = number {
-            out.push((id.clone(), number));
-        }
-    }
-    Ok(out)
 }

@@ -25,10 +25,10 @@ use crate::donors::seal::SealedFields;
 use crate::error::{AppError, AppResult};
 use crate::i18n::Lang;
 use crate::media::IngestError;
-use crate::media::sanitise::Refusal;
 use crate::media::upload;
+use crate::web::forms::Msg;
+use crate::web::peer::Peer;
 use crate::web::{Ctx, no_store, render_page};
-use guard::Peer;
 
 /// Longest value of each field, in characters. The sealed record has room for the longest
 /// story and contact together, in any script.
@@ -47,38 +47,6 @@ pub fn router(state: &AppState) -> Router<AppState> {
             get(offer_page).post(submit).layer(DefaultBodyLimit::max(upload::body_limit(&state.media.limits))),
         )
         .route("/offer/status", get(status_page).post(status))
-}
-
-/// A message for a page: a locale key and its number, if any.
-#[derive(Debug, Clone, Serialize)]
-pub struct Msg {
-    pub key: &'static str,
-    pub n: String,
-}
-
-impl Msg {
-    pub fn new(key: &'static str) -> Self {
-        Self { key, n: String::new() }
-    }
-
-    pub fn with(key: &'static str, n: impl ToString) -> Self {
-        Self { key, n: n.to_string() }
-    }
-
-    /// An upload's refusal, in the reader's language.
-    pub fn of_refusal(refusal: &Refusal) -> Self {
-        match refusal {
-            Refusal::Empty => Msg::new("upload-empty"),
-            Refusal::Unsupported(kind) => Msg::with("upload-unsupported", kind),
-            Refusal::NotAnImage => Msg::new("upload-not-image"),
-            Refusal::Corrupt => Msg::new("upload-corrupt"),
-            Refusal::TooLarge(size, _) => Msg::with("upload-too-large", size),
-            Refusal::FileTooBig(mb) => Msg::with("upload-file-too-big", mb),
-            Refusal::TooManyFiles(n) => Msg::with("upload-too-many", n),
-            Refusal::TooSlow => Msg::new("upload-too-slow"),
-            Refusal::FieldTooLong | Refusal::TooManyFields => Msg::new("offer-form-too-big"),
-        }
-    }
 }
 
 /// What the donor typed, kept to show the form again.
@@ -247,7 +215,7 @@ async fn submit(
     headers: HeaderMap,
     multipart: Multipart,
 ) -> AppResult<Response> {
-    if !crate::admin::same_site(&headers) {
+    if !crate::web::staff::same_site(&headers) {
         return Err(AppError::Forbidden);
     }
     if !state.intake.offers.allow(peer) {
@@ -301,8 +269,17 @@ async fn submit(
             (None, None)
         };
         let today = chrono::Utc::now().date_naive();
-        let submitted =
-            offers::submit(&state.db, recipients, &offer, &sealed, &photos, derived.as_ref(), today).await?;
+        let submitted = offers::submit(
+            &state.db.writer,
+            &state.vault,
+            recipients,
+            &offer,
+            &sealed,
+            &photos,
+            derived.as_ref(),
+            today,
+        )
+        .await?;
         Ok::<_, AppError>((submitted, receipt))
     }
     .await;
@@ -371,7 +348,7 @@ async fn status(
     headers: HeaderMap,
     axum::Form(form): axum::Form<StatusForm>,
 ) -> AppResult<Response> {
-    if !crate::admin::same_site(&headers) {
+    if !crate::web::staff::same_site(&headers) {
         return Err(AppError::Forbidden);
     }
     if !state.intake.lookups.allow(peer) {

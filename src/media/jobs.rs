@@ -49,7 +49,7 @@ pub struct Job {
 pub async fn recover(pool: &SqlitePool, store: &Store) -> anyhow::Result<()> {
     // A job that was running at every one of its attempts may be what brought the process
     // down (an image that exhausts memory, say): give up on it rather than crash forever.
-    let mut tx = pool.begin().await?;
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
     sqlx::query(
         "UPDATE media SET state = 'failed'
          WHERE id IN (SELECT media_id FROM jobs WHERE state = 'running' AND attempts >= ?)",
@@ -108,7 +108,7 @@ pub async fn claim(pool: &SqlitePool) -> sqlx::Result<Option<Job>> {
 
 /// Records a finished job and marks its image ready, with the sizes that got a WebP.
 pub async fn complete(pool: &SqlitePool, job: &Job, webp_sizes: &[u32]) -> sqlx::Result<()> {
-    let mut tx = pool.begin().await?;
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
     sqlx::query("UPDATE jobs SET state = 'done', locked_at = NULL, last_error = '' WHERE id = ?")
         .bind(job.id)
         .execute(&mut *tx)
@@ -123,7 +123,7 @@ pub async fn complete(pool: &SqlitePool, job: &Job, webp_sizes: &[u32]) -> sqlx:
 
 /// Records a failed attempt: retried later with exponential backoff, or failed for good.
 pub async fn fail(pool: &SqlitePool, job: &Job, error: &str) -> sqlx::Result<()> {
-    let mut tx = pool.begin().await?;
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
     if job.attempts >= MAX_ATTEMPTS {
         sqlx::query("UPDATE jobs SET state = 'failed', locked_at = NULL, last_error = ? WHERE id = ?")
             .bind(error)

@@ -21,6 +21,7 @@ use sqlx::{SqliteConnection, SqlitePool};
 use tokio::sync::Semaphore;
 
 use crate::collection::Text3;
+use crate::collection::command::{Command, CommandError, CommandResult, Tx};
 pub use derive::fit;
 use sanitise::{Limits, MasterFormat, Refusal};
 
@@ -157,7 +158,7 @@ impl Store {
 fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("file");
     // Unique per write: two uploads of the same photo at once must not share a temp file.
-    let tmp = path.with_file_name(format!("{name}{TEMP_MARK}{}", crate::donors::random_id()));
+    let tmp = path.with_file_name(format!("{name}{TEMP_MARK}{}", crate::ids::random_id()));
     let mut file = std::fs::File::create(&tmp).with_context(|| format!("creating {}", tmp.display()))?;
     file.write_all(bytes)?;
     // A file's times would tell when a donor's photo arrived: keep only the day.
@@ -294,8 +295,35 @@ impl Pipeline {
         self.handoff.lock().ok()?.remove(&media_id)
     }
 
+    /// Sanitises an upload and stores its master; the image is not yet anyone's. Returns the
+    /// stored master and its decoded pixels, for [`Pipeline::hand_off`] once it is recorded.
+    pub async fn prepare(&self, upload: Vec<u8>) -> Result<(Stored, DynamicImage), IngestError> {
+        let _permit = self.gate.acquire().await.map_err(anyhow::Error::from)?;
+        let (store, limits) = (self.store.clone(), self.limits);
+        tokio::task::spawn_blocking(move || -> Result<(Stored, DynamicImage), IngestError> {
+            let clean = sanitise::sanitise(&upload, &limits)?;
+            drop(upload);
+            let (width, height) = (clean.image.width(), clean.image.height());
+            Ok((store.put_master(&clean.bytes, clean.format, width, height)?, clean.image))
+        })
+        .await
+        .map_err(anyhow::Error::from)?
+    }
+
+    /// Gives the worker the decoded pixels of recorded image `media_id` (so it need not
+    /// decode the master again) and wakes it.
+    pub fn hand_off(&self, media_id: i64, pixels: DynamicImage) {
+        if let Ok(mut waiting) = self.handoff.lock()
+            && waiting.len() < HANDOFF_CAPACITY
+        {
+            waiting.insert(media_id, pixels);
+        }
+        self.wake.notify_one();
+    }
+
     /// Sanitises an upload, stores its master, and records it as pending with a job for its
-    /// derivatives, which the worker makes in the background. Returns the media id.
+    /// derivatives, which the worker makes in the background. Returns the media id. For the
+    /// demo, imports and tests; staff uploads go through [`AddPhotos`], which audits them.
     pub async fn ingest(
         &self,
         pool: &SqlitePool,
@@ -303,29 +331,118 @@ impl Pipeline {
         upload: Vec<u8>,
         media: &NewMedia,
     ) -> Result<i64, IngestError> {
-        let (stored, pixels) = {
-            let _permit = self.gate.acquire().await.map_err(anyhow::Error::from)?;
-            let (store, limits) = (self.store.clone(), self.limits);
-            tokio::task::spawn_blocking(move || -> Result<(Stored, DynamicImage), IngestError> {
-                let clean = sanitise::sanitise(&upload, &limits)?;
-                drop(upload);
-                let (width, height) = (clean.image.width(), clean.image.height());
-                Ok((store.put_master(&clean.bytes, clean.format, width, height)?, clean.image))
-            })
-            .await
-            .map_err(anyhow::Error::from)??
-        };
-        let mut tx = pool.begin().await?;
+        let (stored, pixels) = self.prepare(upload).await?;
+        let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
         let id = insert_media(&mut tx, object_id, &stored, media, "pending").await?;
         jobs::enqueue(&mut tx, id).await?;
         tx.commit().await?;
-        if let Ok(mut waiting) = self.handoff.lock()
-            && waiting.len() < HANDOFF_CAPACITY
-        {
-            waiting.insert(id, pixels);
-        }
-        self.wake.notify_one();
+        self.hand_off(id, pixels);
         Ok(id)
+    }
+}
+
+/// Records prepared photos (see [`Pipeline::prepare`]) as private images of object `object`,
+/// each pending with a job for its derivatives. Returns their ids, in order.
+#[derive(Debug, Clone)]
+pub struct AddPhotos {
+    pub object: i64,
+    pub photos: Vec<Stored>,
+}
+
+impl Command for AddPhotos {
+    type Output = Vec<i64>;
+
+    async fn run(self, tx: &mut Tx) -> CommandResult<Vec<i64>> {
+        let record = crate::collection::objects::editable(tx, self.object).await?;
+        let described = NewMedia { alt: Text3::default(), caption: Text3::default(), is_public: false };
+        let mut ids = Vec::with_capacity(self.photos.len());
+        for stored in &self.photos {
+            let id = insert_media(tx, self.object, stored, &described, "pending").await?;
+            jobs::enqueue(tx, id).await?;
+            ids.push(id);
+        }
+        if !ids.is_empty() {
+            let details = serde_json::json!({ "id": self.object, "photos": ids.len() });
+            tx.audit("media-added", &record.entry_number, details).await?;
+        }
+        Ok(ids)
+    }
+}
+
+/// What a curator does to one image.
+#[derive(Debug, Clone)]
+pub enum PhotoChange {
+    /// New alternative text and caption, and whether the image is public.
+    Describe {
+        alt: Text3,
+        caption: Text3,
+        is_public: bool,
+    },
+    Up,
+    Down,
+    /// First in the order: the object's primary image.
+    Primary,
+    Remove,
+}
+
+impl PhotoChange {
+    fn name(&self) -> &'static str {
+        match self {
+            Self::Describe { .. } => "save",
+            Self::Up => "up",
+            Self::Down => "down",
+            Self::Primary => "primary",
+            Self::Remove => "remove",
+        }
+    }
+}
+
+/// Changes image `media` of object `object`. Returns the hash of a removed image, whose files
+/// go once the removal is committed (see [`remove_files_if_unused`]).
+#[derive(Debug, Clone)]
+pub struct ChangePhoto {
+    pub object: i64,
+    pub media: i64,
+    pub change: PhotoChange,
+}
+
+impl Command for ChangePhoto {
+    type Output = Option<String>;
+
+    async fn run(self, tx: &mut Tx) -> CommandResult<Option<String>> {
+        let record = crate::collection::objects::editable(tx, self.object).await?;
+        let all = list(tx, self.object).await?;
+        let at = all.iter().position(|m| m.id == self.media).ok_or(CommandError::NotFound)?;
+        let mut removed = None;
+        let action = self.change.name();
+        match self.change {
+            PhotoChange::Describe { alt, caption, is_public } => {
+                set_text(tx, self.media, &alt, &caption).await?;
+                set_public(tx, self.media, is_public).await?;
+            }
+            PhotoChange::Up | PhotoChange::Down => {
+                let mut order: Vec<i64> = all.iter().map(|m| m.id).collect();
+                let other = if action == "up" { at.checked_sub(1) } else { Some(at + 1).filter(|i| *i < order.len()) };
+                if let Some(other) = other {
+                    order.swap(at, other);
+                    reorder(tx, self.object, &order).await?;
+                }
+            }
+            PhotoChange::Primary => make_primary(tx, self.media).await?,
+            PhotoChange::Remove => {
+                let hash: String = sqlx::query_scalar("DELETE FROM media WHERE id = ? RETURNING hash")
+                    .bind(self.media)
+                    .fetch_one(&mut **tx)
+                    .await?;
+                removed = Some(hash);
+            }
+        }
+        let details = serde_json::json!({ "id": self.object, "media": self.media, "action": action });
+        tx.audit("media-changed", &record.entry_number, details).await?;
+        if record.state != crate::collection::PubState::Draft {
+            tx.public_changed();
+        }
+        Ok(removed)
     }
 }
 

@@ -1,5 +1,11 @@
 //! What every page shares: the template environment, language negotiation, security headers,
-//! error pages and the embedded static assets.
+//! error pages and the embedded static assets; and the request plumbing every face shares:
+//! staff sessions and forms, peers, stored files.
+
+pub mod files;
+pub mod forms;
+pub mod peer;
+pub mod staff;
 
 use std::sync::Arc;
 
@@ -287,7 +293,7 @@ pub async fn not_found() -> AppError {
 
 /// `GET /healthz`: `ok` when both databases answer.
 pub async fn healthz(State(state): State<AppState>) -> Response {
-    match state.db.ping().await {
+    match state.db.ping().await.and(state.vault.ping().await) {
         Ok(()) => (StatusCode::OK, "ok").into_response(),
         Err(err) => {
             tracing::error!(error = %err, "health check");

@@ -248,20 +248,21 @@ async fn media_urls_serve_only_public_derivatives_of_published_objects() {
 
 #[tokio::test]
 async fn every_template_escapes_what_people_typed() {
-    use zbor::collection::objects::{self, NewEvent, NewMaker, NewObject};
+    use zbor::collection::authorities::{self, NewEvent, NewMaker};
+    use zbor::collection::objects::{self, NewObject};
     use zbor::collection::{EventKind, MakerKind, Text3};
     let (app, _) = TestApp::with_keyholder().await;
     let evil = "<script>\"'&";
     let evil3 = Text3::same(evil);
     let mut tx = app.state.db.main.begin().await.unwrap();
-    let maker = objects::create_maker(
+    let maker = authorities::create_maker(
         &mut tx,
         &NewMaker { kind: MakerKind::Person, name: evil3.clone(), bio: evil3.clone(), private_notes: String::new() },
     )
     .await
     .unwrap();
-    let place = objects::create_place(&mut tx, &evil3).await.unwrap();
-    let event = objects::create_event(
+    let place = authorities::create_place(&mut tx, &evil3).await.unwrap();
+    let event = authorities::create_event(
         &mut tx,
         &NewEvent {
             kind: EventKind::Protest,
@@ -614,11 +615,12 @@ async fn a_private_deposit_does_not_say_so_in_public() {
 
 #[tokio::test]
 async fn an_anonymous_maker_stays_anonymous_whatever_was_written_down() {
-    use zbor::collection::objects::{self, NewMaker, NewObject};
+    use zbor::collection::authorities::{self, NewMaker};
+    use zbor::collection::objects::{self, NewObject};
     use zbor::collection::{MakerKind, Text3};
     let app = TestApp::new().await;
     let mut conn = app.state.db.main.acquire().await.unwrap();
-    let maker = objects::create_maker(
+    let maker = authorities::create_maker(
         &mut conn,
         &NewMaker {
             kind: MakerKind::Anonymous,

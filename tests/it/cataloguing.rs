@@ -7,7 +7,8 @@ use axum::http::{Method, Request, StatusCode};
 use crate::helpers::{Resp, TestApp, multipart, t};
 use crate::media::{drain_jobs, plain_jpeg};
 use zbor::auth::Role;
-use zbor::collection::objects::{self, NewEvent, NewMaker};
+use zbor::collection::authorities::{self, NewEvent, NewMaker};
+use zbor::collection::objects;
 use zbor::collection::{EventKind, MakerKind, Text3};
 
 /// Every field of the editor, as a curator would type it.
@@ -47,7 +48,7 @@ fn every_field(maker: i64, event: i64) -> Vec<(String, String)> {
 
 async fn authorities(app: &TestApp) -> (i64, i64) {
     let mut conn = app.state.db.main.acquire().await.unwrap();
-    let maker = objects::create_maker(
+    let maker = authorities::create_maker(
         &mut conn,
         &NewMaker {
             kind: MakerKind::Person,
@@ -58,7 +59,7 @@ async fn authorities(app: &TestApp) -> (i64, i64) {
     )
     .await
     .unwrap();
-    let event = objects::create_event(
+    let event = authorities::create_event(
         &mut conn,
         &NewEvent {
             kind: EventKind::March,
@@ -489,7 +490,7 @@ async fn every_admin_route_checks_every_role_on_the_server() {
         let offer: String = sqlx::query_scalar("SELECT id FROM offers").fetch_one(&app.state.db.main).await.unwrap();
         let hash = stored.hash.clone();
         let mut conn = app.state.db.main.acquire().await.unwrap();
-        let place = objects::create_place(&mut conn, &t("Мінск", "Minsk", "Минск")).await.unwrap();
+        let place = authorities::create_place(&mut conn, &t("Мінск", "Minsk", "Минск")).await.unwrap();
         let object_type: i64 =
             sqlx::query_scalar("SELECT id FROM object_types WHERE code = 'flag'").fetch_one(&mut *conn).await.unwrap();
         drop(conn);

@@ -4,7 +4,7 @@
 use std::process::{Command, Stdio};
 
 use age::secrecy::SecretString;
-use zbor::donors::{bundle, contacts, recipients::Recipients, seal};
+use zbor::donors::{bundle, recipients::Recipients, seal};
 
 fn zbor() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_zbor"));
@@ -127,22 +127,22 @@ async fn reseal_lets_a_new_keyholder_open_every_record() {
     let new_keyfile = dir.path().join("new.key");
     let old = new_key(&old_key);
     let new = new_key(&new_keyfile);
-    let db = zbor::db::Databases::open(&config).await.unwrap();
+    // The vault makes the file; its records are written here as the intake form would.
+    std::fs::create_dir_all(&config.data_dir).unwrap();
+    zbor::donors::contacts::Vault::open(&config.contacts_db_path()).await.unwrap().close().await;
+    let contacts = zbor::db::open(&config.contacts_db_path(), 1).await.unwrap();
     Recipients::write(&config.recipients_path(), std::slice::from_ref(&old)).unwrap();
     let recipients = Recipients::load(&config.recipients_path()).unwrap();
-    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 28).unwrap();
     for i in 0..3 {
         let r = format!("ref-{i}");
-        contacts::store(
-            &db.contacts,
-            &r,
-            &seal::seal(&r, &fields("s", &format!("contact {i}")), &recipients).unwrap(),
-            today,
-        )
-        .await
-        .unwrap();
+        sqlx::query("INSERT INTO sealed_records (offer_ref, ciphertext, created_on) VALUES (?, ?, '2026-11-28')")
+            .bind(&r)
+            .bind(seal::seal(&r, &fields("s", &format!("contact {i}")), &recipients).unwrap())
+            .execute(&contacts)
+            .await
+            .unwrap();
     }
-    db.close().await;
+    contacts.close().await;
 
     // A new keyholder joins: the operator edits recipients.txt, then re-seals with an old key.
     Recipients::write(&config.recipients_path(), &[old, new]).unwrap();
@@ -156,9 +156,12 @@ async fn reseal_lets_a_new_keyholder_open_every_record() {
         .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
 
-    let db = zbor::db::Databases::open(&config).await.unwrap();
-    let refs: Vec<String> = (0..3).map(|i| format!("ref-{i}")).collect();
-    let stored = contacts::fetch(&db.contacts, &refs).await.unwrap();
+    let contacts = zbor::db::open(&config.contacts_db_path(), 1).await.unwrap();
+    let stored: Vec<(String, Vec<u8>)> =
+        sqlx::query_as("SELECT offer_ref, ciphertext FROM sealed_records ORDER BY offer_ref")
+            .fetch_all(&contacts)
+            .await
+            .unwrap();
     assert_eq!(stored.len(), 3);
     let identities = zbor::donors::keys::load_identities(&std::fs::read(&new_keyfile).unwrap(), || {
         Ok(SecretString::from(PASSPHRASE.to_owned()))

@@ -8,10 +8,13 @@ use tempfile::TempDir;
 use tower::ServiceExt;
 
 use zbor::app::{AppState, router};
-use zbor::collection::objects::{self, NewEvent, NewMaker, NewObject, NewProvenance, PartyRef, PartyRole};
+use zbor::collection::authorities::{self, NewEvent, NewMaker};
+use zbor::collection::objects::{self, NewObject};
+use zbor::collection::provenance::{self, NewProvenance, PartyRef};
 use zbor::collection::{
     AcquisitionMethod, CreditChoice, EventKind, FuzzyDate, MakerKind, ProvenanceKind, PubState, Text3,
 };
+use zbor::collection::{PartyRole, publication, whereabouts};
 use zbor::config::Config;
 use zbor::media::{self, NewMedia};
 
@@ -231,15 +234,15 @@ pub async fn seed(app: &TestApp) -> Fixture {
         bio: Text3::default(),
         private_notes: "CANARY-MAKER-NOTES".to_owned(),
     };
-    let ivan = objects::create_maker(conn, &maker("Іван", MakerKind::Person)).await.unwrap();
+    let ivan = authorities::create_maker(conn, &maker("Іван", MakerKind::Person)).await.unwrap();
     let mut collation_makers = Vec::new();
     for name in ["Юрась", "Аляксей", "Ўладзь", "Зоя", "Уладзь", "Янка", "Кастусь"]
     {
-        collation_makers.push(objects::create_maker(conn, &maker(name, MakerKind::Person)).await.unwrap());
+        collation_makers.push(authorities::create_maker(conn, &maker(name, MakerKind::Person)).await.unwrap());
     }
-    let org = objects::create_organisation(conn, &Text3::same("Рада"), "CANARY-ORG-NOTES").await.unwrap();
-    let place = objects::create_place(conn, &t("Мінск", "Minsk", "Минск")).await.unwrap();
-    let march = objects::create_event(
+    let org = authorities::create_organisation(conn, &Text3::same("Рада"), "CANARY-ORG-NOTES").await.unwrap();
+    let place = authorities::create_place(conn, &t("Мінск", "Minsk", "Минск")).await.unwrap();
+    let march = authorities::create_event(
         conn,
         &NewEvent {
             kind: EventKind::March,
@@ -253,7 +256,7 @@ pub async fn seed(app: &TestApp) -> Fixture {
     )
     .await
     .unwrap();
-    let location = objects::create_location(conn, "CANARY-LOCATION shelf", "").await.unwrap();
+    let location = whereabouts::create_location(conn, "CANARY-LOCATION shelf", "").await.unwrap();
     let store = media::Store::new(&app.config.uploads_dir);
 
     // The flag: public text, private inscription, notes, provenance and image.
@@ -274,12 +277,12 @@ pub async fn seed(app: &TestApp) -> Fixture {
     let mut made = NewProvenance::new(ProvenanceKind::Made, FuzzyDate::year(2020));
     made.is_public = true;
     made.parties.push((PartyRole::Maker, PartyRef::Maker(ivan)));
-    objects::add_provenance(conn, flag_id, &made).await.unwrap();
+    provenance::add_provenance(conn, flag_id, &made).await.unwrap();
     let mut given = NewProvenance::new(ProvenanceKind::Given, FuzzyDate::year(2022));
     given.note = Text3::same("CANARY-PROVENANCE");
     given.parties.push((PartyRole::Giver, PartyRef::Donor(anonymous.clone())));
-    objects::add_provenance(conn, flag_id, &given).await.unwrap();
-    objects::move_object(conn, flag_id, location, date(2022, 1, 2), true, "CANARY-LOCATION move").await.unwrap();
+    provenance::add_provenance(conn, flag_id, &given).await.unwrap();
+    whereabouts::move_object(conn, flag_id, location, date(2022, 1, 2), true, "CANARY-LOCATION move").await.unwrap();
     let public = store.store(&small_image(1)).unwrap();
     let private = store.store(&small_image(2)).unwrap();
     let public_media =
@@ -336,12 +339,12 @@ pub async fn seed(app: &TestApp) -> Fixture {
     objects::link_maker(conn, draft_ref.id, ivan).await.unwrap();
     let draft_image = store.store(&small_image(3)).unwrap();
     media::add_media(conn, draft_ref.id, &draft_image, &public_media).await.unwrap();
-    objects::accession(conn, draft_ref.id, pattern, 2024).await.unwrap();
+    publication::accession(conn, draft_ref.id, pattern, 2024).await.unwrap();
 
     let withdrawn = NewObject::new("ribbon", Text3::same("CANARY-WITHDRAWN ribbon"));
     let withdrawn_id = objects::create_object(conn, &withdrawn, 2024).await.unwrap().id;
     let withdrawn_acc = publish(conn, withdrawn_id, pattern, 2024).await;
-    objects::set_state(conn, withdrawn_id, PubState::Withdrawn).await.unwrap();
+    publication::set_state(conn, withdrawn_id, PubState::Withdrawn).await.unwrap();
 
     // Generic objects so the list has more than one page.
     let generic_count = 30;
@@ -375,8 +378,8 @@ pub fn date(y: i32, m: u32, d: u32) -> chrono::NaiveDate {
 }
 
 pub async fn publish(conn: &mut sqlx::SqliteConnection, id: i64, pattern: &str, year: i32) -> String {
-    let number = objects::accession(conn, id, pattern, year).await.unwrap();
-    objects::set_state(conn, id, PubState::Published).await.unwrap();
+    let number = publication::accession(conn, id, pattern, year).await.unwrap();
+    publication::set_state(conn, id, PubState::Published).await.unwrap();
     number
 }
 

@@ -7,6 +7,7 @@ mod browser;
 mod catalogue;
 mod cataloguing;
 mod cli;
+mod concurrency;
 mod donors;
 mod helpers;
 mod intake;

@@ -16,7 +16,7 @@ use axum::routing::post;
 use img_parts::{ImageEXIF, ImageICC};
 
 use zbor::collection::objects::{self, NewObject};
-use zbor::collection::{PubState, Text3};
+use zbor::collection::{PubState, Text3, publication};
 use zbor::media::sanitise::{Limits, Refusal};
 use zbor::media::{self, NewMedia, Pipeline};
 
@@ -240,8 +240,8 @@ async fn object(app: &TestApp, title: &str) -> i64 {
 
 async fn publish(app: &TestApp, id: i64) -> String {
     let mut conn = app.state.db.main.acquire().await.unwrap();
-    let acc = objects::accession(&mut conn, id, "MFB-{year}-{seq:04}", 2025).await.unwrap();
-    objects::set_state(&mut conn, id, PubState::Published).await.unwrap();
+    let acc = publication::accession(&mut conn, id, "MFB-{year}-{seq:04}", 2025).await.unwrap();
+    publication::set_state(&mut conn, id, PubState::Published).await.unwrap();
     drop(conn);
     app.refresh().await;
     acc
@@ -516,7 +516,7 @@ async fn unpublished_and_private_media_and_masters_are_never_public() {
     assert_eq!(manifest.body.matches("\"Canvas\"").count(), 1, "only the public image");
     let draft_acc = {
         let mut conn = app.state.db.main.acquire().await.unwrap();
-        objects::accession(&mut conn, draft, "MFB-{year}-{seq:04}", 2025).await.unwrap()
+        publication::accession(&mut conn, draft, "MFB-{year}-{seq:04}", 2025).await.unwrap()
     };
     assert_eq!(app.get(&format!("/iiif/{draft_acc}/manifest.json")).await.body, missing.body);
 }

@@ -1,0 +1,121 @@
+//! Publication: the permanent accession number, and an object's way between draft,
+//! published and withdrawn.
+
+use sqlx::SqliteConnection;
+
+use super::command::{Command, CommandError, CommandResult, Tx};
+use super::numbers;
+use super::objects::now;
+use super::search;
+use super::types::*;
+
+/// Gives an object its permanent accession number, unless it already has one.
+pub async fn accession(
+    conn: &mut SqliteConnection,
+    object_id: i64,
+    pattern: &str,
+    year: i32,
+) -> anyhow::Result<String> {
+    let existing: Option<Option<String>> = sqlx::query_scalar("SELECT accession_number FROM objects WHERE id = ?")
+        .bind(object_id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    match existing {
+        None => anyhow::bail!("no object {object_id}"),
+        Some(Some(number)) => Ok(number),
+        Some(None) => {
+            let number = numbers::next_accession_number(conn, pattern, year).await?;
+            sqlx::query("UPDATE objects SET accession_number = ?, updated_at = ? WHERE id = ?")
+                .bind(&number)
+                .bind(now())
+                .bind(object_id)
+                .execute(&mut *conn)
+                .await?;
+            Ok(number)
+        }
+    }
+}
+
+/// Moves an object between draft, published and withdrawn, and re-indexes it for search.
+/// Publishing needs an accession number (the schema refuses otherwise).
+pub async fn set_state(conn: &mut SqliteConnection, object_id: i64, state: PubState) -> anyhow::Result<()> {
+    let stamp = now();
+    let published_at = (state == PubState::Published).then(|| stamp.clone());
+    let changed = sqlx::query(
+        "UPDATE objects SET state = ?, published_at = COALESCE(?, published_at), updated_at = ? WHERE id = ?",
+    )
+    .bind(state)
+    .bind(published_at)
+    .bind(&stamp)
+    .bind(object_id)
+    .execute(&mut *conn)
+    .await?
+    .rows_affected();
+    anyhow::ensure!(changed == 1, "no object {object_id}");
+    search::index_object(conn, object_id).await
+}
+
+/// Whether an object's donor withheld consent to publication (`false` when there is no donor).
+pub async fn consent_withheld(conn: &mut SqliteConnection, object_id: i64) -> sqlx::Result<bool> {
+    sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM objects o JOIN donors d ON d.id = o.donor_id
+                        WHERE o.id = ? AND d.consent_publish = 0)",
+    )
+    .bind(object_id)
+    .fetch_one(conn)
+    .await
+}
+
+/// Publishes object `id`, giving it its accession number (of `year`, after `pattern`) if it
+/// has none. A donor who did not agree to publication: only a curator's confirmation that
+/// consent was obtained since, audited, opens it. Returns the accession number.
+#[derive(Debug, Clone)]
+pub struct Publish {
+    pub id: i64,
+    pub consent_confirmed: bool,
+    pub pattern: String,
+    pub year: i32,
+}
+
+impl Command for Publish {
+    type Output = String;
+
+    async fn run(self, tx: &mut Tx) -> CommandResult<String> {
+        tx.require(crate::auth::Role::can_publish)?;
+        let record = super::objects::editable(tx, self.id).await?;
+        let withheld = consent_withheld(tx, self.id).await?;
+        if withheld && !self.consent_confirmed {
+            return Err(CommandError::Refused("edit-error-consent"));
+        }
+        let accession = accession(tx, self.id, &self.pattern, self.year).await?;
+        set_state(tx, self.id, PubState::Published).await?;
+        let details = serde_json::json!({
+            "id": self.id, "accession": accession, "from": record.state, "consent_confirmed_by_curator": withheld,
+        });
+        tx.audit("object-published", &record.entry_number, details).await?;
+        tx.public_changed();
+        Ok(accession)
+    }
+}
+
+/// Takes a published object off the public catalogue; it keeps its numbers.
+#[derive(Debug, Clone, Copy)]
+pub struct Withdraw {
+    pub id: i64,
+}
+
+impl Command for Withdraw {
+    type Output = ();
+
+    async fn run(self, tx: &mut Tx) -> CommandResult<()> {
+        tx.require(crate::auth::Role::can_publish)?;
+        let record = super::objects::editable(tx, self.id).await?;
+        if record.state != PubState::Published {
+            return Err(CommandError::Refused("edit-error-not-published"));
+        }
+        set_state(tx, self.id, PubState::Withdrawn).await?;
+        tx.audit("object-withdrawn", &record.entry_number, serde_json::json!({ "id": self.id })).await?;
+        tx.public_changed();
+        Ok(())
+    }
+}

@@ -1,0 +1,142 @@
+//! Who is signed in, and the checks every state-changing staff request passes once: a live
+//! session, a request from our own pages, and the session's CSRF token. [`StaffForm`] does
+//! all three and hands the handler a typed form; handlers never check a token by hand.
+
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::de::DeserializeOwned;
+
+use super::forms::Pairs;
+use crate::app::AppState;
+use crate::auth::sessions::{self, COOKIE, Session};
+use crate::collection::command::Actor;
+use crate::error::AppError;
+
+/// A signed-in staff member; pages that need one redirect to the sign-in page otherwise.
+pub struct Staff(pub Session);
+
+impl Staff {
+    /// The session as the actor of a domain command.
+    pub fn actor(&self) -> Actor {
+        actor(&self.0)
+    }
+}
+
+/// A session as the actor of a domain command.
+pub fn actor(session: &Session) -> Actor {
+    Actor::staff(session.username.clone(), session.role)
+}
+
+impl FromRequestParts<AppState> for Staff {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let Some(token) = session_token(&parts.headers) else {
+            return Err(Redirect::to("/admin/login").into_response());
+        };
+        match sessions::lookup(&state.db.main, &token).await {
+            // Those who must have a second factor may do nothing but enrol until they have one.
+            Ok(Some(session))
+                if session.role.requires_totp()
+                    && !session.totp_enrolled
+                    && !parts.uri.path().starts_with("/admin/totp") =>
+            {
+                Err(Redirect::to("/admin/totp").into_response())
+            }
+            Ok(Some(session)) => Ok(Staff(session)),
+            Ok(None) => Err(Redirect::to("/admin/login").into_response()),
+            Err(err) => Err(AppError::from(err).into_response()),
+        }
+    }
+}
+
+/// A state-changing staff request: signed in, from our own pages, carrying the session's CSRF
+/// token in its `csrf` field, with its URL-encoded body read as `T`. Anything else is refused
+/// before the handler runs (403, or the sign-in page for one not signed in).
+pub struct StaffForm<T> {
+    pub session: Session,
+    pub form: T,
+}
+
+impl<T> StaffForm<T> {
+    /// The session as the actor of a domain command.
+    pub fn actor(&self) -> Actor {
+        actor(&self.session)
+    }
+}
+
+/// Longest URL-encoded staff form, in bytes (the editor's texts are long, but not this long).
+const MAX_FORM_BYTES: usize = 1 << 20;
+
+impl<T: DeserializeOwned + Send> FromRequest<AppState> for StaffForm<T> {
+    type Rejection = Response;
+
+    async fn from_request(request: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        let (mut parts, body) = request.into_parts();
+        let Staff(session) = Staff::from_request_parts(&mut parts, state).await?;
+        if !same_site(&parts.headers) {
+            return Err(AppError::Forbidden.into_response());
+        }
+        let bytes = axum::body::to_bytes(body, MAX_FORM_BYTES)
+            .await
+            .map_err(|_| AppError::BadRequest("error-bad-query").into_response())?;
+        let pairs: Pairs = serde_urlencoded::from_bytes(&bytes)
+            .map_err(|_| AppError::BadRequest("error-bad-query").into_response())?;
+        if !csrf_ok(&session, pairs.get("csrf")) {
+            return Err(AppError::Forbidden.into_response());
+        }
+        let form = serde_urlencoded::from_bytes(&bytes)
+            .map_err(|_| AppError::BadRequest("error-bad-query").into_response())?;
+        Ok(Self { session, form })
+    }
+}
+
+/// Refuses a state-changing request that comes from another site or without the session's
+/// CSRF token: for bodies [`StaffForm`] cannot read (multipart uploads).
+pub fn check_form(session: &Session, headers: &HeaderMap, csrf: &str) -> Result<(), AppError> {
+    if same_site(headers) && csrf_ok(session, csrf) { Ok(()) } else { Err(AppError::Forbidden) }
+}
+
+/// Whether a form's CSRF token is the session's (compared in constant time).
+fn csrf_ok(session: &Session, given: &str) -> bool {
+    use subtle::ConstantTimeEq;
+    session.csrf.as_bytes().ct_eq(given.as_bytes()).into()
+}
+
+/// Whether a state-changing request comes from our own pages: browsers say so in
+/// `Sec-Fetch-Site`, older ones through `Origin`. Requests with neither (curl, tests) pass;
+/// the CSRF token still guards every form of a session.
+pub fn same_site(headers: &HeaderMap) -> bool {
+    if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
+        return matches!(site, "same-origin" | "none");
+    }
+    match (
+        headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()),
+        headers.get(header::HOST).and_then(|v| v.to_str().ok()),
+    ) {
+        (Some(origin), Some(host)) => origin.split_once("://").is_some_and(|(_, rest)| rest == host),
+        (Some(_), None) => false,
+        (None, _) => true,
+    }
+}
+
+/// The session cookie's value in a request, if any.
+pub fn session_token(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == COOKIE)
+        .map(|(_, value)| value.to_owned())
+}
+
+/// The session cookie with `value`, for `max_age` seconds (0 removes it).
+pub fn cookie(state: &AppState, value: &str, max_age: i64) -> HeaderValue {
+    let secure = if state.config.public_url.starts_with("https://") { "; Secure" } else { "" };
+    let text = format!("{COOKIE}={value}; Path=/admin; HttpOnly; SameSite=Strict; Max-Age={max_age}{secure}");
+    HeaderValue::from_str(&text).unwrap_or_else(|_| HeaderValue::from_static("zbor_session=; Path=/admin; Max-Age=0"))
+}
