@@ -698,7 +698,7 @@ fn parse_provenance(object: i64, pairs: &Pairs) -> Result<AddProvenance, &'stati
     event.currency = currency(pairs.get("currency"))?;
     event.note = Text3::new(pairs.get("note_be").trim(), pairs.get("note_en").trim(), pairs.get("note_ru").trim());
     event.is_public = pairs.ticked("p_public");
-    let party = PartyInput::parse(pairs.get("party")).map_err(|()| "edit-error-party")?;
+    let party = PartyInput::parse(pairs.get("party"))?;
     let party = PartyRole::parse(pairs.get("party_role")).zip(party);
     Ok(AddProvenance { object, event, party })
 }
@@ -763,6 +763,8 @@ async fn exit_object(
     Path(id): Path<i64>,
     posted: StaffForm<Pairs>,
 ) -> AppResult<Response> {
+    // Refused for the role before the form is read; the command checks again.
+    require(posted.session.role.can_publish())?;
     let pairs = &posted.form;
     let kind = ExitKind::parse(pairs.get("kind")).ok_or(AppError::BadRequest("error-bad-query"))?;
     let dates = date_or_today(pairs.get("exit_on")).and_then(|on| Ok((on, optional_date(pairs.get("expected_back"))?)));

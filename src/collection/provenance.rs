@@ -188,8 +188,8 @@ pub enum PartyInput {
 impl PartyInput {
     /// Reads the editor's `party` value: `maker:ID`, `org:ID`, `museum` or `donor`; empty is
     /// no party, anything else an error.
-    pub fn parse(text: &str) -> Result<Option<Self>, ()> {
-        let id = |t: &str| t.parse::<i64>().map_err(|_| ());
+    pub fn parse(text: &str) -> Result<Option<Self>, &'static str> {
+        let id = |t: &str| t.parse::<i64>().map_err(|_| "edit-error-party");
         Ok(Some(match text {
             "" => return Ok(None),
             "museum" => Self::Museum,
@@ -197,7 +197,7 @@ impl PartyInput {
             _ => match (text.strip_prefix("maker:"), text.strip_prefix("org:")) {
                 (Some(m), _) => Self::Maker(id(m)?),
                 (_, Some(o)) => Self::Organisation(id(o)?),
-                _ => return Err(()),
+                _ => return Err("edit-error-party"),
             },
         }))
     }

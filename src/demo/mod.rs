@@ -138,8 +138,8 @@ async fn offers(
         } else {
             None
         };
-        let submitted =
-            offers::submit(&db.writer, vault, recipients, &offer, &sealed, &[photo], derived.as_ref(), today).await?;
+        let to = offers::Destination { writer: &db.writer, vault, recipients };
+        let submitted = offers::submit(to, &offer, &sealed, &[photo], derived.as_ref(), today).await?;
         if with_receipt {
             let text = "Thank you! Could you tell us the size of the poster?".to_owned();
             let reply = offers::Reply { offer: submitted.id, text };

@@ -53,13 +53,20 @@ pub struct Submitted {
     pub entry_number: String,
 }
 
+/// Where an offer goes: the sealed record to the vault, sealed to the recipients; the rest to
+/// the collection database.
+#[derive(Debug, Clone, Copy)]
+pub struct Destination<'a> {
+    pub writer: &'a Writer,
+    pub vault: &'a Vault,
+    pub recipients: &'a Recipients,
+}
+
 /// Stores an offer: seals the story and contact to the keyholders, writes the sealed record,
 /// then the offer and its photos (already sanitised and stored by the media module). With a
 /// receipt, only what [`receipts::derive`] made of it is kept.
 pub async fn submit(
-    writer: &Writer,
-    vault: &Vault,
-    recipients: &Recipients,
+    to: Destination<'_>,
     offer: &NewOffer,
     sealed: &SealedFields,
     photos: &[Stored],
@@ -68,13 +75,13 @@ pub async fn submit(
 ) -> anyhow::Result<Submitted> {
     let id = random_id();
     // Sealed in memory first: nothing about the story or contact is written unencrypted.
-    let envelope = seal::seal(&id, sealed, recipients).map_err(|e| anyhow::anyhow!("sealing: {e}"))?;
-    vault.store(&id, &envelope, today).await.context("storing the sealed record")?;
-    match insert(writer, &id, offer, photos, receipt, today).await {
+    let envelope = seal::seal(&id, sealed, to.recipients).map_err(|e| anyhow::anyhow!("sealing: {e}"))?;
+    to.vault.store(&id, &envelope, today).await.context("storing the sealed record")?;
+    match insert(to.writer, &id, offer, photos, receipt, today).await {
         Ok(entry_number) => Ok(Submitted { id, entry_number }),
         Err(err) => {
             // Leave no sealed record without its offer.
-            if let Err(e) = vault.delete(&id).await {
+            if let Err(e) = to.vault.delete(&id).await {
                 tracing::error!(error = %e, "removing the sealed record of a failed offer");
             }
             Err(err)

@@ -269,17 +269,8 @@ async fn submit(
             (None, None)
         };
         let today = chrono::Utc::now().date_naive();
-        let submitted = offers::submit(
-            &state.db.writer,
-            &state.vault,
-            recipients,
-            &offer,
-            &sealed,
-            &photos,
-            derived.as_ref(),
-            today,
-        )
-        .await?;
+        let to = offers::Destination { writer: &state.db.writer, vault: &state.vault, recipients };
+        let submitted = offers::submit(to, &offer, &sealed, &photos, derived.as_ref(), today).await?;
         Ok::<_, AppError>((submitted, receipt))
     }
     .await;

@@ -97,10 +97,8 @@ async fn a_burst_of_edits_sign_in_failures_and_a_bundle_download_keeps_every_aud
     let sealed = SealedFields { story: "story".to_owned().into(), contact: "contact".to_owned().into() };
     let recipients = app.state.recipients.as_ref().unwrap();
     let today = chrono::Utc::now().date_naive();
-    let submitted =
-        offers::submit(&app.state.db.writer, &app.state.vault, recipients, &offer, &sealed, &[], None, today)
-            .await
-            .unwrap();
+    let to = offers::Destination { writer: &app.state.db.writer, vault: &app.state.vault, recipients };
+    let submitted = offers::submit(to, &offer, &sealed, &[], None, today).await.unwrap();
 
     let entries_before: i64 =
         sqlx::query_scalar("SELECT COUNT(*) FROM audit_log").fetch_one(&app.state.db.main).await.unwrap();

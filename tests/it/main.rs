@@ -3,6 +3,7 @@
 
 mod accounts;
 mod admin;
+mod architecture;
 mod browser;
 mod catalogue;
 mod cataloguing;
