@@ -18,7 +18,7 @@ use crate::collection::authorities::{self, Entry, Field, Input, Kind, Values};
 use crate::collection::command::CommandError;
 use crate::error::{AppError, AppResult};
 use crate::web::Ctx;
-use crate::web::forms::{Flash, Pairs};
+use crate::web::forms::{FieldErrors, Flash, Msg, Pairs};
 use crate::web::staff::{Staff, StaffForm, actor};
 
 pub fn router() -> Router<AppState> {
@@ -41,7 +41,7 @@ struct Page {
     /// The authority being edited, if any.
     editing: Option<i64>,
     values: BTreeMap<String, String>,
-    errors: BTreeMap<String, &'static str>,
+    errors: FieldErrors,
     places: Vec<Entry>,
     organisations: Vec<Entry>,
     done: Option<String>,
@@ -54,7 +54,7 @@ struct Page {
 struct Shown {
     editing: Option<i64>,
     values: BTreeMap<String, String>,
-    errors: BTreeMap<String, &'static str>,
+    errors: FieldErrors,
     done: Option<String>,
     object: Option<i64>,
 }
@@ -121,12 +121,7 @@ async fn edit(
 }
 
 /// Reads and checks the form for `kind` (`id` is the authority being edited, if any).
-async fn read(
-    state: &AppState,
-    kind: Kind,
-    id: Option<i64>,
-    pairs: &Pairs,
-) -> AppResult<Result<Values, BTreeMap<String, &'static str>>> {
+async fn read(state: &AppState, kind: Kind, id: Option<i64>, pairs: &Pairs) -> AppResult<Result<Values, FieldErrors>> {
     let places: Vec<i64> = authorities::ids(&state.db.main, Kind::Places).await?;
     let orgs: Vec<i64> = authorities::ids(&state.db.main, Kind::Organisations).await?;
     let known = |k: Kind, id: i64| match k {
@@ -134,16 +129,20 @@ async fn read(
         Kind::Organisations => orgs.contains(&id),
         _ => false,
     };
-    let mut result = authorities::validate(kind, &|c| pairs.get(c).to_owned(), &known);
+    let mut result = authorities::validate(kind, &|c| pairs.get(c).to_owned(), &known).map_err(FieldErrors::from);
     // A new code must name one authority only (an existing one keeps its code).
     let mut conn = state.db.main.acquire().await?;
     for f in kind.fields().iter().filter(|f| id.is_none() && matches!(f.input, Input::Code)) {
         let value = pairs.get(f.column).trim();
         if authorities::taken(&mut conn, kind, f.column, value).await? {
-            let taken = BTreeMap::from([(f.column.to_owned(), "authority-error-code-taken")]);
+            let mut taken = FieldErrors::default();
+            taken.key(f.column, "authority-error-code-taken");
             result = match result {
                 Ok(_) => Err(taken),
-                Err(errors) => Err(taken.into_iter().chain(errors).collect()),
+                Err(errors) => {
+                    taken.merge(errors);
+                    Err(taken)
+                }
             };
         }
     }
@@ -177,7 +176,7 @@ async fn create(
         Ok(id) => id,
         // Another curator took the same code a moment ago.
         Err(CommandError::Refused(key @ "authority-error-code-taken")) => {
-            let errors = BTreeMap::from([("code".to_owned(), key)]);
+            let errors = FieldErrors::from([("code", Msg::new(key))]);
             return refused(&state, &ctx, &session, kind, as_typed(errors)).await;
         }
         Err(err) => return Err(err.into()),

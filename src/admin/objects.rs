@@ -26,7 +26,7 @@ use crate::error::{AppError, AppResult};
 use crate::i18n::Lang;
 use crate::media::{self, IngestError, MediaRecord, PhotoChange, upload};
 use crate::web::Ctx;
-use crate::web::forms::{Flash, Msg, Pairs, page_count, page_number};
+use crate::web::forms::{FieldErrors, Flash, Msg, Pairs, page_count, page_number};
 use crate::web::staff::{Staff, StaffForm, check_form};
 
 const PER_PAGE: i64 = 50;
@@ -216,11 +216,9 @@ impl FormValues {
 const MAX_TEXT: usize = 20_000;
 
 /// Reads the editor's fields; every field that is wrong gets a message key.
-fn parse_object(form: &FormValues) -> Result<NewObject, BTreeMap<String, &'static str>> {
-    let mut errors = BTreeMap::new();
-    let mut bad = |field: &str, key: &'static str| {
-        errors.insert(field.to_owned(), key);
-    };
+fn parse_object(form: &FormValues) -> Result<NewObject, FieldErrors> {
+    let mut errors = FieldErrors::default();
+    let mut bad = |field: &str, key: &'static str| errors.key(field, key);
     let text3 = |name: &str| {
         Text3::new(form.get(&format!("{name}_be")), form.get(&format!("{name}_en")), form.get(&format!("{name}_ru")))
     };
@@ -238,16 +236,12 @@ fn parse_object(form: &FormValues) -> Result<NewObject, BTreeMap<String, &'stati
         }
     }
     let year = |name: &str, bad: &mut dyn FnMut(&str, &'static str)| -> Option<i64> {
-        match form.get(name) {
-            "" => None,
-            text => match text.parse::<i64>() {
-                Ok(y) if (1000..=2200).contains(&y) => Some(y),
-                _ => {
-                    bad(name, "edit-error-year");
-                    None
-                }
-            },
-        }
+        optional::<Year>(form.get(name))
+            .unwrap_or_else(|key| {
+                bad(name, key);
+                None
+            })
+            .map(|y| y.0)
     };
     let earliest = year("date_earliest", &mut bad);
     let latest = year("date_latest", &mut bad);
@@ -307,29 +301,26 @@ fn parse_object(form: &FormValues) -> Result<NewObject, BTreeMap<String, &'stati
 }
 
 /// Reads the editor's fields and checks its links against the authorities that exist.
-async fn parse_form(
-    state: &AppState,
-    form: &FormValues,
-) -> AppResult<Result<ObjectInput, BTreeMap<String, &'static str>>> {
+async fn parse_form(state: &AppState, form: &FormValues) -> AppResult<Result<ObjectInput, FieldErrors>> {
     let mut result = parse_object(form);
     let makers: Vec<i64> = authorities::ids(&state.db.main, Kind::Makers).await?;
     let events: Vec<i64> = authorities::ids(&state.db.main, Kind::Events).await?;
-    let mut unknown = BTreeMap::new();
+    let mut unknown = FieldErrors::default();
     let mut conn = state.db.main.acquire().await?;
     if !authorities::type_exists(&mut conn, form.get("object_type")).await? {
-        unknown.insert("object_type".to_owned(), "edit-error-choose");
+        unknown.key("object_type", "edit-error-choose");
     }
     if form.makers.iter().any(|m| !makers.contains(m)) {
-        unknown.insert("maker".to_owned(), "edit-error-choose");
+        unknown.key("maker", "edit-error-choose");
     }
     if form.events.iter().any(|e| !events.contains(e)) {
-        unknown.insert("event".to_owned(), "edit-error-choose");
+        unknown.key("event", "edit-error-choose");
     }
     if !unknown.is_empty() {
         result = match result {
             Ok(_) => Err(unknown),
             Err(mut errors) => {
-                errors.extend(unknown);
+                errors.merge(unknown);
                 Err(errors)
             }
         };
@@ -371,7 +362,7 @@ struct EditorPage {
     /// `None` for a new object.
     object: Option<Summary>,
     form: FormValues,
-    errors: BTreeMap<String, &'static str>,
+    errors: FieldErrors,
     lists: Lists,
     media: Vec<MediaRecord>,
     provenance: Vec<provenance::ProvenanceLine>,
@@ -399,7 +390,7 @@ struct Summary {
 #[derive(Default)]
 struct Shown {
     form: Option<FormValues>,
-    errors: BTreeMap<String, &'static str>,
+    errors: FieldErrors,
     done: Option<String>,
     error: Option<Msg>,
 }
@@ -648,42 +639,11 @@ async fn add_provenance(
     }
 }
 
-/// A year field of a form: empty is none; otherwise 1000 to 2200.
-fn year(text: &str) -> Result<Option<i64>, &'static str> {
-    match text.trim() {
-        "" => Ok(None),
-        y => y.parse::<i64>().ok().filter(|y| (1000..=2200).contains(y)).map(Some).ok_or("edit-error-year"),
-    }
-}
-
-/// A price as typed (`1200`, `1200.50`, `1200,50`), in minor units.
-fn price_minor(text: &str) -> Result<Option<i64>, &'static str> {
-    match text.trim() {
-        "" => Ok(None),
-        p => p
-            .replace(',', ".")
-            .parse::<f64>()
-            .ok()
-            .filter(|p| p.is_finite() && *p >= 0.0 && *p < 1e12)
-            .map(|p| Some((p * 100.0).round() as i64))
-            .ok_or("edit-error-price"),
-    }
-}
-
-/// An ISO 4217 code as typed, upper-cased; empty is none.
-fn currency(text: &str) -> Result<String, &'static str> {
-    let code = text.trim().to_uppercase();
-    if code.is_empty() || (code.len() == 3 && code.bytes().all(|b| b.is_ascii_uppercase())) {
-        Ok(code)
-    } else {
-        Err("edit-error-currency")
-    }
-}
-
 /// Reads a provenance link from the editor's form; an error is a message key.
 fn parse_provenance(object: i64, pairs: &Pairs) -> Result<AddProvenance, &'static str> {
     let kind = ProvenanceKind::parse(pairs.get("kind")).ok_or("edit-error-provenance-kind")?;
-    let (earliest, latest) = (year(pairs.get("p_earliest"))?, year(pairs.get("p_latest"))?);
+    let year = |name: &str| optional::<Year>(pairs.get(name)).map(|y| y.map(|y| y.0));
+    let (earliest, latest) = (year("p_earliest")?, year("p_latest")?);
     if matches!((earliest, latest), (Some(a), Some(b)) if a > b) {
         return Err("edit-error-year-order");
     }
@@ -694,8 +654,8 @@ fn parse_provenance(object: i64, pairs: &Pairs) -> Result<AddProvenance, &'stati
     event.place_id = id("place");
     event.event_id = id("event");
     event.lot = pairs.get("lot").trim().chars().take(100).collect();
-    event.price_minor = price_minor(pairs.get("price"))?;
-    event.currency = currency(pairs.get("currency"))?;
+    event.price_minor = optional::<Price>(pairs.get("price"))?.map(|p| p.0);
+    event.currency = optional::<Currency>(pairs.get("currency"))?.map(|c| c.as_str().to_owned()).unwrap_or_default();
     event.note = Text3::new(pairs.get("note_be").trim(), pairs.get("note_en").trim(), pairs.get("note_ru").trim());
     event.is_public = pairs.ticked("p_public");
     let party = PartyInput::parse(pairs.get("party"))?;

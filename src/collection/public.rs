@@ -12,6 +12,15 @@ use sqlx::SqlitePool;
 
 use super::types::*;
 
+/// The objects the public may see: published and numbered; or, for a staff preview, the one
+/// object `?1`. The only definition of "public" in this module: every query of the
+/// projection selects through it.
+macro_rules! in_scope {
+    () => {
+        "(SELECT id FROM objects WHERE (?1 IS NULL AND state = 'published' AND accession_number IS NOT NULL) OR id = ?1)"
+    };
+}
+
 /// How a donor is credited in public, exactly as they chose. Never carries the donor's id.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[serde(tag = "kind", content = "name", rename_all = "snake_case")]
@@ -259,7 +268,7 @@ impl PublicCollection {
     async fn load_scope(pool: &SqlitePool, preview: Option<i64>) -> sqlx::Result<Self> {
         // One read transaction, so every query sees the same state of the collection.
         let mut tx = pool.begin().await?;
-        let rows: Vec<ObjectRow> = sqlx::query_as(
+        let rows: Vec<ObjectRow> = sqlx::query_as(concat!(
             "SELECT o.id, COALESCE(o.accession_number, '') AS accession_number, t.id AS type_id, o.title_be, o.title_en, o.title_ru,
                 o.description_be, o.description_en, o.description_ru,
                 o.inscription_be, o.inscription_en, o.inscription_ru, o.inscription_public,
@@ -268,8 +277,8 @@ impl PublicCollection {
                 o.acquisition_method, o.acquired_on, o.acquisition_public, o.owner,
                 d.credit, d.credit_name, o.published_at
              FROM objects o JOIN object_types t ON t.code = o.object_type LEFT JOIN donors d ON d.id = o.donor_id
-             WHERE (?1 IS NULL AND o.state = 'published' AND o.accession_number IS NOT NULL) OR o.id = ?1
-             ORDER BY o.published_at DESC, o.id DESC",
+             WHERE o.id IN ", in_scope!(), "
+             ORDER BY o.published_at DESC, o.id DESC"),
         )
         .bind(preview)
         .fetch_all(&mut *tx)
@@ -316,10 +325,12 @@ impl PublicCollection {
         let mut maker_ids = HashSet::new();
         let mut event_ids = HashSet::new();
 
-        let links: Vec<(i64, i64)> = sqlx::query_as(
+        let links: Vec<(i64, i64)> = sqlx::query_as(concat!(
             "SELECT object_id, maker_id FROM object_makers
-             WHERE object_id IN (SELECT id FROM objects WHERE (?1 IS NULL AND state = 'published') OR id = ?1) ORDER BY object_id, position",
-        )
+             WHERE object_id IN ",
+            in_scope!(),
+            " ORDER BY object_id, position"
+        ))
         .bind(preview)
         .fetch_all(&mut *tx)
         .await?;
@@ -329,10 +340,12 @@ impl PublicCollection {
                 maker_ids.insert(maker_id);
             }
         }
-        let links: Vec<(i64, i64)> = sqlx::query_as(
+        let links: Vec<(i64, i64)> = sqlx::query_as(concat!(
             "SELECT object_id, event_id FROM object_events
-             WHERE object_id IN (SELECT id FROM objects WHERE (?1 IS NULL AND state = 'published') OR id = ?1) ORDER BY event_id",
-        )
+             WHERE object_id IN ",
+            in_scope!(),
+            " ORDER BY event_id"
+        ))
         .bind(preview)
         .fetch_all(&mut *tx)
         .await?;
@@ -343,18 +356,20 @@ impl PublicCollection {
             }
         }
 
-        let provenance: Vec<ProvenanceRow> = sqlx::query_as(
+        let provenance: Vec<ProvenanceRow> = sqlx::query_as(concat!(
             "SELECT p.id, p.object_id, p.kind, p.date_qualifier, p.date_earliest, p.date_latest, p.exact_date,
                 pl.name_be AS place_be, pl.name_en AS place_en, pl.name_ru AS place_ru,
                 p.event_id, p.lot, p.price_minor, p.currency, p.note_be, p.note_en, p.note_ru
              FROM provenance_events p LEFT JOIN places pl ON pl.id = p.place_id
-             WHERE p.is_public = 1 AND p.object_id IN (SELECT id FROM objects WHERE (?1 IS NULL AND state = 'published') OR id = ?1)
-             ORDER BY p.object_id, p.position",
-        )
+             WHERE p.is_public = 1 AND p.object_id IN ",
+            in_scope!(),
+            "
+             ORDER BY p.object_id, p.position"
+        ))
         .bind(preview)
         .fetch_all(&mut *tx)
         .await?;
-        let parties: Vec<PartyRow> = sqlx::query_as(
+        let parties: Vec<PartyRow> = sqlx::query_as(concat!(
             "SELECT pp.provenance_id, pp.role, pp.maker_id,
                 org.name_be AS org_be, org.name_en AS org_en, org.name_ru AS org_ru,
                 d.credit, d.credit_name, pp.museum
@@ -362,9 +377,11 @@ impl PublicCollection {
              JOIN provenance_events p ON p.id = pp.provenance_id
              LEFT JOIN organisations org ON org.id = pp.organisation_id
              LEFT JOIN donors d ON d.id = pp.donor_id
-             WHERE p.is_public = 1 AND p.object_id IN (SELECT id FROM objects WHERE (?1 IS NULL AND state = 'published') OR id = ?1)
-             ORDER BY pp.rowid",
-        )
+             WHERE p.is_public = 1 AND p.object_id IN ",
+            in_scope!(),
+            "
+             ORDER BY pp.rowid"
+        ))
         .bind(preview)
         .fetch_all(&mut *tx)
         .await?;
@@ -402,14 +419,16 @@ impl PublicCollection {
             }
         }
 
-        let media: Vec<MediaRow> = sqlx::query_as(
+        let media: Vec<MediaRow> = sqlx::query_as(concat!(
             "SELECT object_id, hash, width, height, alt_be, alt_en, alt_ru, caption_be, caption_en, caption_ru,
                 webp_sizes
              FROM media
              WHERE is_public = 1 AND state = 'ready'
-               AND object_id IN (SELECT id FROM objects WHERE (?1 IS NULL AND state = 'published') OR id = ?1)
-             ORDER BY object_id, position, id",
-        )
+               AND object_id IN ",
+            in_scope!(),
+            "
+             ORDER BY object_id, position, id"
+        ))
         .bind(preview)
         .fetch_all(&mut *tx)
         .await?;

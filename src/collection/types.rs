@@ -285,3 +285,88 @@ impl std::hash::Hasher for IdHasher {
 
 /// A map keyed by ids, years or vocabulary values (see [`IdHasher`]).
 pub type IdMap<K, V> = std::collections::HashMap<K, V, std::hash::BuildHasherDefault<IdHasher>>;
+
+/// Reads an optional form value: empty (after trimming) is `None`, anything else must parse.
+pub fn optional<T: std::str::FromStr>(text: &str) -> Result<Option<T>, T::Err> {
+    match text.trim() {
+        "" => Ok(None),
+        text => text.parse().map(Some),
+    }
+}
+
+/// A year of an object's or an event's dates, 1000 to 2200.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Year(pub i64);
+
+impl std::str::FromStr for Year {
+    /// The message key of the refusal.
+    type Err = &'static str;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        text.trim().parse::<i64>().ok().filter(|y| (1000..=2200).contains(y)).map(Year).ok_or("edit-error-year")
+    }
+}
+
+/// A price as typed (`1200`, `1200.50`, `1200,50`), in minor units (cents, kopecks).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Price(pub i64);
+
+impl std::str::FromStr for Price {
+    type Err = &'static str;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        text.trim()
+            .replace(',', ".")
+            .parse::<f64>()
+            .ok()
+            .filter(|p| p.is_finite() && *p >= 0.0 && *p < 1e12)
+            .map(|p| Price((p * 100.0).round() as i64))
+            .ok_or("edit-error-price")
+    }
+}
+
+/// An ISO 4217 currency code, upper case (`EUR`, `BYN`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Currency(String);
+
+impl Currency {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::str::FromStr for Currency {
+    type Err = &'static str;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let code = text.trim().to_uppercase();
+        if code.len() == 3 && code.bytes().all(|b| b.is_ascii_uppercase()) {
+            Ok(Currency(code))
+        } else {
+            Err("edit-error-currency")
+        }
+    }
+}
+
+#[cfg(test)]
+mod typed_input {
+    use super::*;
+
+    #[test]
+    fn form_values_parse_into_their_types_or_name_the_message() {
+        assert_eq!(optional::<Year>(" 2020 "), Ok(Some(Year(2020))));
+        assert_eq!(optional::<Year>(""), Ok(None));
+        for bad in ["999", "2201", "20x0", "-2020"] {
+            assert_eq!(optional::<Year>(bad), Err("edit-error-year"), "{bad}");
+        }
+        assert_eq!("1200,50".parse::<Price>(), Ok(Price(120_050)));
+        assert_eq!("0.005".parse::<Price>(), Ok(Price(1)));
+        for bad in ["-1", "NaN", "inf", "1e12", "twelve"] {
+            assert_eq!(bad.parse::<Price>(), Err("edit-error-price"), "{bad}");
+        }
+        assert_eq!("byn".parse::<Currency>().map(|c| c.as_str().to_owned()), Ok("BYN".to_owned()));
+        for bad in ["EU", "EURO", "E1R", "€"] {
+            assert!(bad.parse::<Currency>().is_err(), "{bad}");
+        }
+    }
+}

@@ -26,7 +26,7 @@ use crate::error::{AppError, AppResult};
 use crate::i18n::Lang;
 use crate::media::IngestError;
 use crate::media::upload;
-use crate::web::forms::Msg;
+use crate::web::forms::{FieldErrors, Msg};
 use crate::web::peer::Peer;
 use crate::web::{Ctx, no_store, render_page};
 
@@ -74,7 +74,7 @@ struct TypeOption {
 struct OfferPage {
     token: String,
     values: Values,
-    errors: BTreeMap<&'static str, Msg>,
+    errors: FieldErrors,
     general: Option<Msg>,
     photos_dropped: bool,
     types: Vec<TypeOption>,
@@ -87,7 +87,7 @@ fn offer_form(state: &AppState, lang: Lang, values: Values) -> OfferPage {
     OfferPage {
         token: state.intake.signer.issue("offer"),
         values,
-        errors: BTreeMap::new(),
+        errors: FieldErrors::default(),
         general: None,
         photos_dropped: false,
         types: state
@@ -142,11 +142,11 @@ fn values_of(form: &mut upload::Form) -> Values {
 }
 
 /// Checks every field; returns the offer, or a message per field that is wrong.
-fn validate(state: &AppState, values: &Values) -> Result<(String, CreditChoice), BTreeMap<&'static str, Msg>> {
-    let mut errors = BTreeMap::new();
+fn validate(state: &AppState, values: &Values) -> Result<(String, CreditChoice), FieldErrors> {
+    let mut errors = FieldErrors::default();
     let too_long = |value: &str, max: usize| value.chars().count() > max;
     if values.title.is_empty() {
-        errors.insert("title", Msg::new("offer-error-title-missing"));
+        errors.add("title", Msg::new("offer-error-title-missing"));
     }
     for (name, value, max) in [
         ("title", &values.title, MAX_TITLE),
@@ -157,7 +157,7 @@ fn validate(state: &AppState, values: &Values) -> Result<(String, CreditChoice),
         ("credit_name", &values.credit_name, MAX_CREDIT_NAME),
     ] {
         if too_long(value, max) {
-            errors.insert(name, Msg::with("offer-error-too-long", max));
+            errors.add(name, Msg::with("offer-error-too-long", max));
         }
     }
     let object_type = match values.object_type.as_str() {
@@ -165,15 +165,15 @@ fn validate(state: &AppState, values: &Values) -> Result<(String, CreditChoice),
         code => state.public.current().collection.type_by_code(code).map(|t| t.code.clone()),
     };
     if object_type.is_none() {
-        errors.insert("object_type", Msg::new("offer-error-choose"));
+        errors.add("object_type", Msg::new("offer-error-choose"));
     }
     let credit = CreditChoice::parse(&values.credit);
     match credit {
         None => {
-            errors.insert("credit", Msg::new("offer-error-choose"));
+            errors.add("credit", Msg::new("offer-error-choose"));
         }
         Some(CreditChoice::Pseudonym | CreditChoice::Name) if values.credit_name.is_empty() => {
-            errors.insert("credit_name", Msg::new("offer-error-credit-name"));
+            errors.add("credit_name", Msg::new("offer-error-credit-name"));
         }
         Some(_) => {}
     }
@@ -189,7 +189,7 @@ fn again(
     ctx: &Ctx,
     status: StatusCode,
     values: Values,
-    errors: BTreeMap<&'static str, Msg>,
+    errors: FieldErrors,
     general: Option<Msg>,
     had_photos: bool,
 ) -> AppResult<Response> {
@@ -229,12 +229,12 @@ async fn submit(
     let values = values_of(&mut form);
     let had_photos = !form.photos.is_empty();
     if let Err(refusal) = read {
-        let errors = BTreeMap::from([("photos", Msg::of_refusal(&refusal))]);
+        let errors = FieldErrors::from([("photos", Msg::of_refusal(&refusal))]);
         return again(&state, &ctx, refusal.status(), values, errors, None, true);
     }
     if !token_ok {
         let general = Some(Msg::new("offer-error-expired"));
-        return again(&state, &ctx, StatusCode::BAD_REQUEST, values, BTreeMap::new(), general, had_photos);
+        return again(&state, &ctx, StatusCode::BAD_REQUEST, values, FieldErrors::default(), general, had_photos);
     }
     let (object_type, credit) = match validate(&state, &values) {
         Ok(valid) => valid,
@@ -243,7 +243,7 @@ async fn submit(
     let photos = match state.media.store_all(std::mem::take(&mut form.photos)).await {
         Ok(photos) => photos,
         Err(IngestError::Refused(refusal)) => {
-            let errors = BTreeMap::from([("photos", Msg::of_refusal(&refusal))]);
+            let errors = FieldErrors::from([("photos", Msg::of_refusal(&refusal))]);
             return again(&state, &ctx, refusal.status(), values, errors, None, true);
         }
         Err(IngestError::Internal(err)) => return Err(err.into()),

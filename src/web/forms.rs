@@ -1,6 +1,8 @@
 //! Reading forms and queries the same way on every face: repeated fields, messages for a
 //! page, page numbers, and the notice a redirect names.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
@@ -88,5 +90,51 @@ impl Flash {
     /// The notice, if it is one of `known`.
     pub fn known(self, known: &[&str]) -> Option<String> {
         self.done.filter(|d| known.contains(&d.as_str()))
+    }
+}
+
+/// Messages beside a form's fields, by field name; templates show them with the macros of
+/// `templates/form_macros.html`.
+#[derive(Debug, Clone, Default, Serialize)]
+#[serde(transparent)]
+pub struct FieldErrors(BTreeMap<String, Msg>);
+
+impl FieldErrors {
+    /// A message for `field`, replacing any it had.
+    pub fn add(&mut self, field: impl Into<String>, msg: Msg) {
+        self.0.insert(field.into(), msg);
+    }
+
+    /// A message without a number for `field`.
+    pub fn key(&mut self, field: impl Into<String>, key: &'static str) {
+        self.add(field, Msg::new(key));
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Adds `other`'s messages, keeping these where both name a field.
+    pub fn merge(&mut self, other: FieldErrors) {
+        for (field, msg) in other.0 {
+            self.0.entry(field).or_insert(msg);
+        }
+    }
+
+    /// Whether `field` has a message.
+    pub fn has(&self, field: &str) -> bool {
+        self.0.contains_key(field)
+    }
+}
+
+impl<K: Into<String>> From<BTreeMap<K, &'static str>> for FieldErrors {
+    fn from(keys: BTreeMap<K, &'static str>) -> Self {
+        Self(keys.into_iter().map(|(field, key)| (field.into(), Msg::new(key))).collect())
+    }
+}
+
+impl<K: Into<String>, const N: usize> From<[(K, Msg); N]> for FieldErrors {
+    fn from(messages: [(K, Msg); N]) -> Self {
+        Self(messages.into_iter().map(|(field, msg)| (field.into(), msg)).collect())
     }
 }

@@ -760,3 +760,29 @@ async fn receipt_look_ups_are_rate_limited() {
     assert_eq!(refused.status, StatusCode::TOO_MANY_REQUESTS);
     assert!(refused.texts(".offer-state").is_empty(), "nothing looked up");
 }
+
+#[tokio::test]
+async fn field_messages_sit_beside_their_fields_in_the_readers_language_on_every_form() {
+    let (app, _) = TestApp::with_keyholder().await;
+    // The intake form, in English.
+    let headers = [("accept-language", "en")];
+    let fields = [("title", ""), ("credit", "anonymous")];
+    let resp = app.send(offer_request(&app, [10, 0, 0, 9], &fields, &[], &headers).await).await;
+    assert_eq!(resp.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(resp.texts("#title-error"), ["Please say in a few words what the object is."]);
+    assert_eq!(resp.attrs("#title", "aria-describedby"), ["title-help title-error"]);
+    assert_eq!(resp.attrs("#title", "aria-invalid"), ["true"]);
+    assert_eq!(resp.attrs("#maker", "aria-describedby"), ["maker-help"], "a field without a message keeps its help");
+    assert!(resp.attrs("#maker", "aria-invalid").is_empty());
+
+    // The panel's editor, in Russian: the same macros, the same shape.
+    let cookie = app.staff_cookie("olga", zbor::auth::Role::Curator).await;
+    let csrf = app.token("/admin/objects/new", Some(&cookie)).await;
+    let pairs = [("csrf", csrf.as_str()), ("object_type", "flag"), ("parts", "many")];
+    let resp = app.post_form("/admin/objects/new?lang=ru", &cookie, &pairs).await;
+    assert_eq!(resp.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(resp.texts("#title_be-error"), ["Дайте название хотя бы на одном языке."]);
+    assert_eq!(resp.attrs("#title_be", "aria-describedby"), ["title_be-error"]);
+    assert_eq!(resp.attrs("#parts", "aria-invalid"), ["true"]);
+    assert!(resp.attrs("#title_en", "aria-describedby").is_empty());
+}
