@@ -123,7 +123,7 @@ pub fn router(state: AppState) -> Router {
         .fallback(web::not_found)
         .layer(middleware::from_fn_with_state(state.clone(), web::render_errors))
         .layer(middleware::from_fn(web::negotiate_lang))
-        .layer(middleware::from_fn(web::security_headers))
+        .layer(middleware::from_fn_with_state(state.clone(), web::security_headers))
         .with_state(state)
 }
 

@@ -230,6 +230,8 @@ impl Cli {
 
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> anyhow::Result<()> {
+    // Before anything is written: every folder and file zbor makes is its owner's only.
+    crate::private::restrict_umask();
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     runtime.block_on(async move {
         match &cli.command {
@@ -287,8 +289,7 @@ async fn init(config: &Config, admin_user: &str, recipients: &[String]) -> anyho
     Recipients::parse(&recipients.join("\n"))?;
     let password = read_password("ZBOR_ADMIN_PASSWORD", "Password for the first admin: ")?;
     auth::validate_password(&password)?;
-    std::fs::create_dir_all(&config.uploads_dir)
-        .with_context(|| format!("creating {}", config.uploads_dir.display()))?;
+    crate::private::create_dir_all(&config.uploads_dir)?;
     let db = crate::db::Databases::open(config).await?;
     crate::donors::contacts::Vault::open(&config.contacts_db_path()).await?.close().await;
     Recipients::write(&path, recipients)?;
@@ -331,6 +332,8 @@ async fn user_add(config: &Config, name: &str, role: Role) -> anyhow::Result<()>
 }
 
 async fn serve(config: &Config, listen: &str) -> anyhow::Result<()> {
+    crate::private::check(&config.data_dir)?;
+    crate::private::check(&config.uploads_dir)?;
     let recipients = Recipients::load(&config.recipients_path())
         .context("zbor serve needs the keyholders' public keys (run zbor init first)")?;
     tracing::info!(recipients = recipients.len(), "donor contacts will be sealed to the keyholders");
@@ -497,6 +500,12 @@ async fn demo(cli: &Cli, listen: &str, objects: usize, no_serve: bool) -> anyhow
         summary.username,
         summary.password.expose_secret()
     );
+    println!(
+        "  second factor:   a one-time code: {}  (each works once; more: {})",
+        summary.recovery_codes[0],
+        summary.recovery_codes[1..].join(" ")
+    );
+    println!("                   or add this key to an authenticator app: {}", summary.totp_secret);
     println!("  a donor's receipt: {}  (3 offers wait at /admin/offers; try /offer/status)", summary.receipt);
     if no_serve {
         return Ok(());

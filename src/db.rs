@@ -23,6 +23,7 @@ pub static CONTACTS_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrat
 /// Pragmas set on the connect options run on every new connection of the pool; this matters
 /// for `secure_delete`, `foreign_keys` and `busy_timeout`, which are per connection.
 pub async fn open(path: &Path, max_connections: u32) -> anyhow::Result<SqlitePool> {
+    crate::private::create_file(path)?;
     let url = format!("sqlite://{}", path.display());
     let options = SqliteConnectOptions::from_str(&url)
         .with_context(|| format!("database path {}", path.display()))?
@@ -105,7 +106,7 @@ impl Databases {
     /// Opens the collection database under `data_dir` and applies pending migrations. The
     /// contacts database is opened by `donors::contacts::Vault`, which keeps it to itself.
     pub async fn open(config: &crate::config::Config) -> anyhow::Result<Self> {
-        std::fs::create_dir_all(&config.data_dir).with_context(|| format!("creating {}", config.data_dir.display()))?;
+        crate::private::create_dir_all(&config.data_dir)?;
         let main = open(&config.main_db_path(), 8).await?;
         MAIN_MIGRATIONS.run(&main).await.context("migrating zbor.sqlite")?;
         Ok(Self { writer: Writer::new(main.clone()), main })

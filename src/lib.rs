@@ -19,4 +19,5 @@ pub mod i18n;
 pub mod ids;
 pub mod intake;
 pub mod media;
+pub mod private;
 pub mod web;

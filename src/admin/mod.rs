@@ -177,7 +177,7 @@ pub(crate) async fn type_names(state: &AppState, lang: crate::i18n::Lang) -> App
 
 /// `POST /admin/logout`.
 async fn logout(State(state): State<AppState>, headers: HeaderMap, posted: StaffForm<CsrfForm>) -> AppResult<Response> {
-    state.run(posted.actor(), crate::auth::SignOut { token: session_token(&headers) }).await?;
+    state.run(posted.actor(), crate::auth::SignOut { token: session_token(&state, &headers) }).await?;
     let mut response = Redirect::to("/admin/login").into_response();
     response.headers_mut().insert(header::SET_COOKIE, cookie(&state, "", 0));
     Ok(response)

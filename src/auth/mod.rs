@@ -32,9 +32,11 @@ crate::collection::types::vocabulary!(
 );
 
 impl Role {
-    /// Admins and keyholders must sign in with a second factor.
+    /// Everyone who reads offers must sign in with a second factor: offers hold what donors
+    /// wrote, and a stolen password must not be enough to read them. Volunteers, who see no
+    /// offers, may use a password alone.
     pub fn requires_totp(self) -> bool {
-        matches!(self, Role::Admin | Role::Keyholder)
+        self.can_review_offers()
     }
 
     /// Review offers from donors: accept, decline, reply.

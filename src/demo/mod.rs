@@ -34,6 +34,10 @@ pub struct Summary {
     pub drafts: usize,
     pub username: String,
     pub password: SecretString,
+    /// The curator's second factor, for an authenticator app.
+    pub totp_secret: String,
+    /// One-time codes that stand in for the app's code, each once.
+    pub recovery_codes: Vec<String>,
     pub identity_path: PathBuf,
     /// The receipt code of the demo offer that has a reply.
     pub receipt: String,
@@ -58,9 +62,8 @@ pub async fn create(config: &Config, key_dir: &Path, objects: usize) -> anyhow::
 
 /// [`create`] with a chosen image size (tests use small images).
 pub async fn create_with(config: &Config, key_dir: &Path, count: usize, size: ImageSize) -> anyhow::Result<Summary> {
-    std::fs::create_dir_all(&config.uploads_dir)
-        .with_context(|| format!("creating {}", config.uploads_dir.display()))?;
-    std::fs::create_dir_all(key_dir).with_context(|| format!("creating {}", key_dir.display()))?;
+    crate::private::create_dir_all(&config.uploads_dir)?;
+    crate::private::create_dir_all(key_dir)?;
     let db = Databases::open(config).await?;
 
     // A demo keyholder: the identity stays outside the data folder, the server keeps only
@@ -80,8 +83,14 @@ pub async fn create_with(config: &Config, key_dir: &Path, count: usize, size: Im
 
     let username = "curator".to_owned();
     let password = SecretString::from(random_password());
-    // A curator: the panel opens at once. (Admins and keyholders must first enrol a second factor.)
-    auth::create_user(&db.main, &username, password.clone(), Role::Curator).await?;
+    // A curator, enrolled with a second factor as every role that reads offers must be: a
+    // newcomer signs in with one of the one-time codes printed, or adds the key to an app.
+    let user_id = auth::create_user(&db.main, &username, password.clone(), Role::Curator).await?;
+    let totp_secret = auth::totp::pending_secret(&db.main, user_id).await?;
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.as_secs();
+    let code = auth::totp::totp(&totp_secret, &username)?.generate(now).to_string();
+    let recovery_codes =
+        auth::totp::confirm(&db.main, user_id, &username, &code).await?.context("enrolling the demo curator")?;
 
     let store = media::Store::new(&config.uploads_dir);
     let (published, drafts) = content::seed(&db, &store, &config.accession_pattern, count, size).await?;
@@ -90,7 +99,7 @@ pub async fn create_with(config: &Config, key_dir: &Path, count: usize, size: Im
     let receipt = offers(&db, &vault, &store, &recipients).await?;
     vault.close().await;
     db.close().await;
-    Ok(Summary { published, drafts, username, password, identity_path, receipt })
+    Ok(Summary { published, drafts, username, password, totp_secret, recovery_codes, identity_path, receipt })
 }
 
 /// Offers waiting for review, as donors would send them through the form: sealed to the demo

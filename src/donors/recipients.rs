@@ -53,6 +53,7 @@ impl Recipients {
             text.push('\n');
         }
         let recipients = Self::parse(&text)?;
+        crate::private::create_file(path)?;
         std::fs::write(path, text).with_context(|| format!("writing {}", path.display()))?;
         Ok(recipients)
     }

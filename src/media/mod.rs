@@ -85,7 +85,7 @@ impl Store {
     pub fn put_master(&self, bytes: &[u8], format: MasterFormat, width: u32, height: u32) -> anyhow::Result<Stored> {
         let hash = blake3::hash(bytes).to_hex().to_string();
         let dir = self.dir(&hash);
-        std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+        crate::private::create_dir_all(&dir)?;
         write_atomically(&dir.join(format!("master.{}", format.extension())), bytes)?;
         Ok(Stored { hash, width, height, format, webp_sizes: Vec::new() })
     }
@@ -159,7 +159,11 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("file");
     // Unique per write: two uploads of the same photo at once must not share a temp file.
     let tmp = path.with_file_name(format!("{name}{TEMP_MARK}{}", crate::ids::random_id()));
-    let mut file = std::fs::File::create(&tmp).with_context(|| format!("creating {}", tmp.display()))?;
+    let mut file = {
+        use std::os::unix::fs::OpenOptionsExt;
+        std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(&tmp)
+    }
+    .with_context(|| format!("creating {}", tmp.display()))?;
     file.write_all(bytes)?;
     // A file's times would tell when a donor's photo arrived: keep only the day.
     file.set_times(day_times())?;

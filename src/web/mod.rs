@@ -156,10 +156,25 @@ pub async fn negotiate_lang(mut request: Request, next: Next) -> Response {
 pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; img-src 'self'; style-src 'self'; \
      font-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
-/// Middleware: strict security headers on every response.
-pub async fn security_headers(request: Request, next: Next) -> Response {
+/// Whether a path's answers are for one person only and must not be kept by a browser's or a
+/// proxy's cache: the staff panel (offers, credit names, TOTP secrets) and a donor's status.
+pub fn is_private_path(path: &str) -> bool {
+    path == "/admin" || path.starts_with("/admin/") || path.starts_with("/offer/status")
+}
+
+/// Middleware: strict security headers on every response; `no-store` on private pages; HSTS
+/// when zbor is reached over https.
+pub async fn security_headers(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let private = is_private_path(request.uri().path());
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
+    let stored = headers.get(header::CACHE_CONTROL).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    if private && !stored.contains("no-store") {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    if state.config.public_url.starts_with("https://") {
+        headers.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000"));
+    }
     headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CONTENT_SECURITY_POLICY));
     headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));

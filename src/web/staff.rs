@@ -33,7 +33,7 @@ impl FromRequestParts<AppState> for Staff {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let Some(token) = session_token(&parts.headers) else {
+        let Some(token) = session_token(state, &parts.headers) else {
             return Err(Redirect::to("/admin/login").into_response());
         };
         match sessions::lookup(&state.db.main, &token).await {
@@ -122,21 +122,32 @@ pub fn same_site(headers: &HeaderMap) -> bool {
     }
 }
 
+/// The session cookie's name: with https, `__Host-` makes browsers refuse it unless it is
+/// Secure, for the whole host and set by the host itself (no subdomain can plant one).
+fn cookie_name(state: &AppState) -> &'static str {
+    if state.config.public_url.starts_with("https://") { "__Host-zbor_session" } else { COOKIE }
+}
+
 /// The session cookie's value in a request, if any.
-pub fn session_token(headers: &HeaderMap) -> Option<String> {
+pub fn session_token(state: &AppState, headers: &HeaderMap) -> Option<String> {
+    let name = cookie_name(state);
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == COOKIE)
+        .find(|(given, _)| *given == name)
         .map(|(_, value)| value.to_owned())
 }
 
 /// The session cookie with `value`, for `max_age` seconds (0 removes it).
 pub fn cookie(state: &AppState, value: &str, max_age: i64) -> HeaderValue {
-    let secure = if state.config.public_url.starts_with("https://") { "; Secure" } else { "" };
-    let text = format!("{COOKIE}={value}; Path=/admin; HttpOnly; SameSite=Strict; Max-Age={max_age}{secure}");
+    let name = cookie_name(state);
+    let text = if name == COOKIE {
+        format!("{name}={value}; Path=/admin; HttpOnly; SameSite=Strict; Max-Age={max_age}")
+    } else {
+        format!("{name}={value}; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age={max_age}")
+    };
     HeaderValue::from_str(&text).unwrap_or_else(|_| HeaderValue::from_static("zbor_session=; Path=/admin; Max-Age=0"))
 }

@@ -20,6 +20,14 @@ fn login_request(username: &str, password: &str, peer: [u8; 4]) -> Request<Body>
     request
 }
 
+fn login_with_code(username: &str, password: &str, code: &str) -> Request<Body> {
+    let body = serde_urlencoded::to_string([("username", username), ("password", password), ("totp", code)]).unwrap();
+    Request::post("/admin/login")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(Body::from(body))
+        .unwrap()
+}
+
 async fn signed_in(app: &TestApp, cookie: &str) -> bool {
     app.get_with("/admin", &[("cookie", cookie)]).await.status == StatusCode::OK
 }
@@ -27,10 +35,11 @@ async fn signed_in(app: &TestApp, cookie: &str) -> bool {
 #[tokio::test]
 async fn changing_a_password_ends_every_session_of_the_user() {
     let app = TestApp::new().await;
-    let first = app.staff_cookie("ales", Role::Curator).await;
+    // Volunteers sign in with a password alone, so a second session is one request away.
+    let first = app.staff_cookie("ales", Role::Volunteer).await;
     let resp = app.send(login_request("ales", "a long enough password", [10, 0, 0, 1])).await;
     let second = resp.header("set-cookie").split(';').next().unwrap().to_owned();
-    let other = app.staff_cookie("olga", Role::Curator).await;
+    let other = app.staff_cookie("olga", Role::Volunteer).await;
     let csrf = app.token("/admin/account", Some(&first)).await;
 
     let wrong = [
@@ -93,11 +102,17 @@ async fn admins_add_accounts_change_roles_disable_and_read_the_audit_log() {
     let vera = resp.header("set-cookie").split(';').next().unwrap().to_owned();
     assert_eq!(app.get_with("/admin/offers", &[("cookie", &vera)]).await.status, StatusCode::FORBIDDEN);
 
-    // A new role ends her sessions; signed in again, she may review offers.
+    // A new role ends her sessions; as a curator she reads offers, so she must first enrol a
+    // second factor; then she may review them.
     let role = [("csrf", csrf.as_str()), ("action", "role"), ("role", "curator")];
     assert_eq!(app.post_form("/admin/users/vera", &admin, &role).await.status, StatusCode::SEE_OTHER);
     assert!(!signed_in(&app, &vera).await);
     let resp = app.send(login_request("vera", "vera's first password", [10, 0, 0, 2])).await;
+    let vera = resp.header("set-cookie").split(';').next().unwrap().to_owned();
+    let offers = app.get_with("/admin/offers", &[("cookie", &vera)]).await;
+    assert_eq!((offers.status, offers.header("location")), (StatusCode::SEE_OTHER, "/admin/totp"));
+    let codes = crate::helpers::enrol(&app, "vera").await;
+    let resp = app.send(login_with_code("vera", "vera's first password", &codes[0])).await;
     let vera = resp.header("set-cookie").split(';').next().unwrap().to_owned();
     assert_eq!(app.get_with("/admin/offers", &[("cookie", &vera)]).await.status, StatusCode::OK);
     // Curators cannot manage accounts.
@@ -114,7 +129,7 @@ async fn admins_add_accounts_change_roles_disable_and_read_the_audit_log() {
     );
     let enable = [("csrf", csrf.as_str()), ("action", "enable")];
     assert_eq!(app.post_form("/admin/users/vera", &admin, &enable).await.status, StatusCode::SEE_OTHER);
-    let resp = app.send(login_request("vera", "vera's first password", [10, 0, 0, 2])).await;
+    let resp = app.send(login_with_code("vera", "vera's first password", &codes[1])).await;
     assert_eq!(resp.status, StatusCode::SEE_OTHER);
     let vera = resp.header("set-cookie").split(';').next().unwrap().to_owned();
     // An admin cannot lock themselves out.
@@ -131,7 +146,7 @@ async fn admins_add_accounts_change_roles_disable_and_read_the_audit_log() {
     assert_eq!(view.texts(".changes ins"), ["curator"]);
     let by_actor = app.get_with("/admin/audit?actor=vera", &[("cookie", &admin)]).await;
     let actions = by_actor.texts(".audit-action");
-    assert_eq!(actions, ["login", "login-failed", "login", "login"], "newest first: vera's own entries only");
+    assert_eq!(actions, ["login", "login-failed", "login", "login", "login"], "newest first: vera's own entries only");
     let dated = app.get_with("/admin/audit?from=2000-01-01&to=2000-12-31", &[("cookie", &admin)]).await;
     assert!(dated.texts(".audit-entry").is_empty());
     assert_eq!(
@@ -144,7 +159,7 @@ async fn admins_add_accounts_change_roles_disable_and_read_the_audit_log() {
 #[tokio::test]
 async fn a_client_with_many_failures_is_slowed_but_staff_are_not_locked_out() {
     let app = TestApp::new().await;
-    app.staff_cookie("olga", Role::Curator).await;
+    app.staff_cookie("olga", Role::Volunteer).await;
     let attacker = [203, 0, 113, 5];
     for i in 0..12 {
         let resp = app.send(login_request(&format!("guess{i}"), "wrong password!", attacker)).await;

@@ -10,6 +10,8 @@ use crate::helpers::TestApp;
 
 const PASSWORD: &str = "a long curator password";
 
+/// Two accounts that sign in with a password alone (volunteers: every role that reads
+/// offers must also give a second factor, tested on its own below).
 async fn app_with_users() -> TestApp {
     let app = TestApp::new().await;
     for name in ["olga", "ales"] {
@@ -17,7 +19,7 @@ async fn app_with_users() -> TestApp {
             &app.state.db.main,
             name,
             SecretString::from(PASSWORD.to_owned()),
-            zbor::auth::Role::Curator,
+            zbor::auth::Role::Volunteer,
         )
         .await
         .unwrap();

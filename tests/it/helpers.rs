@@ -212,6 +212,17 @@ pub struct Fixture {
     pub generic_count: usize,
 }
 
+/// Enrols `username` with a second factor; returns its one-time recovery codes.
+pub async fn enrol(app: &TestApp, username: &str) -> Vec<String> {
+    let pool = &app.state.db.main;
+    let id: i64 =
+        sqlx::query_scalar("SELECT id FROM users WHERE username = ?").bind(username).fetch_one(pool).await.unwrap();
+    let secret = zbor::auth::totp::pending_secret(pool, id).await.expect("secret");
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).expect("clock").as_secs();
+    let code = zbor::auth::totp::totp(&secret, username).expect("totp").generate(now).to_string();
+    zbor::auth::totp::confirm(pool, id, username, &code).await.expect("confirm").expect("enrolled")
+}
+
 pub fn t(be: &str, en: &str, ru: &str) -> Text3 {
     Text3::new(be, en, ru)
 }

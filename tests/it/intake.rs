@@ -607,6 +607,10 @@ fn a_seized_server_names_no_donor_and_no_visitor() {
     std::fs::create_dir_all(&tmp).unwrap();
     let identity = age::x25519::Identity::generate();
     std::fs::write(data.join("recipients.txt"), format!("{}\n", identity.to_public())).unwrap();
+    // Owner-only, as `zbor init` leaves them: `zbor serve` refuses anything looser.
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&data, std::fs::Permissions::from_mode(0o700)).unwrap();
+    std::fs::set_permissions(data.join("recipients.txt"), std::fs::Permissions::from_mode(0o600)).unwrap();
     let (stdout, stderr) = (dir.path().join("stdout.log"), dir.path().join("stderr.log"));
     let child = Command::new(env!("CARGO_BIN_EXE_zbor"))
         .arg("--data-dir")
