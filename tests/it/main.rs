@@ -14,3 +14,4 @@ mod helpers;
 mod intake;
 mod media;
 mod migrations;
+mod seizure;
