@@ -56,6 +56,8 @@ pub struct AppConfig {
     pub render_cache: bool,
     /// The address the public reaches zbor at, for absolute links (IIIF).
     pub public_url: String,
+    /// Days decided offers and their sealed records are kept; 0 = for ever.
+    pub offer_retention_days: u32,
 }
 
 /// Cheap to clone: one `Arc`.
@@ -84,6 +86,7 @@ impl AppState {
                 accession_pattern: config.accession_pattern.clone(),
                 render_cache: config.render_cache,
                 public_url: config.public_url.clone().unwrap_or_else(|| "http://127.0.0.1:8080".to_owned()),
+                offer_retention_days: config.offer_retention_days,
             },
             db,
             vault,
@@ -144,14 +147,33 @@ pub async fn serve(
             let _ = worker_stopped.await;
         },
     ));
+    let purger = tokio::spawn(purge_daily(state.clone()));
     // The peer address reaches handlers only for the intake form's in-memory rate limits.
     let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, app).with_graceful_shutdown(shutdown).await.context("serving")?;
+    purger.abort();
     let _ = stop_worker.send(());
     worker.await.context("media worker")?;
     state.db.close().await;
     state.vault.close().await;
     Ok(())
+}
+
+/// Once a day, from the start: purges what is past the offers' retention period.
+async fn purge_daily(state: AppState) {
+    let mut every_day = tokio::time::interval(std::time::Duration::from_secs(24 * 60 * 60));
+    loop {
+        every_day.tick().await;
+        let today = chrono::Utc::now().date_naive();
+        let days = state.config.offer_retention_days;
+        match crate::donors::offers::purge(&state.db.writer, &state.vault, Actor::operator(), days, today).await {
+            Ok(purged) if purged.offers + purged.records > 0 => {
+                tracing::info!(offers = purged.offers, records = purged.records, "purged offers past retention");
+            }
+            Ok(_) => {}
+            Err(err) => tracing::error!(error = %err, "purging offers past retention"),
+        }
+    }
 }
 
 /// A callback that reloads the public snapshot in the background (after a new image is ready).

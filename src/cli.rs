@@ -10,6 +10,7 @@ use tokio::net::TcpListener;
 
 use crate::app::{self, AppState};
 use crate::auth::{self, Role, UserChange};
+use crate::collection::command::Actor;
 use crate::config::{Config, FileConfig};
 use crate::donors::recipients::Recipients;
 
@@ -89,6 +90,17 @@ pub enum Command {
     /// The audit log
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Donors' offers
+    #[command(subcommand)]
+    Offers(OffersCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OffersCommand {
+    /// Remove declined offers, and the sealed records (contact, story, name, answers) of
+    /// accepted ones, decided more than `offer_retention_days` ago (zbor.toml, default 180;
+    /// 0 keeps them); `zbor serve` does the same once a day
+    Purge,
 }
 
 #[derive(Debug, Subcommand)]
@@ -224,6 +236,9 @@ impl Cli {
         if let Some(n) = file.offers_per_hour {
             config.intake_limits.offers_total = n.max(1);
         }
+        if let Some(days) = file.offer_retention_days {
+            config.offer_retention_days = days;
+        }
         Ok(config)
     }
 }
@@ -259,6 +274,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             Command::Audit(AuditCommand::Verify { head }) => audit_verify(&cli.config()?, head.as_deref()).await,
             Command::Contacts(ContactsCommand::Open { bundle, identity }) => contacts_open(bundle, identity),
             Command::Contacts(ContactsCommand::Reseal { identity }) => contacts_reseal(&cli.config()?, identity).await,
+            Command::Offers(OffersCommand::Purge) => offers_purge(&cli.config()?).await,
         }
     })
 }
@@ -418,8 +434,14 @@ fn contacts_open(bundle: &Path, identity: &Path) -> anyhow::Result<()> {
     for record in &records {
         println!("== offer {}", record.offer_ref);
         match crate::donors::seal::open_age_file(&record.offer_ref, &record.age_file, &identities) {
+            Ok(fields) if record.offer_ref.contains("#answer-") => {
+                println!("the donor's answer:\n{}\n", fields.story.expose_secret());
+            }
             Ok(fields) => {
                 println!("contact: {}", fields.contact.expose_secret());
+                if !fields.credit_name.expose_secret().is_empty() {
+                    println!("credit name: {}", fields.credit_name.expose_secret());
+                }
                 println!("story:\n{}\n", fields.story.expose_secret());
             }
             Err(err) => {
@@ -431,6 +453,27 @@ fn contacts_open(bundle: &Path, identity: &Path) -> anyhow::Result<()> {
     if failed > 0 {
         bail!("{failed} of {} record(s) could not be opened or are not bound to their offer", records.len());
     }
+    Ok(())
+}
+
+async fn offers_purge(config: &Config) -> anyhow::Result<()> {
+    let db = crate::db::Databases::open(config).await?;
+    let vault = crate::donors::contacts::Vault::open(&config.contacts_db_path()).await?;
+    let today = chrono::Utc::now().date_naive();
+    let purged =
+        crate::donors::offers::purge(&db.writer, &vault, Actor::operator(), config.offer_retention_days, today).await;
+    vault.close().await;
+    db.close().await;
+    let purged = purged?;
+    println!(
+        "Purged {} declined offer(s) and the sealed records of {} decided offer(s) (retention: {}).",
+        purged.offers,
+        purged.records,
+        match config.offer_retention_days {
+            0 => "for ever, nothing is purged".to_owned(),
+            days => format!("{days} days"),
+        }
+    );
     Ok(())
 }
 

@@ -31,6 +31,9 @@ pub struct FileConfig {
     pub offers_per_address_per_hour: Option<u32>,
     /// Offers accepted per hour from everyone.
     pub offers_per_hour: Option<u32>,
+    /// Days after its decision that a declined offer, and the sealed record of any decided
+    /// offer, are purged; 0 keeps them for ever. Default 180.
+    pub offer_retention_days: Option<u32>,
 }
 
 impl FileConfig {
@@ -43,6 +46,9 @@ impl FileConfig {
         }
     }
 }
+
+/// How long decided offers are kept, in days (see `offer_retention_days` in `zbor.toml`).
+pub const DEFAULT_OFFER_RETENTION_DAYS: u32 = 180;
 
 /// The resolved configuration the app runs with.
 #[derive(Debug, Clone)]
@@ -66,6 +72,9 @@ pub struct Config {
     pub upload_limits: crate::media::sanitise::Limits,
     /// Rate limits of the intake form.
     pub intake_limits: IntakeLimits,
+    /// Days after its decision that a declined offer and decided offers' sealed records are
+    /// purged; 0 = never.
+    pub offer_retention_days: u32,
 }
 
 /// How often the intake form may be used, per hour. Counters live in memory only.
@@ -96,6 +105,7 @@ impl Config {
             public_url: None,
             upload_limits: crate::media::sanitise::Limits::default(),
             intake_limits: IntakeLimits::default(),
+            offer_retention_days: DEFAULT_OFFER_RETENTION_DAYS,
         }
     }
 

@@ -34,6 +34,9 @@ pub async fn open(path: &Path, max_connections: u32) -> anyhow::Result<SqlitePoo
         .busy_timeout(Duration::from_secs(5))
         // Deleted rows are overwritten with zeros, so removed data does not linger in free pages.
         .pragma("secure_delete", "on")
+        // The WAL stays in place between writes (no file made or removed per offer), and is
+        // cut back to this size after checkpoints.
+        .pragma("journal_size_limit", "4194304")
         .pragma("temp_store", "memory");
     SqlitePoolOptions::new()
         .max_connections(max_connections)
@@ -54,6 +57,16 @@ pub struct Writer {
 }
 
 impl Writer {
+    /// Empties the database's WAL (see [`truncate_wal`]).
+    pub async fn truncate_wal(&self) -> sqlx::Result<()> {
+        truncate_wal(&self.pool).await
+    }
+
+    /// The pool, for reads before a write.
+    pub fn pool(&self) -> &SqlitePool {
+        &self.pool
+    }
+
     pub fn new(pool: SqlitePool) -> Self {
         Self { pool, turn: Arc::new(tokio::sync::Mutex::new(())) }
     }
@@ -64,6 +77,21 @@ impl Writer {
         let tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         Ok(WriteTx { tx, _turn: turn })
     }
+}
+
+/// Moves everything in the WAL into the database file and empties the WAL, so text just
+/// deleted (with `secure_delete`, its pages are zeroed in the database) does not linger in
+/// the journal. Best effort: a reader in the middle of a long query can keep a few pages.
+pub async fn truncate_wal(pool: &SqlitePool) -> sqlx::Result<()> {
+    for _ in 0..5 {
+        let (busy, _, _): (i64, i64, i64) = sqlx::query_as("PRAGMA wal_checkpoint(TRUNCATE)").fetch_one(pool).await?;
+        if busy == 0 {
+            return Ok(());
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    tracing::warn!("the WAL could not be emptied at once: a reader kept it busy");
+    Ok(())
 }
 
 /// A write transaction holding the writers' turn; rolled back when dropped uncommitted.

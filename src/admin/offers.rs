@@ -30,6 +30,7 @@ pub fn router() -> Router<AppState> {
         .route("/admin/offers/{id}/accept", post(accept))
         .route("/admin/offers/{id}/decline", post(decline))
         .route("/admin/offers/{id}/reply", post(reply))
+        .route("/admin/offers/{id}/delete", post(delete))
         .route("/admin/media/{hash}/{file}", get(staff_media))
 }
 
@@ -62,7 +63,7 @@ fn parse_state(text: Option<&str>) -> AppResult<OfferState> {
 }
 
 /// Flash messages named in a redirect's query that these pages know.
-const FLASHES: &[&str] = &["declined", "replied", "accepted"];
+const FLASHES: &[&str] = &["declined", "replied", "accepted", "deleted"];
 
 fn flash(done: Option<String>) -> Option<String> {
     crate::web::forms::Flash { done }.known(FLASHES)
@@ -143,7 +144,20 @@ async fn accept(
     Path(id): Path<String>,
     posted: StaffForm<CsrfForm>,
 ) -> AppResult<Response> {
+    // The photos waited in the database; now they become the object's files (content-addressed:
+    // writing one twice changes nothing), then the command records them.
+    let held = offers::held_masters(&state.db.main, &id).await?;
+    let store = state.media.store.clone();
+    tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
+        for photo in held {
+            store.put_master(&photo.master, photo.format, photo.width, photo.height)?;
+        }
+        Ok(())
+    })
+    .await
+    .map_err(anyhow::Error::from)??;
     let object_id = state.run(posted.actor(), offers::Accept { offer: id }).await?;
+    state.media.wake.notify_one();
     Ok(Redirect::to(&format!("/admin/objects/{object_id}?done=accepted")).into_response())
 }
 
@@ -157,7 +171,26 @@ async fn decline(
     for hash in hashes {
         crate::media::remove_files_if_unused(&state.db.main, &state.media.store, &hash).await?;
     }
+    // The name, maker and description just removed must not linger in the journal.
+    offers::forget_journals(&state.db.writer, &state.vault).await?;
     Ok(Redirect::to("/admin/offers?done=declined").into_response())
+}
+
+/// `POST /admin/offers/{id}/delete`: spam and mistakes, gone for good.
+async fn delete(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    posted: StaffForm<CsrfForm>,
+) -> AppResult<Response> {
+    match offers::delete(&state.db.writer, &state.vault, posted.actor(), &id).await {
+        Ok(()) => Ok(Redirect::to("/admin/offers?done=deleted").into_response()),
+        Err(CommandError::Refused(error)) => {
+            let page = offer_page(&state, &ctx, &posted.session, &id, None, Some(error)).await?;
+            Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+        Err(err) => Err(err.into()),
+    }
 }
 
 #[derive(Deserialize)]
@@ -243,5 +276,16 @@ async fn staff_media(
         return Err(AppError::NotFound);
     }
     let path = state.media.store.derivative_path(&hash, size).ok_or(AppError::NotFound)?;
+    if session.role.can_review_offers()
+        && !crate::media::on_an_object(&state.db.main, &hash).await?
+        && let Some(preview) = offers::held_preview(&state.db.main, &hash).await?
+    {
+        // An offer's photo waits in the database: its one preview stands for every size.
+        let mut response = preview.into_response();
+        let headers = response.headers_mut();
+        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("image/jpeg"));
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
+        return Ok(response);
+    }
     serve_file(path, "image/jpeg", Audience::Staff, request).await
 }

@@ -96,7 +96,7 @@ pub async fn create_with(config: &Config, key_dir: &Path, count: usize, size: Im
     let (published, drafts) = content::seed(&db, &store, &config.accession_pattern, count, size).await?;
     crate::collection::search::reindex_all(&db.main).await?;
     let vault = Vault::open(&config.contacts_db_path()).await?;
-    let receipt = offers(&db, &vault, &store, &recipients).await?;
+    let receipt = offers(&db, &vault, &recipients).await?;
     vault.close().await;
     db.close().await;
     Ok(Summary { published, drafts, username, password, totp_secret, recovery_codes, identity_path, receipt })
@@ -105,12 +105,7 @@ pub async fn create_with(config: &Config, key_dir: &Path, count: usize, size: Im
 /// Offers waiting for review, as donors would send them through the form: sealed to the demo
 /// keyholder, with photos. One asked for a receipt and has a curator's reply; its code is
 /// returned so a newcomer can try `/offer/status`.
-async fn offers(
-    db: &Databases,
-    vault: &Vault,
-    store: &media::Store,
-    recipients: &Recipients,
-) -> anyhow::Result<String> {
+async fn offers(db: &Databases, vault: &Vault, recipients: &Recipients) -> anyhow::Result<String> {
     use crate::collection::CreditChoice;
     use crate::donors::offers::{self, NewOffer};
     use crate::donors::{receipts, seal::SealedFields};
@@ -123,7 +118,7 @@ async fn offers(
     ];
     let mut code = String::new();
     for (i, (lang, title, motif, credit, credit_name, with_receipt)) in demo.into_iter().enumerate() {
-        let photo = store.store(&images::paint(motif, 9000 + i as u64, 900, 675))?;
+        let photo = media::HeldPhoto::of_pixels(&images::paint(motif, 9000 + i as u64, 900, 675))?;
         let offer = NewOffer {
             lang,
             title: title.to_owned(),
@@ -137,6 +132,7 @@ async fn offers(
         let sealed = SealedFields {
             story: SecretString::from(format!("(demo) How object {} came to its donor.", i + 1)),
             contact: SecretString::from(format!("(demo) donor{}@example.invalid", i + 1)),
+            credit_name: SecretString::from(credit_name.to_owned()),
         };
         let derived = if with_receipt {
             let fresh = receipts::generate();

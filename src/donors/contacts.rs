@@ -36,6 +36,21 @@ impl Vault {
         self.pool.close().await;
     }
 
+    /// Removes an offer's sealed record and the answers sealed with it; returns how many
+    /// records went.
+    pub(super) async fn forget(&self, offer_ref: &str) -> sqlx::Result<u64> {
+        let done = sqlx::query("DELETE FROM sealed_records WHERE offer_ref = ?1 OR offer_ref LIKE ?1 || '#%'")
+            .bind(offer_ref)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected())
+    }
+
+    /// Empties the WAL after a removal (see [`crate::db::truncate_wal`]).
+    pub async fn truncate_wal(&self) -> sqlx::Result<()> {
+        crate::db::truncate_wal(&self.pool).await
+    }
+
     /// How many sealed records there are.
     pub async fn count(&self) -> sqlx::Result<i64> {
         sqlx::query_scalar("SELECT COUNT(*) FROM sealed_records").fetch_one(&self.pool).await
@@ -58,19 +73,19 @@ impl Vault {
         Ok(())
     }
 
-    /// The stored records of the given offers, in the order asked, skipping unknown ones.
-    /// Only the audited release of a bundle reads them.
+    /// The stored records of the given offers with the answers sealed after them, in the
+    /// order asked, skipping unknown ones. Only the audited release of a bundle reads them.
     pub(super) async fn fetch(&self, offer_refs: &[String]) -> sqlx::Result<Vec<(String, Vec<u8>)>> {
         let mut out = Vec::new();
         for offer_ref in offer_refs {
-            let envelope: Option<Vec<u8>> =
-                sqlx::query_scalar("SELECT ciphertext FROM sealed_records WHERE offer_ref = ?")
-                    .bind(offer_ref)
-                    .fetch_optional(&self.pool)
-                    .await?;
-            if let Some(envelope) = envelope {
-                out.push((offer_ref.clone(), envelope));
-            }
+            let records: Vec<(String, Vec<u8>)> = sqlx::query_as(
+                "SELECT offer_ref, ciphertext FROM sealed_records WHERE offer_ref = ?1 OR offer_ref LIKE ?1 || '#%'
+                 ORDER BY length(offer_ref), offer_ref",
+            )
+            .bind(offer_ref)
+            .fetch_all(&self.pool)
+            .await?;
+            out.extend(records);
         }
         Ok(out)
     }

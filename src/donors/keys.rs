@@ -74,6 +74,7 @@ mod tests {
             &super::super::seal::SealedFields {
                 story: SecretString::from("s".to_owned()),
                 contact: SecretString::from("c".to_owned()),
+                credit_name: SecretString::from(String::new()),
             },
             &recipients,
         )

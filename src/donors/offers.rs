@@ -13,13 +13,13 @@ use super::receipts::{self, Derived};
 use super::recipients::Recipients;
 use super::seal::{self, SealedFields};
 use crate::auth::Role;
-use crate::collection::command::{Command, CommandError, CommandResult, Tx};
+use crate::collection::command::{self, Actor, Command, CommandError, CommandResult, Tx};
 use crate::collection::objects::{self, NewObject};
 use crate::collection::{CreditChoice, Text3, numbers};
 use crate::db::Writer;
 use crate::i18n::Lang;
 use crate::ids::random_id;
-use crate::media::{self, NewMedia, Stored};
+use crate::media::{self, HeldPhoto, NewMedia, Stored};
 
 /// What a donor wrote that anyone on the staff may read.
 #[derive(Debug, Clone)]
@@ -69,7 +69,7 @@ pub async fn submit(
     to: Destination<'_>,
     offer: &NewOffer,
     sealed: &SealedFields,
-    photos: &[Stored],
+    photos: &[HeldPhoto],
     receipt: Option<&Derived>,
     today: NaiveDate,
 ) -> anyhow::Result<Submitted> {
@@ -93,14 +93,14 @@ async fn insert(
     writer: &Writer,
     id: &str,
     offer: &NewOffer,
-    photos: &[Stored],
+    photos: &[HeldPhoto],
     receipt: Option<&Derived>,
     today: NaiveDate,
 ) -> anyhow::Result<String> {
     use chrono::Datelike;
     let mut tx = writer.begin().await?;
     let entry_number = numbers::next_entry_number(&mut tx, today.year()).await?;
-    let credit_name = if offer.credit == CreditChoice::Anonymous { "" } else { offer.credit_name.trim() };
+    let credit_name = readable_credit_name(offer);
     sqlx::query(
         "INSERT INTO offers (id, entry_number, received_on, lang, title, description, object_type, maker,
             credit, credit_name, consent_publish, receipt_lookup, receipt_recipient)
@@ -123,8 +123,8 @@ async fn insert(
     .await?;
     for (position, photo) in photos.iter().enumerate() {
         sqlx::query(
-            "INSERT INTO offer_photos (offer_id, position, hash, width, height, master_format, webp_sizes)
-             VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO offer_photos (offer_id, position, hash, width, height, master_format, master, preview)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(id)
         .bind(position as i64)
@@ -132,12 +132,20 @@ async fn insert(
         .bind(photo.width)
         .bind(photo.height)
         .bind(photo.format.as_str())
-        .bind(media::webp_list(&photo.webp_sizes))
+        .bind(&photo.master)
+        .bind(&photo.preview)
         .execute(&mut *tx)
         .await?;
     }
     tx.commit().await?;
     Ok(entry_number)
+}
+
+/// The credit name as the catalogue's database may hold it: only when the donor asked to be
+/// credited by it and agreed that the object be shown, since it will then be printed anyway.
+/// Otherwise it is kept only in the sealed record, which the server cannot open.
+fn readable_credit_name(offer: &NewOffer) -> &str {
+    if offer.credit == CreditChoice::Anonymous || !offer.consent_publish { "" } else { offer.credit_name.trim() }
 }
 
 /// The installation's receipt salt (made by the migration).
@@ -195,9 +203,11 @@ pub struct Offer {
     pub object_id: Option<i64>,
     pub has_receipt: bool,
     pub replies: i64,
+    /// Answers the donor sent back (sealed in the vault).
+    pub answers: i64,
 }
 
-/// A stored photo of an offer.
+/// A photo of an offer.
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct OfferPhoto {
     pub hash: String,
@@ -205,14 +215,14 @@ pub struct OfferPhoto {
     pub height: u32,
     pub master_format: String,
     pub webp_sizes: String,
+    /// Whether its master waits in the database (always, since offers no longer write files;
+    /// `false` for photos of older installations, which have files).
+    pub held: bool,
 }
 
 impl OfferPhoto {
     fn stored(&self) -> anyhow::Result<Stored> {
-        let format = match self.master_format.as_str() {
-            "png" => media::sanitise::MasterFormat::Png,
-            _ => media::sanitise::MasterFormat::Jpeg,
-        };
+        let format = master_format(&self.master_format);
         let webp_sizes = self.webp_sizes.split(',').filter_map(|s| s.parse().ok()).collect();
         Ok(Stored { hash: self.hash.clone(), width: self.width, height: self.height, format, webp_sizes })
     }
@@ -227,7 +237,7 @@ async fn get_in(conn: &mut SqliteConnection, id: &str) -> sqlx::Result<Option<Of
     sqlx::query_as(
         "SELECT id, entry_number, received_on, lang, title, description, object_type, maker, credit, credit_name,
             consent_publish, state, decided_on, object_id, receipt_lookup IS NOT NULL AS has_receipt,
-            (SELECT COUNT(*) FROM offer_replies r WHERE r.offer_id = offers.id) AS replies
+            (SELECT COUNT(*) FROM offer_replies r WHERE r.offer_id = offers.id) AS replies, answers
          FROM offers WHERE id = ?",
     )
     .bind(id)
@@ -235,10 +245,49 @@ async fn get_in(conn: &mut SqliteConnection, id: &str) -> sqlx::Result<Option<Of
     .await
 }
 
+/// The masters of an offer's photos that wait in the database, to be written as files when
+/// the offer is accepted.
+pub async fn held_masters(pool: &SqlitePool, id: &str) -> sqlx::Result<Vec<HeldPhoto>> {
+    let rows: Vec<(String, Vec<u8>, String, u32, u32)> = sqlx::query_as(
+        "SELECT hash, master, master_format, width, height FROM offer_photos
+         WHERE offer_id = ? AND master IS NOT NULL ORDER BY position",
+    )
+    .bind(id)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(hash, master, format, width, height)| HeldPhoto {
+            hash,
+            master,
+            format: master_format(&format),
+            width,
+            height,
+            preview: Vec::new(),
+        })
+        .collect())
+}
+
+/// The preview of a photo that waits in the database with its offer, for reviewers.
+pub async fn held_preview(pool: &SqlitePool, hash: &str) -> sqlx::Result<Option<Vec<u8>>> {
+    sqlx::query_scalar("SELECT preview FROM offer_photos WHERE hash = ? AND preview IS NOT NULL LIMIT 1")
+        .bind(hash)
+        .fetch_optional(pool)
+        .await
+}
+
+fn master_format(text: &str) -> media::sanitise::MasterFormat {
+    match text {
+        "png" => media::sanitise::MasterFormat::Png,
+        _ => media::sanitise::MasterFormat::Jpeg,
+    }
+}
+
 /// The photos of an offer, in the order they were sent.
 pub async fn photos(conn: &mut SqliteConnection, id: &str) -> sqlx::Result<Vec<OfferPhoto>> {
     sqlx::query_as(
-        "SELECT hash, width, height, master_format, webp_sizes FROM offer_photos WHERE offer_id = ? ORDER BY position",
+        "SELECT hash, width, height, master_format, webp_sizes, master IS NOT NULL AS held
+         FROM offer_photos WHERE offer_id = ? ORDER BY position",
     )
     .bind(id)
     .fetch_all(conn)
@@ -315,8 +364,20 @@ impl Command for Accept {
         let created = objects::create_object_numbered(tx, &object, offer.entry_number.clone()).await?;
         for photo in photos(tx, id).await? {
             let media = NewMedia { alt: Text3::default(), caption: Text3::default(), is_public: false };
-            media::add_media(tx, created.id, &photo.stored()?, &media).await?;
+            if photo.held {
+                // Its master was written just before (see `held_masters`); the worker makes the
+                // derivatives.
+                let media_id = media::add_pending(tx, created.id, &photo.stored()?, &media).await?;
+                media::jobs::enqueue(tx, media_id).await?;
+            } else {
+                media::add_media(tx, created.id, &photo.stored()?, &media).await?;
+            }
         }
+        // The photos are the object's images now; their bytes leave the offer.
+        sqlx::query("UPDATE offer_photos SET master = NULL, preview = NULL WHERE offer_id = ?")
+            .bind(id)
+            .execute(&mut **tx)
+            .await?;
         decide(tx, id, OfferState::Accepted, Some(created.id)).await?;
         tx.audit("offer-accepted", &offer.entry_number, serde_json::json!({ "object_id": created.id })).await?;
         Ok(created.id)
@@ -425,4 +486,157 @@ pub async fn status(pool: &SqlitePool, derived: &Derived) -> anyhow::Result<Stat
         replies.push((date, receipts::open_reply(&derived.identity, &bytes)?));
     }
     Ok(Status { state, replies })
+}
+
+/// Deletes an offer outright (spam, a mistake): its row, photos and replies here, then its
+/// sealed record and answers in the vault, and the journals are emptied. The audit log keeps
+/// only its entry number. An accepted offer stays: it is the register of its object's entry.
+#[derive(Debug, Clone)]
+pub struct DeleteOffer {
+    pub offer: String,
+}
+
+impl Command for DeleteOffer {
+    type Output = ();
+
+    async fn run(self, tx: &mut Tx) -> CommandResult<()> {
+        tx.require(Role::can_review_offers)?;
+        let offer = get_in(tx, &self.offer).await?.ok_or(CommandError::NotFound)?;
+        if offer.state == OfferState::Accepted {
+            return Err(CommandError::Refused("admin-offer-accepted-kept"));
+        }
+        sqlx::query("DELETE FROM offers WHERE id = ?").bind(&self.offer).execute(&mut **tx).await?;
+        tx.audit("offer-deleted", &offer.entry_number, serde_json::json!({})).await?;
+        Ok(())
+    }
+}
+
+/// Runs [`DeleteOffer`], then forgets the sealed record and empties both journals.
+pub async fn delete(writer: &Writer, vault: &Vault, actor: Actor, id: &str) -> CommandResult<()> {
+    command::execute(writer, actor, DeleteOffer { offer: id.to_owned() }).await?;
+    vault.forget(id).await?;
+    forget_journals(writer, vault).await?;
+    Ok(())
+}
+
+/// Empties both databases' journals after donor text was removed.
+pub async fn forget_journals(writer: &Writer, vault: &Vault) -> sqlx::Result<()> {
+    writer.truncate_wal().await?;
+    vault.truncate_wal().await
+}
+
+/// What a purge removed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Purged {
+    /// Declined offers removed whole.
+    pub offers: usize,
+    /// Sealed records removed (of those and of accepted offers).
+    pub records: usize,
+}
+
+/// Removes declined offers decided before `cutoff`, and marks the sealed records of every
+/// offer decided before it for removal. Returns the offers' ids whose sealed records go.
+#[derive(Debug, Clone, Copy)]
+struct Purge {
+    cutoff: NaiveDate,
+}
+
+impl Command for Purge {
+    type Output = (usize, Vec<String>);
+
+    async fn run(self, tx: &mut Tx) -> CommandResult<(usize, Vec<String>)> {
+        let cutoff = self.cutoff.to_string();
+        let declined: Vec<(String, String)> = sqlx::query_as(
+            "SELECT id, entry_number FROM offers WHERE state = 'declined' AND decided_on < ? ORDER BY entry_number",
+        )
+        .bind(&cutoff)
+        .fetch_all(&mut **tx)
+        .await?;
+        let sealed: Vec<(String, String)> = sqlx::query_as(
+            "SELECT id, entry_number FROM offers
+             WHERE state = 'accepted' AND sealed_purged = 0 AND decided_on < ? ORDER BY entry_number",
+        )
+        .bind(&cutoff)
+        .fetch_all(&mut **tx)
+        .await?;
+        if declined.is_empty() && sealed.is_empty() {
+            return Ok((0, Vec::new()));
+        }
+        for (id, _) in &declined {
+            sqlx::query("DELETE FROM offers WHERE id = ?").bind(id).execute(&mut **tx).await?;
+        }
+        for (id, _) in &sealed {
+            sqlx::query("UPDATE offers SET sealed_purged = 1 WHERE id = ?").bind(id).execute(&mut **tx).await?;
+        }
+        let entries = |list: &[(String, String)]| list.iter().map(|(_, e)| e.clone()).collect::<Vec<_>>();
+        let details = serde_json::json!({
+            "before": cutoff, "declined_removed": entries(&declined), "sealed_records_removed": entries(&sealed),
+        });
+        tx.audit("offers-purged", "", details).await?;
+        let ids = declined.iter().chain(&sealed).map(|(id, _)| id.clone()).collect();
+        Ok((declined.len(), ids))
+    }
+}
+
+/// Purges what is older than `retention_days` (0 keeps everything): declined offers whole,
+/// and the sealed records of accepted ones; then empties both journals.
+pub async fn purge(
+    writer: &Writer,
+    vault: &Vault,
+    actor: Actor,
+    retention_days: u32,
+    today: NaiveDate,
+) -> CommandResult<Purged> {
+    if retention_days == 0 {
+        return Ok(Purged::default());
+    }
+    let cutoff = today - chrono::Days::new(u64::from(retention_days));
+    let (offers, ids) = command::execute(writer, actor, Purge { cutoff }).await?.output;
+    let mut records = 0;
+    for id in &ids {
+        records += vault.forget(id).await? as usize;
+    }
+    if !ids.is_empty() {
+        forget_journals(writer, vault).await?;
+    }
+    Ok(Purged { offers, records })
+}
+
+/// Longest answer a donor may write back, in characters.
+pub const MAX_ANSWER: usize = 4000;
+
+/// The vault's name of a donor's `n`th answer to offer `id`: bound into its ciphertext, so an
+/// answer cannot pass for another offer's or for the offer's own record.
+pub fn answer_ref(id: &str, n: i64) -> String {
+    format!("{id}#answer-{n}")
+}
+
+/// A donor's answer to the curators, written with the receipt: sealed to the keyholders like
+/// the story (the same fixed size), stored in the vault, counted on the offer so curators see
+/// that one arrived. An unknown receipt gets the same work and stores nothing.
+pub async fn answer(to: Destination<'_>, derived: &Derived, text: &str) -> anyhow::Result<()> {
+    let found: Option<(String, i64)> = sqlx::query_as("SELECT id, answers FROM offers WHERE receipt_lookup = ?")
+        .bind(derived.lookup.to_vec())
+        .fetch_optional(to.writer.pool())
+        .await?;
+    let (id, n) = match &found {
+        Some((id, answers)) => (id.clone(), answers + 1),
+        None => (random_id(), 1),
+    };
+    let reference = answer_ref(&id, n);
+    let fields = SealedFields {
+        story: text.to_owned().into(),
+        contact: String::new().into(),
+        credit_name: String::new().into(),
+    };
+    let envelope = seal::seal(&reference, &fields, to.recipients).map_err(|e| anyhow::anyhow!("sealing: {e}"))?;
+    if found.is_none() {
+        return Ok(());
+    }
+    let today = chrono::Utc::now().date_naive();
+    to.vault.store(&reference, &envelope, today).await.context("storing the sealed answer")?;
+    let mut tx = to.writer.begin().await?;
+    sqlx::query("UPDATE offers SET answers = ? WHERE id = ?").bind(n).bind(&id).execute(&mut *tx).await?;
+    tx.commit().await?;
+    Ok(())
 }

@@ -15,8 +15,9 @@ use super::recipients::Recipients;
 
 /// Size of every record before encryption.
 pub const RECORD_SIZE: usize = 32 * 1024;
-/// Format version written first in every record.
-const VERSION: u8 = 1;
+/// Format version written first in every record: 2 adds the name the donor asked to be
+/// credited by; records of version 1 (story and contact only) still open.
+const VERSION: u8 = 2;
 /// Size of every stored record. age adds a random "grease" stanza to each header, so the age
 /// file's length varies by a few hundred bytes at random; the envelope hides even that.
 pub const ENVELOPE_SIZE: usize = RECORD_SIZE + 2048;
@@ -29,6 +30,9 @@ pub struct SealedFields {
     pub story: SecretString,
     /// How to reach the donor, if they left a way.
     pub contact: SecretString,
+    /// The name or pseudonym the donor asked to be credited by: readable in the catalogue's
+    /// database only when they agreed to publication, and sealed here in every case.
+    pub credit_name: SecretString,
 }
 
 impl std::fmt::Debug for SealedFields {
@@ -67,6 +71,7 @@ pub fn seal(offer_ref: &str, fields: &SealedFields, recipients: &Recipients) -> 
     push_field(&mut plain, offer_ref.as_bytes())?;
     push_field(&mut plain, fields.story.expose_secret().as_bytes())?;
     push_field(&mut plain, fields.contact.expose_secret().as_bytes())?;
+    push_field(&mut plain, fields.credit_name.expose_secret().as_bytes())?;
     if plain.len() > RECORD_SIZE {
         return Err(SealError::TooLong);
     }
@@ -124,7 +129,7 @@ pub fn open_age_file(
     let mut plain = Zeroizing::new(Vec::with_capacity(RECORD_SIZE));
     reader.read_to_end(&mut plain).map_err(|_| SealError::Decrypt)?;
     let (&version, mut rest) = plain.split_first().ok_or(SealError::Malformed)?;
-    if version != VERSION || plain.len() != RECORD_SIZE {
+    if !(1..=VERSION).contains(&version) || plain.len() != RECORD_SIZE {
         return Err(SealError::Malformed);
     }
     let bound_to = take_field(&mut rest)?;
@@ -135,7 +140,8 @@ pub fn open_age_file(
         |bytes: &[u8]| String::from_utf8(bytes.to_vec()).map(SecretString::from).map_err(|_| SealError::Malformed);
     let story = text(take_field(&mut rest)?)?;
     let contact = text(take_field(&mut rest)?)?;
-    Ok(SealedFields { story, contact })
+    let credit_name = if version >= 2 { text(take_field(&mut rest)?)? } else { SecretString::from(String::new()) };
+    Ok(SealedFields { story, contact, credit_name })
 }
 
 #[cfg(test)]
@@ -143,7 +149,11 @@ mod tests {
     use super::*;
 
     fn fields(story: &str, contact: &str) -> SealedFields {
-        SealedFields { story: SecretString::from(story.to_owned()), contact: SecretString::from(contact.to_owned()) }
+        SealedFields {
+            story: SecretString::from(story.to_owned()),
+            contact: SecretString::from(contact.to_owned()),
+            credit_name: SecretString::from(String::new()),
+        }
     }
 
     fn keyholder() -> (age::x25519::Identity, Recipients) {

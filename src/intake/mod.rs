@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Multipart, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use secrecy::SecretString;
 use serde::Serialize;
@@ -240,7 +240,7 @@ async fn submit(
         Ok(valid) => valid,
         Err(errors) => return again(&state, &ctx, StatusCode::UNPROCESSABLE_ENTITY, values, errors, None, had_photos),
     };
-    let photos = match state.media.store_all(std::mem::take(&mut form.photos)).await {
+    let photos = match state.media.hold_all(std::mem::take(&mut form.photos)).await {
         Ok(photos) => photos,
         Err(IngestError::Refused(refusal)) => {
             let errors = FieldErrors::from([("photos", Msg::of_refusal(&refusal))]);
@@ -249,7 +249,11 @@ async fn submit(
         Err(IngestError::Internal(err)) => return Err(err.into()),
     };
     let Values { title, description, maker, story, contact, credit_name, want_receipt, consent_publish, .. } = values;
-    let sealed = SealedFields { story: SecretString::from(story), contact: SecretString::from(contact) };
+    let sealed = SealedFields {
+        story: SecretString::from(story),
+        contact: SecretString::from(contact),
+        credit_name: SecretString::from(credit_name.clone()),
+    };
     let offer = NewOffer {
         lang: ctx.choice.lang,
         title,
@@ -314,11 +318,37 @@ struct StatusPage {
     token: String,
     error: Option<Msg>,
     result: Option<offers::Status>,
+    /// Whether an answer to the museum was sealed and sent (said alike for every receipt).
+    answered: bool,
+    max_answer: usize,
+}
+
+impl StatusPage {
+    fn new(state: &AppState) -> Self {
+        let token = state.intake.signer.issue("status");
+        Self { token, error: None, result: None, answered: false, max_answer: offers::MAX_ANSWER }
+    }
+}
+
+/// Status answers are padded to a multiple of this many bytes, so their size does not say
+/// whether a receipt exists or has replies (within the same number of blocks).
+const STATUS_BLOCK: usize = 16 * 1024;
+
+/// Pads a page with a comment to the next multiple of [`STATUS_BLOCK`] bytes.
+fn padded(mut html: String) -> String {
+    const OPEN: &str = "\n<!-- ";
+    const CLOSE: &str = " -->\n";
+    let bare = html.len() + OPEN.len() + CLOSE.len();
+    let target = bare.div_ceil(STATUS_BLOCK) * STATUS_BLOCK;
+    html.push_str(OPEN);
+    html.push_str(&" ".repeat(target - bare));
+    html.push_str(CLOSE);
+    html
 }
 
 /// `GET /offer/status`.
 async fn status_page(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response> {
-    let page = StatusPage { token: state.intake.signer.issue("status"), error: None, result: None };
+    let page = StatusPage::new(&state);
     Ok(no_store(render_page(&state, &ctx.base(&state), "intake/status.html", page)?.into_response()))
 }
 
@@ -328,6 +358,9 @@ struct StatusForm {
     csrf: String,
     #[serde(default)]
     receipt: String,
+    /// An answer to the museum, sealed to the keyholders.
+    #[serde(default)]
+    answer: String,
 }
 
 /// `POST /offer/status`: the state and replies of the offer a receipt belongs to. Known and
@@ -345,23 +378,33 @@ async fn status(
     if !state.intake.lookups.allow(peer) {
         return Err(AppError::TooManyRequests);
     }
-    let mut page = StatusPage { token: state.intake.signer.issue("status"), error: None, result: None };
+    let mut page = StatusPage::new(&state);
     let typed = zeroize::Zeroizing::new(form.receipt);
+    let answer = zeroize::Zeroizing::new(form.answer);
     let code = receipts::normalise(&typed);
     if !state.intake.signer.check("status", &form.csrf) {
         page.error = Some(Msg::new("offer-error-expired"));
     } else if code.is_none() {
         page.error = Some(Msg::new("status-error-format"));
+    } else if answer.chars().count() > offers::MAX_ANSWER {
+        page.error = Some(Msg::with("offer-error-too-long", offers::MAX_ANSWER));
     }
     let derived = derive(&state, code.as_deref().map(String::as_str)).await?;
     let status = if page.error.is_none() {
+        let answer = answer.trim();
+        if !answer.is_empty() {
+            let recipients = state.recipients.as_ref().ok_or(AppError::Unavailable("error-intake-closed"))?;
+            let to = offers::Destination { writer: &state.db.writer, vault: &state.vault, recipients };
+            offers::answer(to, &derived, answer).await?;
+            page.answered = true;
+        }
         page.result = Some(offers::status(&state.db.main, &derived).await?);
         StatusCode::OK
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
     let html = render_page(&state, &ctx.base(&state), "intake/status.html", page)?;
-    Ok(no_store((status, html).into_response()))
+    Ok(no_store((status, Html(padded(html.0))).into_response()))
 }
 
 /// Everything the intake form keeps in memory: the token signer and the rate limits.

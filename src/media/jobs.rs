@@ -215,9 +215,11 @@ pub async fn rebuild(
     pipeline: &super::Pipeline,
     progress: impl Fn(u64, u64),
 ) -> anyhow::Result<usize> {
-    // Objects' images and offers' photos alike.
+    // Objects' images, and offers' photos that have files (of older installations; offers'
+    // photos now wait in the database without derivatives).
     let all: Vec<(String, String)> = sqlx::query_as(
-        "SELECT hash, master_format FROM media UNION SELECT hash, master_format FROM offer_photos ORDER BY hash",
+        "SELECT hash, master_format FROM media
+         UNION SELECT hash, master_format FROM offer_photos WHERE master IS NULL ORDER BY hash",
     )
     .fetch_all(pool)
     .await?;

@@ -249,6 +249,17 @@ pub async fn add_media(
     insert_media(conn, object_id, stored, media, "ready").await
 }
 
+/// Attaches an image whose master is stored but whose derivatives are still to be made, after
+/// the object's other images; pages show a placeholder until the worker's job is done.
+pub async fn add_pending(
+    conn: &mut SqliteConnection,
+    object_id: i64,
+    stored: &Stored,
+    media: &NewMedia,
+) -> sqlx::Result<i64> {
+    insert_media(conn, object_id, stored, media, "pending").await
+}
+
 /// How many decoded images may wait for the worker; each can be hundreds of megabytes.
 const HANDOFF_CAPACITY: usize = 2;
 
@@ -450,39 +461,73 @@ impl Command for ChangePhoto {
     }
 }
 
+/// Longest edge of the preview reviewers see of an offer's photo.
+pub const PREVIEW_SIZE: u32 = 1200;
+
+/// An offer's photo, sanitised and held in memory until it is written to the database with
+/// its offer: the master and a preview for reviewers. Nothing of it goes to the uploads
+/// folder until a curator accepts the offer.
+#[derive(Clone)]
+pub struct HeldPhoto {
+    /// BLAKE3 of the master, the name its files will have.
+    pub hash: String,
+    pub master: Vec<u8>,
+    pub format: MasterFormat,
+    pub width: u32,
+    pub height: u32,
+    /// A JPEG at most [`PREVIEW_SIZE`] on its longest edge.
+    pub preview: Vec<u8>,
+}
+
+impl std::fmt::Debug for HeldPhoto {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HeldPhoto").field("hash", &self.hash).field("bytes", &self.master.len()).finish()
+    }
+}
+
+impl HeldPhoto {
+    /// Holds a sanitised master with its pixels: makes the preview.
+    fn of(master: Vec<u8>, format: MasterFormat, image: &DynamicImage) -> anyhow::Result<Self> {
+        let (width, height) = (image.width(), image.height());
+        let (w, h) = fit(width, height, PREVIEW_SIZE);
+        let small;
+        let preview_pixels = if (w, h) == (width, height) {
+            image
+        } else {
+            small = image.resize_exact(w, h, image::imageops::FilterType::Triangle);
+            &small
+        };
+        let preview = derive::encode_jpeg(preview_pixels, 85)?;
+        Ok(Self { hash: blake3::hash(&master).to_hex().to_string(), master, format, width, height, preview })
+    }
+
+    /// Pixels zbor made itself (the demo's offers), held like a donor's photo.
+    pub fn of_pixels(image: &RgbImage) -> anyhow::Result<Self> {
+        let pixels = DynamicImage::ImageRgb8(image.clone());
+        let master = derive::encode_jpeg(&pixels, sanitise::MASTER_QUALITY)?;
+        Self::of(master, MasterFormat::Jpeg, &pixels)
+    }
+}
+
 impl Pipeline {
-    /// Sanitises every received photo and, only when all of them were accepted, stores each
-    /// master with its derivatives: a refused photo leaves nothing of the others behind. For
-    /// the intake form, whose photos are shown to staff before they belong to any object.
-    pub async fn store_all(&self, photos: upload::Received) -> Result<Vec<Stored>, IngestError> {
-        let mut clean = Vec::with_capacity(photos.len());
+    /// Sanitises every received photo of an offer and holds it in memory (master and preview),
+    /// only when all of them were accepted: a refused photo leaves nothing of the others.
+    pub async fn hold_all(&self, photos: upload::Received) -> Result<Vec<HeldPhoto>, IngestError> {
+        let mut held = Vec::with_capacity(photos.len());
         for upload in photos.into_bytes() {
             let upload = upload.map_err(anyhow::Error::from)?;
             let _permit = self.gate.acquire().await.map_err(anyhow::Error::from)?;
             let limits = self.limits;
-            let sanitised = tokio::task::spawn_blocking(move || -> Result<_, Refusal> {
+            let one = tokio::task::spawn_blocking(move || -> Result<HeldPhoto, IngestError> {
                 let clean = sanitise::sanitise(&upload, &limits)?;
-                // Keep only the encoded master; the pixels would hold hundreds of megabytes.
-                Ok((clean.bytes, clean.format, clean.image.width(), clean.image.height()))
+                drop(upload);
+                Ok(HeldPhoto::of(clean.bytes, clean.format, &clean.image)?)
             })
             .await
             .map_err(anyhow::Error::from)??;
-            clean.push(sanitised);
+            held.push(one);
         }
-        let mut stored = Vec::with_capacity(clean.len());
-        for (bytes, format, width, height) in clean {
-            let _permit = self.gate.acquire().await.map_err(anyhow::Error::from)?;
-            let store = self.store.clone();
-            let one = tokio::task::spawn_blocking(move || -> anyhow::Result<Stored> {
-                let mut one = store.put_master(&bytes, format, width, height)?;
-                one.webp_sizes = store.make_derivatives(&one.hash, format)?;
-                Ok(one)
-            })
-            .await
-            .map_err(anyhow::Error::from)??;
-            stored.push(one);
-        }
-        Ok(stored)
+        Ok(held)
     }
 }
 

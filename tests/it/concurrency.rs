@@ -94,7 +94,11 @@ async fn a_burst_of_edits_sign_in_failures_and_a_bundle_download_keeps_every_aud
         credit_name: String::new(),
         consent_publish: false,
     };
-    let sealed = SealedFields { story: "story".to_owned().into(), contact: "contact".to_owned().into() };
+    let sealed = SealedFields {
+        story: "story".to_owned().into(),
+        contact: "contact".to_owned().into(),
+        credit_name: String::new().into(),
+    };
     let recipients = app.state.recipients.as_ref().unwrap();
     let today = chrono::Utc::now().date_naive();
     let to = offers::Destination { writer: &app.state.db.writer, vault: &app.state.vault, recipients };

@@ -23,7 +23,11 @@ fn new_key(path: &std::path::Path) -> String {
 }
 
 fn fields(story: &str, contact: &str) -> seal::SealedFields {
-    seal::SealedFields { story: SecretString::from(story.to_owned()), contact: SecretString::from(contact.to_owned()) }
+    seal::SealedFields {
+        story: SecretString::from(story.to_owned()),
+        contact: SecretString::from(contact.to_owned()),
+        credit_name: SecretString::from(String::new()),
+    }
 }
 
 #[tokio::test]

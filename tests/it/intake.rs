@@ -151,25 +151,16 @@ async fn an_offer_is_sealed_dated_and_its_photos_cleaned_before_anything_is_stor
     assert_eq!(contact, "CONTACT-CANARY @someone on Signal");
     assert!(open(&age::x25519::Identity::generate(), &id, &records[0].1).is_err());
 
-    // The photo: sanitised master and derivatives, no metadata, portrait as the camera meant.
-    let hash: String = sqlx::query_scalar("SELECT hash FROM offer_photos").fetch_one(&app.state.db.main).await.unwrap();
-    let files = files_under(&app.config.uploads_dir);
-    assert!(files.len() >= 4, "master and derivatives: {files:?}");
-    for file in &files {
-        assert_clean(&file.display().to_string(), &std::fs::read(file).unwrap());
-    }
-    let small = image::open(app.state.media.store.derivative_path(&hash, 400).unwrap()).unwrap();
+    // The photo: a sanitised master and a preview, no metadata, portrait as the camera meant,
+    // held in the database: no file or folder in the uploads says when an offer arrived.
+    let (master, preview): (Vec<u8>, Vec<u8>) =
+        sqlx::query_as("SELECT master, preview FROM offer_photos").fetch_one(&app.state.db.main).await.unwrap();
+    assert_clean("the held master", &master);
+    assert_clean("the held preview", &preview);
+    let small = image::load_from_memory(&preview).unwrap();
     assert!(small.height() > small.width(), "portrait");
-    // Their times say the day, not the hour, the photo arrived.
-    let midnight = chrono::Utc::now().date_naive().and_hms_opt(0, 0, 0).unwrap().and_utc().timestamp();
-    for path in files
-        .iter()
-        .chain([app.state.media.store.derivative_path(&hash, 400).unwrap().parent().unwrap().to_path_buf()].iter())
-    {
-        let modified = std::fs::metadata(path).unwrap().modified().unwrap();
-        let secs = modified.duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
-        assert_eq!(secs, midnight, "{} keeps its time of arrival", path.display());
-    }
+    assert!(small.height() <= zbor::media::PREVIEW_SIZE);
+    assert_eq!(files_under(&app.config.uploads_dir), Vec::<std::path::PathBuf>::new(), "nothing written for an offer");
 
     // Nothing the donor wrote in the sealed fields, and not the receipt, is in the databases.
     for file in files_under(&app.config.data_dir) {
@@ -480,7 +471,8 @@ async fn curators_review_offers_and_only_keyholders_download_sealed_bundles_with
     assert!(location.starts_with("/admin/objects/"), "{location}");
     let object = app.get_with(&format!("{location}&lang=en"), &[("cookie", &curator)]).await;
     assert_eq!(object.status, StatusCode::OK);
-    assert_eq!(object.texts(".donor-credit"), ["By a pseudonym: Kot"]);
+    // The donor did not agree to publication, so the name they asked for is sealed, not here.
+    assert_eq!(object.texts(".donor-credit"), ["By a pseudonym (credited by name, the name is sealed)"]);
     let (state, entry, credit_name): (String, String, String) = sqlx::query_as(
         "SELECT o.state, o.entry_number, d.credit_name FROM objects o JOIN donors d ON d.id = o.donor_id",
     )
@@ -492,8 +484,15 @@ async fn curators_review_offers_and_only_keyholders_download_sealed_bundles_with
         .fetch_one(&app.state.db.main)
         .await
         .unwrap();
-    assert_eq!((state.as_str(), entry.as_str(), credit_name.as_str()), ("draft", offer_entry.as_str(), "Kot"));
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM media WHERE is_public = 0 AND state = 'ready'").await, 1);
+    assert_eq!((state.as_str(), entry.as_str(), credit_name.as_str()), ("draft", offer_entry.as_str(), ""));
+    // The photo becomes the object's private image; the worker makes its derivatives.
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM media WHERE is_public = 0 AND state = 'pending'").await, 1);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM jobs WHERE state = 'queued'").await, 1);
+    assert_eq!(
+        count(&app, "SELECT COUNT(*) FROM offer_photos WHERE master IS NOT NULL").await,
+        1,
+        "only the declined one waits"
+    );
     let again = app.post_form(&format!("/admin/offers/{cat}/accept"), &curator, &[("csrf", &token)]).await;
     assert_eq!(again.status, StatusCode::BAD_REQUEST, "decided once");
     // The donor did not agree to publication: publishing needs a curator's audited confirmation.
@@ -519,20 +518,17 @@ async fn curators_review_offers_and_only_keyholders_download_sealed_bundles_with
             .unwrap();
     let public = app.get(&format!("/objects/{accession}?lang=en")).await;
     assert_eq!(public.status, StatusCode::OK);
-    assert!(public.body.contains("Kot"), "credited by the chosen pseudonym");
+    // The pseudonym was sealed (no consent when it was given), so the public credit is
+    // anonymous until a curator enters it from the keyholders' bundle.
+    assert!(!public.body.contains("Kot"), "a sealed name is never printed");
     assert!(!public.body.contains(&donor));
 
-    // Decline: the photos go, files too.
-    let declined_hash: String = sqlx::query_scalar("SELECT hash FROM offer_photos WHERE offer_id = ?")
-        .bind(&declined)
-        .fetch_one(&app.state.db.main)
-        .await
-        .unwrap();
-    let master = app.state.media.store.derivative_path(&declined_hash, 400).unwrap();
-    assert!(master.exists());
+    // Decline: the photos go (they never were files).
+    let held = "SELECT COUNT(*) FROM offer_photos WHERE master IS NOT NULL";
+    assert_eq!(count(&app, held).await, 1);
     let r = app.post_form(&format!("/admin/offers/{declined}/decline"), &curator, &[("csrf", &token)]).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
-    assert!(!master.exists(), "a declined offer's photos are deleted");
+    assert_eq!(count(&app, held).await, 0, "a declined offer's photos are deleted");
     let (credit_name, maker): (String, String) = sqlx::query_as("SELECT credit_name, maker FROM offers WHERE id = ?")
         .bind(&declined)
         .fetch_one(&app.state.db.main)
