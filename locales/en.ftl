@@ -549,3 +549,4 @@ admin-answers-count = { $n } sealed, for the keyholders' next bundle
 status-field-answer = Your answer to the museum (optional)
 status-help-answer = Answer a curator's question here, with your receipt code above. It is sealed like your story: only the museum's keyholders can read it, on their own computers.
 status-answer-sent = Your answer was sealed and sent.
+upload-busy = The museum is receiving many photos right now. Please try again in a few minutes.

@@ -353,7 +353,6 @@ async fn serve(config: &Config, listen: &str) -> anyhow::Result<()> {
     let recipients = Recipients::load(&config.recipients_path())
         .context("zbor serve needs the keyholders' public keys (run zbor init first)")?;
     tracing::info!(recipients = recipients.len(), "donor contacts will be sealed to the keyholders");
-    warn_if_temp_on_disk();
     let listener = TcpListener::bind(listen).await.with_context(|| format!("listening on {listen}"))?;
     let addr = listener.local_addr()?;
     let mut config = config.clone();
@@ -560,31 +559,4 @@ async fn demo(cli: &Cli, listen: &str, objects: usize, no_serve: bool) -> anyhow
     println!("  open:            http://{addr}/");
     println!("Press Ctrl-C to stop.");
     app::serve(listener, state, app::shutdown_signal()).await
-}
-
-/// Uploaded photos wait in unnamed temporary files until they are cleaned; on a disk, a deleted
-/// file's blocks (with the photo's location data) may be recovered later. Warns when the
-/// temporary folder is not in memory.
-fn warn_if_temp_on_disk() {
-    let temp = std::env::temp_dir();
-    let temp = temp.canonicalize().unwrap_or(temp);
-    let Ok(mounts) = std::fs::read_to_string("/proc/self/mounts") else { return };
-    let fstype = mounts
-        .lines()
-        .filter_map(|line| {
-            let mut fields = line.split_whitespace();
-            let (_, point, fstype) = (fields.next()?, fields.next()?, fields.next()?);
-            temp.starts_with(point).then(|| (point.len(), fstype.to_owned()))
-        })
-        .max_by_key(|(len, _)| *len)
-        .map(|(_, fstype)| fstype);
-    if let Some(fstype) = fstype
-        && !matches!(fstype.as_str(), "tmpfs" | "ramfs")
-    {
-        tracing::warn!(
-            folder = %temp.display(),
-            fstype,
-            "the temporary folder is on a disk: set TMPDIR to a tmpfs (see README, Deploying) so uploads never touch it"
-        );
-    }
 }

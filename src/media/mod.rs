@@ -316,8 +316,10 @@ impl Pipeline {
         let _permit = self.gate.acquire().await.map_err(anyhow::Error::from)?;
         let (store, limits) = (self.store.clone(), self.limits);
         tokio::task::spawn_blocking(move || -> Result<(Stored, DynamicImage), IngestError> {
-            let clean = sanitise::sanitise(&upload, &limits)?;
-            drop(upload);
+            let mut upload = upload;
+            let clean = sanitise::sanitise(&upload, &limits);
+            zeroize::Zeroize::zeroize(&mut upload);
+            let clean = clean?;
             let (width, height) = (clean.image.width(), clean.image.height());
             Ok((store.put_master(&clean.bytes, clean.format, width, height)?, clean.image))
         })
@@ -519,8 +521,11 @@ impl Pipeline {
             let _permit = self.gate.acquire().await.map_err(anyhow::Error::from)?;
             let limits = self.limits;
             let one = tokio::task::spawn_blocking(move || -> Result<HeldPhoto, IngestError> {
-                let clean = sanitise::sanitise(&upload, &limits)?;
-                drop(upload);
+                let mut upload = upload;
+                let clean = sanitise::sanitise(&upload, &limits);
+                // The original bytes (GPS, serial number) are not left in freed memory.
+                zeroize::Zeroize::zeroize(&mut upload);
+                let clean = clean?;
                 Ok(HeldPhoto::of(clean.bytes, clean.format, &clean.image)?)
             })
             .await

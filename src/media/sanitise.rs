@@ -54,6 +54,8 @@ pub enum Refusal {
     FieldTooLong,
     #[error("The form has too many fields.")]
     TooManyFields,
+    #[error("The museum is receiving many photos right now. Please try again in a few minutes.")]
+    Busy,
 }
 
 impl Refusal {
@@ -64,6 +66,7 @@ impl Refusal {
             Refusal::FileTooBig(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Refusal::TooManyFiles(_) | Refusal::FieldTooLong | Refusal::TooManyFields => StatusCode::PAYLOAD_TOO_LARGE,
             Refusal::TooSlow => StatusCode::REQUEST_TIMEOUT,
+            Refusal::Busy => StatusCode::SERVICE_UNAVAILABLE,
             _ => StatusCode::UNPROCESSABLE_ENTITY,
         }
     }

@@ -1,28 +1,50 @@
-//! Receiving photos from a multipart form: each file is streamed into an unnamed temporary
-//! file (it has no name on disk and disappears when closed, on every path, errors included),
-//! with a cap on its size, on the number of files, and on the time the upload may take.
+//! Receiving photos from a multipart form. An arriving photo still holds everything its
+//! camera wrote (GPS, serial number, owner's name): it is kept in memory only, never in a
+//! file, not even an unnamed temporary one, whose blocks a seized disk would still hold. All
+//! uploads together may hold at most [`SPOOL_BYTES`] at once; beyond that a donor is asked to
+//! try again in a few minutes rather than the server running out of memory. Each file is
+//! capped in size, as are the number of files and the time the upload may take.
 
-use std::io::{Read, Seek, SeekFrom, Write};
+use std::sync::{Arc, LazyLock};
 use std::time::Duration;
 
 use axum::extract::multipart::Field;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+use zeroize::Zeroize;
 
 use super::sanitise::{Limits, Refusal};
+
+/// Bytes of arriving photos that all requests together may hold in memory at once.
+pub const SPOOL_BYTES: usize = 1 << 30;
+
+/// The spool's budget, in KiB.
+static SPOOL: LazyLock<Arc<Semaphore>> = LazyLock::new(|| Arc::new(Semaphore::new(SPOOL_BYTES / 1024)));
 
 /// Longest an upload of all its files may take; slower uploads are stopped.
 pub const DEADLINE: Duration = Duration::from_secs(15 * 60);
 
-/// Photos received so far in one request.
+/// Photos received so far in one request, in memory, with their share of the spool.
 #[derive(Debug, Default)]
 pub struct Received {
-    files: Vec<std::fs::File>,
+    files: Vec<Vec<u8>>,
+    /// Returned to the spool when these photos are dropped.
+    permits: Vec<OwnedSemaphorePermit>,
+}
+
+impl Drop for Received {
+    fn drop(&mut self) {
+        // Freed memory is not a disk, but it need not keep a photo's GPS position either.
+        for file in &mut self.files {
+            file.zeroize();
+        }
+    }
 }
 
 impl Received {
-    /// Streams a file field to a temporary file. An empty field (no file chosen) is skipped.
-    /// The uploaded file name and declared type are ignored.
+    /// Reads a file field into memory, taking its share of the spool as it arrives. An empty
+    /// field (no file chosen) is skipped. The uploaded file name and declared type are ignored.
     pub async fn add(&mut self, mut field: Field<'_>, limits: &Limits) -> Result<(), Refusal> {
-        let mut file = tempfile::tempfile().map_err(|_| Refusal::Corrupt)?;
+        let mut file = Vec::new();
         let mut size: u64 = 0;
         loop {
             let chunk = match tokio::time::timeout(DEADLINE, field.chunk()).await {
@@ -36,17 +58,26 @@ impl Received {
             };
             size += chunk.len() as u64;
             if size > limits.max_file_bytes {
+                file.zeroize();
                 return Err(Refusal::FileTooBig(limits.max_file_bytes / 1_000_000));
             }
-            file.write_all(&chunk).map_err(|_| Refusal::Corrupt)?;
+            let kib = u32::try_from(chunk.len().div_ceil(1024)).map_err(|_| Refusal::Busy)?;
+            match Arc::clone(&SPOOL).try_acquire_many_owned(kib) {
+                Ok(permit) => self.permits.push(permit),
+                Err(_) => {
+                    file.zeroize();
+                    return Err(Refusal::Busy);
+                }
+            }
+            file.extend_from_slice(&chunk);
         }
         if size == 0 {
             return Ok(());
         }
         if self.files.len() >= limits.max_files {
+            file.zeroize();
             return Err(Refusal::TooManyFiles(limits.max_files));
         }
-        file.seek(SeekFrom::Start(0)).map_err(|_| Refusal::Corrupt)?;
         self.files.push(file);
         Ok(())
     }
@@ -59,13 +90,14 @@ impl Received {
         self.files.is_empty()
     }
 
-    /// The received files' bytes, one at a time; each temporary file is closed (and so gone)
-    /// as soon as it has been read.
-    pub fn into_bytes(self) -> impl Iterator<Item = std::io::Result<Vec<u8>>> {
-        self.files.into_iter().map(|mut file| {
-            let mut bytes = Vec::new();
-            file.read_to_end(&mut bytes)?;
-            Ok(bytes)
+    /// The received files' bytes, one at a time, for the sanitiser (which zeroes each after
+    /// cleaning it). Their share of the spool is returned once they are all handed over.
+    pub fn into_bytes(mut self) -> impl Iterator<Item = std::io::Result<Vec<u8>>> {
+        let files = std::mem::take(&mut self.files);
+        let permits = std::mem::take(&mut self.permits);
+        files.into_iter().map(move |file| {
+            let _held = &permits;
+            Ok(file)
         })
     }
 }

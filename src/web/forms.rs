@@ -58,6 +58,7 @@ impl Msg {
             Refusal::FileTooBig(mb) => Msg::with("upload-file-too-big", mb),
             Refusal::TooManyFiles(n) => Msg::with("upload-too-many", n),
             Refusal::TooSlow => Msg::new("upload-too-slow"),
+            Refusal::Busy => Msg::new("upload-busy"),
             Refusal::FieldTooLong | Refusal::TooManyFields => Msg::new("offer-form-too-big"),
         }
     }

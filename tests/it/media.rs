@@ -23,7 +23,7 @@ use zbor::media::{self, NewMedia, Pipeline};
 use crate::helpers::TestApp;
 
 /// Strings hidden in every place a photo can carry them; none may survive.
-const MARKERS: &[&str] = &[
+pub(crate) const MARKERS: &[&str] = &[
     "CANARY-GPS-AREA",
     "CANARY-SERIAL-4711",
     "CANARY-OWNER-NAME",

@@ -145,3 +145,208 @@ async fn over_https_the_session_cookie_is_host_only_and_secure_and_hsts_is_sent(
     assert_eq!(app.get_with("/admin", &[("cookie", &plain)]).await.status, StatusCode::SEE_OTHER);
     assert!(app.get("/").await.header("strict-transport-security").starts_with("max-age="));
 }
+
+/// A server's process, stopped (SIGTERM, then SIGKILL) however the test ends.
+struct Server(std::process::Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Seconds since the epoch of a path's change time and, where the filesystem keeps one, its
+/// birth time.
+fn change_and_birth(path: &Path) -> (i64, Option<i64>) {
+    use std::os::unix::fs::MetadataExt;
+    let meta = std::fs::symlink_metadata(path).unwrap();
+    let birth = meta.created().ok().map(|t| t.duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64);
+    (meta.ctime(), birth)
+}
+
+fn now_secs() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64
+}
+
+/// Every regular file the process holds open on a disk, with its bytes.
+fn open_disk_files(pid: u32) -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(format!("/proc/{pid}/fd")).unwrap().flatten() {
+        let Ok(target) = std::fs::read_link(entry.path()) else { continue };
+        let target = target.display().to_string();
+        // Sockets, pipes, anonymous inodes and memory files are not on a disk.
+        if !target.starts_with('/') || target.starts_with("/memfd:") || target.starts_with("/dev/") {
+            continue;
+        }
+        if let Ok(bytes) = std::fs::read(entry.path()) {
+            out.push((target, bytes));
+        }
+    }
+    out
+}
+
+#[test]
+fn a_seized_disk_holds_no_time_no_name_and_no_original_photo_of_an_offer() {
+    use std::io::{Read, Write};
+    use std::time::{Duration, Instant};
+
+    use crate::media::{MARKERS, contains, files_under, hostile_jpeg};
+
+    let dir = tempfile::tempdir().unwrap();
+    let (data, uploads, tmp) = (dir.path().join("data"), dir.path().join("uploads"), dir.path().join("tmp"));
+    std::fs::create_dir(&tmp).unwrap();
+    let identity = age::x25519::Identity::generate();
+    let init = zbor()
+        .arg("--data-dir")
+        .arg(&data)
+        .arg("--uploads-dir")
+        .arg(&uploads)
+        .args(["init", "--admin-user", "olga", "--recipient", &identity.to_public().to_string()])
+        .env("ZBOR_ADMIN_PASSWORD", "a long enough password")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert!(init.status.success(), "{}", String::from_utf8_lossy(&init.stderr));
+    let stdout = dir.path().join("stdout.log");
+    let child = zbor()
+        .arg("--data-dir")
+        .arg(&data)
+        .arg("--uploads-dir")
+        .arg(&uploads)
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        // The temporary folder on a disk, as on a careless host.
+        .env("TMPDIR", &tmp)
+        .env("RUST_LOG", "debug")
+        .stdin(Stdio::null())
+        .stdout(std::fs::File::create(&stdout).unwrap())
+        .stderr(std::fs::File::create(dir.path().join("stderr.log")).unwrap())
+        .spawn()
+        .unwrap();
+    let mut server = Server(child);
+    let started = Instant::now();
+    let addr = loop {
+        let text = std::fs::read_to_string(&stdout).unwrap_or_default();
+        if let Some(url) = text.lines().find_map(|l| l.strip_prefix("zbor is serving at http://")) {
+            break url.trim().to_owned();
+        }
+        assert!(started.elapsed() < Duration::from_secs(60), "zbor serve did not start");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    // Let the start's own file changes (journals opened) settle into an earlier second.
+    std::thread::sleep(Duration::from_millis(1100));
+
+    // The form's token, as a browser would fetch it.
+    let mut get = std::net::TcpStream::connect(&addr).unwrap();
+    write!(get, "GET /offer HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").unwrap();
+    let mut page = String::new();
+    get.read_to_string(&mut page).unwrap();
+    let token = page.split("name=\"csrf\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_owned();
+
+    let canaries = ["STORY-CANARY-7", "CONTACT-CANARY-7", "NAME-CANARY-7", "DESCRIPTION-CANARY-7", "MAKER-CANARY-7"];
+    let fields = [
+        ("csrf", token.as_str()),
+        ("title", "A flag from a courtyard"),
+        ("description", canaries[3]),
+        ("maker", canaries[4]),
+        ("story", canaries[0]),
+        ("contact", canaries[1]),
+        ("credit", "name"),
+        ("credit_name", canaries[2]),
+    ];
+    let (content_type, body) = crate::helpers::multipart(&fields, &[("photo-of-my-home.jpg", &hostile_jpeg())]);
+    let window_start = now_secs();
+    let mut post = std::net::TcpStream::connect(&addr).unwrap();
+    write!(
+        post,
+        "POST /offer HTTP/1.1\r\nHost: {addr}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    )
+    .unwrap();
+    // All but the last bytes: the photo, with its GPS position and serial number, has arrived.
+    post.write_all(&body[..body.len() - 8]).unwrap();
+    post.flush().unwrap();
+    std::thread::sleep(Duration::from_millis(500));
+    for (path, bytes) in open_disk_files(server.0.id()) {
+        for marker in MARKERS.iter().chain(&canaries) {
+            assert!(!contains(&bytes, marker.as_bytes()), "{marker} in {path}, open while the photo arrives");
+        }
+    }
+    post.write_all(&body[body.len() - 8..]).unwrap();
+    let mut answer = String::new();
+    post.read_to_string(&mut answer).unwrap();
+    assert!(answer.starts_with("HTTP/1.1 200"), "{}", answer.lines().next().unwrap_or_default());
+    // Time for any work that follows an offer (jobs, checkpoints).
+    std::thread::sleep(Duration::from_secs(3));
+    let window_end = now_secs();
+    std::thread::sleep(Duration::from_millis(1100));
+    let stop = Command::new("kill").arg("-TERM").arg(server.0.id().to_string()).status().unwrap();
+    assert!(stop.success());
+    assert!(server.0.wait().unwrap().success(), "zbor serve stops cleanly");
+
+    // Every byte of every folder: no canary, no metadata of the photo.
+    for folder in [&data, &uploads, &tmp] {
+        for file in files_under(folder) {
+            let bytes = std::fs::read(&file).unwrap();
+            for marker in MARKERS.iter().chain(&canaries[..3]) {
+                assert!(!contains(&bytes, marker.as_bytes()), "{marker} in {}", file.display());
+            }
+        }
+    }
+    // No file or folder but the databases' own changed while the offer arrived.
+    let databases = ["zbor.sqlite", "contacts.sqlite"];
+    for folder in [&data, &uploads, &tmp] {
+        for path in all_paths(folder) {
+            let name = path.file_name().unwrap().to_str().unwrap();
+            if databases.iter().any(|db| name.starts_with(db)) {
+                continue;
+            }
+            let (changed, born) = change_and_birth(&path);
+            for (what, time) in [("changed", Some(changed)), ("born", born)] {
+                let Some(time) = time else { continue };
+                assert!(
+                    !(window_start..=window_end).contains(&time),
+                    "{} was {what} while the offer arrived ({time} in {window_start}..={window_end})",
+                    path.display()
+                );
+            }
+        }
+    }
+    // Owner-only, everything.
+    for path in all_paths(&data).into_iter().chain(all_paths(&uploads)) {
+        let expected = if path.is_dir() { 0o700 } else { 0o600 };
+        assert_eq!(mode(&path), expected, "{}", path.display());
+    }
+
+    // Decline, then purge past the retention period: the description and maker the offer
+    // still held go, from the database file and its journal, and the sealed record too.
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    runtime.block_on(async {
+        let config = zbor::config::Config::new(data.clone(), uploads.clone());
+        let state = zbor::app::AppState::open(&config).await.unwrap();
+        let id: String = sqlx::query_scalar("SELECT id FROM offers").fetch_one(&state.db.main).await.unwrap();
+        let curator = zbor::collection::command::Actor::staff("olga", Role::Admin);
+        state.run(curator.clone(), zbor::donors::offers::Decline { offer: id.clone() }).await.unwrap();
+        zbor::donors::offers::forget_journals(&state.db.writer, &state.vault).await.unwrap();
+        for file in files_under(&data) {
+            let bytes = std::fs::read(&file).unwrap();
+            for canary in &canaries[3..] {
+                assert!(!contains(&bytes, canary.as_bytes()), "{canary} in {} after the decline", file.display());
+            }
+        }
+        assert_eq!(state.vault.count().await.unwrap(), 1, "the sealed record stays until the retention ends");
+        let later = chrono::Utc::now().date_naive() + chrono::Days::new(200);
+        let purged = zbor::donors::offers::purge(&state.db.writer, &state.vault, curator, 180, later).await.unwrap();
+        assert_eq!(purged, zbor::donors::offers::Purged { offers: 1, records: 1 });
+        assert_eq!(state.vault.count().await.unwrap(), 0);
+        let left: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM offers").fetch_one(&state.db.main).await.unwrap();
+        assert_eq!(left, 0);
+        let title = "A flag from a courtyard";
+        for file in files_under(&data) {
+            let bytes = std::fs::read(&file).unwrap();
+            assert!(!contains(&bytes, title.as_bytes()), "the purged offer's title in {}", file.display());
+        }
+        state.db.close().await;
+        state.vault.close().await;
+    });
+}
