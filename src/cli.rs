@@ -465,7 +465,7 @@ async fn offers_purge(config: &Config) -> anyhow::Result<()> {
     db.close().await;
     let purged = purged?;
     println!(
-        "Purged {} declined offer(s) and the sealed records of {} decided offer(s) (retention: {}).",
+        "Purged {} declined offer(s) and {} sealed record(s) of decided offers (retention: {}).",
         purged.offers,
         purged.records,
         match config.offer_retention_days {

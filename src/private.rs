@@ -61,6 +61,11 @@ pub fn create_dir_all(dir: &Path) -> anyhow::Result<()> {
 /// own mode) is never readable by others, whatever the umask.
 pub fn create_file(path: &Path) -> anyhow::Result<()> {
     use std::os::unix::fs::OpenOptionsExt;
+    // Never open a database file that exists: closing any descriptor of a file drops this
+    // process's POSIX locks on it, which SQLite's own connections may be holding.
+    if path.exists() {
+        return Ok(());
+    }
     match std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path) {
         Ok(_) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),

@@ -786,3 +786,163 @@ async fn field_messages_sit_beside_their_fields_in_the_readers_language_on_every
     assert_eq!(resp.attrs("#parts", "aria-invalid"), ["true"]);
     assert!(resp.attrs("#title_en", "aria-describedby").is_empty());
 }
+
+/// Sends an answer to the museum with a receipt, as the status page's form does.
+async fn answer_with(app: &TestApp, receipt: &str, answer: &str) -> Resp {
+    let token = app.token("/offer/status", None).await;
+    let body =
+        serde_urlencoded::to_string([("csrf", token.as_str()), ("receipt", receipt), ("answer", answer)]).unwrap();
+    let request = Request::post("/offer/status")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(Body::from(body))
+        .unwrap();
+    app.send(request).await
+}
+
+#[tokio::test]
+async fn donors_answer_with_their_receipt_and_keyholders_read_it_in_the_next_bundle() {
+    let (app, identity) = TestApp::with_keyholder().await;
+    let resp = offer(&app, &[("title", "Poster"), ("credit", "anonymous"), ("want_receipt", "yes")], &[]).await;
+    let receipt = resp.texts("#receipt-code").remove(0);
+    let id: String = sqlx::query_scalar("SELECT id FROM offers").fetch_one(&app.state.db.main).await.unwrap();
+    let curator = app.staff_cookie("cora", Role::Curator).await;
+    let token = app.token(&format!("/admin/offers/{id}"), Some(&curator)).await;
+    let asked = [("csrf", token.as_str()), ("message", "How big is the poster?")];
+    assert_eq!(
+        app.post_form(&format!("/admin/offers/{id}/reply"), &curator, &asked).await.status,
+        StatusCode::SEE_OTHER
+    );
+
+    // The donor answers; an unknown receipt gets the same page, of the same size.
+    let known = answer_with(&app, &receipt, "ANSWER-CANARY 70 by 50 cm").await;
+    assert_eq!(known.status, StatusCode::OK);
+    assert_eq!(known.texts("#answer-sent").len(), 1);
+    let unknown = answer_with(&app, "AAAA-BBBB-CCCC-DDDD", "ANSWER-CANARY 70 by 50 cm").await;
+    assert_eq!(unknown.status, StatusCode::OK);
+    assert_eq!(unknown.texts("#answer-sent").len(), 1, "an unknown receipt reads the same");
+    assert_eq!(known.body.len(), unknown.body.len(), "the same size, with a reply or without any offer");
+    assert_eq!(known.body.len() % (16 * 1024), 0);
+    assert!(known.header("cache-control").contains("no-store"));
+    // Nothing of the answer is readable on the server.
+    for file in files_under(&app.config.data_dir) {
+        assert!(!contains(&std::fs::read(&file).unwrap(), b"ANSWER-CANARY"), "{}", file.display());
+    }
+    assert_eq!(app.state.vault.count().await.unwrap(), 2, "the offer's record and the one answer");
+
+    // Curators see that an answer arrived; the keyholder's bundle carries it.
+    let page = app.get_with(&format!("/admin/offers/{id}?lang=en"), &[("cookie", &curator)]).await;
+    assert_eq!(page.texts(".answers").len(), 1);
+    let keyholder = app.staff_cookie("kira", Role::Keyholder).await;
+    let token = app.token("/admin/offers", Some(&keyholder)).await;
+    let form = [("csrf", token.as_str()), ("offer", id.as_str()), ("reason", "the donor answered")];
+    let bundle = app.post_form("/admin/offers/bundle", &keyholder, &form).await;
+    assert_eq!(bundle.status, StatusCode::OK);
+    let dir = tempfile::tempdir().unwrap();
+    let (bundle_path, key_path) = (dir.path().join("bundle.txt"), dir.path().join("key.txt"));
+    std::fs::write(&bundle_path, &bundle.body).unwrap();
+    std::fs::write(&key_path, identity.to_string().expose_secret()).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_zbor"))
+        .args(["contacts", "open"])
+        .arg(&bundle_path)
+        .arg("--identity")
+        .arg(&key_path)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let printed = String::from_utf8_lossy(&out.stdout);
+    assert!(printed.contains("the donor's answer:\nANSWER-CANARY 70 by 50 cm"), "{printed}");
+}
+
+#[tokio::test]
+async fn curators_delete_spam_outright_and_the_retention_purge_forgets_decided_offers() {
+    let (app, _) = TestApp::with_keyholder().await;
+    for title in ["SPAM-CANARY buy now", "A ribbon", "A badge"] {
+        let fields = [("title", title), ("credit", "name"), ("credit_name", "Ales"), ("consent_publish", "yes")];
+        assert_eq!(offer(&app, &fields, &[("p.jpg", &plain_jpeg(60, 40))]).await.status, StatusCode::OK);
+    }
+    let id_of = |title: &'static str| {
+        let pool = app.state.db.main.clone();
+        async move {
+            sqlx::query_scalar::<_, String>("SELECT id FROM offers WHERE title = ?")
+                .bind(title)
+                .fetch_one(&pool)
+                .await
+                .unwrap()
+        }
+    };
+    let (spam, ribbon, badge) = (id_of("SPAM-CANARY buy now").await, id_of("A ribbon").await, id_of("A badge").await);
+    let curator = app.staff_cookie("cora", Role::Curator).await;
+    let volunteer = app.staff_cookie("vera", Role::Volunteer).await;
+    let token = app.token("/admin/offers", Some(&curator)).await;
+    let theirs = app.token("/admin", Some(&volunteer)).await;
+    let delete = |id: &str| format!("/admin/offers/{id}/delete");
+    assert_eq!(app.post_form(&delete(&spam), &volunteer, &[("csrf", &theirs)]).await.status, StatusCode::FORBIDDEN);
+    let entry: String = sqlx::query_scalar("SELECT entry_number FROM offers WHERE id = ?")
+        .bind(&spam)
+        .fetch_one(&app.state.db.main)
+        .await
+        .unwrap();
+    let gone = app.post_form(&delete(&spam), &curator, &[("csrf", &token)]).await;
+    assert_eq!((gone.status, gone.header("location")), (StatusCode::SEE_OTHER, "/admin/offers?done=deleted"));
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM offers").await, 2);
+    assert_eq!(app.state.vault.count().await.unwrap(), 2, "its sealed record went too");
+    let (target, details): (String, String) =
+        sqlx::query_as("SELECT target, details FROM audit_log WHERE action = 'offer-deleted'")
+            .fetch_one(&app.state.db.main)
+            .await
+            .unwrap();
+    assert_eq!((target.as_str(), details.as_str()), (entry.as_str(), "{}"), "only the entry number is kept");
+    assert_eq!(app.post_form(&delete(&spam), &curator, &[("csrf", &token)]).await.status, StatusCode::NOT_FOUND);
+
+    // One accepted, one declined; an accepted offer is never deleted by hand.
+    assert_eq!(
+        app.post_form(&format!("/admin/offers/{ribbon}/accept"), &curator, &[("csrf", &token)]).await.status,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        app.post_form(&format!("/admin/offers/{badge}/decline"), &curator, &[("csrf", &token)]).await.status,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        app.post_form(&delete(&ribbon), &curator, &[("csrf", &token)]).await.status,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+
+    // `zbor offers purge`: nothing within the retention period…
+    let purge = |days: &str| {
+        std::fs::write(app.config.data_dir.join("zbor.toml"), format!("offer_retention_days = {days}\n")).unwrap();
+        std::process::Command::new(env!("CARGO_BIN_EXE_zbor"))
+            .arg("--data-dir")
+            .arg(&app.config.data_dir)
+            .arg("--config")
+            .arg(app.config.data_dir.join("zbor.toml"))
+            .args(["offers", "purge"])
+            .output()
+            .unwrap()
+    };
+    let out = purge("180");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM offers").await, 2);
+    // …and once decisions are older than it, the declined offer and both sealed records go;
+    // the accepted one stays in the register.
+    sqlx::query("UPDATE offers SET decided_on = '2020-01-01'").execute(&app.state.db.main).await.unwrap();
+    let out = purge("0");
+    assert!(out.status.success());
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM offers").await, 2, "0 keeps everything");
+    let out = purge("180");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(said.contains("Purged 1 declined offer(s) and 2 sealed record(s)"), "{said}");
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM offers").await, 1);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM offers WHERE sealed_purged = 1").await, 1);
+    assert_eq!(app.state.vault.count().await.unwrap(), 0);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM audit_log WHERE action = 'offers-purged'").await, 1);
+    let out = purge("180");
+    assert!(out.status.success());
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM audit_log WHERE action = 'offers-purged'").await, 1, "nothing twice");
+    // Read last: opening the database files in this process drops SQLite's locks on them
+    // (POSIX locks are per process), which the purges in other processes above rely on.
+    for file in files_under(&app.config.data_dir) {
+        assert!(!contains(&std::fs::read(&file).unwrap(), b"SPAM-CANARY"), "{}", file.display());
+    }
+}
