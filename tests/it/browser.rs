@@ -305,6 +305,23 @@ async fn browser_donor_offers_without_javascript_and_a_keyholder_opens_the_conta
     let state = appears(&web, By::Css(".offer-state")).await.text().await.unwrap();
     assert_eq!(state, "Waiting for a curator.");
     web.screenshot(&screenshot_path("offer-status")).await.unwrap();
+
+    // A curator asks a question; the donor, still without JavaScript, reads it with the
+    // receipt and answers in the same form.
+    let offer_id: String = sqlx::query_scalar("SELECT id FROM offers").fetch_one(&app.state.db.main).await.unwrap();
+    let question = zbor::donors::offers::Reply { offer: offer_id, text: "How was the flag hung?".to_owned() };
+    let curator = zbor::collection::command::Actor::staff("curator", zbor::auth::Role::Curator);
+    app.state.run(curator, question).await.unwrap();
+    web.goto(format!("{base}/offer/status?lang=en")).await.unwrap();
+    fill(&web, "receipt", &receipt).await;
+    click(&web, ".stack button[type=submit]").await;
+    let reply = appears(&web, By::Css(".reply-text")).await.text().await.unwrap();
+    assert_eq!(reply, "How was the flag hung?");
+    fill(&web, "receipt", &receipt).await;
+    fill(&web, "answer", "BROWSER-ANSWER with two nails, facing the street").await;
+    click(&web, ".stack button[type=submit]").await;
+    appears(&web, By::Id("answer-sent")).await;
+    web.screenshot(&screenshot_path("offer-answered")).await.unwrap();
     web.quit().await.unwrap();
 
     // A keyholder, in another browser, downloads the sealed bundle with a reason.
@@ -372,6 +389,7 @@ async fn browser_donor_offers_without_javascript_and_a_keyholder_opens_the_conta
     assert!(opened.status.success(), "{}", String::from_utf8_lossy(&opened.stderr));
     assert!(printed.contains("contact: BROWSER-CONTACT signal: @kot_2020"), "{printed}");
     assert!(printed.contains("It hung in our window"), "{printed}");
+    assert!(printed.contains("the donor's answer:\nBROWSER-ANSWER with two nails, facing the street"), "{printed}");
 
     stop.send(()).unwrap();
     server.await.unwrap().unwrap();
