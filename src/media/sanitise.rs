@@ -54,6 +54,10 @@ pub enum Refusal {
     FieldTooLong,
     #[error("The form has too many fields.")]
     TooManyFields,
+    /// The caller's check on the form's first fields (its token) refused it, so it was not
+    /// read further; the caller says why.
+    #[error("The form has expired.")]
+    Stopped,
 }
 
 impl Refusal {
@@ -64,6 +68,7 @@ impl Refusal {
             Refusal::FileTooBig(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Refusal::TooManyFiles(_) | Refusal::FieldTooLong | Refusal::TooManyFields => StatusCode::PAYLOAD_TOO_LARGE,
             Refusal::TooSlow => StatusCode::REQUEST_TIMEOUT,
+            Refusal::Stopped => StatusCode::BAD_REQUEST,
             _ => StatusCode::UNPROCESSABLE_ENTITY,
         }
     }

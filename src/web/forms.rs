@@ -59,6 +59,7 @@ impl Msg {
             Refusal::TooManyFiles(n) => Msg::with("upload-too-many", n),
             Refusal::TooSlow => Msg::new("upload-too-slow"),
             Refusal::FieldTooLong | Refusal::TooManyFields => Msg::new("offer-form-too-big"),
+            Refusal::Stopped => Msg::new("offer-error-expired"),
         }
     }
 }
