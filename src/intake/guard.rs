@@ -39,30 +39,36 @@ fn now_secs() -> u64 {
 }
 
 impl Signer {
-    fn mac(&self, purpose: &str, issued: u64) -> String {
+    fn mac(&self, purpose: &str, issued: u64, nonce: u64) -> String {
         let mut hasher = blake3::Hasher::new_keyed(&self.key);
         hasher.update(purpose.as_bytes());
         hasher.update(&[0]);
         hasher.update(&issued.to_be_bytes());
+        hasher.update(&nonce.to_be_bytes());
         hasher.finalize().to_hex()[..32].to_owned()
     }
 
-    /// A token for a form of `purpose` (`offer`, `status`).
+    /// A token for a form of `purpose` (`offer`, `status`). Each is different (a random
+    /// nonce), so that each can be used once.
     pub fn issue(&self, purpose: &str) -> String {
         let issued = now_secs();
-        format!("{issued:x}.{}", self.mac(purpose, issued))
+        let nonce = rand::rng().next_u64();
+        format!("{issued:x}.{nonce:x}.{}", self.mac(purpose, issued, nonce))
     }
 
     /// Whether `token` was issued here for `purpose` within its lifetime.
     pub fn check(&self, purpose: &str, token: &str) -> bool {
         use subtle::ConstantTimeEq;
-        let Some((issued, mac)) = token.split_once('.') else { return false };
-        let Ok(issued) = u64::from_str_radix(issued, 16) else { return false };
+        let mut parts = token.splitn(3, '.');
+        let (Some(issued), Some(nonce), Some(mac)) = (parts.next(), parts.next(), parts.next()) else { return false };
+        let (Ok(issued), Ok(nonce)) = (u64::from_str_radix(issued, 16), u64::from_str_radix(nonce, 16)) else {
+            return false;
+        };
         let now = now_secs();
         if issued > now + 60 || now.saturating_sub(issued) > TOKEN_LIFETIME_SECS {
             return false;
         }
-        self.mac(purpose, issued).as_bytes().ct_eq(mac.as_bytes()).into()
+        self.mac(purpose, issued, nonce).as_bytes().ct_eq(mac.as_bytes()).into()
     }
 }
 
@@ -182,8 +188,9 @@ mod tests {
         assert!(!Signer::default().check("offer", &token));
         assert!(!signer.check("offer", "0.0"));
         assert!(!signer.check("offer", ""));
-        let old = format!("{:x}.{}", 1_000, signer.mac("offer", 1_000));
+        let old = format!("{:x}.{:x}.{}", 1_000, 7, signer.mac("offer", 1_000, 7));
         assert!(!signer.check("offer", &old), "expired tokens are refused");
+        assert_ne!(signer.issue("offer"), signer.issue("offer"), "every token is different");
     }
 
     #[test]

@@ -121,6 +121,12 @@ impl Form {
     }
 }
 
+/// Reads a multipart form in full, within the bounds of [`read_form_keeping`].
+pub async fn read_form(request: Request, file_field: &str, limits: &Limits) -> Result<Form, Refusal> {
+    let (form, result) = read_form_keeping(request, file_field, limits, |_| true).await;
+    result.map(|()| form)
+}
+
 /// Reads a multipart form, streaming the files of `file_field` to temporary files within
 /// `limits` and keeping the text fields in memory within fixed caps. `admit` is asked once,
 /// with the text fields read so far, before the first file is read (or at the end when there
