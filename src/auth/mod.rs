@@ -259,6 +259,14 @@ impl Throttle {
         true
     }
 
+    /// Whether `username` has spent its guesses for now (counted, not yet checked, included).
+    pub fn spent(&self, username: &str) -> bool {
+        let Ok(failures) = self.failures.lock() else { return true };
+        failures
+            .get(&Self::key(username))
+            .is_some_and(|(count, since)| *count >= MAX_FAILURES && since.elapsed() <= THROTTLE_WINDOW)
+    }
+
     /// A guess was right: the account's count starts again.
     pub fn succeeded(&self, username: &str) {
         if let Ok(mut failures) = self.failures.lock() {

@@ -3,6 +3,7 @@
 //! with a cap on its size, on the number of files, and on the time the upload may take.
 
 use std::io::{Read, Seek, SeekFrom, Write};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use axum::body::Bytes;
@@ -77,7 +78,6 @@ impl Received {
     }
 }
 
-
 /// Most text fields a form may have, the longest one and all of them together, in bytes. The
 /// faces check each field's own limit; these only stop a hostile request from filling memory.
 const MAX_TEXT_FIELDS: usize = 64;
@@ -139,8 +139,8 @@ pub async fn read_form_keeping(
     mut admit: impl FnMut(&Form) -> bool,
 ) -> (Form, Result<(), Refusal>) {
     let mut form = Form::default();
-    let mut multipart = match multipart_of(request, limits) {
-        Ok(multipart) => multipart,
+    let (mut multipart, crossed) = match multipart_of(request, limits) {
+        Ok(reader) => reader,
         Err(refusal) => return (form, Err(refusal)),
     };
     let mut admitted = false;
@@ -194,24 +194,35 @@ pub async fn read_form_keeping(
         }
         Ok(())
     };
-    let result = read.await;
+    let result = read.await.map_err(|refusal| match crossed.lock().ok().and_then(|mut c| c.take()) {
+        Some(Stop::TooLarge) => Refusal::FileTooBig(limits.max_file_bytes / 1_000_000),
+        Some(Stop::HeadersTooLong) => Refusal::FieldTooLong,
+        _ => refusal,
+    });
     (form, result)
 }
 
 /// A multer reader over the request's body, behind a [`Guard`].
-fn multipart_of(request: Request, limits: &Limits) -> Result<multer::Multipart<'static>, Refusal> {
+fn multipart_of(request: Request, limits: &Limits) -> Result<(multer::Multipart<'static>, Crossed), Refusal> {
     let boundary = request
         .headers()
         .get(axum::http::header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| multer::parse_boundary(v).ok())
         .ok_or(Refusal::Corrupt)?;
-    let stream = Guard::new(request.into_body().into_data_stream(), &boundary, body_limit(limits) as u64);
+    let crossed = Crossed::default();
+    let stream =
+        Guard::new(request.into_body().into_data_stream(), &boundary, body_limit(limits) as u64, crossed.clone());
     let constraints = multer::Constraints::new().size_limit(
-        multer::SizeLimit::new().whole_stream(body_limit(limits) as u64).per_field(limits.max_file_bytes.max(MAX_TEXT_BYTES as u64)),
+        multer::SizeLimit::new()
+            .whole_stream(body_limit(limits) as u64)
+            .per_field(limits.max_file_bytes.max(MAX_TEXT_BYTES as u64)),
     );
-    Ok(multer::Multipart::with_constraints(stream, boundary, constraints))
+    Ok((multer::Multipart::with_constraints(stream, boundary, constraints), crossed))
 }
+
+/// The bound a [`Guard`] found crossed, if any.
+type Crossed = Arc<Mutex<Option<Stop>>>;
 
 /// Why a [`Guard`] stopped the body.
 #[derive(Debug, thiserror::Error)]
@@ -239,6 +250,10 @@ struct Guard<S> {
     tail: Vec<u8>,
     total: u64,
     max_total: u64,
+    /// The bound crossed. The body then simply ends after the bytes before it (an error would
+    /// stop multer before it parses them), so the fields before it are read and a refused form
+    /// comes back with what was typed; the reader looks here to say why the form was cut.
+    stop: Arc<Mutex<Option<Stop>>>,
     stopped: bool,
 }
 
@@ -254,7 +269,7 @@ enum Section {
 }
 
 impl<S> Guard<S> {
-    fn new(inner: S, boundary: &str, max_total: u64) -> Self {
+    fn new(inner: S, boundary: &str, max_total: u64, stop: Arc<Mutex<Option<Stop>>>) -> Self {
         let mut delimiter = b"--".to_vec();
         delimiter.extend_from_slice(boundary.as_bytes());
         Self {
@@ -265,16 +280,27 @@ impl<S> Guard<S> {
             tail: Vec::new(),
             total: 0,
             max_total,
+            stop,
             stopped: false,
         }
     }
 
-    /// Scans one chunk; `Err` when it crosses a bound.
-    fn watch(&mut self, chunk: &[u8]) -> Result<(), Stop> {
+    /// How much of a chunk to pass on when the headers starting at `at` (less `carried`, within
+    /// the chunk) ran too long: what comes before them and at most the bound of them, so multer
+    /// can finish the field before (it looks past the delimiter) and then meets the stop.
+    fn passed(&self, at: usize, carried: usize, len: usize) -> usize {
+        (at.saturating_sub(carried) + MAX_PART_HEADER_BYTES.saturating_sub(self.counted)).min(len)
+    }
+
+    /// Scans one chunk; when it crosses a bound, how many of its bytes come before.
+    fn watch(&mut self, chunk: &[u8]) -> Result<(), (usize, Stop)> {
+        let before = self.total;
         self.total += chunk.len() as u64;
         if self.total > self.max_total {
-            return Err(Stop::TooLarge);
+            return Err(((self.max_total - before) as usize, Stop::TooLarge));
         }
+        // `at` below counts from the carried tail; less `carried`, it counts within `chunk`.
+        let carried = self.tail.len();
         let mut data = std::mem::take(&mut self.tail);
         data.extend_from_slice(chunk);
         let mut at = 0;
@@ -288,7 +314,7 @@ impl<S> Guard<S> {
             match memchr::memmem::find(rest, end) {
                 Some(found) => {
                     if bounded && self.counted + found > MAX_PART_HEADER_BYTES {
-                        return Err(Stop::HeadersTooLong);
+                        return Err((self.passed(at, carried, chunk.len()), Stop::HeadersTooLong));
                     }
                     at += found + end.len();
                     self.section = next;
@@ -299,10 +325,10 @@ impl<S> Guard<S> {
                     let keep = (end.len() - 1).min(rest.len());
                     let scanned = rest.len() - keep;
                     if bounded {
-                        self.counted += scanned;
-                        if self.counted + keep > MAX_PART_HEADER_BYTES {
-                            return Err(Stop::HeadersTooLong);
+                        if self.counted + rest.len() > MAX_PART_HEADER_BYTES {
+                            return Err((self.passed(at, carried, chunk.len()), Stop::HeadersTooLong));
                         }
+                        self.counted += scanned;
                     }
                     self.tail = rest[scanned..].to_vec();
                     return Ok(());
@@ -329,9 +355,12 @@ where
         match self.inner.poll_next_unpin(cx) {
             Poll::Ready(Some(Ok(chunk))) => match self.watch(&chunk) {
                 Ok(()) => Poll::Ready(Some(Ok(chunk))),
-                Err(stop) => {
+                Err((before, stop)) => {
+                    if let Ok(mut crossed) = self.stop.lock() {
+                        *crossed = Some(stop);
+                    }
                     self.stopped = true;
-                    Poll::Ready(Some(Err(stop)))
+                    Poll::Ready(Some(Ok(chunk.slice(..before))))
                 }
             },
             Poll::Ready(Some(Err(err))) => {
@@ -350,8 +379,6 @@ fn refusal_of(err: &multer::Error, limits: &Limits) -> Refusal {
         multer::Error::StreamSizeExceeded { .. } => too_big,
         multer::Error::FieldSizeExceeded { .. } => too_big,
         multer::Error::StreamReadFailed(cause) => match cause.downcast_ref::<Stop>() {
-            Some(Stop::TooLarge) => too_big,
-            Some(Stop::HeadersTooLong) => Refusal::FieldTooLong,
             Some(Stop::Body(body)) if timed_out(body) => Refusal::TooSlow,
             _ => Refusal::Corrupt,
         },
@@ -385,9 +412,10 @@ mod tests {
     use super::*;
 
     fn scan_all(chunks: &[&[u8]]) -> Result<(), Stop> {
-        let mut guard = Guard::new(futures_util::stream::empty::<Result<Bytes, axum::Error>>(), "b", u64::MAX);
+        let stream = futures_util::stream::empty::<Result<Bytes, axum::Error>>();
+        let mut guard = Guard::new(stream, "b", u64::MAX, Crossed::default());
         for chunk in chunks {
-            guard.watch(chunk)?;
+            guard.watch(chunk).map_err(|(_, stop)| stop)?;
         }
         Ok(())
     }
@@ -407,7 +435,10 @@ mod tests {
             assert!(scan_all(&refs).is_ok(), "chunks of {size}");
         }
         // A large value is no header: only the headers are bounded.
-        let big = format!("--b\r\nContent-Disposition: form-data; name=\"photos\"\r\n\r\n{}\r\n--b--\r\n", "x".repeat(100_000));
+        let big = format!(
+            "--b\r\nContent-Disposition: form-data; name=\"photos\"\r\n\r\n{}\r\n--b--\r\n",
+            "x".repeat(100_000)
+        );
         assert!(scan_all(&[big.as_bytes()]).is_ok());
         // Nor may the preamble before the first part run on.
         assert!(matches!(scan_all(&["p".repeat(MAX_PART_HEADER_BYTES + 10).as_bytes()]), Err(Stop::HeadersTooLong)));

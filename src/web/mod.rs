@@ -326,10 +326,7 @@ mod panics {
 
     /// The answer to a panic: the ordinary 500 page, rendered by `render_errors`.
     pub(super) fn answer(_panic: Box<dyn std::any::Any + Send + 'static>) -> Response {
-        let page = ErrorPage {
-            status: axum::http::StatusCode::INTERNAL_SERVER_ERROR,
-            message: "error-internal",
-        };
+        let page = ErrorPage { status: axum::http::StatusCode::INTERNAL_SERVER_ERROR, message: "error-internal" };
         let mut response = page.status.into_response();
         response.extensions_mut().insert(page);
         response

@@ -12,5 +12,6 @@ mod concurrency;
 mod donors;
 mod helpers;
 mod intake;
+mod load;
 mod media;
 mod migrations;
