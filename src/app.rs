@@ -146,7 +146,7 @@ pub fn with_layers(routes: Router<AppState>, state: AppState) -> Router {
 pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(20);
 /// Most connections served at once; beyond them a client gets the "busy" page at once. Each
 /// holds at most [`READ_BUFFER`] of buffered input, so together they stay small.
-pub const MAX_CONNECTIONS: usize = 512;
+pub const MAX_CONNECTIONS: usize = 1024;
 /// Most connections being turned away at once; beyond them a connection is closed unanswered.
 const MAX_TURNED_AWAY: usize = 256;
 /// hyper's read buffer per connection, which also bounds a request's headers (a larger head

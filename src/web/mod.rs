@@ -365,6 +365,10 @@ pub const FORM_BODY_DEADLINE: std::time::Duration = crate::media::upload::MIN_BO
 /// upload's is scaled to its declared size (see [`crate::media::upload::deadline`]). A body
 /// that misses it fails to read, and the form comes back refused.
 pub async fn body_deadline(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    // Most requests (every catalogue page) have no body: no timer for them.
+    if axum::body::HttpBody::is_end_stream(request.body()) {
+        return next.run(request).await;
+    }
     let headers = request.headers();
     let multipart = headers
         .get(header::CONTENT_TYPE)

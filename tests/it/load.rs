@@ -42,11 +42,19 @@ async fn a_client_that_never_finishes_its_headers_is_cut_off() {
     let (addr, _stop) = serve(&app).await;
     let mut slow = tokio::net::TcpStream::connect(addr).await.unwrap();
     slow.write_all(b"GET / HTTP/1.1\r\nHost: museum\r\nX-Slow: ").await.unwrap();
-    // The bound is generous; the server closes at its header-read timeout.
+    // A kept-alive connection that sends nothing after its first answer.
+    let mut idle = tokio::net::TcpStream::connect(addr).await.unwrap();
+    idle.write_all(b"GET /healthz HTTP/1.1\r\nHost: museum\r\n\r\n").await.unwrap();
+    // The bound is generous; the server closes both at its header-read timeout.
     let bound = zbor::app::HEADER_READ_TIMEOUT + Duration::from_secs(20);
-    let mut rest = Vec::new();
-    let closed = tokio::time::timeout(bound, slow.read_to_end(&mut rest)).await;
-    assert!(closed.is_ok(), "the connection was closed by the server");
+    let (mut slow_rest, mut idle_rest) = (Vec::new(), Vec::new());
+    let (slow_closed, idle_closed) = tokio::join!(
+        tokio::time::timeout(bound, slow.read_to_end(&mut slow_rest)),
+        tokio::time::timeout(bound, idle.read_to_end(&mut idle_rest)),
+    );
+    assert!(slow_closed.is_ok(), "the slow connection was closed by the server");
+    assert!(idle_closed.is_ok(), "the idle connection was closed by the server");
+    assert!(String::from_utf8_lossy(&idle_rest).starts_with("HTTP/1.1 200"), "the idle one had its answer first");
     answers(&format!("http://{addr}")).await;
 }
 
