@@ -184,6 +184,7 @@ totp-already = Your second factor is already set up.
 
 error-too-many = Too many requests have come from here or from everyone in the last hour. Nothing was stored. Please try again later.
 error-intake-closed = The museum cannot accept offers at the moment. Nothing was stored. Please try again later.
+error-busy = The museum's server is too busy to answer right now. Nothing you sent was stored; please try again in a minute.
 nav-offer = Offer an object
 
 upload-empty = One of the files is empty.

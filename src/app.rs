@@ -4,12 +4,16 @@
 use std::future::Future;
 use std::ops::Deref;
 use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::Context;
 use axum::Router;
+use axum::extract::ConnectInfo;
+use axum::http::StatusCode;
 use axum::middleware;
 use axum::routing::get;
 use tokio::net::TcpListener;
+use tokio::sync::Semaphore;
 
 use crate::catalogue::snapshot::PublicState;
 use crate::collection::command::{self, Actor, Command, CommandResult};
@@ -117,27 +121,58 @@ impl AppState {
 
 /// The whole router with its layers.
 pub fn router(state: AppState) -> Router {
-    Router::new()
+    let routes = Router::new()
         .merge(crate::catalogue::router(state.clone()))
         .merge(crate::intake::router(&state))
         .merge(crate::admin::router(&state))
         .route("/healthz", get(web::healthz))
         .route("/static/zbor.css", get(web::stylesheet))
-        .fallback(web::not_found)
+        .fallback(web::not_found);
+    with_layers(routes, state)
+}
+
+/// The layers around every route of [`router`]: panics caught inside the error pages, a
+/// deadline on every request body, the language, the security headers. Public so that a
+/// test can wrap a handler of its own (one that panics) exactly as the real routes are.
+pub fn with_layers(routes: Router<AppState>, state: AppState) -> Router {
+    web::catch_panics(routes)
         .layer(middleware::from_fn_with_state(state.clone(), web::render_errors))
+        .layer(middleware::from_fn_with_state(state.clone(), web::body_deadline))
         .layer(middleware::from_fn(web::negotiate_lang))
         .layer(middleware::from_fn_with_state(state.clone(), web::security_headers))
         .with_state(state)
 }
 
+/// How long a client may take to send a request's headers, and how long an idle kept-alive
+/// connection stays open (hyper starts the same timer while it waits for the next request).
+/// Long enough for Tor's slowest circuits.
+pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(20);
+/// Most connections served at once; beyond them a client gets the "busy" page at once. Each
+/// holds at most [`READ_BUFFER`] of buffered input, so together they stay small.
+pub const MAX_CONNECTIONS: usize = 1024;
+/// Most connections being turned away at once; beyond them a connection is closed unanswered.
+const MAX_TURNED_AWAY: usize = 256;
+/// hyper's read buffer per connection, which also bounds a request's headers (a larger head
+/// is refused with 431).
+pub const READ_BUFFER: usize = 64 * 1024;
+/// How long shutdown waits for requests in flight before it closes the databases anyway.
+pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(60);
+
 /// Serves, with the media worker running beside, until `shutdown` completes; then finishes
-/// in-flight requests and the job in progress, and closes the databases.
+/// in-flight requests (for up to [`SHUTDOWN_GRACE`]) and the job in progress, and closes the
+/// databases.
+///
+/// The loop is hyper's own HTTP/1 connection driven from here rather than `axum::serve`, for
+/// the limits a hostile client meets: a header-read and idle timeout (hyper needs a timer for
+/// them), a bounded read buffer, a cap on connections with a "busy" page beyond it. Request
+/// bodies have their deadlines in [`web::body_deadline`].
 pub async fn serve(
     listener: TcpListener,
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
     let app = router(state.clone());
+    let busy = Arc::new(busy_answer(&state));
     let (stop_worker, worker_stopped) = tokio::sync::oneshot::channel::<()>();
     let worker = tokio::spawn(media::jobs::work(
         state.db.main.clone(),
@@ -148,9 +183,55 @@ pub async fn serve(
         },
     ));
     let purger = tokio::spawn(purge_daily(state.clone()));
-    // The peer address reaches handlers only for the intake form's in-memory rate limits.
-    let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
-    axum::serve(listener, app).with_graceful_shutdown(shutdown).await.context("serving")?;
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(hyper_util::rt::TokioTimer::new())
+        .header_read_timeout(HEADER_READ_TIMEOUT)
+        .keep_alive(true)
+        .max_buf_size(READ_BUFFER);
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let slots = Arc::new(Semaphore::new(MAX_CONNECTIONS));
+    let turning_away = Arc::new(Semaphore::new(MAX_TURNED_AWAY));
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        let (stream, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                Err(err) => {
+                    // Out of file descriptors, usually: wait for some to be freed.
+                    tracing::warn!(error = %err, "accepting a connection");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        let Ok(slot) = Arc::clone(&slots).try_acquire_owned() else {
+            if let Ok(permit) = Arc::clone(&turning_away).try_acquire_owned() {
+                tokio::spawn(turn_away(stream, Arc::clone(&busy), permit));
+            }
+            continue;
+        };
+        let _ = stream.set_nodelay(true);
+        let app = app.clone();
+        // The peer address reaches handlers only for the intake form's in-memory rate limits
+        // and the sign-in slowdown, as a keyed hash.
+        let service = hyper::service::service_fn(move |mut request: axum::http::Request<hyper::body::Incoming>| {
+            request.extensions_mut().insert(ConnectInfo(peer));
+            let mut app = app.clone();
+            async move { tower::Service::call(&mut app, request).await }
+        });
+        let connection = graceful.watch(http.serve_connection(hyper_util::rt::TokioIo::new(stream), service));
+        tokio::spawn(async move {
+            // A failed connection is a client gone, a timeout or a malformed request: hyper has
+            // answered what could be answered; there is nothing to log about a visitor.
+            let _ = connection.await;
+            drop(slot);
+        });
+    }
+    drop(listener);
+    if tokio::time::timeout(SHUTDOWN_GRACE, graceful.shutdown()).await.is_err() {
+        tracing::warn!("requests still in flight at shutdown were cut off");
+    }
     purger.abort();
     let _ = stop_worker.send(());
     worker.await.context("media worker")?;
@@ -174,6 +255,44 @@ async fn purge_daily(state: AppState) {
             Err(err) => tracing::error!(error = %err, "purging offers past retention"),
         }
     }
+}
+
+/// The whole HTTP answer for a connection over the cap: the translated "busy" page (in the
+/// default language; the request is never read), asking to come back.
+fn busy_answer(state: &AppState) -> Vec<u8> {
+    let choice = web::LangChoice { lang: crate::i18n::Lang::DEFAULT, explicit: false };
+    let page = crate::error::ErrorPage { status: StatusCode::SERVICE_UNAVAILABLE, message: "error-busy" };
+    let html = web::error_html(state, choice, page).unwrap_or_else(|_| "busy".to_owned());
+    let head = format!(
+        "HTTP/1.1 503 Service Unavailable\r\ncontent-type: text/html; charset=utf-8\r\ncontent-length: {}\r\n\
+         retry-after: 30\r\ncache-control: no-store\r\nconnection: close\r\n\
+         content-security-policy: {}\r\nx-content-type-options: nosniff\r\nreferrer-policy: no-referrer\r\n\r\n",
+        html.len(),
+        web::CONTENT_SECURITY_POLICY
+    );
+    [head.into_bytes(), html.into_bytes()].concat()
+}
+
+/// Answers a connection over the cap with `busy` and closes it, within a few seconds.
+async fn turn_away(mut stream: tokio::net::TcpStream, busy: Arc<Vec<u8>>, _permit: tokio::sync::OwnedSemaphorePermit) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let answer = async {
+        stream.write_all(&busy).await?;
+        stream.shutdown().await?;
+        // Read what the client sent until it closes, so the kernel does not reset the
+        // connection (and lose the answer) over unread bytes.
+        let mut sink = [0u8; 4096];
+        let mut left = READ_BUFFER;
+        while left > 0 {
+            let n = stream.read(&mut sink).await?;
+            if n == 0 {
+                break;
+            }
+            left = left.saturating_sub(n);
+        }
+        Ok::<_, std::io::Error>(())
+    };
+    let _ = tokio::time::timeout(Duration::from_secs(3), answer).await;
 }
 
 /// A callback that reloads the public snapshot in the background (after a new image is ready).

@@ -47,19 +47,23 @@ async fn change_password(State(state): State<AppState>, ctx: Ctx, posted: StaffF
     let StaffForm { session, form: pairs } = posted;
     let error = if pairs.get("new") != pairs.get("repeat") {
         Some("account-error-repeat")
-    } else if !state.throttle.allows(&session.username) {
+    } else if !state.throttle.reserve(&session.username) {
         // A stolen session must not become unlimited guesses at the password.
         Some("account-error-current")
     } else {
         let (current, new) = (SecretString::from(pairs.get("current")), SecretString::from(pairs.get("new")));
         let (pool, writer) = (&state.db.main, &state.db.writer);
         match auth::change_password(pool, writer, actor(&session), session.user_id, current, new).await {
-            Ok(()) => None,
-            Err(PasswordError::WrongCurrent) => {
-                state.throttle.failed(&session.username);
-                Some("account-error-current")
+            Ok(()) => {
+                state.throttle.succeeded(&session.username);
+                None
             }
-            Err(PasswordError::Invalid(_)) => Some("account-error-length"),
+            // Counted already, when the guess started.
+            Err(PasswordError::WrongCurrent) => Some("account-error-current"),
+            Err(PasswordError::Invalid(_)) => {
+                state.throttle.succeeded(&session.username);
+                Some("account-error-length")
+            }
             Err(PasswordError::Internal(err)) => return Err(err.into()),
         }
     };

@@ -127,7 +127,8 @@ async fn login(
         tokio::time::sleep(delay).await;
     }
     let username = form.username.trim().to_owned();
-    let user = if state.throttle.allows(&username) {
+    // Counted before the slow check, so a burst of guesses cannot all slip in.
+    let user = if state.throttle.reserve(&username) {
         crate::auth::authenticate(&state.db.main, &username, SecretString::from(form.password)).await?
     } else {
         None
@@ -146,7 +147,6 @@ async fn login(
         None => None,
     };
     let Some(token) = signed_in else {
-        state.throttle.failed(&username);
         state.throttle.client_failed(peer);
         tracing::info!("failed sign-in");
         state.run(Actor::visitor(""), crate::auth::SignInFailed { username: username.clone() }).await?;

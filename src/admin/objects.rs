@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
+use axum::extract::{DefaultBodyLimit, Path, Query, Request, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -553,10 +553,12 @@ async fn upload_media(
     staff: Staff,
     headers: HeaderMap,
     Path(id): Path<i64>,
-    multipart: Multipart,
+    request: Request,
 ) -> AppResult<Response> {
-    // The CSRF check needs the form's field, so the body is read first, within its limits.
-    let (form, read) = upload::read_form_keeping(multipart, "photos", &state.media.limits).await;
+    // The CSRF check needs the form's field, so the body is read first, within its limits,
+    // and no further than the first photo when the token is not right.
+    let token_ok = |form: &upload::Form| check_form(&staff.0, &headers, form.get("csrf").unwrap_or_default()).is_ok();
+    let (form, read) = upload::read_form_keeping(request, "photos", &state.media.limits, token_ok).await;
     check_form(&staff.0, &headers, form.get("csrf").unwrap_or_default())?;
     // Refused before any photo is sanitised and stored; the command checks again.
     objects::editable_by(&mut *state.db.main.acquire().await?, &staff.actor(), id).await?;

@@ -67,8 +67,19 @@ fn hasher() -> Argon2<'static> {
     Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
 }
 
+/// One Argon2id hash or check per core at a time, for every account and the command line:
+/// each takes 19 MiB and a core for a moment, so a flood of sign-ins waits here instead of
+/// exhausting memory. (Receipts have their own, in the intake form.)
+fn argon2_slots() -> &'static tokio::sync::Semaphore {
+    static SLOTS: OnceLock<tokio::sync::Semaphore> = OnceLock::new();
+    SLOTS.get_or_init(|| {
+        tokio::sync::Semaphore::new(std::thread::available_parallelism().map(std::num::NonZeroUsize::get).unwrap_or(2))
+    })
+}
+
 /// Hashes a password off the async runtime.
 pub async fn hash_password(password: SecretString) -> anyhow::Result<String> {
+    let _slot = argon2_slots().acquire().await.context("password hashing slots")?;
     tokio::task::spawn_blocking(move || {
         let salt = SaltString::generate(&mut OsRng);
         hasher()
@@ -190,6 +201,7 @@ pub async fn authenticate(pool: &SqlitePool, username: &str, password: SecretStr
             .fetch_optional(pool)
             .await?;
     let stored = account.as_ref().map(|a| a.password_hash.clone()).unwrap_or_else(|| dummy_hash().to_owned());
+    let _slot = argon2_slots().acquire().await.context("password check slots")?;
     let ok = tokio::task::spawn_blocking(move || {
         PasswordHash::new(&stored)
             .map(|parsed| hasher().verify_password(password.expose_secret().as_bytes(), &parsed).is_ok())
@@ -227,29 +239,37 @@ impl Throttle {
         username.trim().to_lowercase()
     }
 
-    /// Whether `username` may try now.
-    pub fn allows(&self, username: &str) -> bool {
+    /// Counts a guess at `username` as a failure before it is checked, in one step under the
+    /// lock: `false` (and nothing to check) when the account has had [`MAX_FAILURES`] within
+    /// [`THROTTLE_WINDOW`]. Guesses sent in parallel are so counted like guesses sent one
+    /// after another; a right one clears the count with [`Throttle::succeeded`]. Names that
+    /// are no account are counted the same way, so they answer alike.
+    pub fn reserve(&self, username: &str) -> bool {
+        let Ok(mut failures) = self.failures.lock() else { return false };
+        let entry = failures.entry(Self::key(username)).or_insert((0, Instant::now()));
+        if entry.1.elapsed() > THROTTLE_WINDOW {
+            *entry = (0, Instant::now());
+        }
+        if entry.0 >= MAX_FAILURES {
+            return false;
+        }
+        entry.0 += 1;
+        // Bound the memory a flood of made-up usernames can take.
+        if failures.len() > 10_000 {
+            failures.retain(|_, (_, since)| since.elapsed() <= THROTTLE_WINDOW);
+        }
+        true
+    }
+
+    /// Whether `username` has spent its guesses for now (counted, not yet checked, included).
+    pub fn spent(&self, username: &str) -> bool {
         let Ok(failures) = self.failures.lock() else { return true };
-        match failures.get(&Self::key(username)) {
-            Some((count, since)) => *count < MAX_FAILURES || since.elapsed() > THROTTLE_WINDOW,
-            None => true,
-        }
+        failures
+            .get(&Self::key(username))
+            .is_some_and(|(count, since)| *count >= MAX_FAILURES && since.elapsed() <= THROTTLE_WINDOW)
     }
 
-    pub fn failed(&self, username: &str) {
-        if let Ok(mut failures) = self.failures.lock() {
-            let entry = failures.entry(Self::key(username)).or_insert((0, Instant::now()));
-            if entry.1.elapsed() > THROTTLE_WINDOW {
-                *entry = (0, Instant::now());
-            }
-            entry.0 += 1;
-            // Bound the memory a flood of made-up usernames can take.
-            if failures.len() > 10_000 {
-                failures.retain(|_, (_, since)| since.elapsed() <= THROTTLE_WINDOW);
-            }
-        }
-    }
-
+    /// A guess was right: the account's count starts again.
     pub fn succeeded(&self, username: &str) {
         if let Ok(mut failures) = self.failures.lock() {
             failures.remove(&Self::key(username));
@@ -522,4 +542,23 @@ pub async fn accounts(pool: &SqlitePool) -> sqlx::Result<Vec<Account>> {
     )
     .fetch_all(pool)
     .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parallel_guesses_reserve_no_more_than_the_limit() {
+        let throttle = std::sync::Arc::new(Throttle::default());
+        let granted: u32 = std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..30).map(|_| scope.spawn(|| u32::from(throttle.reserve("Olga ")))).collect();
+            handles.into_iter().map(|h| h.join().unwrap()).sum()
+        });
+        assert_eq!(granted, MAX_FAILURES);
+        assert!(!throttle.reserve("olga"), "the same account, however written");
+        assert!(throttle.reserve("vera"), "other accounts are not affected");
+        throttle.succeeded("vera");
+        assert!(throttle.reserve("vera"));
+    }
 }

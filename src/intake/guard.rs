@@ -12,7 +12,7 @@ use rand::RngCore;
 use crate::web::peer::PeerHasher;
 
 /// How long a form's token stays valid: long enough to write a story slowly.
-const TOKEN_LIFETIME_SECS: u64 = 24 * 60 * 60;
+pub const TOKEN_LIFETIME_SECS: u64 = 24 * 60 * 60;
 
 /// Signs and checks form tokens with a key made at start and never stored. A restart makes
 /// open forms expire; the form then comes back with everything typed kept.
@@ -39,30 +39,84 @@ fn now_secs() -> u64 {
 }
 
 impl Signer {
-    fn mac(&self, purpose: &str, issued: u64) -> String {
+    fn mac(&self, purpose: &str, issued: u64, nonce: u64) -> String {
         let mut hasher = blake3::Hasher::new_keyed(&self.key);
         hasher.update(purpose.as_bytes());
         hasher.update(&[0]);
         hasher.update(&issued.to_be_bytes());
+        hasher.update(&nonce.to_be_bytes());
         hasher.finalize().to_hex()[..32].to_owned()
     }
 
-    /// A token for a form of `purpose` (`offer`, `status`).
+    /// A token for a form of `purpose` (`offer`, `status`). Each is different (a random
+    /// nonce), so that each can be used once.
     pub fn issue(&self, purpose: &str) -> String {
         let issued = now_secs();
-        format!("{issued:x}.{}", self.mac(purpose, issued))
+        let nonce = rand::rng().next_u64();
+        format!("{issued:x}.{nonce:x}.{}", self.mac(purpose, issued, nonce))
     }
 
     /// Whether `token` was issued here for `purpose` within its lifetime.
     pub fn check(&self, purpose: &str, token: &str) -> bool {
         use subtle::ConstantTimeEq;
-        let Some((issued, mac)) = token.split_once('.') else { return false };
-        let Ok(issued) = u64::from_str_radix(issued, 16) else { return false };
+        let mut parts = token.splitn(3, '.');
+        let (Some(issued), Some(nonce), Some(mac)) = (parts.next(), parts.next(), parts.next()) else { return false };
+        let (Ok(issued), Ok(nonce)) = (u64::from_str_radix(issued, 16), u64::from_str_radix(nonce, 16)) else {
+            return false;
+        };
         let now = now_secs();
         if issued > now + 60 || now.saturating_sub(issued) > TOKEN_LIFETIME_SECS {
             return false;
         }
-        self.mac(purpose, issued).as_bytes().ct_eq(mac.as_bytes()).into()
+        self.mac(purpose, issued, nonce).as_bytes().ct_eq(mac.as_bytes()).into()
+    }
+}
+
+/// Form tokens already used, each kept until it would have expired anyway: a token admits one
+/// form only. Only tokens that passed the rate limits are kept, so the set holds at most the
+/// hourly caps times the hours of a token's lifetime; `capacity` is a backstop beyond that.
+pub struct UsedTokens {
+    seen: Mutex<HashMap<[u8; 16], Instant>>,
+    capacity: usize,
+}
+
+impl std::fmt::Debug for UsedTokens {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UsedTokens").field("capacity", &self.capacity).finish_non_exhaustive()
+    }
+}
+
+impl UsedTokens {
+    /// Room for `capacity` live tokens.
+    pub fn with_capacity(capacity: usize) -> Self {
+        Self { seen: Mutex::new(HashMap::new()), capacity }
+    }
+
+    fn key(token: &str) -> [u8; 16] {
+        let mut key = [0u8; 16];
+        key.copy_from_slice(&blake3::hash(token.as_bytes()).as_bytes()[..16]);
+        key
+    }
+
+    /// Marks `token` used. `false` when it was used already, or (failing closed) when the set
+    /// is full of live tokens.
+    pub fn take(&self, token: &str) -> bool {
+        let Ok(mut seen) = self.seen.lock() else { return false };
+        let lifetime = Duration::from_secs(TOKEN_LIFETIME_SECS + 60);
+        if seen.len() >= self.capacity {
+            seen.retain(|_, used| used.elapsed() <= lifetime);
+            if seen.len() >= self.capacity {
+                return false;
+            }
+        }
+        seen.insert(Self::key(token), Instant::now()).is_none()
+    }
+
+    /// Makes a token usable again (its form was refused by a rate limit before anything was done).
+    pub fn give_back(&self, token: &str) {
+        if let Ok(mut seen) = self.seen.lock() {
+            seen.remove(&Self::key(token));
+        }
     }
 }
 
@@ -134,8 +188,21 @@ mod tests {
         assert!(!Signer::default().check("offer", &token));
         assert!(!signer.check("offer", "0.0"));
         assert!(!signer.check("offer", ""));
-        let old = format!("{:x}.{}", 1_000, signer.mac("offer", 1_000));
+        let old = format!("{:x}.{:x}.{}", 1_000, 7, signer.mac("offer", 1_000, 7));
         assert!(!signer.check("offer", &old), "expired tokens are refused");
+        assert_ne!(signer.issue("offer"), signer.issue("offer"), "every token is different");
+    }
+
+    #[test]
+    fn a_token_is_taken_once_and_a_full_set_refuses() {
+        let used = UsedTokens::with_capacity(2);
+        assert!(used.take("a"));
+        assert!(!used.take("a"), "used once");
+        used.give_back("a");
+        assert!(used.take("a"), "given back");
+        assert!(used.take("b"));
+        assert!(!used.take("c"), "full of live tokens: refused, not forgotten");
+        assert!(!used.take("a"));
     }
 
     #[test]

@@ -10,7 +10,7 @@ pub mod guard;
 use std::collections::BTreeMap;
 
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, Multipart, State};
+use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
@@ -25,6 +25,7 @@ use crate::donors::seal::SealedFields;
 use crate::error::{AppError, AppResult};
 use crate::i18n::Lang;
 use crate::media::IngestError;
+use crate::media::sanitise::Refusal;
 use crate::media::upload;
 use crate::web::forms::{FieldErrors, Msg};
 use crate::web::peer::Peer;
@@ -213,28 +214,40 @@ async fn submit(
     ctx: Ctx,
     Peer(peer): Peer,
     headers: HeaderMap,
-    multipart: Multipart,
+    request: Request,
 ) -> AppResult<Response> {
     if !crate::web::staff::same_site(&headers) {
         return Err(AppError::Forbidden);
     }
-    if !state.intake.offers.allow(peer) {
-        return Err(AppError::TooManyRequests);
-    }
     let Some(recipients) = state.recipients.as_ref() else {
         return Err(AppError::Unavailable("error-intake-closed"));
     };
-    let (mut form, read) = upload::read_form_keeping(multipart, "photos", &state.media.limits).await;
-    let token_ok = state.intake.signer.check("offer", form.get("csrf").unwrap_or_default());
+    // The token is checked, and the offer counted, before any photo is read: a post without a
+    // valid unused token is not read further and counts toward no limit.
+    let mut admission = Admission::Junk;
+    let admit = |form: &upload::Form| {
+        admission = state.intake.admit_offer(peer, form.get("csrf").unwrap_or_default());
+        admission == Admission::Admitted
+    };
+    let (mut form, read) = upload::read_form_keeping(request, "photos", &state.media.limits, admit).await;
+    if admission == Admission::TooMany {
+        return Err(AppError::TooManyRequests);
+    }
     let values = values_of(&mut form);
     let had_photos = !form.photos.is_empty();
-    if let Err(refusal) = read {
-        let errors = FieldErrors::from([("photos", Msg::of_refusal(&refusal))]);
-        return again(&state, &ctx, refusal.status(), values, errors, None, true);
+    if admission == Admission::Junk {
+        state.intake.count_junk();
     }
-    if !token_ok {
-        let general = Some(Msg::new("offer-error-expired"));
-        return again(&state, &ctx, StatusCode::BAD_REQUEST, values, FieldErrors::default(), general, had_photos);
+    match read {
+        Err(Refusal::Stopped) => {
+            let general = Some(Msg::new("offer-error-expired"));
+            return again(&state, &ctx, StatusCode::BAD_REQUEST, values, FieldErrors::default(), general, had_photos);
+        }
+        Err(refusal) => {
+            let errors = FieldErrors::from([("photos", Msg::of_refusal(&refusal))]);
+            return again(&state, &ctx, refusal.status(), values, errors, None, true);
+        }
+        Ok(()) => {}
     }
     let (object_type, credit) = match validate(&state, &values) {
         Ok(valid) => valid,
@@ -375,16 +388,24 @@ async fn status(
     if !crate::web::staff::same_site(&headers) {
         return Err(AppError::Forbidden);
     }
-    if !state.intake.lookups.allow(peer) {
-        return Err(AppError::TooManyRequests);
-    }
     let mut page = StatusPage::new(&state);
     let typed = zeroize::Zeroizing::new(form.receipt);
     let answer = zeroize::Zeroizing::new(form.answer);
+    // Only a look-up with a valid unused token is counted, and costs a derivation: junk can
+    // neither close the door nor keep the hashing busy. Its answer may come sooner, which
+    // says only what its sender knows already: that its token was not one.
+    match state.intake.admit_lookup(peer, &form.csrf) {
+        Admission::TooMany => return Err(AppError::TooManyRequests),
+        Admission::Junk => {
+            state.intake.count_junk();
+            page.error = Some(Msg::new("offer-error-expired"));
+            let html = render_page(&state, &ctx.base(&state), "intake/status.html", page)?;
+            return Ok(no_store((StatusCode::UNPROCESSABLE_ENTITY, html).into_response()));
+        }
+        Admission::Admitted => {}
+    }
     let code = receipts::normalise(&typed);
-    if !state.intake.signer.check("status", &form.csrf) {
-        page.error = Some(Msg::new("offer-error-expired"));
-    } else if code.is_none() {
+    if code.is_none() {
         page.error = Some(Msg::new("status-error-format"));
     } else if answer.chars().count() > offers::MAX_ANSWER {
         page.error = Some(Msg::with("offer-error-too-long", offers::MAX_ANSWER));
@@ -407,10 +428,25 @@ async fn status(
     Ok(no_store((status, Html(padded(html.0))).into_response()))
 }
 
+/// What the intake form makes of a post's token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Admission {
+    /// A valid token, now used, and within the rate limits: counted.
+    Admitted,
+    /// A valid unused token over a rate limit: not counted, the token stays usable.
+    TooMany,
+    /// No token, a forged, expired or used one: counted apart, toward no limit.
+    Junk,
+}
+
 /// Everything the intake form keeps in memory: the token signer and the rate limits.
 #[derive(Debug)]
 pub struct Intake {
     pub signer: guard::Signer,
+    /// Tokens already used, so each admits one post.
+    pub used: guard::UsedTokens,
+    /// Posts refused as junk since the start: counted apart from the limits, never stored.
+    junk: std::sync::atomic::AtomicU64,
     /// Offers sent.
     pub offers: guard::RateLimit,
     /// Receipt look-ups.
@@ -421,13 +457,51 @@ pub struct Intake {
 
 impl Intake {
     pub fn new(limits: &crate::config::IntakeLimits) -> Self {
+        // The rate limits bound how many tokens are ever used within a token's lifetime.
+        let hours = guard::TOKEN_LIFETIME_SECS.div_ceil(3600) as usize + 1;
+        let admitted = (limits.offers_total as usize).saturating_add(limits.lookups_total as usize);
         Self {
             signer: guard::Signer::default(),
+            used: guard::UsedTokens::with_capacity(admitted.saturating_mul(hours).saturating_add(1024)),
+            junk: std::sync::atomic::AtomicU64::new(0),
             offers: guard::RateLimit::per_hour(limits.offers_per_peer, limits.offers_total),
             lookups: guard::RateLimit::per_hour(limits.lookups_per_peer, limits.lookups_total),
             derivations: tokio::sync::Semaphore::new(
                 std::thread::available_parallelism().map(std::num::NonZeroUsize::get).unwrap_or(2),
             ),
         }
+    }
+}
+
+impl Intake {
+    /// Checks an offer's token and counts the offer: see [`Admission`].
+    pub fn admit_offer(&self, peer: Option<std::net::IpAddr>, token: &str) -> Admission {
+        self.admit("offer", &self.offers, peer, token)
+    }
+
+    /// Checks a receipt look-up's token and counts the look-up: see [`Admission`].
+    pub fn admit_lookup(&self, peer: Option<std::net::IpAddr>, token: &str) -> Admission {
+        self.admit("status", &self.lookups, peer, token)
+    }
+
+    fn admit(&self, purpose: &str, limit: &guard::RateLimit, peer: Option<std::net::IpAddr>, token: &str) -> Admission {
+        if !self.signer.check(purpose, token) || !self.used.take(token) {
+            return Admission::Junk;
+        }
+        if !limit.allow(peer) {
+            self.used.give_back(token);
+            return Admission::TooMany;
+        }
+        Admission::Admitted
+    }
+
+    /// Counts a post refused as junk.
+    pub fn count_junk(&self) {
+        self.junk.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// Posts refused as junk since the start.
+    pub fn junk(&self) -> u64 {
+        self.junk.load(std::sync::atomic::Ordering::Relaxed)
     }
 }

@@ -56,6 +56,10 @@ pub enum Refusal {
     TooManyFields,
     #[error("The museum is receiving many photos right now. Please try again in a few minutes.")]
     Busy,
+    /// The caller's check on the form's first fields (its token) refused it, so it was not
+    /// read further; the caller says why.
+    #[error("The form has expired.")]
+    Stopped,
 }
 
 impl Refusal {
@@ -67,6 +71,7 @@ impl Refusal {
             Refusal::TooManyFiles(_) | Refusal::FieldTooLong | Refusal::TooManyFields => StatusCode::PAYLOAD_TOO_LARGE,
             Refusal::TooSlow => StatusCode::REQUEST_TIMEOUT,
             Refusal::Busy => StatusCode::SERVICE_UNAVAILABLE,
+            Refusal::Stopped => StatusCode::BAD_REQUEST,
             _ => StatusCode::UNPROCESSABLE_ENTITY,
         }
     }

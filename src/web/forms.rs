@@ -60,6 +60,7 @@ impl Msg {
             Refusal::TooSlow => Msg::new("upload-too-slow"),
             Refusal::Busy => Msg::new("upload-busy"),
             Refusal::FieldTooLong | Refusal::TooManyFields => Msg::new("offer-form-too-big"),
+            Refusal::Stopped => Msg::new("offer-error-expired"),
         }
     }
 }

@@ -274,6 +274,17 @@ pub async fn render_errors(State(state): State<AppState>, request: Request, next
         }
         None => return response,
     };
+    match error_html(&state, choice, page) {
+        Ok(html) => (page.status, Html(html)).into_response(),
+        Err(err) => {
+            tracing::error!(error = %err, "rendering the error page");
+            (page.status, "error").into_response()
+        }
+    }
+}
+
+/// The error page for `page` in the language of `choice`.
+pub fn error_html(state: &AppState, choice: LangChoice, page: ErrorPage) -> Result<String, minijinja::Error> {
     // The page does not echo the URL (its language links lead home), so "not found" reads
     // the same whatever was asked for.
     let base = Base::new(choice, &Uri::from_static("/"), &state.config.museum_name);
@@ -281,13 +292,111 @@ pub async fn render_errors(State(state): State<AppState>, request: Request, next
         ..Value::from(Serde(&base)),
         ..minijinja::context! { status => page.status.as_u16(), message_key => page.message }
     };
-    match state.templates.render("error.html", context) {
-        Ok(html) => (page.status, Html(html)).into_response(),
-        Err(err) => {
-            tracing::error!(error = %err, "rendering the error page");
-            (page.status, "error").into_response()
+    state.templates.render("error.html", context)
+}
+
+/// Layers: a panic in a handler becomes the ordinary 500 page (the layer must sit inside
+/// [`render_errors`]), logged once, by location only: a panic's message may hold what a
+/// request carried. The server stays up and the connection answers.
+pub fn catch_panics<S: Clone + Send + Sync + 'static>(router: axum::Router<S>) -> axum::Router<S> {
+    panics::install_hook();
+    router
+        .layer(axum::middleware::from_fn(panics::mark_handler))
+        .layer(tower_http::catch_panic::CatchPanicLayer::custom(panics::answer as fn(_) -> Response))
+}
+
+mod panics {
+    use std::cell::Cell;
+    use std::future::Future;
+    use std::pin::Pin;
+    use std::task::{Context, Poll};
+
+    use axum::extract::Request;
+    use axum::middleware::Next;
+    use axum::response::{IntoResponse, Response};
+
+    use crate::error::ErrorPage;
+
+    thread_local! {
+        /// Whether this thread is running a request handler right now.
+        static IN_HANDLER: Cell<bool> = const { Cell::new(false) };
+    }
+
+    /// Replaces the panic hook once: a panic inside a handler is logged by its location only,
+    /// other panics go to the hook that was there before.
+    pub(super) fn install_hook() {
+        static ONCE: std::sync::Once = std::sync::Once::new();
+        ONCE.call_once(|| {
+            let previous = std::panic::take_hook();
+            std::panic::set_hook(Box::new(move |info| {
+                if IN_HANDLER.with(Cell::get) {
+                    let location = info.location().map(|l| format!("{}:{}", l.file(), l.line())).unwrap_or_default();
+                    tracing::error!(location, "a request handler panicked; answered with the error page");
+                } else {
+                    previous(info);
+                }
+            }));
+        });
+    }
+
+    /// The answer to a panic: the ordinary 500 page, rendered by `render_errors`.
+    pub(super) fn answer(_panic: Box<dyn std::any::Any + Send + 'static>) -> Response {
+        let page = ErrorPage { status: axum::http::StatusCode::INTERNAL_SERVER_ERROR, message: "error-internal" };
+        let mut response = page.status.into_response();
+        response.extensions_mut().insert(page);
+        response
+    }
+
+    /// Middleware: marks the thread while the handler's future is polled.
+    pub(super) async fn mark_handler(request: Request, next: Next) -> Response {
+        Marked(Box::pin(next.run(request))).await
+    }
+
+    struct Marked(Pin<Box<dyn Future<Output = Response> + Send>>);
+
+    /// Clears the mark when a poll ends, by returning or by unwinding.
+    struct Unmark(bool);
+
+    impl Drop for Unmark {
+        fn drop(&mut self) {
+            IN_HANDLER.with(|flag| flag.set(self.0));
         }
     }
+
+    impl Future for Marked {
+        type Output = Response;
+
+        fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Response> {
+            let _unmark = Unmark(IN_HANDLER.with(|flag| flag.replace(true)));
+            self.0.as_mut().poll(cx)
+        }
+    }
+}
+
+/// The most time a body that is not an upload may take: forms are small.
+pub const FORM_BODY_DEADLINE: std::time::Duration = crate::media::upload::MIN_BODY_DEADLINE;
+
+/// Middleware: every request body has a deadline, counted from the end of its headers; an
+/// upload's is scaled to its declared size (see [`crate::media::upload::deadline`]). A body
+/// that misses it fails to read, and the form comes back refused.
+pub async fn body_deadline(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    // Most requests (every catalogue page) have no body: no timer for them.
+    if axum::body::HttpBody::is_end_stream(request.body()) {
+        return next.run(request).await;
+    }
+    let headers = request.headers();
+    let multipart = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.trim_start().to_ascii_lowercase().starts_with("multipart/form-data"));
+    let deadline = if multipart {
+        let declared = headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse().ok());
+        crate::media::upload::deadline(&state.media.limits, declared)
+    } else {
+        FORM_BODY_DEADLINE
+    };
+    let request = request.map(|body| Body::new(tower_http::timeout::DeadlineBody::new(deadline, body)));
+    next.run(request).await
 }
 
 const STYLESHEET: &str = include_str!("../../static/zbor.css");

@@ -12,6 +12,7 @@ mod concurrency;
 mod donors;
 mod helpers;
 mod intake;
+mod load;
 mod media;
 mod migrations;
 mod seizure;

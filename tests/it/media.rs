@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{DefaultBodyLimit, Multipart, State};
+use axum::extract::{DefaultBodyLimit, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::routing::post;
@@ -354,9 +354,9 @@ fn hostile_files_are_refused_with_a_message() {
 fn upload_router(app: &TestApp, pipeline: Pipeline, object_id: i64) -> Router {
     async fn upload(
         State((state, pipeline, object_id)): State<(zbor::app::AppState, Pipeline, i64)>,
-        multipart: Multipart,
+        request: axum::extract::Request,
     ) -> axum::response::Response {
-        let form = match media::upload::read_form(multipart, "photos", &pipeline.limits).await {
+        let form = match media::upload::read_form(request, "photos", &pipeline.limits).await {
             Ok(form) => form,
             Err(refusal) => return (refusal.status(), refusal.to_string()).into_response(),
         };
