@@ -22,7 +22,7 @@
 #   4. reads the server's peak RSS (VmHWM) and stops it;
 #   5. restarts it and sends BENCH_DONORS donors again, kills it with SIGKILL once
 #      BENCH_KILL_AFTER offers have been answered, restarts it, and checks that every offer
-#      whose answer reached its donor is whole (row, photos on disk, sealed record), that no
+#      whose answer reached its donor is whole (row, photos held in the database, sealed record), that no
 #      half-written file is left, and that `zbor audit verify` passes;
 #   6. prints the table (also in bench/out/load/results.md).
 #
@@ -92,6 +92,9 @@ for i in $(seq -w 1 "$STAFF"); do
     ZBOR_USER_PASSWORD="$BENCH_STAFF_PASSWORD" "$BIN" --data-dir "$OUT/data" --uploads-dir "$OUT/uploads" \
         user add "staff$(printf '%02d' "$((10#$i))")" --role curator >/dev/null
 done
+# Curators read offers, so they sign in with a second factor: one one-time code each.
+"$LOAD" enrol "$OUT/data" "$STAFF" >"$OUT/staff-codes.txt"
+export BENCH_STAFF_CODES="$OUT/staff-codes.txt"
 cat >"$OUT/zbor.toml" <<TOML
 offers_per_hour = 10000
 offers_per_address_per_hour = 100

@@ -5,7 +5,8 @@
 //! load storm URL REST_SECS STORM_SECS DONORS STAFF     catalogue at rest, then the storm; prints key=value lines
 //! load kill URL PID AFTER ANSWERED_FILE DONORS         donors again; kill -9 PID once AFTER offers are answered;
 //!                                                     writes "entry photos" per answered offer
-//! load verify DATA_DIR UPLOADS_DIR ANSWERED_FILE       every answered offer whole: row, photos on disk, sealed record
+//! load verify DATA_DIR UPLOADS_DIR ANSWERED_FILE       every answered offer whole: row, photos, sealed record
+//! load enrol DATA_DIR STAFF                           a second factor for staff01…: prints one one-time code each
 //! ```
 //!
 //! Every client talks to 127.0.0.x only. Donors, staff and the hostile clients each come from
@@ -177,7 +178,11 @@ async fn staff(url: String, n: u32, stop: Arc<AtomicBool>, tally: Tally) {
     let client = client(5000 + n);
     let password = std::env::var("BENCH_STAFF_PASSWORD").unwrap_or_default();
     let username = format!("staff{:02}", n + 1);
-    let login = [("username", username.as_str()), ("password", password.as_str())];
+    // Each curator's one-time code, made by `load enrol`.
+    let codes =
+        std::env::var("BENCH_STAFF_CODES").map(|f| std::fs::read_to_string(f).unwrap_or_default()).unwrap_or_default();
+    let code = codes.lines().find_map(|l| l.strip_prefix(&format!("{username} "))).unwrap_or_default().to_owned();
+    let login = [("username", username.as_str()), ("password", password.as_str()), ("totp", code.as_str())];
     let Ok(signed) = client.post(format!("{url}/admin/login")).form(&login).send().await else {
         count(&tally, "staff_connection_errors");
         return;
@@ -481,6 +486,24 @@ async fn verify(data: String, uploads: String, answered_file: String) {
     contacts.close().await;
 }
 
+/// Enrols `staff01`…`staffNN` of the data folder `data` with a second factor (curators read
+/// offers, so they need one) and prints one one-time code per account, `name code` a line, for
+/// the storm's sign-ins (in `BENCH_STAFF_CODES`).
+async fn enrol(data: String, staff: u32) {
+    let pool = zbor::db::open(&std::path::Path::new(&data).join("zbor.sqlite"), 1).await.unwrap();
+    for n in 0..staff {
+        let name = format!("staff{:02}", n + 1);
+        let id: i64 =
+            sqlx::query_scalar("SELECT id FROM users WHERE username = ?").bind(&name).fetch_one(&pool).await.unwrap();
+        let secret = zbor::auth::totp::pending_secret(&pool, id).await.unwrap();
+        let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
+        let code = zbor::auth::totp::totp(&secret, &name).unwrap().generate(now).to_string();
+        let codes = zbor::auth::totp::confirm(&pool, id, &name, &code).await.unwrap().unwrap();
+        println!("{name} {}", codes[0]);
+    }
+    pool.close().await;
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
@@ -501,9 +524,10 @@ fn main() {
             arg(5).parse().unwrap(),
         )),
         Some("verify") => runtime.block_on(verify(arg(1), arg(2), arg(3))),
+        Some("enrol") => runtime.block_on(enrol(arg(1), arg(2).parse().unwrap())),
         _ => {
             eprintln!(
-                "usage: load storm URL REST_SECS STORM_SECS DONORS STAFF | load kill URL PID AFTER FILE DONORS | load verify DATA UPLOADS FILE"
+                "usage: load storm URL REST_SECS STORM_SECS DONORS STAFF | load kill URL PID AFTER FILE DONORS | load verify DATA UPLOADS FILE | load enrol DATA STAFF"
             );
             std::process::exit(2);
         }
