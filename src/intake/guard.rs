@@ -53,7 +53,7 @@ impl Signer {
     pub fn issue(&self, purpose: &str) -> String {
         let issued = now_secs();
         let nonce = rand::rng().next_u64();
-        format!("{issued:x}.{nonce:x}.{}", self.mac(purpose, issued, nonce))
+        format!("{issued:08x}.{nonce:016x}.{}", self.mac(purpose, issued, nonce))
     }
 
     /// Whether `token` was issued here for `purpose` within its lifetime.
@@ -191,6 +191,15 @@ mod tests {
         let old = format!("{:x}.{:x}.{}", 1_000, 7, signer.mac("offer", 1_000, 7));
         assert!(!signer.check("offer", &old), "expired tokens are refused");
         assert_ne!(signer.issue("offer"), signer.issue("offer"), "every token is different");
+    }
+
+    #[test]
+    fn every_token_has_the_same_length() {
+        // A padded status page is as long as its token: a nonce with fewer hex digits would
+        // make two answers differ in size for no reason but chance.
+        let signer = Signer::default();
+        let lengths: std::collections::BTreeSet<usize> = (0..2_000).map(|_| signer.issue("status").len()).collect();
+        assert_eq!(lengths.len(), 1, "{lengths:?}");
     }
 
     #[test]
