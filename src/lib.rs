@@ -7,6 +7,7 @@ pub mod admin;
 pub mod alloc;
 pub mod app;
 pub mod auth;
+pub mod backup;
 pub mod catalogue;
 pub mod cli;
 pub mod collection;

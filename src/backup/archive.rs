@@ -1,0 +1,210 @@
+//! The backup archive: an ordinary tar stream inside age encryption to every recipient, so
+//! that in an emergency `age -d -i KEY FILE | tar x` opens it without zbor. Entries carry no
+//! time, owner or permissions of the server's files; a manifest, last, lists every entry with
+//! its size and BLAKE3 hash.
+
+use std::io::{BufReader, Read, Write};
+use std::path::Path;
+
+use anyhow::{Context, bail};
+use serde::{Deserialize, Serialize};
+
+/// The first entry of every archive: what it is and which archive it builds on.
+pub const HEADER: &str = "zbor-backup.json";
+/// The last entry: every other entry with its hash.
+pub const MANIFEST: &str = "manifest.json";
+const FORMAT: &str = "zbor-backup";
+const VERSION: u32 = 1;
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Header {
+    pub format: String,
+    pub version: u32,
+    /// The BLAKE3 hash of the archive file this one builds on (an increment), if any.
+    pub parent: Option<String>,
+}
+
+impl Header {
+    pub fn new(parent: Option<String>) -> Self {
+        Self { format: FORMAT.to_owned(), version: VERSION, parent }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Entry {
+    pub path: String,
+    pub size: u64,
+    pub blake3: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Manifest {
+    /// Every entry before the manifest, in order.
+    pub files: Vec<Entry>,
+    /// Every upload the collection had when the backup was made, whether this archive or an
+    /// earlier one of its chain carries it: what a restore of the chain must find.
+    pub uploads: Vec<String>,
+}
+
+/// Counts and hashes the bytes written through it: the archive's own hash, which names it in
+/// the ledger and in its increments' headers.
+pub struct Hashing<W> {
+    inner: W,
+    hasher: blake3::Hasher,
+}
+
+impl<W: Write> Write for Hashing<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.hasher.update(&buf[..n]);
+        Ok(n)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+/// Hashes what is read through it.
+struct HashRead<'h, R> {
+    inner: R,
+    hasher: &'h mut blake3::Hasher,
+    size: u64,
+}
+
+impl<R: Read> Read for HashRead<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.hasher.update(&buf[..n]);
+        self.size += n as u64;
+        Ok(n)
+    }
+}
+
+/// An archive being written: entries go straight through tar and age to the output.
+pub struct Writer<W: Write> {
+    tar: tar::Builder<age::stream::StreamWriter<Hashing<W>>>,
+    files: Vec<Entry>,
+}
+
+fn header(size: u64) -> tar::Header {
+    let mut header = tar::Header::new_gnu();
+    header.set_size(size);
+    header.set_mode(0o600);
+    header.set_mtime(0);
+    header.set_uid(0);
+    header.set_gid(0);
+    header.set_entry_type(tar::EntryType::Regular);
+    header
+}
+
+impl<W: Write> Writer<W> {
+    pub fn new(out: W, recipients: &[age::x25519::Recipient]) -> anyhow::Result<Self> {
+        let encryptor = age::Encryptor::with_recipients(recipients.iter().map(|r| r as &dyn age::Recipient))
+            .map_err(|e| anyhow::anyhow!("no recipient to seal the backup to: {e}"))?;
+        let sealed = encryptor.wrap_output(Hashing { inner: out, hasher: blake3::Hasher::new() })?;
+        let mut tar = tar::Builder::new(sealed);
+        tar.mode(tar::HeaderMode::Deterministic);
+        Ok(Self { tar, files: Vec::new() })
+    }
+
+    /// Adds an entry from memory.
+    pub fn add_bytes(&mut self, path: &str, bytes: &[u8]) -> anyhow::Result<()> {
+        self.tar.append_data(&mut header(bytes.len() as u64), path, bytes)?;
+        self.files.push(Entry {
+            path: path.to_owned(),
+            size: bytes.len() as u64,
+            blake3: blake3::hash(bytes).to_hex().to_string(),
+        });
+        Ok(())
+    }
+
+    /// Adds a file, streamed; refuses one that changes size while it is read.
+    pub fn add_file(&mut self, path: &str, file: &Path) -> anyhow::Result<u64> {
+        let opened = std::fs::File::open(file).with_context(|| format!("reading {}", file.display()))?;
+        let size = opened.metadata()?.len();
+        let mut hasher = blake3::Hasher::new();
+        let mut reader = HashRead { inner: opened.take(size), hasher: &mut hasher, size: 0 };
+        self.tar.append_data(&mut header(size), path, &mut reader)?;
+        if reader.size != size {
+            bail!("{} changed while it was read", file.display());
+        }
+        self.files.push(Entry { path: path.to_owned(), size, blake3: hasher.finalize().to_hex().to_string() });
+        Ok(size)
+    }
+
+    /// Writes the manifest and ends the archive; returns the archive's hash and its output.
+    pub fn finish(mut self, uploads: Vec<String>) -> anyhow::Result<(String, W)> {
+        let manifest = serde_json::to_vec_pretty(&Manifest { files: std::mem::take(&mut self.files), uploads })?;
+        self.tar.append_data(&mut header(manifest.len() as u64), MANIFEST, manifest.as_slice())?;
+        let sealed = self.tar.into_inner()?;
+        let hashing = sealed.finish()?;
+        Ok((hashing.hasher.finalize().to_hex().to_string(), hashing.inner))
+    }
+}
+
+/// The BLAKE3 hash of a file's bytes (an archive's name in the ledger and in its increments).
+pub fn file_hash(path: &Path) -> anyhow::Result<String> {
+    let mut hasher = blake3::Hasher::new();
+    let file = std::fs::File::open(path).with_context(|| format!("reading {}", path.display()))?;
+    hasher.update_reader(file).with_context(|| format!("reading {}", path.display()))?;
+    Ok(hasher.finalize().to_hex().to_string())
+}
+
+/// An archive opened for reading.
+pub type Reader = tar::Archive<age::stream::StreamReader<BufReader<std::fs::File>>>;
+
+/// Opens an archive with the keyholder's identities.
+pub fn open(path: &Path, identities: &[&dyn age::Identity]) -> anyhow::Result<Reader> {
+    let name = path.display();
+    let file = std::fs::File::open(path).with_context(|| format!("reading {name}"))?;
+    let decryptor = age::Decryptor::new_buffered(BufReader::with_capacity(1 << 16, file))
+        .map_err(|e| anyhow::anyhow!("{name} is not a zbor backup (not an age file: {e})"))?;
+    let reader = decryptor.decrypt(identities.iter().copied()).map_err(|e| match e {
+        age::DecryptError::NoMatchingKeys => anyhow::anyhow!(
+            "the identity given cannot open {name}: it was sealed to other keys (use a keyholder's or the recovery identity)"
+        ),
+        other => anyhow::anyhow!("{name} cannot be opened: {other}"),
+    })?;
+    Ok(tar::Archive::new(reader))
+}
+
+/// Reads an entry through, hashing it, into `sink`; a damaged archive fails here.
+pub fn copy_entry(entry: &mut impl Read, sink: &mut impl Write, archive: &Path) -> anyhow::Result<Entry> {
+    let mut hasher = blake3::Hasher::new();
+    let mut reader = HashRead { inner: entry, hasher: &mut hasher, size: 0 };
+    std::io::copy(&mut reader, sink).map_err(|e| damaged(archive, e))?;
+    let size = reader.size;
+    Ok(Entry { path: String::new(), size, blake3: hasher.finalize().to_hex().to_string() })
+}
+
+/// The message for an archive whose bytes do not decrypt or do not parse.
+pub fn damaged(archive: &Path, err: impl std::fmt::Display) -> anyhow::Error {
+    anyhow::anyhow!(
+        "{} is damaged: its bytes were changed or cut ({err}); nothing was restored from it",
+        archive.display()
+    )
+}
+
+/// An entry's path as text, refusing anything that could leave the folder it goes to.
+pub fn entry_path<R: Read>(entry: &tar::Entry<'_, R>, archive: &Path) -> anyhow::Result<String> {
+    if entry.header().entry_type() != tar::EntryType::Regular {
+        return Err(damaged(archive, "an entry that is not a file"));
+    }
+    let path = entry.path().map_err(|e| damaged(archive, e))?;
+    let text = path.to_str().ok_or_else(|| damaged(archive, "a path that is not text"))?.to_owned();
+    let safe = !text.is_empty()
+        && !text.starts_with('/')
+        && text.split('/').all(|part| !part.is_empty() && part != "." && part != ".." && !part.starts_with('.'));
+    if !safe {
+        return Err(damaged(archive, format!("an unsafe path {text:?}")));
+    }
+    Ok(text)
+}
+
+/// Drains what follows the tar's end, so that the age stream is read (and authenticated) to
+/// its last chunk: a cut archive fails here.
+pub fn drain(reader: Reader, archive: &Path) -> anyhow::Result<()> {
+    let mut inner = reader.into_inner();
+    std::io::copy(&mut inner, &mut std::io::sink()).map_err(|e| damaged(archive, e))?;
+    Ok(())
+}

@@ -1,0 +1,574 @@
+//! Sealed backups and their restore.
+//!
+//! `zbor backup` writes one archive: a consistent dump of both databases (each read inside
+//! one read transaction while the server keeps writing), the configuration and the sanitised
+//! masters (the derivatives only when asked: they are rebuilt on restore), streamed through
+//! tar and age to every key in `recipients.txt`. Nothing is written on the way but the sealed
+//! output, so no plaintext copy of anything lands in a temporary file. An increment
+//! (`--since PREVIOUS`) carries the databases again and only the uploads PREVIOUS's chain
+//! lacks; masters are content-addressed and never change, so that is all it needs.
+//!
+//! `zbor restore` reads every archive twice: once to check everything (the identity, every
+//! byte's authentication, every entry's hash against the manifest, the chain's links, every
+//! upload present), writing nothing; then to write. A flipped byte, a wrong key or a missing
+//! increment is refused before the first byte lands.
+
+mod archive;
+mod dump;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, bail};
+use indicatif::ProgressBar;
+use sqlx::SqlitePool;
+
+use crate::collection::command::{Actor, Command, CommandResult, Tx};
+use crate::config::Config;
+
+/// A dump is cut into entries of about this size, so memory stays bounded whatever the
+/// databases hold (a single row can still be larger: an offer's held photo).
+const CHUNK_BYTES: usize = 4 << 20;
+
+/// What to back up and where.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Where to write the archive (refuses to overwrite).
+    pub out: PathBuf,
+    /// The archive this one builds on: only what its chain lacks is written.
+    pub since: Option<PathBuf>,
+    /// Also carry the derivatives (otherwise rebuilt on restore).
+    pub with_derivatives: bool,
+    /// The configuration file, carried along when it exists.
+    pub config_file: Option<PathBuf>,
+}
+
+/// What a backup wrote.
+#[derive(Debug)]
+pub struct Made {
+    /// The archive's BLAKE3 hash (its name for `--since` and for increments).
+    pub hash: String,
+    pub parent: Option<String>,
+    /// Uploads written into this archive.
+    pub uploads_written: usize,
+    /// Uploads left out because the chain already holds them.
+    pub uploads_in_chain: usize,
+    pub rows: u64,
+    pub bytes: u64,
+}
+
+/// An upload's path inside the uploads folder (`ab/abc…/master.jpg`) and on disk.
+struct Upload {
+    name: String,
+    path: PathBuf,
+}
+
+/// The uploads to carry: masters always, derivatives when asked; sorted, temporary files of
+/// interrupted writes left out.
+fn uploads(root: &Path, with_derivatives: bool) -> anyhow::Result<Vec<Upload>> {
+    let mut found = Vec::new();
+    let Ok(shards) = std::fs::read_dir(root) else { return Ok(found) };
+    for shard in shards {
+        let shard = shard?.path();
+        if !shard.is_dir() {
+            continue;
+        }
+        for media in std::fs::read_dir(&shard)? {
+            let media = media?.path();
+            if !media.is_dir() {
+                continue;
+            }
+            for file in std::fs::read_dir(&media)? {
+                let path = file?.path();
+                let Ok(relative) = path.strip_prefix(root) else { continue };
+                let Some(name) = relative.to_str() else { continue };
+                let file_name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+                if file_name.starts_with('.') || file_name.contains(".zbor-tmp") || !path.is_file() {
+                    continue;
+                }
+                if with_derivatives || file_name.starts_with("master.") {
+                    found.push(Upload { name: name.to_owned(), path });
+                }
+            }
+        }
+    }
+    found.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(found)
+}
+
+/// Opens an existing database for reading its snapshot (never creates one).
+async fn open_existing(path: &Path) -> anyhow::Result<SqlitePool> {
+    if !path.is_file() {
+        bail!("{} does not exist: is this the data folder of an initialised zbor?", path.display());
+    }
+    crate::db::open(path, 1).await
+}
+
+/// Streams a dump of `pool`'s database into the archive as `db/NAME/000000.jsonl`, … .
+async fn dump_into<W: Write>(writer: &mut archive::Writer<W>, pool: &SqlitePool, name: &str) -> anyhow::Result<u64> {
+    let mut conn = pool.acquire().await?;
+    let mut chunk = Vec::with_capacity(CHUNK_BYTES + (64 << 10));
+    let mut part = 0;
+    let mut put = |chunk: &mut Vec<u8>, writer: &mut archive::Writer<W>| -> anyhow::Result<()> {
+        writer.add_bytes(&format!("db/{name}/{part:06}.jsonl"), chunk)?;
+        part += 1;
+        chunk.clear();
+        Ok(())
+    };
+    let rows = dump::dump(&mut conn, |line| {
+        chunk.extend_from_slice(line);
+        if chunk.len() >= CHUNK_BYTES {
+            put(&mut chunk, writer)?;
+        }
+        Ok(())
+    })
+    .await?;
+    if !chunk.is_empty() {
+        put(&mut chunk, writer)?;
+    }
+    Ok(rows)
+}
+
+/// The uploads the chain ending at the archive `hash` already holds.
+async fn chain_uploads(pool: &SqlitePool, hash: &str) -> sqlx::Result<BTreeSet<String>> {
+    let paths: Vec<String> = sqlx::query_scalar(
+        "WITH RECURSIVE chain (hash) AS (
+             SELECT hash FROM backups WHERE hash = ?1
+             UNION SELECT b.parent FROM backups b JOIN chain c ON b.hash = c.hash WHERE b.parent IS NOT NULL
+         )
+         SELECT path FROM backup_files WHERE backup IN (SELECT hash FROM chain)",
+    )
+    .bind(hash)
+    .fetch_all(pool)
+    .await?;
+    Ok(paths.into_iter().collect())
+}
+
+/// Notes a backup in the ledger, audited in the same transaction.
+struct RecordBackup {
+    hash: String,
+    parent: Option<String>,
+    uploads: Vec<String>,
+    rows: u64,
+}
+
+impl Command for RecordBackup {
+    type Output = ();
+
+    async fn run(self, tx: &mut Tx) -> CommandResult<()> {
+        sqlx::query("INSERT INTO backups (hash, parent) VALUES (?, ?)")
+            .bind(&self.hash)
+            .bind(&self.parent)
+            .execute(&mut **tx)
+            .await?;
+        for path in &self.uploads {
+            sqlx::query("INSERT INTO backup_files (backup, path) VALUES (?, ?)")
+                .bind(&self.hash)
+                .bind(path)
+                .execute(&mut **tx)
+                .await?;
+        }
+        let details = serde_json::json!({
+            "parent": self.parent,
+            "uploads": self.uploads.len(),
+            "rows": self.rows,
+        });
+        tx.audit("backup.made", &self.hash, details).await?;
+        Ok(())
+    }
+}
+
+/// Makes a sealed backup of the collection at `config` to `recipients`.
+pub async fn backup(
+    config: &Config,
+    recipients: &[age::x25519::Recipient],
+    options: &Options,
+    bar: &ProgressBar,
+) -> anyhow::Result<Made> {
+    if options.out.exists() {
+        bail!("{} already exists; choose a new file for each backup", options.out.display());
+    }
+    let main = open_existing(&config.main_db_path()).await?;
+    crate::db::MAIN_MIGRATIONS.run(&main).await.context("migrating zbor.sqlite")?;
+    let contacts = open_existing(&config.contacts_db_path()).await?;
+    let parent = match &options.since {
+        Some(previous) => {
+            let hash = archive::file_hash(previous)?;
+            let known: Option<String> =
+                sqlx::query_scalar("SELECT hash FROM backups WHERE hash = ?").bind(&hash).fetch_optional(&main).await?;
+            if known.is_none() {
+                bail!(
+                    "{} is not a backup made of this collection (or it was changed since): make a full backup instead",
+                    previous.display()
+                );
+            }
+            Some(hash)
+        }
+        None => None,
+    };
+    let in_chain = match &parent {
+        Some(hash) => chain_uploads(&main, hash).await?,
+        None => BTreeSet::new(),
+    };
+    let all = uploads(&config.uploads_dir, options.with_derivatives)?;
+    let to_write: Vec<&Upload> = all.iter().filter(|u| !in_chain.contains(&u.name)).collect();
+    bar.set_length(to_write.len() as u64 + 2);
+
+    let file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&options.out)
+        .with_context(|| format!("creating {}", options.out.display()))?;
+    let result: anyhow::Result<(String, u64, Vec<String>)> = async {
+        let mut writer = archive::Writer::new(std::io::BufWriter::with_capacity(1 << 20, file), recipients)?;
+        writer.add_bytes(archive::HEADER, &serde_json::to_vec_pretty(&archive::Header::new(parent.clone()))?)?;
+        writer.add_file("config/recipients.txt", &config.recipients_path())?;
+        if let Some(file) = options.config_file.as_deref().filter(|f| f.is_file()) {
+            writer.add_file("config/zbor.toml", file)?;
+        }
+        // The collection first, then the contacts: an offer's sealed record is stored before
+        // its row, so every offer in the first snapshot has its record in the second.
+        bar.set_message("zbor.sqlite");
+        let mut rows = dump_into(&mut writer, &main, "zbor").await?;
+        bar.inc(1);
+        bar.set_message("contacts");
+        rows += dump_into(&mut writer, &contacts, "contacts").await?;
+        bar.inc(1);
+        bar.set_message("uploads");
+        let mut written = Vec::with_capacity(to_write.len());
+        for upload in &to_write {
+            writer.add_file(&format!("uploads/{}", upload.name), &upload.path)?;
+            written.push(upload.name.clone());
+            bar.inc(1);
+        }
+        let (hash, out) = writer.finish(all.iter().map(|u| u.name.clone()).collect())?;
+        let file = out.into_inner().map_err(|e| e.into_error())?;
+        file.sync_all()?;
+        Ok((hash, rows, written))
+    }
+    .await;
+    let (hash, rows, written) = match result {
+        Ok(done) => done,
+        Err(err) => {
+            let _ = std::fs::remove_file(&options.out);
+            main.close().await;
+            contacts.close().await;
+            return Err(err);
+        }
+    };
+    let bytes = std::fs::metadata(&options.out)?.len();
+    let writer = crate::db::Writer::new(main.clone());
+    let record = RecordBackup { hash: hash.clone(), parent: parent.clone(), uploads: written.clone(), rows };
+    let recorded = crate::collection::command::execute(&writer, Actor::operator(), record).await;
+    main.close().await;
+    contacts.close().await;
+    recorded.map_err(|e| anyhow::anyhow!("the backup was written but not noted in the ledger: {e:?}"))?;
+    Ok(Made { hash, parent, uploads_written: written.len(), uploads_in_chain: all.len() - written.len(), rows, bytes })
+}
+
+/// What a restore brought back.
+#[derive(Debug)]
+pub struct Restored {
+    pub archives: usize,
+    pub rows: u64,
+    pub uploads: usize,
+    pub objects: i64,
+    pub published: i64,
+    pub media: i64,
+    pub offers: i64,
+    pub sealed_records: i64,
+    pub audit_entries: usize,
+    pub audit_head: Option<String>,
+    pub derivatives_failed: usize,
+}
+
+/// One archive, checked.
+struct Checked {
+    path: PathBuf,
+    entries: BTreeMap<String, archive::Entry>,
+    uploads: Vec<String>,
+}
+
+fn empty_or_missing(dir: &Path) -> anyhow::Result<()> {
+    if let Ok(mut entries) = std::fs::read_dir(dir)
+        && entries.next().is_some()
+    {
+        bail!("{} is not empty: restore only into new, empty folders (nothing was written)", dir.display());
+    }
+    Ok(())
+}
+
+/// Reads every archive through without writing anything: the identity opens each, every
+/// byte authenticates, every entry matches the manifest, each archive builds on the one
+/// before it, and the chain holds every upload the last one names.
+fn check(archives: &[PathBuf], identities: &[&dyn age::Identity], bar: &ProgressBar) -> anyhow::Result<Vec<Checked>> {
+    let mut checked: Vec<Checked> = Vec::new();
+    let mut previous: Option<String> = None;
+    for path in archives {
+        let hash = archive::file_hash(path)?;
+        let mut reader = archive::open(path, identities)?;
+        let mut entries = BTreeMap::new();
+        let mut order = Vec::new();
+        let mut header: Option<archive::Header> = None;
+        let mut manifest: Option<archive::Manifest> = None;
+        for entry in reader.entries().map_err(|e| archive::damaged(path, e))? {
+            let mut entry = entry.map_err(|e| archive::damaged(path, e))?;
+            let name = archive::entry_path(&entry, path)?;
+            if manifest.is_some() {
+                return Err(archive::damaged(path, "entries after the manifest"));
+            }
+            if name == archive::HEADER || name == archive::MANIFEST {
+                let mut bytes = Vec::new();
+                let read = archive::copy_entry(&mut entry, &mut bytes, path)?;
+                if name == archive::HEADER {
+                    if !order.is_empty() {
+                        return Err(archive::damaged(path, "the header is not first"));
+                    }
+                    header = Some(serde_json::from_slice(&bytes).map_err(|e| archive::damaged(path, e))?);
+                    entries.insert(name.clone(), archive::Entry { path: name.clone(), ..read });
+                    order.push(name);
+                } else {
+                    manifest = Some(serde_json::from_slice(&bytes).map_err(|e| archive::damaged(path, e))?);
+                }
+            } else {
+                if header.is_none() {
+                    return Err(archive::damaged(path, "no header first"));
+                }
+                let read = archive::copy_entry(&mut entry, &mut std::io::sink(), path)?;
+                entries.insert(name.clone(), archive::Entry { path: name.clone(), ..read });
+                order.push(name);
+            }
+            bar.inc(1);
+        }
+        archive::drain(reader, path)?;
+        let (Some(header), Some(manifest)) = (header, manifest) else {
+            return Err(archive::damaged(path, "it ends before its manifest"));
+        };
+        let listed: Vec<&archive::Entry> = manifest.files.iter().collect();
+        let found: Vec<&archive::Entry> = order.iter().map(|n| &entries[n]).collect();
+        if listed != found {
+            return Err(archive::damaged(path, "its entries do not match its manifest"));
+        }
+        if header.version != 1 || header.format != "zbor-backup" {
+            bail!("{} is a backup this zbor cannot read ({} {})", path.display(), header.format, header.version);
+        }
+        match (&previous, &header.parent) {
+            (None, Some(_)) => bail!(
+                "{} is an increment: give the full backup it builds on first, then every increment in order (nothing was written)",
+                path.display()
+            ),
+            (Some(_), None) => bail!(
+                "{} is a full backup, not an increment of the one before it: restore it alone (nothing was written)",
+                path.display()
+            ),
+            (Some(expected), Some(parent)) if expected != parent => bail!(
+                "{} does not build on the archive given before it: an increment is missing or out of order (nothing was written)",
+                path.display()
+            ),
+            _ => {}
+        }
+        previous = Some(hash);
+        checked.push(Checked { path: path.clone(), entries, uploads: manifest.uploads });
+    }
+    let Some(last) = checked.last() else { bail!("no backup given") };
+    let held: BTreeSet<&str> =
+        checked.iter().flat_map(|c| c.entries.keys().filter_map(|k| k.strip_prefix("uploads/"))).collect();
+    let missing = last.uploads.iter().filter(|u| !held.contains(u.as_str())).count();
+    if missing > 0 {
+        bail!(
+            "the archives given lack {missing} image file(s) the collection had: an increment (or the full backup) is missing (nothing was written)"
+        );
+    }
+    if !last.entries.contains_key("config/recipients.txt") || !last.entries.keys().any(|k| k.starts_with("db/zbor/")) {
+        bail!("{} holds no databases: not a zbor backup (nothing was written)", last.path.display());
+    }
+    Ok(checked)
+}
+
+/// Creates a new file, owner-only.
+fn new_file(path: &Path) -> anyhow::Result<std::fs::File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+        .with_context(|| format!("creating {}", path.display()))
+}
+
+/// Creates a file owner-only and writes `bytes` there.
+fn write_new(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    new_file(path)?.write_all(bytes)?;
+    Ok(())
+}
+
+/// Restores the chain `archives` (a full backup, then its increments in order) into the
+/// empty data and uploads folders of `config`.
+pub async fn restore(
+    config: &Config,
+    archives: &[PathBuf],
+    identities: &[&dyn age::Identity],
+    bar: &ProgressBar,
+) -> anyhow::Result<Restored> {
+    empty_or_missing(&config.data_dir)?;
+    empty_or_missing(&config.uploads_dir)?;
+    bar.set_message("checking");
+    let checked = check(archives, identities, bar)?;
+    bar.set_message("restoring");
+    bar.set_position(0);
+    let result = write_all(config, &checked, identities, bar).await;
+    if result.is_err() {
+        // The folders were empty: leave them so, not half restored.
+        for dir in [&config.data_dir, &config.uploads_dir] {
+            if let Ok(entries) = std::fs::read_dir(dir) {
+                for entry in entries.flatten() {
+                    let path = entry.path();
+                    let _ = if path.is_dir() { std::fs::remove_dir_all(&path) } else { std::fs::remove_file(&path) };
+                }
+            }
+        }
+    }
+    let (rows, uploads) = result?;
+    finish(config, checked.len(), rows, uploads, bar).await
+}
+
+/// The second reading: writes uploads from every archive, and the databases and
+/// configuration from the last one, checking each entry's hash again as it is written.
+async fn write_all(
+    config: &Config,
+    checked: &[Checked],
+    identities: &[&dyn age::Identity],
+    bar: &ProgressBar,
+) -> anyhow::Result<(u64, usize)> {
+    crate::private::create_dir_all(&config.data_dir)?;
+    crate::private::create_dir_all(&config.uploads_dir)?;
+    let main = crate::db::open(&config.main_db_path(), 1).await?;
+    let contacts = crate::db::open(&config.contacts_db_path(), 1).await?;
+    let mut main_conn = main.acquire().await?;
+    let mut contacts_conn = contacts.acquire().await?;
+    let main_schema = dump::schema_of(&crate::db::MAIN_MIGRATIONS).await?;
+    let contacts_schema = dump::schema_of(&crate::db::CONTACTS_MIGRATIONS).await?;
+    let mut main_loader = dump::Loader::begin(&mut main_conn, main_schema).await?;
+    let mut contacts_loader = dump::Loader::begin(&mut contacts_conn, contacts_schema).await?;
+    let mut uploads = 0;
+    for (i, archive) in checked.iter().enumerate() {
+        let last = i + 1 == checked.len();
+        let path = &archive.path;
+        let mut reader = archive::open(path, identities)?;
+        for entry in reader.entries().map_err(|e| archive::damaged(path, e))? {
+            let mut entry = entry.map_err(|e| archive::damaged(path, e))?;
+            let name = archive::entry_path(&entry, path)?;
+            bar.inc(1);
+            if name == archive::MANIFEST || name == archive::HEADER {
+                continue;
+            }
+            let expected =
+                archive.entries.get(&name).ok_or_else(|| archive::damaged(path, "it changed since it was checked"))?;
+            let changed = || archive::damaged(path, format!("{name} changed since it was checked"));
+            if let Some(upload) = name.strip_prefix("uploads/") {
+                let target = config.uploads_dir.join(upload);
+                if let Some(dir) = target.parent() {
+                    crate::private::create_dir_all(dir)?;
+                }
+                if target.exists() {
+                    continue;
+                }
+                let mut file = new_file(&target)?;
+                let read = archive::copy_entry(&mut entry, &mut file, path)?;
+                if read.blake3 != expected.blake3 {
+                    return Err(changed());
+                }
+                uploads += 1;
+                continue;
+            }
+            if !last {
+                continue;
+            }
+            let mut bytes = Vec::new();
+            let read = archive::copy_entry(&mut entry, &mut bytes, path)?;
+            if read.blake3 != expected.blake3 {
+                return Err(changed());
+            }
+            if name.starts_with("db/zbor/") {
+                main_loader
+                    .feed(&bytes)
+                    .await
+                    .with_context(|| format!("restoring zbor.sqlite from {}", path.display()))?;
+            } else if name.starts_with("db/contacts/") {
+                contacts_loader
+                    .feed(&bytes)
+                    .await
+                    .with_context(|| format!("restoring contacts.sqlite from {}", path.display()))?;
+            } else if name == "config/recipients.txt" {
+                write_new(&config.recipients_path(), &bytes)?;
+            } else if name == "config/zbor.toml" {
+                write_new(&config.data_dir.join("zbor.toml.restored"), &bytes)?;
+            }
+        }
+        archive::drain(reader, path)?;
+    }
+    let rows = main_loader.finish().await.context("restoring zbor.sqlite")?
+        + contacts_loader.finish().await.context("restoring contacts.sqlite")?;
+    drop(main_conn);
+    drop(contacts_conn);
+    main.close().await;
+    contacts.close().await;
+    Ok((rows, uploads))
+}
+
+/// After the databases and files are in place: the audit chain is verified, the search
+/// index and the derivatives are rebuilt, and what came back is counted.
+async fn finish(
+    config: &Config,
+    archives: usize,
+    rows: u64,
+    uploads: usize,
+    bar: &ProgressBar,
+) -> anyhow::Result<Restored> {
+    use crate::collection::audit;
+    let db = crate::db::Databases::open(config).await?;
+    let mut conn = db.main.acquire().await?;
+    let audit_entries = match audit::verify(&mut conn).await? {
+        audit::Verdict::Intact(n) => n,
+        audit::Verdict::BrokenAt(id) => {
+            bail!("the restored audit log is broken at entry {id}: the backup was made of an altered log")
+        }
+    };
+    let audit_head = audit::head(&mut conn).await?;
+    drop(conn);
+    crate::collection::search::reindex_all(&db.main).await?;
+    bar.set_message("derivatives");
+    bar.set_position(0);
+    let pipeline = crate::media::Pipeline::new(crate::media::Store::new(&config.uploads_dir), config.upload_limits);
+    let derivatives_failed = crate::media::jobs::rebuild(&db.main, &pipeline, |done, total| {
+        bar.set_length(total);
+        bar.set_position(done);
+    })
+    .await?;
+    let count = |sql: &'static str| {
+        let pool = db.main.clone();
+        async move { sqlx::query_scalar::<_, i64>(sql).fetch_one(&pool).await }
+    };
+    let objects = count("SELECT count(*) FROM objects").await?;
+    let published = count("SELECT count(*) FROM objects WHERE state = 'published'").await?;
+    let media = count("SELECT count(*) FROM media").await?;
+    let offers = count("SELECT count(*) FROM offers").await?;
+    db.close().await;
+    let contacts = crate::db::open(&config.contacts_db_path(), 1).await?;
+    let sealed_records: i64 = sqlx::query_scalar("SELECT count(*) FROM sealed_records").fetch_one(&contacts).await?;
+    contacts.close().await;
+    Ok(Restored {
+        archives,
+        rows,
+        uploads,
+        objects,
+        published,
+        media,
+        offers,
+        sealed_records,
+        audit_entries: audit_entries as usize,
+        audit_head,
+        derivatives_failed,
+    })
+}
