@@ -120,11 +120,14 @@ impl Store {
     }
 
     /// Stores pixels zbor made itself (the demo's pictures): master and derivatives at once.
+    /// The derivatives are made from the master as stored, as every other image's are, so
+    /// that rebuilding them (after a restore) gives the very same bytes.
     pub fn store(&self, image: &RgbImage) -> anyhow::Result<Stored> {
         let pixels = DynamicImage::ImageRgb8(image.clone());
         let master = derive::encode_jpeg(&pixels, sanitise::MASTER_QUALITY)?;
         let mut stored = self.put_master(&master, MasterFormat::Jpeg, image.width(), image.height())?;
-        stored.webp_sizes = self.write_derivatives(&stored.hash, pixels)?;
+        let decoded = image::load_from_memory_with_format(&master, image::ImageFormat::Jpeg)?;
+        stored.webp_sizes = self.write_derivatives(&stored.hash, decoded)?;
         Ok(stored)
     }
 

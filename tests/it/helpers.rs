@@ -179,6 +179,15 @@ impl TestApp {
         (status, headers, bytes.to_vec())
     }
 
+    /// An app on existing data and uploads folders (a restored collection).
+    pub async fn at(data: &std::path::Path, uploads: &std::path::Path) -> Self {
+        Self::open(tempfile::tempdir().expect("temp dir"), |config| {
+            config.data_dir = data.to_path_buf();
+            config.uploads_dir = uploads.to_path_buf();
+        })
+        .await
+    }
+
     pub async fn refresh(&self) {
         self.state.public.refresh(&self.state.db.main).await.expect("refresh");
     }

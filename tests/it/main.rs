@@ -4,6 +4,7 @@
 mod accounts;
 mod admin;
 mod architecture;
+mod backup;
 mod browser;
 mod catalogue;
 mod cataloguing;
