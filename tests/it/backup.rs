@@ -255,6 +255,18 @@ async fn increments_chain_and_a_damaged_archive_a_wrong_key_or_a_missing_increme
     let first = masters(&app.config.uploads_dir);
     assert!(said.contains(&format!("{} image file(s)", first.len())), "{said}");
 
+    // With the derivatives, the archive carries every size as well.
+    let fat = work.path().join("with-derivatives.age");
+    let out = run(zbor(&app.config.data_dir, &app.config.uploads_dir)
+        .arg("backup")
+        .arg("--with-derivatives")
+        .arg("--out")
+        .arg(&fat));
+    assert!(out.status.success(), "{}", text(&out));
+    let files = files_under(&app.config.uploads_dir).len();
+    assert!(text(&out).contains(&format!("{files} image file(s)")), "{} for {files} files", text(&out));
+    assert!(std::fs::metadata(&fat).unwrap().len() > std::fs::metadata(&full).unwrap().len());
+
     // Two increments, each after a new image.
     let image = |seed: u8| image::RgbImage::from_fn(96, 64, |x, y| image::Rgb([seed, x as u8, y as u8]));
     store.store(&image(201)).unwrap();
@@ -271,7 +283,7 @@ async fn increments_chain_and_a_damaged_archive_a_wrong_key_or_a_missing_increme
         .fetch_one(&app.state.db.main)
         .await
         .unwrap();
-    assert_eq!(audited, 3, "every backup is in the audit log");
+    assert_eq!(audited, 4, "every backup is in the audit log");
 
     let key = key_file(work.path(), &identity);
     let refused = |name: &str, archives: &[&Path], key: &Path, why: &str| {
