@@ -204,6 +204,83 @@ impl Text3 {
     }
 }
 
+/// The three language columns of a multilingual column, spelled once for SQL. Each form is a
+/// string literal, so it can sit inside `concat!` and queries stay `&'static str`:
+///
+/// - `lang3!("o.title")`: `o.title_be, o.title_en, o.title_ru` (an insert's column list);
+/// - `lang3!(set "title")`: `title_be = ?, title_en = ?, title_ru = ?` (an update);
+/// - `lang3!(text "o.title" as "title")`: the three as one column `title` that decodes into a
+///   [`Text3`] (NULL when the first is NULL, as for a missing LEFT JOIN, so `Option<Text3>`);
+/// - `lang3!(joined "o.title")`: the three joined by spaces (the search index);
+/// - `lang3!(first "o.title")`: the first that is not empty.
+///
+/// [`BindText3::bind3`] binds a [`Text3`] in the same order.
+macro_rules! lang3 {
+    ($c:literal) => {
+        concat!($c, "_be, ", $c, "_en, ", $c, "_ru")
+    };
+    (set $c:literal) => {
+        concat!($c, "_be = ?, ", $c, "_en = ?, ", $c, "_ru = ?")
+    };
+    (text $c:literal as $alias:literal) => {
+        concat!(
+            "CASE WHEN ",
+            $c,
+            "_be IS NULL THEN NULL ELSE json_array(",
+            $crate::collection::types::lang3!($c),
+            ") END AS ",
+            $alias
+        )
+    };
+    (joined $c:literal) => {
+        concat!($c, "_be || ' ' || ", $c, "_en || ' ' || ", $c, "_ru")
+    };
+    (first $c:literal) => {
+        concat!("COALESCE(NULLIF(", $c, "_be, ''), NULLIF(", $c, "_en, ''), ", $c, "_ru)")
+    };
+}
+pub(crate) use lang3;
+
+/// A [`Text3`] read from a column made by `lang3!(text …)`: a JSON array of the three values
+/// (SQLite's `json_array`), so row structs hold `Text3` fields and keep `derive(FromRow)`.
+impl sqlx::Type<sqlx::Sqlite> for Text3 {
+    fn type_info() -> sqlx::sqlite::SqliteTypeInfo {
+        <String as sqlx::Type<sqlx::Sqlite>>::type_info()
+    }
+
+    fn compatible(ty: &sqlx::sqlite::SqliteTypeInfo) -> bool {
+        <String as sqlx::Type<sqlx::Sqlite>>::compatible(ty)
+    }
+}
+
+impl<'r> sqlx::Decode<'r, sqlx::Sqlite> for Text3 {
+    fn decode(value: sqlx::sqlite::SqliteValueRef<'r>) -> Result<Self, sqlx::error::BoxDynError> {
+        let json = <&str as sqlx::Decode<sqlx::Sqlite>>::decode(value)?;
+        // A LEFT JOIN's later columns may be NULL where the first is not: read them as empty.
+        let (be, en, ru): (String, Option<String>, Option<String>) = serde_json::from_str(json)?;
+        Ok(Self::new(be, en.unwrap_or_default(), ru.unwrap_or_default()))
+    }
+}
+
+/// Binds a [`Text3`] as three parameters, in the order `lang3!` lists its columns.
+pub trait BindText3 {
+    fn bind3(self, text: &Text3) -> Self;
+}
+
+type SqliteArgs = sqlx::sqlite::SqliteArguments;
+
+impl<'q> BindText3 for sqlx::query::Query<'q, sqlx::Sqlite, SqliteArgs> {
+    fn bind3(self, text: &Text3) -> Self {
+        self.bind(text.be.clone()).bind(text.en.clone()).bind(text.ru.clone())
+    }
+}
+
+impl<'q, O> BindText3 for sqlx::query::QueryScalar<'q, sqlx::Sqlite, O, SqliteArgs> {
+    fn bind3(self, text: &Text3) -> Self {
+        self.bind(text.be.clone()).bind(text.en.clone()).bind(text.ru.clone())
+    }
+}
+
 /// A date known only roughly: "c. 2021", "2020–2022", "before 2023".
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct FuzzyDate {
