@@ -413,3 +413,69 @@ pub fn multipart(fields: &[(&str, &str)], files: &[(&str, &[u8])]) -> (String, V
     body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
     (format!("multipart/form-data; boundary={boundary}"), body)
 }
+
+/// A child process killed (SIGKILL) and reaped when the test ends, however it ends.
+pub struct Running(pub std::process::Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// A real `zbor serve` process on a loopback port, killed (SIGKILL) when dropped.
+pub struct Server {
+    pub process: Running,
+    /// Where it serves, as it printed it: `http://127.0.0.1:PORT`.
+    pub url: String,
+}
+
+impl Server {
+    /// `zbor serve` on its own data and uploads folders, on a free loopback port; callers
+    /// add environment variables before [`Server::spawn`].
+    pub fn command(data: &std::path::Path, uploads: &std::path::Path) -> std::process::Command {
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_zbor"));
+        command
+            .arg("--data-dir")
+            .arg(data)
+            .arg("--uploads-dir")
+            .arg(uploads)
+            .args(["serve", "--listen", "127.0.0.1:0"])
+            .stdin(std::process::Stdio::null());
+        command
+    }
+
+    /// Starts `command` with its output in the files `stdout` and `stderr` and waits until it
+    /// says where it serves.
+    pub fn spawn(command: &mut std::process::Command, stdout: &std::path::Path, stderr: &std::path::Path) -> Self {
+        use std::time::{Duration, Instant};
+        let child = command
+            .stdout(std::fs::File::create(stdout).unwrap())
+            .stderr(std::fs::File::create(stderr).unwrap())
+            .spawn()
+            .unwrap();
+        let process = Running(child);
+        let started = Instant::now();
+        let url = loop {
+            let text = std::fs::read_to_string(stdout).unwrap_or_default();
+            if let Some(url) = text.lines().find_map(|l| l.strip_prefix("zbor is serving at ")) {
+                break url.trim().to_owned();
+            }
+            assert!(started.elapsed() < Duration::from_secs(60), "zbor serve did not start");
+            std::thread::sleep(Duration::from_millis(50));
+        };
+        Self { process, url }
+    }
+
+    /// Kills the server as a power cut would (SIGKILL, no chance to clean up) and reaps it.
+    pub fn kill_9(&mut self) {
+        let _ = self.process.0.kill();
+        let _ = self.process.0.wait();
+    }
+
+    /// The process id, to signal the server or look at it in `/proc`.
+    pub fn id(&self) -> u32 {
+        self.process.0.id()
+    }
+}
