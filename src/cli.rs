@@ -210,8 +210,8 @@ impl Cli {
         let uploads_dir = self.uploads_dir.clone().or(file.uploads_dir).unwrap_or_else(|| PathBuf::from("uploads"));
         let mut config = Config::new(data_dir, uploads_dir);
         if let Some(pattern) = file.accession_pattern {
-            crate::collection::numbers::validate_pattern(&pattern).map_err(anyhow::Error::msg)?;
-            config.accession_pattern = pattern;
+            config.accession_pattern =
+                crate::collection::numbers::AccessionPattern::parse(&pattern).map_err(anyhow::Error::msg)?;
         }
         if let Some(name) = file.museum_name {
             config.museum_name = name;

@@ -9,7 +9,7 @@ use serde::Serialize;
 use sqlx::{SqliteConnection, SqlitePool};
 
 use super::command::{Actor, Command, CommandError, CommandResult, Tx};
-use super::numbers;
+use super::numbers::{self, EntryNumber};
 use super::search;
 use super::types::*;
 
@@ -61,7 +61,7 @@ impl NewObject {
 #[derive(Debug, Clone)]
 pub struct ObjectRef {
     pub id: i64,
-    pub entry_number: String,
+    pub entry_number: EntryNumber,
 }
 
 pub(crate) fn now() -> String {
@@ -82,7 +82,7 @@ pub async fn create_object(
 pub async fn create_object_numbered(
     conn: &mut SqliteConnection,
     object: &NewObject,
-    entry_number: String,
+    entry_number: EntryNumber,
 ) -> anyhow::Result<ObjectRef> {
     let stamp = now();
     let query = sqlx::query(concat!(

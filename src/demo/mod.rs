@@ -206,9 +206,9 @@ pub(crate) async fn attach_image(
 pub(crate) async fn publish(
     conn: &mut sqlx::SqliteConnection,
     object_id: i64,
-    pattern: &str,
+    pattern: &crate::collection::numbers::AccessionPattern,
     year: i32,
-) -> anyhow::Result<String> {
+) -> anyhow::Result<crate::collection::numbers::AccessionNumber> {
     let number = publication::accession(conn, object_id, pattern, year).await?;
     publication::set_state(conn, object_id, PubState::Published).await?;
     Ok(number)

@@ -350,7 +350,7 @@ pub async fn seed(app: &TestApp) -> Fixture {
     objects::link_maker(conn, draft_ref.id, ivan).await.unwrap();
     let draft_image = store.store(&small_image(3)).unwrap();
     media::add_media(conn, draft_ref.id, &draft_image, &public_media).await.unwrap();
-    publication::accession(conn, draft_ref.id, pattern, 2024).await.unwrap();
+    publication::accession(conn, draft_ref.id, &accession_pattern(pattern), 2024).await.unwrap();
 
     let withdrawn = NewObject::new("ribbon", Text3::same("CANARY-WITHDRAWN ribbon"));
     let withdrawn_id = objects::create_object(conn, &withdrawn, 2024).await.unwrap().id;
@@ -368,7 +368,7 @@ pub async fn seed(app: &TestApp) -> Fixture {
     }
     tx.commit().await.unwrap();
     app.refresh().await;
-    let draft_entry = draft_ref.entry_number.clone();
+    let draft_entry = draft_ref.entry_number.to_string();
     Fixture {
         flag: flag_acc,
         badge: badge_acc,
@@ -388,10 +388,15 @@ pub fn date(y: i32, m: u32, d: u32) -> chrono::NaiveDate {
     chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap()
 }
 
+/// An accession pattern as `zbor.toml` would give it.
+pub fn accession_pattern(pattern: &str) -> zbor::collection::numbers::AccessionPattern {
+    zbor::collection::numbers::AccessionPattern::parse(pattern).unwrap()
+}
+
 pub async fn publish(conn: &mut sqlx::SqliteConnection, id: i64, pattern: &str, year: i32) -> String {
-    let number = publication::accession(conn, id, pattern, year).await.unwrap();
+    let number = publication::accession(conn, id, &accession_pattern(pattern), year).await.unwrap();
     publication::set_state(conn, id, PubState::Published).await.unwrap();
-    number
+    number.to_string()
 }
 
 /// A multipart body with text `fields` and `files` in the `photos` field, and its content type.
