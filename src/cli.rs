@@ -296,7 +296,7 @@ fn read_password(var: &str, prompt: &str) -> anyhow::Result<SecretString> {
 }
 
 async fn init(config: &Config, admin_user: &str, recipients: &[String]) -> anyhow::Result<()> {
-    auth::validate_username(admin_user)?;
+    let admin = auth::Username::parse(admin_user)?;
     let path = config.recipients_path();
     if path.exists() {
         bail!("{} already exists: this data folder is initialised", path.display());
@@ -309,7 +309,7 @@ async fn init(config: &Config, admin_user: &str, recipients: &[String]) -> anyho
     let db = crate::db::Databases::open(config).await?;
     crate::donors::contacts::Vault::open(&config.contacts_db_path()).await?.close().await;
     Recipients::write(&path, recipients)?;
-    auth::create_user(&db.main, admin_user, password, Role::Admin).await?;
+    auth::create_user(&db.main, &admin, password, Role::Admin).await?;
     db.close().await;
     println!(
         "Initialised {} with admin {admin_user:?} and {} recipient(s).",
@@ -339,9 +339,10 @@ async fn user_change(config: &Config, name: &str, change: auth::UserChange) -> a
 }
 
 async fn user_add(config: &Config, name: &str, role: Role) -> anyhow::Result<()> {
+    let username = auth::Username::parse(name)?;
     let password = read_password("ZBOR_USER_PASSWORD", &format!("Password for {name}: "))?;
     let db = crate::db::Databases::open(config).await?;
-    auth::create_user(&db.main, name, password, role).await?;
+    auth::create_user(&db.main, &username, password, role).await?;
     db.close().await;
     println!("Added {name:?} as {role:?}.");
     Ok(())

@@ -327,7 +327,7 @@ async fn browser_donor_offers_without_javascript_and_a_keyholder_opens_the_conta
     // A keyholder, in another browser, downloads the sealed bundle with a reason.
     let id = zbor::auth::create_user(
         &app.state.db.main,
-        "keyholder",
+        &"keyholder".parse().unwrap(),
         "a long enough password".to_owned().into(),
         zbor::auth::Role::Keyholder,
     )
@@ -402,7 +402,9 @@ async fn browser_curator_signs_in_with_totp_catalogues_and_publishes() {
     let pool = app.state.db.main.clone();
     let password = "a long enough password";
     let id =
-        zbor::auth::create_user(&pool, "olga", password.to_owned().into(), zbor::auth::Role::Curator).await.unwrap();
+        zbor::auth::create_user(&pool, &"olga".parse().unwrap(), password.to_owned().into(), zbor::auth::Role::Curator)
+            .await
+            .unwrap();
     // Enrolled with the previous step's code, so the current one is fresh at sign-in.
     let secret = zbor::auth::totp::pending_secret(&pool, id).await.unwrap();
     let totp = zbor::auth::totp::totp(&secret, "olga").unwrap();

@@ -328,9 +328,14 @@ async fn every_template_escapes_what_people_typed() {
         covered.insert("admin/login.html".to_owned());
 
         let password = "a long enough password";
-        zbor::auth::create_user(&app.state.db.main, "olga", password.to_owned().into(), zbor::auth::Role::Volunteer)
-            .await
-            .unwrap();
+        zbor::auth::create_user(
+            &app.state.db.main,
+            &"olga".parse().unwrap(),
+            password.to_owned().into(),
+            zbor::auth::Role::Volunteer,
+        )
+        .await
+        .unwrap();
         let response = app
             .router
             .clone()

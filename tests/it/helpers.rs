@@ -107,7 +107,9 @@ impl TestApp {
     pub async fn staff_cookie(&self, username: &str, role: zbor::auth::Role) -> String {
         let pool = &self.state.db.main;
         let password = "a long enough password";
-        let id = zbor::auth::create_user(pool, username, password.to_owned().into(), role).await.expect("user");
+        let id = zbor::auth::create_user(pool, &username.parse().unwrap(), password.to_owned().into(), role)
+            .await
+            .expect("user");
         let mut totp = String::new();
         if role.requires_totp() {
             let secret = zbor::auth::totp::pending_secret(pool, id).await.expect("secret");

@@ -139,9 +139,14 @@ async fn an_oversized_multipart_field_name_is_refused_without_memory_growth() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_right_password_inside_a_burst_of_wrong_ones_does_not_sign_in() {
     let app = TestApp::new().await;
-    zbor::auth::create_user(&app.state.db.main, "olga", "the right password".to_owned().into(), Role::Curator)
-        .await
-        .unwrap();
+    zbor::auth::create_user(
+        &app.state.db.main,
+        &"olga".parse().unwrap(),
+        "the right password".to_owned().into(),
+        Role::Curator,
+    )
+    .await
+    .unwrap();
     let (addr, _stop) = serve(&app).await;
     let login = |n: u8, password: &'static str| async move {
         let client = reqwest::Client::builder()

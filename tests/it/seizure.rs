@@ -131,7 +131,9 @@ async fn over_https_the_session_cookie_is_host_only_and_secure_and_hsts_is_sent(
     })
     .await;
     let password = "a long enough password";
-    zbor::auth::create_user(&app.state.db.main, "vera", password.to_owned().into(), Role::Volunteer).await.unwrap();
+    zbor::auth::create_user(&app.state.db.main, &"vera".parse().unwrap(), password.to_owned().into(), Role::Volunteer)
+        .await
+        .unwrap();
     let resp = app.post_form("/admin/login", "", &[("username", "vera"), ("password", password)]).await;
     assert_eq!(resp.status, StatusCode::SEE_OTHER);
     let set = resp.header("set-cookie").to_owned();
