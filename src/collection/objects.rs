@@ -299,21 +299,13 @@ fn opt<T: ToString>(value: Option<T>) -> String {
 /// Every editable field as text, in the order the form shows them.
 fn flat(o: &NewObject, makers: &[i64], events: &[i64]) -> Vec<(&'static str, String)> {
     let list = |ids: &[i64]| ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
-    vec![
-        ("object_type", o.object_type.clone()),
-        ("title_be", o.title.be.clone()),
-        ("title_en", o.title.en.clone()),
-        ("title_ru", o.title.ru.clone()),
-        ("description_be", o.description.be.clone()),
-        ("description_en", o.description.en.clone()),
-        ("description_ru", o.description.ru.clone()),
-        ("inscription_be", o.inscription.be.clone()),
-        ("inscription_en", o.inscription.en.clone()),
-        ("inscription_ru", o.inscription.ru.clone()),
-        ("inscription_public", o.inscription_public.to_string()),
-        ("materials_be", o.materials.be.clone()),
-        ("materials_en", o.materials.en.clone()),
-        ("materials_ru", o.materials.ru.clone()),
+    let mut fields = vec![("object_type", o.object_type.clone())];
+    fields.extend(o.title.named(lang3!(names "title")));
+    fields.extend(o.description.named(lang3!(names "description")));
+    fields.extend(o.inscription.named(lang3!(names "inscription")));
+    fields.push(("inscription_public", o.inscription_public.to_string()));
+    fields.extend(o.materials.named(lang3!(names "materials")));
+    fields.extend([
         ("dimensions", o.dimensions.clone()),
         ("parts", o.parts.to_string()),
         ("date_qualifier", o.date.qualifier.to_string()),
@@ -326,7 +318,8 @@ fn flat(o: &NewObject, makers: &[i64], events: &[i64]) -> Vec<(&'static str, Str
         ("makers", list(makers)),
         ("events", list(events)),
         ("internal_notes", o.internal_notes.clone()),
-    ]
+    ]);
+    fields
 }
 
 /// Fields whose values the audit log does not keep, only that they changed: the log can never
@@ -438,18 +431,21 @@ pub async fn list(
     per_page: i64,
 ) -> sqlx::Result<(Vec<ListRow>, i64)> {
     let pattern = format!("%{}%", q.trim().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
-    let total: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM objects o
-         WHERE (?1 = '%%' OR o.title_be LIKE ?1 ESCAPE '\\' OR o.title_en LIKE ?1 ESCAPE '\\'
+    // The count and the page filter alike: words (?1) in a title or number, state (?2), type (?3).
+    macro_rules! filter {
+        () => {
+            "WHERE (?1 = '%%' OR o.title_be LIKE ?1 ESCAPE '\\' OR o.title_en LIKE ?1 ESCAPE '\\'
                 OR o.title_ru LIKE ?1 ESCAPE '\\' OR o.entry_number LIKE ?1 ESCAPE '\\'
                 OR o.accession_number LIKE ?1 ESCAPE '\\')
-           AND (?2 IS NULL OR o.state = ?2) AND (?3 IS NULL OR o.object_type = ?3)",
-    )
-    .bind(&pattern)
-    .bind(state)
-    .bind(object_type)
-    .fetch_one(pool)
-    .await?;
+           AND (?2 IS NULL OR o.state = ?2) AND (?3 IS NULL OR o.object_type = ?3)"
+        };
+    }
+    let total: i64 = sqlx::query_scalar(concat!("SELECT COUNT(*) FROM objects o ", filter!()))
+        .bind(&pattern)
+        .bind(state)
+        .bind(object_type)
+        .fetch_one(pool)
+        .await?;
     let rows = sqlx::query_as(concat!(
         "SELECT o.id, o.entry_number, o.accession_number, o.state, o.object_type,
             ",
@@ -457,12 +453,9 @@ pub async fn list(
         " AS title, o.updated_at,
             (SELECT hash FROM media m WHERE m.object_id = o.id AND m.state = 'ready' ORDER BY position LIMIT 1)
                 AS first_image
-         FROM objects o
-         WHERE (?1 = '%%' OR o.title_be LIKE ?1 ESCAPE '\\' OR o.title_en LIKE ?1 ESCAPE '\\'
-                OR o.title_ru LIKE ?1 ESCAPE '\\' OR o.entry_number LIKE ?1 ESCAPE '\\'
-                OR o.accession_number LIKE ?1 ESCAPE '\\')
-           AND (?2 IS NULL OR o.state = ?2) AND (?3 IS NULL OR o.object_type = ?3)
-         ORDER BY o.updated_at DESC, o.id DESC LIMIT ?4 OFFSET ?5"
+         FROM objects o ",
+        filter!(),
+        " ORDER BY o.updated_at DESC, o.id DESC LIMIT ?4 OFFSET ?5"
     ))
     .bind(&pattern)
     .bind(state)

@@ -198,6 +198,18 @@ impl Text3 {
         self.be.trim().is_empty() && self.en.trim().is_empty() && self.ru.trim().is_empty()
     }
 
+    /// The value of the three form fields `{name}_be`, `{name}_en` and `{name}_ru`, each read
+    /// by `get`.
+    pub fn from_fields<'a>(name: &str, get: impl Fn(&str) -> &'a str) -> Self {
+        Self::new(get(&format!("{name}_be")), get(&format!("{name}_en")), get(&format!("{name}_ru")))
+    }
+
+    /// The three values under the field names `names` (see `lang3!(names …)`), in that order.
+    pub fn named(&self, names: [&'static str; 3]) -> [(&'static str, String); 3] {
+        let [be, en, ru] = names;
+        [(be, self.be.clone()), (en, self.en.clone()), (ru, self.ru.clone())]
+    }
+
     /// All three values joined, for the search index.
     pub fn joined(&self) -> String {
         [self.be.as_str(), self.en.as_str(), self.ru.as_str()].join(" ")
@@ -212,7 +224,8 @@ impl Text3 {
 /// - `lang3!(text "o.title" as "title")`: the three as one column `title` that decodes into a
 ///   [`Text3`] (NULL when the first is NULL, as for a missing LEFT JOIN, so `Option<Text3>`);
 /// - `lang3!(joined "o.title")`: the three joined by spaces (the search index);
-/// - `lang3!(first "o.title")`: the first that is not empty.
+/// - `lang3!(first "o.title")`: the first that is not empty;
+/// - `lang3!(names "title")`: `["title_be", "title_en", "title_ru"]` (form and audit field names).
 ///
 /// [`BindText3::bind3`] binds a [`Text3`] in the same order.
 macro_rules! lang3 {
@@ -237,6 +250,9 @@ macro_rules! lang3 {
     };
     (first $c:literal) => {
         concat!("COALESCE(NULLIF(", $c, "_be, ''), NULLIF(", $c, "_en, ''), ", $c, "_ru)")
+    };
+    (names $c:literal) => {
+        [concat!($c, "_be"), concat!($c, "_en"), concat!($c, "_ru")]
     };
 }
 pub(crate) use lang3;
