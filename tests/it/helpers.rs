@@ -421,6 +421,40 @@ pub fn multipart(fields: &[(&str, &str)], files: &[(&str, &[u8])]) -> (String, V
     (format!("multipart/form-data; boundary={boundary}"), body)
 }
 
+/// The app served over a real socket on a loopback port, in the test's own process; dropping it
+/// asks the server to stop.
+pub struct Served {
+    pub addr: std::net::SocketAddr,
+    stop: tokio::sync::oneshot::Sender<()>,
+    task: tokio::task::JoinHandle<anyhow::Result<()>>,
+}
+
+impl Served {
+    /// `http://ADDR`, for a client.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Stops the server gracefully and waits until it has.
+    pub async fn stop(self) {
+        self.stop.send(()).unwrap();
+        self.task.await.unwrap().unwrap();
+    }
+}
+
+impl TestApp {
+    /// Serves the app as `zbor serve` would, on a free loopback port.
+    pub async fn serve(&self) -> Served {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let task = tokio::spawn(zbor::app::serve(listener, self.state.clone(), async {
+            let _ = stopped.await;
+        }));
+        Served { addr, stop, task }
+    }
+}
+
 /// A child process killed (SIGKILL) and reaped when the test ends, however it ends.
 pub struct Running(pub std::process::Child);
 

@@ -17,17 +17,6 @@ use crate::intake::offer_request;
 use crate::media::plain_jpeg;
 use zbor::auth::Role;
 
-/// The real server of `app` on a loopback port, stopped when the returned sender is dropped.
-async fn serve(app: &TestApp) -> (SocketAddr, tokio::sync::oneshot::Sender<()>) {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    tokio::spawn(zbor::app::serve(listener, app.state.clone(), async {
-        let _ = stopped.await;
-    }));
-    (addr, stop)
-}
-
 /// `GET /healthz` over a fresh connection answers `ok`.
 async fn answers(base: &str) {
     let client = reqwest::Client::builder().timeout(Duration::from_secs(30)).build().unwrap();
@@ -39,7 +28,8 @@ async fn answers(base: &str) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_client_that_never_finishes_its_headers_is_cut_off() {
     let app = TestApp::new().await;
-    let (addr, _stop) = serve(&app).await;
+    let served = app.serve().await;
+    let addr = served.addr;
     let mut slow = tokio::net::TcpStream::connect(addr).await.unwrap();
     slow.write_all(b"GET / HTTP/1.1\r\nHost: museum\r\nX-Slow: ").await.unwrap();
     // A kept-alive connection that sends nothing after its first answer.
@@ -147,7 +137,8 @@ async fn the_right_password_inside_a_burst_of_wrong_ones_does_not_sign_in() {
     )
     .await
     .unwrap();
-    let (addr, _stop) = serve(&app).await;
+    let served = app.serve().await;
+    let addr = served.addr;
     let login = |n: u8, password: &'static str| async move {
         let client = reqwest::Client::builder()
             .local_address(IpAddr::from([127, 0, 0, n]))
