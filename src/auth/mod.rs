@@ -98,6 +98,7 @@ pub async fn hash_password(password: SecretString) -> anyhow::Result<String> {
 pub struct Username(String);
 
 impl Username {
+    /// The name, or the message saying what a name may be.
     pub fn parse(name: &str) -> anyhow::Result<Self> {
         let ok = (2..=64).contains(&name.chars().count())
             && name.chars().all(|c| c.is_alphanumeric() || matches!(c, '.' | '_' | '-'));
@@ -107,6 +108,7 @@ impl Username {
         Ok(Self(name.to_owned()))
     }
 
+    /// The name as stored.
     pub fn as_str(&self) -> &str {
         &self.0
     }

@@ -18,6 +18,7 @@ macro_rules! register_number {
         pub struct $name(String);
 
         impl $name {
+            /// The number as stored and shown.
             pub fn as_str(&self) -> &str {
                 &self.0
             }
@@ -68,6 +69,7 @@ impl AccessionPattern {
         Ok(Self(pattern.to_owned()))
     }
 
+    /// The pattern as written.
     pub fn as_str(&self) -> &str {
         &self.0
     }

@@ -280,6 +280,7 @@ impl<'r> sqlx::Decode<'r, sqlx::Sqlite> for Text3 {
 
 /// Binds a [`Text3`] as three parameters, in the order `lang3!` lists its columns.
 pub trait BindText3 {
+    /// Binds `text.be`, `text.en` and `text.ru`, in that order.
     fn bind3(self, text: &Text3) -> Self;
 }
 
@@ -461,5 +462,37 @@ mod typed_input {
         for bad in ["EU", "EURO", "E1R", "€"] {
             assert!(bad.parse::<Currency>().is_err(), "{bad}");
         }
+    }
+}
+
+#[cfg(test)]
+mod three_languages {
+    use sqlx::Connection;
+
+    use super::*;
+
+    #[tokio::test]
+    async fn text3_goes_in_as_three_columns_and_comes_back_whole_or_as_none() {
+        let mut conn = sqlx::SqliteConnection::connect("sqlite::memory:").await.unwrap();
+        sqlx::query("CREATE TABLE t (id INTEGER PRIMARY KEY, name_be TEXT NOT NULL, name_en TEXT NOT NULL, name_ru TEXT NOT NULL)")
+            .execute(&mut conn)
+            .await
+            .unwrap();
+        let text = Text3::new("Сцяг \"бчб\"", "Flag \\ with [brackets], \u{1f}", "");
+        sqlx::query(concat!("INSERT INTO t (id, ", lang3!("name"), ") VALUES (1, ?, ?, ?)"))
+            .bind3(&text)
+            .execute(&mut conn)
+            .await
+            .unwrap();
+        let read: Vec<(i64, Option<Text3>)> = sqlx::query_as(concat!(
+            "SELECT n.id, ",
+            lang3!(text "t.name" as "name"),
+            " FROM (SELECT 1 AS id UNION SELECT 2) n LEFT JOIN t ON t.id = n.id ORDER BY n.id"
+        ))
+        .fetch_all(&mut conn)
+        .await
+        .unwrap();
+        assert_eq!(read, vec![(1, Some(text)), (2, None)]);
+        assert_eq!(lang3!(names "title"), ["title_be", "title_en", "title_ru"]);
     }
 }
