@@ -56,7 +56,7 @@ pub struct App {
 #[derive(Debug, Clone)]
 pub struct AppConfig {
     pub museum_name: String,
-    pub accession_pattern: String,
+    pub accession_pattern: crate::collection::numbers::AccessionPattern,
     pub render_cache: bool,
     /// The address the public reaches zbor at, for absolute links (IIIF).
     pub public_url: String,

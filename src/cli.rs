@@ -242,8 +242,8 @@ impl Cli {
         let uploads_dir = self.uploads_dir.clone().or(file.uploads_dir).unwrap_or_else(|| PathBuf::from("uploads"));
         let mut config = Config::new(data_dir, uploads_dir);
         if let Some(pattern) = file.accession_pattern {
-            crate::collection::numbers::validate_pattern(&pattern).map_err(anyhow::Error::msg)?;
-            config.accession_pattern = pattern;
+            config.accession_pattern =
+                crate::collection::numbers::AccessionPattern::parse(&pattern).map_err(anyhow::Error::msg)?;
         }
         if let Some(name) = file.museum_name {
             config.museum_name = name;
@@ -338,7 +338,7 @@ fn read_password(var: &str, prompt: &str) -> anyhow::Result<SecretString> {
 }
 
 async fn init(config: &Config, admin_user: &str, recipients: &[String]) -> anyhow::Result<()> {
-    auth::validate_username(admin_user)?;
+    let admin = auth::Username::parse(admin_user)?;
     let path = config.recipients_path();
     if path.exists() {
         bail!("{} already exists: this data folder is initialised", path.display());
@@ -351,7 +351,7 @@ async fn init(config: &Config, admin_user: &str, recipients: &[String]) -> anyho
     let db = crate::db::Databases::open(config).await?;
     crate::donors::contacts::Vault::open(&config.contacts_db_path()).await?.close().await;
     Recipients::write(&path, recipients)?;
-    auth::create_user(&db.main, admin_user, password, Role::Admin).await?;
+    auth::create_user(&db.main, &admin, password, Role::Admin).await?;
     db.close().await;
     println!(
         "Initialised {} with admin {admin_user:?} and {} recipient(s).",
@@ -381,9 +381,10 @@ async fn user_change(config: &Config, name: &str, change: auth::UserChange) -> a
 }
 
 async fn user_add(config: &Config, name: &str, role: Role) -> anyhow::Result<()> {
+    let username = auth::Username::parse(name)?;
     let password = read_password("ZBOR_USER_PASSWORD", &format!("Password for {name}: "))?;
     let db = crate::db::Databases::open(config).await?;
-    auth::create_user(&db.main, name, password, role).await?;
+    auth::create_user(&db.main, &username, password, role).await?;
     db.close().await;
     println!("Added {name:?} as {role:?}.");
     Ok(())

@@ -6,6 +6,8 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use serde::Deserialize;
 
+use crate::collection::numbers::AccessionPattern;
+
 /// Default accession number pattern: `{year}` is the year of accession, `{seq:04}` the
 /// running number within that year, zero-padded to four digits.
 pub const DEFAULT_ACCESSION_PATTERN: &str = "MFB-{year}-{seq:04}";
@@ -58,7 +60,7 @@ pub struct Config {
     /// Holds sanitised images and their derivatives, content-addressed.
     pub uploads_dir: PathBuf,
     /// Pattern for new accession numbers, see [`DEFAULT_ACCESSION_PATTERN`].
-    pub accession_pattern: String,
+    pub accession_pattern: AccessionPattern,
     /// The museum's name as pages show it.
     pub museum_name: String,
     /// Listening address from `zbor.toml`, when set there.
@@ -98,7 +100,7 @@ impl Config {
         Self {
             data_dir,
             uploads_dir,
-            accession_pattern: DEFAULT_ACCESSION_PATTERN.to_owned(),
+            accession_pattern: AccessionPattern::parse(DEFAULT_ACCESSION_PATTERN).expect("the default pattern numbers"),
             museum_name: crate::app::DEFAULT_MUSEUM_NAME.to_owned(),
             listen: None,
             render_cache: true,

@@ -122,7 +122,8 @@ async fn add_user(State(state): State<AppState>, ctx: Ctx, posted: StaffForm<Pai
     let username = pairs.get("username").trim().to_owned();
     let password = SecretString::from(pairs.get("password"));
     let role = Role::parse(pairs.get("role"));
-    let error = if auth::validate_username(&username).is_err() {
+    let parsed = auth::Username::parse(&username);
+    let error = if parsed.is_err() {
         Some("users-error-username")
     } else if auth::validate_password(&password).is_err() {
         Some("account-error-length")
@@ -131,17 +132,17 @@ async fn add_user(State(state): State<AppState>, ctx: Ctx, posted: StaffForm<Pai
     } else {
         None
     };
-    let error = match (error, role) {
-        (None, Some(role)) => {
+    let error = match (error, parsed, role) {
+        (None, Ok(name), Some(role)) => {
             let password_hash = auth::hash_password(password).await?;
-            let add = auth::AddUser { username: username.clone(), password_hash, role };
+            let add = auth::AddUser { username: name, password_hash, role };
             match state.run(actor(&session), add).await {
                 Ok(_) => return Ok(Redirect::to("/admin/users?done=added").into_response()),
                 Err(CommandError::Refused(key)) => key,
                 Err(err) => return Err(err.into()),
             }
         }
-        (error, _) => error.unwrap_or("edit-error-choose"),
+        (error, _, _) => error.unwrap_or("edit-error-choose"),
     };
     let html = users_page(&state, &ctx, &session, None, Some(error), username).await?;
     Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response())

@@ -219,9 +219,7 @@ const MAX_TEXT: usize = 20_000;
 fn parse_object(form: &FormValues) -> Result<NewObject, FieldErrors> {
     let mut errors = FieldErrors::default();
     let mut bad = |field: &str, key: &'static str| errors.key(field, key);
-    let text3 = |name: &str| {
-        Text3::new(form.get(&format!("{name}_be")), form.get(&format!("{name}_en")), form.get(&format!("{name}_ru")))
-    };
+    let text3 = |name: &str| Text3::from_fields(name, |field| form.get(field));
     let object_type = ObjectType::is_code(form.get("object_type")).then(|| form.get("object_type").to_owned());
     if object_type.is_none() {
         bad("object_type", "edit-error-choose");
@@ -599,13 +597,7 @@ async fn change_media(
     posted: StaffForm<Pairs>,
 ) -> AppResult<Response> {
     let pairs = &posted.form;
-    let text3 = |name: &str| {
-        Text3::new(
-            pairs.get(&format!("{name}_be")).trim(),
-            pairs.get(&format!("{name}_en")).trim(),
-            pairs.get(&format!("{name}_ru")).trim(),
-        )
-    };
+    let text3 = |name: &str| Text3::from_fields(name, |field| pairs.get(field).trim());
     let change = match pairs.get("action") {
         "save" => {
             PhotoChange::Describe { alt: text3("alt"), caption: text3("caption"), is_public: pairs.ticked("is_public") }
@@ -658,7 +650,7 @@ fn parse_provenance(object: i64, pairs: &Pairs) -> Result<AddProvenance, &'stati
     event.lot = pairs.get("lot").trim().chars().take(100).collect();
     event.price_minor = optional::<Price>(pairs.get("price"))?.map(|p| p.0);
     event.currency = optional::<Currency>(pairs.get("currency"))?.map(|c| c.as_str().to_owned()).unwrap_or_default();
-    event.note = Text3::new(pairs.get("note_be").trim(), pairs.get("note_en").trim(), pairs.get("note_ru").trim());
+    event.note = Text3::from_fields("note", |field| pairs.get(field).trim());
     event.is_public = pairs.ticked("p_public");
     let party = PartyInput::parse(pairs.get("party"))?;
     let party = PartyRole::parse(pairs.get("party_role")).zip(party);

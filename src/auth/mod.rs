@@ -91,14 +91,41 @@ pub async fn hash_password(password: SecretString) -> anyhow::Result<String> {
     .context("password hashing task")?
 }
 
-/// Checks a username: 2–64 of letters, digits, `.`, `_`, `-`.
-pub fn validate_username(name: &str) -> anyhow::Result<()> {
-    let ok = (2..=64).contains(&name.chars().count())
-        && name.chars().all(|c| c.is_alphanumeric() || matches!(c, '.' | '_' | '-'));
-    if !ok {
-        bail!("a username is 2–64 letters, digits, dots, dashes or underscores");
+/// The name of a new account: 2–64 of letters, digits, `.`, `_`, `-`. Parsed where a name
+/// comes in (the users form, `zbor init`, `zbor user add`). Names typed to sign in or to pick
+/// an existing account stay text: they are only looked up, and an unknown one is not found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Username(String);
+
+impl Username {
+    /// The name, or the message saying what a name may be.
+    pub fn parse(name: &str) -> anyhow::Result<Self> {
+        let ok = (2..=64).contains(&name.chars().count())
+            && name.chars().all(|c| c.is_alphanumeric() || matches!(c, '.' | '_' | '-'));
+        if !ok {
+            bail!("a username is 2–64 letters, digits, dots, dashes or underscores");
+        }
+        Ok(Self(name.to_owned()))
     }
-    Ok(())
+
+    /// The name as stored.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::str::FromStr for Username {
+    type Err = anyhow::Error;
+
+    fn from_str(name: &str) -> anyhow::Result<Self> {
+        Self::parse(name)
+    }
+}
+
+impl std::fmt::Display for Username {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
 }
 
 /// Checks a new password's length.
@@ -114,7 +141,12 @@ pub fn validate_password(password: &SecretString) -> anyhow::Result<()> {
 }
 
 /// Adds a staff account (from the command line).
-pub async fn create_user(pool: &SqlitePool, username: &str, password: SecretString, role: Role) -> anyhow::Result<i64> {
+pub async fn create_user(
+    pool: &SqlitePool,
+    username: &Username,
+    password: SecretString,
+    role: Role,
+) -> anyhow::Result<i64> {
     create_user_as(&Writer::new(pool.clone()), Actor::operator(), username, password, role).await
 }
 
@@ -123,17 +155,16 @@ pub async fn create_user(pool: &SqlitePool, username: &str, password: SecretStri
 pub async fn create_user_as(
     writer: &Writer,
     actor: Actor,
-    username: &str,
+    username: &Username,
     password: SecretString,
     role: Role,
 ) -> anyhow::Result<i64> {
-    validate_username(username)?;
     validate_password(&password)?;
     let password_hash = hash_password(password).await?;
-    let add = AddUser { username: username.to_owned(), password_hash, role };
+    let add = AddUser { username: username.clone(), password_hash, role };
     match command::execute(writer, actor, add).await {
         Ok(done) => Ok(done.output),
-        Err(CommandError::Refused(_)) => bail!("there is already a user {username:?}"),
+        Err(CommandError::Refused(_)) => bail!("there is already a user {:?}", username.as_str()),
         Err(CommandError::NotAllowed) => bail!("only admins add accounts"),
         Err(err) => Err(anyhow::Error::from(err)),
     }
@@ -142,7 +173,7 @@ pub async fn create_user_as(
 /// Adds a staff account with a password already hashed. Admins only.
 #[derive(Debug, Clone)]
 pub struct AddUser {
-    pub username: String,
+    pub username: Username,
     pub password_hash: String,
     pub role: Role,
 }
@@ -153,7 +184,7 @@ impl Command for AddUser {
     async fn run(self, tx: &mut Tx) -> CommandResult<i64> {
         tx.require(|r| r == Role::Admin)?;
         let exists: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM users WHERE username = ? COLLATE NOCASE)")
-            .bind(&self.username)
+            .bind(self.username.as_str())
             .fetch_one(&mut **tx)
             .await?;
         if exists {
@@ -162,13 +193,13 @@ impl Command for AddUser {
         let id = sqlx::query_scalar(
             "INSERT INTO users (username, password_hash, role, created_at) VALUES (?, ?, ?, ?) RETURNING id",
         )
-        .bind(&self.username)
+        .bind(self.username.as_str())
         .bind(&self.password_hash)
         .bind(self.role)
         .bind(chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string())
         .fetch_one(&mut **tx)
         .await?;
-        tx.audit("user-add", &self.username, serde_json::json!({ "role": self.role })).await?;
+        tx.audit("user-add", self.username.as_str(), serde_json::json!({ "role": self.role })).await?;
         Ok(id)
     }
 }

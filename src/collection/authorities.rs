@@ -8,7 +8,7 @@ use sqlx::{AssertSqlSafe, Row, SqliteConnection, SqlitePool};
 
 use super::command::{Command, CommandError, CommandResult, Tx};
 use super::objects::{Change, now};
-use super::types::{EventKind, MakerKind, ObjectType, Text3};
+use super::types::{BindText3, EventKind, MakerKind, ObjectType, Text3, lang3};
 use crate::i18n::Lang;
 
 /// What the audit log keeps of a new authority: every value, private ones by length only.
@@ -329,9 +329,11 @@ pub async fn taken(conn: &mut SqliteConnection, kind: Kind, column: &'static str
 
 /// Every object type, in no particular order.
 pub async fn object_types(conn: &mut SqliteConnection) -> sqlx::Result<Vec<ObjectType>> {
-    let rows: Vec<(i64, String, String, String, String)> =
-        sqlx::query_as("SELECT id, code, name_be, name_en, name_ru FROM object_types").fetch_all(conn).await?;
-    Ok(rows.into_iter().map(|(id, code, be, en, ru)| ObjectType { id, code, name: Text3::new(be, en, ru) }).collect())
+    let rows: Vec<(i64, String, Text3)> =
+        sqlx::query_as(concat!("SELECT id, code, ", lang3!(text "name" as "name"), " FROM object_types"))
+            .fetch_all(conn)
+            .await?;
+    Ok(rows.into_iter().map(|(id, code, name)| ObjectType { id, code, name }).collect())
 }
 
 /// Whether `code` names an object type.
@@ -356,17 +358,16 @@ pub struct NewMaker {
 }
 
 pub async fn create_maker(conn: &mut SqliteConnection, maker: &NewMaker) -> sqlx::Result<i64> {
-    sqlx::query_scalar(
-        "INSERT INTO makers (kind, name_be, name_en, name_ru, bio_be, bio_en, bio_ru, private_notes, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-    )
+    sqlx::query_scalar(concat!(
+        "INSERT INTO makers (kind, ",
+        lang3!("name"),
+        ", ",
+        lang3!("bio"),
+        ", private_notes, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"
+    ))
     .bind(maker.kind)
-    .bind(&maker.name.be)
-    .bind(&maker.name.en)
-    .bind(&maker.name.ru)
-    .bind(&maker.bio.be)
-    .bind(&maker.bio.en)
-    .bind(&maker.bio.ru)
+    .bind3(&maker.name)
+    .bind3(&maker.bio)
     .bind(&maker.private_notes)
     .bind(now())
     .fetch_one(conn)
@@ -374,21 +375,19 @@ pub async fn create_maker(conn: &mut SqliteConnection, maker: &NewMaker) -> sqlx
 }
 
 pub async fn create_place(conn: &mut SqliteConnection, name: &Text3) -> sqlx::Result<i64> {
-    sqlx::query_scalar("INSERT INTO places (name_be, name_en, name_ru) VALUES (?, ?, ?) RETURNING id")
-        .bind(&name.be)
-        .bind(&name.en)
-        .bind(&name.ru)
+    sqlx::query_scalar(concat!("INSERT INTO places (", lang3!("name"), ") VALUES (?, ?, ?) RETURNING id"))
+        .bind3(name)
         .fetch_one(conn)
         .await
 }
 
 pub async fn create_organisation(conn: &mut SqliteConnection, name: &Text3, private_notes: &str) -> sqlx::Result<i64> {
-    sqlx::query_scalar(
-        "INSERT INTO organisations (name_be, name_en, name_ru, private_notes) VALUES (?, ?, ?, ?) RETURNING id",
-    )
-    .bind(&name.be)
-    .bind(&name.en)
-    .bind(&name.ru)
+    sqlx::query_scalar(concat!(
+        "INSERT INTO organisations (",
+        lang3!("name"),
+        ", private_notes) VALUES (?, ?, ?, ?) RETURNING id"
+    ))
+    .bind3(name)
     .bind(private_notes)
     .fetch_one(conn)
     .await
@@ -407,18 +406,17 @@ pub struct NewEvent {
 }
 
 pub async fn create_event(conn: &mut SqliteConnection, event: &NewEvent) -> sqlx::Result<i64> {
-    sqlx::query_scalar(
-        "INSERT INTO events (kind, name_be, name_en, name_ru, description_be, description_en, description_ru,
-            starts_on, ends_on, place_id, organisation_id)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-    )
+    sqlx::query_scalar(concat!(
+        "INSERT INTO events (kind, ",
+        lang3!("name"),
+        ", ",
+        lang3!("description"),
+        ", starts_on, ends_on, place_id, organisation_id)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"
+    ))
     .bind(event.kind)
-    .bind(&event.name.be)
-    .bind(&event.name.en)
-    .bind(&event.name.ru)
-    .bind(&event.description.be)
-    .bind(&event.description.en)
-    .bind(&event.description.ru)
+    .bind3(&event.name)
+    .bind3(&event.description)
     .bind(&event.starts_on)
     .bind(&event.ends_on)
     .bind(event.place_id)

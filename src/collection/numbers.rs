@@ -7,6 +7,74 @@ use sqlx::SqliteConnection;
 /// Pattern of entry numbers: every arrival gets one, whether or not it is accessioned.
 pub const ENTRY_PATTERN: &str = "E-{year}-{seq:04}";
 
+/// Declares a number of a register: text that only this module makes (or the database gives
+/// back, having stored what this module made). Read as `&str` anywhere.
+macro_rules! register_number {
+    ($(#[$meta:meta])* $name:ident) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, sqlx::Type)]
+        #[serde(transparent)]
+        #[sqlx(transparent)]
+        pub struct $name(String);
+
+        impl $name {
+            /// The number as stored and shown.
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl std::ops::Deref for $name {
+            type Target = str;
+            fn deref(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
+        impl PartialEq<&str> for $name {
+            fn eq(&self, other: &&str) -> bool {
+                self.0 == *other
+            }
+        }
+    };
+}
+
+register_number!(
+    /// An entry number (`E-2024-0007`), given on arrival by [`next_entry_number`].
+    EntryNumber
+);
+
+register_number!(
+    /// A permanent accession number, given on publication by [`next_accession_number`]. Never
+    /// parsed from what a visitor types: older numbers follow older patterns, so a page address
+    /// is only looked up (and is not found when it names none).
+    AccessionNumber
+);
+
+/// An accession pattern that makes numbers which never repeat: only known fields, and a
+/// `{seq}`. Parsed once, where the pattern comes in (`zbor.toml`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccessionPattern(String);
+
+impl AccessionPattern {
+    /// The pattern, or why it cannot number objects.
+    pub fn parse(pattern: &str) -> Result<Self, String> {
+        validate_pattern(pattern)?;
+        Ok(Self(pattern.to_owned()))
+    }
+
+    /// The pattern as written.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
 /// Checks an accession pattern: it must contain `{seq}` or `{seq:0N}` and only known fields.
 pub fn validate_pattern(pattern: &str) -> Result<(), String> {
     format_number(pattern, 2000, 1)?;
@@ -57,18 +125,23 @@ async fn next_seq(conn: &mut SqliteConnection, register: &str, scope: &str) -> s
 }
 
 /// Allocates the next entry number for `year`.
-pub async fn next_entry_number(conn: &mut SqliteConnection, year: i32) -> anyhow::Result<String> {
+pub async fn next_entry_number(conn: &mut SqliteConnection, year: i32) -> anyhow::Result<EntryNumber> {
     let seq = next_seq(conn, "entry", &year.to_string()).await?;
-    format_number(ENTRY_PATTERN, year, seq).map_err(anyhow::Error::msg)
+    Ok(EntryNumber(format_number(ENTRY_PATTERN, year, seq).map_err(anyhow::Error::msg)?))
 }
 
 /// Allocates the next accession number for `year` following `pattern`.
-pub async fn next_accession_number(conn: &mut SqliteConnection, pattern: &str, year: i32) -> anyhow::Result<String> {
+pub async fn next_accession_number(
+    conn: &mut SqliteConnection,
+    pattern: &AccessionPattern,
+    year: i32,
+) -> anyhow::Result<AccessionNumber> {
+    let pattern = pattern.as_str();
     // Without {year} in the pattern the sequence must not restart each January, or numbers
     // would repeat.
     let scope = if pattern.contains("{year}") { year.to_string() } else { "all".to_owned() };
     let seq = next_seq(conn, "accession", &scope).await?;
-    format_number(pattern, year, seq).map_err(anyhow::Error::msg)
+    Ok(AccessionNumber(format_number(pattern, year, seq).map_err(anyhow::Error::msg)?))
 }
 
 #[cfg(test)]
@@ -89,11 +162,13 @@ mod tests {
         use sqlx::Connection;
         let mut conn = SqliteConnection::connect("sqlite::memory:").await.unwrap();
         crate::db::MAIN_MIGRATIONS.run(&mut conn).await.unwrap();
-        let a = next_accession_number(&mut conn, "MFB-{seq:05}", 2024).await.unwrap();
-        let b = next_accession_number(&mut conn, "MFB-{seq:05}", 2025).await.unwrap();
+        let (no_year, yearly) =
+            (AccessionPattern::parse("MFB-{seq:05}").unwrap(), AccessionPattern::parse("MFB-{year}-{seq:04}").unwrap());
+        let a = next_accession_number(&mut conn, &no_year, 2024).await.unwrap();
+        let b = next_accession_number(&mut conn, &no_year, 2025).await.unwrap();
         assert_eq!((a.as_str(), b.as_str()), ("MFB-00001", "MFB-00002"));
-        let c = next_accession_number(&mut conn, "MFB-{year}-{seq:04}", 2025).await.unwrap();
-        let d = next_accession_number(&mut conn, "MFB-{year}-{seq:04}", 2026).await.unwrap();
+        let c = next_accession_number(&mut conn, &yearly, 2025).await.unwrap();
+        let d = next_accession_number(&mut conn, &yearly, 2026).await.unwrap();
         assert_eq!((c.as_str(), d.as_str()), ("MFB-2025-0001", "MFB-2026-0001"));
     }
 }

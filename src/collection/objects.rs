@@ -9,7 +9,7 @@ use serde::Serialize;
 use sqlx::{SqliteConnection, SqlitePool};
 
 use super::command::{Actor, Command, CommandError, CommandResult, Tx};
-use super::numbers;
+use super::numbers::{self, EntryNumber};
 use super::search;
 use super::types::*;
 
@@ -61,7 +61,7 @@ impl NewObject {
 #[derive(Debug, Clone)]
 pub struct ObjectRef {
     pub id: i64,
-    pub entry_number: String,
+    pub entry_number: EntryNumber,
 }
 
 pub(crate) fn now() -> String {
@@ -82,20 +82,24 @@ pub async fn create_object(
 pub async fn create_object_numbered(
     conn: &mut SqliteConnection,
     object: &NewObject,
-    entry_number: String,
+    entry_number: EntryNumber,
 ) -> anyhow::Result<ObjectRef> {
     let stamp = now();
-    let query = sqlx::query(
-        "INSERT INTO objects (entry_number, object_type,
-            title_be, title_en, title_ru, description_be, description_en, description_ru,
-            inscription_be, inscription_en, inscription_ru, inscription_public,
-            materials_be, materials_en, materials_ru, dimensions, parts,
-            date_qualifier, date_earliest, date_latest,
+    let query = sqlx::query(concat!(
+        "INSERT INTO objects (entry_number, object_type, ",
+        lang3!("title"),
+        ", ",
+        lang3!("description"),
+        ", ",
+        lang3!("inscription"),
+        ", inscription_public, ",
+        lang3!("materials"),
+        ", dimensions, parts, date_qualifier, date_earliest, date_latest,
             acquisition_method, acquired_on, acquisition_public, owner, keeper, donor_id,
             internal_notes, created_at, updated_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'museum', ?, ?, ?, ?)
-         RETURNING id",
-    )
+         RETURNING id"
+    ))
     .bind(&entry_number);
     let row = bind_fields(query, object)
         .bind(&object.donor_id)
@@ -115,19 +119,11 @@ pub(crate) fn bind_fields<'q>(
 ) -> sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments> {
     query
         .bind(&object.object_type)
-        .bind(&object.title.be)
-        .bind(&object.title.en)
-        .bind(&object.title.ru)
-        .bind(&object.description.be)
-        .bind(&object.description.en)
-        .bind(&object.description.ru)
-        .bind(&object.inscription.be)
-        .bind(&object.inscription.en)
-        .bind(&object.inscription.ru)
+        .bind3(&object.title)
+        .bind3(&object.description)
+        .bind3(&object.inscription)
         .bind(object.inscription_public)
-        .bind(&object.materials.be)
-        .bind(&object.materials.en)
-        .bind(&object.materials.ru)
+        .bind3(&object.materials)
         .bind(&object.dimensions)
         .bind(object.parts)
         .bind(object.date.qualifier)
@@ -170,12 +166,8 @@ pub struct StaffObject {
     pub accession_number: Option<String>,
     pub object_type: String,
     pub state: String,
-    pub title_be: String,
-    pub title_en: String,
-    pub title_ru: String,
-    pub description_be: String,
-    pub description_en: String,
-    pub description_ru: String,
+    pub title: Text3,
+    pub description: Text3,
     pub internal_notes: String,
     pub donor_id: Option<String>,
     pub donor_credit: Option<String>,
@@ -186,12 +178,15 @@ pub struct StaffObject {
 
 /// One object for the panel, whatever its state.
 pub async fn staff_view(conn: &mut SqliteConnection, object_id: i64) -> sqlx::Result<Option<StaffObject>> {
-    sqlx::query_as(
-        "SELECT o.id, o.entry_number, o.accession_number, o.object_type, o.state, o.title_be, o.title_en,
-            o.title_ru, o.description_be, o.description_en, o.description_ru, o.internal_notes, o.donor_id,
+    sqlx::query_as(concat!(
+        "SELECT o.id, o.entry_number, o.accession_number, o.object_type, o.state, ",
+        lang3!(text "o.title" as "title"),
+        ", ",
+        lang3!(text "o.description" as "description"),
+        ", o.internal_notes, o.donor_id,
             d.credit AS donor_credit, d.credit_name AS donor_credit_name, o.created_at, o.updated_at
-         FROM objects o LEFT JOIN donors d ON d.id = o.donor_id WHERE o.id = ?",
-    )
+         FROM objects o LEFT JOIN donors d ON d.id = o.donor_id WHERE o.id = ?"
+    ))
     .bind(object_id)
     .fetch_optional(conn)
     .await
@@ -216,19 +211,11 @@ struct Row {
     accession_number: Option<String>,
     state: PubState,
     object_type: String,
-    title_be: String,
-    title_en: String,
-    title_ru: String,
-    description_be: String,
-    description_en: String,
-    description_ru: String,
-    inscription_be: String,
-    inscription_en: String,
-    inscription_ru: String,
+    title: Text3,
+    description: Text3,
+    inscription: Text3,
     inscription_public: bool,
-    materials_be: String,
-    materials_en: String,
-    materials_ru: String,
+    materials: Text3,
     dimensions: String,
     parts: i64,
     date_qualifier: DateQualifier,
@@ -244,14 +231,19 @@ struct Row {
 
 /// One object for editing, whatever its state.
 pub async fn load(conn: &mut SqliteConnection, id: i64) -> sqlx::Result<Option<ObjectRecord>> {
-    let row: Option<Row> = sqlx::query_as(
-        "SELECT id, entry_number, accession_number, state, object_type, title_be, title_en, title_ru,
-            description_be, description_en, description_ru, inscription_be, inscription_en, inscription_ru,
-            inscription_public, materials_be, materials_en, materials_ru, dimensions, parts,
-            date_qualifier, date_earliest, date_latest, acquisition_method, acquired_on, acquisition_public,
+    let row: Option<Row> = sqlx::query_as(concat!(
+        "SELECT id, entry_number, accession_number, state, object_type, ",
+        lang3!(text "title" as "title"),
+        ", ",
+        lang3!(text "description" as "description"),
+        ", ",
+        lang3!(text "inscription" as "inscription"),
+        ", inscription_public, ",
+        lang3!(text "materials" as "materials"),
+        ", dimensions, parts, date_qualifier, date_earliest, date_latest, acquisition_method, acquired_on, acquisition_public,
             owner, donor_id, internal_notes
-         FROM objects WHERE id = ?",
-    )
+         FROM objects WHERE id = ?"
+    ))
     .bind(id)
     .fetch_optional(&mut *conn)
     .await?;
@@ -266,11 +258,11 @@ pub async fn load(conn: &mut SqliteConnection, id: i64) -> sqlx::Result<Option<O
         .await?;
     let fields = NewObject {
         object_type: r.object_type,
-        title: Text3::new(r.title_be, r.title_en, r.title_ru),
-        description: Text3::new(r.description_be, r.description_en, r.description_ru),
-        inscription: Text3::new(r.inscription_be, r.inscription_en, r.inscription_ru),
+        title: r.title,
+        description: r.description,
+        inscription: r.inscription,
         inscription_public: r.inscription_public,
-        materials: Text3::new(r.materials_be, r.materials_en, r.materials_ru),
+        materials: r.materials,
         dimensions: r.dimensions,
         parts: r.parts,
         date: FuzzyDate { qualifier: r.date_qualifier, earliest: r.date_earliest, latest: r.date_latest },
@@ -307,21 +299,13 @@ fn opt<T: ToString>(value: Option<T>) -> String {
 /// Every editable field as text, in the order the form shows them.
 fn flat(o: &NewObject, makers: &[i64], events: &[i64]) -> Vec<(&'static str, String)> {
     let list = |ids: &[i64]| ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
-    vec![
-        ("object_type", o.object_type.clone()),
-        ("title_be", o.title.be.clone()),
-        ("title_en", o.title.en.clone()),
-        ("title_ru", o.title.ru.clone()),
-        ("description_be", o.description.be.clone()),
-        ("description_en", o.description.en.clone()),
-        ("description_ru", o.description.ru.clone()),
-        ("inscription_be", o.inscription.be.clone()),
-        ("inscription_en", o.inscription.en.clone()),
-        ("inscription_ru", o.inscription.ru.clone()),
-        ("inscription_public", o.inscription_public.to_string()),
-        ("materials_be", o.materials.be.clone()),
-        ("materials_en", o.materials.en.clone()),
-        ("materials_ru", o.materials.ru.clone()),
+    let mut fields = vec![("object_type", o.object_type.clone())];
+    fields.extend(o.title.named(lang3!(names "title")));
+    fields.extend(o.description.named(lang3!(names "description")));
+    fields.extend(o.inscription.named(lang3!(names "inscription")));
+    fields.push(("inscription_public", o.inscription_public.to_string()));
+    fields.extend(o.materials.named(lang3!(names "materials")));
+    fields.extend([
         ("dimensions", o.dimensions.clone()),
         ("parts", o.parts.to_string()),
         ("date_qualifier", o.date.qualifier.to_string()),
@@ -334,7 +318,8 @@ fn flat(o: &NewObject, makers: &[i64], events: &[i64]) -> Vec<(&'static str, Str
         ("makers", list(makers)),
         ("events", list(events)),
         ("internal_notes", o.internal_notes.clone()),
-    ]
+    ]);
+    fields
 }
 
 /// Fields whose values the audit log does not keep, only that they changed: the log can never
@@ -383,16 +368,21 @@ pub async fn update(
     if changes.is_empty() {
         return Ok(changes);
     }
-    let query = sqlx::query(
-        "UPDATE objects SET object_type = ?, title_be = ?, title_en = ?, title_ru = ?,
-            description_be = ?, description_en = ?, description_ru = ?,
-            inscription_be = ?, inscription_en = ?, inscription_ru = ?, inscription_public = ?,
-            materials_be = ?, materials_en = ?, materials_ru = ?, dimensions = ?, parts = ?,
+    let query = sqlx::query(concat!(
+        "UPDATE objects SET object_type = ?, ",
+        lang3!(set "title"),
+        ", ",
+        lang3!(set "description"),
+        ", ",
+        lang3!(set "inscription"),
+        ", inscription_public = ?, ",
+        lang3!(set "materials"),
+        ", dimensions = ?, parts = ?,
             date_qualifier = ?, date_earliest = ?, date_latest = ?,
             acquisition_method = ?, acquired_on = ?, acquisition_public = ?, owner = ?, internal_notes = ?,
             updated_at = ?
-         WHERE id = ?",
-    );
+         WHERE id = ?"
+    ));
     super::objects::bind_fields(query, new)
         .bind(&new.internal_notes)
         .bind(super::objects::now())
@@ -441,30 +431,32 @@ pub async fn list(
     per_page: i64,
 ) -> sqlx::Result<(Vec<ListRow>, i64)> {
     let pattern = format!("%{}%", q.trim().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
-    let total: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM objects o
-         WHERE (?1 = '%%' OR o.title_be LIKE ?1 ESCAPE '\\' OR o.title_en LIKE ?1 ESCAPE '\\'
+    // The count and the page filter alike: words (?1) in a title or number, state (?2), type (?3).
+    macro_rules! filter {
+        () => {
+            "WHERE (?1 = '%%' OR o.title_be LIKE ?1 ESCAPE '\\' OR o.title_en LIKE ?1 ESCAPE '\\'
                 OR o.title_ru LIKE ?1 ESCAPE '\\' OR o.entry_number LIKE ?1 ESCAPE '\\'
                 OR o.accession_number LIKE ?1 ESCAPE '\\')
-           AND (?2 IS NULL OR o.state = ?2) AND (?3 IS NULL OR o.object_type = ?3)",
-    )
-    .bind(&pattern)
-    .bind(state)
-    .bind(object_type)
-    .fetch_one(pool)
-    .await?;
-    let rows = sqlx::query_as(
+           AND (?2 IS NULL OR o.state = ?2) AND (?3 IS NULL OR o.object_type = ?3)"
+        };
+    }
+    let total: i64 = sqlx::query_scalar(concat!("SELECT COUNT(*) FROM objects o ", filter!()))
+        .bind(&pattern)
+        .bind(state)
+        .bind(object_type)
+        .fetch_one(pool)
+        .await?;
+    let rows = sqlx::query_as(concat!(
         "SELECT o.id, o.entry_number, o.accession_number, o.state, o.object_type,
-            COALESCE(NULLIF(o.title_be, ''), NULLIF(o.title_en, ''), o.title_ru) AS title, o.updated_at,
+            ",
+        lang3!(first "o.title"),
+        " AS title, o.updated_at,
             (SELECT hash FROM media m WHERE m.object_id = o.id AND m.state = 'ready' ORDER BY position LIMIT 1)
                 AS first_image
-         FROM objects o
-         WHERE (?1 = '%%' OR o.title_be LIKE ?1 ESCAPE '\\' OR o.title_en LIKE ?1 ESCAPE '\\'
-                OR o.title_ru LIKE ?1 ESCAPE '\\' OR o.entry_number LIKE ?1 ESCAPE '\\'
-                OR o.accession_number LIKE ?1 ESCAPE '\\')
-           AND (?2 IS NULL OR o.state = ?2) AND (?3 IS NULL OR o.object_type = ?3)
-         ORDER BY o.updated_at DESC, o.id DESC LIMIT ?4 OFFSET ?5",
-    )
+         FROM objects o ",
+        filter!(),
+        " ORDER BY o.updated_at DESC, o.id DESC LIMIT ?4 OFFSET ?5"
+    ))
     .bind(&pattern)
     .bind(state)
     .bind(object_type)

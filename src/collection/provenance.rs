@@ -54,13 +54,15 @@ impl NewProvenance {
 
 /// Appends an event to the object's provenance chain.
 pub async fn add_provenance(conn: &mut SqliteConnection, object_id: i64, event: &NewProvenance) -> anyhow::Result<i64> {
-    let id: i64 = sqlx::query_scalar(
+    let id: i64 = sqlx::query_scalar(concat!(
         "INSERT INTO provenance_events (object_id, position, kind, date_qualifier, date_earliest, date_latest,
-            exact_date, place_id, event_id, lot, price_minor, currency, note_be, note_en, note_ru, is_public)
+            exact_date, place_id, event_id, lot, price_minor, currency, ",
+        lang3!("note"),
+        ", is_public)
          VALUES (?1, (SELECT COALESCE(MAX(position) + 1, 0) FROM provenance_events WHERE object_id = ?1),
             ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
-         RETURNING id",
-    )
+         RETURNING id"
+    ))
     .bind(object_id)
     .bind(event.kind)
     .bind(event.date.qualifier)
@@ -72,9 +74,7 @@ pub async fn add_provenance(conn: &mut SqliteConnection, object_id: i64, event: 
     .bind(&event.lot)
     .bind(event.price_minor)
     .bind(&event.currency)
-    .bind(&event.note.be)
-    .bind(&event.note.en)
-    .bind(&event.note.ru)
+    .bind3(&event.note)
     .bind(event.is_public)
     .fetch_one(&mut *conn)
     .await?;
@@ -122,16 +122,18 @@ pub struct ProvenanceLine {
 
 /// An object's provenance chain in order.
 pub async fn provenance(pool: &SqlitePool, object_id: i64) -> sqlx::Result<Vec<ProvenanceLine>> {
-    sqlx::query_as(
-        "SELECT p.id, p.position, p.kind, p.date_qualifier, p.date_earliest, p.date_latest, p.exact_date,
-            COALESCE(NULLIF(pl.name_be, ''), NULLIF(pl.name_en, ''), pl.name_ru) AS place,
-            COALESCE(NULLIF(e.name_be, ''), NULLIF(e.name_en, ''), e.name_ru) AS event,
-            p.lot, p.price_minor, p.currency,
-            TRIM(p.note_be || ' ' || p.note_en || ' ' || p.note_ru) AS note, p.is_public
+    sqlx::query_as(concat!(
+        "SELECT p.id, p.position, p.kind, p.date_qualifier, p.date_earliest, p.date_latest, p.exact_date, ",
+        lang3!(first "pl.name"),
+        " AS place, ",
+        lang3!(first "e.name"),
+        " AS event, p.lot, p.price_minor, p.currency, TRIM(",
+        lang3!(joined "p.note"),
+        ") AS note, p.is_public
          FROM provenance_events p
          LEFT JOIN places pl ON pl.id = p.place_id LEFT JOIN events e ON e.id = p.event_id
-         WHERE p.object_id = ? ORDER BY p.position",
-    )
+         WHERE p.object_id = ? ORDER BY p.position"
+    ))
     .bind(object_id)
     .fetch_all(pool)
     .await

@@ -132,19 +132,11 @@ struct ObjectRow {
     id: i64,
     accession_number: String,
     type_id: i64,
-    title_be: String,
-    title_en: String,
-    title_ru: String,
-    description_be: String,
-    description_en: String,
-    description_ru: String,
-    inscription_be: String,
-    inscription_en: String,
-    inscription_ru: String,
+    title: Text3,
+    description: Text3,
+    inscription: Text3,
     inscription_public: bool,
-    materials_be: String,
-    materials_en: String,
-    materials_ru: String,
+    materials: Text3,
     dimensions: String,
     parts: i64,
     date_qualifier: DateQualifier,
@@ -168,16 +160,12 @@ struct ProvenanceRow {
     date_earliest: Option<i64>,
     date_latest: Option<i64>,
     exact_date: Option<String>,
-    place_be: Option<String>,
-    place_en: Option<String>,
-    place_ru: Option<String>,
+    place: Option<Text3>,
     event_id: Option<i64>,
     lot: String,
     price_minor: Option<i64>,
     currency: String,
-    note_be: String,
-    note_en: String,
-    note_ru: String,
+    note: Text3,
 }
 
 #[derive(sqlx::FromRow)]
@@ -185,9 +173,7 @@ struct PartyRow {
     provenance_id: i64,
     role: String,
     maker_id: Option<i64>,
-    org_be: Option<String>,
-    org_en: Option<String>,
-    org_ru: Option<String>,
+    org: Option<Text3>,
     credit: Option<CreditChoice>,
     credit_name: Option<String>,
     museum: bool,
@@ -199,12 +185,8 @@ struct MediaRow {
     hash: String,
     width: i64,
     height: i64,
-    alt_be: String,
-    alt_en: String,
-    alt_ru: String,
-    caption_be: String,
-    caption_en: String,
-    caption_ru: String,
+    alt: Text3,
+    caption: Text3,
     webp_sizes: String,
 }
 
@@ -212,29 +194,19 @@ struct MediaRow {
 struct MakerRow {
     id: i64,
     kind: MakerKind,
-    name_be: String,
-    name_en: String,
-    name_ru: String,
-    bio_be: String,
-    bio_en: String,
-    bio_ru: String,
+    name: Text3,
+    bio: Text3,
 }
 
 #[derive(sqlx::FromRow)]
 struct EventRow {
     id: i64,
     kind: EventKind,
-    name_be: String,
-    name_en: String,
-    name_ru: String,
-    description_be: String,
-    description_en: String,
-    description_ru: String,
+    name: Text3,
+    description: Text3,
     starts_on: Option<String>,
     ends_on: Option<String>,
-    place_be: Option<String>,
-    place_en: Option<String>,
-    place_ru: Option<String>,
+    place: Option<Text3>,
 }
 
 fn credit_of(choice: Option<CreditChoice>, name: Option<String>) -> Option<PublicCredit> {
@@ -245,10 +217,6 @@ fn credit_of(choice: Option<CreditChoice>, name: Option<String>) -> Option<Publi
         _ if name.trim().is_empty() => Some(PublicCredit::Anonymous),
         CreditChoice::Pseudonym | CreditChoice::Name => Some(PublicCredit::Named(name.trim().to_owned())),
     }
-}
-
-fn text3(be: Option<String>, en: Option<String>, ru: Option<String>) -> Option<Text3> {
-    be.map(|be| Text3 { be, en: en.unwrap_or_default(), ru: ru.unwrap_or_default() })
 }
 
 impl PublicCollection {
@@ -269,17 +237,24 @@ impl PublicCollection {
         // One read transaction, so every query sees the same state of the collection.
         let mut tx = pool.begin().await?;
         let rows: Vec<ObjectRow> = sqlx::query_as(concat!(
-            "SELECT o.id, COALESCE(o.accession_number, '') AS accession_number, t.id AS type_id, o.title_be, o.title_en, o.title_ru,
-                o.description_be, o.description_en, o.description_ru,
-                o.inscription_be, o.inscription_en, o.inscription_ru, o.inscription_public,
-                o.materials_be, o.materials_en, o.materials_ru, o.dimensions, o.parts,
+            "SELECT o.id, COALESCE(o.accession_number, '') AS accession_number, t.id AS type_id, ",
+            lang3!(text "o.title" as "title"),
+            ", ",
+            lang3!(text "o.description" as "description"),
+            ", ",
+            lang3!(text "o.inscription" as "inscription"),
+            ", o.inscription_public, ",
+            lang3!(text "o.materials" as "materials"),
+            ", o.dimensions, o.parts,
                 o.date_qualifier, o.date_earliest, o.date_latest,
                 o.acquisition_method, o.acquired_on, o.acquisition_public, o.owner,
                 d.credit, d.credit_name, o.published_at
              FROM objects o JOIN object_types t ON t.code = o.object_type LEFT JOIN donors d ON d.id = o.donor_id
-             WHERE o.id IN ", in_scope!(), "
-             ORDER BY o.published_at DESC, o.id DESC"),
-        )
+             WHERE o.id IN ",
+            in_scope!(),
+            "
+             ORDER BY o.published_at DESC, o.id DESC"
+        ))
         .bind(preview)
         .fetch_all(&mut *tx)
         .await?;
@@ -293,13 +268,10 @@ impl PublicCollection {
                 id: row.id,
                 accession: row.accession_number,
                 type_id: row.type_id,
-                title: Text3::new(row.title_be, row.title_en, row.title_ru),
-                description: Text3::new(row.description_be, row.description_en, row.description_ru),
-                inscription: row
-                    .inscription_public
-                    .then(|| Text3::new(row.inscription_be, row.inscription_en, row.inscription_ru))
-                    .filter(|t| !t.is_empty()),
-                materials: Text3::new(row.materials_be, row.materials_en, row.materials_ru),
+                title: row.title,
+                description: row.description,
+                inscription: row.inscription_public.then_some(row.inscription).filter(|t| !t.is_empty()),
+                materials: row.materials,
                 dimensions: row.dimensions,
                 parts: row.parts,
                 date: FuzzyDate { qualifier: row.date_qualifier, earliest: row.date_earliest, latest: row.date_latest },
@@ -357,9 +329,11 @@ impl PublicCollection {
         }
 
         let provenance: Vec<ProvenanceRow> = sqlx::query_as(concat!(
-            "SELECT p.id, p.object_id, p.kind, p.date_qualifier, p.date_earliest, p.date_latest, p.exact_date,
-                pl.name_be AS place_be, pl.name_en AS place_en, pl.name_ru AS place_ru,
-                p.event_id, p.lot, p.price_minor, p.currency, p.note_be, p.note_en, p.note_ru
+            "SELECT p.id, p.object_id, p.kind, p.date_qualifier, p.date_earliest, p.date_latest, p.exact_date, ",
+            lang3!(text "pl.name" as "place"),
+            ", p.event_id, p.lot, p.price_minor, p.currency, ",
+            lang3!(text "p.note" as "note"),
+            "
              FROM provenance_events p LEFT JOIN places pl ON pl.id = p.place_id
              WHERE p.is_public = 1 AND p.object_id IN ",
             in_scope!(),
@@ -370,9 +344,9 @@ impl PublicCollection {
         .fetch_all(&mut *tx)
         .await?;
         let parties: Vec<PartyRow> = sqlx::query_as(concat!(
-            "SELECT pp.provenance_id, pp.role, pp.maker_id,
-                org.name_be AS org_be, org.name_en AS org_en, org.name_ru AS org_ru,
-                d.credit, d.credit_name, pp.museum
+            "SELECT pp.provenance_id, pp.role, pp.maker_id, ",
+            lang3!(text "org.name" as "org"),
+            ", d.credit, d.credit_name, pp.museum
              FROM provenance_parties pp
              JOIN provenance_events p ON p.id = pp.provenance_id
              LEFT JOIN organisations org ON org.id = pp.organisation_id
@@ -390,7 +364,7 @@ impl PublicCollection {
             let party = if let Some(maker) = p.maker_id {
                 maker_ids.insert(maker);
                 PublicParty::Maker(maker)
-            } else if let Some(org) = text3(p.org_be, p.org_en, p.org_ru) {
+            } else if let Some(org) = p.org {
                 PublicParty::Organisation(org)
             } else if p.museum {
                 PublicParty::Museum
@@ -407,11 +381,11 @@ impl PublicCollection {
                 kind: row.kind,
                 date: FuzzyDate { qualifier: row.date_qualifier, earliest: row.date_earliest, latest: row.date_latest },
                 exact_date: row.exact_date,
-                place: text3(row.place_be, row.place_en, row.place_ru),
+                place: row.place,
                 event_id: row.event_id,
                 lot: row.lot,
                 price: row.price_minor.map(|p| (p, row.currency)),
-                note: Text3::new(row.note_be, row.note_en, row.note_ru),
+                note: row.note,
                 parties: parties_of.remove(&row.id).unwrap_or_default(),
             };
             if let Some(o) = collection.object_mut(row.object_id) {
@@ -420,8 +394,11 @@ impl PublicCollection {
         }
 
         let media: Vec<MediaRow> = sqlx::query_as(concat!(
-            "SELECT object_id, hash, width, height, alt_be, alt_en, alt_ru, caption_be, caption_en, caption_ru,
-                webp_sizes
+            "SELECT object_id, hash, width, height, ",
+            lang3!(text "alt" as "alt"),
+            ", ",
+            lang3!(text "caption" as "caption"),
+            ", webp_sizes
              FROM media
              WHERE is_public = 1 AND state = 'ready'
                AND object_id IN ",
@@ -439,33 +416,37 @@ impl PublicCollection {
                     hash: m.hash,
                     width: m.width,
                     height: m.height,
-                    alt: Text3::new(m.alt_be, m.alt_en, m.alt_ru),
-                    caption: Text3::new(m.caption_be, m.caption_en, m.caption_ru),
+                    alt: m.alt,
+                    caption: m.caption,
                     webp_sizes: m.webp_sizes.split(',').filter_map(|s| s.parse().ok()).collect(),
                 });
             }
         }
 
-        let makers: Vec<MakerRow> =
-            sqlx::query_as("SELECT id, kind, name_be, name_en, name_ru, bio_be, bio_en, bio_ru FROM makers")
-                .fetch_all(&mut *tx)
-                .await?;
+        let makers: Vec<MakerRow> = sqlx::query_as(concat!(
+            "SELECT id, kind, ",
+            lang3!(text "name" as "name"),
+            ", ",
+            lang3!(text "bio" as "bio"),
+            " FROM makers"
+        ))
+        .fetch_all(&mut *tx)
+        .await?;
         for m in makers.into_iter().filter(|m| maker_ids.contains(&m.id)) {
             // An anonymous maker is anonymous in public whatever the curators wrote down.
             let anonymous = m.kind == MakerKind::Anonymous;
-            let (name, bio) = if anonymous {
-                (Text3::default(), Text3::default())
-            } else {
-                (Text3::new(m.name_be, m.name_en, m.name_ru), Text3::new(m.bio_be, m.bio_en, m.bio_ru))
-            };
+            let (name, bio) = if anonymous { (Text3::default(), Text3::default()) } else { (m.name, m.bio) };
             collection.makers.insert(m.id, PublicMaker { id: m.id, kind: m.kind, name, bio });
         }
-        let events: Vec<EventRow> = sqlx::query_as(
-            "SELECT e.id, e.kind, e.name_be, e.name_en, e.name_ru, e.description_be, e.description_en,
-                e.description_ru, e.starts_on, e.ends_on,
-                p.name_be AS place_be, p.name_en AS place_en, p.name_ru AS place_ru
-             FROM events e LEFT JOIN places p ON p.id = e.place_id",
-        )
+        let events: Vec<EventRow> = sqlx::query_as(concat!(
+            "SELECT e.id, e.kind, ",
+            lang3!(text "e.name" as "name"),
+            ", ",
+            lang3!(text "e.description" as "description"),
+            ", e.starts_on, e.ends_on, ",
+            lang3!(text "p.name" as "place"),
+            " FROM events e LEFT JOIN places p ON p.id = e.place_id"
+        ))
         .fetch_all(&mut *tx)
         .await?;
         for e in events.into_iter().filter(|e| event_ids.contains(&e.id)) {
@@ -474,11 +455,11 @@ impl PublicCollection {
                 PublicEvent {
                     id: e.id,
                     kind: e.kind,
-                    name: Text3::new(e.name_be, e.name_en, e.name_ru),
-                    description: Text3::new(e.description_be, e.description_en, e.description_ru),
+                    name: e.name,
+                    description: e.description,
                     starts_on: e.starts_on,
                     ends_on: e.ends_on,
-                    place: text3(e.place_be, e.place_en, e.place_ru),
+                    place: e.place,
                 },
             );
         }

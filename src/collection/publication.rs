@@ -4,7 +4,7 @@
 use sqlx::SqliteConnection;
 
 use super::command::{Command, CommandError, CommandResult, Tx};
-use super::numbers;
+use super::numbers::{self, AccessionNumber, AccessionPattern};
 use super::objects::now;
 use super::search;
 use super::types::*;
@@ -13,13 +13,14 @@ use super::types::*;
 pub async fn accession(
     conn: &mut SqliteConnection,
     object_id: i64,
-    pattern: &str,
+    pattern: &AccessionPattern,
     year: i32,
-) -> anyhow::Result<String> {
-    let existing: Option<Option<String>> = sqlx::query_scalar("SELECT accession_number FROM objects WHERE id = ?")
-        .bind(object_id)
-        .fetch_optional(&mut *conn)
-        .await?;
+) -> anyhow::Result<AccessionNumber> {
+    let existing: Option<Option<AccessionNumber>> =
+        sqlx::query_scalar("SELECT accession_number FROM objects WHERE id = ?")
+            .bind(object_id)
+            .fetch_optional(&mut *conn)
+            .await?;
     match existing {
         None => anyhow::bail!("no object {object_id}"),
         Some(Some(number)) => Ok(number),
@@ -73,14 +74,14 @@ pub async fn consent_withheld(conn: &mut SqliteConnection, object_id: i64) -> sq
 pub struct Publish {
     pub id: i64,
     pub consent_confirmed: bool,
-    pub pattern: String,
+    pub pattern: AccessionPattern,
     pub year: i32,
 }
 
 impl Command for Publish {
-    type Output = String;
+    type Output = AccessionNumber;
 
-    async fn run(self, tx: &mut Tx) -> CommandResult<String> {
+    async fn run(self, tx: &mut Tx) -> CommandResult<AccessionNumber> {
         tx.require(crate::auth::Role::can_publish)?;
         let record = super::objects::editable(tx, self.id).await?;
         let withheld = consent_withheld(tx, self.id).await?;

@@ -5,6 +5,7 @@
 //! not ё/е, and splits words at apostrophes (Belarusian `сям'я`), so both the indexed text
 //! and the query go through [`normalise`].
 
+use super::types::lang3;
 use sqlx::{SqliteConnection, SqlitePool};
 
 /// Folds ё to е and drops apostrophes inside words; case is folded by the tokenizer.
@@ -197,21 +198,28 @@ struct IndexRow {
 pub async fn index_object(conn: &mut SqliteConnection, object_id: i64) -> anyhow::Result<()> {
     sqlx::query("DELETE FROM public_search WHERE rowid = ?").bind(object_id).execute(&mut *conn).await?;
     // The public text of an object: the same fields the public object page shows.
-    let row: Option<IndexRow> = sqlx::query_as(
-        "SELECT o.state,
-            o.title_be || ' ' || o.title_en || ' ' || o.title_ru AS title,
-            o.description_be || ' ' || o.description_en || ' ' || o.description_ru || ' ' ||
-            o.materials_be || ' ' || o.materials_en || ' ' || o.materials_ru || ' ' ||
-            CASE WHEN o.inscription_public = 1
-                 THEN o.inscription_be || ' ' || o.inscription_en || ' ' || o.inscription_ru ELSE '' END || ' ' ||
-            COALESCE((SELECT group_concat(m.name_be || ' ' || m.name_en || ' ' || m.name_ru, ' ')
+    let row: Option<IndexRow> = sqlx::query_as(concat!(
+        "SELECT o.state, ",
+        lang3!(joined "o.title"),
+        " AS title, ",
+        lang3!(joined "o.description"),
+        " || ' ' || ",
+        lang3!(joined "o.materials"),
+        " || ' ' || CASE WHEN o.inscription_public = 1 THEN ",
+        lang3!(joined "o.inscription"),
+        " ELSE '' END || ' ' ||
+            COALESCE((SELECT group_concat(",
+        lang3!(joined "m.name"),
+        ", ' ')
                       FROM object_makers om JOIN makers m ON m.id = om.maker_id
                       WHERE om.object_id = o.id AND m.kind != 'anonymous'), '') || ' ' ||
-            COALESCE((SELECT group_concat(e.name_be || ' ' || e.name_en || ' ' || e.name_ru, ' ')
+            COALESCE((SELECT group_concat(",
+        lang3!(joined "e.name"),
+        ", ' ')
                       FROM object_events oe JOIN events e ON e.id = oe.event_id WHERE oe.object_id = o.id), '')
             AS body
-         FROM objects o WHERE o.id = ?",
-    )
+         FROM objects o WHERE o.id = ?"
+    ))
     .bind(object_id)
     .fetch_optional(&mut *conn)
     .await?;

@@ -198,9 +198,103 @@ impl Text3 {
         self.be.trim().is_empty() && self.en.trim().is_empty() && self.ru.trim().is_empty()
     }
 
+    /// The value of the three form fields `{name}_be`, `{name}_en` and `{name}_ru`, each read
+    /// by `get`.
+    pub fn from_fields<'a>(name: &str, get: impl Fn(&str) -> &'a str) -> Self {
+        Self::new(get(&format!("{name}_be")), get(&format!("{name}_en")), get(&format!("{name}_ru")))
+    }
+
+    /// The three values under the field names `names` (see `lang3!(names …)`), in that order.
+    pub fn named(&self, names: [&'static str; 3]) -> [(&'static str, String); 3] {
+        let [be, en, ru] = names;
+        [(be, self.be.clone()), (en, self.en.clone()), (ru, self.ru.clone())]
+    }
+
     /// All three values joined, for the search index.
     pub fn joined(&self) -> String {
         [self.be.as_str(), self.en.as_str(), self.ru.as_str()].join(" ")
+    }
+}
+
+/// The three language columns of a multilingual column, spelled once for SQL. Each form is a
+/// string literal, so it can sit inside `concat!` and queries stay `&'static str`:
+///
+/// - `lang3!("o.title")`: `o.title_be, o.title_en, o.title_ru` (an insert's column list);
+/// - `lang3!(set "title")`: `title_be = ?, title_en = ?, title_ru = ?` (an update);
+/// - `lang3!(text "o.title" as "title")`: the three as one column `title` that decodes into a
+///   [`Text3`] (NULL when the first is NULL, as for a missing LEFT JOIN, so `Option<Text3>`);
+/// - `lang3!(joined "o.title")`: the three joined by spaces (the search index);
+/// - `lang3!(first "o.title")`: the first that is not empty;
+/// - `lang3!(names "title")`: `["title_be", "title_en", "title_ru"]` (form and audit field names).
+///
+/// [`BindText3::bind3`] binds a [`Text3`] in the same order.
+macro_rules! lang3 {
+    ($c:literal) => {
+        concat!($c, "_be, ", $c, "_en, ", $c, "_ru")
+    };
+    (set $c:literal) => {
+        concat!($c, "_be = ?, ", $c, "_en = ?, ", $c, "_ru = ?")
+    };
+    (text $c:literal as $alias:literal) => {
+        concat!(
+            "CASE WHEN ",
+            $c,
+            "_be IS NULL THEN NULL ELSE json_array(",
+            $crate::collection::types::lang3!($c),
+            ") END AS ",
+            $alias
+        )
+    };
+    (joined $c:literal) => {
+        concat!($c, "_be || ' ' || ", $c, "_en || ' ' || ", $c, "_ru")
+    };
+    (first $c:literal) => {
+        concat!("COALESCE(NULLIF(", $c, "_be, ''), NULLIF(", $c, "_en, ''), ", $c, "_ru)")
+    };
+    (names $c:literal) => {
+        [concat!($c, "_be"), concat!($c, "_en"), concat!($c, "_ru")]
+    };
+}
+pub(crate) use lang3;
+
+/// A [`Text3`] read from a column made by `lang3!(text …)`: a JSON array of the three values
+/// (SQLite's `json_array`), so row structs hold `Text3` fields and keep `derive(FromRow)`.
+impl sqlx::Type<sqlx::Sqlite> for Text3 {
+    fn type_info() -> sqlx::sqlite::SqliteTypeInfo {
+        <String as sqlx::Type<sqlx::Sqlite>>::type_info()
+    }
+
+    fn compatible(ty: &sqlx::sqlite::SqliteTypeInfo) -> bool {
+        <String as sqlx::Type<sqlx::Sqlite>>::compatible(ty)
+    }
+}
+
+impl<'r> sqlx::Decode<'r, sqlx::Sqlite> for Text3 {
+    fn decode(value: sqlx::sqlite::SqliteValueRef<'r>) -> Result<Self, sqlx::error::BoxDynError> {
+        let json = <&str as sqlx::Decode<sqlx::Sqlite>>::decode(value)?;
+        // A LEFT JOIN's later columns may be NULL where the first is not: read them as empty.
+        let (be, en, ru): (String, Option<String>, Option<String>) = serde_json::from_str(json)?;
+        Ok(Self::new(be, en.unwrap_or_default(), ru.unwrap_or_default()))
+    }
+}
+
+/// Binds a [`Text3`] as three parameters, in the order `lang3!` lists its columns.
+pub trait BindText3 {
+    /// Binds `text.be`, `text.en` and `text.ru`, in that order.
+    fn bind3(self, text: &Text3) -> Self;
+}
+
+type SqliteArgs = sqlx::sqlite::SqliteArguments;
+
+impl<'q> BindText3 for sqlx::query::Query<'q, sqlx::Sqlite, SqliteArgs> {
+    fn bind3(self, text: &Text3) -> Self {
+        self.bind(text.be.clone()).bind(text.en.clone()).bind(text.ru.clone())
+    }
+}
+
+impl<'q, O> BindText3 for sqlx::query::QueryScalar<'q, sqlx::Sqlite, O, SqliteArgs> {
+    fn bind3(self, text: &Text3) -> Self {
+        self.bind(text.be.clone()).bind(text.en.clone()).bind(text.ru.clone())
     }
 }
 
@@ -368,5 +462,37 @@ mod typed_input {
         for bad in ["EU", "EURO", "E1R", "€"] {
             assert!(bad.parse::<Currency>().is_err(), "{bad}");
         }
+    }
+}
+
+#[cfg(test)]
+mod three_languages {
+    use sqlx::Connection;
+
+    use super::*;
+
+    #[tokio::test]
+    async fn text3_goes_in_as_three_columns_and_comes_back_whole_or_as_none() {
+        let mut conn = sqlx::SqliteConnection::connect("sqlite::memory:").await.unwrap();
+        sqlx::query("CREATE TABLE t (id INTEGER PRIMARY KEY, name_be TEXT NOT NULL, name_en TEXT NOT NULL, name_ru TEXT NOT NULL)")
+            .execute(&mut conn)
+            .await
+            .unwrap();
+        let text = Text3::new("Сцяг \"бчб\"", "Flag \\ with [brackets], \u{1f}", "");
+        sqlx::query(concat!("INSERT INTO t (id, ", lang3!("name"), ") VALUES (1, ?, ?, ?)"))
+            .bind3(&text)
+            .execute(&mut conn)
+            .await
+            .unwrap();
+        let read: Vec<(i64, Option<Text3>)> = sqlx::query_as(concat!(
+            "SELECT n.id, ",
+            lang3!(text "t.name" as "name"),
+            " FROM (SELECT 1 AS id UNION SELECT 2) n LEFT JOIN t ON t.id = n.id ORDER BY n.id"
+        ))
+        .fetch_all(&mut conn)
+        .await
+        .unwrap();
+        assert_eq!(read, vec![(1, Some(text)), (2, None)]);
+        assert_eq!(lang3!(names "title"), ["title_be", "title_en", "title_ru"]);
     }
 }

@@ -9,6 +9,7 @@ use sqlx::SqliteConnection;
 use super::images::{Motif, paint};
 use super::{ImageSize, attach_image, date, progress, publish};
 use crate::collection::authorities::{self, NewEvent, NewMaker};
+use crate::collection::numbers::AccessionPattern;
 use crate::collection::objects::{self, NewObject};
 use crate::collection::provenance::{self, NewProvenance, PartyRef};
 use crate::collection::{
@@ -542,7 +543,7 @@ const GENERATED_PICTURES: usize = 20;
 pub async fn seed(
     db: &Databases,
     store: &media::Store,
-    pattern: &str,
+    pattern: &AccessionPattern,
     count: usize,
     size: ImageSize,
 ) -> anyhow::Result<(usize, usize)> {
@@ -608,7 +609,7 @@ async fn add_object(
     auth: &Authorities,
     spec: &Spec,
     picture: &media::Stored,
-    pattern: &str,
+    pattern: &AccessionPattern,
     publish_it: bool,
 ) -> anyhow::Result<()> {
     let (y, m, d) = spec.acquired;
@@ -654,7 +655,7 @@ async fn yakubovskaya_cat(
     conn: &mut SqliteConnection,
     auth: &Authorities,
     picture: &media::Stored,
-    pattern: &str,
+    pattern: &AccessionPattern,
 ) -> anyhow::Result<()> {
     let deposited = date(2023, 1, 20);
     let ivan = crate::donors::create_donor(conn, CreditChoice::Name, "Ivan", deposited).await?;

@@ -81,16 +81,17 @@ pub async fn create_with(config: &Config, key_dir: &Path, count: usize, size: Im
     )?;
     let recipients = Recipients::write(&config.recipients_path(), &[recipient])?;
 
-    let username = "curator".to_owned();
+    let username = auth::Username::parse("curator")?;
     let password = SecretString::from(random_password());
     // A curator, enrolled with a second factor as every role that reads offers must be: a
     // newcomer signs in with one of the one-time codes printed, or adds the key to an app.
     let user_id = auth::create_user(&db.main, &username, password.clone(), Role::Curator).await?;
     let totp_secret = auth::totp::pending_secret(&db.main, user_id).await?;
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.as_secs();
-    let code = auth::totp::totp(&totp_secret, &username)?.generate(now).to_string();
-    let recovery_codes =
-        auth::totp::confirm(&db.main, user_id, &username, &code).await?.context("enrolling the demo curator")?;
+    let code = auth::totp::totp(&totp_secret, username.as_str())?.generate(now).to_string();
+    let recovery_codes = auth::totp::confirm(&db.main, user_id, username.as_str(), &code)
+        .await?
+        .context("enrolling the demo curator")?;
 
     let store = media::Store::new(&config.uploads_dir);
     let (published, drafts) = content::seed(&db, &store, &config.accession_pattern, count, size).await?;
@@ -99,7 +100,16 @@ pub async fn create_with(config: &Config, key_dir: &Path, count: usize, size: Im
     let receipt = offers(&db, &vault, &recipients).await?;
     vault.close().await;
     db.close().await;
-    Ok(Summary { published, drafts, username, password, totp_secret, recovery_codes, identity_path, receipt })
+    Ok(Summary {
+        published,
+        drafts,
+        username: username.to_string(),
+        password,
+        totp_secret,
+        recovery_codes,
+        identity_path,
+        receipt,
+    })
 }
 
 /// Offers waiting for review, as donors would send them through the form: sealed to the demo
@@ -206,9 +216,9 @@ pub(crate) async fn attach_image(
 pub(crate) async fn publish(
     conn: &mut sqlx::SqliteConnection,
     object_id: i64,
-    pattern: &str,
+    pattern: &crate::collection::numbers::AccessionPattern,
     year: i32,
-) -> anyhow::Result<String> {
+) -> anyhow::Result<crate::collection::numbers::AccessionNumber> {
     let number = publication::accession(conn, object_id, pattern, year).await?;
     publication::set_state(conn, object_id, PubState::Published).await?;
     Ok(number)

@@ -14,6 +14,7 @@ use super::recipients::Recipients;
 use super::seal::{self, SealedFields};
 use crate::auth::Role;
 use crate::collection::command::{self, Actor, Command, CommandError, CommandResult, Tx};
+use crate::collection::numbers::EntryNumber;
 use crate::collection::objects::{self, NewObject};
 use crate::collection::{CreditChoice, Text3, numbers};
 use crate::db::Writer;
@@ -50,7 +51,7 @@ pub enum OfferState {
 #[derive(Debug, Clone)]
 pub struct Submitted {
     pub id: String,
-    pub entry_number: String,
+    pub entry_number: EntryNumber,
 }
 
 /// Where an offer goes: the sealed record to the vault, sealed to the recipients; the rest to
@@ -96,7 +97,7 @@ async fn insert(
     photos: &[HeldPhoto],
     receipt: Option<&Derived>,
     today: NaiveDate,
-) -> anyhow::Result<String> {
+) -> anyhow::Result<EntryNumber> {
     use chrono::Datelike;
     let mut tx = writer.begin().await?;
     let entry_number = numbers::next_entry_number(&mut tx, today.year()).await?;
@@ -188,7 +189,7 @@ pub async fn waiting(pool: &SqlitePool) -> sqlx::Result<i64> {
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct Offer {
     pub id: String,
-    pub entry_number: String,
+    pub entry_number: EntryNumber,
     pub received_on: String,
     pub lang: String,
     pub title: String,

@@ -204,7 +204,7 @@ fn again(
 
 #[derive(Serialize)]
 struct ThanksPage {
-    entry_number: String,
+    entry_number: crate::collection::numbers::EntryNumber,
     receipt: Option<String>,
 }
 

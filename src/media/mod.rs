@@ -20,8 +20,8 @@ use image::{DynamicImage, RgbImage};
 use sqlx::{SqliteConnection, SqlitePool};
 use tokio::sync::Semaphore;
 
-use crate::collection::Text3;
 use crate::collection::command::{Command, CommandError, CommandResult, Tx};
+use crate::collection::types::{BindText3, Text3, lang3};
 pub use derive::fit;
 use sanitise::{Limits, MasterFormat, Refusal};
 
@@ -210,24 +210,23 @@ async fn insert_media(
     media: &NewMedia,
     state: &str,
 ) -> sqlx::Result<i64> {
-    sqlx::query_scalar(
-        "INSERT INTO media (object_id, hash, width, height, master_format, alt_be, alt_en, alt_ru,
-            caption_be, caption_en, caption_ru, position, is_public, state, created_at, webp_sizes)
+    sqlx::query_scalar(concat!(
+        "INSERT INTO media (object_id, hash, width, height, master_format, ",
+        lang3!("alt"),
+        ", ",
+        lang3!("caption"),
+        ", position, is_public, state, created_at, webp_sizes)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,
             (SELECT COALESCE(MAX(position) + 1, 0) FROM media WHERE object_id = ?1), ?12, ?13, ?14, ?15)
-         RETURNING id",
-    )
+         RETURNING id"
+    ))
     .bind(object_id)
     .bind(&stored.hash)
     .bind(stored.width)
     .bind(stored.height)
     .bind(stored.format.as_str())
-    .bind(&media.alt.be)
-    .bind(&media.alt.en)
-    .bind(&media.alt.ru)
-    .bind(&media.caption.be)
-    .bind(&media.caption.en)
-    .bind(&media.caption.ru)
+    .bind3(&media.alt)
+    .bind3(&media.caption)
     .bind(media.is_public)
     .bind(state)
     .bind(chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string())
@@ -546,12 +545,8 @@ pub struct MediaRecord {
     pub hash: String,
     pub width: i64,
     pub height: i64,
-    pub alt_be: String,
-    pub alt_en: String,
-    pub alt_ru: String,
-    pub caption_be: String,
-    pub caption_en: String,
-    pub caption_ru: String,
+    pub alt: Text3,
+    pub caption: Text3,
     pub position: i64,
     pub is_public: bool,
     /// `pending` until the derivatives exist (pages show a placeholder), `ready`, or `failed`.
@@ -560,11 +555,14 @@ pub struct MediaRecord {
 
 /// The images of an object, in their order (the first is the primary image).
 pub async fn list(conn: &mut SqliteConnection, object_id: i64) -> sqlx::Result<Vec<MediaRecord>> {
-    sqlx::query_as(
-        "SELECT id, hash, width, height, alt_be, alt_en, alt_ru, caption_be, caption_en, caption_ru, position,
-            is_public, state
-         FROM media WHERE object_id = ? ORDER BY position, id",
-    )
+    sqlx::query_as(concat!(
+        "SELECT id, hash, width, height, ",
+        lang3!(text "alt" as "alt"),
+        ", ",
+        lang3!(text "caption" as "caption"),
+        ", position, is_public, state
+         FROM media WHERE object_id = ? ORDER BY position, id"
+    ))
     .bind(object_id)
     .fetch_all(conn)
     .await
@@ -572,18 +570,13 @@ pub async fn list(conn: &mut SqliteConnection, object_id: i64) -> sqlx::Result<V
 
 /// Sets an image's alternative text and caption in the three languages.
 pub async fn set_text(conn: &mut SqliteConnection, media_id: i64, alt: &Text3, caption: &Text3) -> sqlx::Result<bool> {
-    let changed = sqlx::query(
-        "UPDATE media SET alt_be = ?, alt_en = ?, alt_ru = ?, caption_be = ?, caption_en = ?, caption_ru = ? WHERE id = ?",
-    )
-    .bind(&alt.be)
-    .bind(&alt.en)
-    .bind(&alt.ru)
-    .bind(&caption.be)
-    .bind(&caption.en)
-    .bind(&caption.ru)
-    .bind(media_id)
-    .execute(conn)
-    .await?;
+    let changed =
+        sqlx::query(concat!("UPDATE media SET ", lang3!(set "alt"), ", ", lang3!(set "caption"), " WHERE id = ?"))
+            .bind3(alt)
+            .bind3(caption)
+            .bind(media_id)
+            .execute(conn)
+            .await?;
     Ok(changed.rows_affected() == 1)
 }
 

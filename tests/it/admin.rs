@@ -17,7 +17,7 @@ async fn app_with_users() -> TestApp {
     for name in ["olga", "ales"] {
         zbor::auth::create_user(
             &app.state.db.main,
-            name,
+            &name.parse().unwrap(),
             SecretString::from(PASSWORD.to_owned()),
             zbor::auth::Role::Volunteer,
         )
@@ -232,7 +232,7 @@ async fn admins_must_enrol_a_second_factor_and_codes_work_once() {
     let app = TestApp::new().await;
     zbor::auth::create_user(
         &app.state.db.main,
-        "olga",
+        &"olga".parse().unwrap(),
         SecretString::from(PASSWORD.to_owned()),
         zbor::auth::Role::Admin,
     )

@@ -142,12 +142,8 @@ async fn axe_violations(web: &WebDriver, axe: &str) -> Vec<String> {
 async fn browser_catalogue_reads_well_without_javascript_and_passes_axe() {
     let app = TestApp::new().await;
     let fixture = seed(&app).await;
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(zbor::app::serve(listener, app.state.clone(), async {
-        let _ = stopped.await;
-    }));
+    let server = app.serve().await;
+    let base = server.url();
     let axe = axe_source();
     let (_driver, web, _profile) = start_browser().await;
 
@@ -212,21 +208,7 @@ async fn browser_catalogue_reads_well_without_javascript_and_passes_axe() {
     assert!(!overflow, "the object page scrolls sideways on a phone");
 
     web.quit().await.unwrap();
-    stop.send(()).unwrap();
-    server.await.unwrap().unwrap();
-}
-
-/// Serves `app` on a free port until the returned sender is used.
-async fn serve(
-    app: &TestApp,
-) -> (String, tokio::sync::oneshot::Sender<()>, tokio::task::JoinHandle<anyhow::Result<()>>) {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(zbor::app::serve(listener, app.state.clone(), async {
-        let _ = stopped.await;
-    }));
-    (base, stop, server)
+    server.stop().await;
 }
 
 async fn fill(web: &WebDriver, id: &str, text: &str) {
@@ -267,7 +249,8 @@ async fn browser_donor_offers_without_javascript_and_a_keyholder_opens_the_conta
     assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
     let recipient = String::from_utf8(made.stdout).unwrap().lines().find(|l| l.starts_with("age1")).unwrap().to_owned();
     let app = TestApp::with_recipients(&recipient).await;
-    let (base, stop, server) = serve(&app).await;
+    let server = app.serve().await;
+    let base = server.url();
     let axe = axe_source();
 
     // A donor, JavaScript off.
@@ -327,7 +310,7 @@ async fn browser_donor_offers_without_javascript_and_a_keyholder_opens_the_conta
     // A keyholder, in another browser, downloads the sealed bundle with a reason.
     let id = zbor::auth::create_user(
         &app.state.db.main,
-        "keyholder",
+        &"keyholder".parse().unwrap(),
         "a long enough password".to_owned().into(),
         zbor::auth::Role::Keyholder,
     )
@@ -391,8 +374,7 @@ async fn browser_donor_offers_without_javascript_and_a_keyholder_opens_the_conta
     assert!(printed.contains("It hung in our window"), "{printed}");
     assert!(printed.contains("the donor's answer:\nBROWSER-ANSWER with two nails, facing the street"), "{printed}");
 
-    stop.send(()).unwrap();
-    server.await.unwrap().unwrap();
+    server.stop().await;
 }
 
 #[tokio::test]
@@ -402,13 +384,16 @@ async fn browser_curator_signs_in_with_totp_catalogues_and_publishes() {
     let pool = app.state.db.main.clone();
     let password = "a long enough password";
     let id =
-        zbor::auth::create_user(&pool, "olga", password.to_owned().into(), zbor::auth::Role::Curator).await.unwrap();
+        zbor::auth::create_user(&pool, &"olga".parse().unwrap(), password.to_owned().into(), zbor::auth::Role::Curator)
+            .await
+            .unwrap();
     // Enrolled with the previous step's code, so the current one is fresh at sign-in.
     let secret = zbor::auth::totp::pending_secret(&pool, id).await.unwrap();
     let totp = zbor::auth::totp::totp(&secret, "olga").unwrap();
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
     zbor::auth::totp::confirm(&pool, id, "olga", &totp.generate(now - 30).to_string()).await.unwrap().unwrap();
-    let (base, stop, server) = serve(&app).await;
+    let server = app.serve().await;
+    let base = server.url();
     let axe = axe_source();
     let work = tempfile::tempdir().unwrap();
     let photos: Vec<String> = [(900, 600, [200u8, 16, 46]), (600, 900, [30, 30, 30])]
@@ -519,6 +504,5 @@ async fn browser_curator_signs_in_with_totp_catalogues_and_publishes() {
     web.screenshot(&screenshot_path("object-after-publishing")).await.unwrap();
 
     web.quit().await.unwrap();
-    stop.send(()).unwrap();
-    server.await.unwrap().unwrap();
+    server.stop().await;
 }

@@ -328,9 +328,14 @@ async fn every_template_escapes_what_people_typed() {
         covered.insert("admin/login.html".to_owned());
 
         let password = "a long enough password";
-        zbor::auth::create_user(&app.state.db.main, "olga", password.to_owned().into(), zbor::auth::Role::Volunteer)
-            .await
-            .unwrap();
+        zbor::auth::create_user(
+            &app.state.db.main,
+            &"olga".parse().unwrap(),
+            password.to_owned().into(),
+            zbor::auth::Role::Volunteer,
+        )
+        .await
+        .unwrap();
         let response = app
             .router
             .clone()
@@ -561,12 +566,8 @@ async fn every_language_has_every_message() {
 #[tokio::test]
 async fn end_to_end_over_a_real_socket() {
     let (app, f) = app_with_fixture().await;
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(zbor::app::serve(listener, app.state.clone(), async {
-        let _ = stopped.await;
-    }));
+    let server = app.serve().await;
+    let addr = server.addr;
     let client = reqwest::Client::new();
     let health = client.get(format!("http://{addr}/healthz")).send().await.unwrap();
     assert_eq!(health.status(), 200);
@@ -574,8 +575,7 @@ async fn end_to_end_over_a_real_socket() {
     let page = client.get(format!("http://{addr}/objects/{}?lang=en", f.flag)).send().await.unwrap();
     assert_eq!(page.status(), 200);
     assert!(page.text().await.unwrap().contains("White-red-white flag"));
-    stop.send(()).unwrap();
-    server.await.unwrap().unwrap();
+    server.stop().await;
 }
 
 #[tokio::test]

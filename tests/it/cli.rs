@@ -4,6 +4,8 @@ use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use crate::helpers::{Running, Server};
+
 fn zbor() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_zbor"));
     cmd.env_remove("ZBOR_DATA_DIR").env_remove("ZBOR_UPLOADS_DIR").env("RUST_LOG", "warn");
@@ -105,16 +107,6 @@ fn init_creates_the_data_dir_and_serve_refuses_without_valid_recipients() {
     serve_refuses("not an age public key");
     std::fs::write(data.join("recipients.txt"), "# nobody\n").unwrap();
     serve_refuses("no recipients");
-}
-
-/// Kills the child when the test ends, however it ends.
-struct Running(std::process::Child);
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
 }
 
 #[test]
@@ -266,13 +258,10 @@ fn a_derivative_job_cut_short_by_a_killed_server_completes_after_restart() {
     let job_state = || -> String {
         runtime.block_on(sqlx::query_scalar::<_, String>("SELECT state FROM jobs").fetch_one(&pool)).unwrap()
     };
+    // Not `Server::spawn`: the job must be caught running, without first waiting for the address.
     let serve = || {
-        zbor()
-            .arg("--data-dir")
-            .arg(&config.data_dir)
-            .arg("--uploads-dir")
-            .arg(&config.uploads_dir)
-            .args(["serve", "--listen", "127.0.0.1:0"])
+        Server::command(&config.data_dir, &config.uploads_dir)
+            .env("RUST_LOG", "warn")
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
             .spawn()

@@ -107,12 +107,8 @@ async fn a_burst_of_edits_sign_in_failures_and_a_bundle_download_keeps_every_aud
     let entries_before: i64 =
         sqlx::query_scalar("SELECT COUNT(*) FROM audit_log").fetch_one(&app.state.db.main).await.unwrap();
 
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(zbor::app::serve(listener, app.state.clone(), async {
-        let _ = stopped.await;
-    }));
+    let server = app.serve().await;
+    let addr = server.addr;
 
     let mut tasks = tokio::task::JoinSet::new();
     // Half the edits change a photo's text and public flag, half the object's fields.
@@ -194,6 +190,5 @@ async fn a_burst_of_edits_sign_in_failures_and_a_bundle_download_keeps_every_aud
     let mut conn = app.state.db.main.acquire().await.unwrap();
     assert_eq!(audit::verify(&mut conn).await.unwrap(), Verdict::Intact(entries_after as u64));
     drop(conn);
-    stop.send(()).unwrap();
-    server.await.unwrap().unwrap();
+    server.stop().await;
 }

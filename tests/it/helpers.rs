@@ -107,7 +107,9 @@ impl TestApp {
     pub async fn staff_cookie(&self, username: &str, role: zbor::auth::Role) -> String {
         let pool = &self.state.db.main;
         let password = "a long enough password";
-        let id = zbor::auth::create_user(pool, username, password.to_owned().into(), role).await.expect("user");
+        let id = zbor::auth::create_user(pool, &username.parse().unwrap(), password.to_owned().into(), role)
+            .await
+            .expect("user");
         let mut totp = String::new();
         if role.requires_totp() {
             let secret = zbor::auth::totp::pending_secret(pool, id).await.expect("secret");
@@ -359,7 +361,7 @@ pub async fn seed(app: &TestApp) -> Fixture {
     objects::link_maker(conn, draft_ref.id, ivan).await.unwrap();
     let draft_image = store.store(&small_image(3)).unwrap();
     media::add_media(conn, draft_ref.id, &draft_image, &public_media).await.unwrap();
-    publication::accession(conn, draft_ref.id, pattern, 2024).await.unwrap();
+    publication::accession(conn, draft_ref.id, &accession_pattern(pattern), 2024).await.unwrap();
 
     let withdrawn = NewObject::new("ribbon", Text3::same("CANARY-WITHDRAWN ribbon"));
     let withdrawn_id = objects::create_object(conn, &withdrawn, 2024).await.unwrap().id;
@@ -377,7 +379,7 @@ pub async fn seed(app: &TestApp) -> Fixture {
     }
     tx.commit().await.unwrap();
     app.refresh().await;
-    let draft_entry = draft_ref.entry_number.clone();
+    let draft_entry = draft_ref.entry_number.to_string();
     Fixture {
         flag: flag_acc,
         badge: badge_acc,
@@ -397,10 +399,15 @@ pub fn date(y: i32, m: u32, d: u32) -> chrono::NaiveDate {
     chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap()
 }
 
+/// An accession pattern as `zbor.toml` would give it.
+pub fn accession_pattern(pattern: &str) -> zbor::collection::numbers::AccessionPattern {
+    zbor::collection::numbers::AccessionPattern::parse(pattern).unwrap()
+}
+
 pub async fn publish(conn: &mut sqlx::SqliteConnection, id: i64, pattern: &str, year: i32) -> String {
-    let number = publication::accession(conn, id, pattern, year).await.unwrap();
+    let number = publication::accession(conn, id, &accession_pattern(pattern), year).await.unwrap();
     publication::set_state(conn, id, PubState::Published).await.unwrap();
-    number
+    number.to_string()
 }
 
 /// A multipart body with text `fields` and `files` in the `photos` field, and its content type.
@@ -421,4 +428,104 @@ pub fn multipart(fields: &[(&str, &str)], files: &[(&str, &[u8])]) -> (String, V
     }
     body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
     (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+/// The app served over a real socket on a loopback port, in the test's own process; dropping it
+/// asks the server to stop.
+pub struct Served {
+    pub addr: std::net::SocketAddr,
+    stop: tokio::sync::oneshot::Sender<()>,
+    task: tokio::task::JoinHandle<anyhow::Result<()>>,
+}
+
+impl Served {
+    /// `http://ADDR`, for a client.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Stops the server gracefully and waits until it has.
+    pub async fn stop(self) {
+        self.stop.send(()).unwrap();
+        self.task.await.unwrap().unwrap();
+    }
+}
+
+impl TestApp {
+    /// Serves the app as `zbor serve` would, on a free loopback port.
+    pub async fn serve(&self) -> Served {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let task = tokio::spawn(zbor::app::serve(listener, self.state.clone(), async {
+            let _ = stopped.await;
+        }));
+        Served { addr, stop, task }
+    }
+}
+
+/// A child process killed (SIGKILL) and reaped when the test ends, however it ends.
+pub struct Running(pub std::process::Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// A real `zbor serve` process on a loopback port, killed (SIGKILL) when dropped.
+pub struct Server {
+    pub process: Running,
+    /// Where it serves, as it printed it: `http://127.0.0.1:PORT`.
+    pub url: String,
+}
+
+impl Server {
+    /// `zbor serve` on its own data and uploads folders, on a free loopback port; callers
+    /// add environment variables before [`Server::spawn`].
+    pub fn command(data: &std::path::Path, uploads: &std::path::Path) -> std::process::Command {
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_zbor"));
+        command
+            .arg("--data-dir")
+            .arg(data)
+            .arg("--uploads-dir")
+            .arg(uploads)
+            .args(["serve", "--listen", "127.0.0.1:0"])
+            .stdin(std::process::Stdio::null());
+        command
+    }
+
+    /// Starts `command` with its output in the files `stdout` and `stderr` and waits until it
+    /// says where it serves.
+    pub fn spawn(command: &mut std::process::Command, stdout: &std::path::Path, stderr: &std::path::Path) -> Self {
+        use std::time::{Duration, Instant};
+        let child = command
+            .stdout(std::fs::File::create(stdout).unwrap())
+            .stderr(std::fs::File::create(stderr).unwrap())
+            .spawn()
+            .unwrap();
+        let process = Running(child);
+        let started = Instant::now();
+        let url = loop {
+            let text = std::fs::read_to_string(stdout).unwrap_or_default();
+            if let Some(url) = text.lines().find_map(|l| l.strip_prefix("zbor is serving at ")) {
+                break url.trim().to_owned();
+            }
+            assert!(started.elapsed() < Duration::from_secs(60), "zbor serve did not start");
+            std::thread::sleep(Duration::from_millis(50));
+        };
+        Self { process, url }
+    }
+
+    /// Kills the server as a power cut would (SIGKILL, no chance to clean up) and reaps it.
+    pub fn kill_9(&mut self) {
+        let _ = self.process.0.kill();
+        let _ = self.process.0.wait();
+    }
+
+    /// The process id, to signal the server or look at it in `/proc`.
+    pub fn id(&self) -> u32 {
+        self.process.0.id()
+    }
 }

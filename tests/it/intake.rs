@@ -594,7 +594,9 @@ fn seized(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
 
 #[test]
 fn a_seized_server_names_no_donor_and_no_visitor() {
-    use std::process::{Command, Stdio};
+    use std::process::Command;
+
+    use crate::helpers::Server;
     use std::time::{Duration, Instant};
 
     let dir = tempfile::tempdir().unwrap();
@@ -608,30 +610,15 @@ fn a_seized_server_names_no_donor_and_no_visitor() {
     std::fs::set_permissions(&data, std::fs::Permissions::from_mode(0o700)).unwrap();
     std::fs::set_permissions(data.join("recipients.txt"), std::fs::Permissions::from_mode(0o600)).unwrap();
     let (stdout, stderr) = (dir.path().join("stdout.log"), dir.path().join("stderr.log"));
-    let child = Command::new(env!("CARGO_BIN_EXE_zbor"))
-        .arg("--data-dir")
-        .arg(&data)
-        .arg("--uploads-dir")
-        .arg(&uploads)
-        .args(["serve", "--listen", "127.0.0.1:0"])
-        // The most talkative logging an administrator might switch on.
-        .env("RUST_LOG", "debug")
-        .env("TMPDIR", &tmp)
-        .stdin(Stdio::null())
-        .stdout(std::fs::File::create(&stdout).unwrap())
-        .stderr(std::fs::File::create(&stderr).unwrap())
-        .spawn()
-        .unwrap();
-    let mut child = Child(child);
-    let started = Instant::now();
-    let url = loop {
-        let text = std::fs::read_to_string(&stdout).unwrap_or_default();
-        if let Some(url) = text.lines().find_map(|l| l.strip_prefix("zbor is serving at ")) {
-            break url.trim().to_owned();
-        }
-        assert!(started.elapsed() < Duration::from_secs(60), "zbor serve did not start");
-        std::thread::sleep(Duration::from_millis(50));
-    };
+    let mut server = Server::spawn(
+        Server::command(&data, &uploads)
+            // The most talkative logging an administrator might switch on.
+            .env("RUST_LOG", "debug")
+            .env("TMPDIR", &tmp),
+        &stdout,
+        &stderr,
+    );
+    let url = server.url.clone();
 
     let visitor_canaries =
         ["203.0.113.77", "198.51.100.99", "192.0.2.55", "UA-CANARY", "referrer-canary", "photo-of-my-home"];
@@ -707,10 +694,10 @@ fn a_seized_server_names_no_donor_and_no_visitor() {
         }
     };
     sweep("while serving");
-    let stopped = Command::new("kill").args(["-TERM", &child.0.id().to_string()]).status().unwrap();
+    let stopped = Command::new("kill").args(["-TERM", &server.id().to_string()]).status().unwrap();
     assert!(stopped.success());
     let started = Instant::now();
-    while child.0.try_wait().unwrap().is_none() {
+    while server.process.0.try_wait().unwrap().is_none() {
         assert!(started.elapsed() < Duration::from_secs(30), "zbor serve did not stop");
         std::thread::sleep(Duration::from_millis(50));
     }
@@ -734,16 +721,6 @@ fn a_seized_server_names_no_donor_and_no_visitor() {
         assert!(stories[0].starts_with("STORY-CANARY-0") && stories[2].starts_with("STORY-CANARY-2"));
         pool.close().await;
     });
-}
-
-/// Kills the child when the test ends, however it ends.
-struct Child(std::process::Child);
-
-impl Drop for Child {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
 }
 
 #[tokio::test]

@@ -5,28 +5,17 @@
 
 use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-use crate::helpers::{TestApp, multipart};
+use crate::helpers::{Server, TestApp, multipart};
 use crate::intake::offer_request;
 use crate::media::plain_jpeg;
 use zbor::auth::Role;
-
-/// The real server of `app` on a loopback port, stopped when the returned sender is dropped.
-async fn serve(app: &TestApp) -> (SocketAddr, tokio::sync::oneshot::Sender<()>) {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    tokio::spawn(zbor::app::serve(listener, app.state.clone(), async {
-        let _ = stopped.await;
-    }));
-    (addr, stop)
-}
 
 /// `GET /healthz` over a fresh connection answers `ok`.
 async fn answers(base: &str) {
@@ -39,7 +28,8 @@ async fn answers(base: &str) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_client_that_never_finishes_its_headers_is_cut_off() {
     let app = TestApp::new().await;
-    let (addr, _stop) = serve(&app).await;
+    let served = app.serve().await;
+    let addr = served.addr;
     let mut slow = tokio::net::TcpStream::connect(addr).await.unwrap();
     slow.write_all(b"GET / HTTP/1.1\r\nHost: museum\r\nX-Slow: ").await.unwrap();
     // A kept-alive connection that sends nothing after its first answer.
@@ -58,55 +48,16 @@ async fn a_client_that_never_finishes_its_headers_is_cut_off() {
     answers(&format!("http://{addr}")).await;
 }
 
-/// A `zbor serve` process on its own data folder, killed (SIGKILL) when dropped.
-struct Server {
-    child: std::process::Child,
-    url: String,
+/// A `zbor serve` process on its own folders, its log in `log` (its stdout beside it).
+fn start(data: &Path, uploads: &Path, log: &Path) -> Server {
+    Server::spawn(&mut Server::command(data, uploads), &log.with_extension("out"), log)
 }
 
-impl Server {
-    fn start(data: &Path, uploads: &Path, log: &Path) -> Self {
-        let stdout = log.with_extension("out");
-        let child = Command::new(env!("CARGO_BIN_EXE_zbor"))
-            .arg("--data-dir")
-            .arg(data)
-            .arg("--uploads-dir")
-            .arg(uploads)
-            .args(["serve", "--listen", "127.0.0.1:0"])
-            .stdin(Stdio::null())
-            .stdout(std::fs::File::create(&stdout).unwrap())
-            .stderr(std::fs::File::create(log).unwrap())
-            .spawn()
-            .unwrap();
-        let started = Instant::now();
-        let url = loop {
-            let text = std::fs::read_to_string(&stdout).unwrap_or_default();
-            if let Some(url) = text.lines().find_map(|l| l.strip_prefix("zbor is serving at ")) {
-                break url.trim().to_owned();
-            }
-            assert!(started.elapsed() < Duration::from_secs(60), "zbor serve did not start");
-            std::thread::sleep(Duration::from_millis(50));
-        };
-        Self { child, url }
-    }
-
-    /// A field of the process's `/proc/PID/status`, in KiB.
-    fn status_kib(&self, field: &str) -> u64 {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).unwrap();
-        let line = status.lines().find(|l| l.starts_with(field)).unwrap();
-        line.split_whitespace().nth(1).unwrap().parse().unwrap()
-    }
-
-    fn kill_9(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        self.kill_9();
-    }
+/// A field of the server process's `/proc/PID/status`, in KiB.
+fn status_kib(server: &Server, field: &str) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{}/status", server.id())).unwrap();
+    let line = status.lines().find(|l| l.starts_with(field)).unwrap();
+    line.split_whitespace().nth(1).unwrap().parse().unwrap()
 }
 
 /// A data folder whose recipients file holds one fresh keyholder key.
@@ -137,7 +88,7 @@ async fn an_oversized_multipart_field_name_is_refused_without_memory_growth() {
     // The real binary, its memory read from /proc: a 64 MiB name is refused at its first KiB.
     let dir = tempfile::tempdir().unwrap();
     let (data, uploads) = data_folder(dir.path());
-    let server = Server::start(&data, &uploads, &dir.path().join("zbor.log"));
+    let server = start(&data, &uploads, &dir.path().join("zbor.log"));
     let client = reqwest::Client::new();
     let form = client.get(format!("{}/offer", server.url)).send().await.unwrap().text().await.unwrap();
     let token = scraper::Html::parse_document(&form)
@@ -146,7 +97,7 @@ async fn an_oversized_multipart_field_name_is_refused_without_memory_growth() {
         .and_then(|e| e.value().attr("value").map(str::to_owned))
         .unwrap();
     answers(&server.url).await;
-    let before = server.status_kib("VmHWM:");
+    let before = status_kib(&server, "VmHWM:");
 
     const NAME_BYTES: usize = 64 << 20;
     let addr: SocketAddr = server.url.trim_start_matches("http://").parse().unwrap();
@@ -170,7 +121,7 @@ async fn an_oversized_multipart_field_name_is_refused_without_memory_growth() {
     }
     assert!(sent < NAME_BYTES, "the server stopped reading the name");
     drop(stream);
-    let after = server.status_kib("VmHWM:");
+    let after = status_kib(&server, "VmHWM:");
     assert!(after < before + 16 * 1024, "peak memory grew from {before} KiB to {after} KiB");
     answers(&server.url).await;
 }
@@ -178,10 +129,16 @@ async fn an_oversized_multipart_field_name_is_refused_without_memory_growth() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_right_password_inside_a_burst_of_wrong_ones_does_not_sign_in() {
     let app = TestApp::new().await;
-    zbor::auth::create_user(&app.state.db.main, "olga", "the right password".to_owned().into(), Role::Curator)
-        .await
-        .unwrap();
-    let (addr, _stop) = serve(&app).await;
+    zbor::auth::create_user(
+        &app.state.db.main,
+        &"olga".parse().unwrap(),
+        "the right password".to_owned().into(),
+        Role::Curator,
+    )
+    .await
+    .unwrap();
+    let served = app.serve().await;
+    let addr = served.addr;
     let login = |n: u8, password: &'static str| async move {
         let client = reqwest::Client::builder()
             .local_address(IpAddr::from([127, 0, 0, n]))
@@ -304,7 +261,7 @@ async fn a_panic_in_a_handler_is_the_ordinary_error_page() {
 async fn offers_answered_before_a_kill_9_are_whole_after_restart() {
     let dir = tempfile::tempdir().unwrap();
     let (data, uploads) = data_folder(dir.path());
-    let mut server = Server::start(&data, &uploads, &dir.path().join("first.log"));
+    let mut server = start(&data, &uploads, &dir.path().join("first.log"));
     let url = server.url.clone();
     let photos: Vec<Vec<u8>> = vec![plain_jpeg(640, 480), plain_jpeg(1600, 1200), plain_jpeg(300, 200)];
     let answered = std::sync::Arc::new(std::sync::Mutex::new(Vec::<(String, usize)>::new()));
@@ -360,7 +317,7 @@ async fn offers_answered_before_a_kill_9_are_whole_after_restart() {
     donors.join_all().await;
     let answered = answered.lock().unwrap().clone();
 
-    let server = Server::start(&data, &uploads, &dir.path().join("second.log"));
+    let server = start(&data, &uploads, &dir.path().join("second.log"));
     answers(&server.url).await;
     let main = zbor::db::open(&data.join("zbor.sqlite"), 1).await.unwrap();
     let contacts = zbor::db::open(&data.join("contacts.sqlite"), 1).await.unwrap();

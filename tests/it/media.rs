@@ -20,7 +20,7 @@ use zbor::collection::{PubState, Text3, publication};
 use zbor::media::sanitise::{Limits, Refusal};
 use zbor::media::{self, NewMedia, Pipeline};
 
-use crate::helpers::TestApp;
+use crate::helpers::{TestApp, accession_pattern};
 
 /// Strings hidden in every place a photo can carry them; none may survive.
 pub(crate) const MARKERS: &[&str] = &[
@@ -240,11 +240,11 @@ async fn object(app: &TestApp, title: &str) -> i64 {
 
 async fn publish(app: &TestApp, id: i64) -> String {
     let mut conn = app.state.db.main.acquire().await.unwrap();
-    let acc = publication::accession(&mut conn, id, "MFB-{year}-{seq:04}", 2025).await.unwrap();
+    let acc = publication::accession(&mut conn, id, &accession_pattern("MFB-{year}-{seq:04}"), 2025).await.unwrap();
     publication::set_state(&mut conn, id, PubState::Published).await.unwrap();
     drop(conn);
     app.refresh().await;
-    acc
+    acc.to_string()
 }
 
 /// Runs the derivative worker until no job is left.
@@ -516,7 +516,7 @@ async fn unpublished_and_private_media_and_masters_are_never_public() {
     assert_eq!(manifest.body.matches("\"Canvas\"").count(), 1, "only the public image");
     let draft_acc = {
         let mut conn = app.state.db.main.acquire().await.unwrap();
-        publication::accession(&mut conn, draft, "MFB-{year}-{seq:04}", 2025).await.unwrap()
+        publication::accession(&mut conn, draft, &accession_pattern("MFB-{year}-{seq:04}"), 2025).await.unwrap()
     };
     assert_eq!(app.get(&format!("/iiif/{draft_acc}/manifest.json")).await.body, missing.body);
 }

@@ -70,7 +70,9 @@ async fn a_collection_keeps_every_object_and_link_when_object_types_become_an_au
     let maker = authorities::create_maker(&mut conn, &maker).await.unwrap();
     let flag = objects::create_object(&mut conn, &NewObject::new("flag", Text3::same("Flag")), 2026).await.unwrap();
     objects::link_maker(&mut conn, flag.id, maker).await.unwrap();
-    publication::accession(&mut conn, flag.id, "MFB-{year}-{seq:04}", 2026).await.unwrap();
+    publication::accession(&mut conn, flag.id, &crate::helpers::accession_pattern("MFB-{year}-{seq:04}"), 2026)
+        .await
+        .unwrap();
     publication::set_state(&mut conn, flag.id, PubState::Published).await.unwrap();
     let draft =
         objects::create_object(&mut conn, &NewObject::new("letter", Text3::same("Letter")), 2026).await.unwrap();

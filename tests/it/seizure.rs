@@ -8,7 +8,7 @@ use std::process::{Command, Stdio};
 use axum::http::StatusCode;
 use zbor::auth::Role;
 
-use crate::helpers::TestApp;
+use crate::helpers::{Server, TestApp};
 
 fn zbor() -> Command {
     Command::new(env!("CARGO_BIN_EXE_zbor"))
@@ -131,7 +131,9 @@ async fn over_https_the_session_cookie_is_host_only_and_secure_and_hsts_is_sent(
     })
     .await;
     let password = "a long enough password";
-    zbor::auth::create_user(&app.state.db.main, "vera", password.to_owned().into(), Role::Volunteer).await.unwrap();
+    zbor::auth::create_user(&app.state.db.main, &"vera".parse().unwrap(), password.to_owned().into(), Role::Volunteer)
+        .await
+        .unwrap();
     let resp = app.post_form("/admin/login", "", &[("username", "vera"), ("password", password)]).await;
     assert_eq!(resp.status, StatusCode::SEE_OTHER);
     let set = resp.header("set-cookie").to_owned();
@@ -144,16 +146,6 @@ async fn over_https_the_session_cookie_is_host_only_and_secure_and_hsts_is_sent(
     let plain = cookie.replacen("__Host-", "", 1);
     assert_eq!(app.get_with("/admin", &[("cookie", &plain)]).await.status, StatusCode::SEE_OTHER);
     assert!(app.get("/").await.header("strict-transport-security").starts_with("max-age="));
-}
-
-/// A server's process, stopped (SIGTERM, then SIGKILL) however the test ends.
-struct Server(std::process::Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
 }
 
 /// Seconds since the epoch of a path's change time and, where the filesystem keeps one, its
@@ -189,7 +181,7 @@ fn open_disk_files(pid: u32) -> Vec<(String, Vec<u8>)> {
 #[test]
 fn a_seized_disk_holds_no_time_no_name_and_no_original_photo_of_an_offer() {
     use std::io::{Read, Write};
-    use std::time::{Duration, Instant};
+    use std::time::Duration;
 
     use crate::media::{MARKERS, contains, files_under, hostile_jpeg};
 
@@ -208,31 +200,15 @@ fn a_seized_disk_holds_no_time_no_name_and_no_original_photo_of_an_offer() {
         .output()
         .unwrap();
     assert!(init.status.success(), "{}", String::from_utf8_lossy(&init.stderr));
-    let stdout = dir.path().join("stdout.log");
-    let child = zbor()
-        .arg("--data-dir")
-        .arg(&data)
-        .arg("--uploads-dir")
-        .arg(&uploads)
-        .args(["serve", "--listen", "127.0.0.1:0"])
-        // The temporary folder on a disk, as on a careless host.
-        .env("TMPDIR", &tmp)
-        .env("RUST_LOG", "debug")
-        .stdin(Stdio::null())
-        .stdout(std::fs::File::create(&stdout).unwrap())
-        .stderr(std::fs::File::create(dir.path().join("stderr.log")).unwrap())
-        .spawn()
-        .unwrap();
-    let mut server = Server(child);
-    let started = Instant::now();
-    let addr = loop {
-        let text = std::fs::read_to_string(&stdout).unwrap_or_default();
-        if let Some(url) = text.lines().find_map(|l| l.strip_prefix("zbor is serving at http://")) {
-            break url.trim().to_owned();
-        }
-        assert!(started.elapsed() < Duration::from_secs(60), "zbor serve did not start");
-        std::thread::sleep(Duration::from_millis(50));
-    };
+    let mut server = Server::spawn(
+        Server::command(&data, &uploads)
+            // The temporary folder on a disk, as on a careless host.
+            .env("TMPDIR", &tmp)
+            .env("RUST_LOG", "debug"),
+        &dir.path().join("stdout.log"),
+        &dir.path().join("stderr.log"),
+    );
+    let addr = server.url.strip_prefix("http://").expect("zbor serves plain http").to_owned();
     // Let the start's own file changes (journals opened) settle into an earlier second.
     std::thread::sleep(Duration::from_millis(1100));
 
@@ -267,7 +243,7 @@ fn a_seized_disk_holds_no_time_no_name_and_no_original_photo_of_an_offer() {
     post.write_all(&body[..body.len() - 8]).unwrap();
     post.flush().unwrap();
     std::thread::sleep(Duration::from_millis(500));
-    for (path, bytes) in open_disk_files(server.0.id()) {
+    for (path, bytes) in open_disk_files(server.id()) {
         for marker in MARKERS.iter().chain(&canaries) {
             assert!(!contains(&bytes, marker.as_bytes()), "{marker} in {path}, open while the photo arrives");
         }
@@ -280,9 +256,9 @@ fn a_seized_disk_holds_no_time_no_name_and_no_original_photo_of_an_offer() {
     std::thread::sleep(Duration::from_secs(3));
     let window_end = now_secs();
     std::thread::sleep(Duration::from_millis(1100));
-    let stop = Command::new("kill").arg("-TERM").arg(server.0.id().to_string()).status().unwrap();
+    let stop = Command::new("kill").arg("-TERM").arg(server.id().to_string()).status().unwrap();
     assert!(stop.success());
-    assert!(server.0.wait().unwrap().success(), "zbor serve stops cleanly");
+    assert!(server.process.0.wait().unwrap().success(), "zbor serve stops cleanly");
 
     // Every byte of every folder: no canary, no metadata of the photo.
     for folder in [&data, &uploads, &tmp] {
