@@ -88,7 +88,10 @@ async fn a_collection_keeps_every_object_and_link_when_object_types_become_an_au
     zbor::db::MAIN_MIGRATIONS.run(&pool).await.unwrap();
 
     let mut conn = pool.acquire().await.unwrap();
-    assert_eq!(everything(&mut conn).await, before, "every row of every table kept");
+    // Later migrations may add tables (empty); every table that was there keeps every row.
+    let after: Vec<_> =
+        everything(&mut conn).await.into_iter().filter(|(t, _)| before.iter().any(|(b, _)| b == t)).collect();
+    assert_eq!(after, before, "every row of every table kept");
     let indexes: Vec<String> = sqlx::query_scalar(
         "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'objects' ORDER BY name",
     )
