@@ -17,7 +17,7 @@ fn help_documents_every_command() {
     let out = zbor().arg("--help").output().unwrap();
     assert!(out.status.success());
     let help = String::from_utf8(out.stdout).unwrap();
-    for command in ["demo", "init", "serve", "user", "--data-dir", "--uploads-dir"] {
+    for command in ["demo", "init", "serve", "user", "backup", "restore", "--data-dir", "--uploads-dir"] {
         assert!(help.contains(command), "--help lacks {command}:\n{help}");
     }
     let user = String::from_utf8(zbor().args(["user", "add", "--help"]).output().unwrap().stdout).unwrap();
