@@ -21,7 +21,8 @@ impl Recipients {
             if line.is_empty() || line.starts_with('#') {
                 continue;
             }
-            if line.to_ascii_uppercase().contains("AGE-SECRET-KEY") {
+            // A line that parses as an identity is a secret key, pasted by mistake.
+            if age::x25519::Identity::from_str(line).is_ok() {
                 // Refuse loudly: a secret key on the server breaks the first promise to donors.
                 bail!("line {}: this is a SECRET key; only public keys (age1…) belong on the server", number + 1);
             }
