@@ -93,16 +93,6 @@ async fn crawl(app: &TestApp) -> BTreeMap<String, (StatusCode, Vec<u8>)> {
     seen
 }
 
-async fn sealed_records(contacts_db: &Path) -> Vec<(String, Vec<u8>)> {
-    let contacts = zbor::db::open(contacts_db, 1).await.unwrap();
-    let records = sqlx::query_as("SELECT offer_ref, ciphertext FROM sealed_records ORDER BY offer_ref")
-        .fetch_all(&contacts)
-        .await
-        .unwrap();
-    contacts.close().await;
-    records
-}
-
 async fn send_offer(app: &TestApp, n: usize) {
     let contact = format!("CONTACT-CANARY-{n}");
     let title = format!("Offered ribbon {n}");
@@ -218,9 +208,8 @@ async fn a_restore_drill_brings_back_every_public_byte_every_sealed_record_and_t
     let offers: Vec<String> =
         sqlx::query_scalar("SELECT id FROM offers ORDER BY id").fetch_all(&restored.state.db.main).await.unwrap();
     assert!(offers.len() >= 3, "offers before and during the backup: {}", offers.len());
-    let original: BTreeMap<String, Vec<u8>> =
-        sealed_records(&app.config.contacts_db_path()).await.into_iter().collect();
-    let records = sealed_records(&restored.config.contacts_db_path()).await;
+    let original: BTreeMap<String, Vec<u8>> = crate::intake::sealed_records(&app).await.into_iter().collect();
+    let records = crate::intake::sealed_records(&restored).await;
     let refs: BTreeSet<&str> = records.iter().map(|(r, _)| r.as_str()).collect();
     for offer in &offers {
         assert!(refs.contains(offer.as_str()), "offer {offer} lost its sealed record");

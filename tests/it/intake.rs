@@ -45,7 +45,7 @@ async fn count(app: &TestApp, sql: &'static str) -> i64 {
     sqlx::query_scalar(sql).fetch_one(&app.state.db.main).await.unwrap()
 }
 
-async fn sealed_records(app: &TestApp) -> Vec<(String, Vec<u8>)> {
+pub(crate) async fn sealed_records(app: &TestApp) -> Vec<(String, Vec<u8>)> {
     // Read as anyone holding the file would: the vault itself offers no such read.
     let contacts = zbor::db::open(&app.config.contacts_db_path(), 1).await.unwrap();
     let records = sqlx::query_as("SELECT offer_ref, ciphertext FROM sealed_records ORDER BY offer_ref")
