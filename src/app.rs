@@ -62,6 +62,8 @@ pub struct AppConfig {
     pub public_url: String,
     /// Days decided offers and their sealed records are kept; 0 = for ever.
     pub offer_retention_days: u32,
+    /// Most connections served at once.
+    pub max_connections: usize,
 }
 
 /// Cheap to clone: one `Arc`.
@@ -91,6 +93,7 @@ impl AppState {
                 render_cache: config.render_cache,
                 public_url: config.public_url.clone().unwrap_or_else(|| "http://127.0.0.1:8080".to_owned()),
                 offer_retention_days: config.offer_retention_days,
+                max_connections: config.max_connections,
             },
             db,
             vault,
@@ -147,9 +150,12 @@ pub fn with_layers(routes: Router<AppState>, state: AppState) -> Router {
 /// connection stays open (hyper starts the same timer while it waits for the next request).
 /// Long enough for Tor's slowest circuits.
 pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(20);
-/// Most connections served at once; beyond them a client gets the "busy" page at once. Each
-/// holds at most [`READ_BUFFER`] of buffered input, so together they stay small.
-pub const MAX_CONNECTIONS: usize = 1024;
+/// Most connections served at once unless `zbor.toml` says otherwise (`max_connections`);
+/// beyond them a client gets the "busy" page at once. Each holds at most [`READ_BUFFER`] of
+/// buffered input, so together they stay small (1 024 × 64 KiB = 64 MiB at worst).
+pub const DEFAULT_MAX_CONNECTIONS: usize = 1024;
+/// The highest `max_connections` accepted: the buffers' worst case stays at 1 GiB.
+pub const MOST_CONNECTIONS: usize = 16 * 1024;
 /// Most connections being turned away at once; beyond them a connection is closed unanswered.
 const MAX_TURNED_AWAY: usize = 256;
 /// hyper's read buffer per connection, which also bounds a request's headers (a larger head
@@ -189,7 +195,7 @@ pub async fn serve(
         .keep_alive(true)
         .max_buf_size(READ_BUFFER);
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
-    let slots = Arc::new(Semaphore::new(MAX_CONNECTIONS));
+    let slots = Arc::new(Semaphore::new(state.config.max_connections));
     let turning_away = Arc::new(Semaphore::new(MAX_TURNED_AWAY));
     let mut shutdown = std::pin::pin!(shutdown);
     loop {

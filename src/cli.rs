@@ -271,6 +271,9 @@ impl Cli {
         if let Some(days) = file.offer_retention_days {
             config.offer_retention_days = days;
         }
+        if let Some(n) = file.max_connections {
+            config.max_connections = n.clamp(1, crate::app::MOST_CONNECTIONS);
+        }
         Ok(config)
     }
 }

@@ -36,6 +36,8 @@ pub struct FileConfig {
     /// Days after its decision that a declined offer, and the sealed record of any decided
     /// offer, are purged; 0 keeps them for ever. Default 180.
     pub offer_retention_days: Option<u32>,
+    /// Most connections served at once; beyond them a client gets the "busy" page.
+    pub max_connections: Option<usize>,
 }
 
 impl FileConfig {
@@ -77,6 +79,8 @@ pub struct Config {
     /// Days after its decision that a declined offer and decided offers' sealed records are
     /// purged; 0 = never.
     pub offer_retention_days: u32,
+    /// Most connections served at once (see [`crate::app::DEFAULT_MAX_CONNECTIONS`]).
+    pub max_connections: usize,
 }
 
 /// How often the intake form may be used, per hour. Counters live in memory only.
@@ -108,6 +112,7 @@ impl Config {
             upload_limits: crate::media::sanitise::Limits::default(),
             intake_limits: IntakeLimits::default(),
             offer_retention_days: DEFAULT_OFFER_RETENTION_DAYS,
+            max_connections: crate::app::DEFAULT_MAX_CONNECTIONS,
         }
     }
 

@@ -12,6 +12,7 @@ pub mod catalogue;
 pub mod cli;
 pub mod collection;
 pub mod config;
+pub mod cpu;
 pub mod db;
 pub mod demo;
 pub mod donors;

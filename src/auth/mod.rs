@@ -69,8 +69,9 @@ fn hasher() -> Argon2<'static> {
 
 /// One Argon2id hash or check per core at a time, for every account and the command line:
 /// each takes 19 MiB and a core for a moment, so a flood of sign-ins waits here instead of
-/// exhausting memory. (Receipts have their own, in the intake form.)
-fn argon2_slots() -> &'static tokio::sync::Semaphore {
+/// exhausting memory. (Receipts have their own, in the intake form.) Public so that a test
+/// can hold every slot and line guesses up behind them.
+pub fn argon2_slots() -> &'static tokio::sync::Semaphore {
     static SLOTS: OnceLock<tokio::sync::Semaphore> = OnceLock::new();
     SLOTS.get_or_init(|| {
         tokio::sync::Semaphore::new(std::thread::available_parallelism().map(std::num::NonZeroUsize::get).unwrap_or(2))
@@ -80,7 +81,7 @@ fn argon2_slots() -> &'static tokio::sync::Semaphore {
 /// Hashes a password off the async runtime.
 pub async fn hash_password(password: SecretString) -> anyhow::Result<String> {
     let _slot = argon2_slots().acquire().await.context("password hashing slots")?;
-    tokio::task::spawn_blocking(move || {
+    crate::cpu::run(move || {
         let salt = SaltString::generate(&mut OsRng);
         hasher()
             .hash_password(password.expose_secret().as_bytes(), &salt)
@@ -233,7 +234,7 @@ pub async fn authenticate(pool: &SqlitePool, username: &str, password: SecretStr
             .await?;
     let stored = account.as_ref().map(|a| a.password_hash.clone()).unwrap_or_else(|| dummy_hash().to_owned());
     let _slot = argon2_slots().acquire().await.context("password check slots")?;
-    let ok = tokio::task::spawn_blocking(move || {
+    let ok = crate::cpu::run(move || {
         PasswordHash::new(&stored)
             .map(|parsed| hasher().verify_password(password.expose_secret().as_bytes(), &parsed).is_ok())
             .unwrap_or(false)

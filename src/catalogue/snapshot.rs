@@ -164,6 +164,10 @@ pub struct PublicState {
     generation: AtomicU64,
     cache: RenderCache,
     refreshing: tokio::sync::Mutex<()>,
+    /// Refreshes asked for, and the count of them the current snapshot covers: requests that
+    /// arrive while a reload runs are served together by the next one.
+    requested: AtomicU64,
+    covered: AtomicU64,
 }
 
 impl PublicState {
@@ -178,9 +182,21 @@ impl PublicState {
     }
 
     /// Reloads the public projection and drops every cached page. Call after any change
-    /// that may alter what the public sees.
+    /// that may alter what the public sees; when it returns, the snapshot was loaded after the
+    /// call began.
+    ///
+    /// Reloads are coalesced: calls that arrive while one runs wait for it, and the first of
+    /// them then loads once for all (it reads the database after every one of them was made,
+    /// so each sees its change). A storm of publications costs one reload at a time, not one
+    /// per publication.
     pub async fn refresh(&self, pool: &SqlitePool) -> anyhow::Result<()> {
+        let ticket = self.requested.fetch_add(1, Ordering::AcqRel) + 1;
         let _one_at_a_time = self.refreshing.lock().await;
+        if self.covered.load(Ordering::Acquire) >= ticket {
+            return Ok(());
+        }
+        // Every call up to here was made before this reload reads anything.
+        let covers = self.requested.load(Ordering::Acquire);
         let collection = PublicCollection::load(pool).await?;
         // Building the indexes takes a while for a large collection: off the async workers.
         let snapshot = Arc::new(tokio::task::spawn_blocking(move || Snapshot::build(collection)).await?);
@@ -192,6 +208,7 @@ impl PublicState {
         if let Ok(mut pages) = self.cache.pages.write() {
             *pages = (HashMap::new(), 0);
         }
+        self.covered.store(covers, Ordering::Release);
         Ok(())
     }
 

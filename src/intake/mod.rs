@@ -321,8 +321,7 @@ async fn derive(state: &AppState, normalised: Option<&str>) -> AppResult<receipt
     // Each derivation takes 19 MiB for a moment: a burst of look-ups waits here instead of
     // exhausting memory.
     let _permit = state.intake.derivations.acquire().await.map_err(anyhow::Error::from)?;
-    let derived =
-        tokio::task::spawn_blocking(move || receipts::derive(&code, &salt)).await.map_err(anyhow::Error::from)??;
+    let derived = crate::cpu::run(move || receipts::derive(&code, &salt)).await.map_err(anyhow::Error::from)??;
     Ok(derived)
 }
 

@@ -154,13 +154,13 @@ async fn run_job(pool: &SqlitePool, pipeline: &super::Pipeline, job: Job) -> any
         let store = pipeline.store.clone();
         let (hash, format) = (job.hash.clone(), master_format(&job.master_format));
         let pixels = pipeline.take_pixels(job.media_id);
-        let task = tokio::task::spawn_blocking(move || match pixels {
+        let task = crate::cpu::run(move || match pixels {
             // Fresh from ingest: the pixels are already decoded.
             Some(pixels) => store.write_derivatives(&hash, pixels),
             None => store.make_derivatives(&hash, format),
         });
         // A panic in an image library is a failed attempt like any other, never a stuck job.
-        task.await.unwrap_or_else(|panic| Err(anyhow::anyhow!("the image task panicked: {panic}")))
+        task.await.unwrap_or_else(|failed| Err(anyhow::anyhow!("the image task failed: {failed}")))
     };
     match result {
         Ok(webp_sizes) => complete(pool, &job, &webp_sizes).await?,
@@ -228,8 +228,7 @@ pub async fn rebuild(
     for (done, (hash, format)) in all.into_iter().enumerate() {
         let store = pipeline.store.clone();
         let hash_for_job = hash.clone();
-        let result =
-            tokio::task::spawn_blocking(move || store.make_derivatives(&hash_for_job, master_format(&format))).await?;
+        let result = crate::cpu::run(move || store.make_derivatives(&hash_for_job, master_format(&format))).await?;
         let (state, webp_sizes) = match result {
             Ok(webp_sizes) => ("ready", webp_sizes),
             Err(err) => {

@@ -317,7 +317,7 @@ impl Pipeline {
     pub async fn prepare(&self, upload: Vec<u8>) -> Result<(Stored, DynamicImage), IngestError> {
         let _permit = self.gate.acquire().await.map_err(anyhow::Error::from)?;
         let (store, limits) = (self.store.clone(), self.limits);
-        tokio::task::spawn_blocking(move || -> Result<(Stored, DynamicImage), IngestError> {
+        crate::cpu::run(move || -> Result<(Stored, DynamicImage), IngestError> {
             let mut upload = upload;
             let clean = sanitise::sanitise(&upload, &limits);
             zeroize::Zeroize::zeroize(&mut upload);
@@ -522,7 +522,7 @@ impl Pipeline {
             let upload = upload.map_err(anyhow::Error::from)?;
             let _permit = self.gate.acquire().await.map_err(anyhow::Error::from)?;
             let limits = self.limits;
-            let one = tokio::task::spawn_blocking(move || -> Result<HeldPhoto, IngestError> {
+            let one = crate::cpu::run(move || -> Result<HeldPhoto, IngestError> {
                 let mut upload = upload;
                 let clean = sanitise::sanitise(&upload, &limits);
                 // The original bytes (GPS, serial number) are not left in freed memory.

@@ -650,3 +650,29 @@ async fn an_anonymous_maker_stays_anonymous_whatever_was_written_down() {
     let search = app.get("/objects?q=CANARYREALNAME").await;
     assert!(search.texts(".card-title").is_empty(), "not findable by the name either");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn refreshes_asked_for_together_reload_once_and_each_sees_its_change() {
+    use zbor::collection::objects::{self, NewObject};
+    let (app, _) = app_with_fixture().await;
+    let before = app.state.public.generation();
+    let publications = 32;
+    let one = |n: usize| {
+        let app = &app;
+        async move {
+            let mut conn = app.state.db.main.acquire().await.unwrap();
+            let title = crate::helpers::t(&format!("Стужка {n}"), &format!("Ribbon {n}"), &format!("Лента {n}"));
+            let id = objects::create_object(&mut conn, &NewObject::new("ribbon", title), 2024).await.unwrap().id;
+            crate::helpers::publish(&mut conn, id, "MFB-{year}-{seq:04}", 2024).await;
+            drop(conn);
+            app.state.public.refresh(&app.state.db.main).await.unwrap();
+            // When refresh returns, the snapshot was loaded after this object was published.
+            assert!(app.state.public.current().collection.objects.iter().any(|o| o.id == id), "ribbon {n} not public");
+        }
+    };
+    futures_util::future::join_all((0..publications).map(one)).await;
+    let reloads = app.state.public.generation() - before;
+    assert!((1..publications as u64 / 2).contains(&reloads), "{reloads} reloads for {publications} publications");
+    let listed = app.get("/objects?lang=en&q=ribbon").await;
+    assert!(listed.body.contains("Ribbon 31"), "the last one is listed");
+}

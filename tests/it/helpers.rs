@@ -62,6 +62,11 @@ impl TestApp {
         Self::open(tempfile::tempdir().expect("temp dir"), |_| {}).await
     }
 
+    /// An app with its configuration adjusted.
+    pub async fn with(adjust: impl FnOnce(&mut Config)) -> Self {
+        Self::open(tempfile::tempdir().expect("temp dir"), adjust).await
+    }
+
     async fn open(dir: TempDir, adjust: impl FnOnce(&mut Config)) -> Self {
         let mut config = Config::new(dir.path().join("data"), dir.path().join("uploads"));
         adjust(&mut config);

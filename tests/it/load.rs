@@ -155,18 +155,25 @@ async fn the_right_password_inside_a_burst_of_wrong_ones_does_not_sign_in() {
             .unwrap();
         response.status().as_u16()
     };
+    // Every password check waits until the whole burst is in: no wrong guess can finish (and
+    // be counted, were failures counted after the check) before the right one arrives.
+    let slots = zbor::auth::argon2_slots();
+    let all = std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get);
+    let held = slots.acquire_many(u32::try_from(all).unwrap()).await.unwrap();
     let mut wrong = tokio::task::JoinSet::new();
     for n in 0..29u8 {
         wrong.spawn(login(2 + n, "a wrong password"));
     }
-    // As soon as the account's guesses are spent (counted when they start, not when their
-    // hashes end), the right password comes in the middle of the burst.
+    // The account's guesses are spent once they have started, not when their hashes end.
     let started = Instant::now();
     while !app.state.throttle.spent("olga") {
         assert!(started.elapsed() < Duration::from_secs(60), "the guesses were never counted");
         tokio::time::sleep(Duration::from_millis(1)).await;
     }
-    assert_eq!(login(40, "the right password").await, 401, "the right password inside the burst is refused");
+    let right = tokio::spawn(login(40, "the right password"));
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    drop(held);
+    assert_eq!(right.await.unwrap(), 401, "the right password inside the burst is refused");
     let statuses: Vec<u16> = wrong.join_all().await;
     assert!(statuses.iter().all(|s| *s == 401), "{statuses:?}");
     answers(&format!("http://{addr}")).await;
@@ -363,4 +370,42 @@ async fn offers_answered_before_a_kill_9_are_whole_after_restart() {
 /// Names of every file under `dir`.
 fn files_named(dir: &Path) -> Vec<String> {
     crate::media::files_under(dir).iter().map(|p| p.display().to_string()).collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_connection_over_the_cap_gets_the_busy_page_and_nothing_else_changes() {
+    let app = TestApp::with(|c| c.max_connections = 3).await;
+    let served = app.serve().await;
+    // Three clients that connect and send nothing hold every slot (the server takes
+    // connections in the order they arrive, so these three are in before the fourth).
+    let mut idle = Vec::new();
+    for _ in 0..3 {
+        idle.push(tokio::net::TcpStream::connect(served.addr).await.unwrap());
+    }
+    let mut fourth = tokio::net::TcpStream::connect(served.addr).await.unwrap();
+    fourth.write_all(b"GET /?lang=en HTTP/1.1\r\nhost: zbor\r\n\r\n").await.unwrap();
+    let mut answer = Vec::new();
+    tokio::time::timeout(Duration::from_secs(10), fourth.read_to_end(&mut answer))
+        .await
+        .expect("the busy answer comes at once, and the connection is closed")
+        .unwrap();
+    let answer = String::from_utf8(answer).unwrap();
+    assert!(answer.starts_with("HTTP/1.1 503 "), "{answer}");
+    let head = answer.split("\r\n\r\n").next().unwrap().to_lowercase();
+    assert!(head.contains("retry-after: 30") && head.contains("cache-control: no-store"), "{head}");
+    assert!(head.contains("content-security-policy:"), "{head}");
+    // The ordinary error page in the default language, saying nothing sent was stored.
+    assert!(answer.contains("<h1") && answer.contains("Нічога з дасланага не захавана"), "{answer}");
+    // The slots come back when the idle clients go.
+    drop(idle);
+    let started = Instant::now();
+    loop {
+        let client = reqwest::Client::new();
+        match client.get(format!("http://{}/healthz", served.addr)).send().await {
+            Ok(response) if response.status() == 200 => break,
+            other => assert!(started.elapsed() < Duration::from_secs(10), "still busy: {other:?}"),
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    answers(&format!("http://{}", served.addr)).await;
 }
