@@ -551,3 +551,10 @@ status-field-answer = Your answer to the museum (optional)
 status-help-answer = Answer a curator's question here, with your receipt code above. It is sealed like your story: only the museum's keyholders can read it, on their own computers.
 status-answer-sent = Your answer was sealed and sent.
 upload-busy = The museum is receiving many photos right now. Please try again in a few minutes.
+
+## The static mirror (zbor export-site)
+mirror-choose-language = Read the catalogue in English
+mirror-search-heading = Search this copy of the catalogue
+mirror-search-intro = This copy of the catalogue is searched in your browser, by titles, makers, events and years. Without JavaScript, browse the objects by type, maker, event or year instead.
+mirror-search-found = Objects found:
+mirror-search-none = Nothing found. Try fewer or shorter words, or browse by type, maker, event or year.

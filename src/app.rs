@@ -81,8 +81,17 @@ impl Deref for AppState {
 pub const DEFAULT_MUSEUM_NAME: &str = "Museum of Free Belarus";
 
 impl AppState {
-    /// Opens the databases, loads the public snapshot and compiles the templates.
+    /// Opens the databases, recovers interrupted media jobs, loads the public snapshot and
+    /// compiles the templates.
     pub async fn open(config: &Config) -> anyhow::Result<Self> {
+        let state = Self::open_to_render(config).await?;
+        media::jobs::recover(&state.db.main, &state.media.store).await.context("recovering media jobs")?;
+        Ok(state)
+    }
+
+    /// Opens the app to render its pages (`zbor export-site`) beside a running server: as
+    /// [`AppState::open`], but the media jobs, which belong to the server, are left alone.
+    pub async fn open_to_render(config: &Config) -> anyhow::Result<Self> {
         let db = Databases::open(config).await?;
         let vault = Vault::open(&config.contacts_db_path()).await?;
         let translations = Arc::new(Translations::load()?);
@@ -106,7 +115,6 @@ impl AppState {
             intake: crate::intake::Intake::new(&config.intake_limits),
         };
         let state = AppState(Arc::new(app));
-        media::jobs::recover(&state.db.main, &state.media.store).await.context("recovering media jobs")?;
         state.public.refresh(&state.db.main).await.context("loading the public collection")?;
         Ok(state)
     }

@@ -125,6 +125,45 @@ pub enum Command {
         #[arg(long, value_name = "KEY")]
         identity: PathBuf,
     },
+    /// Write the public catalogue as static files: every page in Belarusian, English and
+    /// Russian (be/, en/, ru/), the public images, a search page, and a manifest of every
+    /// file's BLAKE3 hash (zbor-manifest.txt)
+    ///
+    /// The folder works from any web server, CDN, object store or IPFS, and opened from disk.
+    /// Only what the public catalogue shows is written. The same collection gives the same
+    /// bytes. Sign the manifest afterwards, off the server, with `zbor sign-site` (or
+    /// `minisign -S -m zbor-manifest.txt`).
+    ExportSite {
+        /// The folder to write: new or empty, or an earlier export with --incremental
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// The address the mirror will be served at (https://mirror.example.org), for the IIIF
+        /// manifests and the sitemap, which need absolute links; left out without it
+        #[arg(long, value_name = "URL")]
+        base_url: Option<String>,
+        /// Update an earlier export: write only files whose bytes changed, remove the others
+        #[arg(long)]
+        incremental: bool,
+    },
+    /// Sign an export's manifest with a signing key (run where the key is, not on the server)
+    ///
+    /// The key's passphrase is read from ZBOR_KEY_PASSPHRASE when set, else asked for.
+    SignSite {
+        /// The exported folder
+        dir: PathBuf,
+        /// The secret signing key (from `zbor keys new-signing` or `minisign -G`)
+        #[arg(long, value_name = "FILE")]
+        key: PathBuf,
+    },
+    /// Check a mirror: the manifest's signature, then every file's hash; names every file
+    /// changed, added or missing, and fails if there is one
+    VerifySite {
+        /// The mirror's folder
+        dir: PathBuf,
+        /// The museum's public signing key (a minisign .pub file, or its base64 line)
+        #[arg(long, value_name = "PUB")]
+        key: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -155,6 +194,15 @@ pub enum KeysCommand {
     /// The passphrase is read from ZBOR_KEY_PASSPHRASE when set, else asked for twice.
     New {
         /// Where to write the identity (refuses to overwrite)
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+    /// Make a passphrase-protected Ed25519 key for signing the static mirror, in minisign's
+    /// format; the public key goes to FILE.pub and is printed, for readers to check mirrors
+    ///
+    /// The passphrase is read from ZBOR_KEY_PASSPHRASE when set, else asked for twice.
+    NewSigning {
+        /// Where to write the secret key (refuses to overwrite)
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
     },
@@ -306,6 +354,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             }
             Command::Media(MediaCommand::Rebuild) => media_rebuild(&cli.config()?).await,
             Command::Keys(KeysCommand::New { out }) => keys_new(out),
+            Command::Keys(KeysCommand::NewSigning { out }) => keys_new_signing(out),
             Command::Audit(AuditCommand::Verify { head }) => audit_verify(&cli.config()?, head.as_deref()).await,
             Command::Contacts(ContactsCommand::Open { bundle, identity }) => contacts_open(bundle, identity),
             Command::Contacts(ContactsCommand::Reseal { identity }) => contacts_reseal(&cli.config()?, identity).await,
@@ -320,6 +369,18 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                 backup(&cli.config()?, &options).await
             }
             Command::Restore { files, identity } => restore(&cli.config()?, files, identity).await,
+            Command::ExportSite { out, base_url, incremental } => {
+                let config = cli.config()?;
+                let options = crate::mirror::Options {
+                    out: out.clone(),
+                    base_url: base_url.clone(),
+                    incremental: *incremental,
+                    live_url: config.public_url.clone(),
+                };
+                export_site(&config, &options).await
+            }
+            Command::SignSite { dir, key } => sign_site(dir, key),
+            Command::VerifySite { dir, key } => verify_site(dir, key),
         }
     })
 }
@@ -461,6 +522,85 @@ fn keys_new(out: &Path) -> anyhow::Result<()> {
     println!("Wrote a passphrase-protected identity to {}.", out.display());
     println!("Keep it (and the passphrase) on this computer only. Its public key, for the server's recipients.txt:");
     println!("{recipient}");
+    Ok(())
+}
+
+fn keys_new_signing(out: &Path) -> anyhow::Result<()> {
+    let public_path = PathBuf::from(format!("{}.pub", out.display()));
+    for path in [out, public_path.as_path()] {
+        if path.exists() {
+            bail!("{} already exists; choose another file", path.display());
+        }
+    }
+    let key = crate::mirror::minisign::SecretKey::generate();
+    let file = key.to_encrypted_file(&read_passphrase(true)?)?;
+    crate::demo::write_private(out, &file)?;
+    let public = key.public();
+    std::fs::write(&public_path, public.to_file()).with_context(|| format!("writing {}", public_path.display()))?;
+    println!(
+        "Wrote a passphrase-protected signing key to {} and its public key to {}.",
+        out.display(),
+        public_path.display()
+    );
+    println!("Keep the key on this computer only. Publish the public key where readers find it:");
+    println!("{}", public.base64());
+    Ok(())
+}
+
+async fn export_site(config: &Config, options: &crate::mirror::Options) -> anyhow::Result<()> {
+    let mut config = config.clone();
+    // Every page is rendered once: nothing to keep.
+    config.render_cache = false;
+    let state = AppState::open_to_render(&config).await?;
+    let bar = crate::demo::progress(0, "export");
+    let exported = crate::mirror::export(&state, options, &bar).await;
+    bar.finish_and_clear();
+    state.db.close().await;
+    state.vault.close().await;
+    let made = exported?;
+    println!(
+        "Exported {} file(s) ({} bytes) to {}: {} written, {} unchanged, {} removed.",
+        made.files,
+        made.bytes,
+        options.out.display(),
+        made.written,
+        made.files - made.written,
+        made.removed
+    );
+    if options.base_url.is_none() {
+        println!("Without --base-url the IIIF manifests and the sitemap were left out.");
+    }
+    if made.manifest_changed {
+        println!(
+            "The manifest changed: sign it where the signing key is, with `zbor sign-site {} --key FILE`.",
+            options.out.display()
+        );
+    }
+    Ok(())
+}
+
+fn sign_site(dir: &Path, key: &Path) -> anyhow::Result<()> {
+    let text = std::fs::read_to_string(key).with_context(|| format!("reading {}", key.display()))?;
+    let key = crate::mirror::minisign::SecretKey::from_file(&text, || read_passphrase(false))?;
+    crate::mirror::sign(dir, &key)?;
+    println!("Signed {}/{} with key {}.", dir.display(), crate::mirror::MANIFEST, key.public().id_hex());
+    Ok(())
+}
+
+fn verify_site(dir: &Path, key: &str) -> anyhow::Result<()> {
+    let text = match std::fs::read_to_string(key) {
+        Ok(text) => text,
+        Err(_) => key.to_owned(),
+    };
+    let key = crate::mirror::minisign::PublicKey::parse(&text).context("the public key (a file or its base64 line)")?;
+    let verified = crate::mirror::verify(dir, &key)?;
+    println!(
+        "The mirror in {} is the museum's: {} file(s), every one as signed by key {} ({}).",
+        dir.display(),
+        verified.files,
+        key.id_hex(),
+        verified.trusted_comment
+    );
     Ok(())
 }
 

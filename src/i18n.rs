@@ -38,6 +38,15 @@ impl Lang {
         }
     }
 
+    /// The language's name in itself, as language switches show it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Lang::Be => "Беларуская",
+            Lang::En => "English",
+            Lang::Ru => "Русский",
+        }
+    }
+
     /// Parses a language code such as `be`, `ru-RU` or `EN`.
     pub fn parse(code: &str) -> Option<Lang> {
         let primary = code.trim().split(['-', '_']).next()?.to_ascii_lowercase();

@@ -21,5 +21,6 @@ pub mod i18n;
 pub mod ids;
 pub mod intake;
 pub mod media;
+pub mod mirror;
 pub mod private;
 pub mod web;

@@ -40,8 +40,8 @@ fn image_service(base: &str, hash: &str) -> String {
     format!("{base}/iiif/image/{hash}")
 }
 
-/// The Presentation 3 manifest of a published object.
-pub fn manifest(base: &str, museum: &str, object: &PublicObject) -> Value {
+/// The Presentation 3 manifest of a published object, whose page is at `homepage`.
+pub fn manifest(base: &str, museum: &str, object: &PublicObject, homepage: &str) -> Value {
     let id = format!("{base}/iiif/{}/manifest.json", object.accession);
     let canvases: Vec<Value> = object
         .media
@@ -96,7 +96,7 @@ pub fn manifest(base: &str, museum: &str, object: &PublicObject) -> Value {
             "value": { "none": [museum] }
         },
         "homepage": [{
-            "id": format!("{base}/objects/{}", object.accession),
+            "id": homepage,
             "type": "Text",
             "label": language_map(&object.title),
             "format": "text/html"
@@ -113,7 +113,9 @@ pub fn manifest(base: &str, museum: &str, object: &PublicObject) -> Value {
 pub async fn manifest_json(State(state): State<AppState>, Path(accession): Path<String>) -> AppResult<Response> {
     let snapshot = state.public.current();
     let object = snapshot.collection.object(&accession).ok_or(AppError::NotFound)?;
-    let body = manifest(&state.config.public_url, &state.config.museum_name, object);
+    let base = &state.config.public_url;
+    let homepage = format!("{base}/objects/{}", object.accession);
+    let body = manifest(base, &state.config.museum_name, object, &homepage);
     Ok(json_ld(body))
 }
 
@@ -137,18 +139,41 @@ fn public_size(state: &AppState, hash: &str) -> AppResult<(i64, i64)> {
 
 /// `GET /iiif/image/{hash}/info.json`: a level-0 image service with the derivative sizes.
 pub async fn info_json(State(state): State<AppState>, Path(hash): Path<String>) -> AppResult<Response> {
-    let sizes = sizes(public_size(&state, &hash)?);
+    Ok(json_ld(info(&state.config.public_url, &hash, public_size(&state, &hash)?)))
+}
+
+/// The `info.json` of a level-0 image service at `base`.
+pub fn info(base: &str, hash: &str, size: (i64, i64)) -> Value {
+    let sizes = sizes(size);
     let (width, height) = sizes.last().copied().unwrap_or((1, 1));
-    Ok(json_ld(json!({
+    json!({
         "@context": "http://iiif.io/api/image/3/context.json",
-        "id": image_service(&state.config.public_url, &hash),
+        "id": image_service(base, hash),
         "type": "ImageService3",
         "protocol": "http://iiif.io/api/image",
         "profile": "level0",
         "width": width,
         "height": height,
         "sizes": sizes.iter().map(|(w, h)| json!({ "width": w, "height": h })).collect::<Vec<_>>()
-    })))
+    })
+}
+
+/// The size names a static level-0 service answers (`max` and each listed `w,h`), with the
+/// derivative each is.
+pub fn size_names((width, height): (i64, i64)) -> Vec<(String, u32)> {
+    let (w, h) = (width.clamp(1, i64::from(u32::MAX)) as u32, height.clamp(1, i64::from(u32::MAX)) as u32);
+    let mut names: Vec<(String, u32)> = Vec::new();
+    for size in DERIVATIVE_SIZES {
+        let (dw, dh) = fit(w, h, size);
+        let name = format!("{dw},{dh}");
+        if !names.iter().any(|(n, _)| *n == name) {
+            names.push((name, size));
+        }
+    }
+    if let Some((_, largest)) = names.last() {
+        names.push(("max".to_owned(), *largest));
+    }
+    names
 }
 
 /// `GET /iiif/image/{hash}/full/{size}/0/default.jpg`: one of the listed sizes (`max`, `w,`,

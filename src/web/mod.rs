@@ -223,11 +223,7 @@ impl Base {
                 with_lang.push(("lang".to_owned(), lang.code().to_owned()));
                 LangLink {
                     code: lang.code(),
-                    name: match lang {
-                        Lang::Be => "Беларуская",
-                        Lang::En => "English",
-                        Lang::Ru => "Русский",
-                    },
+                    name: lang.name(),
                     href: with_query(uri.path(), &with_lang),
                     current: *lang == choice.lang,
                 }

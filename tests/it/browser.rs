@@ -224,6 +224,15 @@ async fn click(web: &WebDriver, css: &str) {
     web.find(By::Css(css)).await.unwrap().click().await.unwrap();
 }
 
+/// Waits until the page's path ends with `end` (a file opened from disk has the folder before).
+async fn wait_for_path_end(web: &WebDriver, end: &str) {
+    let started = Instant::now();
+    while !web.current_url().await.unwrap().path().ends_with(end) {
+        assert!(started.elapsed() < Duration::from_secs(20), "never reached …{end}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
 /// Waits until the page's path is `path`.
 async fn wait_for_path(web: &WebDriver, path: &str) {
     let started = Instant::now();
@@ -505,4 +514,63 @@ async fn browser_curator_signs_in_with_totp_catalogues_and_publishes() {
 
     web.quit().await.unwrap();
     server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs chromium, chromium-driver, axe-core and nginx (installed by .ci/run)"]
+async fn browser_static_mirror_reads_well_from_nginx_and_from_disk() {
+    let app = TestApp::new().await;
+    let fixture = seed(&app).await;
+    app.refresh().await;
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("mirror");
+    let options = zbor::mirror::Options { out: out.clone(), base_url: None, incremental: false, live_url: None };
+    zbor::mirror::export(&app.state, &options, &indicatif::ProgressBar::hidden()).await.unwrap();
+    let nginx = crate::mirror::start_nginx(&out);
+    let axe = axe_source();
+    let (_driver, web, _profile) = start_browser().await;
+
+    let pages = [
+        ("mirror-root", String::new()),
+        ("mirror-home", "en/index.html".to_owned()),
+        ("mirror-list", "be/list/index.html".to_owned()),
+        ("mirror-object", format!("en/objects/{}.html", fixture.flag)),
+        ("mirror-makers", "ru/makers/index.html".to_owned()),
+        ("mirror-search", "en/search.html?q=white%20fla".to_owned()),
+    ];
+    let mut problems = Vec::new();
+    for (name, path) in &pages {
+        web.goto(format!("{}{path}", nginx.url)).await.unwrap();
+        web.screenshot(&screenshot_path(name)).await.unwrap();
+        let broken = images_settle(&web).await;
+        assert!(broken.is_empty(), "{name}: images that did not load: {broken:?}");
+        for v in axe_violations(&web, &axe).await {
+            problems.push(format!("{name}: {v}"));
+        }
+    }
+    assert!(problems.is_empty(), "accessibility problems:\n{}", problems.join("\n"));
+    // The last page was the search: its script found the flag by the start of its words.
+    let results = web.find_all(By::Css("#mirror-results a")).await.unwrap();
+    assert_eq!(results.len(), 1);
+    assert_eq!(results[0].text().await.unwrap(), "White-red-white flag");
+
+    // Opened from disk: the front page, a language, an object, and a search from the header.
+    web.goto(format!("file://{}/index.html", out.display())).await.unwrap();
+    web.find(By::LinkText("English")).await.unwrap().click().await.unwrap();
+    wait_for_path_end(&web, "/en/index.html").await;
+    assert!(images_settle(&web).await.is_empty(), "images on the home page from disk");
+    web.find(By::Css(".card a")).await.unwrap().click().await.unwrap();
+    let started = Instant::now();
+    while !web.current_url().await.unwrap().as_str().contains("/en/objects/") {
+        assert!(started.elapsed() < Duration::from_secs(10), "the card did not lead to the object's page");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(images_settle(&web).await.is_empty(), "images on an object's page from disk");
+    let search = web.find(By::Id("site-search")).await.unwrap();
+    search.send_keys("ЖЫВЕ").await.unwrap();
+    search.send_keys(Key::Enter).await.unwrap();
+    wait_for_path_end(&web, "/en/search.html").await;
+    let found = appears(&web, By::Css("#mirror-results a")).await;
+    assert_eq!(found.text().await.unwrap(), "Badge “Long live Belarus!”");
+    web.quit().await.unwrap();
 }

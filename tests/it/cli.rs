@@ -17,9 +17,12 @@ fn help_documents_every_command() {
     let out = zbor().arg("--help").output().unwrap();
     assert!(out.status.success());
     let help = String::from_utf8(out.stdout).unwrap();
-    for command in ["demo", "init", "serve", "user", "backup", "restore", "--data-dir", "--uploads-dir"] {
+    let commands = ["demo", "init", "serve", "user", "backup", "restore", "export-site", "sign-site", "verify-site"];
+    for command in commands.into_iter().chain(["--data-dir", "--uploads-dir"]) {
         assert!(help.contains(command), "--help lacks {command}:\n{help}");
     }
+    let keys = String::from_utf8(zbor().args(["keys", "--help"]).output().unwrap().stdout).unwrap();
+    assert!(keys.contains("new-signing"), "{keys}");
     let user = String::from_utf8(zbor().args(["user", "add", "--help"]).output().unwrap().stdout).unwrap();
     assert!(user.contains("admin") && user.contains("keyholder") && user.contains("volunteer"), "{user}");
 }

@@ -16,4 +16,5 @@ mod intake;
 mod load;
 mod media;
 mod migrations;
+mod mirror;
 mod seizure;

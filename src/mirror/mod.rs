@@ -1,0 +1,597 @@
+//! `zbor export-site`: the public catalogue as a folder of static files that any web server,
+//! CDN, object store or IPFS can serve, and that also works opened from disk; and
+//! `zbor verify-site`, which tells a mirror's operator whether any byte was changed.
+//!
+//! Every page is rendered by the same router and templates as the live catalogue, in each
+//! language (`/?lang=en` becomes `en/index.html`), from the public snapshot only; its links are
+//! then rewritten into relative file paths ([`paths`]). What a mirror cannot answer — the
+//! intake form, a free-text search — leads to the live site when `public_url` is set, and to
+//! the mirror's front page otherwise; the search box leads to a page whose small script
+//! searches a prebuilt index of public titles and names (the only script anywhere public).
+//!
+//! The output is deterministic: the same collection gives the same bytes, so `rsync` and IPFS
+//! move only what changed, and `--incremental` writes only files whose bytes differ and removes
+//! the ones no longer part of the catalogue. `zbor-manifest.txt` lists every file with its
+//! BLAKE3 hash (in `b3sum`'s format); signed in minisign's format ([`minisign`]), it lets anyone
+//! with the museum's public key check a mirror.
+
+pub mod minisign;
+pub mod paths;
+
+use std::collections::{BTreeMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, bail, ensure};
+use axum::body::Body;
+use axum::http::{Request, StatusCode, Uri};
+use futures_util::StreamExt;
+use serde::Serialize;
+use tower::ServiceExt;
+
+use crate::app::AppState;
+use crate::catalogue::listing::{self, Filters};
+use crate::catalogue::snapshot::Snapshot;
+use crate::i18n::Lang;
+use crate::web::{Base, LangChoice};
+use paths::{Facet, Page};
+
+/// The list of every file with its hash.
+pub const MANIFEST: &str = "zbor-manifest.txt";
+/// The manifest's signature, next to it.
+pub const SIGNATURE: &str = "zbor-manifest.txt.minisig";
+/// Pages rendered at once.
+const RENDERING_AT_ONCE: usize = 4;
+
+/// What `zbor export-site` was asked for.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub out: PathBuf,
+    /// The address the mirror will be served at, for IIIF and the sitemap (both need absolute
+    /// URLs); without it they are left out.
+    pub base_url: Option<String>,
+    /// Update an earlier export in place, writing only changed files.
+    pub incremental: bool,
+    /// The live site (`public_url`), where links to what the mirror lacks lead.
+    pub live_url: Option<String>,
+}
+
+/// What an export did.
+#[derive(Debug, Default)]
+pub struct Exported {
+    pub files: usize,
+    pub written: usize,
+    pub removed: usize,
+    pub bytes: u64,
+    /// Whether the manifest changed (an earlier signature was removed and must be made again).
+    pub manifest_changed: bool,
+}
+
+/// How one file of the mirror is made.
+enum Source {
+    Page(Lang, Page),
+    /// The folder's front page, choosing a language.
+    Root,
+    SearchScript(Lang),
+    Stylesheet,
+    Copy(PathBuf),
+    Bytes(Vec<u8>),
+}
+
+struct Item {
+    path: String,
+    source: Source,
+}
+
+/// Everything a page needs to be rendered and rewritten, shared by the rendering tasks.
+struct Renderer {
+    state: AppState,
+    router: axum::Router,
+    snapshot: std::sync::Arc<Snapshot>,
+    files: HashSet<String>,
+    live: Option<String>,
+}
+
+/// Exports the public catalogue into `options.out`.
+pub async fn export(state: &AppState, options: &Options, bar: &indicatif::ProgressBar) -> anyhow::Result<Exported> {
+    prepare_folder(&options.out, options.incremental)?;
+    let snapshot = state.public.current();
+    let base = options.base_url.as_deref().map(|b| b.trim_end_matches('/').to_owned());
+    let items = plan(state, &snapshot, base.as_deref())?;
+    let renderer = std::sync::Arc::new(Renderer {
+        state: state.clone(),
+        router: crate::app::router(state.clone()),
+        snapshot: std::sync::Arc::clone(&snapshot),
+        files: items.iter().map(|i| i.path.clone()).collect(),
+        live: options.live_url.clone(),
+    });
+    bar.set_length(items.len() as u64);
+    let mut made = Exported { files: items.len(), ..Exported::default() };
+    let mut hashes: BTreeMap<String, String> = BTreeMap::new();
+    // Rendered on every core (each file is a task), written here one at a time.
+    let tasks = items.into_iter().map(|item| {
+        let renderer = std::sync::Arc::clone(&renderer);
+        tokio::spawn(async move { renderer.make(item).await })
+    });
+    let mut results = futures_util::stream::iter(tasks).buffer_unordered(RENDERING_AT_ONCE);
+    while let Some(result) = results.next().await {
+        let (path, bytes) = result.context("a rendering task")??;
+        made.bytes += bytes.len() as u64;
+        if write_if_changed(&options.out, &path, &bytes)? {
+            made.written += 1;
+        }
+        hashes.insert(path, blake3::hash(&bytes).to_hex().to_string());
+        bar.inc(1);
+    }
+    drop(results);
+    made.removed = remove_others(&options.out, &renderer.files)?;
+    let manifest: String = hashes.iter().map(|(path, hash)| format!("{hash}  {path}\n")).collect();
+    made.manifest_changed = write_if_changed(&options.out, MANIFEST, manifest.as_bytes())?;
+    if made.manifest_changed {
+        // A signature of the old manifest would not match: it goes, to be made again.
+        match std::fs::remove_file(options.out.join(SIGNATURE)) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e).context("removing the old signature"),
+            _ => {}
+        }
+    }
+    Ok(made)
+}
+
+/// A new export goes into an empty or new folder; an incremental one into an earlier export.
+fn prepare_folder(out: &Path, incremental: bool) -> anyhow::Result<()> {
+    match std::fs::read_dir(out) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(e).with_context(|| format!("reading {}", out.display())),
+        Ok(mut entries) => {
+            if incremental {
+                ensure!(
+                    out.join(MANIFEST).is_file(),
+                    "{} holds no earlier export (no {MANIFEST}): --incremental updates an export, it does not take over a folder",
+                    out.display()
+                );
+            } else {
+                ensure!(
+                    entries.next().is_none(),
+                    "{} is not empty: export into a new folder, or pass --incremental to update an earlier export",
+                    out.display()
+                );
+            }
+        }
+    }
+    create_public_dir(out)
+}
+
+fn create_public_dir(dir: &Path) -> anyhow::Result<()> {
+    use std::os::unix::fs::DirBuilderExt;
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o755)
+        .create(dir)
+        .with_context(|| format!("creating {}", dir.display()))?;
+    // The mirror is public by definition: readable by the web server's user, whatever the
+    // owner-only mask zbor runs with for its data.
+    std::fs::set_permissions(dir, std::os::unix::fs::PermissionsExt::from_mode(0o755))?;
+    Ok(())
+}
+
+/// Writes `bytes` to `out/path` unless the file already holds exactly them; `true` if written.
+fn write_if_changed(out: &Path, path: &str, bytes: &[u8]) -> anyhow::Result<bool> {
+    let file = out.join(path);
+    if std::fs::read(&file).is_ok_and(|old| old == bytes) {
+        return Ok(false);
+    }
+    let dir = file.parent().context("a file in the export folder")?;
+    let mut parents = Vec::new();
+    let mut missing = dir;
+    while !missing.exists() && missing.starts_with(out) {
+        parents.push(missing.to_path_buf());
+        missing = missing.parent().context("a folder in the export folder")?;
+    }
+    for parent in parents.iter().rev() {
+        create_public_dir(parent)?;
+    }
+    let name = file.file_name().context("a file name")?.to_string_lossy().into_owned();
+    let temporary = dir.join(format!(".{name}.zbor-partial"));
+    std::fs::write(&temporary, bytes).with_context(|| format!("writing {}", temporary.display()))?;
+    std::fs::set_permissions(&temporary, std::os::unix::fs::PermissionsExt::from_mode(0o644))?;
+    std::fs::rename(&temporary, &file).with_context(|| format!("writing {}", file.display()))?;
+    Ok(true)
+}
+
+/// Removes every file of `out` that is not in `keep` (nor the manifest and its signature), and
+/// the folders left empty. Returns how many files went.
+fn remove_others(out: &Path, keep: &HashSet<String>) -> anyhow::Result<usize> {
+    let mut removed = 0;
+    for (path, relative) in walk(out)? {
+        if !keep.contains(&relative) && relative != MANIFEST && relative != SIGNATURE {
+            std::fs::remove_file(&path).with_context(|| format!("removing {}", path.display()))?;
+            removed += 1;
+        }
+    }
+    remove_empty_dirs(out)?;
+    Ok(removed)
+}
+
+fn remove_empty_dirs(dir: &Path) -> anyhow::Result<bool> {
+    let mut empty = true;
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        if entry.file_type()?.is_dir() {
+            if remove_empty_dirs(&entry.path())? {
+                std::fs::remove_dir(entry.path())?;
+            } else {
+                empty = false;
+            }
+        } else {
+            empty = false;
+        }
+    }
+    Ok(empty)
+}
+
+/// Every file under `root`, with its path relative to it (`/`-separated), in sorted order.
+pub fn walk(root: &Path) -> anyhow::Result<Vec<(PathBuf, String)>> {
+    let mut files = Vec::new();
+    let mut dirs = vec![root.to_path_buf()];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).with_context(|| format!("reading {}", dir.display()))? {
+            let entry = entry?;
+            let kind = entry.file_type()?;
+            if kind.is_dir() {
+                dirs.push(entry.path());
+            } else {
+                let relative = entry.path().strip_prefix(root)?.to_string_lossy().replace('\\', "/");
+                files.push((entry.path(), relative));
+            }
+        }
+    }
+    files.sort_by(|a, b| a.1.cmp(&b.1));
+    Ok(files)
+}
+
+/// Every file the mirror holds, and how each is made.
+fn plan(state: &AppState, snapshot: &Snapshot, base: Option<&str>) -> anyhow::Result<Vec<Item>> {
+    let collection = &snapshot.collection;
+    let mut pages = vec![Page::Home, Page::Makers, Page::Events, Page::Search];
+    let mut facets: Vec<Option<Facet>> = vec![None];
+    let mut types: Vec<&str> =
+        snapshot.all_facets.types.keys().filter_map(|id| collection.types.get(id).map(|t| t.code.as_str())).collect();
+    types.sort_unstable();
+    facets.extend(types.into_iter().map(|code| Some(Facet::Type(code.to_owned()))));
+    facets.extend(sorted(snapshot.all_facets.makers.keys()).map(|id| Some(Facet::Maker(id))));
+    facets.extend(sorted(snapshot.all_facets.events.keys()).map(|id| Some(Facet::Event(id))));
+    facets.extend(sorted(snapshot.all_facets.years.keys()).map(|year| Some(Facet::Year(year))));
+    for facet in facets {
+        let mut filters = Filters::default();
+        if let Some((key, value)) = facet.as_ref().map(Facet::pair) {
+            filters = Filters::parse(&[(key, value)]).map_err(|_| anyhow::anyhow!("a facet of the collection"))?;
+        }
+        let last = listing::list(snapshot, None, &filters).last_page.max(1);
+        pages.extend((1..=last).map(|n| Page::List(facet.clone(), n)));
+    }
+    pages.extend(collection.objects.iter().map(|o| Page::Object(o.accession.clone())));
+    pages.extend(sorted(collection.makers.keys()).map(Page::Maker));
+    pages.extend(sorted(collection.events.keys()).map(Page::Event));
+
+    let mut items = Vec::new();
+    for lang in Lang::ALL {
+        items.extend(pages.iter().map(|page| Item { path: page.path(lang), source: Source::Page(lang, page.clone()) }));
+        items.push(Item { path: search_script(lang), source: Source::SearchScript(lang) });
+    }
+    items.push(Item { path: "index.html".to_owned(), source: Source::Root });
+    items.push(Item { path: "static/zbor.css".to_owned(), source: Source::Stylesheet });
+
+    // The public images: every derivative the pages may show.
+    let store = &state.media.store;
+    let mut seen = HashSet::new();
+    for media in collection.objects.iter().flat_map(|o| &o.media) {
+        if !seen.insert(media.hash.as_str()) {
+            continue;
+        }
+        for size in crate::media::DERIVATIVE_SIZES {
+            if let Some(path) = store.derivative_path(&media.hash, size).filter(|p| p.is_file()) {
+                items.push(Item { path: format!("media/{}/{size}.jpg", media.hash), source: Source::Copy(path) });
+            }
+        }
+        for size in &media.webp_sizes {
+            if let Some(path) = store.webp_path(&media.hash, *size).filter(|p| p.is_file()) {
+                items.push(Item { path: format!("media/{}/{size}.webp", media.hash), source: Source::Copy(path) });
+            }
+        }
+    }
+    if let Some(base) = base {
+        items.extend(iiif_items(state, snapshot, base)?);
+        items.push(Item { path: "sitemap.xml".to_owned(), source: Source::Bytes(sitemap(base, &pages).into_bytes()) });
+        let robots = format!("User-agent: *\nAllow: /\n\nSitemap: {base}/sitemap.xml\n");
+        items.push(Item { path: "robots.txt".to_owned(), source: Source::Bytes(robots.into_bytes()) });
+    }
+    items.sort_by(|a, b| a.path.cmp(&b.path));
+    let before = items.len();
+    items.dedup_by(|a, b| a.path == b.path);
+    ensure!(items.len() == before, "two files of the mirror would have the same name");
+    Ok(items)
+}
+
+fn sorted<'a>(ids: impl Iterator<Item = &'a i64>) -> impl Iterator<Item = i64> {
+    let mut ids: Vec<i64> = ids.copied().collect();
+    ids.sort_unstable();
+    ids.into_iter()
+}
+
+fn search_script(lang: Lang) -> String {
+    format!("static/search-{}.js", lang.code())
+}
+
+/// IIIF manifests of objects with images, and a level-0 image service per image: `info.json`
+/// and the listed sizes, all with the mirror's own address.
+fn iiif_items(state: &AppState, snapshot: &Snapshot, base: &str) -> anyhow::Result<Vec<Item>> {
+    let mut items = Vec::new();
+    let museum = &state.config.museum_name;
+    let store = &state.media.store;
+    let mut seen = HashSet::new();
+    for object in snapshot.collection.objects.iter().filter(|o| !o.media.is_empty()) {
+        let homepage = format!("{base}/{}", Page::Object(object.accession.clone()).path(Lang::DEFAULT));
+        let manifest = crate::catalogue::iiif::manifest(base, museum, object, &homepage);
+        items.push(Item {
+            path: format!("iiif/{}/manifest.json", paths::file_name(&object.accession)),
+            source: Source::Bytes(manifest.to_string().into_bytes()),
+        });
+        for media in &object.media {
+            if !seen.insert(media.hash.as_str()) {
+                continue;
+            }
+            let info = crate::catalogue::iiif::info(base, &media.hash, (media.width, media.height));
+            items.push(Item {
+                path: format!("iiif/image/{}/info.json", media.hash),
+                source: Source::Bytes(info.to_string().into_bytes()),
+            });
+            for (name, size) in crate::catalogue::iiif::size_names((media.width, media.height)) {
+                let file = store.derivative_path(&media.hash, size).context("an image's derivative")?;
+                items.push(Item {
+                    path: format!("iiif/image/{}/full/{name}/0/default.jpg", media.hash),
+                    source: Source::Copy(file),
+                });
+            }
+        }
+    }
+    Ok(items)
+}
+
+/// A sitemap of every page, each with its other languages as alternates.
+fn sitemap(base: &str, pages: &[Page]) -> String {
+    let mut xml = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" \
+         xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n",
+    );
+    for page in pages.iter().filter(|p| **p != Page::Search) {
+        for lang in Lang::ALL {
+            xml.push_str(&format!("<url><loc>{base}/{}</loc>", xml_escape(&page.path(lang))));
+            for other in Lang::ALL {
+                xml.push_str(&format!(
+                    "<xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{base}/{}\"/>",
+                    other.code(),
+                    xml_escape(&page.path(other))
+                ));
+            }
+            xml.push_str("</url>\n");
+        }
+    }
+    xml.push_str("</urlset>\n");
+    xml
+}
+
+fn xml_escape(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('"', "&quot;")
+}
+
+/// The Content-Security-Policy of every mirror page: nothing but the mirror's own images and
+/// stylesheet, and on the search page its one script.
+fn csp(script: bool) -> String {
+    let script = if script { "'self'" } else { "'none'" };
+    format!(
+        "default-src 'none'; img-src 'self'; style-src 'self'; script-src {script}; form-action 'self'; base-uri 'none'"
+    )
+}
+
+#[derive(Serialize)]
+struct SearchPage {
+    script: String,
+}
+
+#[derive(Serialize)]
+struct RootPage {
+    languages: Vec<RootLanguage>,
+}
+
+#[derive(Serialize)]
+struct RootLanguage {
+    code: &'static str,
+    name: &'static str,
+    href: String,
+    choose: String,
+}
+
+impl Renderer {
+    async fn make(&self, item: Item) -> anyhow::Result<(String, Vec<u8>)> {
+        let bytes = match item.source {
+            Source::Page(lang, page) => self.page(lang, &page, &item.path).await?,
+            Source::Root => self.root()?,
+            Source::SearchScript(lang) => self.search_script(lang).into_bytes(),
+            Source::Stylesheet => self.get("/static/zbor.css").await?,
+            Source::Copy(file) => std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?,
+            Source::Bytes(bytes) => bytes,
+        };
+        Ok((item.path, bytes))
+    }
+
+    async fn get(&self, uri: &str) -> anyhow::Result<Vec<u8>> {
+        let request = Request::get(uri).body(Body::empty())?;
+        let response = self.router.clone().oneshot(request).await?;
+        ensure!(response.status() == StatusCode::OK, "{uri} answered {}", response.status());
+        Ok(axum::body::to_bytes(response.into_body(), usize::MAX).await?.to_vec())
+    }
+
+    async fn page(&self, lang: Lang, page: &Page, path: &str) -> anyhow::Result<Vec<u8>> {
+        let html = if *page == Page::Search {
+            let uri: Uri = format!("/search?lang={}", lang.code()).parse()?;
+            let base = Base::new(LangChoice { lang, explicit: true }, &uri, &self.state.config.museum_name);
+            let page = SearchPage { script: format!("/{}", search_script(lang)) };
+            crate::web::render_page(&self.state, &base, "catalogue/mirror_search.html", page)
+                .map_err(|e| anyhow::anyhow!("rendering the search page: {e:?}"))?
+                .0
+        } else {
+            String::from_utf8(self.get(&page.live_url(lang)).await?)?
+        };
+        let current = match page {
+            Page::List(facet, _) => facet.clone(),
+            _ => None,
+        };
+        let html =
+            paths::rewrite_links(&html, |attribute, url| self.link(path, lang, current.as_ref(), attribute, url));
+        let meta = format!("<meta http-equiv=\"Content-Security-Policy\" content=\"{}\">", csp(*page == Page::Search));
+        let html = html.replacen("<meta charset=\"utf-8\">", &format!("<meta charset=\"utf-8\">\n{meta}"), 1);
+        ensure!(html.contains(&meta), "a page without its charset line");
+        Ok(html.into_bytes())
+    }
+
+    /// Where a link of the page at `from` leads in the mirror.
+    fn link(&self, from: &str, lang: Lang, current: Option<&Facet>, attribute: &str, url: &str) -> String {
+        if !url.starts_with('/') || url.starts_with("//") {
+            return url.to_owned();
+        }
+        let target = if attribute == "action" && (url == "/objects" || url.starts_with("/objects?")) {
+            Some((Page::Search.path(lang), ""))
+        } else {
+            paths::target(url, lang, current)
+        };
+        match target {
+            Some((file, fragment)) if self.files.contains(&file) => {
+                let relative = paths::relative(from, &file);
+                if fragment.is_empty() { relative } else { format!("{relative}#{fragment}") }
+            }
+            _ => match &self.live {
+                Some(live) => format!("{}{url}", live.trim_end_matches('/')),
+                None => paths::relative(from, "index.html"),
+            },
+        }
+    }
+
+    fn root(&self) -> anyhow::Result<Vec<u8>> {
+        let languages = Lang::ALL
+            .iter()
+            .map(|lang| RootLanguage {
+                code: lang.code(),
+                name: lang.name(),
+                href: Page::Home.path(*lang),
+                choose: self.state.translations.get(*lang, "mirror-choose-language", None),
+            })
+            .collect();
+        let context = minijinja::context! {
+            museum_name => &self.state.config.museum_name,
+            csp => csp(false),
+            ..minijinja::Value::from(minijinja::value::Serde(&RootPage { languages }))
+        };
+        let html = self.state.templates.render("mirror_root.html", context).map_err(|e| anyhow::anyhow!("{e:#}"))?;
+        Ok(html.into_bytes())
+    }
+
+    /// The search page's script: a compact index of every public object (its page, its title
+    /// in `lang`, and its searchable words in every language) and the code that searches it.
+    fn search_script(&self, lang: Lang) -> String {
+        let collection = &self.snapshot.collection;
+        let entries: Vec<(String, &str, String)> = collection
+            .objects
+            .iter()
+            .map(|object| {
+                let mut words = vec![object.title.joined(), object.accession.clone()];
+                words.extend(object.makers.iter().filter_map(|m| collection.makers.get(m)).map(|m| m.name.joined()));
+                words.extend(object.events.iter().filter_map(|e| collection.events.get(e)).map(|e| e.name.joined()));
+                words.extend(object.date.years().iter().map(i64::to_string));
+                let page =
+                    paths::relative(&Page::Search.path(lang), &Page::Object(object.accession.clone()).path(lang));
+                (page, object.title.get(lang), fold(&words.join(" ")))
+            })
+            .collect();
+        let index = serde_json::to_string(&entries).unwrap_or_else(|_| "[]".to_owned());
+        format!("{}\nvar ZBOR_INDEX = {index};\n{SEARCH_CODE}", SEARCH_HEADER.trim_end())
+    }
+}
+
+/// Lower case, `ё` as `е`, and every run of other characters than letters and digits as one
+/// space: the same folding the script gives the words typed.
+fn fold(text: &str) -> String {
+    let lower = text.to_lowercase().replace('ё', "е");
+    lower.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ")
+}
+
+const SEARCH_HEADER: &str =
+    "// zbor: the mirror's search. Public titles and names only; runs in the reader's browser.\n\"use strict\";";
+
+/// The search code (also in `static/mirror-search.js` for reading): finds the objects whose
+/// words start with every word typed, and lists them as links.
+const SEARCH_CODE: &str = include_str!("../../static/mirror-search.js");
+
+/// Checks a mirror against its signed manifest: every file listed has its hash, and no file is
+/// missing or added.
+pub fn verify(dir: &Path, key: &minisign::PublicKey) -> anyhow::Result<Verified> {
+    let manifest =
+        std::fs::read(dir.join(MANIFEST)).with_context(|| format!("reading {MANIFEST} in {}", dir.display()))?;
+    let signature = std::fs::read_to_string(dir.join(SIGNATURE))
+        .with_context(|| format!("reading {SIGNATURE} in {} (the mirror is not signed)", dir.display()))?;
+    let trusted = key.verify(&manifest, &signature).context("the manifest's signature")?;
+    let manifest = String::from_utf8(manifest).context("the manifest is not text")?;
+    let mut listed: BTreeMap<&str, &str> = BTreeMap::new();
+    for line in manifest.lines() {
+        let (hash, path) = line.split_once("  ").context("a manifest line is not `hash  path`")?;
+        listed.insert(path, hash);
+    }
+    let mut problems = Vec::new();
+    let mut present = HashSet::new();
+    for (file, relative) in walk(dir)? {
+        if relative == MANIFEST || relative == SIGNATURE {
+            continue;
+        }
+        match listed.get(relative.as_str()) {
+            None => problems.push(format!("added: {relative}")),
+            Some(hash) => {
+                let bytes = std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
+                if blake3::hash(&bytes).to_hex().as_str() != *hash {
+                    problems.push(format!("changed: {relative}"));
+                }
+            }
+        }
+        present.insert(relative);
+    }
+    problems.extend(listed.keys().filter(|p| !present.contains(**p)).map(|p| format!("missing: {p}")));
+    if !problems.is_empty() {
+        bail!("the mirror differs from its signed manifest:\n  {}", problems.join("\n  "));
+    }
+    Ok(Verified { files: listed.len(), trusted_comment: trusted })
+}
+
+/// A mirror that matched its manifest.
+#[derive(Debug)]
+pub struct Verified {
+    pub files: usize,
+    pub trusted_comment: String,
+}
+
+/// Signs the manifest of the export in `dir` with `key`, next to it.
+pub fn sign(dir: &Path, key: &minisign::SecretKey) -> anyhow::Result<()> {
+    let manifest =
+        std::fs::read(dir.join(MANIFEST)).with_context(|| format!("reading {MANIFEST} in {}", dir.display()))?;
+    let comment = format!("zbor mirror manifest, blake3 {}", blake3::hash(&manifest).to_hex());
+    let signature = key.sign(&manifest, &comment);
+    write_if_changed(dir, SIGNATURE, signature.as_bytes())?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folding_matches_what_the_script_does() {
+        assert_eq!(fold("Кот «Ёжык», 2020!"), "кот ежык 2020");
+        assert_eq!(fold("  White-red-white  "), "white red white");
+    }
+}
