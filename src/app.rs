@@ -64,6 +64,8 @@ pub struct AppConfig {
     pub offer_retention_days: u32,
     /// Most connections served at once.
     pub max_connections: usize,
+    /// The collection's rights statement.
+    pub rights: crate::collection::rights::Rights,
 }
 
 /// Cheap to clone: one `Arc`.
@@ -102,6 +104,7 @@ impl AppState {
                 render_cache: config.render_cache,
                 public_url: config.public_url.clone().unwrap_or_else(|| "http://127.0.0.1:8080".to_owned()),
                 offer_retention_days: config.offer_retention_days,
+                rights: config.rights,
                 max_connections: config.max_connections,
             },
             db,
@@ -148,9 +151,11 @@ pub fn router(state: AppState) -> Router {
 pub fn with_layers(routes: Router<AppState>, state: AppState) -> Router {
     web::catch_panics(routes)
         .layer(middleware::from_fn_with_state(state.clone(), web::render_errors))
+        .layer(middleware::from_fn(crate::catalogue::iiif::cors))
         .layer(middleware::from_fn_with_state(state.clone(), web::body_deadline))
         .layer(middleware::from_fn(web::negotiate_lang))
         .layer(middleware::from_fn_with_state(state.clone(), web::security_headers))
+        .layer(middleware::from_fn(web::http::finish))
         .with_state(state)
 }
 

@@ -322,6 +322,14 @@ impl Cli {
         if let Some(n) = file.max_connections {
             config.max_connections = n.clamp(1, crate::app::MOST_CONNECTIONS);
         }
+        if let Some(uri) = &file.rights {
+            config.rights = crate::collection::rights::Rights::parse(uri).with_context(|| {
+                format!(
+                    "rights = {uri:?} in zbor.toml is not a RightsStatements.org or Creative Commons URI; \
+                     for example http://rightsstatements.org/vocab/InC/1.0/"
+                )
+            })?;
+        }
         Ok(config)
     }
 }

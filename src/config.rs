@@ -38,6 +38,9 @@ pub struct FileConfig {
     pub offer_retention_days: Option<u32>,
     /// Most connections served at once; beyond them a client gets the "busy" page.
     pub max_connections: Option<usize>,
+    /// The rights statement of the collection's images and data, by URI (RightsStatements.org
+    /// or Creative Commons); default In Copyright.
+    pub rights: Option<String>,
 }
 
 impl FileConfig {
@@ -81,6 +84,8 @@ pub struct Config {
     pub offer_retention_days: u32,
     /// Most connections served at once (see [`crate::app::DEFAULT_MAX_CONNECTIONS`]).
     pub max_connections: usize,
+    /// The collection's rights statement, shown on pages and carried into open data.
+    pub rights: crate::collection::rights::Rights,
 }
 
 /// How often the intake form may be used, per hour. Counters live in memory only.
@@ -113,6 +118,7 @@ impl Config {
             intake_limits: IntakeLimits::default(),
             offer_retention_days: DEFAULT_OFFER_RETENTION_DAYS,
             max_connections: crate::app::DEFAULT_MAX_CONNECTIONS,
+            rights: crate::collection::rights::DEFAULT,
         }
     }
 

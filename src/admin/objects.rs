@@ -703,7 +703,7 @@ async fn move_object(
         Err(key) => Err(CommandError::Refused(key)),
     };
     match result {
-        Ok(()) => Ok(Redirect::to(&format!("/admin/objects/{id}?done=moved#location")).into_response()),
+        Ok(()) => Ok(Redirect::to(&format!("/admin/objects/{id}?done=moved#whereabouts")).into_response()),
         Err(CommandError::Refused(key)) => refused_with(&state, &ctx, &posted.session, id, key).await,
         Err(err) => Err(err.into()),
     }
@@ -728,7 +728,7 @@ async fn exit_object(
     };
     let note = pairs.get("note").trim().chars().take(2000).collect();
     state.run(posted.actor(), RecordExit { object: id, kind, on, expected_back, note }).await?;
-    Ok(Redirect::to(&format!("/admin/objects/{id}?done=exit#location")).into_response())
+    Ok(Redirect::to(&format!("/admin/objects/{id}?done=exit#whereabouts")).into_response())
 }
 
 #[derive(Serialize)]

@@ -8,9 +8,8 @@ pub mod snapshot;
 pub mod views;
 
 use axum::Router;
-use axum::body::Body;
 use axum::extract::{Path, Request, State};
-use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::http::{Method, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
@@ -20,7 +19,7 @@ use crate::app::AppState;
 use crate::error::{AppError, AppResult};
 use crate::web::files::{Audience, serve_file};
 use crate::web::staff::Staff;
-use crate::web::{Ctx, LangChoice, render_page};
+use crate::web::{Ctx, LangChoice, http, render_page};
 
 use listing::Filters;
 use views::{AuthorityEntry, Card, View};
@@ -37,10 +36,11 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/events/{id}", get(event))
         .layer(middleware::from_fn_with_state(state, render_cache));
     pages
-        .route("/media/{hash}/{file}", get(media_file))
         .route("/iiif/{accession}/manifest.json", get(iiif::manifest_json))
+        .route("/iiif/image/{hash}", get(iiif::service_base))
         .route("/iiif/image/{hash}/info.json", get(iiif::info_json))
         .route("/iiif/image/{hash}/full/{size}/0/default.jpg", get(iiif::image))
+        .route("/media/{hash}/{file}", get(media_file))
         .route("/admin/objects/{id}/preview", get(preview))
 }
 
@@ -201,8 +201,17 @@ async fn serve_derivative(state: &AppState, hash: &str, size: u32, request: Requ
 /// Largest page body kept in the render cache.
 const MAX_CACHED_PAGE: usize = 1 << 20;
 
-/// Middleware: answers public GET pages from the render cache, and fills it.
+/// Middleware: answers public GET pages from the render cache, and fills it; every page is
+/// public (a shared cache may keep it, see [`http::PUBLIC_PAGE`]).
 async fn render_cache(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let mut response = cached_or_rendered(&state, request, next).await;
+    if response.status() == StatusCode::OK {
+        response.headers_mut().entry(header::CACHE_CONTROL).or_insert(http::PUBLIC_PAGE);
+    }
+    response
+}
+
+async fn cached_or_rendered(state: &AppState, request: Request, next: Next) -> Response {
     if request.method() != Method::GET || !state.config.render_cache {
         return next.run(request).await;
     }
@@ -219,8 +228,9 @@ async fn render_cache(State(state): State<AppState>, request: Request, next: Nex
     if is_search {
         return next.run(request).await;
     }
-    if let Some(body) = state.public.cached(choice, &url) {
-        return html_response(body);
+    let encoding = http::Encoding::negotiate(request.headers());
+    if let Some(page) = state.public.cached(choice, &url) {
+        return page.respond(encoding, HTML, http::PUBLIC_PAGE);
     }
     // Taken before rendering: if the collection changes meanwhile, this page is stored under
     // the old generation and never served.
@@ -229,18 +239,14 @@ async fn render_cache(State(state): State<AppState>, request: Request, next: Nex
     if response.status() != StatusCode::OK {
         return response;
     }
-    let (parts, body) = response.into_parts();
-    match axum::body::to_bytes(body, MAX_CACHED_PAGE).await {
+    match axum::body::to_bytes(response.into_body(), MAX_CACHED_PAGE).await {
         Ok(bytes) => {
-            state.public.store(choice, url, generation, bytes.clone());
-            Response::from_parts(parts, Body::from(bytes))
+            let page = std::sync::Arc::new(http::Representations::new(bytes));
+            state.public.store(choice, url, generation, std::sync::Arc::clone(&page));
+            page.respond(encoding, HTML, http::PUBLIC_PAGE)
         }
         Err(err) => AppError::Internal(anyhow::anyhow!("reading a rendered page: {err}")).into_response(),
     }
 }
 
-fn html_response(body: axum::body::Bytes) -> Response {
-    let mut response = Response::new(Body::from(body));
-    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
-    response
-}
+const HTML: &str = "text/html; charset=utf-8";

@@ -10,13 +10,13 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 
-use axum::body::Bytes;
 use sqlx::SqlitePool;
 
 use crate::collection::public::{PublicCollection, PublicObject};
 use crate::collection::search::{SearchDoc, Vocabulary};
 use crate::i18n::{self, Lang};
 use crate::web::LangChoice;
+use crate::web::http::Representations;
 
 use super::listing::FacetCounts;
 
@@ -143,7 +143,7 @@ fn search_text(collection: &PublicCollection, object: &PublicObject) -> (String,
 }
 
 /// Rendered pages of one language choice by URL, each with the generation it was rendered in.
-type PagesByUrl = HashMap<String, (u64, Bytes)>;
+type PagesByUrl = HashMap<String, (u64, Arc<Representations>)>;
 
 /// Rendered public pages keyed by language choice and URL, valid for one generation.
 #[derive(Debug, Default)]
@@ -213,15 +213,15 @@ impl PublicState {
     }
 
     /// A cached page, if one was rendered in the current generation.
-    pub fn cached(&self, choice: LangChoice, url: &str) -> Option<Bytes> {
+    pub fn cached(&self, choice: LangChoice, url: &str) -> Option<Arc<Representations>> {
         let generation = self.generation();
         let pages = self.cache.pages.read().ok()?;
         let (stored_generation, body) = pages.0.get(&choice)?.get(url)?;
-        (*stored_generation == generation).then(|| body.clone())
+        (*stored_generation == generation).then(|| Arc::clone(body))
     }
 
     /// Keeps a page rendered in `generation`.
-    pub fn store(&self, choice: LangChoice, url: String, generation: u64, body: Bytes) {
+    pub fn store(&self, choice: LangChoice, url: String, generation: u64, body: Arc<Representations>) {
         if let Ok(mut guard) = self.cache.pages.write() {
             let (pages, bytes) = &mut *guard;
             if *bytes + body.len() + url.len() > CACHE_BYTES {

@@ -238,7 +238,7 @@ impl<'a> View<'a> {
         Localised { text: text.get(self.lang()).to_owned(), lang: text.lang_of(self.lang()) }
     }
 
-    fn date(&self, date: &FuzzyDate) -> String {
+    pub fn date(&self, date: &FuzzyDate) -> String {
         date.display(&|key| self.t(key))
     }
 
@@ -252,7 +252,7 @@ impl<'a> View<'a> {
         self.snapshot.collection.types.get(&id).map_or("", |t| t.code.as_str())
     }
 
-    fn maker_name(&self, id: i64) -> String {
+    pub fn maker_name(&self, id: i64) -> String {
         let Some(maker) = self.snapshot.collection.makers.get(&id) else { return self.t("maker-anonymous") };
         let name = maker.name.get(self.lang());
         if name.is_empty() { self.t("maker-anonymous") } else { name.to_owned() }

@@ -325,12 +325,16 @@ fn search_script(lang: Lang) -> String {
 /// and the listed sizes, all with the mirror's own address.
 fn iiif_items(state: &AppState, snapshot: &Snapshot, base: &str) -> anyhow::Result<Vec<Item>> {
     let mut items = Vec::new();
-    let museum = &state.config.museum_name;
+    let publisher = crate::catalogue::iiif::Publisher {
+        base,
+        linked_art: false,
+        ..crate::catalogue::iiif::Publisher::of(state, snapshot)
+    };
     let store = &state.media.store;
     let mut seen = HashSet::new();
-    for object in snapshot.collection.objects.iter().filter(|o| !o.media.is_empty()) {
+    for object in &snapshot.collection.objects {
         let homepage = format!("{base}/{}", Page::Object(object.accession.clone()).path(Lang::DEFAULT));
-        let manifest = crate::catalogue::iiif::manifest(base, museum, object, &homepage);
+        let Some(manifest) = crate::catalogue::iiif::manifest(&publisher, object, &homepage) else { continue };
         items.push(Item {
             path: format!("iiif/{}/manifest.json", paths::file_name(&object.accession)),
             source: Source::Bytes(manifest.to_string().into_bytes()),

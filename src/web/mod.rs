@@ -4,6 +4,7 @@
 
 pub mod files;
 pub mod forms;
+pub mod http;
 pub mod peer;
 pub mod staff;
 
@@ -54,6 +55,7 @@ impl Templates {
         // Escape in every template, whatever its name ends with: nothing a person typed is trusted.
         env.set_auto_escape_callback(|_| AutoEscape::Html);
         env.set_undefined_behavior(UndefinedBehavior::Strict);
+        env.set_formatter(escape_for_html);
         // Templates keep their block tags on their own lines without leaving blank lines behind.
         if let Ok(syntax) = minijinja::syntax::SyntaxConfig::builder().trim_blocks(true).lstrip_blocks(true).build() {
             env.set_syntax(syntax);
@@ -112,6 +114,28 @@ impl Templates {
     }
 }
 
+/// Writes a value into a page: HTML-escaped like minijinja's own formatter, except that `/` is
+/// left as it is (escaping it is valid, but bloats every link and trips naive tools).
+fn escape_for_html(out: &mut minijinja::Output, state: &mut TplState, value: &Value) -> Result<(), minijinja::Error> {
+    if value.is_safe() || *state.auto_escape() != AutoEscape::Html || value.as_str().is_none() {
+        return minijinja::escape_formatter(out, state, value);
+    }
+    let text = value.as_str().unwrap_or_default();
+    let mut rest = text;
+    while let Some(at) = rest.find(['&', '<', '>', '"', '\'']) {
+        out.write_str(&rest[..at])?;
+        out.write_str(match rest.as_bytes()[at] {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            _ => "&#x27;",
+        })?;
+        rest = &rest[at + 1..];
+    }
+    out.write_str(rest).map_err(minijinja::Error::from)
+}
+
 /// `path?k=v&…` with values percent-encoded.
 pub fn with_query(path: &str, pairs: &[(String, String)]) -> String {
     if pairs.is_empty() {
@@ -148,7 +172,15 @@ pub async fn negotiate_lang(mut request: Request, next: Next) -> Response {
     let choice = LangChoice::negotiate(request.uri(), accept);
     request.extensions_mut().insert(choice);
     let mut response = next.run(request).await;
-    response.headers_mut().append(header::VARY, HeaderValue::from_static("Accept-Language"));
+    // Pages are in the chosen language; a page whose language came from `Accept-Language`
+    // varies with it. Images, stylesheets and open data are the same for everyone.
+    let headers = response.headers_mut();
+    if headers.get(header::CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(b"text/html")) {
+        headers.insert(header::CONTENT_LANGUAGE, HeaderValue::from_static(choice.lang.code()));
+        if !choice.explicit {
+            http::add_vary(headers, "Accept-Language");
+        }
+    }
     response
 }
 
@@ -397,13 +429,15 @@ pub async fn body_deadline(State(state): State<AppState>, request: Request, next
 
 const STYLESHEET: &str = include_str!("../../static/zbor.css");
 
-/// `GET /static/zbor.css`.
-pub async fn stylesheet() -> Response {
-    let mut response = Response::new(Body::from(STYLESHEET));
-    let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/css; charset=utf-8"));
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=3600"));
-    response
+/// `GET /static/zbor.css`, compressed once.
+pub async fn stylesheet(headers: axum::http::HeaderMap) -> Response {
+    static CSS: std::sync::LazyLock<http::Representations> =
+        std::sync::LazyLock::new(|| http::Representations::new(axum::body::Bytes::from_static(STYLESHEET.as_bytes())));
+    CSS.respond(
+        http::Encoding::negotiate(&headers),
+        "text/css; charset=utf-8",
+        HeaderValue::from_static("public, max-age=3600"),
+    )
 }
 
 /// The fallback for unknown routes: the same page as any other "not found".

@@ -17,4 +17,5 @@ mod load;
 mod media;
 mod migrations;
 mod mirror;
+mod open_data;
 mod seizure;

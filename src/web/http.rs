@@ -1,0 +1,326 @@
+//! Public responses the way browsers, crawlers and shared caches expect them: a validator
+//! (`ETag`) with `304 Not Modified`, compression (brotli or gzip), and `HEAD` answered with
+//! exactly the headers `GET` gets.
+//!
+//! Only responses marked `Cache-Control: public` are compressed and validated: they carry
+//! nothing secret, so compression cannot leak a token to an attacker who controls part of a
+//! page (BREACH). Staff pages, the intake form and a donor's status page stay as they are.
+
+use std::sync::OnceLock;
+
+use axum::body::{Body, Bytes};
+use axum::extract::Request;
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::Response;
+
+/// Catalogue pages and open data: a shared cache may keep them a minute, then revalidates
+/// with the `ETag` (a withdrawal reaches every cache within that minute).
+pub const PUBLIC_PAGE: HeaderValue = HeaderValue::from_static("public, max-age=60");
+
+/// Largest body compressed on the fly (sitemaps and feeds are far smaller).
+const MOST_COMPRESSED: usize = 32 * 1024 * 1024;
+
+/// Bodies smaller than this are sent as they are: the encoding's framing would eat the gain.
+const LEAST_COMPRESSED: usize = 256;
+
+/// A content coding zbor sends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Encoding {
+    Identity,
+    Gzip,
+    Brotli,
+}
+
+impl Encoding {
+    /// The best coding an `Accept-Encoding` header allows: brotli, then gzip, else none.
+    /// A coding given `q=0` is refused, as is everything under `*;q=0`.
+    pub fn negotiate(headers: &HeaderMap) -> Self {
+        let Some(accept) = headers.get(header::ACCEPT_ENCODING).and_then(|v| v.to_str().ok()) else {
+            return Self::Identity;
+        };
+        let mut star = None;
+        let (mut br, mut gzip) = (None, None);
+        for item in accept.split(',') {
+            let mut parts = item.split(';');
+            let name = parts.next().unwrap_or_default().trim().to_ascii_lowercase();
+            let q = parts
+                .filter_map(|p| p.trim().strip_prefix("q=").or_else(|| p.trim().strip_prefix("Q=")))
+                .find_map(|q| q.trim().parse::<f32>().ok())
+                .unwrap_or(1.0);
+            match name.as_str() {
+                "br" => br = Some(q),
+                "gzip" | "x-gzip" => gzip = Some(q),
+                "*" => star = Some(q),
+                _ => {}
+            }
+        }
+        let allowed = |q: Option<f32>| q.or(star).is_some_and(|q| q > 0.0);
+        if allowed(br) {
+            Self::Brotli
+        } else if allowed(gzip) {
+            Self::Gzip
+        } else {
+            Self::Identity
+        }
+    }
+
+    fn header(self) -> Option<HeaderValue> {
+        match self {
+            Self::Identity => None,
+            Self::Gzip => Some(HeaderValue::from_static("gzip")),
+            Self::Brotli => Some(HeaderValue::from_static("br")),
+        }
+    }
+
+    /// `body` in this coding. `once` spends more time for smaller output, for bodies that
+    /// are compressed once and sent many times.
+    pub fn compress(self, body: &[u8], once: bool) -> Bytes {
+        use std::io::Write;
+        match self {
+            Self::Identity => Bytes::copy_from_slice(body),
+            Self::Gzip => {
+                // flate2 writes no file name and a zero time into the gzip header.
+                let level = if once { 9 } else { 6 };
+                let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::new(level));
+                // Writing into a Vec cannot fail.
+                let _ = encoder.write_all(body);
+                encoder.finish().map(Bytes::from).unwrap_or_default()
+            }
+            Self::Brotli => {
+                let quality = if once { 9 } else { 5 };
+                let mut out = Vec::with_capacity(body.len() / 4);
+                {
+                    let mut writer = brotli::CompressorWriter::new(&mut out, 16 * 1024, quality, 22);
+                    let _ = writer.write_all(body);
+                }
+                Bytes::from(out)
+            }
+        }
+    }
+}
+
+/// The validator of a public body: a weak tag (the same for every coding of it) from the
+/// body's BLAKE3 hash, so it changes exactly when the bytes do, across restarts too.
+pub fn etag(body: &[u8]) -> HeaderValue {
+    let hash = blake3::hash(body).to_hex();
+    HeaderValue::from_str(&format!("W/\"{}\"", &hash[..24])).unwrap_or(HeaderValue::from_static("W/\"0\""))
+}
+
+/// Whether `If-None-Match` names `tag` (weak comparison, as RFC 9110 asks for this header).
+fn matches(if_none_match: &HeaderValue, tag: &HeaderValue) -> bool {
+    let Ok(list) = if_none_match.to_str() else { return false };
+    let bare = |t: &str| t.trim().trim_start_matches("W/").to_owned();
+    let tag = tag.to_str().map(bare).unwrap_or_default();
+    list.split(',').any(|t| t.trim() == "*" || bare(t) == tag)
+}
+
+/// A public body with its validator and its compressed forms, each made at most once: the
+/// render cache keeps pages this way, so a warm page costs no compression.
+#[derive(Debug)]
+pub struct Representations {
+    body: Bytes,
+    etag: HeaderValue,
+    gzip: OnceLock<Bytes>,
+    brotli: OnceLock<Bytes>,
+}
+
+impl Representations {
+    pub fn new(body: Bytes) -> Self {
+        Self { etag: etag(&body), body, gzip: OnceLock::new(), brotli: OnceLock::new() }
+    }
+
+    /// The page itself, uncompressed.
+    pub fn body(&self) -> &Bytes {
+        &self.body
+    }
+
+    /// Bytes kept (the body; compressed forms are a fraction of it).
+    pub fn len(&self) -> usize {
+        self.body.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.body.is_empty()
+    }
+
+    /// The response for a client that accepts `encoding`.
+    pub fn respond(&self, encoding: Encoding, content_type: &'static str, cache_control: HeaderValue) -> Response {
+        let encoding = if self.body.len() < LEAST_COMPRESSED { Encoding::Identity } else { encoding };
+        let body = match encoding {
+            Encoding::Identity => self.body.clone(),
+            Encoding::Gzip => self.gzip.get_or_init(|| encoding.compress(&self.body, true)).clone(),
+            Encoding::Brotli => self.brotli.get_or_init(|| encoding.compress(&self.body, true)).clone(),
+        };
+        let mut response = Response::new(Body::from(body));
+        let headers = response.headers_mut();
+        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+        headers.insert(header::CACHE_CONTROL, cache_control);
+        headers.insert(header::ETAG, self.etag.clone());
+        add_vary(headers, "Accept-Encoding");
+        if let Some(coding) = encoding.header() {
+            headers.insert(header::CONTENT_ENCODING, coding);
+        }
+        response
+    }
+}
+
+/// Adds `token` to a response's single `Vary` header.
+pub fn add_vary(headers: &mut HeaderMap, token: &'static str) {
+    let mut tokens: Vec<String> = headers
+        .get_all(header::VARY)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(|t| t.trim().to_owned())
+        .filter(|t| !t.is_empty())
+        .collect();
+    if tokens.iter().any(|t| t.eq_ignore_ascii_case(token)) {
+        return;
+    }
+    tokens.push(token.to_owned());
+    if let Ok(value) = HeaderValue::from_str(&tokens.join(", ")) {
+        headers.insert(header::VARY, value);
+    }
+}
+
+/// Whether a response is public (a shared cache may keep it).
+fn is_public(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CACHE_CONTROL)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|d| d.trim() == "public"))
+}
+
+/// Whether a type is text that compresses (images are compressed already).
+fn is_compressible(headers: &HeaderMap) -> bool {
+    let Some(kind) = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()) else { return false };
+    let kind = kind.split(';').next().unwrap_or_default().trim();
+    kind.starts_with("text/")
+        || matches!(kind, "application/json" | "application/ld+json" | "application/xml" | "application/atom+xml")
+        || kind == "application/javascript"
+        || kind == "image/svg+xml"
+}
+
+/// Middleware, outermost: `HEAD` runs as `GET` (the same headers, no body); public text is
+/// validated and compressed; `If-None-Match` on a public response gets `304`.
+pub async fn finish(mut request: Request, next: Next) -> Response {
+    let head = request.method() == Method::HEAD;
+    if head {
+        *request.method_mut() = Method::GET;
+    }
+    let encoding = Encoding::negotiate(request.headers());
+    let if_none_match = request.headers().get(header::IF_NONE_MATCH).cloned();
+    let mut response = next.run(request).await;
+    let public = is_public(response.headers());
+    if public
+        && response.status() == StatusCode::OK
+        && is_compressible(response.headers())
+        && !response.headers().contains_key(header::CONTENT_ENCODING)
+        && !response.headers().contains_key(header::ETAG)
+    {
+        response = validate_and_compress(response, encoding).await;
+    }
+    if let (true, Some(asked), Some(tag)) = (public, &if_none_match, response.headers().get(header::ETAG))
+        && response.status() == StatusCode::OK
+        && matches(asked, tag)
+    {
+        let mut not_modified = Response::new(Body::empty());
+        *not_modified.status_mut() = StatusCode::NOT_MODIFIED;
+        for name in
+            [header::ETAG, header::CACHE_CONTROL, header::VARY, header::CONTENT_LANGUAGE, header::CONTENT_LOCATION]
+        {
+            for value in response.headers().get_all(&name) {
+                not_modified.headers_mut().append(name.clone(), value.clone());
+            }
+        }
+        return not_modified;
+    }
+    if head {
+        let (parts, body) = response.into_parts();
+        let mut response = Response::from_parts(parts, Body::empty());
+        if let Some(length) = axum::body::HttpBody::size_hint(&body).exact() {
+            response.headers_mut().insert(header::CONTENT_LENGTH, HeaderValue::from(length));
+        }
+        return response;
+    }
+    response
+}
+
+/// Reads a public text body, gives it its `ETag` and sends it in the client's coding.
+async fn validate_and_compress(response: Response, encoding: Encoding) -> Response {
+    let (mut parts, body) = response.into_parts();
+    let bytes = match axum::body::to_bytes(body, MOST_COMPRESSED).await {
+        Ok(bytes) => bytes,
+        Err(err) => {
+            tracing::error!(error = %err, "reading a public response to compress it");
+            parts.status = StatusCode::INTERNAL_SERVER_ERROR;
+            return Response::from_parts(parts, Body::empty());
+        }
+    };
+    parts.headers.insert(header::ETAG, etag(&bytes));
+    add_vary(&mut parts.headers, "Accept-Encoding");
+    if bytes.len() < LEAST_COMPRESSED || encoding == Encoding::Identity {
+        return Response::from_parts(parts, Body::from(bytes));
+    }
+    let compressed = encoding.compress(&bytes, false);
+    if let Some(coding) = encoding.header() {
+        parts.headers.insert(header::CONTENT_ENCODING, coding);
+    }
+    parts.headers.remove(header::CONTENT_LENGTH);
+    Response::from_parts(parts, Body::from(compressed))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn accept(value: &str) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        headers.insert(header::ACCEPT_ENCODING, HeaderValue::from_str(value).unwrap());
+        headers
+    }
+
+    #[test]
+    fn the_best_accepted_coding_is_chosen_and_q0_refuses() {
+        assert_eq!(Encoding::negotiate(&HeaderMap::new()), Encoding::Identity);
+        assert_eq!(Encoding::negotiate(&accept("gzip, deflate, br, zstd")), Encoding::Brotli);
+        assert_eq!(Encoding::negotiate(&accept("gzip, deflate")), Encoding::Gzip);
+        assert_eq!(Encoding::negotiate(&accept("br;q=0, gzip;q=0.5")), Encoding::Gzip);
+        assert_eq!(Encoding::negotiate(&accept("*")), Encoding::Brotli);
+        assert_eq!(Encoding::negotiate(&accept("*;q=0, identity")), Encoding::Identity);
+        assert_eq!(Encoding::negotiate(&accept("identity")), Encoding::Identity);
+    }
+
+    #[test]
+    fn compressed_bodies_come_back_whole() {
+        use std::io::Read;
+        let body = "<p>Бел-чырвона-белы сцяг</p>\n".repeat(200);
+        for once in [true, false] {
+            let gz = Encoding::Gzip.compress(body.as_bytes(), once);
+            let mut back = String::new();
+            flate2::read::GzDecoder::new(&gz[..]).read_to_string(&mut back).unwrap();
+            assert_eq!(back, body);
+            // No time in the header: the same body gives the same bytes.
+            assert_eq!(gz, Encoding::Gzip.compress(body.as_bytes(), once));
+            assert_eq!(&gz[4..8], &[0, 0, 0, 0]);
+
+            let br = Encoding::Brotli.compress(body.as_bytes(), once);
+            let mut back = Vec::new();
+            brotli::Decompressor::new(&br[..], 4096).read_to_end(&mut back).unwrap();
+            assert_eq!(back, body.as_bytes());
+            assert!(br.len() < body.len() / 10);
+        }
+    }
+
+    #[test]
+    fn if_none_match_compares_weakly_and_lists() {
+        let tag = etag(b"page");
+        let bare = tag.to_str().unwrap().trim_start_matches("W/").to_owned();
+        assert!(matches(&tag, &tag));
+        assert!(matches(&HeaderValue::from_str(&bare).unwrap(), &tag));
+        assert!(matches(&HeaderValue::from_str(&format!("\"x\", {bare}")).unwrap(), &tag));
+        assert!(matches(&HeaderValue::from_static("*"), &tag));
+        assert!(!matches(&etag(b"other page"), &tag));
+    }
+}

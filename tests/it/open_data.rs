@@ -1,0 +1,331 @@
+//! Open data and HTTP as crawlers, caches and image viewers meet them: compression and
+//! validators, IIIF read back as JSON, discovery files parsed as XML.
+
+use std::io::Read;
+
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode};
+use http_body_util::BodyExt;
+use tower::ServiceExt;
+
+use crate::helpers::{Fixture, TestApp, seed};
+
+async fn app_with_fixture() -> (TestApp, Fixture) {
+    let app = TestApp::new().await;
+    let fixture = seed(&app).await;
+    (app, fixture)
+}
+
+/// A raw answer: status, headers and the bytes as sent.
+struct Raw {
+    status: StatusCode,
+    headers: axum::http::HeaderMap,
+    body: Vec<u8>,
+}
+
+impl Raw {
+    fn header(&self, name: &str) -> &str {
+        self.headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or("")
+    }
+
+    /// The body as the client reads it, decoded from its content coding.
+    fn decoded(&self) -> String {
+        let mut out = Vec::new();
+        match self.header("content-encoding") {
+            "br" => {
+                brotli::Decompressor::new(&self.body[..], 4096).read_to_end(&mut out).unwrap();
+            }
+            "gzip" => {
+                flate2::read::GzDecoder::new(&self.body[..]).read_to_end(&mut out).unwrap();
+            }
+            "" => out = self.body.clone(),
+            other => panic!("unexpected coding {other}"),
+        }
+        String::from_utf8(out).unwrap()
+    }
+}
+
+async fn send(app: &TestApp, method: Method, uri: &str, headers: &[(&str, &str)]) -> Raw {
+    let mut request = Request::builder().method(method).uri(uri);
+    for (k, v) in headers {
+        request = request.header(*k, *v);
+    }
+    let response = app.router.clone().oneshot(request.body(Body::empty()).unwrap()).await.unwrap();
+    let status = response.status();
+    let headers = response.headers().clone();
+    let body = response.into_body().collect().await.unwrap().to_bytes().to_vec();
+    Raw { status, headers, body }
+}
+
+async fn get(app: &TestApp, uri: &str, headers: &[(&str, &str)]) -> Raw {
+    send(app, Method::GET, uri, headers).await
+}
+
+fn vary(raw: &Raw) -> Vec<String> {
+    raw.headers
+        .get_all("vary")
+        .iter()
+        .flat_map(|v| v.to_str().unwrap().split(',').map(|t| t.trim().to_ascii_lowercase()).collect::<Vec<_>>())
+        .collect()
+}
+
+#[tokio::test]
+async fn public_answers_are_compressed_validated_and_head_matches_get() {
+    let (app, fixture) = app_with_fixture().await;
+    let urls = [
+        "/".to_owned(),
+        "/?lang=en".to_owned(),
+        "/objects".to_owned(),
+        "/objects?q=flag&lang=en".to_owned(),
+        format!("/objects/{}", fixture.flag),
+        format!("/makers/{}", fixture.maker_ivan),
+        format!("/iiif/{}/manifest.json", fixture.flag),
+        format!("/iiif/image/{}/info.json", fixture.public_hash),
+        "/static/zbor.css".to_owned(),
+    ];
+    for url in &urls {
+        // Twice: the first fills the render cache, the second is served from it.
+        for round in 0..2 {
+            let plain = get(&app, url, &[]).await;
+            assert_eq!(plain.status, StatusCode::OK, "{url}");
+            assert_eq!(plain.header("content-encoding"), "", "{url}: no coding unless asked for");
+            let cache = plain.header("cache-control");
+            assert!(cache.contains("public") && cache.contains("max-age="), "{url}: {cache}");
+            let tag = plain.header("etag").to_owned();
+            assert!(tag.starts_with("W/\""), "{url}: {tag:?}");
+            assert!(vary(&plain).contains(&"accept-encoding".to_owned()), "{url} round {round}");
+
+            for (accept, coding) in [("gzip, deflate, br", "br"), ("gzip", "gzip"), ("br;q=0, gzip", "gzip")] {
+                let packed = get(&app, url, &[("accept-encoding", accept)]).await;
+                assert_eq!(packed.header("content-encoding"), coding, "{url} {accept}");
+                assert!(packed.body.len() < plain.body.len(), "{url}: {} ≥ {}", packed.body.len(), plain.body.len());
+                assert_eq!(packed.decoded().as_bytes(), &plain.body[..], "{url}: the same page, compressed");
+                assert_eq!(packed.header("etag"), tag, "{url}: one validator for every coding");
+            }
+
+            let again = get(&app, url, &[("if-none-match", &tag), ("accept-encoding", "br")]).await;
+            assert_eq!(again.status, StatusCode::NOT_MODIFIED, "{url}");
+            assert!(again.body.is_empty());
+            assert_eq!(again.header("etag"), tag);
+            let other = get(&app, url, &[("if-none-match", "W/\"something-else\"")]).await;
+            assert_eq!(other.status, StatusCode::OK, "{url}");
+
+            let head = send(&app, Method::HEAD, url, &[("accept-encoding", "br")]).await;
+            let full = get(&app, url, &[("accept-encoding", "br")]).await;
+            assert_eq!(head.status, StatusCode::OK, "{url}");
+            assert!(head.body.is_empty(), "{url}: HEAD has no body");
+            for name in ["content-type", "etag", "cache-control", "content-encoding", "vary", "content-language"] {
+                assert_eq!(head.header(name), full.header(name), "{url}: HEAD's {name}");
+            }
+            assert_eq!(head.header("content-length"), full.body.len().to_string(), "{url}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_validator_changes_when_the_page_does() {
+    let (app, fixture) = app_with_fixture().await;
+    let url = format!("/objects/{}?lang=en", fixture.badge);
+    let before = get(&app, &url, &[]).await;
+    sqlx::query("UPDATE objects SET title_en = 'A changed title' WHERE accession_number = ?")
+        .bind(&fixture.badge)
+        .execute(&app.state.db.main)
+        .await
+        .unwrap();
+    app.refresh().await;
+    let after = get(&app, &url, &[("if-none-match", before.header("etag"))]).await;
+    assert_eq!(after.status, StatusCode::OK, "a changed page is sent again");
+    assert!(after.decoded().contains("A changed title"));
+    assert_ne!(after.header("etag"), before.header("etag"));
+}
+
+#[tokio::test]
+async fn language_headers_say_what_the_page_depends_on() {
+    let (app, fixture) = app_with_fixture().await;
+    let negotiated = get(&app, "/", &[("accept-language", "ru")]).await;
+    assert_eq!(negotiated.header("content-language"), "ru");
+    assert!(vary(&negotiated).contains(&"accept-language".to_owned()));
+    let chosen = get(&app, "/?lang=en", &[("accept-language", "ru")]).await;
+    assert_eq!(chosen.header("content-language"), "en");
+    assert!(!vary(&chosen).contains(&"accept-language".to_owned()), "the address names the language");
+    // Images, the stylesheet and open data are the same in every language.
+    for url in [
+        format!("/media/{}/400.jpg", fixture.public_hash),
+        "/static/zbor.css".to_owned(),
+        format!("/iiif/image/{}/info.json", fixture.public_hash),
+    ] {
+        let raw = get(&app, &url, &[("accept-language", "ru")]).await;
+        assert_eq!(raw.status, StatusCode::OK, "{url}");
+        assert!(!vary(&raw).contains(&"accept-language".to_owned()), "{url}: {:?}", vary(&raw));
+        assert_eq!(raw.header("content-language"), "", "{url}");
+    }
+    let image = get(&app, &format!("/media/{}/400.jpg", fixture.public_hash), &[("accept-encoding", "br")]).await;
+    assert!(vary(&image).is_empty(), "one cached copy of an image for everyone: {:?}", vary(&image));
+    assert_eq!(image.header("content-encoding"), "");
+}
+
+#[tokio::test]
+async fn private_pages_are_never_compressed_or_kept() {
+    let app = TestApp::new().await;
+    let cookie = app.staff_cookie("curator", zbor::auth::Role::Curator).await;
+    for (url, cookie) in [("/offer", None), ("/admin/login", None), ("/admin", Some(cookie.as_str()))] {
+        let mut headers = vec![("accept-encoding", "gzip, br")];
+        if let Some(cookie) = cookie {
+            headers.push(("cookie", cookie));
+        }
+        let raw = get(&app, url, &headers).await;
+        assert_eq!(raw.status, StatusCode::OK, "{url}");
+        // Compressing a page with a secret token and text an attacker chose leaks the token.
+        assert_eq!(raw.header("content-encoding"), "", "{url}");
+        assert_eq!(raw.header("etag"), "", "{url}");
+        assert!(!raw.header("cache-control").contains("public"), "{url}");
+    }
+}
+
+#[tokio::test]
+async fn links_are_written_plainly_and_cards_do_not_repeat_titles() {
+    let (app, _) = app_with_fixture().await;
+    let list = app.get("/objects?lang=en").await;
+    assert!(!list.body.contains("&#x2f;"), "slashes are not escaped");
+    assert!(list.body.contains("href=\"/objects/"));
+    // The link already says the title; the picture inside it is not read out again.
+    let flags = app.get("/objects?type=flag&lang=en").await;
+    let card_alts = flags.attrs(".card img", "alt");
+    assert!(!card_alts.is_empty());
+    assert!(card_alts.iter().all(String::is_empty), "{card_alts:?}");
+    // Results come before the filters in the page, so a keyboard reaches them first.
+    let results = list.body.find("class=\"results\"").expect("results");
+    let facets = list.body.find("class=\"facets\"").expect("facets");
+    assert!(results < facets);
+    // Escaping still escapes what matters.
+    let escaped = app.get("/objects?q=%3Cscript%3E%22%27&lang=en").await;
+    assert!(!escaped.body.contains("<script>"));
+    assert!(escaped.body.contains("&lt;script&gt;&quot;&#x27;"));
+}
+
+#[tokio::test]
+async fn iiif_answers_viewers_as_the_specifications_ask() {
+    let (app, fixture) = app_with_fixture().await;
+
+    // A published object without images has no manifest, and its page links to none.
+    let badge = app.get(&format!("/objects/{}", fixture.badge)).await;
+    assert!(!badge.body.contains("manifest.json"));
+    let missing =
+        get(&app, &format!("/iiif/{}/manifest.json", fixture.badge), &[("origin", "https://viewer.example")]).await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert_eq!(missing.header("access-control-allow-origin"), "https://viewer.example", "a viewer sees the 404");
+    let unknown = get(&app, "/iiif/no/such/thing", &[]).await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+    assert_eq!(unknown.header("access-control-allow-origin"), "*");
+
+    let flag = app.get(&format!("/objects/{}", fixture.flag)).await;
+    let manifest_url = format!("/iiif/{}/manifest.json", fixture.flag);
+    assert!(flag.body.contains(&manifest_url));
+    let raw = get(&app, &manifest_url, &[]).await;
+    assert_eq!(
+        raw.header("content-type"),
+        "application/ld+json;profile=\"http://iiif.io/api/presentation/3/context.json\""
+    );
+    let manifest: serde_json::Value = serde_json::from_str(&raw.decoded()).unwrap();
+    assert_eq!(manifest["rights"], "http://rightsstatements.org/vocab/InC/1.0/");
+    assert_eq!(manifest["provider"][0]["type"], "Agent");
+    assert_eq!(manifest["provider"][0]["label"]["none"][0], "Museum of Free Belarus");
+    assert!(manifest["thumbnail"][0]["id"].as_str().unwrap().contains(&fixture.public_hash));
+    assert_eq!(manifest["items"].as_array().unwrap().len(), 1, "only the public image");
+    assert!(manifest["items"][0]["thumbnail"][0]["id"].is_string());
+    assert!(manifest["seeAlso"][0]["id"].as_str().unwrap().ends_with(&format!("/objects/{}.jsonld", fixture.flag)));
+    let labels: Vec<&str> =
+        manifest["metadata"].as_array().unwrap().iter().filter_map(|m| m["label"]["en"][0].as_str()).collect();
+    for label in ["Accession number", "Type", "Date", "Made by"] {
+        assert!(labels.contains(&label), "{label} in {labels:?}");
+    }
+    let made_by = manifest["metadata"].as_array().unwrap().iter().find(|m| m["label"]["en"][0] == "Made by").unwrap();
+    assert_eq!(made_by["value"]["be"][0], "Іван");
+    let type_entry = manifest["metadata"].as_array().unwrap().iter().find(|m| m["label"]["en"][0] == "Type").unwrap();
+    assert_eq!(type_entry["value"]["en"][0], "Flag");
+    assert_eq!(type_entry["value"]["be"][0], "Сцяг");
+
+    // info.json carries the Image API's own profile.
+    let info = get(&app, &format!("/iiif/image/{}/info.json", fixture.public_hash), &[]).await;
+    assert_eq!(info.header("content-type"), "application/ld+json;profile=\"http://iiif.io/api/image/3/context.json\"");
+    // The service's base URI sends a viewer on to it.
+    let base = get(&app, &format!("/iiif/image/{}", fixture.public_hash), &[]).await;
+    assert_eq!(base.status, StatusCode::SEE_OTHER);
+    assert_eq!(base.header("location"), format!("/iiif/image/{}/info.json", fixture.public_hash));
+    // A private image's service does not exist.
+    let private = get(&app, &format!("/iiif/image/{}", fixture.private_hash), &[]).await;
+    assert_eq!(private.status, StatusCode::NOT_FOUND);
+
+    // A preflight with the IIIF Accept profile and credentials is allowed.
+    let preflight = send(
+        &app,
+        Method::OPTIONS,
+        &manifest_url,
+        &[
+            ("origin", "https://viewer.example"),
+            ("access-control-request-method", "GET"),
+            ("access-control-request-headers", "accept"),
+        ],
+    )
+    .await;
+    assert_eq!(preflight.status, StatusCode::NO_CONTENT);
+    assert_eq!(preflight.header("access-control-allow-origin"), "https://viewer.example");
+    assert_eq!(preflight.header("access-control-allow-credentials"), "true");
+    assert!(preflight.header("access-control-allow-methods").contains("GET"));
+    assert_eq!(preflight.header("access-control-allow-headers"), "accept");
+    let credentialed = get(
+        &app,
+        &manifest_url,
+        &[
+            ("origin", "https://viewer.example"),
+            ("accept", "application/ld+json;profile=\"http://iiif.io/api/presentation/3/context.json\""),
+        ],
+    )
+    .await;
+    assert_eq!(credentialed.status, StatusCode::OK);
+    assert_eq!(credentialed.header("access-control-allow-origin"), "https://viewer.example");
+    assert!(vary(&credentialed).contains(&"origin".to_owned()));
+    // Pages stay same-origin.
+    let page = get(&app, "/", &[("origin", "https://viewer.example")]).await;
+    assert_eq!(page.header("access-control-allow-origin"), "");
+}
+
+#[tokio::test]
+async fn the_object_editor_names_every_maker_and_every_id_is_unique() {
+    let (app, fixture) = app_with_fixture().await;
+    let anonymous = zbor::collection::authorities::create_maker(
+        &mut app.state.db.main.acquire().await.unwrap(),
+        &zbor::collection::authorities::NewMaker {
+            kind: zbor::collection::MakerKind::Anonymous,
+            name: zbor::collection::Text3::default(),
+            bio: zbor::collection::Text3::default(),
+            private_notes: String::new(),
+        },
+    )
+    .await
+    .unwrap();
+    let cookie = app.staff_cookie("curator", zbor::auth::Role::Curator).await;
+    let id: i64 = sqlx::query_scalar("SELECT id FROM objects WHERE accession_number = ?")
+        .bind(&fixture.flag)
+        .fetch_one(&app.state.db.main)
+        .await
+        .unwrap();
+    sqlx::query("INSERT INTO locations (name, notes) VALUES ('Shelf A', '')").execute(&app.state.db.main).await.ok();
+    let page = app.get_with(&format!("/admin/objects/{id}?lang=en"), &[("cookie", &cookie)]).await;
+    assert_eq!(page.status, StatusCode::OK);
+    for select in ["#maker", "#party"] {
+        let options = page.texts(&format!("{select} option[value$='{anonymous}']"));
+        assert_eq!(options.len(), 1, "{select}");
+        assert!(options[0].starts_with("Anonymous"), "{select}: {options:?}");
+        let empty = page.texts(&format!("{select} option")).into_iter().filter(|t| t.is_empty()).count();
+        assert_eq!(empty, 0, "{select}: no nameless option");
+    }
+    let ids = page.attrs("[id]", "id");
+    let mut seen = std::collections::HashSet::new();
+    let doubles: Vec<&String> = ids.iter().filter(|id| !seen.insert(id.as_str())).collect();
+    assert!(doubles.is_empty(), "ids used twice: {doubles:?}");
+    // Every form control has a label that names it.
+    for control in page.attrs("select[id], input[id]:not([type=hidden]), textarea[id]", "id") {
+        assert_eq!(page.attrs(&format!("label[for='{control}']"), "for").len(), 1, "label for {control}");
+    }
+}
