@@ -1,6 +1,7 @@
 # English interface strings. Plural selection goes through PLURAL(), backed by ICU4X.
 
 site-tagline = Objects of the Belarusian protests since 2020
+feed-title = new in the collection
 skip-to-content = Skip to content
 nav-label = Main
 nav-home = Home

@@ -2,6 +2,7 @@
 //! events, and the public images. Every page reads the in-memory public snapshot, so nothing
 //! unpublished or private can reach it.
 
+pub mod discovery;
 pub mod iiif;
 pub mod listing;
 pub mod snapshot;
@@ -36,6 +37,12 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/events/{id}", get(event))
         .layer(middleware::from_fn_with_state(state, render_cache));
     pages
+        .route("/robots.txt", get(discovery::robots))
+        .route("/sitemap.xml", get(discovery::sitemap_xml))
+        .route("/sitemap/{file}", get(discovery::sitemap_part))
+        .route("/feed.atom", get(discovery::feed_atom))
+        .route("/favicon.ico", get(discovery::favicon))
+        .route("/static/favicon.ico", get(discovery::favicon))
         .route("/iiif/{accession}/manifest.json", get(iiif::manifest_json))
         .route("/iiif/image/{hash}", get(iiif::service_base))
         .route("/iiif/image/{hash}/info.json", get(iiif::info_json))
@@ -131,7 +138,8 @@ async fn object(State(state): State<AppState>, ctx: Ctx, Path(accession): Path<S
     let snapshot = state.public.current();
     // Unpublished and missing objects are both simply absent from the snapshot.
     let object = snapshot.collection.object(&accession).ok_or(AppError::NotFound)?;
-    let page = view(&state, &snapshot, &ctx).object_page(object);
+    let mut page = view(&state, &snapshot, &ctx).object_page(object);
+    page.rights = Some(state.config.rights);
     render_page(&state, &ctx.base(&state), "catalogue/object.html", page)
 }
 

@@ -108,6 +108,10 @@ pub struct ObjectPage {
     pub provenance: Vec<ProvenanceStep>,
     /// The IIIF manifest, when there are images to view.
     pub manifest_href: Option<String>,
+    /// A sentence or two for search engines' result lists.
+    pub summary: String,
+    /// The collection's rights statement.
+    pub rights: Option<crate::collection::rights::Rights>,
     /// Shown to staff before publishing: the same page, with a banner and staff image URLs.
     pub preview: bool,
 }
@@ -163,6 +167,9 @@ pub struct Pagination {
 #[derive(Debug, Serialize)]
 pub struct ListPage {
     pub q: String,
+    /// Searches and lists filtered by more than the object type: followed, not indexed
+    /// (their combinations are endless; makers and events have pages of their own).
+    pub list_noindex: bool,
     pub total: usize,
     pub cards: Vec<Card>,
     pub facets: Vec<Facet>,
@@ -193,7 +200,7 @@ pub struct AuthorityPage {
 /// How many objects a maker or event page shows before linking to the full list.
 const AUTHORITY_CARDS: usize = 24;
 
-fn fit(width: i64, height: i64, size: u32) -> (u32, u32) {
+pub fn fit(width: i64, height: i64, size: u32) -> (u32, u32) {
     crate::media::fit(width.clamp(1, i64::from(u32::MAX)) as u32, height.clamp(1, i64::from(u32::MAX)) as u32, size)
 }
 
@@ -394,9 +401,32 @@ impl<'a> View<'a> {
             images: object.media.iter().map(|m| self.image(m, &title.text, 1200)).collect(),
             provenance: object.provenance.iter().map(|p| self.provenance_step(p)).collect(),
             manifest_href: (!object.media.is_empty()).then(|| format!("/iiif/{}/manifest.json", object.accession)),
+            summary: self.summary(object),
+            rights: None,
             preview: false,
             title,
         }
+    }
+
+    /// The first words of the description (about 200 characters, ending at a word), or the
+    /// object's type, date and makers when it has none.
+    fn summary(&self, object: &PublicObject) -> String {
+        const ABOUT: usize = 200;
+        let description = object.description.get(self.lang()).split_whitespace().collect::<Vec<_>>().join(" ");
+        if description.is_empty() {
+            let makers = object.makers.iter().map(|m| self.maker_name(*m)).collect::<Vec<_>>().join(", ");
+            return [self.type_label(object.type_id), self.date(&object.date), makers]
+                .into_iter()
+                .filter(|s| !s.is_empty())
+                .collect::<Vec<_>>()
+                .join(" · ");
+        }
+        if description.chars().count() <= ABOUT {
+            return description;
+        }
+        let cut: String = description.chars().take(ABOUT).collect();
+        let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(words, _)| words);
+        format!("{cut}…")
     }
 
     fn facet_href(&self, filters: &Filters, change: impl FnOnce(&mut Filters)) -> String {
@@ -525,6 +555,10 @@ impl<'a> View<'a> {
         let objects = &self.snapshot.collection.objects;
         ListPage {
             q: filters.q.clone(),
+            list_noindex: !filters.q.is_empty()
+                || filters.maker.is_some()
+                || filters.event.is_some()
+                || filters.year.is_some(),
             total: listing.total,
             cards: listing.items.iter().filter_map(|i| objects.get(*i)).map(|o| self.card(o)).collect(),
             facets: self.facets(filters, &listing.facets),

@@ -279,6 +279,10 @@ fn plan(state: &AppState, snapshot: &Snapshot, base: Option<&str>) -> anyhow::Re
     }
     items.push(Item { path: "index.html".to_owned(), source: Source::Root });
     items.push(Item { path: "static/zbor.css".to_owned(), source: Source::Stylesheet });
+    items.push(Item {
+        path: "static/favicon.ico".to_owned(),
+        source: Source::Bytes(crate::catalogue::discovery::favicon_ico().to_vec()),
+    });
 
     // The public images: every derivative the pages may show.
     let store = &state.media.store;
@@ -368,12 +372,15 @@ fn sitemap(base: &str, pages: &[Page]) -> String {
     );
     for page in pages.iter().filter(|p| **p != Page::Search) {
         for lang in Lang::ALL {
-            xml.push_str(&format!("<url><loc>{base}/{}</loc>", xml_escape(&page.path(lang))));
+            xml.push_str(&format!(
+                "<url><loc>{base}/{}</loc>",
+                crate::catalogue::discovery::xml_escape(&page.path(lang))
+            ));
             for other in Lang::ALL {
                 xml.push_str(&format!(
                     "<xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{base}/{}\"/>",
                     other.code(),
-                    xml_escape(&page.path(other))
+                    crate::catalogue::discovery::xml_escape(&page.path(other))
                 ));
             }
             xml.push_str("</url>\n");
@@ -381,10 +388,6 @@ fn sitemap(base: &str, pages: &[Page]) -> String {
     }
     xml.push_str("</urlset>\n");
     xml
-}
-
-fn xml_escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('"', "&quot;")
 }
 
 /// The Content-Security-Policy of every mirror page: nothing but the mirror's own images and
@@ -437,7 +440,12 @@ impl Renderer {
     async fn page(&self, lang: Lang, page: &Page, path: &str) -> anyhow::Result<Vec<u8>> {
         let html = if *page == Page::Search {
             let uri: Uri = format!("/search?lang={}", lang.code()).parse()?;
-            let base = Base::new(LangChoice { lang, explicit: true }, &uri, &self.state.config.museum_name);
+            let base = Base::new(
+                LangChoice { lang, explicit: true },
+                &uri,
+                &self.state.config.museum_name,
+                &self.state.config.public_url,
+            );
             let page = SearchPage { script: format!("/{}", search_script(lang)) };
             crate::web::render_page(&self.state, &base, "catalogue/mirror_search.html", page)
                 .map_err(|e| anyhow::anyhow!("rendering the search page: {e:?}"))?
@@ -459,6 +467,15 @@ impl Renderer {
 
     /// Where a link of the page at `from` leads in the mirror.
     fn link(&self, from: &str, lang: Lang, current: Option<&Facet>, attribute: &str, url: &str) -> String {
+        // The addresses pages name for crawlers (canonical, other languages) are absolute on
+        // the live site: in the mirror they are the mirror's own pages.
+        let site = self.state.config.public_url.trim_end_matches('/');
+        let url = match url.strip_prefix(site) {
+            Some("") => "/",
+            Some(path) if path.starts_with('/') || path.starts_with('?') => path,
+            _ => url,
+        };
+        let url = if url.starts_with('?') { &format!("/{url}") } else { url };
         if !url.starts_with('/') || url.starts_with("//") {
             return url.to_owned();
         }

@@ -237,10 +237,17 @@ pub struct Base {
     pub explicit_lang: bool,
     pub lang_links: Vec<LangLink>,
     pub museum_name: String,
+    /// This page's own address in its language (`rel=canonical`): the query in a fixed
+    /// order, without defaults.
+    pub canonical: String,
+    /// The page in each language, then `x-default` (the address that negotiates).
+    pub alternates: Vec<(&'static str, String)>,
+    /// Pages search engines should not index: the staff panel, the intake form, errors.
+    pub noindex: bool,
 }
 
 impl Base {
-    pub fn new(choice: LangChoice, uri: &Uri, museum_name: &str) -> Self {
+    pub fn new(choice: LangChoice, uri: &Uri, museum_name: &str, public_url: &str) -> Self {
         let pairs: Vec<(String, String)> = uri
             .query()
             .map(|q| serde_urlencoded::from_str::<Vec<(String, String)>>(q).unwrap_or_default())
@@ -261,7 +268,26 @@ impl Base {
                 }
             })
             .collect();
-        Self { lang: choice.lang, explicit_lang: choice.explicit, lang_links, museum_name: museum_name.to_owned() }
+        let site = public_url.trim_end_matches('/');
+        let mut meaningful: Vec<(String, String)> =
+            pairs.into_iter().filter(|(k, v)| !(v.trim().is_empty() || k == "page" && v == "1")).collect();
+        meaningful.sort();
+        let path = with_query(uri.path(), &meaningful);
+        let mut alternates: Vec<(&'static str, String)> = Lang::ALL
+            .iter()
+            .map(|lang| (lang.code(), crate::catalogue::discovery::in_lang(site, &path, *lang)))
+            .collect();
+        let canonical = crate::catalogue::discovery::in_lang(site, &path, choice.lang);
+        alternates.push(("x-default", format!("{site}{path}")));
+        Self {
+            lang: choice.lang,
+            explicit_lang: choice.explicit,
+            lang_links,
+            museum_name: museum_name.to_owned(),
+            canonical,
+            alternates,
+            noindex: is_private_path(uri.path()) || uri.path() == "/offer" || uri.path().starts_with("/offer/"),
+        }
     }
 }
 
@@ -315,7 +341,10 @@ pub async fn render_errors(State(state): State<AppState>, request: Request, next
 pub fn error_html(state: &AppState, choice: LangChoice, page: ErrorPage) -> Result<String, minijinja::Error> {
     // The page does not echo the URL (its language links lead home), so "not found" reads
     // the same whatever was asked for.
-    let base = Base::new(choice, &Uri::from_static("/"), &state.config.museum_name);
+    let base = Base {
+        noindex: true,
+        ..Base::new(choice, &Uri::from_static("/"), &state.config.museum_name, &state.config.public_url)
+    };
     let context = minijinja::context! {
         ..Value::from(Serde(&base)),
         ..minijinja::context! { status => page.status.as_u16(), message_key => page.message }
@@ -478,7 +507,7 @@ impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Ctx {
 
 impl Ctx {
     pub fn base(&self, state: &AppState) -> Base {
-        Base::new(self.choice, &self.uri, &state.config.museum_name)
+        Base::new(self.choice, &self.uri, &state.config.museum_name, &state.config.public_url)
     }
 
     /// The query string's pairs; a query that cannot be decoded is a bad request.

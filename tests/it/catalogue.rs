@@ -492,7 +492,14 @@ async fn pages_carry_strict_security_headers() {
     // Nothing from other origins, and no script at all.
     let home = app.get("/").await;
     assert!(home.attrs("[src]", "src").iter().all(|s| s.starts_with('/')));
-    assert!(home.attrs("link[href]", "href").iter().all(|s| s.starts_with('/')));
+    // What a page loads (stylesheet, icon) is its own; the addresses it names for crawlers
+    // (canonical, other languages) are on the museum's own site.
+    for rel in ["stylesheet", "icon"] {
+        let loaded = home.attrs(&format!("link[rel={rel}]"), "href");
+        assert!(!loaded.is_empty() && loaded.iter().all(|s| s.starts_with('/') && !s.starts_with("//")), "{loaded:?}");
+    }
+    let site = &app.state.config.public_url;
+    assert!(home.attrs("link[href]", "href").iter().all(|s| s.starts_with('/') || s.starts_with(site.as_str())));
     assert!(!home.body.contains("<script"));
 }
 

@@ -329,3 +329,172 @@ async fn the_object_editor_names_every_maker_and_every_id_is_unique() {
         assert_eq!(page.attrs(&format!("label[for='{control}']"), "for").len(), 1, "label for {control}");
     }
 }
+
+const BASE: &str = "http://127.0.0.1:8080";
+
+/// The path of an absolute URL of this site.
+fn local(url: &str) -> String {
+    url.strip_prefix(BASE).unwrap_or_else(|| panic!("{url} is not on this site")).to_owned()
+}
+
+#[tokio::test]
+async fn robots_and_sitemaps_lead_crawlers_to_every_public_page_and_only_there() {
+    let (app, fixture) = app_with_fixture().await;
+    let robots = get(&app, "/robots.txt", &[]).await;
+    assert_eq!(robots.status, StatusCode::OK);
+    assert!(robots.header("content-type").starts_with("text/plain"));
+    let robots = robots.decoded();
+    assert!(robots.lines().any(|l| l == format!("Sitemap: {BASE}/sitemap.xml")), "{robots}");
+    for rule in ["Disallow: /admin", "Disallow: /offer", "Disallow: /objects?*q=", "Disallow: /objects?*maker="] {
+        assert!(robots.lines().any(|l| l == rule), "{rule} in {robots}");
+    }
+
+    let index = get(&app, "/sitemap.xml", &[("accept-encoding", "gzip")]).await;
+    assert!(index.header("content-type").starts_with("application/xml"));
+    let index = index.decoded();
+    let index = roxmltree::Document::parse(&index).unwrap();
+    assert_eq!(index.root_element().tag_name().name(), "sitemapindex");
+    assert_eq!(index.root_element().tag_name().namespace(), Some("http://www.sitemaps.org/schemas/sitemap/0.9"));
+    let parts: Vec<String> =
+        index.descendants().filter(|n| n.has_tag_name("loc")).map(|n| n.text().unwrap().to_owned()).collect();
+    assert!(!parts.is_empty());
+    let mut listed = Vec::new();
+    for part in parts {
+        let xml = get(&app, &local(&part), &[]).await;
+        assert_eq!(xml.status, StatusCode::OK, "{part}");
+        let xml = xml.decoded();
+        let doc = roxmltree::Document::parse(&xml).unwrap();
+        assert_eq!(doc.root_element().tag_name().name(), "urlset");
+        for url in doc.root_element().children().filter(|n| n.has_tag_name("url")) {
+            let loc = url.children().find(|n| n.has_tag_name("loc")).unwrap().text().unwrap().to_owned();
+            let lastmod = url.children().find(|n| n.has_tag_name("lastmod")).unwrap().text().unwrap();
+            assert!(chrono::NaiveDate::parse_from_str(lastmod, "%Y-%m-%d").is_ok(), "{lastmod}");
+            let alternates: Vec<(String, String)> = url
+                .children()
+                .filter(|n| n.has_tag_name(("http://www.w3.org/1999/xhtml", "link")))
+                .map(|n| (n.attribute("hreflang").unwrap().to_owned(), n.attribute("href").unwrap().to_owned()))
+                .collect();
+            let langs: Vec<&str> = alternates.iter().map(|(l, _)| l.as_str()).collect();
+            assert_eq!(langs, ["be", "en", "ru", "x-default"], "{loc}");
+            listed.push((loc, alternates));
+        }
+    }
+    let paths: Vec<String> = listed.iter().map(|(loc, _)| local(loc)).collect();
+    for published in [&fixture.flag, &fixture.badge] {
+        for lang in ["be", "en", "ru"] {
+            assert!(paths.contains(&format!("/objects/{published}?lang={lang}")), "{published} {lang}");
+        }
+    }
+    assert!(paths.contains(&"/objects?type=flag&lang=en".to_owned()));
+    assert!(paths.contains(&format!("/makers/{}?lang=be", fixture.maker_ivan)));
+    assert!(paths.contains(&format!("/events/{}?lang=ru", fixture.event_march)));
+    assert!(!paths.iter().any(|p| p.contains(&fixture.withdrawn) || p.contains(&fixture.draft_entry)));
+    assert!(!paths.iter().any(|p| p.contains("maker=") || p.contains("q=") || p.starts_with("/admin")));
+
+    // Every listed page answers, says it is its own canonical address, names the same
+    // alternates, and is not marked noindex; nothing private is on any of them.
+    for (loc, alternates) in &listed {
+        let page = app.get(&local(loc)).await;
+        assert_eq!(page.status, StatusCode::OK, "{loc}");
+        assert_eq!(page.attrs("link[rel=canonical]", "href"), vec![loc.clone()], "{loc}");
+        let in_page: Vec<(String, String)> = page
+            .doc()
+            .select(&scraper::Selector::parse("link[rel=alternate][hreflang]").unwrap())
+            .map(|e| (e.value().attr("hreflang").unwrap().to_owned(), e.value().attr("href").unwrap().to_owned()))
+            .collect();
+        assert_eq!(&in_page, alternates, "{loc}");
+        assert!(page.attrs("meta[name=robots]", "content").is_empty(), "{loc}");
+        for canary in crate::helpers::CANARIES {
+            assert!(!page.body.contains(canary), "{canary} on {loc}");
+        }
+    }
+    // The x-default address negotiates and answers too.
+    let x_default = &listed[0].1[3].1;
+    assert_eq!(app.get(&local(x_default)).await.status, StatusCode::OK);
+
+    // Searches and combinations are followed but not indexed; errors and staff pages neither.
+    for url in [
+        format!("/objects?maker={}", fixture.maker_ivan),
+        "/objects?q=flag".to_owned(),
+        "/objects?type=flag&year=2020".to_owned(),
+    ] {
+        assert_eq!(app.get(&url).await.attrs("meta[name=robots]", "content"), vec!["noindex, follow"], "{url}");
+    }
+    for url in ["/objects/no-such-object", "/admin/login", "/offer"] {
+        let page = app.get(url).await;
+        assert_eq!(page.attrs("meta[name=robots]", "content"), vec!["noindex"], "{url}");
+        assert!(page.attrs("link[rel=canonical]", "href").is_empty(), "{url}");
+    }
+    assert_eq!(get(&app, "/sitemap/0.xml", &[]).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(get(&app, "/sitemap/99.xml", &[]).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(get(&app, "/sitemap/x.xml", &[]).await.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn the_feed_is_atom_with_the_newest_objects_in_each_language() {
+    let (app, fixture) = app_with_fixture().await;
+    let home = app.get("/?lang=ru").await;
+    assert_eq!(home.attrs("link[type='application/atom+xml']", "href"), vec!["/feed.atom?lang=ru"]);
+    let atom = "http://www.w3.org/2005/Atom";
+    for (lang, flag_title) in
+        [("be", "Бел-чырвона-белы сцяг"), ("en", "White-red-white flag"), ("ru", "Бело-красно-белый флаг")]
+    {
+        let raw = get(&app, &format!("/feed.atom?lang={lang}"), &[("accept-encoding", "br")]).await;
+        assert_eq!(raw.status, StatusCode::OK);
+        assert_eq!(raw.header("content-type"), "application/atom+xml; charset=utf-8");
+        let xml = raw.decoded();
+        for canary in crate::helpers::CANARIES {
+            assert!(!xml.contains(canary), "{canary} in the feed");
+        }
+        let doc = roxmltree::Document::parse(&xml).unwrap();
+        let feed = doc.root_element();
+        assert_eq!(feed.tag_name().namespace(), Some(atom));
+        assert!(feed.children().any(|n| n.has_tag_name((atom, "id"))));
+        assert!(feed.children().any(|n| n.has_tag_name((atom, "updated"))));
+        let entries: Vec<_> = feed.children().filter(|n| n.has_tag_name((atom, "entry"))).collect();
+        let published = app.state.public.current().collection.objects.len();
+        assert_eq!(entries.len(), published.min(zbor::catalogue::discovery::FEED_ENTRIES));
+        let stamps: Vec<&str> = entries
+            .iter()
+            .map(|e| e.children().find(|n| n.has_tag_name((atom, "updated"))).unwrap().text().unwrap())
+            .collect();
+        assert!(stamps.windows(2).all(|w| w[0] >= w[1]), "newest first: {stamps:?}");
+        for stamp in &stamps {
+            assert!(chrono::DateTime::parse_from_rfc3339(stamp).is_ok(), "{stamp}");
+        }
+        let flag = entries
+            .iter()
+            .find(|e| e.children().any(|n| n.has_tag_name((atom, "id")) && n.text().unwrap().ends_with(&fixture.flag)))
+            .expect("the flag is in the feed");
+        let title = flag.children().find(|n| n.has_tag_name((atom, "title"))).unwrap();
+        assert_eq!(title.text(), Some(flag_title));
+        let link = flag
+            .children()
+            .find(|n| n.has_tag_name((atom, "link")) && n.attribute("rel") == Some("alternate"))
+            .unwrap();
+        assert_eq!(link.attribute("href").unwrap(), format!("{BASE}/objects/{}?lang={lang}", fixture.flag));
+        let thumbnail = flag
+            .children()
+            .find(|n| n.has_tag_name(("http://search.yahoo.com/mrss/", "thumbnail")))
+            .expect("a thumbnail");
+        let image = get(&app, &local(thumbnail.attribute("url").unwrap()), &[]).await;
+        assert_eq!(image.status, StatusCode::OK);
+        assert_eq!(image.header("content-type"), "image/jpeg");
+    }
+    assert_eq!(get(&app, "/feed.atom?lang=xx", &[]).await.status, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn a_favicon_is_served_and_linked() {
+    let app = TestApp::new().await;
+    for url in ["/favicon.ico", "/static/favicon.ico"] {
+        let raw = get(&app, url, &[]).await;
+        assert_eq!(raw.status, StatusCode::OK);
+        assert_eq!(raw.header("content-type"), "image/x-icon");
+        assert_eq!(&raw.body[..6], &[0, 0, 1, 0, 1, 0], "an ICO with one image");
+        let offset = u32::from_le_bytes(raw.body[18..22].try_into().unwrap()) as usize;
+        let icon = image::load_from_memory(&raw.body[offset..]).unwrap();
+        assert_eq!((icon.width(), icon.height()), (32, 32));
+    }
+    assert_eq!(app.get("/").await.attrs("link[rel=icon]", "href"), vec!["/static/favicon.ico"]);
+}
