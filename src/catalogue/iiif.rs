@@ -369,7 +369,7 @@ pub async fn cors(request: Request, next: axum::middleware::Next) -> Response {
 
 /// Paths of open data, which other sites' scripts may read.
 pub fn is_open_data(path: &str) -> bool {
-    path.starts_with("/iiif/")
+    path.starts_with("/iiif/") || path.ends_with(".jsonld") || path == "/oai"
 }
 
 fn open_to(headers: &mut axum::http::HeaderMap, origin: Option<HeaderValue>, image: bool) {

@@ -4,13 +4,14 @@
 
 pub mod discovery;
 pub mod iiif;
+pub mod linked_art;
 pub mod listing;
 pub mod snapshot;
 pub mod views;
 
 use axum::Router;
 use axum::extract::{Path, Request, State};
-use axum::http::{Method, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
@@ -134,13 +135,49 @@ async fn objects(State(state): State<AppState>, ctx: Ctx) -> AppResult<Html<Stri
     render_page(&state, &ctx.base(&state), "catalogue/list.html", page)
 }
 
-async fn object(State(state): State<AppState>, ctx: Ctx, Path(accession): Path<String>) -> AppResult<Html<String>> {
+async fn object(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    headers: HeaderMap,
+    Path(accession): Path<String>,
+) -> AppResult<Response> {
     let snapshot = state.public.current();
+    if let Some(accession) = accession.strip_suffix(".jsonld") {
+        let object = snapshot.collection.object(accession).ok_or(AppError::NotFound)?;
+        return Ok(linked_data(linked_art::object(&iiif::Publisher::of(&state, &snapshot), object)));
+    }
+    if wants_linked_data(&headers) {
+        snapshot.collection.object(&accession).ok_or(AppError::NotFound)?;
+        return Ok(see_linked_data(ctx.uri.path()));
+    }
     // Unpublished and missing objects are both simply absent from the snapshot.
     let object = snapshot.collection.object(&accession).ok_or(AppError::NotFound)?;
     let mut page = view(&state, &snapshot, &ctx).object_page(object);
     page.rights = Some(state.config.rights);
-    render_page(&state, &ctx.base(&state), "catalogue/object.html", page)
+    Ok(render_page(&state, &ctx.base(&state), "catalogue/object.html", page)?.into_response())
+}
+
+/// Whether a client asks for Linked Art rather than a page (content negotiation).
+fn wants_linked_data(headers: &HeaderMap) -> bool {
+    let accept = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    (accept.contains("application/ld+json") || accept.contains("application/json")) && !accept.contains("text/html")
+}
+
+/// `303 See Other` from an object, maker or event page to its Linked Art.
+fn see_linked_data(path: &str) -> Response {
+    let mut response = axum::response::Redirect::to(&format!("{path}.jsonld")).into_response();
+    http::add_vary(response.headers_mut(), "Accept");
+    response.headers_mut().insert(header::CACHE_CONTROL, http::PUBLIC_PAGE);
+    response
+}
+
+/// A Linked Art answer: public, compressed and validated on the way out.
+fn linked_data(document: serde_json::Value) -> Response {
+    let mut response = document.to_string().into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(linked_art::MEDIA_TYPE));
+    headers.insert(header::CACHE_CONTROL, http::PUBLIC_PAGE);
+    response
 }
 
 #[derive(Serialize)]
@@ -165,16 +202,42 @@ fn parse_id(text: &str) -> AppResult<i64> {
     text.parse().map_err(|_| AppError::NotFound)
 }
 
-async fn maker(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> AppResult<Html<String>> {
+async fn maker(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
     let snapshot = state.public.current();
+    if let Some(id) = id.strip_suffix(".jsonld") {
+        let document = linked_art::maker(&iiif::Publisher::of(&state, &snapshot), parse_id(id)?);
+        return Ok(linked_data(document.ok_or(AppError::NotFound)?));
+    }
+    if wants_linked_data(&headers) {
+        snapshot.collection.makers.get(&parse_id(&id)?).ok_or(AppError::NotFound)?;
+        return Ok(see_linked_data(ctx.uri.path()));
+    }
     let page = view(&state, &snapshot, &ctx).maker_page(parse_id(&id)?).ok_or(AppError::NotFound)?;
-    render_page(&state, &ctx.base(&state), "catalogue/authority.html", page)
+    Ok(render_page(&state, &ctx.base(&state), "catalogue/authority.html", page)?.into_response())
 }
 
-async fn event(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> AppResult<Html<String>> {
+async fn event(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
     let snapshot = state.public.current();
+    if let Some(id) = id.strip_suffix(".jsonld") {
+        let document = linked_art::event(&iiif::Publisher::of(&state, &snapshot), parse_id(id)?);
+        return Ok(linked_data(document.ok_or(AppError::NotFound)?));
+    }
+    if wants_linked_data(&headers) {
+        snapshot.collection.events.get(&parse_id(&id)?).ok_or(AppError::NotFound)?;
+        return Ok(see_linked_data(ctx.uri.path()));
+    }
     let page = view(&state, &snapshot, &ctx).event_page(parse_id(&id)?).ok_or(AppError::NotFound)?;
-    render_page(&state, &ctx.base(&state), "catalogue/authority.html", page)
+    Ok(render_page(&state, &ctx.base(&state), "catalogue/authority.html", page)?.into_response())
 }
 
 /// `GET /media/{hash}/{size}.jpg`: a derivative of a public image of a published object.
@@ -212,9 +275,19 @@ const MAX_CACHED_PAGE: usize = 1 << 20;
 /// Middleware: answers public GET pages from the render cache, and fills it; every page is
 /// public (a shared cache may keep it, see [`http::PUBLIC_PAGE`]).
 async fn render_cache(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let mut response = cached_or_rendered(&state, request, next).await;
+    // Object, maker and event pages answer with Linked Art to a client that asks for it.
+    let negotiates = ["/objects/", "/makers/", "/events/"].iter().any(|p| request.uri().path().starts_with(p))
+        && !request.uri().path().ends_with(".jsonld");
+    let mut response = if wants_linked_data(request.headers()) {
+        next.run(request).await
+    } else {
+        cached_or_rendered(&state, request, next).await
+    };
     if response.status() == StatusCode::OK {
         response.headers_mut().entry(header::CACHE_CONTROL).or_insert(http::PUBLIC_PAGE);
+    }
+    if negotiates {
+        http::add_vary(response.headers_mut(), "Accept");
     }
     response
 }
@@ -244,7 +317,8 @@ async fn cached_or_rendered(state: &AppState, request: Request, next: Next) -> R
     // the old generation and never served.
     let generation = state.public.generation();
     let response = next.run(request).await;
-    if response.status() != StatusCode::OK {
+    let html = response.headers().get(header::CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
+    if response.status() != StatusCode::OK || !html {
         return response;
     }
     match axum::body::to_bytes(response.into_body(), MAX_CACHED_PAGE).await {

@@ -317,7 +317,7 @@ impl<'a> View<'a> {
         }
     }
 
-    fn credit_line(&self, object: &PublicObject) -> Option<String> {
+    pub fn credit_line(&self, object: &PublicObject) -> Option<String> {
         let credit = object.credit.as_ref()?;
         // The acquisition method shows in the credit line only when it is public.
         let method = object.acquisition.as_ref().map(|(m, _)| m.as_str()).unwrap_or("other");

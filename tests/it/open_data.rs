@@ -498,3 +498,173 @@ async fn a_favicon_is_served_and_linked() {
     }
     assert_eq!(app.get("/").await.attrs("link[rel=icon]", "href"), vec!["/static/favicon.ico"]);
 }
+
+/// The demo collection (small images) in a folder of its own, served by a test app.
+async fn demo_app() -> (TestApp, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let config = zbor::config::Config::new(dir.path().join("data"), dir.path().join("uploads"));
+    let size = zbor::demo::ImageSize { width: 96, height: 72 };
+    zbor::demo::create_with(&config, &dir.path().join("keys"), 24, size).await.unwrap();
+    let app = TestApp::at(&config.data_dir, &config.uploads_dir).await;
+    (app, dir)
+}
+
+async fn json(app: &TestApp, url: &str) -> serde_json::Value {
+    let raw = get(app, url, &[("accept-encoding", "gzip")]).await;
+    assert_eq!(raw.status, StatusCode::OK, "{url}");
+    serde_json::from_str(&raw.decoded()).unwrap_or_else(|e| panic!("{url}: {e}"))
+}
+
+/// Every node of a JSON document.
+fn nodes(value: &serde_json::Value) -> Vec<&serde_json::Value> {
+    let mut out = vec![value];
+    match value {
+        serde_json::Value::Array(items) => items.iter().for_each(|v| out.extend(nodes(v))),
+        serde_json::Value::Object(map) => map.values().for_each(|v| out.extend(nodes(v))),
+        _ => {}
+    }
+    out
+}
+
+fn classified(node: &serde_json::Value, aat: &str) -> bool {
+    node["classified_as"]
+        .as_array()
+        .is_some_and(|c| c.iter().any(|t| t["id"] == format!("http://vocab.getty.edu/aat/{aat}")))
+}
+
+#[tokio::test]
+async fn linked_art_tells_the_cats_provenance_an_auction_sale_and_a_deposit_of_custody_only() {
+    let (app, _dir) = demo_app().await;
+    let snapshot = app.state.public.current();
+    let painting = snapshot.collection.objects.iter().find(|o| o.title.en.starts_with("Cat")).expect("the painting");
+    let url = format!("/objects/{}.jsonld", painting.accession);
+    let raw = get(&app, &url, &[]).await;
+    assert_eq!(raw.header("content-type"), "application/ld+json;profile=\"https://linked.art/ns/v1/linked-art.json\"");
+    let doc = json(&app, &url).await;
+    assert_eq!(doc["@context"], "https://linked.art/ns/v1/linked-art.json");
+    assert_eq!(doc["type"], "HumanMadeObject");
+    assert_eq!(doc["id"], format!("{BASE}{url}"));
+    let ids = doc["identified_by"].as_array().unwrap();
+    assert!(ids.iter().any(|i| i["type"] == "Identifier"
+        && i["content"] == painting.accession.as_str()
+        && classified(i, "300312355")));
+    let names: Vec<(&str, &str)> = ids
+        .iter()
+        .filter(|i| i["type"] == "Name")
+        .map(|i| (i["language"][0]["_label"].as_str().unwrap(), i["content"].as_str().unwrap()))
+        .collect();
+    assert_eq!(names.len(), 3, "{names:?}");
+    assert!(names.contains(&("English", "Cat, from the series “Cats”")));
+    assert!(names.contains(&("Belarusian", "Кот. З серыі «Каты»")));
+    assert!(doc["classified_as"].as_array().unwrap().iter().any(|t| t["id"] == "http://vocab.getty.edu/aat/300033618"));
+    let statements = doc["referred_to_by"].as_array().unwrap();
+    assert!(statements.iter().any(|s| classified(s, "300435429") && s["content"] == "Oil on canvas"));
+    assert!(statements.iter().any(|s| classified(s, "300435430") && s["content"] == "40 × 50 cm"));
+    let maker = &doc["produced_by"]["carried_out_by"][0];
+    assert_eq!(maker["type"], "Person");
+    assert_eq!(maker["_label"], "Olga Yakubovskaya");
+
+    // Sold at the charity auction, lot 12, for 450 EUR: an acquisition within the auction.
+    let ownership = doc["changed_ownership_through"].as_array().expect("ownership changes");
+    let sale = ownership
+        .iter()
+        .find(|a| a["part_of"].as_array().unwrap().iter().any(|p| classified(p, "300054751")))
+        .expect("an acquisition within an auction");
+    assert_eq!(sale["type"], "Acquisition");
+    assert!(!sale["transferred_title_to"].as_array().unwrap().is_empty(), "a buyer");
+    let auction = sale["part_of"].as_array().unwrap().iter().find(|p| classified(p, "300054751")).unwrap();
+    assert!(classified(auction, "300055863"), "a provenance activity");
+    assert_eq!(auction["identified_by"][0]["content"], "12");
+    assert!(classified(&auction["identified_by"][0], "300404628"), "a lot number");
+    let payment = auction["part"].as_array().unwrap().iter().find(|p| p["type"] == "Payment").expect("a payment");
+    assert_eq!(payment["paid_amount"]["value"], 450.0);
+    assert_eq!(payment["paid_amount"]["currency"]["_label"], "EUR");
+    assert!(auction["timespan"]["begin_of_the_begin"].as_str().unwrap().starts_with("2022-12-18"));
+    let event = json(&app, &local(auction["part_of"][0]["id"].as_str().unwrap())).await;
+    assert_eq!(event["type"], "Activity");
+    assert!(classified(&event, "300054751"));
+
+    // The deposit moves custody to the museum; the depositor keeps the title.
+    let custody = doc["custody_transferred_through"].as_array().expect("custody transfers");
+    assert_eq!(custody.len(), 1);
+    assert_eq!(custody[0]["type"], "TransferOfCustody");
+    assert_eq!(custody[0]["transferred_custody_to"][0]["type"], "Group");
+    assert_eq!(custody[0]["transferred_custody_to"][0]["_label"], "Museum of Free Belarus");
+    assert!(!custody[0]["transferred_custody_from"].as_array().unwrap().is_empty());
+    assert!(
+        ownership.iter().all(|a| a["transferred_title_to"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|p| p["_label"] != "Museum of Free Belarus")),
+        "the museum never becomes the owner"
+    );
+
+    // Its images and manifest, and the maker's own record.
+    assert!(
+        doc["representation"][0]["digitally_shown_by"][0]["access_point"][0]["id"]
+            .as_str()
+            .unwrap()
+            .ends_with("/1200.jpg")
+    );
+    let manifest = doc["subject_of"].as_array().unwrap().iter().find(|s| s["_label"] == "IIIF manifest").unwrap();
+    let manifest_url = manifest["digitally_carried_by"][0]["access_point"][0]["id"].as_str().unwrap();
+    assert_eq!(json(&app, &local(manifest_url)).await["type"], "Manifest");
+    let person = json(&app, &local(maker["id"].as_str().unwrap())).await;
+    assert_eq!(person["type"], "Person");
+    assert!(person["identified_by"].as_array().unwrap().iter().any(|n| n["content"] == "Вольга Якубоўская"));
+
+    // The object's address answers Linked Art to a client that asks for it.
+    let page = format!("/objects/{}", painting.accession);
+    let negotiated = get(&app, &page, &[("accept", "application/ld+json")]).await;
+    assert_eq!(negotiated.status, StatusCode::SEE_OTHER);
+    assert_eq!(negotiated.header("location"), url);
+    let html = get(&app, &page, &[("accept", "text/html,application/xhtml+xml,*/*;q=0.8")]).await;
+    assert_eq!(html.status, StatusCode::OK);
+    assert!(html.header("content-type").starts_with("text/html"));
+    assert!(vary(&html).contains(&"accept".to_owned()));
+    let html = app.get(&page).await;
+    assert_eq!(html.attrs("link[type='application/ld+json'][title='Linked Art']", "href"), vec![url.clone()]);
+}
+
+#[tokio::test]
+async fn linked_art_is_there_for_published_things_only_and_holds_nothing_private() {
+    let (app, fixture) = app_with_fixture().await;
+    let snapshot = app.state.public.current();
+    let mut urls: Vec<String> =
+        snapshot.collection.objects.iter().map(|o| format!("/objects/{}.jsonld", o.accession)).collect();
+    urls.extend(snapshot.collection.makers.keys().map(|id| format!("/makers/{id}.jsonld")));
+    urls.extend(snapshot.collection.events.keys().map(|id| format!("/events/{id}.jsonld")));
+    for url in &urls {
+        let raw = get(&app, url, &[("origin", "https://research.example")]).await;
+        assert_eq!(raw.status, StatusCode::OK, "{url}");
+        assert_eq!(raw.header("access-control-allow-origin"), "https://research.example", "{url}");
+        let text = raw.decoded();
+        for canary in crate::helpers::CANARIES {
+            assert!(!text.contains(canary), "{canary} in {url}");
+        }
+        // Every address of this site a document names answers.
+        let doc: serde_json::Value = serde_json::from_str(&text).unwrap();
+        for node in nodes(&doc) {
+            if let Some(id) =
+                node.get("id").and_then(|v| v.as_str()).filter(|id| id.starts_with(BASE) && !id.contains('#'))
+            {
+                let status = get(&app, &local(id), &[]).await.status;
+                assert!(status == StatusCode::OK || status == StatusCode::SEE_OTHER, "{id} named in {url}: {status}");
+            }
+        }
+    }
+    for url in [
+        format!("/objects/{}.jsonld", fixture.withdrawn),
+        format!("/objects/{}.jsonld", fixture.draft_entry),
+        "/objects/no-such.jsonld".to_owned(),
+        "/makers/999999.jsonld".to_owned(),
+        "/events/x.jsonld".to_owned(),
+    ] {
+        let raw = get(&app, &url, &[("origin", "https://research.example")]).await;
+        assert_eq!(raw.status, StatusCode::NOT_FOUND, "{url}");
+        assert_eq!(raw.header("access-control-allow-origin"), "https://research.example", "{url}");
+    }
+    let withdrawn = get(&app, &format!("/objects/{}", fixture.withdrawn), &[("accept", "application/ld+json")]).await;
+    assert_eq!(withdrawn.status, StatusCode::NOT_FOUND, "no redirect reveals a withdrawn object");
+}
