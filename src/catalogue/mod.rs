@@ -6,6 +6,7 @@ pub mod discovery;
 pub mod iiif;
 pub mod linked_art;
 pub mod listing;
+pub mod oai;
 pub mod snapshot;
 pub mod views;
 
@@ -39,6 +40,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .layer(middleware::from_fn_with_state(state, render_cache));
     pages
         .route("/robots.txt", get(discovery::robots))
+        .route("/oai", get(oai::oai_get).post(oai::oai_post))
         .route("/sitemap.xml", get(discovery::sitemap_xml))
         .route("/sitemap/{file}", get(discovery::sitemap_part))
         .route("/feed.atom", get(discovery::feed_atom))

@@ -89,6 +89,8 @@ pub struct PublicObject {
     pub provenance: Vec<PublicProvenance>,
     pub media: Vec<PublicMedia>,
     pub published_at: String,
+    /// When the object last changed (RFC 3339): open data's datestamp.
+    pub updated_at: String,
 }
 
 /// A maker as the public sees them: display name and biography, never private notes.
@@ -125,6 +127,17 @@ pub struct PublicCollection {
     pub types: IdMap<i64, ObjectType>,
     /// Images the public may fetch, by hash, with their pixel size.
     pub media_hashes: HashMap<String, (i64, i64)>,
+    /// Objects once published and no longer: harvesters are told they were deleted.
+    pub withdrawn: Vec<WithdrawnRecord>,
+}
+
+/// What open data still says of an object that was published and is no longer: its number,
+/// its type and when it was withdrawn. Nothing else of it is public.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct WithdrawnRecord {
+    pub accession: String,
+    pub type_code: String,
+    pub updated_at: String,
 }
 
 #[derive(sqlx::FromRow)]
@@ -149,6 +162,7 @@ struct ObjectRow {
     credit: Option<CreditChoice>,
     credit_name: Option<String>,
     published_at: String,
+    updated_at: String,
 }
 
 #[derive(sqlx::FromRow)]
@@ -248,7 +262,7 @@ impl PublicCollection {
             ", o.dimensions, o.parts,
                 o.date_qualifier, o.date_earliest, o.date_latest,
                 o.acquisition_method, o.acquired_on, o.acquisition_public, o.owner,
-                d.credit, d.credit_name, o.published_at
+                d.credit, d.credit_name, o.published_at, o.updated_at
              FROM objects o JOIN object_types t ON t.code = o.object_type LEFT JOIN donors d ON d.id = o.donor_id
              WHERE o.id IN ",
             in_scope!(),
@@ -288,6 +302,7 @@ impl PublicCollection {
                 provenance: Vec::new(),
                 media: Vec::new(),
                 published_at: row.published_at,
+                updated_at: row.updated_at,
             };
             collection.by_id.insert(object.id, collection.objects.len());
             collection.by_accession.insert(object.accession.clone(), collection.objects.len());
@@ -462,6 +477,15 @@ impl PublicCollection {
                     place: e.place,
                 },
             );
+        }
+        if preview.is_none() {
+            collection.withdrawn = sqlx::query_as(
+                "SELECT accession_number AS accession, object_type AS type_code, updated_at FROM objects
+                 WHERE accession_number IS NOT NULL AND published_at IS NOT NULL AND state <> 'published'
+                 ORDER BY updated_at, accession_number",
+            )
+            .fetch_all(&mut *tx)
+            .await?;
         }
         tx.commit().await?;
         Ok(collection)

@@ -668,3 +668,246 @@ async fn linked_art_is_there_for_published_things_only_and_holds_nothing_private
     let withdrawn = get(&app, &format!("/objects/{}", fixture.withdrawn), &[("accept", "application/ld+json")]).await;
     assert_eq!(withdrawn.status, StatusCode::NOT_FOUND, "no redirect reveals a withdrawn object");
 }
+
+const OAI: &str = "http://www.openarchives.org/OAI/2.0/";
+
+/// An OAI-PMH answer, parsed, with its error code if it is one.
+async fn oai(app: &TestApp, query: &str) -> (String, Option<String>) {
+    let raw = get(app, &format!("/oai?{query}"), &[("accept-encoding", "gzip")]).await;
+    assert_eq!(raw.status, StatusCode::OK, "{query}");
+    assert!(raw.header("content-type").starts_with("text/xml"), "{query}");
+    let xml = raw.decoded();
+    let doc = roxmltree::Document::parse(&xml).unwrap_or_else(|e| panic!("{query}: {e}\n{xml}"));
+    let root = doc.root_element();
+    assert_eq!(root.tag_name().name(), "OAI-PMH");
+    assert_eq!(root.tag_name().namespace(), Some(OAI));
+    let date = root.children().find(|n| n.has_tag_name((OAI, "responseDate"))).unwrap().text().unwrap();
+    assert!(chrono::DateTime::parse_from_rfc3339(date).is_ok());
+    let request = root.children().find(|n| n.has_tag_name((OAI, "request"))).unwrap();
+    assert_eq!(request.text(), Some(format!("{BASE}/oai").as_str()));
+    let code =
+        root.children().find(|n| n.has_tag_name((OAI, "error"))).map(|e| e.attribute("code").unwrap().to_owned());
+    if matches!(code.as_deref(), Some("badVerb" | "badArgument")) {
+        assert_eq!(request.attributes().count(), 0, "{query}: no arguments echoed after {code:?}");
+    }
+    (xml.clone(), code)
+}
+
+/// Harvests a whole list by following resumption tokens; `between` runs after the first page.
+async fn harvest(app: &TestApp, first: &str, mut between: impl AsyncFnMut()) -> Vec<(String, String, bool)> {
+    let verb = first.split('&').next().unwrap().trim_start_matches("verb=").to_owned();
+    let mut query = first.to_owned();
+    let mut headers = Vec::new();
+    let mut pages = 0;
+    loop {
+        let (xml, code) = oai(app, &query).await;
+        assert_eq!(code, None, "{query}: {xml}");
+        let doc = roxmltree::Document::parse(&xml).unwrap();
+        let list = doc.descendants().find(|n| n.has_tag_name((OAI, verb.as_str()))).unwrap();
+        for header in list.descendants().filter(|n| n.has_tag_name((OAI, "header"))) {
+            let id =
+                header.children().find(|n| n.has_tag_name((OAI, "identifier"))).unwrap().text().unwrap().to_owned();
+            let day =
+                header.children().find(|n| n.has_tag_name((OAI, "datestamp"))).unwrap().text().unwrap().to_owned();
+            assert!(chrono::NaiveDate::parse_from_str(&day, "%Y-%m-%d").is_ok(), "{day}");
+            headers.push((id, day, header.attribute("status") == Some("deleted")));
+        }
+        pages += 1;
+        if pages == 1 {
+            between().await;
+        }
+        let token = list.children().find(|n| n.has_tag_name((OAI, "resumptionToken")));
+        match token.and_then(|t| t.text()) {
+            Some(token) => query = format!("verb={verb}&resumptionToken={}", zbor::web::encode(token)),
+            None => break,
+        }
+    }
+    headers
+}
+
+#[tokio::test]
+async fn oai_pmh_answers_every_verb_and_names_every_error_as_the_protocol_does() {
+    let (app, fixture) = app_with_fixture().await;
+    let (xml, code) = oai(&app, "verb=Identify").await;
+    assert_eq!(code, None);
+    let doc = roxmltree::Document::parse(&xml).unwrap();
+    let text =
+        |name: &str| doc.descendants().find(|n| n.has_tag_name((OAI, name))).and_then(|n| n.text()).unwrap().to_owned();
+    assert_eq!(text("repositoryName"), "Museum of Free Belarus");
+    assert_eq!(text("baseURL"), format!("{BASE}/oai"));
+    assert_eq!(text("protocolVersion"), "2.0");
+    assert_eq!(text("deletedRecord"), "persistent");
+    assert_eq!(text("granularity"), "YYYY-MM-DD");
+    assert!(chrono::NaiveDate::parse_from_str(&text("earliestDatestamp"), "%Y-%m-%d").is_ok());
+
+    let (xml, _) = oai(&app, "verb=ListMetadataFormats").await;
+    assert!(
+        xml.contains("<metadataPrefix>oai_dc</metadataPrefix>") && xml.contains("<metadataPrefix>edm</metadataPrefix>")
+    );
+    let flag_id = format!("oai:127.0.0.1:{}", fixture.flag);
+    assert_eq!(oai(&app, &format!("verb=ListMetadataFormats&identifier={flag_id}")).await.1, None);
+
+    let (xml, _) = oai(&app, "verb=ListSets").await;
+    let doc = roxmltree::Document::parse(&xml).unwrap();
+    let specs: Vec<&str> =
+        doc.descendants().filter(|n| n.has_tag_name((OAI, "setSpec"))).filter_map(|n| n.text()).collect();
+    assert!(
+        specs.contains(&"type:flag") && specs.contains(&format!("event:{}", fixture.event_march).as_str()),
+        "{specs:?}"
+    );
+
+    // Every published object is a record; the withdrawn one a deleted record; no draft.
+    let all = harvest(&app, "verb=ListIdentifiers&metadataPrefix=oai_dc", async || {}).await;
+    let published = app.state.public.current().collection.objects.len();
+    assert_eq!(all.iter().filter(|(_, _, deleted)| !deleted).count(), published);
+    let withdrawn = format!("oai:127.0.0.1:{}", fixture.withdrawn);
+    assert_eq!(all.iter().filter(|(id, _, deleted)| *id == withdrawn && *deleted).count(), 1);
+    assert!(!all.iter().any(|(id, _, _)| id.ends_with(&fixture.draft_entry)));
+
+    // Records in both formats, parsed; nothing private anywhere.
+    for prefix in ["oai_dc", "edm"] {
+        let (xml, code) = oai(&app, &format!("verb=ListRecords&metadataPrefix={prefix}")).await;
+        assert_eq!(code, None);
+        for canary in crate::helpers::CANARIES {
+            assert!(!xml.contains(canary), "{canary} in {prefix}");
+        }
+        let doc = roxmltree::Document::parse(&xml).unwrap();
+        let records: Vec<_> = doc.descendants().filter(|n| n.has_tag_name((OAI, "record"))).collect();
+        assert_eq!(records.len(), published + 1);
+        for record in records {
+            let deleted = record
+                .descendants()
+                .any(|n| n.has_tag_name((OAI, "header")) && n.attribute("status") == Some("deleted"));
+            let metadata = record.children().find(|n| n.has_tag_name((OAI, "metadata")));
+            assert_eq!(metadata.is_none(), deleted, "a deleted record has no metadata");
+        }
+    }
+    let (xml, _) = oai(&app, &format!("verb=GetRecord&identifier={flag_id}&metadataPrefix=oai_dc")).await;
+    let doc = roxmltree::Document::parse(&xml).unwrap();
+    let dc = "http://purl.org/dc/elements/1.1/";
+    let titles: Vec<(&str, &str)> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name((dc, "title")))
+        .map(|n| (n.attribute(("http://www.w3.org/XML/1998/namespace", "lang")).unwrap(), n.text().unwrap()))
+        .collect();
+    assert!(titles.contains(&("en", "White-red-white flag")), "{titles:?}");
+    assert!(doc.descendants().any(|n| n.has_tag_name((dc, "creator")) && n.text() == Some("Іван")));
+    assert!(
+        doc.descendants()
+            .any(|n| n.has_tag_name((dc, "rights")) && n.text() == Some("http://rightsstatements.org/vocab/InC/1.0/"))
+    );
+
+    let (xml, _) = oai(&app, &format!("verb=GetRecord&identifier={flag_id}&metadataPrefix=edm")).await;
+    let doc = roxmltree::Document::parse(&xml).unwrap();
+    let edm = "http://www.europeana.eu/schemas/edm/";
+    let rdf = "http://www.w3.org/1999/02/22-rdf-syntax-ns#";
+    assert!(doc.descendants().any(|n| n.has_tag_name((edm, "ProvidedCHO"))));
+    assert_eq!(doc.descendants().find(|n| n.has_tag_name((edm, "type"))).unwrap().text(), Some("IMAGE"));
+    for property in ["isShownAt", "isShownBy", "object"] {
+        let node = doc.descendants().find(|n| n.has_tag_name((edm, property))).unwrap_or_else(|| panic!("{property}"));
+        let url = node.attribute((rdf, "resource")).unwrap();
+        assert_eq!(get(&app, &local(url), &[]).await.status, StatusCode::OK, "{property} {url}");
+    }
+    let rights = doc.descendants().find(|n| n.has_tag_name((edm, "rights"))).unwrap();
+    assert_eq!(rights.attribute((rdf, "resource")), Some("http://rightsstatements.org/vocab/InC/1.0/"));
+
+    // Sets and days select.
+    let flags = harvest(&app, "verb=ListIdentifiers&metadataPrefix=oai_dc&set=type:flag", async || {}).await;
+    assert_eq!(flags.len(), 1);
+    let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
+    let from_today =
+        harvest(&app, &format!("verb=ListIdentifiers&metadataPrefix=oai_dc&from={today}&until={today}"), async || {})
+            .await;
+    assert_eq!(from_today.len(), all.len(), "everything changed today");
+
+    // Every error by its name.
+    let errors = [
+        ("", "badVerb"),
+        ("verb=Frobnicate", "badVerb"),
+        ("verb=Identify&verb=Identify", "badArgument"),
+        ("verb=Identify&extra=1", "badArgument"),
+        ("verb=ListRecords", "badArgument"),
+        ("verb=ListRecords&metadataPrefix=oai_dc&from=2024-01-01T00:00:00Z", "badArgument"),
+        ("verb=ListRecords&metadataPrefix=oai_dc&from=2024-02-30", "badArgument"),
+        ("verb=ListRecords&metadataPrefix=oai_dc&from=2025-01-02&until=2025-01-01", "badArgument"),
+        ("verb=ListRecords&metadataPrefix=lido", "cannotDisseminateFormat"),
+        ("verb=GetRecord&identifier=oai:127.0.0.1:NOPE&metadataPrefix=oai_dc", "idDoesNotExist"),
+        (
+            &format!("verb=GetRecord&identifier=oai:127.0.0.1:{}&metadataPrefix=oai_dc", fixture.draft_entry),
+            "idDoesNotExist",
+        ),
+        (&format!("verb=GetRecord&identifier={flag_id}&metadataPrefix=mods"), "cannotDisseminateFormat"),
+        ("verb=ListMetadataFormats&identifier=oai:elsewhere:X", "idDoesNotExist"),
+        ("verb=ListRecords&metadataPrefix=oai_dc&from=2099-01-01", "noRecordsMatch"),
+        ("verb=ListIdentifiers&metadataPrefix=oai_dc&set=type:no-such-type", "noRecordsMatch"),
+        ("verb=ListRecords&resumptionToken=garbage", "badResumptionToken"),
+        ("verb=ListRecords&resumptionToken=1!oai_dc!!!!!!x", "badResumptionToken"),
+        ("verb=ListRecords&resumptionToken=x&metadataPrefix=oai_dc", "badArgument"),
+        ("verb=ListSets&resumptionToken=x", "badResumptionToken"),
+    ];
+    for (query, expected) in errors {
+        assert_eq!(oai(&app, query).await.1.as_deref(), Some(expected), "{query}");
+    }
+
+    // POST works as GET does.
+    let request = Request::builder()
+        .method(Method::POST)
+        .uri("/oai")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(Body::from("verb=Identify"))
+        .unwrap();
+    let response = app.router.clone().oneshot(request).await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let body = response.into_body().collect().await.unwrap().to_bytes();
+    assert!(String::from_utf8_lossy(&body).contains("<repositoryName>"));
+}
+
+#[tokio::test]
+async fn an_oai_harvest_skips_nothing_while_the_collection_changes_under_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = zbor::config::Config::new(dir.path().join("data"), dir.path().join("uploads"));
+    let size = zbor::demo::ImageSize { width: 48, height: 36 };
+    zbor::demo::create_with(&config, &dir.path().join("keys"), 2 * zbor::catalogue::oai::PAGE + 30, size)
+        .await
+        .unwrap();
+    let app = TestApp::at(&config.data_dir, &config.uploads_dir).await;
+    let before: Vec<String> =
+        app.state.public.current().collection.objects.iter().map(|o| o.accession.clone()).collect();
+    assert!(before.len() > 2 * zbor::catalogue::oai::PAGE);
+    let mut order: Vec<String> =
+        harvest(&app, "verb=ListIdentifiers&metadataPrefix=edm", async || {}).await.into_iter().map(|h| h.0).collect();
+    let (first_page, later) = order.split_at_mut(zbor::catalogue::oai::PAGE);
+    let (changed, withdrawn) =
+        (first_page[3].rsplit(':').next().unwrap().to_owned(), later[5].rsplit(':').next().unwrap().to_owned());
+
+    let pool = app.state.db.main.clone();
+    let state = app.state.clone();
+    let (changed_c, withdrawn_c) = (changed.clone(), withdrawn.clone());
+    let records = harvest(&app, "verb=ListRecords&metadataPrefix=oai_dc", async || {
+        // After the first page: one record already sent changes, one not yet sent is withdrawn.
+        let later = "2999-01-01T00:00:00Z";
+        sqlx::query(
+            "UPDATE objects SET title_en = 'Changed while harvested', updated_at = ? WHERE accession_number = ?",
+        )
+        .bind(later)
+        .bind(&changed_c)
+        .execute(&pool)
+        .await
+        .unwrap();
+        sqlx::query("UPDATE objects SET state = 'withdrawn', updated_at = ? WHERE accession_number = ?")
+            .bind(later)
+            .bind(&withdrawn_c)
+            .execute(&pool)
+            .await
+            .unwrap();
+        state.public.refresh(&pool).await.unwrap();
+    })
+    .await;
+    let ids: Vec<String> = records.iter().map(|(id, _, _)| id.rsplit(':').next().unwrap().to_owned()).collect();
+    for accession in &before {
+        assert!(ids.contains(accession), "{accession} was skipped");
+    }
+    assert_eq!(ids.iter().filter(|id| **id == changed).count(), 2, "the changed record is sent again");
+    assert!(records.iter().any(|(id, day, deleted)| id.ends_with(&withdrawn) && *deleted && day == "2999-01-01"));
+    assert_eq!(ids.len(), before.len() + 1);
+}
