@@ -60,7 +60,8 @@ async fn preview(State(state): State<AppState>, ctx: Ctx, _staff: Staff, Path(id
     let collection = crate::collection::public::PublicCollection::preview(&state.db.main, id).await?;
     let snapshot = snapshot::Snapshot::build(collection);
     let object = snapshot.collection.object_by_id(id).ok_or(AppError::NotFound)?;
-    let page = view(&state, &snapshot, &ctx).object_page(object).into_preview();
+    let mut page = view(&state, &snapshot, &ctx).object_page(object).into_preview();
+    page.rights = Some(state.config.rights);
     let html = render_page(&state, &ctx.base(&state), "catalogue/object.html", page)?;
     Ok(crate::web::no_store(html.into_response()))
 }

@@ -118,10 +118,10 @@ pub struct ObjectPage {
 
 impl ObjectPage {
     /// The page as the panel's preview shows it: images come from the staff route, since an
-    /// unpublished object's images have no public URL.
+    /// unpublished object's images have no public URL. Its open-data links name the addresses
+    /// the object will have once published.
     pub fn into_preview(mut self) -> Self {
         self.preview = true;
-        self.manifest_href = None;
         for image in &mut self.images {
             image.src = image.src.replace("/media/", "/admin/media/");
             image.full = image.full.replace("/media/", "/admin/media/");
