@@ -25,6 +25,12 @@
 #   BENCH_COLD_URLS   length of the cold URL list             (default 6000)
 #   BENCH_CONNECTIONS wrk connections                         (default 64)
 #   BENCH_THREADS     wrk threads                             (default 2)
+#   BENCH_ENCODING    Accept-Encoding wrk sends to both       (default gzip; "identity" for none)
+#                     nginx serves the same bodies pre-compressed (gzip -9, gzip_static), as a
+#                     static site would; zbor compresses each page once in its render cache
+#                     (warm) or on every request (cold)
+#   BENCH_CLASSES     1: also run zbor's cold path on each URL class alone (objects, lists,
+#                     facets, searches), for where the time goes (default 1)
 #   BENCH_ZBOR_PORT / BENCH_ZBOR_COLD_PORT / BENCH_NGINX_PORT (18080 / 18081 / 18090)
 set -euo pipefail
 exec </dev/null
@@ -37,6 +43,8 @@ DURATION=${BENCH_SECONDS:-15}
 COLD_URLS=${BENCH_COLD_URLS:-6000}
 CONNECTIONS=${BENCH_CONNECTIONS:-64}
 THREADS=${BENCH_THREADS:-2}
+ENCODING=${BENCH_ENCODING:-gzip}
+CLASSES=${BENCH_CLASSES:-1}
 ZBOR_PORT=${BENCH_ZBOR_PORT:-18080}
 ZBOR_COLD_PORT=${BENCH_ZBOR_COLD_PORT:-18081}
 NGINX_PORT=${BENCH_NGINX_PORT:-18090}
@@ -264,6 +272,10 @@ def search_url():
 # 40% objects, 20% list pages, 20% facets, 20% searches, shuffled.
 kinds = ([object_url] * 4 + [list_url] * 2 + [facet_url] * 2 + [search_url] * 2)
 cold = [rng.choice(kinds)() for _ in range(n_cold)]
+# Each class alone, for the per-class runs (fewer URLs: each is requested more often).
+for name, make in (("objects", object_url), ("lists", list_url), ("facets", facet_url), ("searches", search_url)):
+    with open(f"{urls}/class-{name}.txt", "w") as f:
+        f.writelines(make() + "\n" for _ in range(n_cold // 2))
 warm = ["/", "/objects", "/objects?page=2"] + ["/objects/" + quote(a, safe="") for a in warm_objects]
 
 def static_path(url):
@@ -296,6 +308,11 @@ fetch_static() {
         die "zbor answered $(printf '%s\n' "$bad" | wc -l) of the $name URLs with something other than 200 (first ones above): fix the URL list"
     fi
     echo "$(wc -l <"$statuses") pages saved, all 200" >&2
+    if [[ $ENCODING == gzip ]]; then
+        # What a static site serving pre-compressed files holds: file.html.gz beside file.html.
+        find "$OUT/static" -name '*.html' -newer "$OUT/urls/fetch-$name.cfg" -print0 |
+            xargs -0 -r gzip -9 -k -n -f
+    fi
 }
 
 # --- nginx -------------------------------------------------------------------------------------
@@ -328,6 +345,11 @@ http {
     keepalive_requests 1000000;
     # What a static site would use: keep open file descriptors instead of opening each file.
     open_file_cache max=20000 inactive=60s;
+    # Pre-compressed files (file.html.gz) for clients that accept gzip; nothing compressed
+    # on the fly.
+    gzip off;
+    gzip_static on;
+    gzip_vary on;
 
     client_body_temp_path $dir/temp/client_body;
     proxy_temp_path $dir/temp/proxy;
@@ -371,7 +393,7 @@ run_wrk() {
     out=$OUT/wrk-$label.txt
     log "wrk: $label ($(wc -l <"$list") URLs from $list)"
     BENCH_WRK_THREADS=$THREADS timeout $((DURATION + 60)) \
-        wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency -s "$LUA" \
+        wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency -s "$LUA" -H "Accept-Encoding: $ENCODING" \
         "http://$HOST:$port" -- "$list" >"$out" 2>&1 || { cat "$out" >&2; die "wrk failed for $label"; }
     grep -E 'Requests/sec|Latency  |    50%|    99%|Non-2xx|Socket errors' "$out" >&2 || true
     line=$(grep '^BENCH ' "$out") || { cat "$out" >&2; die "no BENCH line in wrk's output for $label"; }
@@ -390,6 +412,7 @@ run_wrk() {
 # compare SCENARIO DESCRIPTION ZBOR_PORT: a zbor run and then an nginx run on the same mix;
 # appends a row to TABLE.
 TABLE=""
+CLASS_TABLE=""
 compare() {
     local scenario=$1 description=$2 zbor_port=$3
     local z_rps z_p50 z_p99 z_bad z_err ratio target verdict
@@ -431,7 +454,19 @@ report() {
 | scenario | zbor req/s | nginx req/s | ratio zbor/nginx | zbor p50 | zbor p99 | nginx p50 | nginx p99 | non-2xx zbor / nginx | socket errors zbor / nginx |
 |---|---:|---:|---|---:|---:|---:|---:|---:|---:|
 ${TABLE%$'\n'}
+
+- Accept-Encoding sent by wrk: \`$ENCODING\`. Peak RSS of the warm zbor (render cache on, after every run): ${RSS_KB} kB.
 EOF
+    if [[ -n $CLASS_TABLE ]]; then
+        cat <<EOF
+
+zbor's cold path, one URL class at a time (same server, \`--no-render-cache\`):
+
+| class | req/s | p50 | p99 | non-2xx | socket errors |
+|---|---:|---:|---:|---:|---:|
+${CLASS_TABLE%$'\n'}
+EOF
+    fi
 }
 
 # --- main --------------------------------------------------------------------------------------
@@ -444,6 +479,7 @@ main() {
     rm -f "$OUT"/static/*.html "$OUT"/wrk-*.txt "$OUT/results.md"
 
     start_zbor zbor "$ZBOR_PORT"
+    ZBOR_WARM_PID=${PIDS[-1]}
     start_zbor zbor-cold "$ZBOR_COLD_PORT" --no-render-cache
     make_url_lists
     fetch_static warm
@@ -453,6 +489,15 @@ main() {
 
     compare warm "warm (render cache)" "$ZBOR_PORT"
     compare cold "cold (no render cache)" "$ZBOR_COLD_PORT"
+
+    if [[ $CLASSES == 1 ]]; then
+        local class
+        for class in objects lists facets searches; do
+            run_wrk "zbor-cold-$class" "$ZBOR_COLD_PORT" "$OUT/urls/class-$class.txt"
+            CLASS_TABLE+="| $class | $R_RPS | $R_P50 ms | $R_P99 ms | $R_NON2XX | $R_ERRORS |"$'\n'
+        done
+    fi
+    RSS_KB=$(awk '/^VmHWM/ {print $2}' "/proc/$ZBOR_WARM_PID/status" 2>/dev/null || echo "?")
 
     report >"$OUT/results.md"
     log "results (also in $OUT/results.md)"

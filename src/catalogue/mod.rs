@@ -127,11 +127,8 @@ async fn objects(State(state): State<AppState>, ctx: Ctx) -> AppResult<Html<Stri
     let listing = if filters.q.is_empty() {
         listing::list(&snapshot, None, &filters)
     } else {
-        // Ranked ids from the index, kept only when they are in this snapshot.
-        let ids = crate::collection::search::search_ids(&state.db.main, &filters.q).await?;
-        let by_id = &snapshot.collection.by_id;
-        let hits: Vec<usize> = ids.iter().filter_map(|id| by_id.get(id).copied()).collect();
-        let hits = snapshot.rank(&hits, &crate::collection::search::query_terms(&filters.q));
+        // In memory, from the snapshot's own words: a search reads nothing else.
+        let hits = snapshot.search(&crate::collection::search::query_terms(&filters.q));
         listing::list(&snapshot, Some(&hits), &filters)
     };
     let page = view(&state, &snapshot, &ctx).list_page(&filters, &listing);

@@ -45,6 +45,9 @@ pub struct Snapshot {
     search_docs: Vec<SearchDoc>,
     vocabulary: Vocabulary,
     average_len: f64,
+    /// For each word of the vocabulary, the objects (indexes, ascending) whose public text
+    /// holds it: a search starts from the postings of its rarest term.
+    postings: Vec<Vec<u32>>,
 }
 
 impl Snapshot {
@@ -72,6 +75,15 @@ impl Snapshot {
         let vocabulary = Vocabulary::new(texts.iter().flat_map(|(t, b)| [t.as_str(), b.as_str()]));
         let search_docs: Vec<SearchDoc> = texts.iter().map(|(t, b)| SearchDoc::new(&vocabulary, t, b)).collect();
         let average_len = search_docs.iter().map(|d| f64::from(d.len())).sum::<f64>() / search_docs.len().max(1) as f64;
+        let mut postings: Vec<Vec<u32>> = vec![Vec::new(); vocabulary.len()];
+        for (index, doc) in search_docs.iter().enumerate() {
+            for word in doc.word_ids() {
+                let list = &mut postings[word as usize];
+                if list.last() != Some(&(index as u32)) {
+                    list.push(index as u32);
+                }
+            }
+        }
         let maker_counts = by_maker.iter().map(|(k, v)| (*k, v.len())).collect();
         let event_counts = by_event.iter().map(|(k, v)| (*k, v.len())).collect();
         let makers_sorted = Lang::ALL.map(|lang| {
@@ -102,15 +114,28 @@ impl Snapshot {
             search_docs,
             vocabulary,
             average_len,
+            postings,
         }
     }
 
-    /// Orders search hits (indexes into the objects) best first; equal scores keep the
-    /// collection's order (newest first).
-    ///
-    /// Hits whose public text in this snapshot does not contain every term are dropped: the
-    /// index is kept in step with publication, but should it ever hold stale text (a field made
-    /// private without reindexing), a search still cannot reveal an object by it.
+    /// The objects (indexes) whose public text holds every term as a prefix of a word, best
+    /// first. Candidates come from the postings of the term with the fewest; each is then
+    /// checked against every term and ranked. Nothing but the snapshot is read.
+    pub fn search(&self, terms: &[String]) -> Vec<usize> {
+        let ranges: Vec<_> = terms.iter().map(|t| self.vocabulary.prefix_range(t)).collect();
+        let postings_of = |range: &std::ops::Range<u32>| {
+            range.clone().map(|w| self.postings.get(w as usize).map_or(0, Vec::len)).sum::<usize>()
+        };
+        let Some(rarest) = ranges.iter().min_by_key(|r| postings_of(r)) else { return Vec::new() };
+        let mut candidates: Vec<usize> =
+            rarest.clone().filter_map(|w| self.postings.get(w as usize)).flatten().map(|i| *i as usize).collect();
+        candidates.sort_unstable();
+        candidates.dedup();
+        self.rank(&candidates, terms)
+    }
+
+    /// Orders search hits (indexes into the objects) best first, keeping only those whose
+    /// public text holds every term; equal scores keep the collection's order (newest first).
     pub fn rank(&self, hits: &[usize], terms: &[String]) -> Vec<usize> {
         let terms: Vec<_> = terms.iter().map(|t| self.vocabulary.prefix_range(t)).collect();
         let terms = terms.as_slice();

@@ -56,34 +56,6 @@ pub fn query_terms(input: &str) -> Vec<String> {
     words(input).take(MAX_TERMS).collect()
 }
 
-/// Turns what a visitor typed into an FTS5 query: every word must match, each as a prefix.
-/// Words are reduced to letters and digits and quoted, so no FTS5 syntax can get through.
-/// Returns `None` when nothing searchable is left.
-pub fn to_match_query(input: &str) -> Option<String> {
-    let terms: Vec<String> = query_terms(input).into_iter().map(|w| format!("\"{w}\"*")).collect();
-    (!terms.is_empty()).then(|| terms.join(" "))
-}
-
-/// Most matches a search considers.
-const MAX_RESULTS: i64 = 10_000;
-
-/// Ids of published objects matching `input`, in no particular order: FTS5 finds, and
-/// [`SearchDoc::score`] ranks in memory (FTS5's own bm25() costs about 1 µs per match, which
-/// for a broad query of thousands of matches dominated the whole request).
-pub async fn search_ids(pool: &SqlitePool, input: &str) -> sqlx::Result<Vec<i64>> {
-    let Some(query) = to_match_query(input) else { return Ok(Vec::new()) };
-    // One row with every id: handing thousands of rows one by one from SQLite's thread to the
-    // async side costs more than the search itself.
-    let ids: Option<String> = sqlx::query_scalar(
-        "SELECT group_concat(rowid) FROM (SELECT rowid FROM public_search WHERE public_search MATCH ? LIMIT ?)",
-    )
-    .bind(query)
-    .bind(MAX_RESULTS)
-    .fetch_one(pool)
-    .await?;
-    Ok(ids.unwrap_or_default().split(',').filter_map(|id| id.parse().ok()).collect())
-}
-
 /// Every distinct word of the public collection, sorted, so that all the words starting
 /// with a prefix form one range of ids.
 #[derive(Debug, Default)]
@@ -102,6 +74,15 @@ impl Vocabulary {
 
     fn id(&self, word: &str) -> Option<u32> {
         self.words.binary_search_by(|w| (**w).cmp(word)).ok().map(|i| i as u32)
+    }
+
+    /// How many distinct words there are.
+    pub fn len(&self) -> usize {
+        self.words.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.words.is_empty()
     }
 
     /// The ids of the words starting with `prefix`.
@@ -153,6 +134,11 @@ impl SearchDoc {
         let (title, title_len) = counted(vocabulary, title);
         let (body, body_len) = counted(vocabulary, body);
         Self { title, body, len: title_len + body_len }
+    }
+
+    /// Every word id of the document, title and body (an id may come twice).
+    pub fn word_ids(&self) -> impl Iterator<Item = u32> + '_ {
+        self.title.iter().chain(&self.body).map(|(id, _)| *id)
     }
 
     /// Whether every term (a vocabulary range) occurs in this document's public text.
@@ -250,11 +236,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn queries_are_normalised_and_quoted() {
-        assert_eq!(to_match_query("Ёлка сям'я").as_deref(), Some("\"елка\"* \"сямя\"*"));
-        assert_eq!(to_match_query("a\" OR 1=1 -- NEAR(").as_deref(), Some("\"a\"* \"or\"* \"1\"* \"1\"* \"near\"*"));
-        assert_eq!(to_match_query("  ** \"\" "), None);
-        assert_eq!(to_match_query("Łacinka Ўладзь").as_deref(), Some("\"lacinka\"* \"уладзь\"*"));
+    fn queries_are_normalised_into_terms() {
+        assert_eq!(query_terms("Ёлка сям'я"), ["елка", "сямя"]);
+        assert_eq!(query_terms("a\" OR 1=1 -- NEAR("), ["a", "or", "1", "1", "near"]);
+        assert!(query_terms("  ** \"\" ").is_empty());
+        assert_eq!(query_terms("Łacinka Ўладзь"), ["lacinka", "уладзь"]);
+        assert_eq!(query_terms(&"слова ".repeat(40)).len(), MAX_TERMS);
     }
 
     #[test]

@@ -911,3 +911,48 @@ async fn an_oai_harvest_skips_nothing_while_the_collection_changes_under_it() {
     assert!(records.iter().any(|(id, day, deleted)| id.ends_with(&withdrawn) && *deleted && day == "2999-01-01"));
     assert_eq!(ids.len(), before.len() + 1);
 }
+
+#[tokio::test]
+async fn no_open_data_answer_holds_a_private_field_a_draft_or_a_donor_id() {
+    let (app, fixture) = app_with_fixture().await;
+    let donors: Vec<String> = sqlx::query_scalar("SELECT id FROM donors").fetch_all(&app.state.db.main).await.unwrap();
+    assert!(!donors.is_empty());
+    let snapshot = app.state.public.current();
+    let mut urls = vec![
+        "/robots.txt".to_owned(),
+        "/sitemap.xml".to_owned(),
+        "/sitemap/1.xml".to_owned(),
+        "/oai?verb=ListRecords&metadataPrefix=oai_dc".to_owned(),
+        "/oai?verb=ListRecords&metadataPrefix=edm".to_owned(),
+        "/oai?verb=ListSets".to_owned(),
+        "/oai?verb=Identify".to_owned(),
+    ];
+    for lang in ["be", "en", "ru"] {
+        urls.push(format!("/feed.atom?lang={lang}"));
+    }
+    for object in &snapshot.collection.objects {
+        urls.push(format!("/objects/{}.jsonld", object.accession));
+        if !object.media.is_empty() {
+            urls.push(format!("/iiif/{}/manifest.json", object.accession));
+        }
+        for media in &object.media {
+            urls.push(format!("/iiif/image/{}/info.json", media.hash));
+        }
+    }
+    urls.extend(snapshot.collection.makers.keys().map(|id| format!("/makers/{id}.jsonld")));
+    urls.extend(snapshot.collection.events.keys().map(|id| format!("/events/{id}.jsonld")));
+    assert!(urls.len() > 40, "{}", urls.len());
+    for url in &urls {
+        let raw = get(&app, url, &[("accept-encoding", "br")]).await;
+        assert_eq!(raw.status, StatusCode::OK, "{url}");
+        let text = raw.decoded();
+        for canary in crate::helpers::CANARIES {
+            assert!(!text.contains(canary), "{canary} in {url}");
+        }
+        for donor in &donors {
+            assert!(!text.contains(donor.as_str()), "a donor id in {url}");
+        }
+        assert!(!text.contains(&fixture.private_hash), "a private image in {url}");
+        assert!(!text.contains(&fixture.draft_hash), "a draft's image in {url}");
+    }
+}
