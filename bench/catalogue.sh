@@ -455,7 +455,7 @@ report() {
 |---|---:|---:|---|---:|---:|---:|---:|---:|---:|
 ${TABLE%$'\n'}
 
-- Accept-Encoding sent by wrk: \`$ENCODING\`. Peak RSS of the warm zbor (render cache on, after every run): ${RSS_KB} kB.
+- Accept-Encoding sent by wrk: \`$ENCODING\`. Resident memory of zbor with the public snapshot loaded, before any request: ${START_RSS_KB} kB; peak RSS of the warm zbor (render cache on, after every run): ${RSS_KB} kB.
 EOF
     if [[ -n $CLASS_TABLE ]]; then
         cat <<EOF
@@ -481,6 +481,8 @@ main() {
     start_zbor zbor "$ZBOR_PORT"
     ZBOR_WARM_PID=${PIDS[-1]}
     start_zbor zbor-cold "$ZBOR_COLD_PORT" --no-render-cache
+    # Resident memory of a server that has loaded the public snapshot and served nothing yet.
+    START_RSS_KB=$(awk '/^VmRSS/ {print $2}' "/proc/${PIDS[-1]}/status" 2>/dev/null || echo "?")
     make_url_lists
     fetch_static warm
     fetch_static cold

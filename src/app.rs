@@ -151,7 +151,6 @@ pub fn router(state: AppState) -> Router {
 pub fn with_layers(routes: Router<AppState>, state: AppState) -> Router {
     web::catch_panics(routes)
         .layer(middleware::from_fn_with_state(state.clone(), web::render_errors))
-        .layer(middleware::from_fn(crate::catalogue::iiif::cors))
         .layer(middleware::from_fn_with_state(state.clone(), web::body_deadline))
         .layer(middleware::from_fn(web::negotiate_lang))
         .layer(middleware::from_fn_with_state(state.clone(), web::security_headers))

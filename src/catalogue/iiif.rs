@@ -336,35 +336,36 @@ pub async fn service_base(State(state): State<AppState>, Path(hash): Path<String
     Ok(axum::response::Redirect::to(&format!("/iiif/image/{hash}/info.json")).into_response())
 }
 
-/// Middleware (around the error pages): on open data, viewers and harvesters on any site may read it from a browser.
-/// A preflight (`OPTIONS`) is answered here for every path; every answer, a 404 included,
-/// carries the CORS headers, so a viewer reports "not found" rather than a CORS error.
+/// On open data, viewers and harvesters on any site may read it from a browser (see
+/// [`crate::web::http::finish`], which calls these for every answer, a 404 included, so a viewer
+/// reports "not found" rather than a CORS error).
 ///
-/// JSON answers echo the `Origin` and allow credentials (a viewer that sends cookies still
-/// reads them: they never depend on a cookie), and vary by `Origin`; images are open to all
-/// with `*` and vary by nothing.
-pub async fn cors(request: Request, next: axum::middleware::Next) -> Response {
-    if !is_open_data(request.uri().path()) {
-        return next.run(request).await;
-    }
+/// The answer to a preflight (`OPTIONS`) on open data.
+pub fn preflight(request: &Request) -> Response {
     let origin = request.headers().get(header::ORIGIN).cloned();
-    let image = request.uri().path().ends_with(".jpg");
-    if request.method() == axum::http::Method::OPTIONS {
-        let asked = request.headers().get(header::ACCESS_CONTROL_REQUEST_HEADERS).cloned();
-        let mut response = axum::http::StatusCode::NO_CONTENT.into_response();
-        let headers = response.headers_mut();
-        headers.insert(header::ACCESS_CONTROL_ALLOW_METHODS, HeaderValue::from_static("GET, HEAD, OPTIONS"));
-        headers.insert(
-            header::ACCESS_CONTROL_ALLOW_HEADERS,
-            asked.unwrap_or(HeaderValue::from_static("Accept, Accept-Language, If-None-Match")),
-        );
-        headers.insert(header::ACCESS_CONTROL_MAX_AGE, HeaderValue::from_static("86400"));
-        open_to(headers, origin, image);
-        return response;
-    }
-    let mut response = next.run(request).await;
-    open_to(response.headers_mut(), origin, image);
+    let asked = request.headers().get(header::ACCESS_CONTROL_REQUEST_HEADERS).cloned();
+    let mut response = axum::http::StatusCode::NO_CONTENT.into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::ACCESS_CONTROL_ALLOW_METHODS, HeaderValue::from_static("GET, HEAD, OPTIONS"));
+    headers.insert(
+        header::ACCESS_CONTROL_ALLOW_HEADERS,
+        asked.unwrap_or(HeaderValue::from_static("Accept, Accept-Language, If-None-Match")),
+    );
+    headers.insert(header::ACCESS_CONTROL_MAX_AGE, HeaderValue::from_static("86400"));
+    open_to(headers, origin, is_image(request.uri().path()));
     response
+}
+
+fn is_image(path: &str) -> bool {
+    path.ends_with(".jpg")
+}
+
+/// Who may read an open-data answer to a request from `origin` for `path`: JSON answers echo
+/// the `Origin` and allow credentials (a viewer that sends cookies still reads them: they
+/// never depend on a cookie) and vary by `Origin`; images are open to all with `*` and vary
+/// by nothing.
+pub fn open_answer(headers: &mut axum::http::HeaderMap, origin: Option<HeaderValue>, path: &str) {
+    open_to(headers, origin, is_image(path));
 }
 
 /// Paths of open data, which other sites' scripts may read.

@@ -168,6 +168,10 @@ impl Representations {
 
 /// Adds `token` to a response's single `Vary` header.
 pub fn add_vary(headers: &mut HeaderMap, token: &'static str) {
+    if !headers.contains_key(header::VARY) {
+        headers.insert(header::VARY, HeaderValue::from_static(token));
+        return;
+    }
     let mut tokens: Vec<String> = headers
         .get_all(header::VARY)
         .iter()
@@ -204,8 +208,15 @@ fn is_compressible(headers: &HeaderMap) -> bool {
 }
 
 /// Middleware, outermost: `HEAD` runs as `GET` (the same headers, no body); public text is
-/// validated and compressed; `If-None-Match` on a public response gets `304`.
+/// validated and compressed; `If-None-Match` on a public response gets `304`; open data
+/// answers preflights and is open to other sites' scripts, errors included.
 pub async fn finish(mut request: Request, next: Next) -> Response {
+    let path = request.uri().path();
+    let open_data = crate::catalogue::iiif::is_open_data(path).then(|| path.to_owned());
+    if open_data.is_some() && request.method() == Method::OPTIONS {
+        return crate::catalogue::iiif::preflight(&request);
+    }
+    let origin = request.headers().get(header::ORIGIN).cloned();
     let head = request.method() == Method::HEAD;
     if head {
         *request.method_mut() = Method::GET;
@@ -213,6 +224,9 @@ pub async fn finish(mut request: Request, next: Next) -> Response {
     let encoding = Encoding::negotiate(request.headers());
     let if_none_match = request.headers().get(header::IF_NONE_MATCH).cloned();
     let mut response = next.run(request).await;
+    if let Some(path) = &open_data {
+        crate::catalogue::iiif::open_answer(response.headers_mut(), origin, path);
+    }
     let public = is_public(response.headers());
     if public
         && response.status() == StatusCode::OK
@@ -228,9 +242,14 @@ pub async fn finish(mut request: Request, next: Next) -> Response {
     {
         let mut not_modified = Response::new(Body::empty());
         *not_modified.status_mut() = StatusCode::NOT_MODIFIED;
-        for name in
-            [header::ETAG, header::CACHE_CONTROL, header::VARY, header::CONTENT_LANGUAGE, header::CONTENT_LOCATION]
-        {
+        for name in [
+            header::ETAG,
+            header::CACHE_CONTROL,
+            header::VARY,
+            header::CONTENT_LANGUAGE,
+            header::ACCESS_CONTROL_ALLOW_ORIGIN,
+            header::ACCESS_CONTROL_ALLOW_CREDENTIALS,
+        ] {
             for value in response.headers().get_all(&name) {
                 not_modified.headers_mut().append(name.clone(), value.clone());
             }

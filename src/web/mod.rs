@@ -122,7 +122,8 @@ fn escape_for_html(out: &mut minijinja::Output, state: &mut TplState, value: &Va
     }
     let text = value.as_str().unwrap_or_default();
     let mut rest = text;
-    while let Some(at) = rest.find(['&', '<', '>', '"', '\'']) {
+    // A byte scan: every character escaped is ASCII, so a match is always a whole character.
+    while let Some(at) = rest.bytes().position(|b| matches!(b, b'&' | b'<' | b'>' | b'"' | b'\'')) {
         out.write_str(&rest[..at])?;
         out.write_str(match rest.as_bytes()[at] {
             b'&' => "&amp;",

@@ -285,6 +285,11 @@ async fn iiif_answers_viewers_as_the_specifications_ask() {
     assert_eq!(credentialed.status, StatusCode::OK);
     assert_eq!(credentialed.header("access-control-allow-origin"), "https://viewer.example");
     assert!(vary(&credentialed).contains(&"origin".to_owned()));
+    // A viewer revalidating its copy still may read the answer.
+    let tag = credentialed.header("etag").to_owned();
+    let revalidated = get(&app, &manifest_url, &[("origin", "https://viewer.example"), ("if-none-match", &tag)]).await;
+    assert_eq!(revalidated.status, StatusCode::NOT_MODIFIED);
+    assert_eq!(revalidated.header("access-control-allow-origin"), "https://viewer.example");
     // Pages stay same-origin.
     let page = get(&app, "/", &[("origin", "https://viewer.example")]).await;
     assert_eq!(page.header("access-control-allow-origin"), "");
