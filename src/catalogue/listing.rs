@@ -84,7 +84,15 @@ impl Filters {
 
     /// Whether any facet (type, maker, event, year) is chosen.
     fn has_facet(&self) -> bool {
-        self.object_type.is_some() || self.maker.is_some() || self.event.is_some() || self.year.is_some()
+        self.facet_count() > 0
+    }
+
+    /// How many facets are chosen.
+    pub fn facet_count(&self) -> usize {
+        [self.object_type.is_some(), self.maker.is_some(), self.event.is_some(), self.year.is_some()]
+            .into_iter()
+            .filter(|chosen| *chosen)
+            .count()
     }
 }
 
@@ -137,7 +145,7 @@ pub struct Listing {
     pub total: usize,
     pub page: u64,
     pub last_page: u64,
-    pub facets: FacetCounts,
+    pub facets: std::sync::Arc<FacetCounts>,
 }
 
 /// Filters the collection, counts facets and cuts out the requested page. `ranked` is the
@@ -147,9 +155,21 @@ pub fn list(snapshot: &Snapshot, ranked: Option<&[usize]>, filters: &Filters) ->
     let objects = &snapshot.collection.objects;
     // A type code that names no type matches nothing (the handler refuses it before this).
     let type_id = filters.object_type.as_deref().map(|code| snapshot.collection.type_by_code(code).map(|t| t.id));
-    let (matching, facets): (Vec<usize>, FacetCounts) = match ranked {
+    let (matching, facets): (std::borrow::Cow<[usize]>, std::sync::Arc<FacetCounts>) = match ranked {
         // The whole collection: nothing to scan, the counts are kept in the snapshot.
-        None if !filters.has_facet() => ((0..objects.len()).collect(), snapshot.all_facets.clone()),
+        None if !filters.has_facet() => {
+            let total = objects.len();
+            let last_page = total.div_ceil(PAGE_SIZE).max(1) as u64;
+            let page = filters.page.unwrap_or(1).clamp(1, last_page);
+            let start = (page as usize - 1) * PAGE_SIZE;
+            let items = (start..total.min(start + PAGE_SIZE)).collect();
+            return Listing { items, total, page, last_page, facets: std::sync::Arc::clone(&snapshot.all_facets) };
+        }
+        // One facet: its index is the list, and its counts are kept once computed.
+        None if filters.facet_count() == 1 => {
+            let index = smallest_index(snapshot, type_id, filters);
+            (std::borrow::Cow::Borrowed(index), snapshot.facets_of(filters, index))
+        }
         _ => {
             let candidates: &[usize] = match ranked {
                 Some(hits) => hits,
@@ -169,14 +189,14 @@ pub fn list(snapshot: &Snapshot, ranked: Option<&[usize]>, filters: &Filters) ->
                 matching.push(index);
                 facets.add(object, years);
             }
-            (matching, facets)
+            (std::borrow::Cow::Owned(matching), std::sync::Arc::new(facets))
         }
     };
     let total = matching.len();
     let last_page = total.div_ceil(PAGE_SIZE).max(1) as u64;
     let page = filters.page.unwrap_or(1).clamp(1, last_page);
     let start = (page as usize - 1) * PAGE_SIZE;
-    let items = matching.into_iter().skip(start).take(PAGE_SIZE).collect();
+    let items = matching.iter().skip(start).take(PAGE_SIZE).copied().collect();
     Listing { items, total, page, last_page, facets }
 }
 

@@ -40,7 +40,10 @@ pub struct Snapshot {
     pub by_event: HashMap<i64, Vec<usize>>,
     pub by_year: HashMap<i64, Vec<usize>>,
     /// Facet counts of the whole collection (the unfiltered list and the home page).
-    pub all_facets: FacetCounts,
+    pub all_facets: Arc<FacetCounts>,
+    /// Facet counts of the lists filtered by one facet, computed when first asked for (a
+    /// bounded set: one per type, maker, event and year of the collection).
+    one_facet: std::sync::Mutex<HashMap<(u8, i64), Arc<FacetCounts>>>,
     /// Each object's public words for ranking search hits, parallel to `collection.objects`.
     search_docs: Vec<SearchDoc>,
     vocabulary: Vocabulary,
@@ -110,7 +113,8 @@ impl Snapshot {
             by_maker,
             by_event,
             by_year,
-            all_facets,
+            all_facets: Arc::new(all_facets),
+            one_facet: std::sync::Mutex::default(),
             search_docs,
             vocabulary,
             average_len,
@@ -148,6 +152,39 @@ impl Snapshot {
             .collect();
         scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
         scored.into_iter().map(|(_, i)| i).collect()
+    }
+
+    /// The facet counts of `index`, the objects of the one facet `filters` choose.
+    pub fn facets_of(&self, filters: &super::listing::Filters, index: &[usize]) -> Arc<FacetCounts> {
+        let count = || {
+            let mut facets = FacetCounts::default();
+            for &i in index {
+                if let (Some(object), Some(years)) = (self.collection.objects.get(i), self.years.get(i)) {
+                    facets.add(object, years);
+                }
+            }
+            Arc::new(facets)
+        };
+        let type_id = filters.object_type.as_deref().and_then(|code| self.collection.type_by_code(code)).map(|t| t.id);
+        let key = match (type_id, filters.maker, filters.event, filters.year) {
+            (Some(t), ..) => (0, t),
+            (_, Some(m), ..) => (1, m),
+            (_, _, Some(e), _) => (2, e),
+            (_, _, _, Some(y)) => (3, y),
+            // Nothing that names a facet of this collection: counted, not kept.
+            _ => return count(),
+        };
+        if index.is_empty() {
+            return count();
+        }
+        if let Some(kept) = self.one_facet.lock().ok().and_then(|kept| kept.get(&key).cloned()) {
+            return kept;
+        }
+        let facets = count();
+        if let Ok(mut kept) = self.one_facet.lock() {
+            kept.insert(key, Arc::clone(&facets));
+        }
+        facets
     }
 
     pub fn makers_in_order(&self, lang: Lang) -> &[i64] {
