@@ -181,12 +181,11 @@ fn activity(publisher: &Publisher, object_id: &str, n: usize, step: &PublicProve
     if step.kind == ProvenanceKind::Auctioned {
         classes.push(aat("300054751", "auction events"));
     }
-    let labels = Lang::ALL.map(|lang| publisher.view(lang).t(&step.kind.label_key()));
     let mut activity = json!({
         "id": format!("{object_id}#provenance-{n}"),
         "type": "Activity",
         "classified_as": classes,
-        "_label": labels[1],
+        "_label": publisher.view(Lang::En).t(&step.kind.label_key()),
     });
     if let Some(span) = timespan(publisher, &step.date, step.exact_date.as_deref()) {
         activity["timespan"] = span;

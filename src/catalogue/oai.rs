@@ -141,8 +141,9 @@ fn parse_day(text: &str) -> Result<chrono::NaiveDate, OaiError> {
         .map_err(|_| error("badArgument", format!("{text} is not a day")))
 }
 
-/// The repository's answer to one request, with the time it is made.
-pub fn answer(publisher: &Publisher, args: Vec<(String, String)>, now: &str) -> String {
+/// The repository's answer to one request (its arguments, or `None` when they could not be
+/// decoded), with the time it is made.
+pub fn answer(publisher: &Publisher, args: Option<Vec<(String, String)>>, now: &str) -> String {
     let base = publisher.base;
     let mut out = format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
@@ -150,11 +151,14 @@ pub fn answer(publisher: &Publisher, args: Vec<(String, String)>, now: &str) -> 
          xsi:schemaLocation=\"http://www.openarchives.org/OAI/2.0/ http://www.openarchives.org/OAI/2.0/OAI-PMH.xsd\">\n\
          <responseDate>{now}</responseDate>\n"
     );
+    let undecodable = args.is_none();
+    let args = args.unwrap_or_default();
     let mut seen = std::collections::HashSet::new();
     let repeated = args.iter().find(|(k, _)| !seen.insert(k.as_str())).map(|(k, _)| k.clone());
     let args = Args(args);
     let verb = args.get("verb").unwrap_or_default().to_owned();
     let body = match (&repeated, verb.as_str()) {
+        _ if undecodable => Err(error("badArgument", "the arguments could not be read")),
         (Some(name), _) => Err(error("badArgument", format!("the argument {name} is repeated"))),
         (None, "Identify" | "ListMetadataFormats" | "ListSets" | "ListIdentifiers" | "ListRecords" | "GetRecord") => {
             let records = records(publisher);
@@ -372,8 +376,8 @@ fn list(publisher: &Publisher, records: &[Record], verb: &str, query: &ListQuery
             out.push_str(&record_xml(publisher, record, &query.prefix));
         }
     }
-    let sent = query.cursor + page.len();
-    let complete = query.cursor + remaining.len();
+    let sent = query.cursor.saturating_add(page.len());
+    let complete = query.cursor.saturating_add(remaining.len());
     if remaining.len() > page.len() {
         let last = page[page.len() - 1];
         let _ = writeln!(
@@ -556,22 +560,18 @@ fn now() -> String {
     chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
 
-fn serve(state: &AppState, pairs: Result<Vec<(String, String)>, ()>) -> Response {
+fn serve(state: &AppState, pairs: Option<Vec<(String, String)>>) -> Response {
     let snapshot = state.public.current();
     let publisher = Publisher::of(state, &snapshot);
-    // Undecodable arguments are a bad argument like any other.
-    let pairs = pairs.unwrap_or_else(|()| vec![("verb".to_owned(), String::new()), ("verb".to_owned(), String::new())]);
     xml_response(answer(&publisher, pairs, &now()))
 }
 
 /// `GET /oai?verb=…`
 pub async fn oai_get(State(state): State<AppState>, uri: Uri) -> Response {
-    let pairs = serde_urlencoded::from_str(uri.query().unwrap_or_default()).map_err(|_| ());
-    serve(&state, pairs)
+    serve(&state, serde_urlencoded::from_str(uri.query().unwrap_or_default()).ok())
 }
 
 /// `POST /oai` with the arguments form-encoded, as the protocol allows.
 pub async fn oai_post(State(state): State<AppState>, body: Bytes) -> Response {
-    let pairs = serde_urlencoded::from_bytes(&body).map_err(|_| ());
-    serve(&state, pairs)
+    serve(&state, serde_urlencoded::from_bytes(&body).ok())
 }

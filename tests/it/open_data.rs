@@ -829,6 +829,8 @@ async fn oai_pmh_answers_every_verb_and_names_every_error_as_the_protocol_does()
     let errors = [
         ("", "badVerb"),
         ("verb=Frobnicate", "badVerb"),
+        ("verb=Identify%FF", "badVerb"),
+        ("verb=Identify&metadataPrefix=%FF%FE", "badArgument"),
         ("verb=Identify&verb=Identify", "badArgument"),
         ("verb=Identify&extra=1", "badArgument"),
         ("verb=ListRecords", "badArgument"),
@@ -853,6 +855,11 @@ async fn oai_pmh_answers_every_verb_and_names_every_error_as_the_protocol_does()
     for (query, expected) in errors {
         assert_eq!(oai(&app, query).await.1.as_deref(), Some(expected), "{query}");
     }
+
+    // A token of the right shape with an absurd count is answered, not a crash.
+    let e = zbor::web::encode;
+    let forged = format!("1!oai_dc!!!!{}!{}!{}", e("2000-01-01T00:00:00Z"), e("A"), usize::MAX);
+    assert_eq!(oai(&app, &format!("verb=ListIdentifiers&resumptionToken={}", e(&forged))).await.1, None);
 
     // POST works as GET does.
     let request = Request::builder()
