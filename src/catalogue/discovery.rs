@@ -102,21 +102,15 @@ pub fn sitemap_pages(snapshot: &Snapshot) -> Vec<SitemapPage> {
     }
     pages.push(SitemapPage { path: "/makers".to_owned(), lastmod: all.clone() });
     pages.push(SitemapPage { path: "/events".to_owned(), lastmod: all });
-    let mut makers: Vec<&i64> = collection.makers.keys().collect();
-    makers.sort();
-    for id in makers {
-        let objects = snapshot.by_maker.get(id).map(Vec::as_slice).unwrap_or_default();
+    // Each maker's and event's page, changed when its newest object was published.
+    let makers = collection.makers.keys().map(|id| (0, "makers", id, &snapshot.by_maker));
+    let events = collection.events.keys().map(|id| (1, "events", id, &snapshot.by_event));
+    let mut authorities: Vec<_> = makers.chain(events).collect();
+    authorities.sort_by_key(|(order, _, id, _)| (*order, **id));
+    for (_, kind, id, index) in authorities {
+        let objects = index.get(id).map(Vec::as_slice).unwrap_or_default();
         pages.push(SitemapPage {
-            path: format!("/makers/{id}"),
-            lastmod: newest(&mut objects.iter().filter_map(|i| collection.objects.get(*i))),
-        });
-    }
-    let mut events: Vec<&i64> = collection.events.keys().collect();
-    events.sort();
-    for id in events {
-        let objects = snapshot.by_event.get(id).map(Vec::as_slice).unwrap_or_default();
-        pages.push(SitemapPage {
-            path: format!("/events/{id}"),
+            path: format!("/{kind}/{id}"),
             lastmod: newest(&mut objects.iter().filter_map(|i| collection.objects.get(*i))),
         });
     }

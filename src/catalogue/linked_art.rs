@@ -55,45 +55,44 @@ fn type_term(code: &str) -> Option<Value> {
     Some(term)
 }
 
-/// One statement per language that has the text, of the kind `classified` (an AAT id, label).
-fn statements(text: &Text3, classified: (&str, &str)) -> Vec<Value> {
+/// One node per language that has the text, made by `node` from the text and its language.
+fn per_language(text: &Text3, node: impl Fn(&str, Value) -> Value) -> Vec<Value> {
     Lang::ALL
         .iter()
         .filter_map(|lang| {
             let content = text.in_lang(*lang).trim();
-            (!content.is_empty()).then(|| {
-                json!({
-                    "type": "LinguisticObject",
-                    "classified_as": [{
-                        "id": format!("http://vocab.getty.edu/aat/{}", classified.0),
-                        "type": "Type",
-                        "_label": classified.1,
-                        "classified_as": [aat("300418049", "brief text")]
-                    }],
-                    "content": content,
-                    "language": [language(*lang)]
-                })
-            })
+            (!content.is_empty()).then(|| node(content, language(*lang)))
         })
         .collect()
 }
 
+/// One statement per language that has the text, of the kind `classified` (an AAT id, label).
+fn statements(text: &Text3, classified: (&str, &str)) -> Vec<Value> {
+    per_language(text, |content, language| {
+        json!({
+            "type": "LinguisticObject",
+            "classified_as": [{
+                "id": format!("http://vocab.getty.edu/aat/{}", classified.0),
+                "type": "Type",
+                "_label": classified.1,
+                "classified_as": [aat("300418049", "brief text")]
+            }],
+            "content": content,
+            "language": [language]
+        })
+    })
+}
+
 /// One `Name` per language that has the text; the first is the primary name.
 fn names(text: &Text3) -> Vec<Value> {
-    Lang::ALL
-        .iter()
-        .filter_map(|lang| {
-            let content = text.in_lang(*lang).trim();
-            (!content.is_empty()).then(|| {
-                json!({
-                    "type": "Name",
-                    "classified_as": [aat("300404670", "primary name")],
-                    "content": content,
-                    "language": [language(*lang)]
-                })
-            })
+    per_language(text, |content, language| {
+        json!({
+            "type": "Name",
+            "classified_as": [aat("300404670", "primary name")],
+            "content": content,
+            "language": [language]
         })
-        .collect()
+    })
 }
 
 /// The span a fuzzy date covers, with its words in each language as its names.

@@ -208,17 +208,7 @@ async fn maker(
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> AppResult<Response> {
-    let snapshot = state.public.current();
-    if let Some(id) = id.strip_suffix(".jsonld") {
-        let document = linked_art::maker(&iiif::Publisher::of(&state, &snapshot), parse_id(id)?);
-        return Ok(linked_data(document.ok_or(AppError::NotFound)?));
-    }
-    if wants_linked_data(&headers) {
-        snapshot.collection.makers.get(&parse_id(&id)?).ok_or(AppError::NotFound)?;
-        return Ok(see_linked_data(ctx.uri.path()));
-    }
-    let page = view(&state, &snapshot, &ctx).maker_page(parse_id(&id)?).ok_or(AppError::NotFound)?;
-    Ok(render_page(&state, &ctx.base(&state), "catalogue/authority.html", page)?.into_response())
+    authority(&state, &ctx, &headers, &id, linked_art::maker, |view, id| view.maker_page(id))
 }
 
 async fn event(
@@ -227,17 +217,30 @@ async fn event(
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> AppResult<Response> {
+    authority(&state, &ctx, &headers, &id, linked_art::event, |view, id| view.event_page(id))
+}
+
+/// A maker's or an event's page; its Linked Art at `{id}.jsonld`, and a 303 there for a
+/// client that asks for Linked Art at the page's address.
+fn authority(
+    state: &AppState,
+    ctx: &Ctx,
+    headers: &HeaderMap,
+    id: &str,
+    linked: fn(&iiif::Publisher, i64) -> Option<serde_json::Value>,
+    page: fn(&View, i64) -> Option<views::AuthorityPage>,
+) -> AppResult<Response> {
     let snapshot = state.public.current();
+    let publisher = iiif::Publisher::of(state, &snapshot);
     if let Some(id) = id.strip_suffix(".jsonld") {
-        let document = linked_art::event(&iiif::Publisher::of(&state, &snapshot), parse_id(id)?);
-        return Ok(linked_data(document.ok_or(AppError::NotFound)?));
+        return Ok(linked_data(linked(&publisher, parse_id(id)?).ok_or(AppError::NotFound)?));
     }
-    if wants_linked_data(&headers) {
-        snapshot.collection.events.get(&parse_id(&id)?).ok_or(AppError::NotFound)?;
+    if wants_linked_data(headers) {
+        linked(&publisher, parse_id(id)?).ok_or(AppError::NotFound)?;
         return Ok(see_linked_data(ctx.uri.path()));
     }
-    let page = view(&state, &snapshot, &ctx).event_page(parse_id(&id)?).ok_or(AppError::NotFound)?;
-    Ok(render_page(&state, &ctx.base(&state), "catalogue/authority.html", page)?.into_response())
+    let page = page(&view(state, &snapshot, ctx), parse_id(id)?).ok_or(AppError::NotFound)?;
+    Ok(render_page(state, &ctx.base(state), "catalogue/authority.html", page)?.into_response())
 }
 
 /// `GET /media/{hash}/{size}.jpg`: a derivative of a public image of a published object.
