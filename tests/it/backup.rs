@@ -207,7 +207,12 @@ async fn a_restore_drill_brings_back_every_public_byte_every_sealed_record_and_t
     // keyholder opens them with the ordinary tool.
     let offers: Vec<String> =
         sqlx::query_scalar("SELECT id FROM offers ORDER BY id").fetch_all(&restored.state.db.main).await.unwrap();
-    assert!(offers.len() >= 3, "offers before and during the backup: {}", offers.len());
+    // The two sent before the backup are in it; of those sent during it, the ones its read
+    // transaction saw (how many is a matter of timing), each whole.
+    assert!(offers.len() >= 2, "offers before the backup: {}", offers.len());
+    let live: BTreeSet<String> =
+        sqlx::query_scalar("SELECT id FROM offers").fetch_all(&app.state.db.main).await.unwrap().into_iter().collect();
+    assert!(offers.iter().all(|o| live.contains(o)), "a restored offer the original never had");
     let original: BTreeMap<String, Vec<u8>> = crate::intake::sealed_records(&app).await.into_iter().collect();
     let records = crate::intake::sealed_records(&restored).await;
     let refs: BTreeSet<&str> = records.iter().map(|(r, _)| r.as_str()).collect();
