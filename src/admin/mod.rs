@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod authorities;
 pub mod objects;
 pub mod offers;
+pub mod redaction;
 
 use std::collections::BTreeMap;
 
@@ -41,6 +42,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .merge(objects::router(state))
         .merge(accounts::router())
         .merge(authorities::router())
+        .merge(redaction::router())
 }
 
 /// Refuses a request the signed-in role may not make.

@@ -367,6 +367,9 @@ struct EditorPage {
     whereabouts: whereabouts::Whereabouts,
     locations: Vec<whereabouts::Location>,
     consent_withheld: bool,
+    /// Publishing (or making a photo public once published) asks a curator to confirm the
+    /// photos were checked for faces and names.
+    photos_check: bool,
     today: String,
     done: Option<String>,
     error: Option<Msg>,
@@ -411,6 +414,7 @@ async fn editor(
         whereabouts: whereabouts::Whereabouts::default(),
         locations: Vec::new(),
         consent_withheld: false,
+        photos_check: false,
         today: chrono::Utc::now().date_naive().to_string(),
         done,
         error,
@@ -422,6 +426,7 @@ async fn editor(
         let record = objects::load(&mut conn, id).await?.ok_or(AppError::NotFound)?;
         let staff = objects::staff_view(&mut conn, id).await?.ok_or(AppError::NotFound)?;
         page.consent_withheld = publication::consent_withheld(&mut conn, id).await?;
+        page.photos_check = media::regions::check_needed(&mut conn, id).await?;
         page.media = media::list(&mut conn, id).await?;
         drop(conn);
         page.provenance = provenance::provenance(&state.db.main, id).await?;
@@ -523,6 +528,7 @@ async fn publish(
     let publish = Publish {
         id,
         consent_confirmed: posted.form.ticked("consent_confirmed"),
+        photos_checked: posted.form.ticked("photos_checked"),
         pattern: state.config.accession_pattern.clone(),
         year: chrono::Utc::now().year(),
     };
@@ -593,25 +599,31 @@ async fn upload_media(
 /// up, down, primary or remove.
 async fn change_media(
     State(state): State<AppState>,
+    ctx: Ctx,
     Path((id, media_id)): Path<(i64, i64)>,
     posted: StaffForm<Pairs>,
 ) -> AppResult<Response> {
     let pairs = &posted.form;
     let text3 = |name: &str| Text3::from_fields(name, |field| pairs.get(field).trim());
     let change = match pairs.get("action") {
-        "save" => {
-            PhotoChange::Describe { alt: text3("alt"), caption: text3("caption"), is_public: pairs.ticked("is_public") }
-        }
+        "save" => PhotoChange::Describe {
+            alt: text3("alt"),
+            caption: text3("caption"),
+            is_public: pairs.ticked("is_public"),
+            photos_checked: pairs.ticked("photos_checked"),
+        },
         "up" => PhotoChange::Up,
         "down" => PhotoChange::Down,
         "primary" => PhotoChange::Primary,
         "remove" => PhotoChange::Remove,
         _ => return Err(AppError::BadRequest("error-bad-query")),
     };
-    let removed = state.run(posted.actor(), media::ChangePhoto { object: id, media: media_id, change }).await?;
-    if let Some(hash) = removed {
-        media::remove_files_if_unused(&state.db.main, &state.media.store, &hash).await?;
-    }
+    let removed = match state.run(posted.actor(), media::ChangePhoto { object: id, media: media_id, change }).await {
+        Ok(removed) => removed,
+        Err(CommandError::Refused(key)) => return refused_with(&state, &ctx, &posted.session, id, key).await,
+        Err(err) => return Err(err.into()),
+    };
+    media::free(&state.db.main, &state.media.store, &removed).await?;
     Ok(Redirect::to(&format!("/admin/objects/{id}?done=photo#media-{media_id}")).into_response())
 }
 

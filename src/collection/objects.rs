@@ -451,7 +451,7 @@ pub async fn list(
             ",
         lang3!(first "o.title"),
         " AS title, o.updated_at,
-            (SELECT hash FROM media m WHERE m.object_id = o.id AND m.state = 'ready' ORDER BY position LIMIT 1)
+            (SELECT derivatives FROM media m WHERE m.object_id = o.id AND m.state = 'ready' ORDER BY position LIMIT 1)
                 AS first_image
          FROM objects o ",
         filter!(),

@@ -409,7 +409,9 @@ impl PublicCollection {
         }
 
         let media: Vec<MediaRow> = sqlx::query_as(concat!(
-            "SELECT object_id, hash, width, height, ",
+            // The public knows an image by the name of its derivatives, redacted when it has
+            // regions; the master's hash stays private.
+            "SELECT object_id, derivatives AS hash, width, height, ",
             lang3!(text "alt" as "alt"),
             ", ",
             lang3!(text "caption" as "caption"),

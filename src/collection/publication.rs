@@ -74,6 +74,9 @@ pub async fn consent_withheld(conn: &mut SqliteConnection, object_id: i64) -> sq
 pub struct Publish {
     pub id: i64,
     pub consent_confirmed: bool,
+    /// A curator checked the photos for faces and names (asked for objects that show people
+    /// and for photos with suggested faces not yet reviewed).
+    pub photos_checked: bool,
     pub pattern: AccessionPattern,
     pub year: i32,
 }
@@ -88,10 +91,16 @@ impl Command for Publish {
         if withheld && !self.consent_confirmed {
             return Err(CommandError::Refused("edit-error-consent"));
         }
+        let check = crate::media::regions::check_needed(tx, self.id).await?;
+        if check && !self.photos_checked {
+            return Err(CommandError::Refused("edit-error-photos-check"));
+        }
+        let reviewed = crate::media::regions::review_all(tx, self.id).await?;
         let accession = accession(tx, self.id, &self.pattern, self.year).await?;
         set_state(tx, self.id, PubState::Published).await?;
         let details = serde_json::json!({
             "id": self.id, "accession": accession, "from": record.state, "consent_confirmed_by_curator": withheld,
+            "photos_checked_by_curator": check, "suggestions_reviewed": reviewed,
         });
         tx.audit("object-published", &record.entry_number, details).await?;
         tx.public_changed();

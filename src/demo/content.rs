@@ -6,7 +6,7 @@
 
 use sqlx::SqliteConnection;
 
-use super::images::{Motif, paint};
+use super::images::{Motif, paint_with_faces};
 use super::{ImageSize, attach_image, date, progress, publish};
 use crate::collection::authorities::{self, NewEvent, NewMaker};
 use crate::collection::numbers::AccessionPattern;
@@ -18,6 +18,7 @@ use crate::collection::{
 use crate::collection::{PartyRole, whereabouts};
 use crate::db::Databases;
 use crate::media;
+use crate::media::redact::{Kind, Method, Region, Shape};
 
 fn t(be: &str, en: &str, ru: &str) -> Text3 {
     Text3::new(be, en, ru)
@@ -553,8 +554,24 @@ pub async fn seed(
     let generated_count = count.saturating_sub(hand.len() + 1);
     let bar = progress((hand.len() + generated_count + 5) as u64, "objects");
 
+    // A photograph's nearer faces come marked, pixelated in the public sizes, so a newcomer
+    // sees the redaction tool and what it does.
     let paint_store = |object_type: Motif, seed: u64| -> anyhow::Result<media::Stored> {
-        store.store(&paint(object_type, seed, size.width, size.height))
+        let (picture, faces) = paint_with_faces(object_type, seed, size.width, size.height);
+        let regions = faces
+            .into_iter()
+            .map(|[x, y, w, h]| Region {
+                shape: Shape::Ellipse,
+                kind: Kind::Face,
+                method: Method::Pixelate,
+                x,
+                y,
+                w,
+                h,
+            })
+            .filter(|r| r.check(picture.dimensions()).is_ok())
+            .collect();
+        store.store_redacted(&picture, regions)
     };
 
     let mut published = 0;

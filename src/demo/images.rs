@@ -62,9 +62,16 @@ impl Motif {
 /// The object sits on a soft studio backdrop, as in a museum's catalogue
 /// photography. The same arguments always give the same pixels.
 pub fn paint(motif: Motif, seed: u64, width: u32, height: u32) -> RgbImage {
+    paint_with_faces(motif, seed, width, height).0
+}
+
+/// [`paint`], with the boxes `(x, y, w, h)` of the faces it painted large enough to recognise
+/// (the nearer people of a photograph's crowd), for the demo to mark them for redaction.
+pub fn paint_with_faces(motif: Motif, seed: u64, width: u32, height: u32) -> (RgbImage, Vec<[u32; 4]>) {
     if width == 0 || height == 0 {
-        return RgbImage::new(width, height);
+        return (RgbImage::new(width, height), Vec::new());
     }
+    let mut faces = Vec::new();
     let mut rng = Rng::new(seed, motif as u64 + 1);
     let mut c = backdrop(width as usize, height as usize, &mut rng);
     match motif {
@@ -76,11 +83,11 @@ pub fn paint(motif: Motif, seed: u64, width: u32, height: u32) -> RgbImage {
         Motif::Banner => banner(&mut c, &mut rng),
         Motif::Clothing => clothing(&mut c, &mut rng),
         Motif::Letter => letter(&mut c, &mut rng),
-        Motif::Photograph => photograph(&mut c, &mut rng),
+        Motif::Photograph => photograph(&mut c, &mut rng, &mut faces),
         Motif::Document => document(&mut c, &mut rng),
         Motif::Other => other(&mut c, &mut rng),
     }
-    c.into_image(rng.next_u32())
+    (c.into_image(rng.next_u32()), faces)
 }
 
 // ---------------------------------------------------------------------------
@@ -2215,29 +2222,42 @@ fn envelope(w: usize, h: usize, rng: &mut Rng, ink: Rgbf, age: f32) -> Canvas {
     e
 }
 
-fn photograph(c: &mut Canvas, rng: &mut Rng) {
+fn photograph(c: &mut Canvas, rng: &mut Rng, faces: &mut Vec<[u32; 4]>) {
     let (w, h) = c.size();
     let aspect = if rng.chance(0.75) { 1.45 } else { 0.8 };
     let (pw, ph) = fit(aspect, w * 0.74, h * 0.8);
     let border = (pw.min(ph) * 0.05).round();
     let chin = if rng.chance(0.3) { (pw.min(ph) * 0.1).round() } else { 0.0 };
     let (iw, ih) = dims(pw - 2.0 * border, ph - 2.0 * border - chin);
-    let scene = crowd(iw, ih, rng);
+    let mut heads = Vec::new();
+    let scene = crowd(iw, ih, rng, &mut heads);
     let (tw, th) = dims(pw, ph);
     let mut print = paper(tw, th, rgb(240, 238, 232), rng.range(0.0, 0.4), rng.next_u32());
     print.paste(&scene, border as usize, border as usize);
     let gloss = rng.range(-0.5, 0.5);
     let (fw, fh) = print.size();
-    lay(c, &print, (w * 0.5, h * 0.48), rng.range(-0.06, 0.06), |u, v| {
+    let place = lay(c, &print, (w * 0.5, h * 0.48), rng.range(-0.06, 0.06), |u, v| {
         // A faint reflection of the studio light across the glossy print.
         let d = (u / fw - v / fh * 0.6 - 0.2 - gloss).abs();
         1.0 + 0.05 * (1.0 - smoothstep(0.0, 0.25, d))
     });
+    // The heads as they landed on the canvas (the print is turned by a few degrees: the box
+    // is made a little larger for it).
+    for (x, y, rx, ry) in heads {
+        let (cx, cy) = place.at(x + border, y + border);
+        let (rx, ry) = (rx * 1.25, ry * 1.2);
+        let (x0, y0) = ((cx - rx).max(0.0), (cy - ry).max(0.0));
+        let (x1, y1) = ((cx + rx).min(w), (cy + ry).min(h));
+        if x1 > x0 + 1.0 && y1 > y0 + 1.0 {
+            faces.push([x0 as u32, y0 as u32, (x1 - x0) as u32, (y1 - y0) as u32]);
+        }
+    }
 }
 
 /// A street protest seen from a little above: sky, buildings, and a crowd
 /// whose people grow larger and darker towards the camera, with flags.
-fn crowd(w: usize, h: usize, rng: &mut Rng) -> Canvas {
+/// The heads of people near enough to be recognised go to `heads` as `(x, y, rx, ry)`.
+fn crowd(w: usize, h: usize, rng: &mut Rng, heads: &mut Vec<(f32, f32, f32, f32)>) -> Canvas {
     const CLOTHES: [Rgbf; 9] = [
         rgb(40, 42, 50),
         rgb(30, 30, 32),
@@ -2305,6 +2325,10 @@ fn crowd(w: usize, h: usize, rng: &mut Rng) -> Canvas {
         let (bw, head) = (tall * 0.21, tall * 0.1);
         t.fill(&[rounded_rect(x - bw, feet - tall * 0.82, x + bw, feet, bw * 0.6)], solid(body));
         t.fill(&[ellipse(x, feet - tall * 0.9, head * 0.9, head)], solid(skin));
+        // Faces of 2 % of the picture's height and more could be recognised.
+        if head >= fh * 0.02 && (0.0..fw).contains(&x) && feet - tall * 0.9 < fh {
+            heads.push((x, feet - tall * 0.9, head * 0.9, head));
+        }
         if rng.chance(0.2) {
             let hat = mix(rng.pick(&[rgb(176, 32, 44), CLOTH_WHITE, rgb(40, 40, 44)]), haze, mist);
             t.fill(&[ellipse(x, feet - tall * 0.95, head * 0.95, head * 0.6)], solid(hat));

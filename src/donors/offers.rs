@@ -225,7 +225,14 @@ impl OfferPhoto {
     fn stored(&self) -> anyhow::Result<Stored> {
         let format = master_format(&self.master_format);
         let webp_sizes = self.webp_sizes.split(',').filter_map(|s| s.parse().ok()).collect();
-        Ok(Stored { hash: self.hash.clone(), width: self.width, height: self.height, format, webp_sizes })
+        Ok(Stored {
+            hash: self.hash.clone(),
+            width: self.width,
+            height: self.height,
+            format,
+            webp_sizes,
+            faces: Vec::new(),
+        })
     }
 }
 

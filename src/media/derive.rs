@@ -39,7 +39,7 @@ pub fn fit(width: u32, height: u32, size: u32) -> (u32, u32) {
 }
 
 /// Flattens transparency onto white: derivatives are JPEG.
-fn to_rgb(image: DynamicImage) -> RgbImage {
+pub(crate) fn to_rgb(image: DynamicImage) -> RgbImage {
     if !image.color().has_alpha() {
         // Free when the master is already 8-bit RGB, as sanitised JPEG masters are.
         return image.into_rgb8();

@@ -34,14 +34,16 @@ pub async fn enqueue(conn: &mut SqliteConnection, media_id: i64) -> sqlx::Result
     .await
 }
 
-/// A claimed job.
-#[derive(Debug, Clone, sqlx::FromRow)]
+/// A claimed job: the derivatives named `derivatives` of the master `hash` with `regions`.
+#[derive(Debug, Clone)]
 pub struct Job {
     pub id: i64,
     pub media_id: i64,
     pub attempts: i64,
     pub hash: String,
     pub master_format: String,
+    pub derivatives: String,
+    pub regions: Vec<super::redact::Region>,
 }
 
 /// Puts jobs that were running when the process stopped back in the queue and removes
@@ -92,33 +94,44 @@ pub async fn claim(pool: &SqlitePool) -> sqlx::Result<Option<Job>> {
     .fetch_optional(pool)
     .await?;
     let Some((id, media_id, attempts)) = claimed else { return Ok(None) };
-    let media: Option<(String, String)> = sqlx::query_as("SELECT hash, master_format FROM media WHERE id = ?")
-        .bind(media_id)
-        .fetch_optional(pool)
-        .await?;
+    let mut conn = pool.acquire().await?;
+    let media: Option<(String, String, String)> =
+        sqlx::query_as("SELECT hash, master_format, derivatives FROM media WHERE id = ?")
+            .bind(media_id)
+            .fetch_optional(&mut *conn)
+            .await?;
     match media {
-        Some((hash, master_format)) => Ok(Some(Job { id, media_id, attempts, hash, master_format })),
+        Some((hash, master_format, derivatives)) => {
+            let regions = super::regions::of_media(&mut conn, media_id).await?;
+            Ok(Some(Job { id, media_id, attempts, hash, master_format, derivatives, regions }))
+        }
         None => {
             // The image was deleted meanwhile: nothing to do.
-            sqlx::query("UPDATE jobs SET state = 'done' WHERE id = ?").bind(id).execute(pool).await?;
+            sqlx::query("UPDATE jobs SET state = 'done' WHERE id = ?").bind(id).execute(&mut *conn).await?;
             Ok(None)
         }
     }
 }
 
-/// Records a finished job and marks its image ready, with the sizes that got a WebP.
-pub async fn complete(pool: &SqlitePool, job: &Job, webp_sizes: &[u32]) -> sqlx::Result<()> {
+/// Records a finished job and marks its image ready, with the sizes that got a WebP, unless
+/// its regions changed while the job ran. Returns whether the derivatives made are still the
+/// image's (if not, they are for [`super::free`], and the newer job makes the right ones).
+pub async fn complete(pool: &SqlitePool, job: &Job, webp_sizes: &[u32]) -> sqlx::Result<bool> {
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
     sqlx::query("UPDATE jobs SET state = 'done', locked_at = NULL, last_error = '' WHERE id = ?")
         .bind(job.id)
         .execute(&mut *tx)
         .await?;
-    sqlx::query("UPDATE media SET state = 'ready', webp_sizes = ? WHERE id = ?")
+    let current = sqlx::query("UPDATE media SET state = 'ready', webp_sizes = ? WHERE id = ? AND derivatives = ?")
         .bind(super::webp_list(webp_sizes))
         .bind(job.media_id)
+        .bind(&job.derivatives)
         .execute(&mut *tx)
-        .await?;
-    tx.commit().await
+        .await?
+        .rows_affected()
+        == 1;
+    tx.commit().await?;
+    Ok(current)
 }
 
 /// Records a failed attempt: retried later with exponential backoff, or failed for good.
@@ -153,23 +166,36 @@ async fn run_job(pool: &SqlitePool, pipeline: &super::Pipeline, job: Job) -> any
         let _permit = pipeline.gate.acquire().await?;
         let store = pipeline.store.clone();
         let (hash, format) = (job.hash.clone(), master_format(&job.master_format));
+        let (key, regions) = (job.derivatives.clone(), job.regions.clone());
+        // Fresh from ingest, the pixels are already decoded.
         let pixels = pipeline.take_pixels(job.media_id);
-        let task = crate::cpu::run(move || match pixels {
-            // Fresh from ingest: the pixels are already decoded.
-            Some(pixels) => store.write_derivatives(&hash, pixels),
-            None => store.make_derivatives(&hash, format),
-        });
+        let task = crate::cpu::run(move || store.make_redacted(&hash, format, &regions, &key, pixels));
         // A panic in an image library is a failed attempt like any other, never a stuck job.
         task.await.unwrap_or_else(|failed| Err(anyhow::anyhow!("the image task failed: {failed}")))
     };
     match result {
-        Ok(webp_sizes) => complete(pool, &job, &webp_sizes).await?,
+        Ok(webp_sizes) => {
+            if !complete(pool, &job, &webp_sizes).await? {
+                super::free(pool, &pipeline.store, std::slice::from_ref(&job.derivatives)).await?;
+            }
+        }
         Err(err) => {
             tracing::warn!(job = job.id, attempt = job.attempts, error = format!("{err:#}"), "derivative job failed");
             fail(pool, &job, &format!("{err:#}")).await?;
         }
     }
     Ok(())
+}
+
+/// Runs every job that is due now, one after another, and returns how many ran: the worker's
+/// work without its waiting (for commands and tests that need derivatives before going on).
+pub async fn drain(pool: &SqlitePool, pipeline: &super::Pipeline) -> anyhow::Result<usize> {
+    let mut ran = 0;
+    while let Some(job) = claim(pool).await? {
+        run_job(pool, pipeline, job).await?;
+        ran += 1;
+    }
+    Ok(ran)
 }
 
 /// Makes derivatives until `shutdown` completes. `on_ready` is called after each finished
@@ -209,26 +235,37 @@ pub async fn work(
     }
 }
 
-/// Regenerates the derivatives of every image, calling `progress` after each.
+/// Regenerates the derivatives of every image, with its regions redacted, calling `progress`
+/// after each.
 pub async fn rebuild(
     pool: &SqlitePool,
     pipeline: &super::Pipeline,
     progress: impl Fn(u64, u64),
 ) -> anyhow::Result<usize> {
-    // Objects' images, and offers' photos that have files (of older installations; offers'
+    // Objects' images (once per name: images that share a master and regions share their
+    // derivatives), and offers' photos that have files (of older installations; offers'
     // photos now wait in the database without derivatives).
-    let all: Vec<(String, String)> = sqlx::query_as(
-        "SELECT hash, master_format FROM media
-         UNION SELECT hash, master_format FROM offer_photos WHERE master IS NULL ORDER BY hash",
+    let all: Vec<(String, String, String, Option<i64>)> = sqlx::query_as(
+        "SELECT hash, master_format, derivatives, MIN(id) FROM media GROUP BY derivatives
+         UNION SELECT hash, master_format, hash, NULL FROM offer_photos
+               WHERE master IS NULL AND hash NOT IN (SELECT derivatives FROM media)
+         ORDER BY 3",
     )
     .fetch_all(pool)
     .await?;
     let total = all.len() as u64;
     let mut failed = 0;
-    for (done, (hash, format)) in all.into_iter().enumerate() {
+    for (done, (hash, format, key, media_id)) in all.into_iter().enumerate() {
+        let regions = match media_id {
+            Some(id) => super::regions::of_media(&mut *pool.acquire().await?, id).await?,
+            None => Vec::new(),
+        };
         let store = pipeline.store.clone();
-        let hash_for_job = hash.clone();
-        let result = crate::cpu::run(move || store.make_derivatives(&hash_for_job, master_format(&format))).await?;
+        let (hash_for_job, key_for_job) = (hash.clone(), key.clone());
+        let result = crate::cpu::run(move || {
+            store.make_redacted(&hash_for_job, master_format(&format), &regions, &key_for_job, None)
+        })
+        .await?;
         let (state, webp_sizes) = match result {
             Ok(webp_sizes) => ("ready", webp_sizes),
             Err(err) => {
@@ -237,21 +274,24 @@ pub async fn rebuild(
                 ("failed", Vec::new())
             }
         };
-        sqlx::query("UPDATE media SET state = ?, webp_sizes = ? WHERE hash = ?")
+        sqlx::query("UPDATE media SET state = ?, webp_sizes = ? WHERE derivatives = ?")
             .bind(state)
             .bind(super::webp_list(&webp_sizes))
-            .bind(&hash)
+            .bind(&key)
             .execute(pool)
             .await?;
-        sqlx::query("UPDATE offer_photos SET webp_sizes = ? WHERE hash = ?")
+        sqlx::query("UPDATE offer_photos SET webp_sizes = ? WHERE hash = ? AND master IS NULL")
             .bind(super::webp_list(&webp_sizes))
-            .bind(&hash)
+            .bind(&key)
             .execute(pool)
             .await?;
-        sqlx::query("UPDATE jobs SET state = 'done' WHERE state IN ('queued', 'running') AND media_id IN (SELECT id FROM media WHERE hash = ?)")
-            .bind(&hash)
-            .execute(pool)
-            .await?;
+        sqlx::query(
+            "UPDATE jobs SET state = 'done' WHERE state IN ('queued', 'running')
+             AND media_id IN (SELECT id FROM media WHERE derivatives = ?)",
+        )
+        .bind(&key)
+        .execute(pool)
+        .await?;
         progress(done as u64 + 1, total);
     }
     Ok(failed)

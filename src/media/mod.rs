@@ -6,8 +6,11 @@
 //! `uploads/ab/abcdef…/master.jpg` (or `.png`), `…/400.jpg`, `…/1200.jpg`, `…/2400.jpg`.
 
 pub mod derive;
+pub mod faces;
 pub mod jobs;
 pub mod jpeg;
+pub mod redact;
+pub mod regions;
 pub mod sanitise;
 pub mod upload;
 
@@ -43,6 +46,8 @@ pub struct Stored {
     pub format: MasterFormat,
     /// Derivative sizes that also have a smaller WebP (known once derivatives are made).
     pub webp_sizes: Vec<u32>,
+    /// Faces the detector found, to be suggested for redaction when the image is recorded.
+    pub faces: Vec<redact::Region>,
 }
 
 /// Whether `hash` looks like one of ours (64 lowercase hex digits), so it is safe in a path.
@@ -87,25 +92,51 @@ impl Store {
         let dir = self.dir(&hash);
         crate::private::create_dir_all(&dir)?;
         write_atomically(&dir.join(format!("master.{}", format.extension())), bytes)?;
-        Ok(Stored { hash, width, height, format, webp_sizes: Vec::new() })
+        Ok(Stored { hash, width, height, format, webp_sizes: Vec::new(), faces: Vec::new() })
     }
 
     /// Makes and writes every derivative of the master `hash` (one decode, a cascade of resizes).
     /// Returns the sizes that also got a WebP.
     pub fn make_derivatives(&self, hash: &str, format: MasterFormat) -> anyhow::Result<Vec<u32>> {
-        let path = self.master_path(hash, format).context("not a media hash")?;
-        let master = image::open(&path).with_context(|| format!("decoding {}", path.display()))?;
-        self.write_derivatives(hash, master)
+        self.make_redacted(hash, format, &[], hash, None)
     }
 
-    /// Makes and writes the derivatives of master `hash` from its pixels, already decoded (no
-    /// second decode). Returns the sizes that also got a WebP.
-    pub fn write_derivatives(&self, hash: &str, master: DynamicImage) -> anyhow::Result<Vec<u32>> {
+    /// Makes and writes every derivative of the master `hash` with `regions` destroyed in its
+    /// pixels, under the name `key` (see [`redact::derivatives_key`]), from `pixels` when the
+    /// master is already decoded. Returns the sizes that also got a WebP.
+    pub fn make_redacted(
+        &self,
+        hash: &str,
+        format: MasterFormat,
+        regions: &[redact::Region],
+        key: &str,
+        pixels: Option<DynamicImage>,
+    ) -> anyhow::Result<Vec<u32>> {
+        let master = match pixels {
+            Some(pixels) => pixels,
+            None => {
+                let path = self.master_path(hash, format).context("not a media hash")?;
+                image::open(&path).with_context(|| format!("decoding {}", path.display()))?
+            }
+        };
+        if regions.is_empty() {
+            return self.write_derivatives(key, master);
+        }
+        let mut pixels = derive::to_rgb(master);
+        redact::apply(&mut pixels, regions);
+        self.write_derivatives(key, DynamicImage::ImageRgb8(pixels))
+    }
+
+    /// Makes and writes the derivatives named `key` from pixels already decoded (no second
+    /// decode). Returns the sizes that also got a WebP.
+    pub fn write_derivatives(&self, key: &str, master: DynamicImage) -> anyhow::Result<Vec<u32>> {
+        anyhow::ensure!(is_hash(key), "not a media name");
+        crate::private::create_dir_all(&self.dir(key))?;
         let mut webp_sizes = Vec::new();
         for d in derive::derivatives(master)? {
-            let path = self.derivative_path(hash, d.size).context("derivative size")?;
+            let path = self.derivative_path(key, d.size).context("derivative size")?;
             write_atomically(&path, &d.jpeg)?;
-            if let (Some(webp), Some(path)) = (&d.webp, self.webp_path(hash, d.size)) {
+            if let (Some(webp), Some(path)) = (&d.webp, self.webp_path(key, d.size)) {
                 write_atomically(&path, webp)?;
                 webp_sizes.push(d.size);
             }
@@ -119,15 +150,53 @@ impl Store {
         DERIVATIVE_SIZES.iter().all(|s| self.derivative_path(hash, *s).is_some_and(|p| p.exists()))
     }
 
+    /// Deletes the derivatives named `key` (a master in the same folder stays), and the folder
+    /// when nothing is left in it.
+    pub fn remove_derivatives(&self, key: &str) -> anyhow::Result<()> {
+        if !is_hash(key) {
+            return Ok(());
+        }
+        let files = DERIVATIVE_SIZES
+            .iter()
+            .filter_map(|s| self.derivative_path(key, *s))
+            .chain(derive::WEBP_SIZES.iter().filter_map(|s| self.webp_path(key, *s)));
+        for path in files {
+            match std::fs::remove_file(&path) {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err(anyhow::Error::from(e).context(format!("removing {}", path.display()))),
+            }
+        }
+        // Fails, as it should, while a master is still in the folder.
+        let dir = self.dir(key);
+        if std::fs::remove_dir(&dir).is_ok()
+            && let Some(parent) = dir.parent()
+        {
+            blur_dir_times(parent);
+        } else {
+            blur_dir_times(&dir);
+        }
+        Ok(())
+    }
+
     /// Stores pixels zbor made itself (the demo's pictures): master and derivatives at once.
     /// The derivatives are made from the master as stored, as every other image's are, so
     /// that rebuilding them (after a restore) gives the very same bytes.
     pub fn store(&self, image: &RgbImage) -> anyhow::Result<Stored> {
+        self.store_redacted(image, Vec::new())
+    }
+
+    /// [`Store::store`] with `faces` marked: the derivatives (named after the master and the
+    /// regions) are made with them destroyed, and no unredacted derivative is ever written.
+    /// The regions are recorded with the image by [`add_media`].
+    pub fn store_redacted(&self, image: &RgbImage, faces: Vec<redact::Region>) -> anyhow::Result<Stored> {
         let pixels = DynamicImage::ImageRgb8(image.clone());
         let master = derive::encode_jpeg(&pixels, sanitise::MASTER_QUALITY)?;
         let mut stored = self.put_master(&master, MasterFormat::Jpeg, image.width(), image.height())?;
         let decoded = image::load_from_memory_with_format(&master, image::ImageFormat::Jpeg)?;
-        stored.webp_sizes = self.write_derivatives(&stored.hash, decoded)?;
+        let key = redact::derivatives_key(&stored.hash, &faces);
+        stored.webp_sizes = self.make_redacted(&stored.hash, MasterFormat::Jpeg, &faces, &key, Some(decoded))?;
+        stored.faces = faces;
         Ok(stored)
     }
 
@@ -215,9 +284,9 @@ async fn insert_media(
         lang3!("alt"),
         ", ",
         lang3!("caption"),
-        ", position, is_public, state, created_at, webp_sizes)
+        ", position, is_public, state, created_at, webp_sizes, derivatives)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,
-            (SELECT COALESCE(MAX(position) + 1, 0) FROM media WHERE object_id = ?1), ?12, ?13, ?14, ?15)
+            (SELECT COALESCE(MAX(position) + 1, 0) FROM media WHERE object_id = ?1), ?12, ?13, ?14, ?15, ?2)
          RETURNING id"
     ))
     .bind(object_id)
@@ -241,14 +310,25 @@ pub fn webp_list(sizes: &[u32]) -> String {
 }
 
 /// Attaches an image whose derivatives already exist (see [`Store::store`]), after the object's
-/// other images.
+/// other images, with its faces marked (and reviewed) when it has any.
 pub async fn add_media(
     conn: &mut SqliteConnection,
     object_id: i64,
     stored: &Stored,
     media: &NewMedia,
 ) -> sqlx::Result<i64> {
-    insert_media(conn, object_id, stored, media, "ready").await
+    let id = insert_media(conn, object_id, stored, media, "ready").await?;
+    if !stored.faces.is_empty() {
+        for face in &stored.faces {
+            regions::insert(conn, id, face, false).await?;
+        }
+        sqlx::query("UPDATE media SET derivatives = ? WHERE id = ?")
+            .bind(redact::derivatives_key(&stored.hash, &stored.faces))
+            .bind(id)
+            .execute(conn)
+            .await?;
+    }
+    Ok(id)
 }
 
 /// Attaches an image whose master is stored but whose derivatives are still to be made, after
@@ -260,6 +340,24 @@ pub async fn add_pending(
     media: &NewMedia,
 ) -> sqlx::Result<i64> {
     insert_media(conn, object_id, stored, media, "pending").await
+}
+
+/// Records a prepared image as pending, with the faces found in it as suggested regions (so
+/// its derivatives are redacted from the start), and queues its derivatives.
+async fn record_pending(
+    conn: &mut SqliteConnection,
+    object_id: i64,
+    stored: &Stored,
+    media: &NewMedia,
+) -> sqlx::Result<i64> {
+    let id = insert_media(conn, object_id, stored, media, "pending").await?;
+    for face in &stored.faces {
+        regions::insert(conn, id, face, true).await?;
+    }
+    if regions::rederive(conn, id).await?.is_none() {
+        jobs::enqueue(conn, id).await?;
+    }
+    Ok(id)
 }
 
 /// How many decoded images may wait for the worker; each can be hundreds of megabytes.
@@ -323,7 +421,9 @@ impl Pipeline {
             zeroize::Zeroize::zeroize(&mut upload);
             let clean = clean?;
             let (width, height) = (clean.image.width(), clean.image.height());
-            Ok((store.put_master(&clean.bytes, clean.format, width, height)?, clean.image))
+            let mut stored = store.put_master(&clean.bytes, clean.format, width, height)?;
+            stored.faces = faces::suggest_in(&clean.image);
+            Ok((stored, clean.image))
         })
         .await
         .map_err(anyhow::Error::from)?
@@ -352,8 +452,7 @@ impl Pipeline {
     ) -> Result<i64, IngestError> {
         let (stored, pixels) = self.prepare(upload).await?;
         let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
-        let id = insert_media(&mut tx, object_id, &stored, media, "pending").await?;
-        jobs::enqueue(&mut tx, id).await?;
+        let id = record_pending(&mut tx, object_id, &stored, media).await?;
         tx.commit().await?;
         self.hand_off(id, pixels);
         Ok(id)
@@ -376,12 +475,11 @@ impl Command for AddPhotos {
         let described = NewMedia { alt: Text3::default(), caption: Text3::default(), is_public: false };
         let mut ids = Vec::with_capacity(self.photos.len());
         for stored in &self.photos {
-            let id = insert_media(tx, self.object, stored, &described, "pending").await?;
-            jobs::enqueue(tx, id).await?;
-            ids.push(id);
+            ids.push(record_pending(tx, self.object, stored, &described).await?);
         }
         if !ids.is_empty() {
-            let details = serde_json::json!({ "id": self.object, "photos": ids.len() });
+            let faces: usize = self.photos.iter().map(|p| p.faces.len()).sum();
+            let details = serde_json::json!({ "id": self.object, "photos": ids.len(), "faces_suggested": faces });
             tx.audit("media-added", &record.entry_number, details).await?;
         }
         Ok(ids)
@@ -391,11 +489,14 @@ impl Command for AddPhotos {
 /// What a curator does to one image.
 #[derive(Debug, Clone)]
 pub enum PhotoChange {
-    /// New alternative text and caption, and whether the image is public.
+    /// New alternative text and caption, and whether the image is public. Making an image of
+    /// a public object public needs `photos_checked` when its photos must be checked (see
+    /// [`regions::check_needed`]), as publishing does.
     Describe {
         alt: Text3,
         caption: Text3,
         is_public: bool,
+        photos_checked: bool,
     },
     Up,
     Down,
@@ -416,8 +517,8 @@ impl PhotoChange {
     }
 }
 
-/// Changes image `media` of object `object`. Returns the hash of a removed image, whose files
-/// go once the removal is committed (see [`remove_files_if_unused`]).
+/// Changes image `media` of object `object`. Returns the names of a removed image's files,
+/// which go once the removal is committed (see [`free`]).
 #[derive(Debug, Clone)]
 pub struct ChangePhoto {
     pub object: i64,
@@ -426,16 +527,24 @@ pub struct ChangePhoto {
 }
 
 impl Command for ChangePhoto {
-    type Output = Option<String>;
+    type Output = Vec<String>;
 
-    async fn run(self, tx: &mut Tx) -> CommandResult<Option<String>> {
+    async fn run(self, tx: &mut Tx) -> CommandResult<Vec<String>> {
         let record = crate::collection::objects::editable(tx, self.object).await?;
         let all = list(tx, self.object).await?;
         let at = all.iter().position(|m| m.id == self.media).ok_or(CommandError::NotFound)?;
-        let mut removed = None;
+        let mut removed = Vec::new();
         let action = self.change.name();
         match self.change {
-            PhotoChange::Describe { alt, caption, is_public } => {
+            PhotoChange::Describe { alt, caption, is_public, photos_checked } => {
+                let newly_public = is_public && !all[at].is_public;
+                if newly_public
+                    && record.state == crate::collection::PubState::Published
+                    && !photos_checked
+                    && regions::check_needed(tx, self.object).await?
+                {
+                    return Err(CommandError::Refused("edit-error-photos-check"));
+                }
                 set_text(tx, self.media, &alt, &caption).await?;
                 set_public(tx, self.media, is_public).await?;
             }
@@ -449,11 +558,12 @@ impl Command for ChangePhoto {
             }
             PhotoChange::Primary => make_primary(tx, self.media).await?,
             PhotoChange::Remove => {
-                let hash: String = sqlx::query_scalar("DELETE FROM media WHERE id = ? RETURNING hash")
-                    .bind(self.media)
-                    .fetch_one(&mut **tx)
-                    .await?;
-                removed = Some(hash);
+                let (hash, derivatives): (String, String) =
+                    sqlx::query_as("DELETE FROM media WHERE id = ? RETURNING hash, derivatives")
+                        .bind(self.media)
+                        .fetch_one(&mut **tx)
+                        .await?;
+                removed = vec![hash, derivatives];
             }
         }
         let details = serde_json::json!({ "id": self.object, "media": self.media, "action": action });
@@ -551,6 +661,11 @@ pub struct MediaRecord {
     pub is_public: bool,
     /// `pending` until the derivatives exist (pages show a placeholder), `ready`, or `failed`.
     pub state: String,
+    /// The name of its derivatives: the hash, or, with regions redacted, another name.
+    pub derivatives: String,
+    /// How many regions are redacted, and how many of them are suggestions not yet reviewed.
+    pub regions: i64,
+    pub suggested: i64,
 }
 
 /// The images of an object, in their order (the first is the primary image).
@@ -560,7 +675,9 @@ pub async fn list(conn: &mut SqliteConnection, object_id: i64) -> sqlx::Result<V
         lang3!(text "alt" as "alt"),
         ", ",
         lang3!(text "caption" as "caption"),
-        ", position, is_public, state
+        ", position, is_public, state, derivatives,
+            (SELECT COUNT(*) FROM redactions r WHERE r.media_id = media.id) AS regions,
+            (SELECT COUNT(*) FROM redactions r WHERE r.media_id = media.id AND r.suggested = 1) AS suggested
          FROM media WHERE object_id = ? ORDER BY position, id"
     ))
     .bind(object_id)
@@ -621,37 +738,65 @@ pub async fn make_primary(conn: &mut SqliteConnection, media_id: i64) -> anyhow:
 /// Removes an image from its object. Its files go too, once the removal is committed, unless
 /// another record shares them.
 pub async fn remove(pool: &SqlitePool, store: &Store, media_id: i64) -> anyhow::Result<()> {
-    let hash: String = sqlx::query_scalar("DELETE FROM media WHERE id = ? RETURNING hash")
-        .bind(media_id)
-        .fetch_optional(pool)
-        .await?
-        .context("no such image")?;
-    remove_files_if_unused(pool, store, &hash).await
+    let (hash, derivatives): (String, String) =
+        sqlx::query_as("DELETE FROM media WHERE id = ? RETURNING hash, derivatives")
+            .bind(media_id)
+            .fetch_optional(pool)
+            .await?
+            .context("no such image")?;
+    free(pool, store, &[hash, derivatives]).await
 }
 
-/// Whether an object's image or an offer's photo uses the files of `hash`.
-pub async fn in_use(pool: &SqlitePool, hash: &str) -> sqlx::Result<bool> {
+/// Whether an object's image or an offer's photo uses the files of `name`: its master, or the
+/// derivatives of an image.
+pub async fn in_use(pool: &SqlitePool, name: &str) -> sqlx::Result<bool> {
     sqlx::query_scalar(
-        "SELECT EXISTS (SELECT 1 FROM media WHERE hash = ?1) OR EXISTS (SELECT 1 FROM offer_photos WHERE hash = ?1)",
+        "SELECT EXISTS (SELECT 1 FROM media WHERE hash = ?1 OR derivatives = ?1)
+             OR EXISTS (SELECT 1 FROM offer_photos WHERE hash = ?1)",
     )
-    .bind(hash)
+    .bind(name)
     .fetch_one(pool)
     .await
 }
 
-/// Whether an object's image uses the files of `hash`.
-pub async fn on_an_object(pool: &SqlitePool, hash: &str) -> sqlx::Result<bool> {
-    sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM media WHERE hash = ?)").bind(hash).fetch_one(pool).await
+/// Whether an object's image uses the files of `name` (its master, or its derivatives).
+pub async fn on_an_object(pool: &SqlitePool, name: &str) -> sqlx::Result<bool> {
+    sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM media WHERE hash = ?1 OR derivatives = ?1)")
+        .bind(name)
+        .fetch_one(pool)
+        .await
 }
 
 /// Deletes the files of `hash` unless an object's image or an offer's photo still uses them.
 pub async fn remove_files_if_unused(pool: &SqlitePool, store: &Store, hash: &str) -> anyhow::Result<()> {
-    if !in_use(pool, hash).await? && is_hash(hash) {
-        let dir = store.dir(hash);
-        match std::fs::remove_dir_all(&dir) {
-            Ok(()) => {}
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(e) => return Err(anyhow::Error::from(e).context(format!("removing {}", dir.display()))),
+    free(pool, store, &[hash.to_owned()]).await
+}
+
+/// Deletes what no record uses any more of the folders named `names`, once the change that
+/// let them go is committed: a folder no image or offer uses goes whole; a master's folder
+/// whose derivatives no image shows any more (its image was redacted) loses its derivatives,
+/// so no unredacted size of a redacted photo is left on disk.
+pub async fn free(pool: &SqlitePool, store: &Store, names: &[String]) -> anyhow::Result<()> {
+    for name in names.iter().filter(|n| is_hash(n)) {
+        let (master, derived): (bool, bool) = sqlx::query_as(
+            "SELECT EXISTS (SELECT 1 FROM media WHERE hash = ?1) OR EXISTS (SELECT 1 FROM offer_photos WHERE hash = ?1),
+                    EXISTS (SELECT 1 FROM media WHERE derivatives = ?1)
+                 OR EXISTS (SELECT 1 FROM offer_photos WHERE hash = ?1 AND master IS NULL)",
+        )
+        .bind(name)
+        .fetch_one(pool)
+        .await?;
+        match (master, derived) {
+            (false, false) => {
+                let dir = store.dir(name);
+                match std::fs::remove_dir_all(&dir) {
+                    Ok(()) => {}
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                    Err(e) => return Err(anyhow::Error::from(e).context(format!("removing {}", dir.display()))),
+                }
+            }
+            (true, false) => store.remove_derivatives(name)?,
+            _ => {}
         }
     }
     Ok(())

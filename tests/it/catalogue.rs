@@ -394,6 +394,29 @@ async fn every_template_escapes_what_people_typed() {
         let object = app.get_with(accepted.header("location"), &[("cookie", &curator)]).await;
         escaped(&object, "admin/object.html");
         covered.insert("admin/object.html".to_owned());
+        // The regions page sends back what was typed into a refused region.
+        let object_id: i64 = accepted
+            .header("location")
+            .trim_start_matches("/admin/objects/")
+            .split('?')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap();
+        let stored = app.state.media.store.store(&image::RgbImage::new(64, 48)).unwrap();
+        let described = zbor::media::NewMedia { alt: evil3.clone(), caption: evil3.clone(), is_public: false };
+        let mut conn = app.state.db.main.acquire().await.unwrap();
+        let media_id = zbor::media::add_media(&mut conn, object_id, &stored, &described).await.unwrap();
+        drop(conn);
+        let regions = format!("/admin/objects/{object_id}/media/{media_id}/regions");
+        let fields = [("csrf", token.as_str()), ("action", "add"), ("shape", "rect"), ("kind", "face"), ("x", evil)];
+        let refused = app.post_form(&regions, &curator, &fields).await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(!refused.body.contains(evil) && refused.body.contains("&lt;script&gt;"), "admin/regions.html escapes");
+        // Its one script is the panel's own drawing tool.
+        assert_eq!(refused.body.matches("<script").count(), 1);
+        assert!(refused.body.contains("<script src=\"/static/redact.js\" defer></script>"));
+        covered.insert("admin/regions.html".to_owned());
         let list =
             app.get_with(&format!("/admin/objects?q={}", zbor::web::encode(evil)), &[("cookie", &curator)]).await;
         escaped(&list, "admin/objects.html");

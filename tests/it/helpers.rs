@@ -174,12 +174,16 @@ impl TestApp {
     }
 
     pub async fn get_bytes(&self, uri: &str) -> (StatusCode, HeaderMap, Vec<u8>) {
-        let response = self
-            .router
-            .clone()
-            .oneshot(Request::builder().uri(uri).body(Body::empty()).expect("request"))
-            .await
-            .expect("infallible");
+        self.get_bytes_with(uri, &[]).await
+    }
+
+    pub async fn get_bytes_with(&self, uri: &str, headers: &[(&str, &str)]) -> (StatusCode, HeaderMap, Vec<u8>) {
+        let mut request = Request::builder().uri(uri);
+        for (k, v) in headers {
+            request = request.header(*k, *v);
+        }
+        let response =
+            self.router.clone().oneshot(request.body(Body::empty()).expect("request")).await.expect("infallible");
         let status = response.status();
         let headers = response.headers().clone();
         let bytes = response.into_body().collect().await.expect("body").to_bytes();

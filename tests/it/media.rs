@@ -249,19 +249,7 @@ async fn publish(app: &TestApp, id: i64) -> String {
 
 /// Runs the derivative worker until no job is left.
 pub(crate) async fn drain_jobs(app: &TestApp) {
-    while let Some(job) = media::jobs::claim(&app.state.db.main).await.unwrap() {
-        let store = app.state.media.store.clone();
-        let (hash, format) = (
-            job.hash.clone(),
-            if job.master_format == "png" {
-                media::sanitise::MasterFormat::Png
-            } else {
-                media::sanitise::MasterFormat::Jpeg
-            },
-        );
-        let webp = tokio::task::spawn_blocking(move || store.make_derivatives(&hash, format)).await.unwrap().unwrap();
-        media::jobs::complete(&app.state.db.main, &job, &webp).await.unwrap();
-    }
+    media::jobs::drain(&app.state.db.main, &app.state.media).await.unwrap();
 }
 
 fn public(alt: &str) -> NewMedia {
