@@ -574,3 +574,147 @@ async fn browser_static_mirror_reads_well_from_nginx_and_from_disk() {
     assert_eq!(found.text().await.unwrap(), "Badge “Long live Belarus!”");
     web.quit().await.unwrap();
 }
+
+/// The current value of form field `id`.
+async fn value_of(web: &WebDriver, id: &str) -> String {
+    web.find(By::Id(id)).await.unwrap().prop("value").await.unwrap().unwrap_or_default()
+}
+
+/// The fill of a redacted region, measured in the public 1200 px JPEG of image `media`: its
+/// per-channel standard deviation and mean inside the region (shrunk by 4 px).
+async fn public_region_stats(app: &TestApp, media: i64) -> ([f64; 3], [f64; 3], String) {
+    let (key, x, y, w, h): (String, u32, u32, u32, u32) = sqlx::query_as(
+        "SELECT m.derivatives, r.x, r.y, r.w, r.h FROM media m JOIN redactions r ON r.media_id = m.id
+         WHERE m.id = ? AND r.shape = 'rect' ORDER BY r.id LIMIT 1",
+    )
+    .bind(media)
+    .fetch_one(&app.state.db.main)
+    .await
+    .unwrap();
+    let (status, _, bytes) = app.get_bytes(&format!("/media/{key}/1200.jpg")).await;
+    assert_eq!(status, axum::http::StatusCode::OK);
+    let image = image::load_from_memory(&bytes).unwrap().to_rgb8();
+    let (mut sum, mut squares, mut n) = ([0f64; 3], [0f64; 3], 0f64);
+    for py in y + 4..y + h - 4 {
+        for px in x + 4..x + w - 4 {
+            for (c, v) in image.get_pixel(px, py).0.iter().enumerate() {
+                sum[c] += f64::from(*v);
+                squares[c] += f64::from(*v).powi(2);
+            }
+            n += 1.0;
+        }
+    }
+    let mean = sum.map(|s| s / n);
+    let std = std::array::from_fn(|c| (squares[c] / n - mean[c].powi(2)).max(0.0).sqrt());
+    (mean, std, key)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs chromium, chromium-driver and axe-core (installed by .ci/run)"]
+async fn browser_curator_draws_a_region_with_the_mouse_or_types_it_without_javascript() {
+    let app = TestApp::new().await;
+    // A published poster with one public photo: red and white squares, so any region of it varies.
+    let picture = image::RgbImage::from_fn(1200, 800, |x, y| {
+        if (x / 40 + y / 40) % 2 == 0 { image::Rgb([200, 16, 46]) } else { image::Rgb([240, 240, 235]) }
+    });
+    let stored = app.state.media.store.store(&picture).unwrap();
+    let mut conn = app.state.db.main.acquire().await.unwrap();
+    let object = zbor::collection::objects::create_object(
+        &mut conn,
+        &zbor::collection::objects::NewObject::new("poster", zbor::collection::Text3::same("Poster")),
+        2026,
+    )
+    .await
+    .unwrap()
+    .id;
+    let described = zbor::media::NewMedia {
+        alt: zbor::collection::Text3::same("A poster"),
+        caption: Default::default(),
+        is_public: true,
+    };
+    let media = zbor::media::add_media(&mut conn, object, &stored, &described).await.unwrap();
+    let accession = crate::helpers::publish(&mut conn, object, "MFB-{year}-{seq:04}", 2026).await;
+    drop(conn);
+    app.refresh().await;
+    let cookie = app.staff_cookie("olga", zbor::auth::Role::Curator).await;
+    let (name, value) = cookie.split_once('=').unwrap();
+    let server = app.serve().await;
+    let base = server.url();
+    let regions = format!("{base}/admin/objects/{object}/media/{media}/regions?lang=en");
+    let axe = axe_source();
+
+    // With JavaScript: a drag over the photo fills the form, and adding it redacts the photo.
+    let (_driver, web, _profile) = start_browser().await;
+    web.goto(format!("{base}/healthz")).await.unwrap();
+    web.add_cookie(Cookie::new(name.to_owned(), value.to_owned())).await.unwrap();
+    web.goto(&regions).await.unwrap();
+    assert!(images_settle(&web).await.is_empty(), "the master with its outlines loads");
+    let photo = web.find(By::Id("redact-image")).await.unwrap();
+    web.action_chain()
+        .move_to_element_center(&photo)
+        .move_by_offset(-150, -100)
+        .click_and_hold()
+        .move_by_offset(60, 40)
+        .move_by_offset(60, 50)
+        .release()
+        .perform()
+        .await
+        .unwrap();
+    let (x, w) = (value_of(&web, "region-x").await, value_of(&web, "region-w").await);
+    let w: u32 = w.parse().unwrap_or(0);
+    assert!(!x.is_empty() && w >= 50, "the drag filled the form: x {x:?}, w {w}");
+    assert!(web.find(By::Css(".redact-box")).await.unwrap().is_displayed().await.unwrap(), "the drawn box shows");
+    web.screenshot(&screenshot_path("admin-redact-drawing")).await.unwrap();
+    click(&web, "#redact-add button[value=add]").await;
+    appears(&web, By::Css(".flash")).await;
+    let problems = axe_violations(&web, &axe).await;
+    assert!(problems.is_empty(), "accessibility problems on the regions page:\n{}", problems.join("\n"));
+    // The public page shows the redacted photo once the worker has made it.
+    let started = Instant::now();
+    let key = loop {
+        let (state, key): (String, String) = sqlx::query_as("SELECT state, derivatives FROM media WHERE id = ?")
+            .bind(media)
+            .fetch_one(&app.state.db.main)
+            .await
+            .unwrap();
+        if state == "ready" {
+            break key;
+        }
+        assert!(started.elapsed() < Duration::from_secs(60), "the redacted derivatives were not made");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    assert_ne!(key, stored.hash);
+    web.goto(format!("{base}/objects/{accession}?lang=en")).await.unwrap();
+    assert!(images_settle(&web).await.is_empty());
+    let sources = web.find(By::Css(".object-images img")).await.unwrap().attr("src").await.unwrap().unwrap_or_default();
+    assert!(sources.contains(&key) && !sources.contains(&stored.hash), "{sources}");
+    let (mean, std, _) = public_region_stats(&app, media).await;
+    assert!(std.iter().all(|s| *s < 4.0), "the drawn region is one colour in the public photo: σ {std:?}");
+    assert!((mean[0] - f64::from(zbor::media::redact::FILL[0])).abs() < 6.0, "{mean:?}");
+    web.screenshot(&screenshot_path("object-redacted")).await.unwrap();
+    web.quit().await.unwrap();
+
+    // Without JavaScript: the same form, typed.
+    let (_driver, web, _profile) = start_browser_with(false, None).await;
+    web.goto(format!("{base}/healthz")).await.unwrap();
+    web.add_cookie(Cookie::new(name.to_owned(), value.to_owned())).await.unwrap();
+    web.goto(&regions).await.unwrap();
+    web.find(By::Css("#region-shape option[value=ellipse]")).await.unwrap().click().await.unwrap();
+    web.find(By::Css("#region-kind option[value=text]")).await.unwrap().click().await.unwrap();
+    for (id, value) in [("region-x", "800"), ("region-y", "500"), ("region-w", "200"), ("region-h", "120")] {
+        fill(&web, id, value).await;
+    }
+    click(&web, "#redact-add button[value=add]").await;
+    appears(&web, By::Css(".flash")).await;
+    let rows = web.find_all(By::Css("table.regions tbody tr")).await.unwrap();
+    assert_eq!(rows.len(), 2, "both regions are listed");
+    let typed: (String, String, u32, u32, u32, u32) =
+        sqlx::query_as("SELECT shape, kind, x, y, w, h FROM redactions WHERE media_id = ? ORDER BY id DESC LIMIT 1")
+            .bind(media)
+            .fetch_one(&app.state.db.main)
+            .await
+            .unwrap();
+    assert_eq!(typed, ("ellipse".to_owned(), "text".to_owned(), 800, 500, 200, 120));
+    web.quit().await.unwrap();
+    server.stop().await;
+}
