@@ -3,7 +3,7 @@
 //! outlined, for curators only.
 
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
@@ -14,7 +14,7 @@ use super::{render_panel, require};
 use crate::app::AppState;
 use crate::auth::sessions::Session;
 use crate::collection::command::CommandError;
-use crate::collection::objects;
+use crate::donors::offers;
 use crate::error::{AppError, AppResult};
 use crate::media::redact::{self, Kind, Method, Region, Shape};
 use crate::media::regions::{self, ChangeRegions, RegionChange, StoredRegion};
@@ -26,8 +26,10 @@ use crate::web::staff::{Staff, StaffForm};
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/admin/objects/{id}/media/{media_id}/regions", get(page).post(change))
-        .route("/admin/objects/{id}/media/{media_id}/master.jpg", get(master))
+        .route("/admin/objects/{id}/media/{media_id}/regions", get(image_page).post(image_change))
+        .route("/admin/objects/{id}/media/{media_id}/master.jpg", get(image_master))
+        .route("/admin/offers/{id}/photos/{position}/regions", get(offer_page).post(offer_change))
+        .route("/admin/offers/{id}/photos/{position}/master.jpg", get(offer_master))
         .route("/static/redact.js", get(script))
 }
 
@@ -41,38 +43,139 @@ const SCRIPT: &str = include_str!("../../static/redact.js");
 const POLICY: &str = "default-src 'none'; img-src 'self'; style-src 'self'; font-src 'self'; \
      script-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
-/// An image as the regions page needs it.
-#[derive(Debug, Serialize, sqlx::FromRow)]
+/// The photo whose regions are changed: an object's image (publishing roles: the master is
+/// theirs to see), or a photo of an offer still waiting (those who review offers).
+#[derive(Debug, Clone)]
+enum Target {
+    Image { object: i64, media: i64 },
+    OfferPhoto { offer: String, position: i64 },
+}
+
+/// What the regions page and the master view need of a photo.
+#[derive(Debug, Serialize)]
 struct Photo {
-    id: i64,
+    /// Its number among its object's or offer's photos, from 1.
+    n: i64,
+    /// The entry number of its object or offer.
+    entry_number: String,
+    width: u32,
+    height: u32,
+    /// `ready`, `pending` or `failed`.
+    state: String,
+    page_url: String,
+    master_url: String,
+    back_url: String,
+    /// Where the redacted photo is shown, once it exists.
+    result_url: Option<String>,
+    #[serde(skip)]
+    master: Master,
+}
+
+/// An object's image as [`Target::photo`] reads it.
+#[derive(sqlx::FromRow)]
+struct ImageRow {
     hash: String,
     master_format: String,
     width: u32,
     height: u32,
     derivatives: String,
     state: String,
-    position: i64,
+    /// How many of the object's images come before it.
+    before: i64,
+    entry_number: String,
 }
 
-/// Image `media_id` of object `id`, if a publishing role asks: the master is theirs to see.
-async fn photo(state: &AppState, session: &Session, id: i64, media_id: i64) -> AppResult<Photo> {
-    require(session.role.can_publish())?;
-    sqlx::query_as(
-        "SELECT id, hash, master_format, width, height, derivatives, state,
-                (SELECT COUNT(*) FROM media o WHERE o.object_id = m.object_id AND o.position < m.position) AS position
-         FROM media m WHERE id = ? AND object_id = ?",
-    )
-    .bind(media_id)
-    .bind(id)
-    .fetch_optional(&state.db.main)
-    .await?
-    .ok_or(AppError::NotFound)
+/// Where a photo's master is.
+#[derive(Debug)]
+enum Master {
+    File(std::path::PathBuf),
+    Held(Vec<u8>),
+}
+
+impl Target {
+    fn base(&self) -> String {
+        match self {
+            Self::Image { object, media } => format!("/admin/objects/{object}/media/{media}"),
+            Self::OfferPhoto { offer, position } => format!("/admin/offers/{offer}/photos/{position}"),
+        }
+    }
+
+    /// The photo, if it exists and `session` may redact it.
+    async fn photo(&self, state: &AppState, session: &Session) -> AppResult<Photo> {
+        let base = self.base();
+        match self {
+            Self::Image { object, media } => {
+                require(session.role.can_publish())?;
+                let row: Option<ImageRow> = sqlx::query_as(
+                    "SELECT m.hash, m.master_format, m.width, m.height, m.derivatives, m.state,
+                            (SELECT COUNT(*) FROM media o WHERE o.object_id = m.object_id AND o.position < m.position)
+                                AS before,
+                            o.entry_number
+                     FROM media m JOIN objects o ON o.id = m.object_id WHERE m.id = ? AND m.object_id = ?",
+                )
+                .bind(media)
+                .bind(object)
+                .fetch_optional(&state.db.main)
+                .await?;
+                let ImageRow {
+                    hash,
+                    master_format: format,
+                    width,
+                    height,
+                    derivatives,
+                    state: status,
+                    before,
+                    entry_number,
+                } = row.ok_or(AppError::NotFound)?;
+                let format = if format == "png" { MasterFormat::Png } else { MasterFormat::Jpeg };
+                let path = state.media.store.master_path(&hash, format).ok_or(AppError::NotFound)?;
+                Ok(Photo {
+                    n: before + 1,
+                    entry_number,
+                    width,
+                    height,
+                    result_url: (status == "ready").then(|| format!("/admin/media/{derivatives}/1200.jpg")),
+                    state: status,
+                    page_url: format!("{base}/regions"),
+                    master_url: format!("{base}/master.jpg"),
+                    back_url: format!("/admin/objects/{object}#media-{media}"),
+                    master: Master::File(path),
+                })
+            }
+            Self::OfferPhoto { offer, position } => {
+                require(session.role.can_review_offers())?;
+                let found = offers::get(&state.db.main, offer).await?.ok_or(AppError::NotFound)?;
+                let photos = offers::photos(&mut *state.db.main.acquire().await?, offer).await?;
+                let (n, photo) =
+                    photos.iter().enumerate().find(|(_, p)| p.position == *position).ok_or(AppError::NotFound)?;
+                let master = offers::held_master(&state.db.main, offer, *position).await?.ok_or(AppError::NotFound)?;
+                Ok(Photo {
+                    n: n as i64 + 1,
+                    entry_number: found.entry_number.to_string(),
+                    width: photo.width,
+                    height: photo.height,
+                    state: "ready".to_owned(),
+                    page_url: format!("{base}/regions"),
+                    master_url: format!("{base}/master.jpg"),
+                    back_url: format!("/admin/offers/{offer}"),
+                    result_url: Some(format!("/admin/media/{}/1200.jpg", photo.hash)),
+                    master: Master::Held(master),
+                })
+            }
+        }
+    }
+
+    async fn regions(&self, state: &AppState) -> AppResult<Vec<StoredRegion>> {
+        let mut conn = state.db.main.acquire().await?;
+        Ok(match self {
+            Self::Image { media, .. } => regions::list(&mut conn, *media).await?,
+            Self::OfferPhoto { offer, position } => offers::photo_regions(&mut conn, offer, *position).await?,
+        })
+    }
 }
 
 #[derive(Serialize)]
 struct RegionsPage {
-    object_id: i64,
-    entry_number: String,
     photo: Photo,
     /// The size the master is shown at.
     view: (u32, u32),
@@ -90,7 +193,7 @@ async fn render(
     state: &AppState,
     ctx: &Ctx,
     session: &Session,
-    (id, media_id): (i64, i64),
+    target: &Target,
     form: Option<&Pairs>,
     error: Option<Msg>,
     done: bool,
@@ -98,17 +201,11 @@ async fn render(
     const FIELDS: [&str; 7] = ["shape", "kind", "method", "x", "y", "w", "h"];
     // Every field is named, empty unless sent back (templates treat a missing name as an error).
     let form = FIELDS.iter().map(|n| (*n, form.map(|f| f.get(n).to_owned()).unwrap_or_default())).collect();
-    let photo = photo(state, session, id, media_id).await?;
-    let mut conn = state.db.main.acquire().await?;
-    let record = objects::load(&mut conn, id).await?.ok_or(AppError::NotFound)?;
-    let regions = regions::list(&mut conn, media_id).await?;
-    drop(conn);
+    let photo = target.photo(state, session).await?;
     let page = RegionsPage {
-        object_id: id,
-        entry_number: record.entry_number,
         view: fit(photo.width, photo.height, VIEW_SIZE),
         photo,
-        regions,
+        regions: target.regions(state).await?,
         shapes: Shape::ALL.iter().map(|s| s.as_str()).collect(),
         kinds: Kind::ALL.iter().map(|k| k.as_str()).collect(),
         methods: Method::ALL.iter().map(|m| m.as_str()).collect(),
@@ -130,42 +227,61 @@ struct Done {
 }
 
 /// `GET /admin/objects/{id}/media/{media_id}/regions`.
-async fn page(
+async fn image_page(
     State(state): State<AppState>,
     ctx: Ctx,
     Staff(session): Staff,
-    Path(ids): Path<(i64, i64)>,
-    axum::extract::Query(done): axum::extract::Query<Done>,
+    Path((object, media)): Path<(i64, i64)>,
+    Query(done): Query<Done>,
 ) -> AppResult<Response> {
-    render(&state, &ctx, &session, ids, None, None, done.done.is_some()).await
+    render(&state, &ctx, &session, &Target::Image { object, media }, None, None, done.done.is_some()).await
+}
+
+/// `GET /admin/offers/{id}/photos/{position}/regions`.
+async fn offer_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Staff(session): Staff,
+    Path((offer, position)): Path<(String, i64)>,
+    Query(done): Query<Done>,
+) -> AppResult<Response> {
+    render(&state, &ctx, &session, &Target::OfferPhoto { offer, position }, None, None, done.done.is_some()).await
 }
 
 /// `POST /admin/objects/{id}/media/{media_id}/regions`: `action` = add (with `shape`, `kind`,
 /// `method`, `x`, `y`, `w`, `h` in the master's pixels), remove or accept (with `region`).
-async fn change(
+async fn image_change(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path((id, media_id)): Path<(i64, i64)>,
+    Path((object, media)): Path<(i64, i64)>,
     posted: StaffForm<Pairs>,
 ) -> AppResult<Response> {
+    change(&state, &ctx, Target::Image { object, media }, posted).await
+}
+
+/// `POST /admin/offers/{id}/photos/{position}/regions`: as for an object's image.
+async fn offer_change(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((offer, position)): Path<(String, i64)>,
+    posted: StaffForm<Pairs>,
+) -> AppResult<Response> {
+    change(&state, &ctx, Target::OfferPhoto { offer, position }, posted).await
+}
+
+async fn change(state: &AppState, ctx: &Ctx, target: Target, posted: StaffForm<Pairs>) -> AppResult<Response> {
     let form = &posted.form;
-    let photo = photo(&state, &posted.session, id, media_id).await?;
+    let photo = target.photo(state, &posted.session).await?;
     let region_id = || form.get("region").parse::<i64>().map_err(|_| AppError::BadRequest("error-bad-query"));
     let change = match form.get("action") {
         "add" => {
             let coordinates = [form.get("x"), form.get("y"), form.get("w"), form.get("h")];
-            let parsed = Region::parse(
-                form.get("shape"),
-                form.get("kind"),
-                form.get("method"),
-                coordinates,
-                (photo.width, photo.height),
-            );
-            match parsed {
+            let size = (photo.width, photo.height);
+            match Region::parse(form.get("shape"), form.get("kind"), form.get("method"), coordinates, size) {
                 Ok(region) => RegionChange::Add(region),
                 Err(invalid) => {
                     let error = Some(Msg::new(invalid.key()));
-                    return render(&state, &ctx, &posted.session, (id, media_id), Some(form), error, false).await;
+                    return render(state, ctx, &posted.session, &target, Some(form), error, false).await;
                 }
             }
         }
@@ -173,35 +289,66 @@ async fn change(
         "accept" => RegionChange::Accept(region_id()?),
         _ => return Err(AppError::BadRequest("error-bad-query")),
     };
-    let old = match state.run(posted.actor(), ChangeRegions { object: id, media: media_id, change }).await {
-        Ok(old) => old,
-        Err(CommandError::Refused(key)) => {
-            let error = Some(Msg::new(key));
-            return render(&state, &ctx, &posted.session, (id, media_id), Some(form), error, false).await;
+    let done = match &target {
+        Target::Image { object, media } => {
+            let command = ChangeRegions { object: *object, media: *media, change };
+            state.run(posted.actor(), command).await.map(|old| {
+                if let Some(old) = old {
+                    state.media.wake.notify_one();
+                    Some(old)
+                } else {
+                    None
+                }
+            })
         }
-        Err(err) => return Err(err.into()),
+        Target::OfferPhoto { offer, position } => {
+            let command = offers::ChangePhotoRegions { offer: offer.clone(), position: *position, change };
+            state.run(posted.actor(), command).await.map(|()| None)
+        }
     };
-    if let Some(old) = old {
-        crate::media::free(&state.db.main, &state.media.store, &[old]).await?;
-        state.media.wake.notify_one();
+    match done {
+        Ok(old) => {
+            if let Some(old) = old {
+                crate::media::free(&state.db.main, &state.media.store, &[old]).await?;
+            }
+            Ok(Redirect::to(&format!("{}?done=1", photo.page_url)).into_response())
+        }
+        Err(CommandError::Refused(key)) => {
+            render(state, ctx, &posted.session, &target, Some(form), Some(Msg::new(key)), false).await
+        }
+        Err(err) => Err(err.into()),
     }
-    Ok(Redirect::to(&format!("/admin/objects/{id}/media/{media_id}/regions?done=1")).into_response())
 }
 
-/// `GET /admin/objects/{id}/media/{media_id}/master.jpg`: the master at most [`VIEW_SIZE`]
-/// on its longest edge, with its regions outlined; made when asked, never stored or cached.
-async fn master(
+/// `GET /admin/objects/{id}/media/{media_id}/master.jpg`.
+async fn image_master(
     State(state): State<AppState>,
     Staff(session): Staff,
-    Path((id, media_id)): Path<(i64, i64)>,
+    Path((object, media)): Path<(i64, i64)>,
 ) -> AppResult<Response> {
-    let photo = photo(&state, &session, id, media_id).await?;
-    let regions = regions::of_media(&mut *state.db.main.acquire().await?, media_id).await?;
-    let format = if photo.master_format == "png" { MasterFormat::Png } else { MasterFormat::Jpeg };
-    let path = state.media.store.master_path(&photo.hash, format).ok_or(AppError::NotFound)?;
+    master(&state, &session, Target::Image { object, media }).await
+}
+
+/// `GET /admin/offers/{id}/photos/{position}/master.jpg`.
+async fn offer_master(
+    State(state): State<AppState>,
+    Staff(session): Staff,
+    Path((offer, position)): Path<(String, i64)>,
+) -> AppResult<Response> {
+    master(&state, &session, Target::OfferPhoto { offer, position }).await
+}
+
+/// The master at most [`VIEW_SIZE`] on its longest edge, with its regions outlined; made when
+/// asked, never stored or cached.
+async fn master(state: &AppState, session: &Session, target: Target) -> AppResult<Response> {
+    let photo = target.photo(state, session).await?;
+    let regions: Vec<Region> = target.regions(state).await?.into_iter().map(|r| r.region).collect();
     let _permit = state.media.gate.acquire().await.map_err(anyhow::Error::from)?;
     let jpeg = crate::cpu::run(move || -> anyhow::Result<Vec<u8>> {
-        let master = image::open(&path)?;
+        let master = match photo.master {
+            Master::File(path) => image::open(&path)?,
+            Master::Held(bytes) => image::load_from_memory(&bytes)?,
+        };
         let (w, h) = fit(master.width(), master.height(), VIEW_SIZE);
         let scale = f64::from(w) / f64::from(master.width().max(1));
         let small = if (w, h) == (master.width(), master.height()) {

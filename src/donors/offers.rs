@@ -211,6 +211,8 @@ pub struct Offer {
 /// A photo of an offer.
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct OfferPhoto {
+    /// Its place among the offer's photos (with the offer's id, its key).
+    pub position: i64,
     pub hash: String,
     pub width: u32,
     pub height: u32,
@@ -276,12 +278,135 @@ pub async fn held_masters(pool: &SqlitePool, id: &str) -> sqlx::Result<Vec<HeldP
         .collect())
 }
 
-/// The preview of a photo that waits in the database with its offer, for reviewers.
-pub async fn held_preview(pool: &SqlitePool, hash: &str) -> sqlx::Result<Option<Vec<u8>>> {
-    sqlx::query_scalar("SELECT preview FROM offer_photos WHERE hash = ? AND preview IS NOT NULL LIMIT 1")
-        .bind(hash)
+/// The preview of a photo that waits in the database with its offer, for reviewers: with the
+/// regions they marked destroyed (made from the master when asked; never stored).
+pub async fn held_preview(pool: &SqlitePool, hash: &str) -> anyhow::Result<Option<Vec<u8>>> {
+    let row: Option<(String, i64, Vec<u8>)> = sqlx::query_as(
+        "SELECT offer_id, position, preview FROM offer_photos WHERE hash = ? AND preview IS NOT NULL LIMIT 1",
+    )
+    .bind(hash)
+    .fetch_optional(pool)
+    .await?;
+    let Some((offer, position, preview)) = row else { return Ok(None) };
+    let regions = photo_regions(&mut *pool.acquire().await?, &offer, position).await?;
+    if regions.is_empty() {
+        return Ok(Some(preview));
+    }
+    let master = held_master(pool, &offer, position).await?.ok_or_else(|| anyhow::anyhow!("no master"))?;
+    let preview = crate::cpu::run(move || {
+        let pixels = image::load_from_memory(&master)?;
+        let mut pixels = media::derive::to_rgb(pixels);
+        media::redact::apply(&mut pixels, &regions.iter().map(|r| r.region).collect::<Vec<_>>());
+        let (w, h) = media::fit(pixels.width(), pixels.height(), media::PREVIEW_SIZE);
+        let small = image::imageops::resize(&pixels, w, h, image::imageops::FilterType::Triangle);
+        media::derive::encode_jpeg(&image::DynamicImage::ImageRgb8(small), 85)
+    })
+    .await??;
+    Ok(Some(preview))
+}
+
+/// The master of photo `position` of offer `offer`, while it waits in the database.
+pub async fn held_master(pool: &SqlitePool, offer: &str, position: i64) -> sqlx::Result<Option<Vec<u8>>> {
+    sqlx::query_scalar("SELECT master FROM offer_photos WHERE offer_id = ? AND position = ? AND master IS NOT NULL")
+        .bind(offer)
+        .bind(position)
         .fetch_optional(pool)
         .await
+}
+
+/// The regions reviewers marked on photo `position` of offer `offer`.
+pub async fn photo_regions(
+    conn: &mut SqliteConnection,
+    offer: &str,
+    position: i64,
+) -> sqlx::Result<Vec<media::regions::StoredRegion>> {
+    sqlx::query_as(
+        "SELECT id, shape, kind, method, x, y, w, h, suggested FROM redactions
+         WHERE offer_id = ? AND offer_position = ? ORDER BY id",
+    )
+    .bind(offer)
+    .bind(position)
+    .fetch_all(conn)
+    .await
+}
+
+/// Changes the regions of photo `position` of an offer still waiting for a decision (by those
+/// who review offers): they carry over to the object's image when the offer is accepted, and
+/// reviewers' previews show the photo with them destroyed.
+#[derive(Debug, Clone)]
+pub struct ChangePhotoRegions {
+    pub offer: String,
+    pub position: i64,
+    pub change: media::regions::RegionChange,
+}
+
+impl Command for ChangePhotoRegions {
+    type Output = ();
+
+    async fn run(self, tx: &mut Tx) -> CommandResult<()> {
+        use media::regions::RegionChange;
+        let offer = undecided(tx, &self.offer).await?;
+        let size: Option<(u32, u32)> = sqlx::query_as(
+            "SELECT width, height FROM offer_photos WHERE offer_id = ? AND position = ? AND master IS NOT NULL",
+        )
+        .bind(&self.offer)
+        .bind(self.position)
+        .fetch_optional(&mut **tx)
+        .await?;
+        let size = size.ok_or(CommandError::NotFound)?;
+        let (action, changed) = match &self.change {
+            RegionChange::Add(region) => {
+                region.check(size).map_err(|invalid| CommandError::Refused(invalid.key()))?;
+                sqlx::query(
+                    "INSERT INTO redactions (offer_id, offer_position, shape, kind, method, x, y, w, h)
+                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                )
+                .bind(&self.offer)
+                .bind(self.position)
+                .bind(region.shape)
+                .bind(region.kind)
+                .bind(region.method)
+                .bind(region.x)
+                .bind(region.y)
+                .bind(region.w)
+                .bind(region.h)
+                .execute(&mut **tx)
+                .await?;
+                ("add", 1)
+            }
+            RegionChange::Remove(region) => {
+                let removed =
+                    sqlx::query("DELETE FROM redactions WHERE id = ? AND offer_id = ? AND offer_position = ?")
+                        .bind(region)
+                        .bind(&self.offer)
+                        .bind(self.position)
+                        .execute(&mut **tx)
+                        .await?;
+                ("remove", removed.rows_affected())
+            }
+            RegionChange::Accept(region) => {
+                let accepted = sqlx::query(
+                    "UPDATE redactions SET suggested = 0 WHERE id = ? AND offer_id = ? AND offer_position = ?",
+                )
+                .bind(region)
+                .bind(&self.offer)
+                .bind(self.position)
+                .execute(&mut **tx)
+                .await?;
+                ("accept", accepted.rows_affected())
+            }
+        };
+        if changed == 0 {
+            return Err(CommandError::NotFound);
+        }
+        let region = match self.change {
+            RegionChange::Add(region) => serde_json::to_value(region).unwrap_or_default(),
+            RegionChange::Remove(id) | RegionChange::Accept(id) => serde_json::json!({ "id": id }),
+        };
+        let details = serde_json::json!({ "photo": self.position, "action": action, "region": region });
+        tx.audit("offer-photo-redacted", &offer.entry_number, details).await?;
+        Ok(())
+    }
 }
 
 fn master_format(text: &str) -> media::sanitise::MasterFormat {
@@ -294,7 +419,7 @@ fn master_format(text: &str) -> media::sanitise::MasterFormat {
 /// The photos of an offer, in the order they were sent.
 pub async fn photos(conn: &mut SqliteConnection, id: &str) -> sqlx::Result<Vec<OfferPhoto>> {
     sqlx::query_as(
-        "SELECT hash, width, height, master_format, webp_sizes, master IS NOT NULL AS held
+        "SELECT position, hash, width, height, master_format, webp_sizes, master IS NOT NULL AS held
          FROM offer_photos WHERE offer_id = ? ORDER BY position",
     )
     .bind(id)
@@ -374,9 +499,20 @@ impl Command for Accept {
             let media = NewMedia { alt: Text3::default(), caption: Text3::default(), is_public: false };
             if photo.held {
                 // Its master was written just before (see `held_masters`); the worker makes the
-                // derivatives.
+                // derivatives, with the regions reviewers marked on the offer's photo.
                 let media_id = media::add_pending(tx, created.id, &photo.stored()?, &media).await?;
-                media::jobs::enqueue(tx, media_id).await?;
+                sqlx::query(
+                    "UPDATE redactions SET media_id = ?, offer_id = NULL, offer_position = NULL
+                     WHERE offer_id = ? AND offer_position = ?",
+                )
+                .bind(media_id)
+                .bind(id)
+                .bind(photo.position)
+                .execute(&mut **tx)
+                .await?;
+                if media::regions::rederive(tx, media_id).await?.is_none() {
+                    media::jobs::enqueue(tx, media_id).await?;
+                }
             } else {
                 media::add_media(tx, created.id, &photo.stored()?, &media).await?;
             }

@@ -541,3 +541,89 @@ async fn publishing_a_photograph_or_unreviewed_faces_needs_the_photos_checked() 
     let done = post(&app, &uri, &cookie, &[("action", "save"), ("is_public", "on"), ("photos_checked", "yes")]).await;
     assert_eq!(done.status, StatusCode::SEE_OTHER);
 }
+
+#[tokio::test]
+async fn an_offers_photo_is_redacted_before_acceptance_and_the_object_keeps_the_regions() {
+    let (app, _identity) = TestApp::with_keyholder().await;
+    let photo = cells();
+    let sent = app
+        .send(
+            crate::intake::offer_request(
+                &app,
+                [10, 0, 0, 1],
+                &[("title", "Flag from the yard")],
+                &[("flag.jpg", &photo)],
+                &[],
+            )
+            .await,
+        )
+        .await;
+    assert_eq!(sent.status, StatusCode::OK, "{}", sent.body);
+    let (offer, position, hash): (String, i64, String) =
+        sqlx::query_as("SELECT offer_id, position, hash FROM offer_photos")
+            .fetch_one(&app.state.db.main)
+            .await
+            .unwrap();
+    let reviewer = app.staff_cookie("curator", Role::Curator).await;
+    let page = app.get_with(&format!("/admin/offers/{offer}"), &[("cookie", &reviewer)]).await;
+    let regions = format!("/admin/offers/{offer}/photos/{position}/regions");
+    assert_eq!(page.attrs(&format!("a[href='{regions}']"), "href").len(), 1, "the offer links to the regions page");
+    let volunteer = app.staff_cookie("volunteer", Role::Volunteer).await;
+    assert_eq!(app.get_with(&regions, &[("cookie", &volunteer)]).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        app.get_with(&format!("/admin/offers/{offer}/photos/{position}/master.jpg"), &[("cookie", &volunteer)])
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+
+    let [x, y, w, h] = [NAME_INSIDE.0, NAME_INSIDE.1, NAME_INSIDE.2, NAME_INSIDE.3].map(|v| v.to_string());
+    let fields = [
+        ("action", "add"),
+        ("shape", "rect"),
+        ("kind", "text"),
+        ("method", "fill"),
+        ("x", &x),
+        ("y", &y),
+        ("w", &w),
+        ("h", &h),
+    ];
+    let added = post(&app, &regions, &reviewer, &fields).await;
+    assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.body);
+    // Reviewers' preview shows the region destroyed.
+    let (status, headers, preview) =
+        app.get_bytes_with(&format!("/admin/media/{hash}/1200.jpg"), &[("cookie", &reviewer)]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(headers["cache-control"].to_str().unwrap().contains("no-store"));
+    let preview = image::load_from_memory(&preview).unwrap().to_rgb8();
+    let (mean, std) = stats(&preview, scaled(NAME_INSIDE, preview.width(), 3));
+    assert!(std.iter().all(|s| *s < 4.0), "the preview is not redacted: σ {std:?}");
+    assert!((mean[0] - f64::from(redact::FILL[0])).abs() < 6.0);
+    let audited: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'offer-photo-redacted'")
+        .fetch_one(&app.state.db.main)
+        .await
+        .unwrap();
+    assert_eq!(audited, 1);
+
+    // Accepted: the object's image carries the region, and its first derivatives are redacted.
+    let csrf = app.token(&format!("/admin/offers/{offer}"), Some(&reviewer)).await;
+    let accepted = app.post_form(&format!("/admin/offers/{offer}/accept"), &reviewer, &[("csrf", &csrf)]).await;
+    assert_eq!(accepted.status, StatusCode::SEE_OTHER, "{}", accepted.body);
+    let (media, key): (i64, String) = sqlx::query_as("SELECT id, derivatives FROM media WHERE hash = ?")
+        .bind(&hash)
+        .fetch_one(&app.state.db.main)
+        .await
+        .unwrap();
+    assert_ne!(key, hash);
+    let moved: Vec<(Option<i64>, Option<String>)> =
+        sqlx::query_as("SELECT media_id, offer_id FROM redactions").fetch_all(&app.state.db.main).await.unwrap();
+    assert_eq!(moved, [(Some(media), None)]);
+    drain_jobs(&app).await;
+    assert!(!app.state.media.store.has_derivatives(&hash), "an unredacted derivative was made");
+    let path = app.state.media.store.derivative_path(&key, 1200).unwrap();
+    let derivative = image::open(&path).unwrap().to_rgb8();
+    let (_, std) = stats(&derivative, scaled(NAME_INSIDE, derivative.width(), 3));
+    assert!(std.iter().all(|s| *s < 4.0), "the object's image is not redacted: σ {std:?}");
+    // A decided offer's photos take no more regions.
+    assert_eq!(post(&app, &regions, &reviewer, &fields).await.status, StatusCode::NOT_FOUND);
+}
