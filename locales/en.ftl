@@ -606,3 +606,6 @@ redact-error-pixelate = Only faces may be covered with blocks; names, text and p
 edit-photos-checked = I checked every photo for faces, names and numbers and marked what must be hidden (this is written in the audit log)
 edit-photo-checked = I checked this photo for faces, names and numbers
 edit-error-photos-check = This object shows people, or has suggested faces nobody reviewed. Check its photos, mark what must be hidden, and tick the box to say so.
+authority-shows-people = Its objects show people
+authority-shows-people-0 = No
+authority-shows-people-1 = Yes: publishing asks for the photos to be checked for faces and names

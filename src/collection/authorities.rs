@@ -80,6 +80,8 @@ pub enum Input {
     Vocab { values: &'static [&'static str], prefix: &'static str },
     /// A date written `YYYY`, `YYYY-MM` or `YYYY-MM-DD`; empty is none.
     PartialDate,
+    /// `1` or `0` (empty is `0`), labelled `{prefix}-1` and `{prefix}-0`.
+    YesNo { prefix: &'static str },
     /// Another authority by id; empty is none.
     Ref { kind: Kind },
     /// A short unique code for web addresses: lower-case letters, digits and hyphens. Set when
@@ -150,7 +152,15 @@ const EVENT: &[Field] = &[
     field("organisation_id", "authority-organisation", Input::Ref { kind: Kind::Organisations }),
 ];
 
-const TYPE: &[Field] = &[field("code", "authority-code", Input::Code), NAME[0], NAME[1], NAME[2]];
+const TYPE: &[Field] = &[
+    field("code", "authority-code", Input::Code),
+    NAME[0],
+    NAME[1],
+    NAME[2],
+    // Whether its objects show people: publishing one asks for its photos to be checked for
+    // faces and names (see `media::regions::check_needed`).
+    field("shows_people", "authority-shows-people", Input::YesNo { prefix: "authority-shows-people" }),
+];
 
 /// The values of a form or a row, by column, as text ("" for none).
 pub type Values = BTreeMap<&'static str, String>;
@@ -178,12 +188,18 @@ pub fn validate(
     let mut values = Values::new();
     let mut errors = BTreeMap::new();
     for f in kind.fields() {
-        let value = form(f.column).trim().to_owned();
+        let mut value = form(f.column).trim().to_owned();
+        if matches!(f.input, Input::YesNo { .. }) && value.is_empty() {
+            value = "0".to_owned();
+        }
         if value.chars().count() > MAX_LEN {
             errors.insert(f.column.to_owned(), "edit-error-too-long");
         }
         match f.input {
             Input::Vocab { values: allowed, .. } if !allowed.contains(&value.as_str()) => {
+                errors.insert(f.column.to_owned(), "edit-error-choose");
+            }
+            Input::YesNo { .. } if value != "0" && value != "1" => {
                 errors.insert(f.column.to_owned(), "edit-error-choose");
             }
             Input::PartialDate if !value.is_empty() && !is_partial_date(&value) => {

@@ -235,6 +235,7 @@ async fn redacted_regions_are_destroyed_in_every_public_byte_and_the_old_derivat
     let master = image::load_from_memory(&master_bytes).unwrap().to_rgb8();
     // What the public gets before: every address answers.
     let mut before = std::collections::BTreeMap::new();
+    let mut old_bytes = Vec::new();
     for address in addresses(&hash) {
         let (status, _, bytes) = app.get_bytes(&address).await;
         if address.ends_with(".webp") && status == StatusCode::NOT_FOUND {
@@ -243,6 +244,7 @@ async fn redacted_regions_are_destroyed_in_every_public_byte_and_the_old_derivat
         assert_eq!(status, StatusCode::OK, "{address}");
         if !address.ends_with(".json") {
             before.insert(address.replace(&hash, "NAME"), image::load_from_memory(&bytes).unwrap().to_rgb8());
+            old_bytes.push(bytes);
         }
     }
 
@@ -302,6 +304,28 @@ async fn redacted_regions_are_destroyed_in_every_public_byte_and_the_old_derivat
     image::codecs::jpeg::JpegEncoder::new_with_quality(&mut encoded, 95).encode_image(unredacted).unwrap();
     let missed = std::panic::catch_unwind(|| check_redacted("unredacted", &encoded, unredacted, &master));
     assert!(missed.is_err(), "an unredacted picture passed the check");
+
+    // The static mirror carries the redacted sizes only.
+    let mirror = tempfile::tempdir().unwrap();
+    let out = mirror.path().join("site");
+    let options = zbor::mirror::Options { out: out.clone(), base_url: None, incremental: false, live_url: None };
+    zbor::mirror::export(&app.state, &options, &indicatif::ProgressBar::hidden()).await.unwrap();
+    let (mut files, mut redacted) = (vec![out.clone()], 0);
+    while let Some(path) = files.pop() {
+        if path.is_dir() {
+            files.extend(std::fs::read_dir(&path).unwrap().map(|e| e.unwrap().path()));
+            continue;
+        }
+        let name = path.display().to_string();
+        assert!(!name.contains(&hash), "the mirror has {name}");
+        let bytes = std::fs::read(&path).unwrap();
+        assert!(!old_bytes.contains(&bytes), "{name} is an unredacted size");
+        if name.contains(&key) {
+            redacted += 1;
+            assert!(!String::from_utf8_lossy(&bytes).contains(&hash));
+        }
+    }
+    assert!(redacted >= 3, "the mirror carries the redacted sizes ({redacted})");
 
     // On disk: the master as it was, no unredacted derivative left anywhere.
     assert_eq!(std::fs::read(&master_path).unwrap(), master_bytes);
@@ -540,6 +564,40 @@ async fn publishing_a_photograph_or_unreviewed_faces_needs_the_photos_checked() 
     assert!(!public);
     let done = post(&app, &uri, &cookie, &[("action", "save"), ("is_public", "on"), ("photos_checked", "yes")]).await;
     assert_eq!(done.status, StatusCode::SEE_OTHER);
+
+    // A curator marks posters as showing people: a poster now asks too.
+    let poster_type: i64 = sqlx::query_scalar("SELECT id FROM object_types WHERE code = 'poster'")
+        .fetch_one(&app.state.db.main)
+        .await
+        .unwrap();
+    let form = app.get_with(&format!("/admin/authorities/types/{poster_type}"), &[("cookie", &cookie)]).await;
+    assert_eq!(form.attrs("select#shows_people option", "value"), ["0", "1"]);
+    let marked = post(
+        &app,
+        &format!("/admin/authorities/types/{poster_type}"),
+        &cookie,
+        &[
+            ("code", "poster"),
+            ("name_be", "Плакат"),
+            ("name_en", "Poster"),
+            ("name_ru", "Плакат"),
+            ("shows_people", "1"),
+        ],
+    )
+    .await;
+    assert_eq!(marked.status, StatusCode::SEE_OTHER, "{}", marked.body);
+    assert_eq!(
+        post(&app, &format!("/admin/objects/{poster}/withdraw"), &cookie, &[]).await.status,
+        StatusCode::SEE_OTHER
+    );
+    let refused = post(&app, &format!("/admin/objects/{poster}/publish"), &cookie, &[]).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "a poster now shows people");
+    let audited: String =
+        sqlx::query_scalar("SELECT details FROM audit_log WHERE action = 'authority-edited' ORDER BY id DESC LIMIT 1")
+            .fetch_one(&app.state.db.main)
+            .await
+            .unwrap();
+    assert!(audited.contains("shows_people"), "{audited}");
 }
 
 #[tokio::test]
