@@ -609,3 +609,5 @@ edit-error-photos-check = This object shows people, or has suggested faces nobod
 authority-shows-people = Its objects show people
 authority-shows-people-0 = No
 authority-shows-people-1 = Yes: publishing asks for the photos to be checked for faces and names
+redact-error-too-many = This photo has as many regions as it may have (200). Remove some, or cover several faces with one larger region.
+redact-public-warning = This photo is public. Redacting it replaces every size this server shows at once, but copies others kept before (browsers, aggregators, mirrors you published) are not recalled: ask them to remove or refresh it.

@@ -583,9 +583,10 @@ async fn upload_media(
     }
     // The photos accepted before a refused one are kept, as a curator would expect.
     let (photos, pixels): (Vec<_>, Vec<_>) = prepared.into_iter().unzip();
+    let hashes: Vec<String> = photos.iter().map(|p: &media::Stored| p.hash.clone()).collect();
     let ids = state.run(staff.actor(), media::AddPhotos { object: id, photos }).await?;
-    for (media_id, pixels) in ids.into_iter().zip(pixels) {
-        state.media.hand_off(media_id, pixels);
+    for ((media_id, hash), pixels) in ids.into_iter().zip(hashes).zip(pixels) {
+        state.media.hand_off(media_id, &hash, pixels);
     }
     if let Some(refusal) = refusal {
         let shown = Shown { error: Some(Msg::of_refusal(&refusal)), ..Shown::default() };

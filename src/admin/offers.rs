@@ -146,17 +146,24 @@ async fn accept(
 ) -> AppResult<Response> {
     // The photos waited in the database; now they become the object's files (content-addressed:
     // writing one twice changes nothing), then the command records them.
+    // Each is searched for faces on the way, as a curator's upload is: they become suggested
+    // regions of the object's image.
     let held = offers::held_masters(&state.db.main, &id).await?;
     let store = state.media.store.clone();
-    tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
+    let permit = state.media.gate.acquire().await.map_err(anyhow::Error::from)?;
+    let faces = crate::cpu::run(move || -> anyhow::Result<std::collections::HashMap<String, Vec<_>>> {
+        let mut faces = std::collections::HashMap::new();
         for photo in held {
             store.put_master(&photo.master, photo.format, photo.width, photo.height)?;
+            let pixels = image::load_from_memory(&photo.master)?;
+            faces.insert(photo.hash, crate::media::faces::suggest_in(&pixels));
         }
-        Ok(())
+        Ok(faces)
     })
     .await
     .map_err(anyhow::Error::from)??;
-    let object_id = state.run(posted.actor(), offers::Accept { offer: id }).await?;
+    drop(permit);
+    let object_id = state.run(posted.actor(), offers::Accept { offer: id, faces }).await?;
     state.media.wake.notify_one();
     Ok(Redirect::to(&format!("/admin/objects/{object_id}?done=accepted")).into_response())
 }

@@ -58,6 +58,8 @@ struct Photo {
     n: i64,
     /// The entry number of its object or offer.
     entry_number: String,
+    /// Whether the public sees it now (copies kept elsewhere cannot be recalled).
+    public: bool,
     width: u32,
     height: u32,
     /// `ready`, `pending` or `failed`.
@@ -83,6 +85,7 @@ struct ImageRow {
     /// How many of the object's images come before it.
     before: i64,
     entry_number: String,
+    public: bool,
 }
 
 /// Where a photo's master is.
@@ -110,7 +113,7 @@ impl Target {
                     "SELECT m.hash, m.master_format, m.width, m.height, m.derivatives, m.state,
                             (SELECT COUNT(*) FROM media o WHERE o.object_id = m.object_id AND o.position < m.position)
                                 AS before,
-                            o.entry_number
+                            o.entry_number, m.is_public AND o.state = 'published' AS public
                      FROM media m JOIN objects o ON o.id = m.object_id WHERE m.id = ? AND m.object_id = ?",
                 )
                 .bind(media)
@@ -126,11 +129,13 @@ impl Target {
                     state: status,
                     before,
                     entry_number,
+                    public,
                 } = row.ok_or(AppError::NotFound)?;
                 let format = if format == "png" { MasterFormat::Png } else { MasterFormat::Jpeg };
                 let path = state.media.store.master_path(&hash, format).ok_or(AppError::NotFound)?;
                 Ok(Photo {
                     n: before + 1,
+                    public,
                     entry_number,
                     width,
                     height,
@@ -151,6 +156,7 @@ impl Target {
                 let master = offers::held_master(&state.db.main, offer, *position).await?.ok_or(AppError::NotFound)?;
                 Ok(Photo {
                     n: n as i64 + 1,
+                    public: false,
                     entry_number: found.entry_number.to_string(),
                     width: photo.width,
                     height: photo.height,

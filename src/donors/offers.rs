@@ -357,6 +357,15 @@ impl Command for ChangePhotoRegions {
         let (action, changed) = match &self.change {
             RegionChange::Add(region) => {
                 region.check(size).map_err(|invalid| CommandError::Refused(invalid.key()))?;
+                let count: i64 =
+                    sqlx::query_scalar("SELECT COUNT(*) FROM redactions WHERE offer_id = ? AND offer_position = ?")
+                        .bind(&self.offer)
+                        .bind(self.position)
+                        .fetch_one(&mut **tx)
+                        .await?;
+                if count >= media::regions::MAX_REGIONS {
+                    return Err(CommandError::Refused("redact-error-too-many"));
+                }
                 sqlx::query(
                     "INSERT INTO redactions (offer_id, offer_position, shape, kind, method, x, y, w, h)
                      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -463,6 +472,8 @@ async fn undecided(tx: &mut Tx, id: &str) -> CommandResult<Offer> {
 #[derive(Debug, Clone)]
 pub struct Accept {
     pub offer: String,
+    /// Faces found in the photos, by master hash: suggested regions of the object's images.
+    pub faces: std::collections::HashMap<String, Vec<media::redact::Region>>,
 }
 
 impl Command for Accept {
@@ -510,6 +521,9 @@ impl Command for Accept {
                 .bind(photo.position)
                 .execute(&mut **tx)
                 .await?;
+                for face in self.faces.get(&photo.hash).into_iter().flatten() {
+                    media::regions::insert(tx, media_id, face, true).await?;
+                }
                 if media::regions::rederive(tx, media_id).await?.is_none() {
                     media::jobs::enqueue(tx, media_id).await?;
                 }

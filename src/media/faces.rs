@@ -110,7 +110,8 @@ pub fn suggest(image: &RgbImage) -> Vec<Region> {
 pub fn suggest_in(image: &image::DynamicImage) -> Vec<Region> {
     match image.as_rgb8() {
         Some(rgb) => suggest(rgb),
-        None => suggest(&image.to_rgb8()),
+        // Transparency flattened onto white, as the public sizes are.
+        None => suggest(&super::derive::to_rgb(image.clone())),
     }
 }
 

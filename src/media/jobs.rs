@@ -76,6 +76,7 @@ pub async fn recover(pool: &SqlitePool, store: &Store) -> anyhow::Result<()> {
         tracing::warn!(abandoned, "media jobs interrupted at every attempt were marked failed");
     }
     let swept = store.sweep_temp_files()?;
+    super::sweep_stale(pool, store).await?;
     if requeued > 0 || swept > 0 {
         tracing::info!(requeued, swept, "recovered interrupted media jobs");
     }
@@ -94,20 +95,25 @@ pub async fn claim(pool: &SqlitePool) -> sqlx::Result<Option<Job>> {
     .fetch_optional(pool)
     .await?;
     let Some((id, media_id, attempts)) = claimed else { return Ok(None) };
-    let mut conn = pool.acquire().await?;
+    // The image's name and its regions from one read, so the pixels made match the name.
+    let mut read = pool.begin().await?;
     let media: Option<(String, String, String)> =
         sqlx::query_as("SELECT hash, master_format, derivatives FROM media WHERE id = ?")
             .bind(media_id)
-            .fetch_optional(&mut *conn)
+            .fetch_optional(&mut *read)
             .await?;
+    let regions = match &media {
+        Some(_) => super::regions::of_media(&mut read, media_id).await?,
+        None => Vec::new(),
+    };
+    read.commit().await?;
     match media {
         Some((hash, master_format, derivatives)) => {
-            let regions = super::regions::of_media(&mut conn, media_id).await?;
             Ok(Some(Job { id, media_id, attempts, hash, master_format, derivatives, regions }))
         }
         None => {
             // The image was deleted meanwhile: nothing to do.
-            sqlx::query("UPDATE jobs SET state = 'done' WHERE id = ?").bind(id).execute(&mut *conn).await?;
+            sqlx::query("UPDATE jobs SET state = 'done' WHERE id = ?").bind(id).execute(pool).await?;
             Ok(None)
         }
     }
@@ -143,7 +149,12 @@ pub async fn fail(pool: &SqlitePool, job: &Job, error: &str) -> sqlx::Result<()>
             .bind(job.id)
             .execute(&mut *tx)
             .await?;
-        sqlx::query("UPDATE media SET state = 'failed' WHERE id = ?").bind(job.media_id).execute(&mut *tx).await?;
+        // Only while the image still wants what this job made: a stale job fails alone.
+        sqlx::query("UPDATE media SET state = 'failed' WHERE id = ? AND derivatives = ?")
+            .bind(job.media_id)
+            .bind(&job.derivatives)
+            .execute(&mut *tx)
+            .await?;
     } else {
         let backoff = Duration::from_secs(2u64.pow(job.attempts.clamp(0, 10) as u32));
         sqlx::query("UPDATE jobs SET state = 'queued', locked_at = NULL, last_error = ?, run_after = ? WHERE id = ?")
@@ -168,8 +179,13 @@ async fn run_job(pool: &SqlitePool, pipeline: &super::Pipeline, job: Job) -> any
         let (hash, format) = (job.hash.clone(), master_format(&job.master_format));
         let (key, regions) = (job.derivatives.clone(), job.regions.clone());
         // Fresh from ingest, the pixels are already decoded.
-        let pixels = pipeline.take_pixels(job.media_id);
-        let task = crate::cpu::run(move || store.make_redacted(&hash, format, &regions, &key, pixels));
+        let pixels = pipeline.take_pixels(job.media_id, &job.hash);
+        // The name says which regions its pixels have lost: never write other pixels under it.
+        let consistent = super::redact::derivatives_key(&hash, &regions) == key;
+        let task = crate::cpu::run(move || {
+            anyhow::ensure!(consistent, "the regions changed while the job was claimed");
+            store.make_redacted(&hash, format, &regions, &key, pixels)
+        });
         // A panic in an image library is a failed attempt like any other, never a stuck job.
         task.await.unwrap_or_else(|failed| Err(anyhow::anyhow!("the image task failed: {failed}")))
     };
@@ -248,7 +264,7 @@ pub async fn rebuild(
     let all: Vec<(String, String, String, Option<i64>)> = sqlx::query_as(
         "SELECT hash, master_format, derivatives, MIN(id) FROM media GROUP BY derivatives
          UNION SELECT hash, master_format, hash, NULL FROM offer_photos
-               WHERE master IS NULL AND hash NOT IN (SELECT derivatives FROM media)
+               WHERE master IS NULL AND hash NOT IN (SELECT hash FROM media)
          ORDER BY 3",
     )
     .fetch_all(pool)
@@ -260,6 +276,11 @@ pub async fn rebuild(
             Some(id) => super::regions::of_media(&mut *pool.acquire().await?, id).await?,
             None => Vec::new(),
         };
+        if super::redact::derivatives_key(&hash, &regions) != key {
+            // Its regions changed since the list was read: the job queued then makes it.
+            progress(done as u64 + 1, total);
+            continue;
+        }
         let store = pipeline.store.clone();
         let (hash_for_job, key_for_job) = (hash.clone(), key.clone());
         let result = crate::cpu::run(move || {
@@ -294,5 +315,8 @@ pub async fn rebuild(
         .await?;
         progress(done as u64 + 1, total);
     }
+    // Derivatives no image shows any more (a crash between a redaction and the deletion of the
+    // old sizes, or files an older backup brought back) go.
+    super::sweep_stale(pool, &pipeline.store).await?;
     Ok(failed)
 }

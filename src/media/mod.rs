@@ -375,7 +375,8 @@ pub struct Pipeline {
     pub wake: Arc<tokio::sync::Notify>,
     /// Decoded pixels of freshly ingested images, by media id, handed to the worker so it need
     /// not decode the master again. Bounded; when full, the worker decodes from disk.
-    handoff: Arc<std::sync::Mutex<std::collections::HashMap<i64, DynamicImage>>>,
+    /// Each with the hash of the master it was decoded from: ids are reused after a deletion.
+    handoff: Arc<std::sync::Mutex<std::collections::HashMap<i64, (String, DynamicImage)>>>,
 }
 
 /// What went wrong with an upload: the donor's fault (with a message) or ours.
@@ -405,9 +406,11 @@ impl Pipeline {
         }
     }
 
-    /// The decoded pixels of media `media_id`, if ingest left them for the worker.
-    pub fn take_pixels(&self, media_id: i64) -> Option<DynamicImage> {
-        self.handoff.lock().ok()?.remove(&media_id)
+    /// The decoded pixels of media `media_id` whose master is `hash`, if ingest left them for
+    /// the worker (pixels left for an image deleted since, whose id was reused, are dropped).
+    pub fn take_pixels(&self, media_id: i64, hash: &str) -> Option<DynamicImage> {
+        let (of, pixels) = self.handoff.lock().ok()?.remove(&media_id)?;
+        (of == hash).then_some(pixels)
     }
 
     /// Sanitises an upload and stores its master; the image is not yet anyone's. Returns the
@@ -431,11 +434,11 @@ impl Pipeline {
 
     /// Gives the worker the decoded pixels of recorded image `media_id` (so it need not
     /// decode the master again) and wakes it.
-    pub fn hand_off(&self, media_id: i64, pixels: DynamicImage) {
+    pub fn hand_off(&self, media_id: i64, hash: &str, pixels: DynamicImage) {
         if let Ok(mut waiting) = self.handoff.lock()
-            && waiting.len() < HANDOFF_CAPACITY
+            && (waiting.len() < HANDOFF_CAPACITY || waiting.contains_key(&media_id))
         {
-            waiting.insert(media_id, pixels);
+            waiting.insert(media_id, (hash.to_owned(), pixels));
         }
         self.wake.notify_one();
     }
@@ -454,7 +457,7 @@ impl Pipeline {
         let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
         let id = record_pending(&mut tx, object_id, &stored, media).await?;
         tx.commit().await?;
-        self.hand_off(id, pixels);
+        self.hand_off(id, &stored.hash, pixels);
         Ok(id)
     }
 }
@@ -534,6 +537,7 @@ impl Command for ChangePhoto {
         let all = list(tx, self.object).await?;
         let at = all.iter().position(|m| m.id == self.media).ok_or(CommandError::NotFound)?;
         let mut removed = Vec::new();
+        let mut checked = None;
         let action = self.change.name();
         match self.change {
             PhotoChange::Describe { alt, caption, is_public, photos_checked } => {
@@ -547,6 +551,9 @@ impl Command for ChangePhoto {
                 }
                 set_text(tx, self.media, &alt, &caption).await?;
                 set_public(tx, self.media, is_public).await?;
+                if photos_checked {
+                    checked = Some(regions::review_all(tx, self.object).await?);
+                }
             }
             PhotoChange::Up | PhotoChange::Down => {
                 let mut order: Vec<i64> = all.iter().map(|m| m.id).collect();
@@ -566,7 +573,11 @@ impl Command for ChangePhoto {
                 removed = vec![hash, derivatives];
             }
         }
-        let details = serde_json::json!({ "id": self.object, "media": self.media, "action": action });
+        let mut details = serde_json::json!({ "id": self.object, "media": self.media, "action": action });
+        if let Some(reviewed) = checked {
+            details["photos_checked_by_curator"] = true.into();
+            details["suggestions_reviewed"] = reviewed.into();
+        }
         tx.audit("media-changed", &record.entry_number, details).await?;
         if record.state != crate::collection::PubState::Draft {
             tx.public_changed();
@@ -759,12 +770,49 @@ pub async fn in_use(pool: &SqlitePool, name: &str) -> sqlx::Result<bool> {
     .await
 }
 
-/// Whether an object's image uses the files of `name` (its master, or its derivatives).
+/// Whether `name` names the derivatives of an object's image (a redacted image's master's own
+/// name does not: its unredacted sizes are nobody's to see).
 pub async fn on_an_object(pool: &SqlitePool, name: &str) -> sqlx::Result<bool> {
-    sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM media WHERE hash = ?1 OR derivatives = ?1)")
-        .bind(name)
-        .fetch_one(pool)
-        .await
+    sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM media WHERE derivatives = ?1)").bind(name).fetch_one(pool).await
+}
+
+/// Frees every folder of the uploads whose derivatives no record shows (see [`free`]): run
+/// after rebuilding derivatives and at start, so a deletion a crash interrupted, or files an
+/// older backup brought back, cannot leave unredacted sizes on disk.
+pub async fn sweep_stale(pool: &SqlitePool, store: &Store) -> anyhow::Result<()> {
+    let shown: std::collections::HashSet<String> = sqlx::query_scalar(
+        "SELECT derivatives FROM media
+         UNION SELECT hash FROM offer_photos WHERE master IS NULL AND hash NOT IN (SELECT hash FROM media)",
+    )
+    .fetch_all(pool)
+    .await?
+    .into_iter()
+    .collect();
+    let mut stale = Vec::new();
+    let shards = match std::fs::read_dir(store.root()) {
+        Ok(shards) => shards,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(e.into()),
+    };
+    for shard in shards {
+        let shard = shard?.path();
+        if !shard.is_dir() {
+            continue;
+        }
+        for entry in std::fs::read_dir(&shard)? {
+            let name = entry?.file_name().to_string_lossy().into_owned();
+            let has_derivatives =
+                DERIVATIVE_SIZES.iter().any(|s| store.derivative_path(&name, *s).is_some_and(|p| p.exists()));
+            if is_hash(&name) && has_derivatives && !shown.contains(&name) {
+                stale.push(name);
+            }
+        }
+    }
+    if !stale.is_empty() {
+        tracing::info!(folders = stale.len(), "removing derivatives no image shows");
+        free(pool, store, &stale).await?;
+    }
+    Ok(())
 }
 
 /// Deletes the files of `hash` unless an object's image or an offer's photo still uses them.
@@ -778,10 +826,13 @@ pub async fn remove_files_if_unused(pool: &SqlitePool, store: &Store, hash: &str
 /// so no unredacted size of a redacted photo is left on disk.
 pub async fn free(pool: &SqlitePool, store: &Store, names: &[String]) -> anyhow::Result<()> {
     for name in names.iter().filter(|n| is_hash(n)) {
+        // An offer's photo without bytes in the database owns files only on installations older
+        // than held photos, and only while no image took them over (an accepted offer's did).
         let (master, derived): (bool, bool) = sqlx::query_as(
             "SELECT EXISTS (SELECT 1 FROM media WHERE hash = ?1) OR EXISTS (SELECT 1 FROM offer_photos WHERE hash = ?1),
                     EXISTS (SELECT 1 FROM media WHERE derivatives = ?1)
-                 OR EXISTS (SELECT 1 FROM offer_photos WHERE hash = ?1 AND master IS NULL)",
+                 OR (EXISTS (SELECT 1 FROM offer_photos WHERE hash = ?1 AND master IS NULL)
+                     AND NOT EXISTS (SELECT 1 FROM media WHERE hash = ?1))",
         )
         .bind(name)
         .fetch_one(pool)

@@ -9,6 +9,9 @@ use sqlx::SqliteConnection;
 use super::redact::{Region, derivatives_key};
 use crate::collection::command::{Command, CommandError, CommandResult, Tx};
 
+/// Most regions one photo may have: every one costs a pass over its pixels at each rebuild.
+pub const MAX_REGIONS: i64 = 200;
+
 /// A stored region with its id and whether it is a detector's suggestion not yet reviewed.
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct StoredRegion {
@@ -123,6 +126,13 @@ impl Command for ChangeRegions {
         let region = match self.change {
             RegionChange::Add(region) => {
                 region.check(size).map_err(|invalid| CommandError::Refused(invalid.key()))?;
+                let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM redactions WHERE media_id = ?")
+                    .bind(self.media)
+                    .fetch_one(&mut **tx)
+                    .await?;
+                if count >= MAX_REGIONS {
+                    return Err(CommandError::Refused("redact-error-too-many"));
+                }
                 insert(tx, self.media, &region, false).await?;
                 region
             }

@@ -104,3 +104,30 @@ async fn an_upload_with_faces_is_redacted_from_the_start_and_publishing_asks_for
         .unwrap();
     assert_eq!(left, 0, "confirming the check reviews the suggestions");
 }
+
+#[tokio::test]
+async fn a_donors_photo_with_faces_comes_with_suggestions_when_the_offer_is_accepted() {
+    let (app, _identity) = TestApp::with_keyholder().await;
+    let (picture, truth) = scene(1600, 1200, &[200, 260], 1);
+    let mut jpeg = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 92).encode_image(&picture).unwrap();
+    let request =
+        crate::intake::offer_request(&app, [10, 0, 0, 1], &[("title", "Courtyard")], &[("yard.jpg", &jpeg)], &[]).await;
+    assert_eq!(app.send(request).await.status, StatusCode::OK);
+    let offer: String = sqlx::query_scalar("SELECT id FROM offers").fetch_one(&app.state.db.main).await.unwrap();
+    let reviewer = app.staff_cookie("curator", Role::Curator).await;
+    let csrf = app.token(&format!("/admin/offers/{offer}"), Some(&reviewer)).await;
+    let accepted = app.post_form(&format!("/admin/offers/{offer}/accept"), &reviewer, &[("csrf", &csrf)]).await;
+    assert_eq!(accepted.status, StatusCode::SEE_OTHER, "{}", accepted.body);
+    let (media, hash, key): (i64, String, String) =
+        sqlx::query_as("SELECT id, hash, derivatives FROM media").fetch_one(&app.state.db.main).await.unwrap();
+    let suggested: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM redactions WHERE media_id = ? AND suggested = 1")
+        .bind(media)
+        .fetch_one(&app.state.db.main)
+        .await
+        .unwrap();
+    assert_eq!(suggested, truth.len() as i64);
+    assert_ne!(key, hash);
+    drain_jobs(&app).await;
+    assert!(!app.state.media.store.has_derivatives(&hash), "an unredacted derivative was made");
+}

@@ -342,6 +342,9 @@ async fn redacted_regions_are_destroyed_in_every_public_byte_and_the_old_derivat
         .unwrap();
     assert_eq!(audited, 2);
 
+    // Unredacted sizes left behind (a crash before the deletion, an older backup restored)
+    // are swept by the rebuild.
+    std::fs::write(old_dir.join("1200.jpg"), &old_bytes[0]).unwrap();
     // Rebuilt (as after a restore), the derivatives are the same bytes under the same name.
     let files: Vec<_> = [400, 1200, 2400].iter().map(|s| store.derivative_path(&key, *s).unwrap()).collect();
     let bytes: Vec<Vec<u8>> = files.iter().map(|f| std::fs::read(f).unwrap()).collect();
@@ -352,6 +355,7 @@ async fn redacted_regions_are_destroyed_in_every_public_byte_and_the_old_derivat
     let again: Vec<Vec<u8>> = files.iter().map(|f| std::fs::read(f).unwrap()).collect();
     assert!(bytes == again, "rebuilt derivatives differ");
     assert!(!store.has_derivatives(&hash), "the rebuild made unredacted derivatives");
+    assert!(!old_dir.join("1200.jpg").exists(), "a stale unredacted size survived the rebuild");
 
     // Removing both regions brings the unredacted photo back under its own name, and the
     // redacted files go.
@@ -483,6 +487,20 @@ async fn bad_regions_are_refused_and_change_nothing_and_only_publishers_see_the_
     assert!(!editor.body.contains(&hash));
     let resp = app.get_with(&format!("/admin/media/{hash}/400.jpg"), &[("cookie", &volunteer)]).await;
     assert_eq!(resp.status, StatusCode::NOT_FOUND, "an unredacted size of a redacted photo is served to staff");
+
+    // No more than 200 regions on one photo.
+    let mut conn = app.state.db.main.acquire().await.unwrap();
+    let small = Region { shape: Shape::Rect, kind: Kind::Face, method: Method::Fill, x: 0, y: 0, w: 4, h: 4 };
+    for _ in 1..zbor::media::regions::MAX_REGIONS {
+        zbor::media::regions::insert(&mut conn, media, &small, false).await.unwrap();
+    }
+    drop(conn);
+    let refused = post(&app, &regions, &cookie, &add).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(refused.texts(".form-error").len(), 1);
+    assert_eq!(refused.texts("#redact-public-warning").len(), 1, "the photo is public: the page warns");
+    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM redactions").fetch_one(&app.state.db.main).await.unwrap();
+    assert_eq!(count, zbor::media::regions::MAX_REGIONS);
 }
 
 #[tokio::test]
@@ -682,6 +700,12 @@ async fn an_offers_photo_is_redacted_before_acceptance_and_the_object_keeps_the_
     let derivative = image::open(&path).unwrap().to_rgb8();
     let (_, std) = stats(&derivative, scaled(NAME_INSIDE, derivative.width(), 3));
     assert!(std.iter().all(|s| *s < 4.0), "the object's image is not redacted: σ {std:?}");
+    // Neither a rebuild (as after a restore) nor staff ever get the unredacted sizes back.
+    zbor::media::jobs::rebuild(&app.state.db.main, &app.state.media, |_, _| {}).await.unwrap();
+    assert!(!app.state.media.store.has_derivatives(&hash), "the rebuild made unredacted derivatives");
+    let volunteer = app.staff_cookie("volunteer-2", Role::Volunteer).await;
+    let (status, _, _) = app.get_bytes_with(&format!("/admin/media/{hash}/400.jpg"), &[("cookie", &volunteer)]).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
     // A decided offer's photos take no more regions.
     assert_eq!(post(&app, &regions, &reviewer, &fields).await.status, StatusCode::NOT_FOUND);
 }
