@@ -191,15 +191,22 @@ struct Shown {
     new: String,
 }
 
+/// An audit entry as the audit view and an object's history show it.
 #[derive(Serialize)]
-struct Row {
+pub(super) struct AuditRow {
     entry: audit::ListedEntry,
     changes: Vec<Shown>,
 }
 
+impl AuditRow {
+    pub(super) fn of(entry: audit::ListedEntry) -> Self {
+        Self { changes: details(&entry.details), entry }
+    }
+}
+
 #[derive(Serialize)]
 struct AuditPage {
-    rows: Vec<Row>,
+    rows: Vec<AuditRow>,
     filter: audit::Filter,
     actions: Vec<String>,
     total: i64,
@@ -247,7 +254,7 @@ async fn audit_view(
         }
     }
     let (entries, total) = audit::list(&state.db.main, &query.filter, page, AUDIT_PER_PAGE).await?;
-    let rows = entries.into_iter().map(|entry| Row { changes: details(&entry.details), entry }).collect();
+    let rows = entries.into_iter().map(AuditRow::of).collect();
     let page = AuditPage {
         rows,
         filter: query.filter,

@@ -7,6 +7,7 @@ pub mod authorities;
 pub mod objects;
 pub mod offers;
 pub mod redaction;
+pub mod register;
 
 use std::collections::BTreeMap;
 
@@ -43,6 +44,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .merge(accounts::router())
         .merge(authorities::router())
         .merge(redaction::router())
+        .merge(register::router(state))
 }
 
 /// Refuses a request the signed-in role may not make.

@@ -20,6 +20,7 @@ use crate::collection::command::CommandError;
 use crate::collection::objects::{self, NewObject, ObjectInput};
 use crate::collection::provenance::{self, AddProvenance, ChangeProvenance, NewProvenance, PartyInput};
 use crate::collection::publication::{self, Publish, Withdraw};
+use crate::collection::register::{self, Condition, DisposalMethod, ValuationPurpose};
 use crate::collection::whereabouts::{self, MoveObject, RecordExit};
 use crate::collection::*;
 use crate::error::{AppError, AppResult};
@@ -334,6 +335,9 @@ struct Lists {
     methods: Vec<Choice>,
     owners: Vec<Choice>,
     provenance_kinds: Vec<Choice>,
+    disposals: Vec<Choice>,
+    conditions: Vec<Choice>,
+    valuation_purposes: Vec<Choice>,
     makers: Vec<Entry>,
     events: Vec<Entry>,
     places: Vec<Entry>,
@@ -348,6 +352,9 @@ async fn lists(state: &AppState, lang: Lang) -> AppResult<Lists> {
         methods: choices(state, lang, AcquisitionMethod::ALL, AcquisitionMethod::as_str, |m| m.label_key()),
         owners: choices(state, lang, Owner::ALL, Owner::as_str, |o| o.label_key()),
         provenance_kinds: choices(state, lang, ProvenanceKind::ALL, ProvenanceKind::as_str, |k| k.label_key()),
+        disposals: choices(state, lang, DisposalMethod::ALL, DisposalMethod::as_str, |d| d.label_key()),
+        conditions: choices(state, lang, Condition::ALL, Condition::as_str, |c| c.label_key()),
+        valuation_purposes: choices(state, lang, ValuationPurpose::ALL, ValuationPurpose::as_str, |p| p.label_key()),
         makers: authorities::list(pool, Kind::Makers, lang).await?,
         events: authorities::list(pool, Kind::Events, lang).await?,
         places: authorities::list(pool, Kind::Places, lang).await?,
@@ -366,6 +373,11 @@ struct EditorPage {
     provenance: Vec<provenance::ProvenanceLine>,
     whereabouts: whereabouts::Whereabouts,
     locations: Vec<whereabouts::Location>,
+    /// The object's line in the accession register, if it was accessioned.
+    register: Option<register::RegisterLine>,
+    conditions: Vec<register::ConditionReport>,
+    /// Only for publishing roles; `None` for the others.
+    valuations: Option<Vec<register::Valuation>>,
     consent_withheld: bool,
     /// Publishing (or making a photo public once published) asks a curator to confirm the
     /// photos were checked for faces and names.
@@ -413,6 +425,9 @@ async fn editor(
         provenance: Vec::new(),
         whereabouts: whereabouts::Whereabouts::default(),
         locations: Vec::new(),
+        register: None,
+        conditions: Vec::new(),
+        valuations: None,
         consent_withheld: false,
         photos_check: false,
         today: chrono::Utc::now().date_naive().to_string(),
@@ -428,6 +443,11 @@ async fn editor(
         page.consent_withheld = publication::consent_withheld(&mut conn, id).await?;
         page.photos_check = media::regions::check_needed(&mut conn, id).await?;
         page.media = media::list(&mut conn, id).await?;
+        page.register = register::line(&mut conn, id).await?;
+        page.conditions = register::condition_reports(&mut conn, id).await?;
+        if session.role.can_publish() {
+            page.valuations = Some(register::valuations(&mut conn, id).await?);
+        }
         drop(conn);
         page.provenance = provenance::provenance(&state.db.main, id).await?;
         page.whereabouts = whereabouts::whereabouts(&state.db.main, id).await?;
@@ -448,8 +468,22 @@ async fn editor(
 }
 
 /// Flash messages the editor knows.
-const FLASHES: &[&str] =
-    &["accepted", "created", "saved", "published", "withdrawn", "uploaded", "photo", "provenance", "moved", "exit"];
+const FLASHES: &[&str] = &[
+    "accepted",
+    "created",
+    "saved",
+    "published",
+    "withdrawn",
+    "uploaded",
+    "photo",
+    "provenance",
+    "moved",
+    "exit",
+    "accessioned",
+    "deaccessioned",
+    "condition",
+    "valuation",
+];
 
 /// `GET /admin/objects/new`.
 async fn new_form(State(state): State<AppState>, ctx: Ctx, Staff(session): Staff) -> AppResult<Html<String>> {
@@ -461,15 +495,26 @@ async fn refused(state: &AppState, ctx: &Ctx, session: &Session, id: Option<i64>
     Ok((StatusCode::UNPROCESSABLE_ENTITY, editor(state, ctx, session, id, shown).await?).into_response())
 }
 
+/// The editor of object `id` with an error message (the caller sets the status).
+pub(super) async fn editor_with(
+    state: &AppState,
+    ctx: &Ctx,
+    session: &Session,
+    id: i64,
+    error: Msg,
+) -> AppResult<Html<String>> {
+    editor(state, ctx, session, Some(id), Shown { error: Some(error), ..Shown::default() }).await
+}
+
 /// The editor again with one message, answered 422.
-async fn refused_with(
+pub(super) async fn refused_with(
     state: &AppState,
     ctx: &Ctx,
     session: &Session,
     id: i64,
     key: &'static str,
 ) -> AppResult<Response> {
-    refused(state, ctx, session, Some(id), Shown { error: Some(Msg::new(key)), ..Shown::default() }).await
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, editor_with(state, ctx, session, id, Msg::new(key)).await?).into_response())
 }
 
 /// `POST /admin/objects/new`: a draft with a fresh entry number.
@@ -690,7 +735,7 @@ fn optional_date(text: &str) -> Result<Option<chrono::NaiveDate>, &'static str> 
 }
 
 /// A date field: empty is today.
-fn date_or_today(text: &str) -> Result<chrono::NaiveDate, &'static str> {
+pub(super) fn date_or_today(text: &str) -> Result<chrono::NaiveDate, &'static str> {
     Ok(optional_date(text)?.unwrap_or_else(|| chrono::Utc::now().date_naive()))
 }
 

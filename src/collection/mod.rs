@@ -9,6 +9,7 @@ pub mod objects;
 pub mod provenance;
 pub mod public;
 pub mod publication;
+pub mod register;
 pub mod rights;
 pub mod search;
 pub mod types;

@@ -4,35 +4,31 @@
 use sqlx::SqliteConnection;
 
 use super::command::{Command, CommandError, CommandResult, Tx};
-use super::numbers::{self, AccessionNumber, AccessionPattern};
+use super::numbers::{AccessionNumber, AccessionPattern};
 use super::objects::now;
+use super::register::{self, AccessionAct};
 use super::search;
 use super::types::*;
 
-/// Gives an object its permanent accession number, unless it already has one.
+/// Gives an object its permanent accession number of `year`, unless it already has one,
+/// entering it in the register as accessioned today (for imports, the demo and publication).
 pub async fn accession(
     conn: &mut SqliteConnection,
     object_id: i64,
     pattern: &AccessionPattern,
     year: i32,
 ) -> anyhow::Result<AccessionNumber> {
-    let existing: Option<Option<AccessionNumber>> =
-        sqlx::query_scalar("SELECT accession_number FROM objects WHERE id = ?")
+    let existing: Option<(Option<AccessionNumber>, Option<AcquisitionMethod>)> =
+        sqlx::query_as("SELECT accession_number, acquisition_method FROM objects WHERE id = ?")
             .bind(object_id)
             .fetch_optional(&mut *conn)
             .await?;
     match existing {
         None => anyhow::bail!("no object {object_id}"),
-        Some(Some(number)) => Ok(number),
-        Some(None) => {
-            let number = numbers::next_accession_number(conn, pattern, year).await?;
-            sqlx::query("UPDATE objects SET accession_number = ?, updated_at = ? WHERE id = ?")
-                .bind(&number)
-                .bind(now())
-                .bind(object_id)
-                .execute(&mut *conn)
-                .await?;
-            Ok(number)
+        Some((Some(number), _)) => Ok(number),
+        Some((None, method)) => {
+            let act = AccessionAct { on: chrono::Utc::now().date_naive(), method, authority: String::new() };
+            register::enter(conn, object_id, pattern, year, &act).await
         }
     }
 }
@@ -67,8 +63,10 @@ pub async fn consent_withheld(conn: &mut SqliteConnection, object_id: i64) -> sq
     .await
 }
 
-/// Publishes object `id`, giving it its accession number (of `year`, after `pattern`) if it
-/// has none. A donor who did not agree to publication: only a curator's confirmation that
+/// Publishes object `id`. Publishing needs an accessioned object: one that is not yet is
+/// accessioned by the same act (today, under the publishing curator's authority, audited as an
+/// accession of its own), so the interface's one `publish` still works; a deaccessioned object
+/// is never published. A donor who did not agree to publication: only a curator's confirmation that
 /// consent was obtained since, audited, opens it. Returns the accession number.
 #[derive(Debug, Clone)]
 pub struct Publish {
@@ -95,8 +93,32 @@ impl Command for Publish {
         if check && !self.photos_checked {
             return Err(CommandError::Refused("edit-error-photos-check"));
         }
+        if register::deaccessioned(tx, self.id).await? {
+            return Err(CommandError::Refused("register-error-deaccessioned"));
+        }
         let reviewed = crate::media::regions::review_all(tx, self.id).await?;
-        let accession = accession(tx, self.id, &self.pattern, self.year).await?;
+        let accession = match record.accession_number.clone() {
+            Some(_) => {
+                sqlx::query_scalar("SELECT accession_number FROM objects WHERE id = ?")
+                    .bind(self.id)
+                    .fetch_one(&mut **tx)
+                    .await?
+            }
+            None => {
+                let act = AccessionAct {
+                    on: chrono::Utc::now().date_naive(),
+                    method: record.fields.acquisition_method,
+                    authority: tx.actor().name.clone(),
+                };
+                let number = register::enter(tx, self.id, &self.pattern, self.year, &act).await?;
+                let details = serde_json::json!({
+                    "id": self.id, "accession": number, "on": act.on, "method": act.method,
+                    "authority": act.authority, "on_publication": true,
+                });
+                tx.audit("object-accessioned", &record.entry_number, details).await?;
+                number
+            }
+        };
         set_state(tx, self.id, PubState::Published).await?;
         let details = serde_json::json!({
             "id": self.id, "accession": accession, "from": record.state, "consent_confirmed_by_curator": withheld,

@@ -360,6 +360,21 @@ async fn record_pending(
     Ok(id)
 }
 
+/// Records a prepared image as a photo of condition report `report` on object `object`:
+/// private for good (the schema refuses to make it public), and not among the object's
+/// catalogue images. Returns its media id; the caller hands its pixels to the worker.
+pub async fn record_condition_photo(
+    conn: &mut SqliteConnection,
+    object: i64,
+    report: i64,
+    stored: &Stored,
+) -> sqlx::Result<i64> {
+    let private = NewMedia { alt: Text3::default(), caption: Text3::default(), is_public: false };
+    let id = record_pending(conn, object, stored, &private).await?;
+    sqlx::query("UPDATE media SET condition_report = ? WHERE id = ?").bind(report).bind(id).execute(conn).await?;
+    Ok(id)
+}
+
 /// How many decoded images may wait for the worker; each can be hundreds of megabytes.
 const HANDOFF_CAPACITY: usize = 2;
 
@@ -679,7 +694,8 @@ pub struct MediaRecord {
     pub suggested: i64,
 }
 
-/// The images of an object, in their order (the first is the primary image).
+/// The catalogue images of an object, in their order (the first is the primary image);
+/// condition report photos are listed with their reports.
 pub async fn list(conn: &mut SqliteConnection, object_id: i64) -> sqlx::Result<Vec<MediaRecord>> {
     sqlx::query_as(concat!(
         "SELECT id, hash, width, height, ",
@@ -689,7 +705,7 @@ pub async fn list(conn: &mut SqliteConnection, object_id: i64) -> sqlx::Result<V
         ", position, is_public, state, derivatives,
             (SELECT COUNT(*) FROM redactions r WHERE r.media_id = media.id) AS regions,
             (SELECT COUNT(*) FROM redactions r WHERE r.media_id = media.id AND r.suggested = 1) AS suggested
-         FROM media WHERE object_id = ? ORDER BY position, id"
+         FROM media WHERE object_id = ? AND condition_report IS NULL ORDER BY position, id"
     ))
     .bind(object_id)
     .fetch_all(conn)

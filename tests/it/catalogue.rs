@@ -417,6 +417,31 @@ async fn every_template_escapes_what_people_typed() {
         assert_eq!(refused.body.matches("<script").count(), 1);
         assert!(refused.body.contains("<script src=\"/static/redact.js\" defer></script>"));
         covered.insert("admin/regions.html".to_owned());
+        // The registrar's sections and pages show what was typed into the register, a condition
+        // report and a valuation.
+        let object_uri = format!("/admin/objects/{object_id}");
+        let fields = [("csrf", token.as_str()), ("method", "gift"), ("authority", evil)];
+        let done = app.post_form(&format!("{object_uri}/accession"), &curator, &fields).await;
+        assert_eq!(done.status, StatusCode::SEE_OTHER);
+        let fields =
+            [("csrf", token.as_str()), ("amount", "10"), ("currency", "EUR"), ("purpose", "insurance"), ("note", evil)];
+        let done = app.post_form(&format!("{object_uri}/valuation"), &curator, &fields).await;
+        assert_eq!(done.status, StatusCode::SEE_OTHER);
+        let fields = [("condition", "fair"), ("notes", evil)];
+        let done = crate::register::report(&app, object_id, &curator, &fields, &[]).await;
+        assert_eq!(done.status, StatusCode::SEE_OTHER);
+        let editor = app.get_with(&object_uri, &[("cookie", &curator)]).await;
+        escaped(&editor, "admin/object_register.html");
+        assert!(editor.body.matches("&lt;script&gt;").count() >= 3, "authority, notes and note shown");
+        covered.insert("admin/object_register.html".to_owned());
+        for (template, uri) in [
+            ("admin/history.html", format!("{object_uri}/history")),
+            ("admin/register.html", "/admin/register".to_owned()),
+        ] {
+            let page = app.get_with(&uri, &[("cookie", &curator)]).await;
+            escaped(&page, template);
+            covered.insert(template.to_owned());
+        }
         let list =
             app.get_with(&format!("/admin/objects?q={}", zbor::web::encode(evil)), &[("cookie", &curator)]).await;
         escaped(&list, "admin/objects.html");

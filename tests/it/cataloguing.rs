@@ -124,7 +124,7 @@ async fn every_field_round_trips_in_three_languages_and_edits_are_audited_field_
             _ => assert_eq!(page.attrs(&format!("input[name={name}]"), "value"), std::slice::from_ref(value), "{name}"),
         }
     }
-    assert_eq!(page.texts(".accession-number"), ["будзе дадзены пры публікацыі"]);
+    assert_eq!(page.texts(".accession-number"), ["яшчэ не ўключаны ў фонды (публікацыя ўключае)"]);
 
     // An edit: the audit log holds exactly the fields that changed, old and new.
     let mut edited = fields.clone();
@@ -359,7 +359,8 @@ async fn the_preview_is_the_public_page_and_shows_nothing_private() {
             .fetch_all(&app.state.db.main)
             .await
             .unwrap();
-    assert_eq!(actions, ["object-created", "object-published", "object-withdrawn"]);
+    // Publishing an object never accessioned enters it in the register first.
+    assert_eq!(actions, ["object-created", "object-accessioned", "object-published", "object-withdrawn"]);
 }
 
 #[tokio::test]
@@ -544,6 +545,15 @@ async fn every_admin_route_checks_every_role_on_the_server() {
             post(format!("/admin/objects/{draft}/move"), EVERYONE),
             post(format!("/admin/objects/{published}/move"), PUBLISHERS),
             post(format!("/admin/objects/{draft}/exit"), PUBLISHERS),
+            post(format!("/admin/objects/{draft}/accession"), PUBLISHERS),
+            post(format!("/admin/objects/{published}/deaccession"), PUBLISHERS),
+            post(format!("/admin/objects/{draft}/valuation"), PUBLISHERS),
+            post(format!("/admin/objects/{draft}/condition"), EVERYONE),
+            post(format!("/admin/objects/{published}/condition"), PUBLISHERS),
+            get(format!("/admin/objects/{draft}/history"), EVERYONE),
+            get(format!("/admin/objects/{published}/history"), EVERYONE),
+            get("/admin/register".into(), EVERYONE),
+            get("/admin/register.csv".into(), EVERYONE),
         ];
 
         // Without a session, every route sends to the sign-in page and changes nothing.
@@ -572,7 +582,7 @@ async fn every_admin_route_checks_every_role_on_the_server() {
                 ("kind", "return"),
             ])
             .unwrap();
-            let (content_type, body) = if route.path.ends_with("/media") {
+            let (content_type, body) = if route.path.ends_with("/media") || route.path.ends_with("/condition") {
                 multipart(&[("csrf", &csrf)], &[])
             } else {
                 ("application/x-www-form-urlencoded".to_owned(), body.into_bytes())

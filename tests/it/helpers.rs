@@ -215,6 +215,10 @@ pub const CANARIES: &[&str] = &[
     "CANARY-DRAFT",
     "CANARY-WITHDRAWN",
     "CANARY-PSEUDONYM-OF-ANONYMOUS",
+    "CANARY-VALUATION",
+    "CANARY-CONDITION",
+    "CANARY-AUTHORITY",
+    "CANARY-DEACCESSIONED",
 ];
 
 /// What [`seed`] made, for tests to refer to.
@@ -376,6 +380,45 @@ pub async fn seed(app: &TestApp) -> Fixture {
     let withdrawn_id = objects::create_object(conn, &withdrawn, 2024).await.unwrap().id;
     let withdrawn_acc = publish(conn, withdrawn_id, pattern, 2024).await;
     publication::set_state(conn, withdrawn_id, PubState::Withdrawn).await.unwrap();
+
+    // The registrar's private records: the flag's accession authority, a value and a condition
+    // report; and an object published once, then deaccessioned.
+    sqlx::query("UPDATE accessions SET authority = 'CANARY-AUTHORITY' WHERE object_id = ?")
+        .bind(flag_id)
+        .execute(&mut *conn)
+        .await
+        .unwrap();
+    sqlx::query(
+        "INSERT INTO valuations (object_id, valued_on, amount_minor, currency, purpose, note, recorded_by)
+         VALUES (?, '2025-01-01', 4242424200, 'EUR', 'insurance', 'CANARY-VALUATION', 'registrar')",
+    )
+    .bind(flag_id)
+    .execute(&mut *conn)
+    .await
+    .unwrap();
+    sqlx::query(
+        "INSERT INTO condition_reports (object_id, checked_on, condition, notes, checked_by)
+         VALUES (?, '2025-01-01', 'fair', 'CANARY-CONDITION', 'registrar')",
+    )
+    .bind(flag_id)
+    .execute(&mut *conn)
+    .await
+    .unwrap();
+    let gone =
+        objects::create_object(conn, &NewObject::new("ribbon", Text3::same("CANARY-DEACCESSIONED ribbon")), 2024)
+            .await
+            .unwrap()
+            .id;
+    publish(conn, gone, pattern, 2024).await;
+    publication::set_state(conn, gone, PubState::Withdrawn).await.unwrap();
+    sqlx::query(
+        "UPDATE accessions SET deaccessioned_on = accessioned_on, deaccession_reason = 'lost',
+            deaccession_authority = 'director', disposal_method = 'loss' WHERE object_id = ?",
+    )
+    .bind(gone)
+    .execute(&mut *conn)
+    .await
+    .unwrap();
 
     // Generic objects so the list has more than one page.
     let generic_count = 30;

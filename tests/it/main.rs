@@ -21,4 +21,5 @@ mod migrations;
 mod mirror;
 mod open_data;
 mod redaction;
+mod register;
 mod seizure;

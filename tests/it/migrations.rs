@@ -70,10 +70,22 @@ async fn a_collection_keeps_every_object_and_link_when_object_types_become_an_au
     let maker = authorities::create_maker(&mut conn, &maker).await.unwrap();
     let flag = objects::create_object(&mut conn, &NewObject::new("flag", Text3::same("Flag")), 2026).await.unwrap();
     objects::link_maker(&mut conn, flag.id, maker).await.unwrap();
-    publication::accession(&mut conn, flag.id, &crate::helpers::accession_pattern("MFB-{year}-{seq:04}"), 2026)
+    // Numbered as the older zbor did, on first publication (the register came later).
+    sqlx::query("INSERT INTO number_counters (register, scope, last_seq) VALUES ('accession', '2026', 1)")
+        .execute(&mut *conn)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE objects SET accession_number = 'MFB-2026-0001' WHERE id = ?")
+        .bind(flag.id)
+        .execute(&mut *conn)
         .await
         .unwrap();
     publication::set_state(&mut conn, flag.id, PubState::Published).await.unwrap();
+    sqlx::query("UPDATE objects SET published_at = '2026-05-04T10:00:00Z' WHERE id = ?")
+        .bind(flag.id)
+        .execute(&mut *conn)
+        .await
+        .unwrap();
     let draft =
         objects::create_object(&mut conn, &NewObject::new("letter", Text3::same("Letter")), 2026).await.unwrap();
     let mut made =
@@ -110,6 +122,11 @@ async fn a_collection_keeps_every_object_and_link_when_object_types_become_an_au
     assert!(broken.is_empty(), "{broken:?}");
     let enforced: i64 = sqlx::query_scalar("PRAGMA foreign_keys").fetch_one(&mut *conn).await.unwrap();
     assert_eq!(enforced, 1, "the migration turns foreign keys back on");
+    // Objects numbered before the register keep their numbers, entered as accessioned on the
+    // day they were first published.
+    let line = zbor::collection::register::line(&mut conn, flag.id).await.unwrap().expect("in the register");
+    assert_eq!((line.accession_number.as_str(), line.accessioned_on.as_str()), ("MFB-2026-0001", "2026-05-04"));
+    assert!(zbor::collection::register::line(&mut conn, draft.id).await.unwrap().is_none());
     // The fixed list is gone; the authority decides which types exist.
     let unknown = objects::create_object(&mut conn, &NewObject::new("spaceship", Text3::same("?")), 2026).await;
     assert!(unknown.is_err(), "a type that is not in the authority is refused");

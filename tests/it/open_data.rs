@@ -768,6 +768,9 @@ async fn oai_pmh_answers_every_verb_and_names_every_error_as_the_protocol_does()
     let withdrawn = format!("oai:127.0.0.1:{}", fixture.withdrawn);
     assert_eq!(all.iter().filter(|(id, _, deleted)| *id == withdrawn && *deleted).count(), 1);
     assert!(!all.iter().any(|(id, _, _)| id.ends_with(&fixture.draft_entry)));
+    // The withdrawn object and the deaccessioned one (withdrawn with its deaccession).
+    let deleted = all.iter().filter(|(_, _, deleted)| *deleted).count();
+    assert_eq!(deleted, 2);
 
     // Records in both formats, parsed; nothing private anywhere.
     for prefix in ["oai_dc", "edm"] {
@@ -778,7 +781,7 @@ async fn oai_pmh_answers_every_verb_and_names_every_error_as_the_protocol_does()
         }
         let doc = roxmltree::Document::parse(&xml).unwrap();
         let records: Vec<_> = doc.descendants().filter(|n| n.has_tag_name((OAI, "record"))).collect();
-        assert_eq!(records.len(), published + 1);
+        assert_eq!(records.len(), published + deleted);
         for record in records {
             let deleted = record
                 .descendants()

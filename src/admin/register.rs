@@ -1,0 +1,291 @@
+//! The registrar's procedures in the panel: accessioning and deaccessioning an object,
+//! condition reports with photos, valuations, the accession register and an object's history.
+//! Forms post to the object and come back to its editor; the rules live in
+//! [`crate::collection::register`].
+
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, Path, Request, State};
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use serde::Serialize;
+
+use super::objects::{date_or_today, refused_with};
+use super::{render_panel, require};
+use crate::app::AppState;
+use crate::collection::command::{CommandError, CommandResult};
+use crate::collection::register::{
+    self, Accession, AccessionAct, Condition, Deaccession, DisposalMethod, ReportCondition, ValuationPurpose, Value,
+};
+use crate::collection::{AcquisitionMethod, Currency, Price, objects};
+use crate::error::{AppError, AppResult};
+use crate::media::{IngestError, upload};
+use crate::web::Ctx;
+use crate::web::forms::{Msg, Pairs};
+use crate::web::staff::{Staff, StaffForm, check_form};
+
+pub fn router(state: &AppState) -> Router<AppState> {
+    Router::new()
+        .route("/admin/objects/{id}/accession", post(accession))
+        .route("/admin/objects/{id}/deaccession", post(deaccession))
+        .route(
+            "/admin/objects/{id}/condition",
+            post(condition).layer(DefaultBodyLimit::max(upload::body_limit(&state.media.limits))),
+        )
+        .route("/admin/objects/{id}/valuation", post(valuation))
+        .route("/admin/objects/{id}/history", get(history))
+        .route("/admin/register", get(register_page))
+        .route("/admin/register.csv", get(register_csv))
+}
+
+/// After a procedure: back to the object's editor at its section, or the editor again with
+/// the refusal's message.
+async fn answer<T>(
+    state: &AppState,
+    ctx: &Ctx,
+    session: &crate::auth::sessions::Session,
+    id: i64,
+    result: CommandResult<T>,
+    done: &str,
+) -> AppResult<Response> {
+    match result {
+        Ok(_) => Ok(Redirect::to(&format!("/admin/objects/{id}?done={done}#register")).into_response()),
+        Err(CommandError::Refused(key)) => refused_with(state, ctx, session, id, key).await,
+        Err(err) => Err(err.into()),
+    }
+}
+
+/// `POST /admin/objects/{id}/accession`: `accessioned_on`, `method`, `authority`.
+async fn accession(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    posted: StaffForm<Pairs>,
+) -> AppResult<Response> {
+    require(posted.session.role.can_publish())?;
+    let pairs = &posted.form;
+    let parsed = date_or_today(pairs.get("accessioned_on")).and_then(|on| {
+        let method = match pairs.get("method") {
+            "" => None,
+            m => Some(AcquisitionMethod::parse(m).ok_or("edit-error-choose")?),
+        };
+        Ok(AccessionAct { on, method, authority: pairs.get("authority").to_owned() })
+    });
+    let result = match parsed {
+        Ok(act) => {
+            let command = Accession { id, act, pattern: state.config.accession_pattern.clone() };
+            state.run(posted.actor(), command).await
+        }
+        Err(key) => Err(CommandError::Refused(key)),
+    };
+    answer(&state, &ctx, &posted.session, id, result, "accessioned").await
+}
+
+/// `POST /admin/objects/{id}/deaccession`: `deaccessioned_on`, `reason`, `authority`,
+/// `disposal`.
+async fn deaccession(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    posted: StaffForm<Pairs>,
+) -> AppResult<Response> {
+    require(posted.session.role.can_publish())?;
+    let pairs = &posted.form;
+    let parsed = date_or_today(pairs.get("deaccessioned_on")).and_then(|on| {
+        Ok(Deaccession {
+            id,
+            on,
+            reason: pairs.get("reason").to_owned(),
+            authority: pairs.get("authority").to_owned(),
+            disposal: DisposalMethod::parse(pairs.get("disposal")).ok_or("edit-error-choose")?,
+        })
+    });
+    let result = match parsed {
+        Ok(command) => state.run(posted.actor(), command).await,
+        Err(key) => Err(CommandError::Refused(key)),
+    };
+    answer(&state, &ctx, &posted.session, id, result, "deaccessioned").await
+}
+
+/// `POST /admin/objects/{id}/valuation`: `valued_on`, `amount`, `currency`, `purpose`, `note`.
+/// Publishing roles only.
+async fn valuation(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    posted: StaffForm<Pairs>,
+) -> AppResult<Response> {
+    require(posted.session.role.can_publish())?;
+    let pairs = &posted.form;
+    let parsed = date_or_today(pairs.get("valued_on")).and_then(|on| {
+        Ok(Value {
+            object: id,
+            on,
+            amount_minor: pairs.get("amount").parse::<Price>()?.0,
+            currency: pairs.get("currency").parse::<Currency>()?,
+            purpose: ValuationPurpose::parse(pairs.get("purpose")).ok_or("edit-error-choose")?,
+            note: pairs.get("note").to_owned(),
+        })
+    });
+    let result = match parsed {
+        Ok(command) => state.run(posted.actor(), command).await,
+        Err(key) => Err(CommandError::Refused(key)),
+    };
+    answer(&state, &ctx, &posted.session, id, result, "valuation").await
+}
+
+/// `POST /admin/objects/{id}/condition` (multipart): `checked_on`, `condition`, `notes`,
+/// `photos` (several, optional). A refused photo refuses the report: nothing is recorded.
+async fn condition(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    staff: Staff,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    request: Request,
+) -> AppResult<Response> {
+    let token_ok = |form: &upload::Form| check_form(&staff.0, &headers, form.get("csrf").unwrap_or_default()).is_ok();
+    let (form, read) = upload::read_form_keeping(request, "photos", &state.media.limits, token_ok).await;
+    check_form(&staff.0, &headers, form.get("csrf").unwrap_or_default())?;
+    objects::editable_by(&mut *state.db.main.acquire().await?, &staff.actor(), id).await?;
+    let field = |name: &str| form.get(name).unwrap_or_default().to_owned();
+    let notes = field("notes");
+    let parsed = date_or_today(&field("checked_on"))
+        .and_then(|on| Ok((on, Condition::parse(&field("condition")).ok_or("edit-error-choose")?)));
+    let (on, grade) = match parsed {
+        Ok(parsed) => parsed,
+        Err(key) => return refused_with(&state, &ctx, &staff.0, id, key).await,
+    };
+    if let Err(refusal) = read {
+        let page = super::objects::editor_with(&state, &ctx, &staff.0, id, Msg::of_refusal(&refusal)).await?;
+        return Ok((refusal.status(), page).into_response());
+    }
+    let mut prepared = Vec::new();
+    let mut refusal = None;
+    for upload in form.photos.into_bytes() {
+        let upload = upload.map_err(anyhow::Error::from)?;
+        match state.media.prepare(upload).await {
+            Ok(one) => prepared.push(one),
+            Err(IngestError::Refused(r)) => {
+                refusal = Some(r);
+                break;
+            }
+            Err(IngestError::Internal(err)) => return Err(err.into()),
+        }
+    }
+    let (photos, pixels): (Vec<_>, Vec<_>) = prepared.into_iter().unzip();
+    let hashes: Vec<String> = photos.iter().map(|p: &crate::media::Stored| p.hash.clone()).collect();
+    let result = match refusal {
+        Some(refusal) => Err(refusal),
+        None => {
+            let report = ReportCondition { object: id, on, condition: grade, notes, photos };
+            Ok(state.run(staff.actor(), report).await)
+        }
+    };
+    match result {
+        Ok(Ok((_, media_ids))) => {
+            for ((media_id, hash), pixels) in media_ids.into_iter().zip(&hashes).zip(pixels) {
+                state.media.hand_off(media_id, hash, pixels);
+            }
+            Ok(Redirect::to(&format!("/admin/objects/{id}?done=condition#condition")).into_response())
+        }
+        other => {
+            // Nothing recorded: the photos stored for it go.
+            for hash in &hashes {
+                crate::media::remove_files_if_unused(&state.db.main, &state.media.store, hash).await?;
+            }
+            match other {
+                Err(refusal) => {
+                    let page =
+                        super::objects::editor_with(&state, &ctx, &staff.0, id, Msg::of_refusal(&refusal)).await?;
+                    Ok((refusal.status(), page).into_response())
+                }
+                Ok(Err(CommandError::Refused(key))) => refused_with(&state, &ctx, &staff.0, id, key).await,
+                Ok(Err(err)) => Err(err.into()),
+                Ok(Ok(_)) => unreachable!("handled above"),
+            }
+        }
+    }
+}
+
+/// One audit entry of an object's history, with its changes as lines.
+#[derive(Serialize)]
+struct HistoryPage {
+    id: i64,
+    entry_number: String,
+    title: String,
+    rows: Vec<super::accounts::AuditRow>,
+}
+
+/// `GET /admin/objects/{id}/history`: every audited change of the object, in order, with old
+/// and new values. Valuations only for publishing roles.
+async fn history(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Staff(session): Staff,
+    Path(id): Path<i64>,
+) -> AppResult<Html<String>> {
+    let mut conn = state.db.main.acquire().await?;
+    let object = objects::staff_view(&mut conn, id).await?.ok_or(AppError::NotFound)?;
+    let entries = register::history(&mut conn, &object.entry_number, session.role.can_publish()).await?;
+    drop(conn);
+    let page = HistoryPage {
+        id,
+        title: object.title.get(ctx.choice.lang).to_owned(),
+        entry_number: object.entry_number,
+        rows: entries.into_iter().map(super::accounts::AuditRow::of).collect(),
+    };
+    render_panel(&state, &ctx, &session, "admin/history.html", page)
+}
+
+#[derive(Serialize)]
+struct RegisterPage {
+    lines: Vec<register::RegisterLine>,
+}
+
+/// `GET /admin/register`: the accession register, deaccessioned numbers marked.
+async fn register_page(State(state): State<AppState>, ctx: Ctx, Staff(session): Staff) -> AppResult<Html<String>> {
+    let lines = register::register(&mut *state.db.main.acquire().await?).await?;
+    render_panel(&state, &ctx, &session, "admin/register.html", RegisterPage { lines })
+}
+
+/// `GET /admin/register.csv`: the register as a spreadsheet opens it.
+async fn register_csv(State(state): State<AppState>, Staff(_session): Staff) -> AppResult<Response> {
+    let lines = register::register(&mut *state.db.main.acquire().await?).await?;
+    let mut out = csv::Writer::from_writer(Vec::new());
+    let csv_error = |e: csv::Error| AppError::Internal(e.into());
+    out.write_record([
+        "accession_number",
+        "entry_number",
+        "title",
+        "accessioned_on",
+        "method",
+        "authority",
+        "deaccessioned_on",
+        "deaccession_reason",
+        "deaccession_authority",
+        "disposal_method",
+    ])
+    .map_err(csv_error)?;
+    for l in &lines {
+        out.write_record([
+            l.accession_number.as_str(),
+            &l.entry_number,
+            &l.title,
+            &l.accessioned_on,
+            l.method.as_deref().unwrap_or_default(),
+            &l.authority,
+            l.deaccessioned_on.as_deref().unwrap_or_default(),
+            &l.deaccession_reason,
+            &l.deaccession_authority,
+            l.disposal_method.as_deref().unwrap_or_default(),
+        ])
+        .map_err(csv_error)?;
+    }
+    let body = out.into_inner().map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?;
+    let mut response = body.into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8"));
+    headers.insert(header::CONTENT_DISPOSITION, HeaderValue::from_static("attachment; filename=\"register.csv\""));
+    Ok(response)
+}
