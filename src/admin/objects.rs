@@ -21,6 +21,7 @@ use crate::collection::objects::{self, NewObject, ObjectInput};
 use crate::collection::provenance::{self, AddProvenance, ChangeProvenance, NewProvenance, PartyInput};
 use crate::collection::publication::{self, Publish, Withdraw};
 use crate::collection::register::{self, Condition, DisposalMethod, ValuationPurpose};
+use crate::collection::rights::{self, Rights};
 use crate::collection::whereabouts::{self, MoveObject, RecordExit};
 use crate::collection::*;
 use crate::error::{AppError, AppResult};
@@ -179,6 +180,7 @@ impl FormValues {
         put("acquired_on", o.acquired_on.map(|d| d.to_string()).unwrap_or_default());
         put("acquisition_public", if o.acquisition_public { "on" } else { "" }.to_owned());
         put("owner", o.owner.to_string());
+        put("rights", o.rights.map(|r| r.uri.to_owned()).unwrap_or_default());
         put("internal_notes", o.internal_notes.clone());
         Self { values, makers: makers.to_vec(), events: events.to_vec() }
     }
@@ -275,6 +277,10 @@ fn parse_object(form: &FormValues) -> Result<NewObject, FieldErrors> {
         }),
     };
     let owner = Owner::parse(form.get("owner")).unwrap_or(Owner::Museum);
+    let rights = Rights::choice(form.get("rights")).unwrap_or_else(|key| {
+        bad("rights", key);
+        None
+    });
     let ticked = |name: &str| !form.get(name).is_empty();
     match object_type {
         Some(object_type) if errors.is_empty() => Ok(NewObject {
@@ -291,6 +297,7 @@ fn parse_object(form: &FormValues) -> Result<NewObject, FieldErrors> {
             acquired_on,
             acquisition_public: ticked("acquisition_public"),
             owner,
+            rights,
             // The command keeps the object's own donor.
             donor_id: None,
             internal_notes: form.get("internal_notes").to_owned(),
@@ -334,6 +341,9 @@ struct Lists {
     qualifiers: Vec<Choice>,
     methods: Vec<Choice>,
     owners: Vec<Choice>,
+    /// Rights statements by URI; the first line of the select is the collection's own.
+    rights: Vec<Choice>,
+    collection_rights: &'static str,
     provenance_kinds: Vec<Choice>,
     disposals: Vec<Choice>,
     conditions: Vec<Choice>,
@@ -351,6 +361,11 @@ async fn lists(state: &AppState, lang: Lang) -> AppResult<Lists> {
         qualifiers: choices(state, lang, DateQualifier::ALL, DateQualifier::as_str, |q| q.label_key()),
         methods: choices(state, lang, AcquisitionMethod::ALL, AcquisitionMethod::as_str, |m| m.label_key()),
         owners: choices(state, lang, Owner::ALL, Owner::as_str, |o| o.label_key()),
+        rights: rights::VOCABULARY
+            .iter()
+            .map(|r| Choice { value: r.uri.to_owned(), label: r.name.to_owned() })
+            .collect(),
+        collection_rights: state.config.rights.name,
         provenance_kinds: choices(state, lang, ProvenanceKind::ALL, ProvenanceKind::as_str, |k| k.label_key()),
         disposals: choices(state, lang, DisposalMethod::ALL, DisposalMethod::as_str, |d| d.label_key()),
         conditions: choices(state, lang, Condition::ALL, Condition::as_str, |c| c.label_key()),
@@ -657,6 +672,10 @@ async fn change_media(
             caption: text3("caption"),
             is_public: pairs.ticked("is_public"),
             photos_checked: pairs.ticked("photos_checked"),
+            rights: match Rights::choice(pairs.get("rights")) {
+                Ok(rights) => rights,
+                Err(key) => return refused_with(&state, &ctx, &posted.session, id, key).await,
+            },
         },
         "up" => PhotoChange::Up,
         "down" => PhotoChange::Down,

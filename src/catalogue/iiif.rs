@@ -61,6 +61,16 @@ impl<'a> Publisher<'a> {
         }
     }
 
+    /// An object's rights statement: its own, or the collection's.
+    pub fn rights_of(&self, object: &PublicObject) -> Rights {
+        object.rights.unwrap_or(self.rights)
+    }
+
+    /// An image's rights statement: its own, its object's, or the collection's.
+    pub fn image_rights(&self, media: &PublicMedia) -> Rights {
+        media.rights.unwrap_or(self.rights)
+    }
+
     /// The pages' words in `lang`.
     pub fn view(&self, lang: Lang) -> View<'a> {
         View {
@@ -68,6 +78,7 @@ impl<'a> Publisher<'a> {
             translations: self.translations,
             choice: LangChoice { lang, explicit: true },
             museum_name: self.museum,
+            rights: self.rights,
         }
     }
 
@@ -161,6 +172,7 @@ pub fn manifest(publisher: &Publisher, object: &PublicObject, homepage: &str) ->
                 "label": language_map(label),
                 "width": width,
                 "height": height,
+                "rights": publisher.image_rights(media).uri,
                 "thumbnail": thumbnail(base, media),
                 "items": [{
                     "id": format!("{canvas}/page"),
@@ -210,7 +222,7 @@ pub fn manifest(publisher: &Publisher, object: &PublicObject, homepage: &str) ->
             "label": publisher.in_each_language(|v| v.t("iiif-holder")),
             "value": { "none": [publisher.museum] }
         },
-        "rights": publisher.rights.uri,
+        "rights": publisher.rights_of(object).uri,
         "provider": publisher.provider(),
         "homepage": [{
             "id": homepage,

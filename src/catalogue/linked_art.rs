@@ -25,6 +25,11 @@ fn text3([be, en, ru]: [String; 3]) -> Text3 {
     Text3::new(be, en, ru)
 }
 
+/// A rights statement as Linked Art has it: a `Right` classified by the statement's URI.
+fn right(rights: crate::collection::rights::Rights) -> Value {
+    json!({ "type": "Right", "classified_as": [{ "id": rights.uri, "type": "Type", "_label": rights.name }] })
+}
+
 fn aat(id: &str, label: &str) -> Value {
     json!({ "id": format!("http://vocab.getty.edu/aat/{id}"), "type": "Type", "_label": label })
 }
@@ -320,12 +325,13 @@ pub fn object(publisher: &Publisher, object: &PublicObject) -> Value {
         referred_to_by.extend(statements(&Text3::same(object.dimensions.trim()), ("300435430", "dimension statement")));
     }
     let credit = Lang::ALL.map(|lang| publisher.view(lang).credit_line(object).unwrap_or_default());
+    let rights = publisher.rights_of(object);
     referred_to_by.extend(statements(&text3(credit), ("300026687", "acknowledgments")));
     referred_to_by.push(json!({
         "type": "LinguisticObject",
         "classified_as": [aat("300435434", "copyright/licensing statement")],
-        "content": publisher.rights.name,
-        "subject_to": [{ "type": "Right", "classified_as": [{ "id": publisher.rights.uri, "type": "Type", "_label": publisher.rights.name }] }]
+        "content": rights.name,
+        "subject_to": [right(rights)]
     }));
 
     let mut production = json!({ "type": "Production" });
@@ -371,6 +377,7 @@ pub fn object(publisher: &Publisher, object: &PublicObject) -> Value {
                     "type": "DigitalObject",
                     "format": "image/jpeg",
                     "access_point": [{ "id": format!("{base}/media/{}/1200.jpg", media.hash), "type": "DigitalObject" }],
+                    "subject_to": [right(publisher.image_rights(media))],
                     "digitally_available_via": [{
                         "type": "DigitalService",
                         "conforms_to": [{ "id": "http://iiif.io/api/image" }],

@@ -60,15 +60,20 @@ async fn preview(State(state): State<AppState>, ctx: Ctx, _staff: Staff, Path(id
     let collection = crate::collection::public::PublicCollection::preview(&state.db.main, id).await?;
     let snapshot = snapshot::Snapshot::build(collection);
     let object = snapshot.collection.object_by_id(id).ok_or(AppError::NotFound)?;
-    let mut page = view(&state, &snapshot, &ctx).object_page(object).into_preview();
-    page.rights = Some(state.config.rights);
+    let page = view(&state, &snapshot, &ctx).object_page(object).into_preview();
     let html = render_page(&state, &ctx.base(&state), "catalogue/object.html", page)?;
     Ok(crate::web::no_store(html.into_response()))
 }
 
 /// The page models' view of a snapshot, in the request's language.
 fn view<'a>(state: &'a AppState, snapshot: &'a snapshot::Snapshot, ctx: &Ctx) -> View<'a> {
-    View { snapshot, translations: &state.translations, choice: ctx.choice, museum_name: &state.config.museum_name }
+    View {
+        snapshot,
+        translations: &state.translations,
+        choice: ctx.choice,
+        museum_name: &state.config.museum_name,
+        rights: state.config.rights,
+    }
 }
 
 #[derive(Serialize)]
@@ -152,8 +157,7 @@ async fn object(
     }
     // Unpublished and missing objects are both simply absent from the snapshot.
     let object = snapshot.collection.object(&accession).ok_or(AppError::NotFound)?;
-    let mut page = view(&state, &snapshot, &ctx).object_page(object);
-    page.rights = Some(state.config.rights);
+    let page = view(&state, &snapshot, &ctx).object_page(object);
     Ok(render_page(&state, &ctx.base(&state), "catalogue/object.html", page)?.into_response())
 }
 

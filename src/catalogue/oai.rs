@@ -467,7 +467,7 @@ fn dublin_core(publisher: &Publisher, object: &PublicObject) -> String {
     let _ = writeln!(out, "<dc:identifier>{}</dc:identifier>", esc(&object.accession));
     let _ = writeln!(out, "<dc:identifier>{}</dc:identifier>", esc(&page_url(base, object)));
     let _ = writeln!(out, "<dc:publisher>{}</dc:publisher>", esc(publisher.museum));
-    let _ = writeln!(out, "<dc:rights>{}</dc:rights>", esc(publisher.rights.uri));
+    let _ = writeln!(out, "<dc:rights>{}</dc:rights>", esc(publisher.rights_of(object).uri));
     if !object.media.is_empty() {
         let manifest = format!("{base}/iiif/{}/manifest.json", crate::web::encode(&object.accession));
         let _ = writeln!(out, "<dc:relation>{}</dc:relation>", esc(&manifest));
@@ -528,7 +528,10 @@ fn edm(publisher: &Publisher, object: &PublicObject) -> String {
     for more in images.iter().skip(1) {
         let _ = writeln!(out, "<edm:hasView rdf:resource=\"{}\"/>", esc(more));
     }
-    let _ = writeln!(out, "<edm:rights rdf:resource=\"{}\"/>", esc(publisher.rights.uri));
+    // The aggregation's statement is the object's first image's (Europeana reads it as the
+    // rights of the preview it shows); every web resource carries its own.
+    let shown = object.media.first().map_or(publisher.rights_of(object), |m| publisher.image_rights(m));
+    let _ = writeln!(out, "<edm:rights rdf:resource=\"{}\"/>", esc(shown.uri));
     out.push_str("</ore:Aggregation>\n");
     let manifest = format!("{base}/iiif/{}/manifest.json", crate::web::encode(&object.accession));
     for (image, media) in images.iter().zip(&object.media) {
@@ -536,7 +539,7 @@ fn edm(publisher: &Publisher, object: &PublicObject) -> String {
         let _ = writeln!(out, "<edm:WebResource rdf:about=\"{}\">", esc(image));
         let _ = writeln!(out, "<dcterms:isReferencedBy rdf:resource=\"{}\"/>", esc(&manifest));
         let _ = writeln!(out, "<svcs:has_service rdf:resource=\"{}\"/>", esc(&service));
-        let _ = writeln!(out, "<edm:rights rdf:resource=\"{}\"/>", esc(publisher.rights.uri));
+        let _ = writeln!(out, "<edm:rights rdf:resource=\"{}\"/>", esc(publisher.image_rights(media).uri));
         out.push_str("</edm:WebResource>\n");
         let _ = writeln!(out, "<svcs:Service rdf:about=\"{}\">", esc(&service));
         out.push_str("<dcterms:conformsTo rdf:resource=\"http://iiif.io/api/image\"/>\n");

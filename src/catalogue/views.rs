@@ -4,6 +4,7 @@
 use serde::Serialize;
 
 use crate::collection::public::{PublicCredit, PublicMedia, PublicObject, PublicParty, PublicProvenance};
+use crate::collection::rights::Rights;
 use crate::collection::{AcquisitionMethod, FuzzyDate, Owner, Text3};
 use crate::i18n::{Lang, Translations};
 use crate::media::DERIVATIVE_SIZES;
@@ -18,6 +19,8 @@ pub struct View<'a> {
     pub translations: &'a Translations,
     pub choice: LangChoice,
     pub museum_name: &'a str,
+    /// The collection's rights statement: an object's unless it has its own.
+    pub rights: Rights,
 }
 
 /// A text value and the language it is actually in (which may be a fallback).
@@ -53,6 +56,8 @@ pub struct Image {
     pub alt: String,
     pub caption: String,
     pub full: String,
+    /// The image's rights statement where it differs from its object's.
+    pub rights: Option<Rights>,
 }
 
 #[derive(Debug, Serialize)]
@@ -110,8 +115,8 @@ pub struct ObjectPage {
     pub manifest_href: Option<String>,
     /// A sentence or two for search engines' result lists.
     pub summary: String,
-    /// The collection's rights statement.
-    pub rights: Option<crate::collection::rights::Rights>,
+    /// The object's rights statement (its own, or the collection's).
+    pub rights: Rights,
     /// Shown to staff before publishing: the same page, with a banner and staff image URLs.
     pub preview: bool,
 }
@@ -301,7 +306,13 @@ impl<'a> View<'a> {
             alt: if alt.is_empty() { title.to_owned() } else { alt.to_owned() },
             caption: media.caption.get(self.lang()).to_owned(),
             full: format!("/media/{}/{}.jpg", media.hash, DERIVATIVE_SIZES[DERIVATIVE_SIZES.len() - 1]),
+            rights: None,
         }
+    }
+
+    /// An object's rights statement: its own, or the collection's.
+    pub fn rights_of(&self, object: &PublicObject) -> Rights {
+        object.rights.unwrap_or(self.rights)
     }
 
     pub fn card(&self, object: &PublicObject) -> Card {
@@ -360,6 +371,7 @@ impl<'a> View<'a> {
     }
 
     pub fn object_page(&self, object: &PublicObject) -> ObjectPage {
+        let rights = self.rights_of(object);
         let title = self.localised(&object.title);
         let mut fields = Vec::new();
         let mut field = |label: &str, value: String| {
@@ -398,11 +410,15 @@ impl<'a> View<'a> {
             fields,
             events: object.events.iter().filter_map(|e| self.event_link(*e)).collect(),
             credit_line: self.credit_line(object),
-            images: object.media.iter().map(|m| self.image(m, &title.text, 1200)).collect(),
+            images: object
+                .media
+                .iter()
+                .map(|m| Image { rights: m.rights.filter(|r| *r != rights), ..self.image(m, &title.text, 1200) })
+                .collect(),
             provenance: object.provenance.iter().map(|p| self.provenance_step(p)).collect(),
             manifest_href: (!object.media.is_empty()).then(|| format!("/iiif/{}/manifest.json", object.accession)),
             summary: self.summary(object),
-            rights: None,
+            rights,
             preview: false,
             title,
         }

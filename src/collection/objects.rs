@@ -10,6 +10,7 @@ use sqlx::{SqliteConnection, SqlitePool};
 
 use super::command::{Actor, Command, CommandError, CommandResult, Tx};
 use super::numbers::{self, EntryNumber};
+use super::rights::Rights;
 use super::search;
 use super::types::*;
 
@@ -30,6 +31,8 @@ pub struct NewObject {
     pub acquired_on: Option<NaiveDate>,
     pub acquisition_public: bool,
     pub owner: Owner,
+    /// The object's rights statement; `None` takes the collection's.
+    pub rights: Option<Rights>,
     pub donor_id: Option<String>,
     pub internal_notes: String,
 }
@@ -51,6 +54,7 @@ impl NewObject {
             acquired_on: None,
             acquisition_public: false,
             owner: Owner::Museum,
+            rights: None,
             donor_id: None,
             internal_notes: String::new(),
         }
@@ -95,9 +99,9 @@ pub async fn create_object_numbered(
         ", inscription_public, ",
         lang3!("materials"),
         ", dimensions, parts, date_qualifier, date_earliest, date_latest,
-            acquisition_method, acquired_on, acquisition_public, owner, keeper, donor_id,
+            acquisition_method, acquired_on, acquisition_public, owner, rights, keeper, donor_id,
             internal_notes, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'museum', ?, ?, ?, ?)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'museum', ?, ?, ?, ?)
          RETURNING id"
     ))
     .bind(&entry_number);
@@ -111,7 +115,7 @@ pub async fn create_object_numbered(
     Ok(ObjectRef { id: sqlx::Row::get(&row, 0), entry_number })
 }
 
-/// Binds an object's descriptive fields, from its type to its owner, in the order the insert
+/// Binds an object's descriptive fields, from its type to its rights, in the order the insert
 /// above and the editor's update (`editing::update`) both list their columns.
 pub(crate) fn bind_fields<'q>(
     query: sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments>,
@@ -133,6 +137,7 @@ pub(crate) fn bind_fields<'q>(
         .bind(object.acquired_on.map(|d| d.to_string()))
         .bind(object.acquisition_public)
         .bind(object.owner)
+        .bind(object.rights.map(|r| r.uri))
 }
 
 /// Credits `maker_id` as a maker of the object, after any makers already credited.
@@ -225,6 +230,7 @@ struct Row {
     acquired_on: Option<String>,
     acquisition_public: bool,
     owner: Owner,
+    rights: Option<String>,
     donor_id: Option<String>,
     internal_notes: String,
 }
@@ -241,7 +247,7 @@ pub async fn load(conn: &mut SqliteConnection, id: i64) -> sqlx::Result<Option<O
         ", inscription_public, ",
         lang3!(text "materials" as "materials"),
         ", dimensions, parts, date_qualifier, date_earliest, date_latest, acquisition_method, acquired_on, acquisition_public,
-            owner, donor_id, internal_notes
+            owner, rights, donor_id, internal_notes
          FROM objects WHERE id = ?"
     ))
     .bind(id)
@@ -270,6 +276,7 @@ pub async fn load(conn: &mut SqliteConnection, id: i64) -> sqlx::Result<Option<O
         acquired_on: r.acquired_on.and_then(|d| d.parse().ok()),
         acquisition_public: r.acquisition_public,
         owner: r.owner,
+        rights: Rights::stored(r.rights.as_deref()),
         donor_id: r.donor_id,
         internal_notes: r.internal_notes,
     };
@@ -315,6 +322,7 @@ fn flat(o: &NewObject, makers: &[i64], events: &[i64]) -> Vec<(&'static str, Str
         ("acquired_on", opt(o.acquired_on)),
         ("acquisition_public", o.acquisition_public.to_string()),
         ("owner", o.owner.to_string()),
+        ("rights", o.rights.map(|r| r.uri.to_owned()).unwrap_or_default()),
         ("makers", list(makers)),
         ("events", list(events)),
         ("internal_notes", o.internal_notes.clone()),
@@ -379,7 +387,8 @@ pub async fn update(
         lang3!(set "materials"),
         ", dimensions = ?, parts = ?,
             date_qualifier = ?, date_earliest = ?, date_latest = ?,
-            acquisition_method = ?, acquired_on = ?, acquisition_public = ?, owner = ?, internal_notes = ?,
+            acquisition_method = ?, acquired_on = ?, acquisition_public = ?, owner = ?, rights = ?,
+            internal_notes = ?,
             updated_at = ?
          WHERE id = ?"
     ));

@@ -10,6 +10,7 @@ use std::collections::{HashMap, HashSet};
 
 use sqlx::SqlitePool;
 
+use super::rights::Rights;
 use super::types::*;
 
 /// The objects the public may see: published and numbered; or, for a staff preview, the one
@@ -62,6 +63,8 @@ pub struct PublicMedia {
     pub caption: Text3,
     /// Derivative sizes that also exist as WebP.
     pub webp_sizes: Vec<u32>,
+    /// The image's rights statement, its own or its object's; `None` is the collection's.
+    pub rights: Option<Rights>,
 }
 
 /// A published object with its public fields only.
@@ -88,6 +91,8 @@ pub struct PublicObject {
     pub events: Vec<i64>,
     pub provenance: Vec<PublicProvenance>,
     pub media: Vec<PublicMedia>,
+    /// The object's rights statement; `None` is the collection's.
+    pub rights: Option<Rights>,
     pub published_at: String,
     /// When the object last changed (RFC 3339): open data's datestamp.
     pub updated_at: String,
@@ -161,6 +166,7 @@ struct ObjectRow {
     owner: Owner,
     credit: Option<CreditChoice>,
     credit_name: Option<String>,
+    rights: Option<String>,
     published_at: String,
     updated_at: String,
 }
@@ -202,6 +208,7 @@ struct MediaRow {
     alt: Text3,
     caption: Text3,
     webp_sizes: String,
+    rights: Option<String>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -262,7 +269,7 @@ impl PublicCollection {
             ", o.dimensions, o.parts,
                 o.date_qualifier, o.date_earliest, o.date_latest,
                 o.acquisition_method, o.acquired_on, o.acquisition_public, o.owner,
-                d.credit, d.credit_name, o.published_at, o.updated_at
+                d.credit, d.credit_name, o.rights, o.published_at, o.updated_at
              FROM objects o JOIN object_types t ON t.code = o.object_type LEFT JOIN donors d ON d.id = o.donor_id
              WHERE o.id IN ",
             in_scope!(),
@@ -301,6 +308,7 @@ impl PublicCollection {
                 events: Vec::new(),
                 provenance: Vec::new(),
                 media: Vec::new(),
+                rights: Rights::stored(row.rights.as_deref()),
                 published_at: row.published_at,
                 updated_at: row.updated_at,
             };
@@ -415,7 +423,7 @@ impl PublicCollection {
             lang3!(text "alt" as "alt"),
             ", ",
             lang3!(text "caption" as "caption"),
-            ", webp_sizes
+            ", webp_sizes, rights
              FROM media
              WHERE is_public = 1 AND state = 'ready'
                AND object_id IN ",
@@ -436,6 +444,7 @@ impl PublicCollection {
                     alt: m.alt,
                     caption: m.caption,
                     webp_sizes: m.webp_sizes.split(',').filter_map(|s| s.parse().ok()).collect(),
+                    rights: Rights::stored(m.rights.as_deref()).or(o.rights),
                 });
             }
         }

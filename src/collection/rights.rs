@@ -60,6 +60,20 @@ impl Rights {
         let uri = if uri.ends_with('/') { uri } else { format!("{uri}/") };
         VOCABULARY.iter().copied().find(|r| r.uri == uri)
     }
+
+    /// A form's choice: empty inherits (`None`), anything else must be a statement of the
+    /// vocabulary; an error is a message key.
+    pub fn choice(value: &str) -> Result<Option<Self>, &'static str> {
+        match value.trim() {
+            "" => Ok(None),
+            uri => Self::parse(uri).map(Some).ok_or("edit-error-choose"),
+        }
+    }
+
+    /// A statement stored in the database (always one of the vocabulary's URIs).
+    pub fn stored(uri: Option<&str>) -> Option<Self> {
+        uri.and_then(Self::parse)
+    }
 }
 
 #[cfg(test)]

@@ -210,6 +210,8 @@ struct Spec {
     acquired: (i32, u32, u32),
     credit: (CreditChoice, &'static str),
     inscription: Option<Text3>,
+    /// A rights statement of its own, by URI; `None` takes the collection's.
+    rights: Option<&'static str>,
 }
 
 fn specs() -> Vec<Spec> {
@@ -226,6 +228,7 @@ fn specs() -> Vec<Spec> {
         acquired: (2022, 3, 1),
         credit: (CreditChoice::Anonymous, ""),
         inscription: None,
+        rights: None,
     };
     let cloth = || t("Баваўняная тканіна", "Cotton fabric", "Хлопчатобумажная ткань");
     let paper = || t("Папера, друк", "Paper, print", "Бумага, печать");
@@ -284,24 +287,28 @@ fn specs() -> Vec<Spec> {
             t("Метал, эмаль", "Metal, enamel", "Металл, эмаль"),
             "Ø 25 mm",
         ),
-        spec(
-            Motif::Poster,
-            t(
-                "Плакат «Верым, можам, пераможам»",
-                "Poster “We believe, we can, we will win”",
-                "Плакат «Верим, можем, победим»",
-            ),
-            t(
-                "Рызаграфічны плакат з клічам, які гучаў на кожным маршы.",
-                "A risograph poster with the chant heard at every march.",
-                "Ризографический плакат с лозунгом, звучавшим на каждом марше.",
-            ),
-            FuzzyDate::year(2020),
-            Some(4),
-            &[0, 3],
-            paper(),
-            "42 × 59.4 cm",
-        ),
+        Spec {
+            // The collective asked for its posters to be shared freely, with credit.
+            rights: Some("http://creativecommons.org/licenses/by-nc/4.0/"),
+            ..spec(
+                Motif::Poster,
+                t(
+                    "Плакат «Верым, можам, пераможам»",
+                    "Poster “We believe, we can, we will win”",
+                    "Плакат «Верим, можем, победим»",
+                ),
+                t(
+                    "Рызаграфічны плакат з клічам, які гучаў на кожным маршы.",
+                    "A risograph poster with the chant heard at every march.",
+                    "Ризографический плакат с лозунгом, звучавшим на каждом марше.",
+                ),
+                FuzzyDate::year(2020),
+                Some(4),
+                &[0, 3],
+                paper(),
+                "42 × 59.4 cm",
+            )
+        },
         Spec {
             method: AcquisitionMethod::Gift,
             acquired: (2023, 2, 14),
@@ -533,6 +540,7 @@ fn generated(index: usize, events: usize) -> Spec {
         acquired: (2022 + (index % 3) as i32, 1 + (index % 12) as u32, 1 + (index % 27) as u32),
         credit: (CreditChoice::Anonymous, ""),
         inscription: None,
+        rights: None,
     }
 }
 
@@ -552,7 +560,7 @@ pub async fn seed(
     let auth = authorities(&mut tx).await?;
     let hand = specs();
     let generated_count = count.saturating_sub(hand.len() + 1);
-    let bar = progress((hand.len() + generated_count + 5) as u64, "objects");
+    let bar = progress((hand.len() + generated_count + 6) as u64, "objects");
 
     // A photograph's nearer faces come marked, pixelated in the public sizes, so a newcomer
     // sees the redaction tool and what it does.
@@ -613,12 +621,68 @@ pub async fn seed(
     }
 
     let cat = paint_store(Motif::Painting, 7)?;
-    yakubovskaya_cat(&mut tx, &auth, &cat, pattern).await?;
+    let cat = yakubovskaya_cat(&mut tx, &auth, &cat, pattern).await?;
     published += 1;
     bar.inc(1);
+    let letter = paint_store(Motif::Letter, 8)?;
+    let letter = add_object(&mut tx, &auth, &private_letter(), &letter, pattern, false).await?;
+    drafts += 1;
     tx.commit().await?;
+    register(db, cat, letter, pattern).await?;
+    bar.inc(1);
     bar.finish_and_clear();
     Ok((published, drafts))
+}
+
+/// A letter that must never be published: accessioned all the same, as the registrar would.
+fn private_letter() -> Spec {
+    Spec {
+        object_type: Motif::Letter,
+        title: t(
+            "Ліст палітвязня сям'і (не для публікацыі)",
+            "A political prisoner's letter to their family (not for publication)",
+            "Письмо политзаключённого семье (не для публикации)",
+        ),
+        description: Text3::default(),
+        date: FuzzyDate::year(2023),
+        maker: None,
+        events: &[],
+        materials: t("Папера, асадка", "Paper, ballpoint pen", "Бумага, шариковая ручка"),
+        dimensions: "A5, 4 sheets",
+        method: AcquisitionMethod::Gift,
+        acquired: (2023, 6, 1),
+        credit: (CreditChoice::Anonymous, ""),
+        inscription: None,
+        rights: None,
+    }
+}
+
+/// The registrar's records of the demo: the cat's condition on arrival and its insurance
+/// value, and the private letter accessioned by the acquisitions committee.
+async fn register(db: &Databases, cat: i64, letter: i64, pattern: &AccessionPattern) -> anyhow::Result<()> {
+    use crate::collection::command::{Actor, execute};
+    use crate::collection::register::{Accession, AccessionAct, Condition, ReportCondition, ValuationPurpose, Value};
+    let registrar = || Actor::staff("demo", crate::auth::Role::Curator);
+    let on = date(2023, 1, 20);
+    let notes = "Canvas taut, paint layer stable; light abrasion on the lower stretcher bar.".to_owned();
+    let report = ReportCondition { object: cat, on, condition: Condition::Good, notes, photos: Vec::new() };
+    execute(&db.writer, registrar(), report).await?;
+    let value = Value {
+        object: cat,
+        on,
+        amount_minor: 45_000,
+        currency: "EUR".parse().map_err(anyhow::Error::msg)?,
+        purpose: ValuationPurpose::Insurance,
+        note: "The hammer price at the auction.".to_owned(),
+    };
+    execute(&db.writer, registrar(), value).await?;
+    let act = AccessionAct {
+        on: date(2023, 6, 2),
+        method: Some(AcquisitionMethod::Gift),
+        authority: "Acquisitions committee, minutes 2023/6".to_owned(),
+    };
+    execute(&db.writer, registrar(), Accession { id: letter, act, pattern: pattern.clone() }).await?;
+    Ok(())
 }
 
 async fn add_object(
@@ -628,7 +692,7 @@ async fn add_object(
     picture: &media::Stored,
     pattern: &AccessionPattern,
     publish_it: bool,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<i64> {
     let (y, m, d) = spec.acquired;
     let donor = crate::donors::create_donor(conn, spec.credit.0, spec.credit.1, date(y, m, d)).await?;
     let mut object = NewObject::new(spec.object_type.code(), spec.title.clone());
@@ -640,6 +704,7 @@ async fn add_object(
     object.acquired_on = Some(date(y, m, d));
     object.donor_id = Some(donor);
     object.internal_notes = "Checked for mould on arrival; condition good.".to_owned();
+    object.rights = spec.rights.and_then(crate::collection::rights::Rights::parse);
     if let Some(inscription) = &spec.inscription {
         object.inscription = inscription.clone();
         object.inscription_public = true;
@@ -664,7 +729,7 @@ async fn add_object(
     if publish_it {
         publish(conn, created.id, pattern, y).await?;
     }
-    Ok(())
+    Ok(created.id)
 }
 
 /// The museum's own published example.
@@ -673,7 +738,7 @@ async fn yakubovskaya_cat(
     auth: &Authorities,
     picture: &media::Stored,
     pattern: &AccessionPattern,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<i64> {
     let deposited = date(2023, 1, 20);
     let ivan = crate::donors::create_donor(conn, CreditChoice::Name, "Ivan", deposited).await?;
     let title = t("Кот. З серыі «Каты»", "Cat, from the series “Cats”", "Кот. Из серии «Коты»");
@@ -737,5 +802,5 @@ async fn yakubovskaya_cat(
     whereabouts::move_object(conn, created.id, auth.store_room, deposited, true, "deposit received").await?;
     attach_image(conn, created.id, picture, &title).await?;
     publish(conn, created.id, pattern, 2023).await?;
-    Ok(())
+    Ok(created.id)
 }

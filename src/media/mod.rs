@@ -515,6 +515,8 @@ pub enum PhotoChange {
         caption: Text3,
         is_public: bool,
         photos_checked: bool,
+        /// The image's own statement; `None` takes the object's.
+        rights: Option<crate::collection::rights::Rights>,
     },
     Up,
     Down,
@@ -553,9 +555,10 @@ impl Command for ChangePhoto {
         let at = all.iter().position(|m| m.id == self.media).ok_or(CommandError::NotFound)?;
         let mut removed = Vec::new();
         let mut checked = None;
+        let mut rights_changed = None;
         let action = self.change.name();
         match self.change {
-            PhotoChange::Describe { alt, caption, is_public, photos_checked } => {
+            PhotoChange::Describe { alt, caption, is_public, photos_checked, rights } => {
                 let newly_public = is_public && !all[at].is_public;
                 if newly_public
                     && record.state == crate::collection::PubState::Published
@@ -566,6 +569,15 @@ impl Command for ChangePhoto {
                 }
                 set_text(tx, self.media, &alt, &caption).await?;
                 set_public(tx, self.media, is_public).await?;
+                let rights = rights.map(|r| r.uri.to_owned());
+                if rights != all[at].rights {
+                    sqlx::query("UPDATE media SET rights = ? WHERE id = ?")
+                        .bind(&rights)
+                        .bind(self.media)
+                        .execute(&mut **tx)
+                        .await?;
+                    rights_changed = Some((all[at].rights.clone(), rights));
+                }
                 if photos_checked {
                     checked = Some(regions::review_all(tx, self.object).await?);
                 }
@@ -589,6 +601,9 @@ impl Command for ChangePhoto {
             }
         }
         let mut details = serde_json::json!({ "id": self.object, "media": self.media, "action": action });
+        if let Some((old, new)) = rights_changed {
+            details["rights"] = serde_json::json!({ "old": old, "new": new });
+        }
         if let Some(reviewed) = checked {
             details["photos_checked_by_curator"] = true.into();
             details["suggestions_reviewed"] = reviewed.into();
@@ -692,6 +707,8 @@ pub struct MediaRecord {
     /// How many regions are redacted, and how many of them are suggestions not yet reviewed.
     pub regions: i64,
     pub suggested: i64,
+    /// The image's own rights statement (a URI); `None` takes the object's.
+    pub rights: Option<String>,
 }
 
 /// The catalogue images of an object, in their order (the first is the primary image);
@@ -704,7 +721,8 @@ pub async fn list(conn: &mut SqliteConnection, object_id: i64) -> sqlx::Result<V
         lang3!(text "caption" as "caption"),
         ", position, is_public, state, derivatives,
             (SELECT COUNT(*) FROM redactions r WHERE r.media_id = media.id) AS regions,
-            (SELECT COUNT(*) FROM redactions r WHERE r.media_id = media.id AND r.suggested = 1) AS suggested
+            (SELECT COUNT(*) FROM redactions r WHERE r.media_id = media.id AND r.suggested = 1) AS suggested,
+            rights
          FROM media WHERE object_id = ? AND condition_report IS NULL ORDER BY position, id"
     ))
     .bind(object_id)

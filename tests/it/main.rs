@@ -22,4 +22,5 @@ mod mirror;
 mod open_data;
 mod redaction;
 mod register;
+mod rights;
 mod seizure;
