@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod authorities;
+pub mod inventory;
 pub mod objects;
 pub mod offers;
 pub mod redaction;
@@ -45,6 +46,37 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .merge(authorities::router())
         .merge(redaction::router())
         .merge(register::router(state))
+        .merge(inventory::router())
+}
+
+/// A CSV file to download, as a spreadsheet opens it. A cell that a spreadsheet would take for
+/// a formula (it starts with `=`, `+`, `-`, `@`, a tab or a carriage return) gets a leading
+/// `'`, so text typed by a donor or a volunteer can never run in a registrar's spreadsheet.
+pub fn csv_download<'a>(
+    file_name: &'static str,
+    header: &[&str],
+    rows: impl IntoIterator<Item = Vec<&'a str>>,
+) -> AppResult<Response> {
+    let internal = |e: csv::Error| AppError::Internal(e.into());
+    let mut out = csv::Writer::from_writer(Vec::new());
+    out.write_record(header).map_err(internal)?;
+    for row in rows {
+        let cells = row.into_iter().map(|cell| match cell.as_bytes().first() {
+            Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r') => format!("'{cell}"),
+            _ => cell.to_owned(),
+        });
+        out.write_record(cells).map_err(internal)?;
+    }
+    let body = out.into_inner().map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?;
+    let disposition = format!("attachment; filename=\"{file_name}\"");
+    let mut response = body.into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8"));
+    headers.insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_str(&disposition).map_err(|e| AppError::Internal(e.into()))?,
+    );
+    Ok(response)
 }
 
 /// Refuses a request the signed-in role may not make.

@@ -5,7 +5,7 @@
 
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Path, Request, State};
-use axum::http::{HeaderMap, HeaderValue, header};
+use axum::http::HeaderMap;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use serde::Serialize;
@@ -252,9 +252,7 @@ async fn register_page(State(state): State<AppState>, ctx: Ctx, Staff(session): 
 /// `GET /admin/register.csv`: the register as a spreadsheet opens it.
 async fn register_csv(State(state): State<AppState>, Staff(_session): Staff) -> AppResult<Response> {
     let lines = register::register(&mut *state.db.main.acquire().await?).await?;
-    let mut out = csv::Writer::from_writer(Vec::new());
-    let csv_error = |e: csv::Error| AppError::Internal(e.into());
-    out.write_record([
+    let header = [
         "accession_number",
         "entry_number",
         "title",
@@ -265,10 +263,9 @@ async fn register_csv(State(state): State<AppState>, Staff(_session): Staff) -> 
         "deaccession_reason",
         "deaccession_authority",
         "disposal_method",
-    ])
-    .map_err(csv_error)?;
-    for l in &lines {
-        out.write_record([
+    ];
+    let rows = lines.iter().map(|l| {
+        vec![
             l.accession_number.as_str(),
             &l.entry_number,
             &l.title,
@@ -279,13 +276,7 @@ async fn register_csv(State(state): State<AppState>, Staff(_session): Staff) -> 
             &l.deaccession_reason,
             &l.deaccession_authority,
             l.disposal_method.as_deref().unwrap_or_default(),
-        ])
-        .map_err(csv_error)?;
-    }
-    let body = out.into_inner().map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?;
-    let mut response = body.into_response();
-    let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8"));
-    headers.insert(header::CONTENT_DISPOSITION, HeaderValue::from_static("attachment; filename=\"register.csv\""));
-    Ok(response)
+        ]
+    });
+    super::csv_download("register.csv", &header, rows)
 }

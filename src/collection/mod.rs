@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod authorities;
 pub mod command;
+pub mod inventory;
 pub mod numbers;
 pub mod objects;
 pub mod provenance;

@@ -34,7 +34,7 @@ vocabulary!(
 pub const MAX_NOTE: usize = 2000;
 
 /// Checks a required free text of a procedure: trimmed, not empty, not too long.
-fn required(text: &str, key: &'static str) -> CommandResult<String> {
+pub(crate) fn required(text: &str, key: &'static str) -> CommandResult<String> {
     let text = text.trim();
     if text.is_empty() || text.chars().count() > MAX_NOTE {
         return Err(CommandError::Refused(key));
@@ -43,7 +43,7 @@ fn required(text: &str, key: &'static str) -> CommandResult<String> {
 }
 
 /// An optional free text: trimmed, not too long.
-fn optional_note(text: &str) -> CommandResult<String> {
+pub(crate) fn optional_note(text: &str) -> CommandResult<String> {
     let text = text.trim();
     if text.chars().count() > MAX_NOTE {
         return Err(CommandError::Refused("edit-error-too-long"));
@@ -52,7 +52,7 @@ fn optional_note(text: &str) -> CommandResult<String> {
 }
 
 /// A procedure's date may not lie in the future.
-fn not_future(on: NaiveDate) -> CommandResult<()> {
+pub(crate) fn not_future(on: NaiveDate) -> CommandResult<()> {
     if on > chrono::Utc::now().date_naive() {
         return Err(CommandError::Refused("register-error-future"));
     }

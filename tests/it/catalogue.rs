@@ -442,6 +442,22 @@ async fn every_template_escapes_what_people_typed() {
             escaped(&page, template);
             covered.insert(template.to_owned());
         }
+        // Inventory: a location and a stocktake note with what was typed.
+        let mut conn = app.state.db.main.acquire().await.unwrap();
+        let location = zbor::collection::whereabouts::create_location(&mut conn, evil, "").await.unwrap();
+        let today = chrono::Utc::now().date_naive();
+        zbor::collection::whereabouts::move_object(&mut conn, object_id, location, today, true, "").await.unwrap();
+        drop(conn);
+        let fields = [("csrf", token.as_str()), ("location", &location.to_string()), ("note", evil)];
+        let started = app.post_form("/admin/stocktakes", &curator, &fields).await;
+        assert_eq!(started.status, StatusCode::SEE_OTHER);
+        for (template, uri) in
+            [("admin/stocktakes.html", "/admin/stocktakes"), ("admin/stocktake.html", started.header("location"))]
+        {
+            let page = app.get_with(uri, &[("cookie", &curator)]).await;
+            escaped(&page, template);
+            covered.insert(template.to_owned());
+        }
         let list =
             app.get_with(&format!("/admin/objects?q={}", zbor::web::encode(evil)), &[("cookie", &curator)]).await;
         escaped(&list, "admin/objects.html");

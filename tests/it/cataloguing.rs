@@ -554,6 +554,14 @@ async fn every_admin_route_checks_every_role_on_the_server() {
             get(format!("/admin/objects/{published}/history"), EVERYONE),
             get("/admin/register".into(), EVERYONE),
             get("/admin/register.csv".into(), EVERYONE),
+            // After the location above exists: a stocktake of it (none for roles that may
+            // not start one, so theirs are "not found", never forbidden, where allowed).
+            get("/admin/stocktakes".into(), EVERYONE),
+            post("/admin/stocktakes".into(), PUBLISHERS),
+            get("/admin/stocktakes/1".into(), EVERYONE),
+            post("/admin/stocktakes/1".into(), EVERYONE),
+            get("/admin/stocktakes/1/report.csv".into(), EVERYONE),
+            post("/admin/stocktakes/1/close".into(), PUBLISHERS),
         ];
 
         // Without a session, every route sends to the sign-in page and changes nothing.

@@ -15,6 +15,7 @@ mod faces;
 mod faces_scene;
 mod helpers;
 mod intake;
+mod inventory;
 mod load;
 mod media;
 mod migrations;
