@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod authorities;
+pub mod batch;
 pub mod inventory;
 pub mod objects;
 pub mod offers;
@@ -47,6 +48,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .merge(redaction::router())
         .merge(register::router(state))
         .merge(inventory::router())
+        .merge(batch::router())
 }
 
 /// A CSV file to download, as a spreadsheet opens it. A cell that a spreadsheet would take for

@@ -67,13 +67,16 @@ struct ListQuery {
     r#type: String,
     #[serde(default)]
     page: Option<String>,
+    /// After a batch edit: how many objects it changed.
+    #[serde(default)]
+    changed: Option<usize>,
 }
 
 /// One option of a choice, with its label in the page's language.
 #[derive(Serialize)]
-struct Choice {
-    value: String,
-    label: String,
+pub(super) struct Choice {
+    pub(super) value: String,
+    pub(super) label: String,
 }
 
 /// The options of a fixed vocabulary, labelled from the locale files.
@@ -110,6 +113,10 @@ struct ListPage {
     types: Vec<Choice>,
     /// Each type's name by code, for the rows.
     type_names: BTreeMap<String, String>,
+    /// What a batch edit may set (publishing roles only).
+    batch: Option<super::batch::BatchChoices>,
+    /// After a batch edit: how many objects it changed.
+    changed: Option<usize>,
 }
 
 /// `GET /admin/objects?q=&state=&type=&page=`.
@@ -141,6 +148,12 @@ async fn list(
         states: choices(&state, ctx.choice.lang, PubState::ALL, PubState::as_str, |s| s.label_key()),
         types: type_choices(&state, ctx.choice.lang).await?,
         type_names: super::type_names(&state, ctx.choice.lang).await?,
+        batch: if session.role.can_publish() {
+            Some(super::batch::choices(&state, ctx.choice.lang).await?)
+        } else {
+            None
+        },
+        changed: query.changed,
     };
     render_panel(&state, &ctx, &session, "admin/objects.html", page)
 }

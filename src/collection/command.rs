@@ -146,6 +146,15 @@ pub struct Done<T> {
     pub public_changed: bool,
 }
 
+/// Runs `command` as `actor` in a write transaction and rolls it back: what the command would
+/// return, with nothing written (a batch's preview).
+pub async fn dry_run<C: Command>(writer: &Writer, actor: Actor, command: C) -> CommandResult<C::Output> {
+    let mut tx = Tx { tx: writer.begin().await?, actor, public_changed: false };
+    let output = command.run(&mut tx).await?;
+    tx.tx.rollback().await?;
+    Ok(output)
+}
+
 /// Runs `command` as `actor` in one write transaction and commits it; on any error nothing
 /// is written.
 pub async fn execute<C: Command>(writer: &Writer, actor: Actor, command: C) -> CommandResult<Done<C::Output>> {

@@ -281,6 +281,37 @@ impl Command for CloseStocktake {
     }
 }
 
+/// Lists object `object` in the open stocktake `stocktake`, to be looked for there (a batch
+/// edit's "add to a stocktake"). Publishing roles; whether it was not listed already.
+#[derive(Debug, Clone)]
+pub struct ListInStocktake {
+    pub stocktake: i64,
+    pub object: i64,
+}
+
+impl Command for ListInStocktake {
+    type Output = bool;
+
+    async fn run(self, tx: &mut Tx) -> CommandResult<bool> {
+        tx.require(Role::can_publish)?;
+        let taking = open(tx, self.stocktake).await?;
+        let record = super::objects::load(tx, self.object).await?.ok_or(CommandError::NotFound)?;
+        let listed =
+            sqlx::query("INSERT OR IGNORE INTO stocktake_items (stocktake_id, object_id, expected) VALUES (?, ?, 1)")
+                .bind(self.stocktake)
+                .bind(self.object)
+                .execute(&mut **tx)
+                .await?
+                .rows_affected();
+        if listed == 0 {
+            return Ok(false);
+        }
+        let details = serde_json::json!({ "stocktake": self.stocktake, "listed": record.entry_number });
+        tx.audit("stocktake-listed", &taking.location, details).await?;
+        Ok(true)
+    }
+}
+
 /// The stocktake `id` if it is still open; refused once closed.
 async fn open(tx: &mut Tx, id: i64) -> CommandResult<Stocktake> {
     let taking = stocktake(tx, id).await?.ok_or(CommandError::NotFound)?;

@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod authorities;
+pub mod batch;
 pub mod command;
 pub mod inventory;
 pub mod numbers;

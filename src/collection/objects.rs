@@ -429,6 +429,44 @@ pub struct ListRow {
     pub first_image: Option<String>,
 }
 
+// The staff list's filter: words (?1, see `like_pattern`) in a title or number, state (?2),
+// type (?3).
+macro_rules! filter {
+    () => {
+        "WHERE (?1 = '%%' OR o.title_be LIKE ?1 ESCAPE '\\' OR o.title_en LIKE ?1 ESCAPE '\\'
+            OR o.title_ru LIKE ?1 ESCAPE '\\' OR o.entry_number LIKE ?1 ESCAPE '\\'
+            OR o.accession_number LIKE ?1 ESCAPE '\\')
+       AND (?2 IS NULL OR o.state = ?2) AND (?3 IS NULL OR o.object_type = ?3)"
+    };
+}
+
+/// Words typed in the list's search box, as a `LIKE` pattern that takes them literally.
+fn like_pattern(q: &str) -> String {
+    format!("%{}%", q.trim().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"))
+}
+
+/// The ids of every object the staff list shows for these filters (all its pages), in its
+/// order, at most `limit`: a batch edit of "all results".
+pub async fn matching_ids(
+    pool: &SqlitePool,
+    q: &str,
+    state: Option<PubState>,
+    object_type: Option<&str>,
+    limit: i64,
+) -> sqlx::Result<Vec<i64>> {
+    sqlx::query_scalar(concat!(
+        "SELECT o.id FROM objects o ",
+        filter!(),
+        " ORDER BY o.updated_at DESC, o.id DESC LIMIT ?4"
+    ))
+    .bind(like_pattern(q))
+    .bind(state)
+    .bind(object_type)
+    .bind(limit)
+    .fetch_all(pool)
+    .await
+}
+
 /// Objects in every state, newest change first, filtered by words in a title or number, by
 /// state and by type; `page` counts from 1. Returns the rows and the number of matches.
 pub async fn list(
@@ -439,16 +477,7 @@ pub async fn list(
     page: i64,
     per_page: i64,
 ) -> sqlx::Result<(Vec<ListRow>, i64)> {
-    let pattern = format!("%{}%", q.trim().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
-    // The count and the page filter alike: words (?1) in a title or number, state (?2), type (?3).
-    macro_rules! filter {
-        () => {
-            "WHERE (?1 = '%%' OR o.title_be LIKE ?1 ESCAPE '\\' OR o.title_en LIKE ?1 ESCAPE '\\'
-                OR o.title_ru LIKE ?1 ESCAPE '\\' OR o.entry_number LIKE ?1 ESCAPE '\\'
-                OR o.accession_number LIKE ?1 ESCAPE '\\')
-           AND (?2 IS NULL OR o.state = ?2) AND (?3 IS NULL OR o.object_type = ?3)"
-        };
-    }
+    let pattern = like_pattern(q);
     let total: i64 = sqlx::query_scalar(concat!("SELECT COUNT(*) FROM objects o ", filter!()))
         .bind(&pattern)
         .bind(state)
@@ -512,6 +541,7 @@ impl Command for CreateObject {
     type Output = ObjectRef;
 
     async fn run(self, tx: &mut Tx) -> CommandResult<ObjectRef> {
+        self.input.check_links(tx).await?;
         let ObjectInput { fields, makers, events } = self.input;
         let created = create_object(tx, &fields, self.entry_year).await?;
         set_links(tx, created.id, &makers, &events).await?;
@@ -519,6 +549,25 @@ impl Command for CreateObject {
         tx.audit("object-created", &created.entry_number, serde_json::json!({ "id": created.id, "changes": changes }))
             .await?;
         Ok(created)
+    }
+}
+
+impl ObjectInput {
+    /// Refuses a type, maker or event that does not exist (the forms offer only those that
+    /// do; a batch or a stale form may name others).
+    async fn check_links(&self, conn: &mut SqliteConnection) -> CommandResult<()> {
+        let mut known = super::authorities::type_exists(conn, &self.fields.object_type).await?;
+        for (table, ids) in [("makers", &self.makers), ("events", &self.events)] {
+            for id in ids {
+                known &= sqlx::query_scalar::<_, bool>(sqlx::AssertSqlSafe(format!(
+                    "SELECT EXISTS (SELECT 1 FROM {table} WHERE id = ?)"
+                )))
+                .bind(id)
+                .fetch_one(&mut *conn)
+                .await?;
+            }
+        }
+        if known { Ok(()) } else { Err(CommandError::Refused("edit-error-choose")) }
     }
 }
 
@@ -535,6 +584,7 @@ impl Command for SaveObject {
 
     async fn run(self, tx: &mut Tx) -> CommandResult<bool> {
         let record = editable(tx, self.id).await?;
+        self.input.check_links(tx).await?;
         let ObjectInput { mut fields, makers, events } = self.input;
         fields.donor_id = record.fields.donor_id.clone();
         let changes = update(tx, self.id, &fields, &makers, &events).await?;

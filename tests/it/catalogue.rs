@@ -463,6 +463,11 @@ async fn every_template_escapes_what_people_typed() {
         escaped(&list, "admin/objects.html");
         assert!(list.texts(".object-title-cell").iter().any(|t| t.contains(evil)), "the list finds the object");
         covered.insert("admin/objects.html".to_owned());
+        let fields = [("csrf", token.as_str()), ("ids", &object_id.to_string()), ("change", "withdraw")];
+        let preview = app.post_form("/admin/objects/batch", &curator, &fields).await;
+        escaped(&preview, "admin/batch.html");
+        assert!(preview.texts(".batch-outcome td").iter().any(|t| t.contains(evil)), "the preview names the object");
+        covered.insert("admin/batch.html".to_owned());
         let object_path = accepted.header("location").split('?').next().unwrap().to_owned();
         let preview = app.get_with(&format!("{object_path}/preview"), &[("cookie", &curator)]).await;
         assert_eq!(preview.status, StatusCode::OK);

@@ -562,6 +562,7 @@ async fn every_admin_route_checks_every_role_on_the_server() {
             post("/admin/stocktakes/1".into(), EVERYONE),
             get("/admin/stocktakes/1/report.csv".into(), EVERYONE),
             post("/admin/stocktakes/1/close".into(), PUBLISHERS),
+            post("/admin/objects/batch".into(), PUBLISHERS),
         ];
 
         // Without a session, every route sends to the sign-in page and changes nothing.

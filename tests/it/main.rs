@@ -5,6 +5,7 @@ mod accounts;
 mod admin;
 mod architecture;
 mod backup;
+mod batch;
 mod browser;
 mod catalogue;
 mod cataloguing;
