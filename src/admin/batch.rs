@@ -17,6 +17,7 @@ use crate::collection::authorities::{self, Entry, Kind};
 use crate::collection::batch::{BatchEdit, Change, MAX_OBJECTS, Outcome};
 use crate::collection::command::{CommandError, dry_run};
 use crate::collection::inventory;
+use crate::collection::loans::{self, LoanStatus};
 use crate::collection::objects;
 use crate::collection::rights::{self, Rights};
 use crate::collection::whereabouts;
@@ -40,6 +41,8 @@ pub struct BatchChoices {
     rights: Vec<Choice>,
     /// Open stocktakes, by id, with their location's name.
     stocktakes: Vec<(i64, String)>,
+    /// Loans being arranged, by id, with their organisation and reference.
+    loans: Vec<(i64, String)>,
 }
 
 pub(super) async fn choices(state: &AppState, lang: Lang) -> AppResult<BatchChoices> {
@@ -50,6 +53,12 @@ pub(super) async fn choices(state: &AppState, lang: Lang) -> AppResult<BatchChoi
         .filter(|s| s.closed_on.is_none())
         .map(|s| (s.id, s.location))
         .collect();
+    let loans = loans::loans(&mut *pool.acquire().await?)
+        .await?
+        .into_iter()
+        .filter(|l| matches!(l.status, LoanStatus::Requested | LoanStatus::Agreed))
+        .map(|l| (l.id, format!("{} {} · {}", l.organisation, l.reference, l.starts_on)))
+        .collect();
     Ok(BatchChoices {
         events: authorities::list(pool, Kind::Events, lang).await?,
         makers: authorities::list(pool, Kind::Makers, lang).await?,
@@ -59,6 +68,7 @@ pub(super) async fn choices(state: &AppState, lang: Lang) -> AppResult<BatchChoi
             .map(|r| Choice { value: r.uri.to_owned(), label: r.name.to_owned() })
             .collect(),
         stocktakes,
+        loans,
     })
 }
 
@@ -83,6 +93,7 @@ fn parse_change(state: &AppState, form: &Pairs) -> Result<Change, &'static str> 
         }
         "withdraw" => Change::Withdraw,
         "stocktake" => Change::Stocktake(id("to_stocktake")?),
+        "loan" => Change::Loan(id("to_loan")?),
         _ => return Err("batch-error-change"),
     })
 }
@@ -141,7 +152,9 @@ async fn batch(State(state): State<AppState>, ctx: Ctx, posted: StaffForm<Pairs>
     // Sent again with the confirmation: the objects themselves (not the search, which may
     // find others by then) and the change.
     let mut fields: Vec<(String, String)> = outcomes.iter().map(|o| ("ids".to_owned(), o.id.to_string())).collect();
-    for name in ["change", "to_type", "to_event", "to_maker", "to_rights", "to_location", "to_stocktake", "on"] {
+    for name in
+        ["change", "to_type", "to_event", "to_maker", "to_rights", "to_location", "to_stocktake", "to_loan", "on"]
+    {
         if !form.get(name).is_empty() {
             fields.push((name.to_owned(), form.get(name).to_owned()));
         }

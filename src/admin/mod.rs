@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod authorities;
 pub mod batch;
 pub mod inventory;
+pub mod loans;
 pub mod objects;
 pub mod offers;
 pub mod redaction;
@@ -49,6 +50,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .merge(register::router(state))
         .merge(inventory::router())
         .merge(batch::router())
+        .merge(loans::router())
 }
 
 /// A CSV file to download, as a spreadsheet opens it. A cell that a spreadsheet would take for
@@ -235,6 +237,8 @@ struct Counts {
 struct Dashboard {
     counts: Counts,
     recent: Vec<crate::collection::objects::ListRow>,
+    /// Active loans, overdue first (publishing roles only: a loan is private).
+    loans: Vec<crate::collection::loans::Loan>,
 }
 
 async fn dashboard(State(state): State<AppState>, ctx: Ctx, Staff(session): Staff) -> AppResult<Html<String>> {
@@ -250,7 +254,12 @@ async fn dashboard(State(state): State<AppState>, ctx: Ctx, Staff(session): Staf
     .fetch_one(&state.db.main)
     .await?;
     let (recent, _) = crate::collection::objects::list(&state.db.main, "", None, None, 1, 8).await?;
-    render_panel(&state, &ctx, &session, "admin/dashboard.html", Dashboard { counts, recent })
+    let loans = if session.role.can_publish() {
+        crate::collection::loans::out_now(&mut *state.db.main.acquire().await?).await?
+    } else {
+        Vec::new()
+    };
+    render_panel(&state, &ctx, &session, "admin/dashboard.html", Dashboard { counts, recent, loans })
 }
 
 #[derive(Serialize)]

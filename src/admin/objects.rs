@@ -759,7 +759,7 @@ async fn change_provenance(
 }
 
 /// A date field: empty is none.
-fn optional_date(text: &str) -> Result<Option<chrono::NaiveDate>, &'static str> {
+pub(super) fn optional_date(text: &str) -> Result<Option<chrono::NaiveDate>, &'static str> {
     match text.trim() {
         "" => Ok(None),
         d => d.parse().map(Some).map_err(|_| "edit-error-date"),

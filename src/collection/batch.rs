@@ -9,6 +9,7 @@ use serde::Serialize;
 
 use super::command::{Command, CommandError, CommandResult, Tx};
 use super::inventory::ListInStocktake;
+use super::loans::AddToLoan;
 use super::numbers::AccessionPattern;
 use super::objects::{self, ObjectInput, SaveObject};
 use super::publication::{Publish, Withdraw};
@@ -45,6 +46,8 @@ pub enum Change {
     Withdraw,
     /// Lists in an open stocktake.
     Stocktake(i64),
+    /// Puts on a loan being arranged.
+    Loan(i64),
 }
 
 impl Change {
@@ -57,6 +60,7 @@ impl Change {
             Change::AddMaker(id) => ("makers", id),
             Change::Move { location, .. } => ("locations", location),
             Change::Stocktake(id) => ("stocktakes", id),
+            Change::Loan(id) => ("loans", id),
             Change::Rights(_) | Change::Publish { .. } | Change::Withdraw => return Ok(true),
         };
         let query = format!("SELECT EXISTS (SELECT 1 FROM {table} WHERE id = ?)");
@@ -183,5 +187,6 @@ async fn one(tx: &mut Tx, record: objects::ObjectRecord, change: &Change) -> Com
             Withdraw { id }.run(tx).await.map(|()| true)
         }
         Change::Stocktake(stocktake) => ListInStocktake { stocktake: *stocktake, object: id }.run(tx).await,
+        Change::Loan(loan) => AddToLoan { loan: *loan, object: id }.run(tx).await,
     }
 }

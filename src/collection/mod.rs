@@ -6,6 +6,7 @@ pub mod authorities;
 pub mod batch;
 pub mod command;
 pub mod inventory;
+pub mod loans;
 pub mod numbers;
 pub mod objects;
 pub mod provenance;

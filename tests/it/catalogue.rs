@@ -458,6 +458,30 @@ async fn every_template_escapes_what_people_typed() {
             escaped(&page, template);
             covered.insert(template.to_owned());
         }
+        // Loans: an organisation, a reference and conditions with what was typed.
+        let mut conn = app.state.db.main.acquire().await.unwrap();
+        let org =
+            zbor::collection::authorities::create_organisation(&mut conn, &zbor::collection::Text3::same(evil), "")
+                .await
+                .unwrap()
+                .to_string();
+        drop(conn);
+        let fields = [
+            ("csrf", token.as_str()),
+            ("direction", "out"),
+            ("organisation", &org),
+            ("reference", evil),
+            ("conditions", evil),
+            ("starts_on", "2026-01-01"),
+            ("ends_on", "2026-02-01"),
+        ];
+        let loan = app.post_form("/admin/loans", &curator, &fields).await;
+        assert_eq!(loan.status, StatusCode::SEE_OTHER);
+        for (template, uri) in [("admin/loans.html", "/admin/loans"), ("admin/loan.html", loan.header("location"))] {
+            let page = app.get_with(uri, &[("cookie", &curator)]).await;
+            escaped(&page, template);
+            covered.insert(template.to_owned());
+        }
         let list =
             app.get_with(&format!("/admin/objects?q={}", zbor::web::encode(evil)), &[("cookie", &curator)]).await;
         escaped(&list, "admin/objects.html");

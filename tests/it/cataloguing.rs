@@ -563,6 +563,11 @@ async fn every_admin_route_checks_every_role_on_the_server() {
             get("/admin/stocktakes/1/report.csv".into(), EVERYONE),
             post("/admin/stocktakes/1/close".into(), PUBLISHERS),
             post("/admin/objects/batch".into(), PUBLISHERS),
+            get("/admin/loans".into(), PUBLISHERS),
+            post("/admin/loans".into(), PUBLISHERS),
+            get("/admin/loans/1".into(), PUBLISHERS),
+            post("/admin/loans/1/objects".into(), PUBLISHERS),
+            post("/admin/loans/1/step".into(), PUBLISHERS),
         ];
 
         // Without a session, every route sends to the sign-in page and changes nothing.

@@ -18,6 +18,7 @@ mod helpers;
 mod intake;
 mod inventory;
 mod load;
+mod loans;
 mod media;
 mod migrations;
 mod mirror;
