@@ -814,3 +814,26 @@ loan-error-step = This step does not follow from where the loan stands; nothing 
 loan-error-no-objects = A loan with no objects cannot start.
 loan-error-condition = Each object needs a new condition report first (see the list above).
 batch-change-loan = Put on a loan
+
+# The collection as a table
+csv-heading = The collection as a table (CSV)
+csv-help = Download every object with every field in three languages, edit it in a spreadsheet, and send it back. Rows are matched by entry number (or accession number); only the columns in the file change, so leave out the private ones to keep them as they are. A file with any bad row changes nothing, and says which line. Check it first: nothing is written in a dry run.
+csv-download = Download every object (CSV)
+csv-file = The table (CSV; comma, semicolon or tab)
+csv-dry-run = Only check it (a dry run: nothing is written)
+csv-send = Send the table
+csv-line = Line { $line }
+csv-line-heading = Line
+csv-what = What changes
+csv-checked = Checked: no errors. Objects that would change: { $n }. Untick "Only check it" and send the file again to import it.
+csv-imported = Imported. Objects changed: { $n }; each one's history shows it.
+csv-has-errors = Rows with errors: { $n }. Nothing was written; correct them and send the file again.
+csv-error-column = this column is not one of zbor's
+csv-error-column-twice = this column is there twice
+csv-error-no-key = the table needs an entry_number or accession_number column
+csv-error-encoding = the file is not a UTF-8 CSV table
+csv-error-cells = this line has a different number of cells than the header
+csv-error-not-found = no object has this number
+csv-error-twice = this object is in the table twice
+csv-error-rows = Some rows have errors: nothing was written.
+csv-error-no-file = Choose the CSV file to send.

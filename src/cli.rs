@@ -145,6 +145,27 @@ pub enum Command {
         #[arg(long)]
         incremental: bool,
     },
+    /// Write every object as a CSV table: every catalogue field in Belarusian, English and
+    /// Russian, private ones included, one row per object with its entry and accession numbers
+    ///
+    /// Edit it in a spreadsheet and read it back with `zbor import-csv`.
+    ExportCsv {
+        /// The file to write (owner-only; refuses to overwrite); standard output without it
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+    /// Read a CSV table back into the collection: rows matched by entry number (or accession
+    /// number), only the columns present changed, each object changed saved and audited
+    ///
+    /// Comma, semicolon or tab separated, with or without a byte-order mark, CRLF or LF. A file
+    /// with any bad row changes nothing: every bad row is named with its line and column.
+    ImportCsv {
+        /// The CSV file
+        file: PathBuf,
+        /// Only check: list per row what would change and every error, write nothing
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// Sign an export's manifest with a signing key (run where the key is, not on the server)
     ///
     /// The key's passphrase is read from ZBOR_KEY_PASSPHRASE when set, else asked for.
@@ -387,6 +408,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                 };
                 export_site(&config, &options).await
             }
+            Command::ExportCsv { out } => export_csv(&cli.config()?, out.as_deref()).await,
+            Command::ImportCsv { file, dry_run } => import_csv(&cli.config()?, file, *dry_run).await,
             Command::SignSite { dir, key } => sign_site(dir, key),
             Command::VerifySite { dir, key } => verify_site(dir, key),
         }
@@ -553,6 +576,81 @@ fn keys_new_signing(out: &Path) -> anyhow::Result<()> {
     println!("Keep the key on this computer only. Publish the public key where readers find it:");
     println!("{}", public.base64());
     Ok(())
+}
+
+async fn export_csv(config: &Config, out: Option<&Path>) -> anyhow::Result<()> {
+    let db = crate::db::Databases::open(config).await?;
+    let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM objects").fetch_one(&db.main).await?;
+    let bar = crate::demo::progress(u64::try_from(total).unwrap_or_default(), "objects");
+    let mut conn = db.main.acquire().await?;
+    let written = match out {
+        Some(path) => {
+            use std::os::unix::fs::OpenOptionsExt;
+            let file = std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .mode(0o600)
+                .open(path)
+                .with_context(|| format!("writing {}", path.display()))?;
+            let mut file = std::io::BufWriter::new(file);
+            let written = crate::collection::table::export(&mut conn, &mut file, || bar.inc(1)).await?;
+            file.into_inner().map_err(|e| e.into_error())?.sync_all()?;
+            written
+        }
+        None => crate::collection::table::export(&mut conn, std::io::stdout().lock(), || bar.inc(1)).await?,
+    };
+    bar.finish_and_clear();
+    drop(conn);
+    db.close().await;
+    eprintln!("Exported {written} object(s).");
+    Ok(())
+}
+
+async fn import_csv(config: &Config, file: &Path, dry_run: bool) -> anyhow::Result<()> {
+    use crate::collection::table::{self, ImportTable};
+    let bytes = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
+    let rows = table::read(&bytes).map_err(|e| {
+        let column = if e.column.is_empty() { String::new() } else { format!(" (column {})", e.column) };
+        anyhow::anyhow!("{}: line {}{column}: {}", file.display(), e.line, e.key)
+    })?;
+    let db = crate::db::Databases::open(config).await?;
+    let bar = crate::demo::progress(0, "checking");
+    let check = ImportTable { rows: rows.clone(), strict: false, progress: bar.clone() };
+    let checked = crate::collection::command::dry_run(&db.writer, Actor::operator(), check).await;
+    bar.finish_and_clear();
+    let report = checked.map_err(|e| anyhow::anyhow!("{e}"))?;
+    let mut errors = 0;
+    let mut changing = 0;
+    for row in &report {
+        if let Some(key) = row.error {
+            errors += 1;
+            let column = if row.column.is_empty() { String::new() } else { format!(" (column {})", row.column) };
+            println!("line {}{column}: {key}", row.line);
+        } else if !row.changes.is_empty() {
+            changing += 1;
+            let fields: Vec<&str> = row.changes.iter().map(|c| c.field).collect();
+            println!("line {}: {} changes {}", row.line, row.entry_number, fields.join(", "));
+        }
+    }
+    let result = if errors > 0 {
+        Err(anyhow::anyhow!("{errors} row(s) with errors: nothing was written"))
+    } else if dry_run {
+        println!(
+            "Checked {} row(s): {changing} object(s) would change. Nothing was written (--dry-run).",
+            report.len()
+        );
+        Ok(())
+    } else {
+        let bar = crate::demo::progress(0, "importing");
+        let import = ImportTable { rows, strict: true, progress: bar.clone() };
+        let done = crate::collection::command::execute(&db.writer, Actor::operator(), import).await;
+        bar.finish_and_clear();
+        done.map_err(|e| anyhow::anyhow!("{e}"))?;
+        println!("Imported {} row(s): {changing} object(s) changed.", report.len());
+        Ok(())
+    };
+    db.close().await;
+    result
 }
 
 async fn export_site(config: &Config, options: &crate::mirror::Options) -> anyhow::Result<()> {

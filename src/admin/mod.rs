@@ -11,6 +11,7 @@ pub mod objects;
 pub mod offers;
 pub mod redaction;
 pub mod register;
+pub mod table;
 
 use std::collections::BTreeMap;
 
@@ -51,6 +52,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .merge(inventory::router())
         .merge(batch::router())
         .merge(loans::router())
+        .merge(table::router(state))
 }
 
 /// A CSV file to download, as a spreadsheet opens it. A cell that a spreadsheet would take for

@@ -15,6 +15,7 @@ pub mod publication;
 pub mod register;
 pub mod rights;
 pub mod search;
+pub mod table;
 pub mod types;
 pub mod whereabouts;
 

@@ -13,6 +13,7 @@ use super::numbers::{self, EntryNumber};
 use super::rights::Rights;
 use super::search;
 use super::types::*;
+use crate::i18n::Lang;
 
 /// Everything needed to record a new object. Sensitive fields carry their public flag.
 #[derive(Debug, Clone)]
@@ -330,6 +331,106 @@ fn flat(o: &NewObject, makers: &[i64], events: &[i64]) -> Vec<(&'static str, Str
     fields
 }
 
+/// The names of every editable field, in the order the form and a table's columns have them.
+pub fn field_names() -> Vec<&'static str> {
+    flat(&NewObject::new(ObjectType::OTHER, Text3::default()), &[], &[]).into_iter().map(|(name, _)| name).collect()
+}
+
+/// Every editable field of an object as text, by name (a table's row).
+pub fn field_values(record: &ObjectRecord) -> Vec<(&'static str, String)> {
+    flat(&record.fields, &record.makers, &record.events)
+}
+
+/// Longest free text of a field, in characters.
+pub const MAX_TEXT: usize = 20_000;
+
+/// Sets field `name` of `input` from its text, as [`field_values`] writes it (the inverse); an
+/// error is a message key. Links are checked to exist when the input is saved.
+pub fn set_field(input: &mut ObjectInput, name: &str, value: &str) -> Result<(), &'static str> {
+    let value = value.trim();
+    if value.chars().count() > MAX_TEXT {
+        return Err("edit-error-too-long");
+    }
+    let o = &mut input.fields;
+    let flag = |v: &str| match v.to_ascii_lowercase().as_str() {
+        "true" | "1" | "yes" | "on" => Ok(true),
+        "false" | "0" | "no" | "" => Ok(false),
+        _ => Err("edit-error-choose"),
+    };
+    let year = |v: &str| if v.is_empty() { Ok(None) } else { v.parse::<Year>().map(|y| Some(y.0)) };
+    let ids = |v: &str| -> Result<Vec<i64>, &'static str> {
+        let mut ids = Vec::new();
+        for id in v.split([',', ' ']).filter(|s| !s.is_empty()) {
+            let id = id.parse::<i64>().map_err(|_| "edit-error-choose")?;
+            if !ids.contains(&id) {
+                ids.push(id);
+            }
+        }
+        Ok(ids)
+    };
+    match name {
+        "object_type" => o.object_type = value.to_owned(),
+        "inscription_public" => o.inscription_public = flag(value)?,
+        "acquisition_public" => o.acquisition_public = flag(value)?,
+        "dimensions" => o.dimensions = value.to_owned(),
+        "parts" => {
+            o.parts = value.parse::<i64>().ok().filter(|p| (1..=100_000).contains(p)).ok_or("edit-error-parts")?;
+        }
+        "date_qualifier" => o.date.qualifier = DateQualifier::parse(value).ok_or("edit-error-choose")?,
+        "date_earliest" => o.date.earliest = year(value)?,
+        "date_latest" => o.date.latest = year(value)?,
+        "acquisition_method" => {
+            o.acquisition_method =
+                if value.is_empty() { None } else { Some(AcquisitionMethod::parse(value).ok_or("edit-error-choose")?) }
+        }
+        "acquired_on" => {
+            o.acquired_on = if value.is_empty() { None } else { Some(value.parse().map_err(|_| "edit-error-date")?) }
+        }
+        "owner" => o.owner = Owner::parse(value).ok_or("edit-error-choose")?,
+        "rights" => o.rights = Rights::choice(value)?,
+        "makers" => input.makers = ids(value)?,
+        "events" => input.events = ids(value)?,
+        "internal_notes" => o.internal_notes = value.to_owned(),
+        field => match field.rsplit_once('_').and_then(|(base, code)| Some((base, Lang::parse(code)?))) {
+            Some(("title", l)) => *o.title.slot(l) = value.to_owned(),
+            Some(("description", l)) => *o.description.slot(l) = value.to_owned(),
+            Some(("inscription", l)) => *o.inscription.slot(l) = value.to_owned(),
+            Some(("materials", l)) => *o.materials.slot(l) = value.to_owned(),
+            _ => return Err("csv-error-column"),
+        },
+    }
+    Ok(())
+}
+
+impl NewObject {
+    /// The rules every saved object keeps, whichever face sent it: a title, years in order,
+    /// a qualified date with a year. An error is a message key.
+    pub fn check(&self) -> Result<(), &'static str> {
+        if self.title.is_empty() {
+            return Err("edit-error-title");
+        }
+        if let (Some(a), Some(b)) = (self.date.earliest, self.date.latest)
+            && a > b
+        {
+            return Err("edit-error-year-order");
+        }
+        if self.date.qualifier != DateQualifier::Unknown && self.date.earliest.is_none() && self.date.latest.is_none() {
+            return Err("edit-error-year-missing");
+        }
+        Ok(())
+    }
+}
+
+/// What saving `new` over `old` would change, field by field, as the audit log keeps it.
+pub fn diff(old: &ObjectRecord, new: &ObjectInput) -> Vec<Change> {
+    flat(&old.fields, &old.makers, &old.events)
+        .into_iter()
+        .zip(flat(&new.fields, &new.makers, &new.events))
+        .filter(|((_, a), (_, b))| a != b)
+        .map(|((field, old), (_, new))| change(field, old, new))
+        .collect()
+}
+
 /// Fields whose values the audit log does not keep, only that they changed: the log can never
 /// be edited, and private notes may hold what must one day be erased.
 const PRIVATE_FIELDS: &[&str] =
@@ -365,14 +466,8 @@ pub async fn update(
     events: &[i64],
 ) -> anyhow::Result<Vec<Change>> {
     let old = load(conn, id).await?.ok_or_else(|| anyhow::anyhow!("no object {id}"))?;
-    let before = flat(&old.fields, &old.makers, &old.events);
-    let after = flat(new, makers, events);
-    let changes: Vec<Change> = before
-        .into_iter()
-        .zip(after)
-        .filter(|((_, a), (_, b))| a != b)
-        .map(|((field, old), (_, new))| change(field, old, new))
-        .collect();
+    let input = ObjectInput { fields: new.clone(), makers: makers.to_vec(), events: events.to_vec() };
+    let changes = diff(&old, &input);
     if changes.is_empty() {
         return Ok(changes);
     }
@@ -584,6 +679,7 @@ impl Command for SaveObject {
 
     async fn run(self, tx: &mut Tx) -> CommandResult<bool> {
         let record = editable(tx, self.id).await?;
+        self.input.fields.check().map_err(CommandError::Refused)?;
         self.input.check_links(tx).await?;
         let ObjectInput { mut fields, makers, events } = self.input;
         fields.donor_id = record.fields.donor_id.clone();

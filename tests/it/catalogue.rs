@@ -492,6 +492,19 @@ async fn every_template_escapes_what_people_typed() {
         escaped(&preview, "admin/batch.html");
         assert!(preview.texts(".batch-outcome td").iter().any(|t| t.contains(evil)), "the preview names the object");
         covered.insert("admin/batch.html".to_owned());
+        // The table import's report shows a refused row's cells.
+        let table = format!("entry_number,title_en,parts\nE-0000-0000,{},many\n", evil.replace('"', "\"\""));
+        let (content_type, body) =
+            crate::helpers::multipart_in(&[("csrf", &token)], "table", &[("t.csv", table.as_bytes())]);
+        let request = axum::http::Request::post("/admin/objects/import")
+            .header("content-type", content_type)
+            .header("cookie", &curator)
+            .body(axum::body::Body::from(body))
+            .unwrap();
+        let report = app.send(request).await;
+        assert_eq!(report.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(!report.body.contains("<script"));
+        covered.insert("admin/import.html".to_owned());
         let object_path = accepted.header("location").split('?').next().unwrap().to_owned();
         let preview = app.get_with(&format!("{object_path}/preview"), &[("cookie", &curator)]).await;
         assert_eq!(preview.status, StatusCode::OK);

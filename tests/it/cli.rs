@@ -17,7 +17,19 @@ fn help_documents_every_command() {
     let out = zbor().arg("--help").output().unwrap();
     assert!(out.status.success());
     let help = String::from_utf8(out.stdout).unwrap();
-    let commands = ["demo", "init", "serve", "user", "backup", "restore", "export-site", "sign-site", "verify-site"];
+    let commands = [
+        "demo",
+        "init",
+        "serve",
+        "user",
+        "backup",
+        "restore",
+        "export-site",
+        "sign-site",
+        "verify-site",
+        "export-csv",
+        "import-csv",
+    ];
     for command in commands.into_iter().chain(["--data-dir", "--uploads-dir"]) {
         assert!(help.contains(command), "--help lacks {command}:\n{help}");
     }
@@ -335,4 +347,51 @@ fn media_rebuild_regenerates_every_derivative() {
     for path in &derivatives {
         assert!(image::open(path).is_ok(), "{} rebuilt", path.display());
     }
+}
+
+#[test]
+fn a_table_goes_out_and_back_through_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let out = zbor().arg("--data-dir").arg(&data).args(["demo", "--objects", "12", "--no-serve"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let csv_path = dir.path().join("objects.csv");
+    let run = |args: &[&str]| zbor().arg("--data-dir").arg(&data).args(args).output().unwrap();
+    let out = run(&["export-csv", "--out", csv_path.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    use std::os::unix::fs::PermissionsExt;
+    assert_eq!(std::fs::metadata(&csv_path).unwrap().permissions().mode() & 0o777, 0o600);
+    assert!(!run(&["export-csv", "--out", csv_path.to_str().unwrap()]).status.success(), "never overwrites");
+    let table = std::fs::read_to_string(&csv_path).unwrap();
+    let first_entry = table.lines().nth(1).unwrap().split(',').next().unwrap().to_owned();
+
+    // Unchanged: a no-op. One cell edited: named by the dry run, written by the import.
+    let out = run(&["import-csv", csv_path.to_str().unwrap()]);
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("0 object(s) changed"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let edited = dir.path().join("edited.csv");
+    std::fs::write(&edited, format!("entry_number,title_en\n{first_entry},Edited by the registrar\n")).unwrap();
+    let out = run(&["import-csv", edited.to_str().unwrap(), "--dry-run"]);
+    let said = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(out.status.success() && said.contains("line 2") && said.contains("title_en"), "{said}");
+    let again = dir.path().join("again.csv");
+    assert!(run(&["export-csv", "--out", again.to_str().unwrap()]).status.success());
+    assert_eq!(std::fs::read_to_string(&again).unwrap(), table, "a dry run writes nothing");
+    assert!(run(&["import-csv", edited.to_str().unwrap()]).status.success());
+    let after = dir.path().join("after.csv");
+    assert!(run(&["export-csv", "--out", after.to_str().unwrap()]).status.success());
+    assert!(std::fs::read_to_string(&after).unwrap().contains("Edited by the registrar"));
+
+    // A bad row: the command fails, names the line, and writes nothing.
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(&bad, format!("entry_number,title_en,parts\n{first_entry},Changed,1\nNO-SUCH,X,1\n")).unwrap();
+    let out = run(&["import-csv", bad.to_str().unwrap()]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("line 3"), "{}", String::from_utf8_lossy(&out.stdout));
+    let last = dir.path().join("last.csv");
+    assert!(run(&["export-csv", "--out", last.to_str().unwrap()]).status.success());
+    assert_eq!(std::fs::read_to_string(&last).unwrap(), std::fs::read_to_string(&after).unwrap());
 }

@@ -464,6 +464,11 @@ pub async fn publish(conn: &mut sqlx::SqliteConnection, id: i64, pattern: &str, 
 
 /// A multipart body with text `fields` and `files` in the `photos` field, and its content type.
 pub fn multipart(fields: &[(&str, &str)], files: &[(&str, &[u8])]) -> (String, Vec<u8>) {
+    multipart_in(fields, "photos", files)
+}
+
+/// A multipart body with text `fields` and `files` in the file field `file_field`.
+pub fn multipart_in(fields: &[(&str, &str)], file_field: &str, files: &[(&str, &[u8])]) -> (String, Vec<u8>) {
     let boundary = "zbor-test-boundary";
     let mut body = Vec::new();
     for (name, value) in fields {
@@ -473,7 +478,7 @@ pub fn multipart(fields: &[(&str, &str)], files: &[(&str, &[u8])]) -> (String, V
     }
     for (name, bytes) in files {
         body.extend_from_slice(
-            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"photos\"; filename=\"{name}\"\r\nContent-Type: image/jpeg\r\n\r\n").as_bytes(),
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{file_field}\"; filename=\"{name}\"\r\nContent-Type: image/jpeg\r\n\r\n").as_bytes(),
         );
         body.extend_from_slice(bytes);
         body.extend_from_slice(b"\r\n");

@@ -27,3 +27,4 @@ mod redaction;
 mod register;
 mod rights;
 mod seizure;
+mod table;
