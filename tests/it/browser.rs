@@ -718,3 +718,146 @@ async fn browser_curator_draws_a_region_with_the_mouse_or_types_it_without_javas
     web.quit().await.unwrap();
     server.stop().await;
 }
+
+/// Sends the form that holds the element `css` (its own submit button).
+async fn submit_form_of(web: &WebDriver, css: &str) {
+    let form = web.find(By::Css(css)).await.unwrap();
+    form.find(By::Css("button[type=submit]")).await.unwrap().click().await.unwrap();
+}
+
+/// Sets a date field (typing into one depends on the browser's locale).
+async fn set_date(web: &WebDriver, id: &str, date: &str) {
+    web.execute(&format!("document.getElementById('{id}').value = '{date}';"), Vec::new()).await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs chromium, chromium-driver and axe-core (installed by .ci/run)"]
+async fn browser_registrar_accessions_a_letter_reports_condition_and_sends_two_objects_on_loan() {
+    let app = TestApp::new().await;
+    let mut conn = app.state.db.main.acquire().await.unwrap();
+    let new = |object_type: &str, title: &str| {
+        zbor::collection::objects::NewObject::new(object_type, zbor::collection::Text3::same(title))
+    };
+    let letter = zbor::collection::objects::create_object(&mut conn, &new("letter", "Letter from a prisoner"), 2026)
+        .await
+        .unwrap()
+        .id;
+    let mut posters = Vec::new();
+    for title in ["Poster for the loan, one", "Poster for the loan, two"] {
+        posters
+            .push(zbor::collection::objects::create_object(&mut conn, &new("poster", title), 2026).await.unwrap().id);
+    }
+    let name = zbor::collection::Text3::same("Museum of Occupations, Vilnius");
+    zbor::collection::authorities::create_organisation(&mut conn, &name, "").await.unwrap();
+    drop(conn);
+    let cookie = app.staff_cookie("registrar", zbor::auth::Role::Curator).await;
+    let (cookie_name, cookie_value) = cookie.split_once('=').unwrap();
+    let server = app.serve().await;
+    let base = server.url();
+    let axe = axe_source();
+    let work = tempfile::tempdir().unwrap();
+    let photo = work.path().join("condition.jpg");
+    image::RgbImage::from_fn(800, 600, |x, y| image::Rgb([(x % 256) as u8, (y % 256) as u8, 120]))
+        .save(&photo)
+        .unwrap();
+
+    let (_driver, web, _profile) = start_browser().await;
+    web.goto(format!("{base}/healthz")).await.unwrap();
+    web.add_cookie(Cookie::new(cookie_name.to_owned(), cookie_value.to_owned())).await.unwrap();
+
+    // The letter, never to be published, enters the register.
+    web.goto(format!("{base}/admin/objects/{letter}?lang=en")).await.unwrap();
+    web.find(By::Css("#acc_method option[value=gift]")).await.unwrap().click().await.unwrap();
+    fill(&web, "acc_authority", "Acquisitions committee, minutes 12/03").await;
+    submit_form_of(&web, "form[action$='/accession']").await;
+    let number = appears(&web, By::Css(".register-number")).await.text().await.unwrap();
+    assert!(number.starts_with("MFB-"), "{number}");
+    let state: String = sqlx::query_scalar("SELECT state FROM objects WHERE id = ?")
+        .bind(letter)
+        .fetch_one(&app.state.db.main)
+        .await
+        .unwrap();
+    assert_eq!(state, "draft", "accessioned, not published");
+
+    // A condition report with a photo, which shows in the report (never in public).
+    web.find(By::Css("#condition_grade option[value=fair]")).await.unwrap().click().await.unwrap();
+    fill(&web, "cond_notes", "Folds along the creases; ink faded on page 2.").await;
+    web.find(By::Id("cond_photos")).await.unwrap().send_keys(photo.display().to_string()).await.unwrap();
+    submit_form_of(&web, "form[action$='/condition']").await;
+    appears(&web, By::Css(".condition-report")).await;
+    let started = Instant::now();
+    loop {
+        web.refresh().await.unwrap();
+        if !web.find_all(By::Css(".condition-photos img")).await.unwrap().is_empty()
+            && images_settle(&web).await.is_empty()
+        {
+            break;
+        }
+        assert!(started.elapsed() < Duration::from_secs(30), "the condition photo never showed");
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+    assert!(web.find(By::Css(".current-condition")).await.unwrap().text().await.unwrap().starts_with("Fair"));
+
+    // A loan out, arranged in the loans page.
+    web.goto(format!("{base}/admin/loans?lang=en")).await.unwrap();
+    web.find(By::Css("#direction option[value=out]")).await.unwrap().click().await.unwrap();
+    fill(&web, "reference", "MO-2026/7").await;
+    set_date(&web, "starts_on", "2026-01-10").await;
+    set_date(&web, "ends_on", "2099-03-31").await;
+    fill(&web, "insurance", "4000").await;
+    submit_form_of(&web, "form[action='/admin/loans']").await;
+    appears(&web, By::Css(".flash")).await;
+    let loan_page = web.current_url().await.unwrap().path().to_owned();
+
+    // The two posters put on it with a batch action from the object list: preview, confirm.
+    web.goto(format!("{base}/admin/objects?lang=en")).await.unwrap();
+    for poster in &posters {
+        web.find(By::Id(format!("select-{poster}"))).await.unwrap().click().await.unwrap();
+    }
+    web.find(By::Id("change-loan")).await.unwrap().click().await.unwrap();
+    submit_form_of(&web, "#batch-form").await;
+    let rows = web
+        .query(By::Css(".batch-outcome.changes"))
+        .wait(Duration::from_secs(20), Duration::from_millis(100))
+        .all_from_selector()
+        .await
+        .unwrap();
+    assert_eq!(rows.len(), 2, "the preview names both");
+    assert!(axe_violations(&web, &axe).await.is_empty(), "the batch preview passes axe");
+    submit_form_of(&web, "form[action='/admin/objects/batch']").await;
+    appears(&web, By::Css(".flash")).await;
+
+    // Agreed; each poster's condition reported; sent.
+    web.goto(format!("{base}{loan_page}?lang=en")).await.unwrap();
+    assert_eq!(web.find_all(By::Css(".loan-object")).await.unwrap().len(), 2);
+    submit_form_of(&web, "form:has(input[name=step][value=agree])").await;
+    appears(&web, By::Css(".flash")).await;
+    for poster in &posters {
+        web.goto(format!("{base}/admin/objects/{poster}?lang=en")).await.unwrap();
+        submit_form_of(&web, "form[action$='/condition']").await;
+        appears(&web, By::Css(".condition-report")).await;
+    }
+    web.goto(format!("{base}{loan_page}?lang=en")).await.unwrap();
+    submit_form_of(&web, "form:has(input[name=step][value=send])").await;
+    appears(&web, By::Css(".flash")).await;
+    web.goto(format!("{base}{loan_page}?lang=en")).await.unwrap();
+    assert_eq!(web.find(By::Css(".loan-status")).await.unwrap().text().await.unwrap().to_lowercase(), "under way");
+    assert!(axe_violations(&web, &axe).await.is_empty(), "the loan page passes axe");
+
+    // The dashboard shows them out.
+    web.goto(format!("{base}/admin?lang=en")).await.unwrap();
+    let listed = appears(&web, By::Css(".loans-active .loan")).await.text().await.unwrap();
+    assert!(listed.contains("Loan out") && listed.contains("Objects: 2"), "{listed}");
+    web.screenshot(&screenshot_path("registrar-dashboard-loan-out")).await.unwrap();
+    for poster in &posters {
+        let exits: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM object_exits WHERE object_id = ? AND kind = 'loan_out'")
+                .bind(poster)
+                .fetch_one(&app.state.db.main)
+                .await
+                .unwrap();
+        assert_eq!(exits, 1);
+    }
+    web.quit().await.unwrap();
+    server.stop().await;
+}
