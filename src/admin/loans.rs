@@ -165,14 +165,10 @@ async fn add_object(
     posted: StaffForm<Pairs>,
 ) -> AppResult<Response> {
     require(posted.session.role.can_publish())?;
-    let number = posted.form.get("number").trim();
-    let object: Option<i64> =
-        sqlx::query_scalar("SELECT id FROM objects WHERE accession_number = ?1 OR entry_number = ?1 LIMIT 1")
-            .bind(number)
-            .fetch_optional(&state.db.main)
-            .await?;
+    let object =
+        crate::collection::objects::by_number(&mut *state.db.main.acquire().await?, posted.form.get("number")).await?;
     let result = match object {
-        Some(object) => state.run(posted.actor(), AddToLoan { loan: id, object }).await,
+        Some((object, _)) => state.run(posted.actor(), AddToLoan { loan: id, object }).await,
         None => Err(CommandError::Refused("stocktake-error-unknown")),
     };
     answer(&state, &ctx, &posted.session, id, result, "added").await

@@ -196,13 +196,8 @@ impl Command for TickFound {
         let mut found = self.found;
         let mut added = None;
         if !number.is_empty() {
-            let object: Option<(i64, String)> = sqlx::query_as(
-                "SELECT id, entry_number FROM objects WHERE accession_number = ?1 OR entry_number = ?1 LIMIT 1",
-            )
-            .bind(number)
-            .fetch_optional(&mut **tx)
-            .await?;
-            let (object, entry) = object.ok_or(CommandError::Refused("stocktake-error-unknown"))?;
+            let (object, entry) =
+                super::objects::by_number(tx, number).await?.ok_or(CommandError::Refused("stocktake-error-unknown"))?;
             sqlx::query("INSERT OR IGNORE INTO stocktake_items (stocktake_id, object_id, expected) VALUES (?, ?, 0)")
                 .bind(self.stocktake)
                 .bind(object)

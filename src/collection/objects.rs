@@ -600,6 +600,15 @@ pub async fn list(
     Ok((rows, total))
 }
 
+/// The object with this accession or entry number (as typed or scanned from a label): its id
+/// and entry number.
+pub async fn by_number(conn: &mut SqliteConnection, number: &str) -> sqlx::Result<Option<(i64, String)>> {
+    sqlx::query_as("SELECT id, entry_number FROM objects WHERE accession_number = ?1 OR entry_number = ?1 LIMIT 1")
+        .bind(number.trim())
+        .fetch_optional(conn)
+        .await
+}
+
 /// Loads an object for a change by the acting account: volunteers may change drafts only.
 pub async fn editable(tx: &mut Tx, id: i64) -> CommandResult<ObjectRecord> {
     let actor = tx.actor().clone();
