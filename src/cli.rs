@@ -614,11 +614,40 @@ async fn import_csv(config: &Config, file: &Path, dry_run: bool) -> anyhow::Resu
         anyhow::anyhow!("{}: line {}{column}: {}", file.display(), e.line, e.key)
     })?;
     let db = crate::db::Databases::open(config).await?;
-    let bar = crate::demo::progress(0, "checking");
-    let check = ImportTable { rows: rows.clone(), strict: false, progress: bar.clone() };
-    let checked = crate::collection::command::dry_run(&db.writer, Actor::operator(), check).await;
-    bar.finish_and_clear();
-    let report = checked.map_err(|e| anyhow::anyhow!("{e}"))?;
+    let run = |strict: bool, label: &'static str| ImportTable {
+        rows: rows.clone(),
+        strict,
+        progress: crate::demo::progress(0, label),
+    };
+    // A real import runs once, strictly: any bad row refuses it all and nothing is written.
+    // The file is then checked again, to say what is wrong; a dry run only checks it.
+    let mut written = None;
+    if !dry_run {
+        let import = run(true, "importing");
+        let bar = import.progress.clone();
+        let done = crate::collection::command::execute(&db.writer, Actor::operator(), import).await;
+        bar.finish_and_clear();
+        match done {
+            Ok(done) => written = Some(done.output),
+            Err(crate::collection::command::CommandError::Refused("csv-error-rows")) => {}
+            Err(err) => {
+                db.close().await;
+                return Err(anyhow::anyhow!("{err}"));
+            }
+        }
+    }
+    let imported = written.is_some();
+    let report = match written {
+        Some(report) => report,
+        None => {
+            let check = run(false, "checking");
+            let bar = check.progress.clone();
+            let checked = crate::collection::command::dry_run(&db.writer, Actor::operator(), check).await;
+            bar.finish_and_clear();
+            checked.map_err(|e| anyhow::anyhow!("{e}"))?
+        }
+    };
+    db.close().await;
     let mut errors = 0;
     let mut changing = 0;
     for row in &report {
@@ -632,25 +661,18 @@ async fn import_csv(config: &Config, file: &Path, dry_run: bool) -> anyhow::Resu
             println!("line {}: {} changes {}", row.line, row.entry_number, fields.join(", "));
         }
     }
-    let result = if errors > 0 {
-        Err(anyhow::anyhow!("{errors} row(s) with errors: nothing was written"))
-    } else if dry_run {
+    if errors > 0 {
+        bail!("{errors} row(s) with errors: nothing was written");
+    }
+    if imported {
+        println!("Imported {} row(s): {changing} object(s) changed.", report.len());
+    } else {
         println!(
             "Checked {} row(s): {changing} object(s) would change. Nothing was written (--dry-run).",
             report.len()
         );
-        Ok(())
-    } else {
-        let bar = crate::demo::progress(0, "importing");
-        let import = ImportTable { rows, strict: true, progress: bar.clone() };
-        let done = crate::collection::command::execute(&db.writer, Actor::operator(), import).await;
-        bar.finish_and_clear();
-        done.map_err(|e| anyhow::anyhow!("{e}"))?;
-        println!("Imported {} row(s): {changing} object(s) changed.", report.len());
-        Ok(())
-    };
-    db.close().await;
-    result
+    }
+    Ok(())
 }
 
 async fn export_site(config: &Config, options: &crate::mirror::Options) -> anyhow::Result<()> {

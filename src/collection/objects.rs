@@ -467,7 +467,18 @@ pub async fn update(
 ) -> anyhow::Result<Vec<Change>> {
     let old = load(conn, id).await?.ok_or_else(|| anyhow::anyhow!("no object {id}"))?;
     let input = ObjectInput { fields: new.clone(), makers: makers.to_vec(), events: events.to_vec() };
-    let changes = diff(&old, &input);
+    update_from(conn, &old, &input).await
+}
+
+/// [`update`] of an object already loaded as `old` in this transaction: only the links that
+/// changed are rewritten, and the object is re-indexed once.
+pub async fn update_from(
+    conn: &mut SqliteConnection,
+    old: &ObjectRecord,
+    input: &ObjectInput,
+) -> anyhow::Result<Vec<Change>> {
+    let (id, new) = (old.id, &input.fields);
+    let changes = diff(old, input);
     if changes.is_empty() {
         return Ok(changes);
     }
@@ -493,20 +504,37 @@ pub async fn update(
         .bind(id)
         .execute(&mut *conn)
         .await?;
-    set_links(conn, id, makers, events).await?;
+    if (&old.makers, &old.events) != (&input.makers, &input.events) {
+        write_links(conn, id, &input.makers, &input.events).await?;
+    }
     search::index_object(conn, id).await?;
     Ok(changes)
 }
 
-/// Replaces an object's makers (in order) and events.
+/// Replaces an object's makers (in order) and events, and re-indexes it.
 pub async fn set_links(conn: &mut SqliteConnection, id: i64, makers: &[i64], events: &[i64]) -> anyhow::Result<()> {
+    write_links(conn, id, makers, events).await?;
+    search::index_object(conn, id).await
+}
+
+/// Replaces an object's makers (in order) and events; the caller re-indexes it.
+async fn write_links(conn: &mut SqliteConnection, id: i64, makers: &[i64], events: &[i64]) -> sqlx::Result<()> {
     sqlx::query("DELETE FROM object_makers WHERE object_id = ?").bind(id).execute(&mut *conn).await?;
     sqlx::query("DELETE FROM object_events WHERE object_id = ?").bind(id).execute(&mut *conn).await?;
-    for maker in makers {
-        super::objects::link_maker(conn, id, *maker).await?;
+    for (position, maker) in makers.iter().enumerate() {
+        sqlx::query("INSERT INTO object_makers (object_id, maker_id, role, position) VALUES (?, ?, 'maker', ?)")
+            .bind(id)
+            .bind(maker)
+            .bind(position as i64)
+            .execute(&mut *conn)
+            .await?;
     }
     for event in events {
-        super::objects::link_event(conn, id, *event).await?;
+        sqlx::query("INSERT OR IGNORE INTO object_events (object_id, event_id) VALUES (?, ?)")
+            .bind(id)
+            .bind(event)
+            .execute(&mut *conn)
+            .await?;
     }
     Ok(())
 }
@@ -645,7 +673,7 @@ impl Command for CreateObject {
     type Output = ObjectRef;
 
     async fn run(self, tx: &mut Tx) -> CommandResult<ObjectRef> {
-        self.input.check_links(tx).await?;
+        self.input.check_links(tx, None).await?;
         let ObjectInput { fields, makers, events } = self.input;
         let created = create_object(tx, &fields, self.entry_year).await?;
         set_links(tx, created.id, &makers, &events).await?;
@@ -658,11 +686,16 @@ impl Command for CreateObject {
 
 impl ObjectInput {
     /// Refuses a type, maker or event that does not exist (the forms offer only those that
-    /// do; a batch or a stale form may name others).
-    async fn check_links(&self, conn: &mut SqliteConnection) -> CommandResult<()> {
-        let mut known = super::authorities::type_exists(conn, &self.fields.object_type).await?;
-        for (table, ids) in [("makers", &self.makers), ("events", &self.events)] {
-            for id in ids {
+    /// do; a batch or a stale form may name others). Those the object has already (`had`)
+    /// were checked when it got them.
+    async fn check_links(&self, conn: &mut SqliteConnection, had: Option<&ObjectRecord>) -> CommandResult<()> {
+        let mut known = match had {
+            Some(had) if had.fields.object_type == self.fields.object_type => true,
+            _ => super::authorities::type_exists(conn, &self.fields.object_type).await?,
+        };
+        let (old_makers, old_events) = had.map_or((&[][..], &[][..]), |h| (&h.makers[..], &h.events[..]));
+        for (table, ids, old) in [("makers", &self.makers, old_makers), ("events", &self.events, old_events)] {
+            for id in ids.iter().filter(|id| !old.contains(id)) {
                 known &= sqlx::query_scalar::<_, bool>(sqlx::AssertSqlSafe(format!(
                     "SELECT EXISTS (SELECT 1 FROM {table} WHERE id = ?)"
                 )))
@@ -688,19 +721,24 @@ impl Command for SaveObject {
 
     async fn run(self, tx: &mut Tx) -> CommandResult<bool> {
         let record = editable(tx, self.id).await?;
-        self.input.fields.check().map_err(CommandError::Refused)?;
-        self.input.check_links(tx).await?;
-        let ObjectInput { mut fields, makers, events } = self.input;
-        fields.donor_id = record.fields.donor_id.clone();
-        let changes = update(tx, self.id, &fields, &makers, &events).await?;
-        if changes.is_empty() {
-            return Ok(false);
-        }
-        tx.audit("object-edited", &record.entry_number, serde_json::json!({ "id": self.id, "changes": changes }))
-            .await?;
-        if record.state != PubState::Draft {
-            tx.public_changed();
-        }
-        Ok(true)
+        save(tx, &record, self.input).await
     }
+}
+
+/// [`SaveObject`] of an object the acting account may change, already loaded in this
+/// transaction (a table's import loads each once).
+pub async fn save(tx: &mut Tx, record: &ObjectRecord, input: ObjectInput) -> CommandResult<bool> {
+    input.fields.check().map_err(CommandError::Refused)?;
+    input.check_links(tx, Some(record)).await?;
+    let ObjectInput { mut fields, makers, events } = input;
+    fields.donor_id = record.fields.donor_id.clone();
+    let changes = update_from(tx, record, &ObjectInput { fields, makers, events }).await?;
+    if changes.is_empty() {
+        return Ok(false);
+    }
+    tx.audit("object-edited", &record.entry_number, serde_json::json!({ "id": record.id, "changes": changes })).await?;
+    if record.state != PubState::Draft {
+        tx.public_changed();
+    }
+    Ok(true)
 }

@@ -11,7 +11,7 @@ use serde::Serialize;
 use sqlx::SqliteConnection;
 
 use super::command::{Command, CommandError, CommandResult, Tx};
-use super::objects::{self, Change, ObjectInput, SaveObject};
+use super::objects::{self, Change, ObjectInput};
 
 /// The key columns, before the fields.
 pub const KEYS: [&str; 2] = ["entry_number", "accession_number"];
@@ -162,7 +162,15 @@ impl Command for ImportTable {
                 reports.push(refused(report, "csv-error-twice", key));
                 continue;
             }
-            let record = objects::load(tx, id).await?.ok_or(CommandError::NotFound)?;
+            let actor = tx.actor().clone();
+            let record = match objects::editable_by(tx, &actor, id).await {
+                Ok(record) => record,
+                Err(CommandError::NotAllowed) => {
+                    reports.push(refused(report, "batch-error-not-allowed", key));
+                    continue;
+                }
+                Err(err) => return Err(err),
+            };
             report.entry_number = record.entry_number.clone();
             let mut input = ObjectInput {
                 fields: record.fields.clone(),
@@ -182,7 +190,7 @@ impl Command for ImportTable {
             }
             report.changes = objects::diff(&record, &input);
             if !report.changes.is_empty() {
-                match (SaveObject { id, input }).run(tx).await {
+                match objects::save(tx, &record, input).await {
                     Ok(_) => {}
                     Err(CommandError::Refused(key)) => report = refused(report, key, ""),
                     Err(CommandError::NotAllowed) => report = refused(report, "batch-error-not-allowed", ""),
