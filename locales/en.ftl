@@ -837,3 +837,4 @@ csv-error-not-found = no object has this number
 csv-error-twice = this object is in the table twice
 csv-error-rows = Some rows have errors: nothing was written.
 csv-error-no-file = Choose the CSV file to send.
+csv-error-numbers = its accession number is not that of the object with this entry number

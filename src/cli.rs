@@ -622,13 +622,17 @@ async fn import_csv(config: &Config, file: &Path, dry_run: bool) -> anyhow::Resu
     // A real import runs once, strictly: any bad row refuses it all and nothing is written.
     // The file is then checked again, to say what is wrong; a dry run only checks it.
     let mut written = None;
+    let mut public_changed = false;
     if !dry_run {
         let import = run(true, "importing");
         let bar = import.progress.clone();
         let done = crate::collection::command::execute(&db.writer, Actor::operator(), import).await;
         bar.finish_and_clear();
         match done {
-            Ok(done) => written = Some(done.output),
+            Ok(done) => {
+                public_changed = done.public_changed;
+                written = Some(done.output);
+            }
             Err(crate::collection::command::CommandError::Refused("csv-error-rows")) => {}
             Err(err) => {
                 db.close().await;
@@ -666,6 +670,12 @@ async fn import_csv(config: &Config, file: &Path, dry_run: bool) -> anyhow::Resu
     }
     if imported {
         println!("Imported {} row(s): {changing} object(s) changed.", report.len());
+        if public_changed {
+            println!(
+                "Published objects changed: if `zbor serve` is running, restart it so the public catalogue shows them \
+                 (an import from the panel does this by itself)."
+            );
+        }
     } else {
         println!(
             "Checked {} row(s): {changing} object(s) would change. Nothing was written (--dry-run).",

@@ -141,17 +141,24 @@ async fn answer(
     }
 }
 
-/// `POST /admin/stocktakes/{id}`: `found` (every ticked object's id) and `number` (an entry or
-/// accession number found there). Anyone on the staff.
+/// `POST /admin/stocktakes/{id}`: `shown` (every object on the page), `found` (those ticked)
+/// and `number` (an entry or accession number found there). The ticks are saved even when the
+/// number is refused. Anyone on the staff.
 async fn tick(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
     posted: StaffForm<Pairs>,
 ) -> AppResult<Response> {
-    let found: BTreeSet<i64> = posted.form.all("found").iter().filter_map(|v| v.parse().ok()).collect();
-    let command = TickFound { stocktake: id, found, number: posted.form.get("number").to_owned() };
-    let result = state.run(posted.actor(), command).await;
+    let ids = |name: &str| -> BTreeSet<i64> { posted.form.all(name).iter().filter_map(|v| v.parse().ok()).collect() };
+    let ticks = TickFound { stocktake: id, shown: ids("shown"), found: ids("found"), number: String::new() };
+    let mut result = state.run(posted.actor(), ticks).await;
+    let number = posted.form.get("number").trim();
+    if result.is_ok() && !number.is_empty() {
+        let found =
+            TickFound { stocktake: id, shown: BTreeSet::new(), found: BTreeSet::new(), number: number.to_owned() };
+        result = state.run(posted.actor(), found).await;
+    }
     answer(&state, &ctx, &posted.session, id, result, "ticked").await
 }
 

@@ -67,10 +67,7 @@ pub fn csv_download<'a>(
     let mut out = csv::Writer::from_writer(Vec::new());
     out.write_record(header).map_err(internal)?;
     for row in rows {
-        let cells = row.into_iter().map(|cell| match cell.as_bytes().first() {
-            Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r') => format!("'{cell}"),
-            _ => cell.to_owned(),
-        });
+        let cells = row.into_iter().map(crate::collection::table::as_text);
         out.write_record(cells).map_err(internal)?;
     }
     let body = out.into_inner().map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?;

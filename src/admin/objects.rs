@@ -762,7 +762,13 @@ async fn change_provenance(
 pub(super) fn optional_date(text: &str) -> Result<Option<chrono::NaiveDate>, &'static str> {
     match text.trim() {
         "" => Ok(None),
-        d => d.parse().map(Some).map_err(|_| "edit-error-date"),
+        // Four-digit years only: dates are stored and compared as text.
+        d => d
+            .parse::<chrono::NaiveDate>()
+            .ok()
+            .filter(|date| (1000..=9999).contains(&chrono::Datelike::year(date)))
+            .map(Some)
+            .ok_or("edit-error-date"),
     }
 }
 

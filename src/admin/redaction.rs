@@ -111,7 +111,8 @@ impl Target {
                 require(session.role.can_publish())?;
                 let row: Option<ImageRow> = sqlx::query_as(
                     "SELECT m.hash, m.master_format, m.width, m.height, m.derivatives, m.state,
-                            (SELECT COUNT(*) FROM media o WHERE o.object_id = m.object_id AND o.position < m.position)
+                            (SELECT COUNT(*) FROM media o WHERE o.object_id = m.object_id AND o.position < m.position
+                               AND o.condition_report IS NULL)
                                 AS before,
                             o.entry_number, m.is_public AND o.state = 'published' AS public
                      FROM media m JOIN objects o ON o.id = m.object_id WHERE m.id = ? AND m.object_id = ?",

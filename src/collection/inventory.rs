@@ -177,12 +177,14 @@ impl Command for StartStocktake {
     }
 }
 
-/// Records what was found: `found` is every object ticked on the list (the others are not
-/// found), and `number` an entry or accession number typed or scanned for an object found
-/// there, added out of place when the records put it elsewhere. Anyone on the staff.
+/// Records what was found: of the objects `shown` on someone's list, those in `found` were
+/// found and the others not (objects not on their page, ticked meanwhile by someone else, are
+/// left as they are); `number` is an entry or accession number typed or scanned for an object
+/// found there, added out of place when the records put it elsewhere. Anyone on the staff.
 #[derive(Debug, Clone)]
 pub struct TickFound {
     pub stocktake: i64,
+    pub shown: BTreeSet<i64>,
     pub found: BTreeSet<i64>,
     pub number: String,
 }
@@ -194,6 +196,7 @@ impl Command for TickFound {
         let taking = open(tx, self.stocktake).await?;
         let number = self.number.trim();
         let mut found = self.found;
+        let mut shown = self.shown;
         let mut added = None;
         if !number.is_empty() {
             let (object, entry) =
@@ -204,6 +207,7 @@ impl Command for TickFound {
                 .execute(&mut **tx)
                 .await?;
             found.insert(object);
+            shown.insert(object);
             added = Some(entry);
         }
         let before: Vec<(i64, String, bool)> = sqlx::query_as(
@@ -215,7 +219,7 @@ impl Command for TickFound {
         .await?;
         let mut ticked = Vec::new();
         let mut unticked = Vec::new();
-        for (object, entry, was) in before {
+        for (object, entry, was) in before.into_iter().filter(|(object, _, _)| shown.contains(object)) {
             let now = found.contains(&object);
             if now == was {
                 continue;

@@ -104,10 +104,12 @@ pub async fn objects(conn: &mut SqliteConnection, loan: i64) -> sqlx::Result<Vec
     sqlx::query_as(
         "SELECT o.id AS object_id, o.entry_number, o.accession_number,
             COALESCE(NULLIF(o.title_be, ''), NULLIF(o.title_en, ''), o.title_ru) AS title,
-            (SELECT MAX(c.checked_on) FROM condition_reports c WHERE c.object_id = o.id) AS last_checked_on,
+            (SELECT c.checked_on FROM condition_reports c WHERE c.object_id = o.id
+             ORDER BY c.checked_on DESC, c.id DESC LIMIT 1) AS last_checked_on,
             (SELECT c.condition FROM condition_reports c WHERE c.object_id = o.id
              ORDER BY c.checked_on DESC, c.id DESC LIMIT 1) AS last_condition,
-            (SELECT MAX(c.id) FROM condition_reports c WHERE c.object_id = o.id) AS last_report,
+            (SELECT c.id FROM condition_reports c WHERE c.object_id = o.id
+             ORDER BY c.checked_on DESC, c.id DESC LIMIT 1) AS last_report,
             lo.departure_report
          FROM loan_objects lo JOIN objects o ON o.id = lo.object_id
          WHERE lo.loan_id = ? ORDER BY COALESCE(o.accession_number, o.entry_number)",
@@ -208,6 +210,9 @@ impl Command for AddToLoan {
             return Err(CommandError::Refused("loan-error-started"));
         }
         let record = super::objects::load(tx, self.object).await?.ok_or(CommandError::NotFound)?;
+        if super::register::deaccessioned(tx, self.object).await? {
+            return Err(CommandError::Refused("register-error-deaccessioned"));
+        }
         let busy: bool = sqlx::query_scalar(
             "SELECT EXISTS (SELECT 1 FROM loan_objects lo JOIN loans l ON l.id = lo.loan_id
              WHERE lo.object_id = ? AND l.id <> ? AND l.status IN ('requested', 'agreed', 'active'))",
@@ -229,7 +234,7 @@ impl Command for AddToLoan {
             return Ok(false);
         }
         let details = serde_json::json!({ "id": self.object, "loan": self.loan, "direction": loan.direction });
-        tx.audit("loan-object-added", &record.entry_number, details).await?;
+        tx.audit(super::register::LOAN_ACTION, &record.entry_number, details).await?;
         Ok(true)
     }
 }
@@ -340,9 +345,11 @@ impl Command for AdvanceLoan {
                 for object in &listed {
                     match loan.direction {
                         Direction::Out => {
-                            // Return: each object's condition checked again once it is back: a
-                            // report newer than the one it left with.
-                            if object.last_report <= object.departure_report {
+                            // Return: each object's condition checked again once it is back: its
+                            // latest report is not the one it left with, and dated since it left.
+                            let again = object.last_report != object.departure_report
+                                && object.last_checked_on.as_ref().is_some_and(|on| *on >= sent_on);
+                            if !again {
                                 return Err(CommandError::Refused("loan-error-condition"));
                             }
                             let location = location.ok_or(CommandError::Refused("edit-error-choose"))?;

@@ -612,7 +612,8 @@ pub async fn list(
             ",
         lang3!(first "o.title"),
         " AS title, o.updated_at,
-            (SELECT derivatives FROM media m WHERE m.object_id = o.id AND m.state = 'ready' ORDER BY position LIMIT 1)
+            (SELECT derivatives FROM media m WHERE m.object_id = o.id AND m.state = 'ready' AND m.condition_report IS NULL
+             ORDER BY position LIMIT 1)
                 AS first_image
          FROM objects o ",
         filter!(),
@@ -631,10 +632,13 @@ pub async fn list(
 /// The object with this accession or entry number (as typed or scanned from a label): its id
 /// and entry number.
 pub async fn by_number(conn: &mut SqliteConnection, number: &str) -> sqlx::Result<Option<(i64, String)>> {
-    sqlx::query_as("SELECT id, entry_number FROM objects WHERE accession_number = ?1 OR entry_number = ?1 LIMIT 1")
-        .bind(number.trim())
-        .fetch_optional(conn)
-        .await
+    sqlx::query_as(
+        "SELECT id, entry_number FROM objects WHERE accession_number = ?1 OR entry_number = ?1
+         ORDER BY accession_number = ?1 DESC LIMIT 1",
+    )
+    .bind(number.trim())
+    .fetch_optional(conn)
+    .await
 }
 
 /// Loads an object for a change by the acting account: volunteers may change drafts only.

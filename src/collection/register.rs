@@ -373,8 +373,12 @@ impl Command for Value {
 /// The audit action of a valuation: its entries are hidden from roles that may not see values.
 pub const VALUATION_ACTION: &str = "valuation-recorded";
 
+/// The audit action of an object put on a loan (a loan carries an insurance value): hidden
+/// like valuations.
+pub const LOAN_ACTION: &str = "loan-object-added";
+
 /// An object's audit entries, oldest first: its history tab. `with_values` includes the
-/// valuations' entries (publishing roles only).
+/// valuations' and loans' entries (publishing roles only).
 pub async fn history(
     conn: &mut SqliteConnection,
     entry_number: &str,
@@ -382,11 +386,12 @@ pub async fn history(
 ) -> sqlx::Result<Vec<super::audit::ListedEntry>> {
     sqlx::query_as(
         "SELECT id, at, actor, action, target, details FROM audit_log
-         WHERE target = ? AND (? OR action <> ?) ORDER BY id",
+         WHERE target = ? AND (? OR action NOT IN (?, ?)) ORDER BY id",
     )
     .bind(entry_number)
     .bind(with_values)
     .bind(VALUATION_ACTION)
+    .bind(LOAN_ACTION)
     .fetch_all(conn)
     .await
 }

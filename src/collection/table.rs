@@ -32,11 +32,31 @@ pub async fn export(conn: &mut SqliteConnection, out: impl Write, mut tick: impl
         let Some(record) = objects::load(conn, *id).await? else { continue };
         let mut row = vec![record.entry_number.clone(), record.accession_number.clone().unwrap_or_default()];
         row.extend(objects::field_values(&record).into_iter().map(|(_, v)| v));
-        writer.write_record(&row)?;
+        writer.write_record(row.iter().map(|cell| as_text(cell)))?;
         tick();
     }
     writer.flush()?;
     Ok(ids.len())
+}
+
+/// Whether a spreadsheet would take a cell starting so for a formula.
+fn formula_like(cell: &str) -> bool {
+    matches!(cell.as_bytes().first(), Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r'))
+}
+
+/// A cell as written: one a spreadsheet would run as a formula (a title typed by a donor, say)
+/// gets a leading `'`, which spreadsheets read as "this is text" and [`read`] takes off again.
+pub fn as_text(cell: &str) -> String {
+    if formula_like(cell) { format!("'{cell}") } else { cell.to_owned() }
+}
+
+/// A cell as read: the `'` that [`as_text`] (or a spreadsheet) put before a formula-like
+/// cell taken off.
+fn from_text(cell: &str) -> String {
+    match cell.strip_prefix('\'') {
+        Some(rest) if formula_like(rest) => rest.to_owned(),
+        _ => cell.to_owned(),
+    }
 }
 
 /// A row of an imported table: its line in the file and its cells by column.
@@ -93,7 +113,7 @@ pub fn read(bytes: &[u8]) -> Result<Vec<Row>, FileError> {
         if record.iter().all(|cell| cell.trim().is_empty()) {
             continue;
         }
-        rows.push(Row { line, cells: columns.iter().cloned().zip(record.iter().map(str::to_owned)).collect() });
+        rows.push(Row { line, cells: columns.iter().cloned().zip(record.iter().map(from_text)).collect() });
     }
     Ok(rows)
 }
@@ -143,6 +163,9 @@ impl Command for ImportTable {
                 "" => (KEYS[1], cell(KEYS[1])),
                 entry => (KEYS[0], entry),
             };
+            // Both numbers given: they must name the same object (rows shifted in a
+            // spreadsheet would otherwise write one object's cells onto another).
+            let accession = cell(KEYS[1]);
             let query = format!("SELECT id FROM objects WHERE {key} = ?");
             let id: Option<i64> = if number.is_empty() {
                 None
@@ -161,6 +184,16 @@ impl Command for ImportTable {
             if !seen.insert(id) {
                 reports.push(refused(report, "csv-error-twice", key));
                 continue;
+            }
+            if key == KEYS[0] && !accession.is_empty() {
+                let numbered: Option<String> = sqlx::query_scalar("SELECT accession_number FROM objects WHERE id = ?")
+                    .bind(id)
+                    .fetch_one(&mut **tx)
+                    .await?;
+                if numbered.as_deref() != Some(accession) {
+                    reports.push(refused(report, "csv-error-numbers", KEYS[1]));
+                    continue;
+                }
             }
             let actor = tx.actor().clone();
             let record = match objects::editable_by(tx, &actor, id).await {

@@ -369,9 +369,12 @@ pub async fn record_condition_photo(
     report: i64,
     stored: &Stored,
 ) -> sqlx::Result<i64> {
+    // No face suggestions: a condition photo is never public, so there is nothing to redact,
+    // and unreviewed suggestions would hold up publishing the object.
     let private = NewMedia { alt: Text3::default(), caption: Text3::default(), is_public: false };
-    let id = record_pending(conn, object, stored, &private).await?;
-    sqlx::query("UPDATE media SET condition_report = ? WHERE id = ?").bind(report).bind(id).execute(conn).await?;
+    let id = insert_media(conn, object, stored, &private, "pending").await?;
+    sqlx::query("UPDATE media SET condition_report = ? WHERE id = ?").bind(report).bind(id).execute(&mut *conn).await?;
+    jobs::enqueue(conn, id).await?;
     Ok(id)
 }
 

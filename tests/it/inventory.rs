@@ -54,7 +54,7 @@ async fn a_stocktake_finds_what_is_missing_and_what_is_out_of_place() {
         whereabouts::move_object(&mut conn, a, store, date(2025, 4, 1), true, "").await.unwrap();
     }
     let (b, b_entry) = object_at(&app, "Flag B", store).await;
-    let (_, c_entry) = object_at(&app, "=HYPERLINK(\"http://evil.example/\",\"C\")", store).await;
+    let (c, c_entry) = object_at(&app, "=HYPERLINK(\"http://evil.example/\",\"C\")", store).await;
     let (_, d_entry) = object_at(&app, "Flag D", shelf).await;
     let (lent, _) = object_at(&app, "Lent flag", store).await;
     let (gone, _) = object_at(&app, "Deaccessioned flag", store).await;
@@ -94,9 +94,11 @@ async fn a_stocktake_finds_what_is_missing_and_what_is_out_of_place() {
     assert!(rows(&page).iter().all(|(_, s)| s == "missing"), "nothing found yet");
 
     // A volunteer ticks A and B and types D's number: D is out of place.
-    let ticked =
-        post(&app, &uri, &volunteer, &[("found", &a.to_string()), ("found", &b.to_string()), ("number", &d_entry)])
-            .await;
+    let (a_s, b_s, c_s) = (a.to_string(), b.to_string(), c.to_string());
+    let shown = [("shown", a_s.as_str()), ("shown", b_s.as_str()), ("shown", c_s.as_str())];
+    let mut fields = shown.to_vec();
+    fields.extend([("found", a_s.as_str()), ("found", b_s.as_str()), ("number", d_entry.as_str())]);
+    let ticked = post(&app, &uri, &volunteer, &fields).await;
     assert_eq!(ticked.status, StatusCode::SEE_OTHER);
     let page = app.get_with(&uri, &[("cookie", &volunteer)]).await;
     let status = |entry: &str| rows(&page).into_iter().find(|(n, _)| n == entry).map(|(_, s)| s).unwrap();
@@ -108,13 +110,29 @@ async fn a_stocktake_finds_what_is_missing_and_what_is_out_of_place() {
     assert_eq!(page.texts(".out-of-place-count"), ["1"]);
     assert!(page.texts(".stocktake-item.out-of-place td").iter().any(|c| c == "Shelf B"), "where the records put D");
 
+    // A page loaded before D was added leaves D as it is: only what it showed changes.
+    let mut stale = shown.to_vec();
+    stale.extend([("found", a_s.as_str()), ("found", b_s.as_str())]);
+    assert_eq!(post(&app, &uri, &volunteer, &stale).await.status, StatusCode::SEE_OTHER);
+    let page = app.get_with(&uri, &[("cookie", &volunteer)]).await;
+    assert_eq!(page.texts(".out-of-place-count"), ["1"]);
+
     // Refused, changing nothing: a number no object has.
     let before = (audit_count(&app).await, rows(&page));
-    let unknown = post(&app, &uri, &volunteer, &[("found", &a.to_string()), ("number", "NO-SUCH-1")]).await;
+    let mut unknown = shown.to_vec();
+    unknown.extend([("found", a_s.as_str()), ("found", b_s.as_str()), ("number", "NO-SUCH-1")]);
+    let unknown = post(&app, &uri, &volunteer, &unknown).await;
     assert_eq!(unknown.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(unknown.texts(".form-error").len(), 1);
     let page = app.get_with(&uri, &[("cookie", &volunteer)]).await;
     assert_eq!((audit_count(&app).await, rows(&page)), before);
+    // The ticks sent with a refused number are kept all the same.
+    let with_c = [("shown", c_s.as_str()), ("found", c_s.as_str()), ("number", "NO-SUCH-2")];
+    assert_eq!(post(&app, &uri, &volunteer, &with_c).await.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let page = app.get_with(&uri, &[("cookie", &volunteer)]).await;
+    assert_eq!(page.texts(".missing-count"), ["0"]);
+    let without_c = [("shown", c_s.as_str())];
+    assert_eq!(post(&app, &uri, &volunteer, &without_c).await.status, StatusCode::SEE_OTHER);
 
     // Closing: publishing roles only; the report is final.
     let close = format!("{uri}/close");
@@ -137,9 +155,20 @@ async fn a_stocktake_finds_what_is_missing_and_what_is_out_of_place() {
             .await
             .unwrap();
     let actions: Vec<&str> = audit.iter().map(|(a, _, _)| a.as_str()).collect();
-    assert_eq!(actions, ["stocktake-started", "stocktake-ticked", "stocktake-closed"]);
+    assert_eq!(
+        actions,
+        // The first post's ticks and its number are two acts.
+        [
+            "stocktake-started",
+            "stocktake-ticked",
+            "stocktake-ticked",
+            "stocktake-ticked",
+            "stocktake-ticked",
+            "stocktake-closed"
+        ]
+    );
     assert!(audit.iter().all(|(_, target, _)| target == "Store room A"));
-    let closed: serde_json::Value = serde_json::from_str(&audit[2].2).unwrap();
+    let closed: serde_json::Value = serde_json::from_str(&audit[5].2).unwrap();
     assert_eq!(closed["missing"], serde_json::json!([c_entry]));
     assert_eq!(closed["out_of_place"], serde_json::json!([d_entry]));
 

@@ -87,9 +87,13 @@ async fn a_loan_out_goes_in_order_with_condition_reports_and_whole_whereabouts()
     assert_eq!(post(&app, "/admin/loans", &volunteer, &loan).await.status, StatusCode::FORBIDDEN);
     assert_eq!(app.get_with("/admin/loans", &[("cookie", &volunteer)]).await.status, StatusCode::FORBIDDEN);
     // Refused, recording nothing: dates in the wrong order, a bad currency, no organisation.
-    for (field, value) in
-        [("ends_on", "2025-12-31"), ("currency", "euro"), ("organisation", "999"), ("direction", "sideways")]
-    {
+    for (field, value) in [
+        ("ends_on", "2025-12-31"),
+        ("ends_on", "+10000-01-01"),
+        ("currency", "euro"),
+        ("organisation", "999"),
+        ("direction", "sideways"),
+    ] {
         let mut bad = loan.to_vec();
         bad.retain(|(k, _)| *k != field);
         bad.push((field, value));
@@ -120,6 +124,27 @@ async fn a_loan_out_goes_in_order_with_condition_reports_and_whole_whereabouts()
     let other = other.header("location").split('?').next().unwrap().to_owned();
     let refused = post(&app, &format!("{other}/objects"), &curator, &[("number", &a_entry)]).await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    // Nor may a deaccessioned object go on loan.
+    let (gone, gone_entry) = object_at(&app, "Poster deaccessioned", store).await;
+    sqlx::query(
+        "INSERT INTO accessions (object_id, accessioned_on, deaccessioned_on, disposal_method)
+         VALUES (?, '2025-01-01', '2025-06-01', 'loss')",
+    )
+    .bind(gone)
+    .execute(&app.state.db.main)
+    .await
+    .unwrap();
+    let refused = post(&app, &format!("{other}/objects"), &curator, &[("number", &gone_entry)]).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    // The loan is for publishing roles: a volunteer's history of the object does not show it.
+    let history = app.get_with(&format!("/admin/objects/{b}/history"), &[("cookie", &volunteer)]).await;
+    assert!(
+        history.texts(".audit-action").iter().all(|a| !a.starts_with("loan")),
+        "{:?}",
+        history.texts(".audit-action")
+    );
+    let theirs = app.get_with(&format!("/admin/objects/{b}/history"), &[("cookie", &curator)]).await;
+    assert!(theirs.texts(".audit-action").iter().any(|a| a == "loan-object-added"));
 
     // In order only; departure needs every object's condition reported.
     let step = format!("{uri}/step");

@@ -130,6 +130,31 @@ async fn a_spreadsheets_file_works_and_absent_columns_are_left_alone() {
     assert_eq!((title.as_str(), description.as_str()), ("Flag; white-red-white", "Описание"));
     assert_eq!(kept, notes, "a private column not in the file is left alone");
 
+    // A title a spreadsheet would run as a formula is written with a leading ' and read back
+    // without it; a row whose two numbers name different objects is refused.
+    let file = format!("entry_number,title_en\n{entry},'=HYPERLINK(\"http://evil.example/\")\n");
+    assert_eq!(import(&app, &curator, file.as_bytes(), false).await.status, StatusCode::OK);
+    let title: String = sqlx::query_scalar("SELECT title_en FROM objects WHERE entry_number = ?")
+        .bind(&entry)
+        .fetch_one(&app.state.db.main)
+        .await
+        .unwrap();
+    assert_eq!(title, "=HYPERLINK(\"http://evil.example/\")");
+    let table = export(&app, &curator).await;
+    assert!(table.contains("\"'=HYPERLINK(\"\"http://evil.example/\"\")\""), "{}", &table[..300]);
+    assert!(import(&app, &curator, table.as_bytes(), false).await.texts(".import-row").is_empty(), "still a no-op");
+    let other: String = sqlx::query_scalar(
+        "SELECT accession_number FROM objects WHERE accession_number IS NOT NULL AND entry_number <> ? LIMIT 1",
+    )
+    .bind(&entry)
+    .fetch_one(&app.state.db.main)
+    .await
+    .unwrap();
+    let shifted = format!("entry_number,accession_number,title_en\n{entry},{other},Shifted\n");
+    let refused = import(&app, &curator, shifted.as_bytes(), false).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(refused.texts(".import-row.refused td:first-child"), ["2"]);
+
     // Files that are not a table of ours: named, nothing written.
     let before = edits(&app).await;
     for (file, line) in [
