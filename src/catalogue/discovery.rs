@@ -261,12 +261,16 @@ pub fn feed(publisher: &Publisher, lang: Lang) -> String {
              \x20   <updated>{published}</updated>\n\
              \x20   <published>{published}</published>\n\
              \x20   <link rel=\"alternate\" type=\"text/html\" href=\"{page}\"/>\n\
+             \x20   <link rel=\"license\" href=\"{rights_uri}\"/>\n\
+             \x20   <rights>{rights}</rights>\n\
              \x20   <category term=\"{type_code}\" label=\"{type_label}\"/>\n",
             id = xml_escape(&format!("{base}/objects/{}", crate::web::encode(&object.accession))),
             title_lang = object.title.lang_of(lang).code(),
             title = xml_escape(title),
             published = xml_escape(&object.published_at),
             page = xml_escape(&page),
+            rights_uri = xml_escape(publisher.rights_of(object).uri),
+            rights = xml_escape(publisher.rights_of(object).name),
             type_code = xml_escape(collection.types.get(&object.type_id).map_or("", |t| t.code.as_str())),
             type_label = xml_escape(&view.type_label(object.type_id)),
         );

@@ -131,6 +131,28 @@ async fn rights_per_object_and_image_reach_every_public_format() {
         .unwrap();
     assert_eq!(rights, [CC_BY, CC_BY, CC0].map(Value::from));
 
+    // The feed: each entry its object's statement.
+    let feed = app.get("/feed.atom?lang=en").await.body;
+    let doc = roxmltree::Document::parse(&feed).unwrap();
+    let atom = "http://www.w3.org/2005/Atom";
+    let licence_of = |accession: &str| -> Vec<String> {
+        let entry = doc
+            .descendants()
+            .filter(|n| n.has_tag_name((atom, "entry")))
+            .find(|e| {
+                e.descendants()
+                    .any(|n| n.has_tag_name((atom, "id")) && n.text().is_some_and(|t| t.ends_with(accession)))
+            })
+            .expect("the object's entry");
+        entry
+            .children()
+            .filter(|n| n.has_tag_name((atom, "link")) && n.attribute("rel") == Some("license"))
+            .map(|n| n.attribute("href").unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(licence_of(&accession), [CC_BY]);
+    assert_eq!(licence_of(&plain), [COLLECTION]);
+
     // The static mirror's page of the object says the same.
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("mirror");
