@@ -131,6 +131,19 @@ impl AppState {
         }
         Ok(done.output)
     }
+
+    /// [`run`](Self::run) for a command read from a form: a form that could not be read is
+    /// refused with its own message key, like a refusal of the command.
+    pub async fn run_form<C: Command>(
+        &self,
+        actor: Actor,
+        command: Result<C, &'static str>,
+    ) -> CommandResult<C::Output> {
+        match command {
+            Ok(command) => self.run(actor, command).await,
+            Err(key) => Err(command::CommandError::Refused(key)),
+        }
+    }
 }
 
 /// The whole router with its layers.

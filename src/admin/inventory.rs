@@ -69,10 +69,7 @@ async fn start(State(state): State<AppState>, ctx: Ctx, posted: StaffForm<Pairs>
         on,
         note: pairs.get("note").to_owned(),
     });
-    let result = match command {
-        Ok(command) => state.run(posted.actor(), command).await,
-        Err(key) => Err(CommandError::Refused(key)),
-    };
+    let result = state.run_form(posted.actor(), command).await;
     match result {
         Ok(id) => Ok(Redirect::to(&format!("/admin/stocktakes/{id}?done=started")).into_response()),
         Err(CommandError::Refused(key)) => Ok(refused(list_page(&state, &ctx, &posted.session, Some(key)).await?)),
@@ -170,10 +167,8 @@ async fn close(
     posted: StaffForm<Pairs>,
 ) -> AppResult<Response> {
     require(posted.session.role.can_publish())?;
-    let result = match date_or_today(posted.form.get("closed_on")) {
-        Ok(on) => state.run(posted.actor(), CloseStocktake { stocktake: id, on }).await,
-        Err(key) => Err(CommandError::Refused(key)),
-    };
+    let close = date_or_today(posted.form.get("closed_on")).map(|on| CloseStocktake { stocktake: id, on });
+    let result = state.run_form(posted.actor(), close).await;
     answer(&state, &ctx, &posted.session, id, result, "closed").await
 }
 

@@ -90,10 +90,7 @@ fn parse_loan(pairs: &Pairs) -> Result<CreateLoan, &'static str> {
 /// `ends_on`, `insurance`, `currency`, `conditions`.
 async fn create(State(state): State<AppState>, ctx: Ctx, posted: StaffForm<Pairs>) -> AppResult<Response> {
     require(posted.session.role.can_publish())?;
-    let result = match parse_loan(&posted.form) {
-        Ok(command) => state.run(posted.actor(), command).await,
-        Err(key) => Err(CommandError::Refused(key)),
-    };
+    let result = state.run_form(posted.actor(), parse_loan(&posted.form)).await;
     match result {
         Ok(id) => Ok(Redirect::to(&format!("/admin/loans/{id}?done=created")).into_response()),
         Err(CommandError::Refused(key)) => list_page(&state, &ctx, &posted.session, Some(key)).await,
@@ -192,9 +189,7 @@ async fn step(
         "cancel" => Ok((Step::Cancel, "cancelled")),
         _ => Err("loan-error-step"),
     };
-    let (result, done) = match parsed {
-        Ok((step, done)) => (state.run(posted.actor(), AdvanceLoan { loan: id, step }).await, done),
-        Err(key) => (Err(CommandError::Refused(key)), ""),
-    };
+    let done = parsed.as_ref().map_or("", |(_, done)| *done);
+    let result = state.run_form(posted.actor(), parsed.map(|(step, _)| AdvanceLoan { loan: id, step })).await;
     answer(&state, &ctx, &posted.session, id, result, done).await
 }

@@ -794,10 +794,7 @@ async fn move_object(
             reason: pairs.get("reason").trim().chars().take(500).collect(),
         })
     });
-    let result = match parsed {
-        Ok(move_object) => state.run(posted.actor(), move_object).await,
-        Err(key) => Err(CommandError::Refused(key)),
-    };
+    let result = state.run_form(posted.actor(), parsed).await;
     match result {
         Ok(()) => Ok(Redirect::to(&format!("/admin/objects/{id}?done=moved#whereabouts")).into_response()),
         Err(CommandError::Refused(key)) => refused_with(&state, &ctx, &posted.session, id, key).await,

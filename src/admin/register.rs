@@ -71,13 +71,8 @@ async fn accession(
         };
         Ok(AccessionAct { on, method, authority: pairs.get("authority").to_owned() })
     });
-    let result = match parsed {
-        Ok(act) => {
-            let command = Accession { id, act, pattern: state.config.accession_pattern.clone() };
-            state.run(posted.actor(), command).await
-        }
-        Err(key) => Err(CommandError::Refused(key)),
-    };
+    let command = parsed.map(|act| Accession { id, act, pattern: state.config.accession_pattern.clone() });
+    let result = state.run_form(posted.actor(), command).await;
     answer(&state, &ctx, &posted.session, id, result, "accessioned").await
 }
 
@@ -100,10 +95,7 @@ async fn deaccession(
             disposal: DisposalMethod::parse(pairs.get("disposal")).ok_or("edit-error-choose")?,
         })
     });
-    let result = match parsed {
-        Ok(command) => state.run(posted.actor(), command).await,
-        Err(key) => Err(CommandError::Refused(key)),
-    };
+    let result = state.run_form(posted.actor(), parsed).await;
     answer(&state, &ctx, &posted.session, id, result, "deaccessioned").await
 }
 
@@ -127,10 +119,7 @@ async fn valuation(
             note: pairs.get("note").to_owned(),
         })
     });
-    let result = match parsed {
-        Ok(command) => state.run(posted.actor(), command).await,
-        Err(key) => Err(CommandError::Refused(key)),
-    };
+    let result = state.run_form(posted.actor(), parsed).await;
     answer(&state, &ctx, &posted.session, id, result, "valuation").await
 }
 
