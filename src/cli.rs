@@ -827,11 +827,11 @@ async fn backup(config: &Config, options: &crate::backup::Options) -> anyhow::Re
     bar.finish_and_clear();
     let made = made?;
     println!(
-        "Wrote {} ({} bytes), sealed to {} recipient(s): {} database row(s), {} image file(s){}.",
+        "Wrote {} ({} bytes), sealed to {} recipient(s): the databases ({} bytes), {} image file(s){}.",
         options.out.display(),
         made.bytes,
         keys.len(),
-        made.rows,
+        made.database_bytes,
         made.uploads_written,
         if made.parent.is_some() {
             format!(", {} more already in the chain it builds on", made.uploads_in_chain)
@@ -851,11 +851,11 @@ async fn restore(config: &Config, files: &[PathBuf], identity: &Path) -> anyhow:
     bar.finish_and_clear();
     let r = restored?;
     println!(
-        "Restored {} archive(s) into {} and {}: {} database row(s), {} image file(s).",
+        "Restored {} archive(s) into {} and {}: the databases ({} bytes), {} image file(s).",
         r.archives,
         config.data_dir.display(),
         config.uploads_dir.display(),
-        r.rows,
+        r.database_bytes,
         r.uploads
     );
     println!(

@@ -13,8 +13,10 @@ use serde::{Deserialize, Serialize};
 pub const HEADER: &str = "zbor-backup.json";
 /// The last entry: every other entry with its hash.
 pub const MANIFEST: &str = "manifest.json";
-const FORMAT: &str = "zbor-backup";
-const VERSION: u32 = 1;
+pub const FORMAT: &str = "zbor-backup";
+/// Format 2 carries each database as its pages; format 1 (older archives, still restored) as
+/// a logical dump.
+pub const VERSION: u32 = 2;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Header {

@@ -1,17 +1,16 @@
-//! A logical dump of a SQLite database, read inside one read transaction (a consistent
-//! snapshot while `zbor serve` keeps writing) and streamed as JSON lines: the schema, then
-//! every table's rows in rowid order, then indexes and triggers. No file is made on the way,
-//! so the backup never leaves a plaintext copy of a database in a temporary file; and loading
-//! it back binds every value as a parameter, so no text is ever parsed as SQL.
+//! The logical dump that archives of format 1 carry (zbor's backups before they carried pages,
+//! see `pages`): the schema, then every table's rows in rowid order, then indexes and
+//! triggers, as JSON lines. Restores still read it, so an older archive can always come back;
+//! loading binds every value as a parameter, so no text is ever parsed as SQL, and runs only
+//! the schema statements this zbor's migrations make.
 //!
-//! Full-text tables are dumped by their definition only: their contents are derived from the
+//! Full-text tables were dumped by their definition only: their contents are derived from the
 //! collection and rebuilt after a restore.
 
-use futures_util::TryStreamExt;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 
-use sqlx::{AssertSqlSafe, Column, Row, SqliteConnection, TypeInfo, ValueRef};
+use sqlx::{AssertSqlSafe, SqliteConnection};
 
 /// What a dump says first, so a loader knows it reads one.
 const FORMAT: &str = "zbor-sqlite-dump";
@@ -49,56 +48,8 @@ enum Value {
     Blob(String),
 }
 
-/// The schema objects of a database in creation order, split into what must exist before
-/// the rows (tables) and what is best made after them (indexes, triggers, views).
-struct Schema {
-    tables: Vec<(String, String)>,
-    virtual_tables: Vec<String>,
-    after: Vec<String>,
-    has_sequence: bool,
-}
-
-async fn schema(conn: &mut SqliteConnection) -> sqlx::Result<Schema> {
-    let objects: Vec<(String, String, Option<String>)> =
-        sqlx::query_as("SELECT type, name, sql FROM sqlite_master ORDER BY rowid").fetch_all(&mut *conn).await?;
-    let mut schema = Schema { tables: Vec::new(), virtual_tables: Vec::new(), after: Vec::new(), has_sequence: false };
-    for (kind, name, sql) in objects {
-        if name == "sqlite_sequence" {
-            schema.has_sequence = true;
-            continue;
-        }
-        // Internal tables (statistics) and automatic indexes (no SQL) are SQLite's own.
-        let Some(sql) = sql else { continue };
-        if name.starts_with("sqlite_") {
-            continue;
-        }
-        // A virtual table's shadow tables are made by its own CREATE statement.
-        if schema.virtual_tables.iter().any(|v| name.starts_with(&format!("{v}_"))) {
-            continue;
-        }
-        match kind.as_str() {
-            "table" if sql.trim_start().to_ascii_uppercase().starts_with("CREATE VIRTUAL") => {
-                schema.virtual_tables.push(name);
-                schema.tables.push((String::new(), sql));
-            }
-            "table" => schema.tables.push((name, sql)),
-            _ => schema.after.push(sql),
-        }
-    }
-    Ok(schema)
-}
-
 fn quoted(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
-}
-
-fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write;
-    let mut out = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        let _ = write!(out, "{b:02x}");
-    }
-    out
 }
 
 fn unhex(text: &str) -> Option<Vec<u8>> {
@@ -106,83 +57,6 @@ fn unhex(text: &str) -> Option<Vec<u8>> {
         return None;
     }
     (0..text.len()).step_by(2).map(|i| u8::from_str_radix(text.get(i..i + 2)?, 16).ok()).collect()
-}
-
-fn value(row: &sqlx::sqlite::SqliteRow, i: usize) -> anyhow::Result<Option<Value>> {
-    let raw = row.try_get_raw(i)?;
-    if raw.is_null() {
-        return Ok(None);
-    }
-    let kind = raw.type_info().name().to_owned();
-    Ok(Some(match kind.as_str() {
-        "INTEGER" => Value::Integer(row.try_get_unchecked(i)?),
-        "REAL" => Value::Real(row.try_get_unchecked::<f64, _>(i)?.to_bits()),
-        "TEXT" => Value::Text(row.try_get_unchecked(i)?),
-        "BLOB" => Value::Blob(hex(&row.try_get_unchecked::<Vec<u8>, _>(i)?)),
-        other => anyhow::bail!("a value of unknown type {other} in column {}", row.columns()[i].name()),
-    }))
-}
-
-/// Writes a dump of the database on `conn` to `out`, one JSON line at a time, inside one
-/// read transaction. `out` gets whole lines only.
-pub async fn dump(
-    conn: &mut SqliteConnection,
-    mut out: impl FnMut(&[u8]) -> anyhow::Result<()>,
-) -> anyhow::Result<u64> {
-    let mut emit = |line: &Line| -> anyhow::Result<()> {
-        let mut bytes = serde_json::to_vec(line)?;
-        bytes.push(b'\n');
-        out(&bytes)
-    };
-    sqlx::query("BEGIN").execute(&mut *conn).await?;
-    let result: anyhow::Result<u64> = async {
-        let schema = schema(conn).await?;
-        emit(&Line::Header { format: FORMAT.to_owned(), version: VERSION })?;
-        for (_, sql) in &schema.tables {
-            emit(&Line::Schema { sql: sql.clone() })?;
-        }
-        let mut rows = 0;
-        let mut tables: Vec<(String, bool)> = schema
-            .tables
-            .iter()
-            .filter(|(name, _)| !name.is_empty())
-            .map(|(name, sql)| (name.clone(), !without_rowid(sql)))
-            .collect();
-        if schema.has_sequence {
-            // Last, so the counters end as they were whatever the inserts before did to them.
-            tables.push(("sqlite_sequence".to_owned(), true));
-        }
-        for (name, has_rowid) in tables {
-            let select = if has_rowid {
-                format!("SELECT rowid AS zbor_rowid, * FROM {} ORDER BY rowid", quoted(&name))
-            } else {
-                format!("SELECT * FROM {}", quoted(&name))
-            };
-            let mut stream = sqlx::query(AssertSqlSafe(select)).fetch(&mut *conn);
-            let mut announced = false;
-            while let Some(row) = stream.try_next().await? {
-                if !announced {
-                    let mut columns: Vec<String> = row.columns().iter().map(|c| c.name().to_owned()).collect();
-                    if has_rowid {
-                        columns[0] = "rowid".to_owned();
-                    }
-                    emit(&Line::Table { name: name.clone(), columns })?;
-                    announced = true;
-                }
-                let values = (0..row.len()).map(|i| value(&row, i)).collect::<anyhow::Result<Vec<_>>>()?;
-                emit(&Line::Row { values })?;
-                rows += 1;
-            }
-        }
-        for sql in &schema.after {
-            emit(&Line::Schema { sql: sql.clone() })?;
-        }
-        emit(&Line::End { rows })?;
-        Ok(rows)
-    }
-    .await;
-    sqlx::query("ROLLBACK").execute(&mut *conn).await?;
-    result
 }
 
 /// The schema statements that `migrator` makes, from a database in memory.
@@ -195,14 +69,10 @@ pub async fn schema_of(migrator: &sqlx::migrate::Migrator) -> anyhow::Result<BTr
     Ok(sql.into_iter().collect())
 }
 
-fn without_rowid(sql: &str) -> bool {
-    sql.to_ascii_uppercase().split_whitespace().collect::<Vec<_>>().join(" ").contains("WITHOUT ROWID")
-}
-
 /// Loads a dump into an empty database, line by line, inside one transaction: nothing is
 /// committed unless the whole dump, up to its last line, was read and every row went in.
-pub struct Loader<'c> {
-    conn: &'c mut SqliteConnection,
+pub struct Loader<C> {
+    conn: C,
     allowed: BTreeSet<String>,
     insert: Option<(String, usize)>,
     rows: u64,
@@ -210,11 +80,11 @@ pub struct Loader<'c> {
     ended: bool,
 }
 
-impl<'c> Loader<'c> {
+impl<C: std::ops::DerefMut<Target = SqliteConnection>> Loader<C> {
     /// Begins the load; foreign keys are checked once at the end, not row by row (rows come
     /// in table order, not in the order their references need).
     /// `allowed`: the schema statements the loader may run (see [`schema_of`]).
-    pub async fn begin(conn: &'c mut SqliteConnection, allowed: BTreeSet<String>) -> anyhow::Result<Self> {
+    pub async fn begin(mut conn: C, allowed: BTreeSet<String>) -> anyhow::Result<Self> {
         sqlx::query("PRAGMA foreign_keys = OFF").execute(&mut *conn).await?;
         sqlx::query("BEGIN IMMEDIATE").execute(&mut *conn).await?;
         Ok(Self { conn, allowed, insert: None, rows: 0, started: false, ended: false })
@@ -298,7 +168,7 @@ impl<'c> Loader<'c> {
     }
 
     /// Commits when the dump was whole and every reference holds; rolls back otherwise.
-    pub async fn finish(self) -> anyhow::Result<u64> {
+    pub async fn finish(mut self) -> anyhow::Result<u64> {
         let result = if !self.ended {
             Err(anyhow::anyhow!("the dump stops before its end"))
         } else {
@@ -317,6 +187,148 @@ impl<'c> Loader<'c> {
         result
     }
 }
+
+/// The writing side, which only the tests still need.
+#[cfg(test)]
+mod write {
+    use super::*;
+    use futures_util::TryStreamExt;
+    use sqlx::{Column, Row, TypeInfo, ValueRef};
+
+    /// The schema objects of a database in creation order, split into what must exist before
+    /// the rows (tables) and what is best made after them (indexes, triggers, views).
+    struct Schema {
+        tables: Vec<(String, String)>,
+        virtual_tables: Vec<String>,
+        after: Vec<String>,
+        has_sequence: bool,
+    }
+
+    async fn schema(conn: &mut SqliteConnection) -> sqlx::Result<Schema> {
+        let objects: Vec<(String, String, Option<String>)> =
+            sqlx::query_as("SELECT type, name, sql FROM sqlite_master ORDER BY rowid").fetch_all(&mut *conn).await?;
+        let mut schema =
+            Schema { tables: Vec::new(), virtual_tables: Vec::new(), after: Vec::new(), has_sequence: false };
+        for (kind, name, sql) in objects {
+            if name == "sqlite_sequence" {
+                schema.has_sequence = true;
+                continue;
+            }
+            // Internal tables (statistics) and automatic indexes (no SQL) are SQLite's own.
+            let Some(sql) = sql else { continue };
+            if name.starts_with("sqlite_") {
+                continue;
+            }
+            // A virtual table's shadow tables are made by its own CREATE statement.
+            if schema.virtual_tables.iter().any(|v| name.starts_with(&format!("{v}_"))) {
+                continue;
+            }
+            match kind.as_str() {
+                "table" if sql.trim_start().to_ascii_uppercase().starts_with("CREATE VIRTUAL") => {
+                    schema.virtual_tables.push(name);
+                    schema.tables.push((String::new(), sql));
+                }
+                "table" => schema.tables.push((name, sql)),
+                _ => schema.after.push(sql),
+            }
+        }
+        Ok(schema)
+    }
+
+    fn hex(bytes: &[u8]) -> String {
+        use std::fmt::Write;
+        let mut out = String::with_capacity(bytes.len() * 2);
+        for b in bytes {
+            let _ = write!(out, "{b:02x}");
+        }
+        out
+    }
+
+    fn value(row: &sqlx::sqlite::SqliteRow, i: usize) -> anyhow::Result<Option<Value>> {
+        let raw = row.try_get_raw(i)?;
+        if raw.is_null() {
+            return Ok(None);
+        }
+        let kind = raw.type_info().name().to_owned();
+        Ok(Some(match kind.as_str() {
+            "INTEGER" => Value::Integer(row.try_get_unchecked(i)?),
+            "REAL" => Value::Real(row.try_get_unchecked::<f64, _>(i)?.to_bits()),
+            "TEXT" => Value::Text(row.try_get_unchecked(i)?),
+            "BLOB" => Value::Blob(hex(&row.try_get_unchecked::<Vec<u8>, _>(i)?)),
+            other => anyhow::bail!("a value of unknown type {other} in column {}", row.columns()[i].name()),
+        }))
+    }
+
+    /// Writes a dump of the database on `conn` to `out`, one JSON line at a time, inside one
+    /// read transaction. `out` gets whole lines only. (Backups no longer write dumps: this makes
+    /// the format-1 archives the tests restore.)
+    pub async fn dump(
+        conn: &mut SqliteConnection,
+        mut out: impl FnMut(&[u8]) -> anyhow::Result<()>,
+    ) -> anyhow::Result<u64> {
+        let mut emit = |line: &Line| -> anyhow::Result<()> {
+            let mut bytes = serde_json::to_vec(line)?;
+            bytes.push(b'\n');
+            out(&bytes)
+        };
+        sqlx::query("BEGIN").execute(&mut *conn).await?;
+        let result: anyhow::Result<u64> = async {
+            let schema = schema(conn).await?;
+            emit(&Line::Header { format: FORMAT.to_owned(), version: VERSION })?;
+            for (_, sql) in &schema.tables {
+                emit(&Line::Schema { sql: sql.clone() })?;
+            }
+            let mut rows = 0;
+            let mut tables: Vec<(String, bool)> = schema
+                .tables
+                .iter()
+                .filter(|(name, _)| !name.is_empty())
+                .map(|(name, sql)| (name.clone(), !without_rowid(sql)))
+                .collect();
+            if schema.has_sequence {
+                // Last, so the counters end as they were whatever the inserts before did to them.
+                tables.push(("sqlite_sequence".to_owned(), true));
+            }
+            for (name, has_rowid) in tables {
+                let select = if has_rowid {
+                    format!("SELECT rowid AS zbor_rowid, * FROM {} ORDER BY rowid", quoted(&name))
+                } else {
+                    format!("SELECT * FROM {}", quoted(&name))
+                };
+                let mut stream = sqlx::query(AssertSqlSafe(select)).fetch(&mut *conn);
+                let mut announced = false;
+                while let Some(row) = stream.try_next().await? {
+                    if !announced {
+                        let mut columns: Vec<String> = row.columns().iter().map(|c| c.name().to_owned()).collect();
+                        if has_rowid {
+                            columns[0] = "rowid".to_owned();
+                        }
+                        emit(&Line::Table { name: name.clone(), columns })?;
+                        announced = true;
+                    }
+                    let values = (0..row.len()).map(|i| value(&row, i)).collect::<anyhow::Result<Vec<_>>>()?;
+                    emit(&Line::Row { values })?;
+                    rows += 1;
+                }
+            }
+            for sql in &schema.after {
+                emit(&Line::Schema { sql: sql.clone() })?;
+            }
+            emit(&Line::End { rows })?;
+            Ok(rows)
+        }
+        .await;
+        sqlx::query("ROLLBACK").execute(&mut *conn).await?;
+        result
+    }
+
+    fn without_rowid(sql: &str) -> bool {
+        sql.to_ascii_uppercase().split_whitespace().collect::<Vec<_>>().join(" ").contains("WITHOUT ROWID")
+    }
+}
+
+#[cfg(test)]
+pub use write::dump;
 
 #[cfg(test)]
 mod tests {

@@ -1,7 +1,7 @@
 //! Sealed backups and their restore.
 //!
-//! `zbor backup` writes one archive: a consistent dump of both databases (each read inside
-//! one read transaction while the server keeps writing), the configuration and the sanitised
+//! `zbor backup` writes one archive: both databases page by page (each read inside one read
+//! transaction while the server keeps writing), the configuration and the sanitised
 //! masters (the derivatives only when asked: they are rebuilt on restore), streamed through
 //! tar and age to every key in `recipients.txt`. Nothing is written on the way but the sealed
 //! output, so no plaintext copy of anything lands in a temporary file. An increment
@@ -15,6 +15,7 @@
 
 mod archive;
 mod dump;
+mod pages;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
@@ -27,8 +28,8 @@ use sqlx::SqlitePool;
 use crate::collection::command::{Actor, Command, CommandResult, Tx};
 use crate::config::Config;
 
-/// A dump is cut into entries of about this size, so memory stays bounded whatever the
-/// databases hold (a single row can still be larger: an offer's held photo).
+/// A database's pages are cut into entries of this size, so memory stays bounded whatever the
+/// databases hold.
 const CHUNK_BYTES: usize = 4 << 20;
 
 /// What to back up and where.
@@ -54,7 +55,8 @@ pub struct Made {
     pub uploads_written: usize,
     /// Uploads left out because the chain already holds them.
     pub uploads_in_chain: usize,
-    pub rows: u64,
+    /// Bytes of the two databases.
+    pub database_bytes: u64,
     pub bytes: u64,
 }
 
@@ -105,19 +107,22 @@ async fn open_existing(path: &Path) -> anyhow::Result<SqlitePool> {
     crate::db::open(path, 1).await
 }
 
-/// Streams a dump of `pool`'s database into the archive as `db/NAME/000000.jsonl`, … .
-async fn dump_into<W: Write>(writer: &mut archive::Writer<W>, pool: &SqlitePool, name: &str) -> anyhow::Result<u64> {
+/// Streams the pages of `pool`'s database into the archive as `db/NAME/000000.pages`, … (their
+/// concatenation is the database file). Returns the database's size in bytes.
+async fn pages_into<W: Write>(writer: &mut archive::Writer<W>, pool: &SqlitePool, name: &str) -> anyhow::Result<u64> {
     let mut conn = pool.acquire().await?;
-    let mut chunk = Vec::with_capacity(CHUNK_BYTES + (64 << 10));
+    let mut chunk = Vec::with_capacity(CHUNK_BYTES);
     let mut part = 0;
+    let mut bytes = 0;
     let mut put = |chunk: &mut Vec<u8>, writer: &mut archive::Writer<W>| -> anyhow::Result<()> {
-        writer.add_bytes(&format!("db/{name}/{part:06}.jsonl"), chunk)?;
+        writer.add_bytes(&format!("db/{name}/{part:06}.pages"), chunk)?;
         part += 1;
         chunk.clear();
         Ok(())
     };
-    let rows = dump::dump(&mut conn, |line| {
-        chunk.extend_from_slice(line);
+    pages::read(&mut conn, |page| {
+        chunk.extend_from_slice(page);
+        bytes += page.len() as u64;
         if chunk.len() >= CHUNK_BYTES {
             put(&mut chunk, writer)?;
         }
@@ -127,7 +132,7 @@ async fn dump_into<W: Write>(writer: &mut archive::Writer<W>, pool: &SqlitePool,
     if !chunk.is_empty() {
         put(&mut chunk, writer)?;
     }
-    Ok(rows)
+    Ok(bytes)
 }
 
 /// The uploads the chain ending at the archive `hash` already holds.
@@ -150,7 +155,7 @@ struct RecordBackup {
     hash: String,
     parent: Option<String>,
     uploads: Vec<String>,
-    rows: u64,
+    database_bytes: u64,
 }
 
 impl Command for RecordBackup {
@@ -172,7 +177,7 @@ impl Command for RecordBackup {
         let details = serde_json::json!({
             "parent": self.parent,
             "uploads": self.uploads.len(),
-            "rows": self.rows,
+            "database_bytes": self.database_bytes,
         });
         tx.audit("backup.made", &self.hash, details).await?;
         Ok(())
@@ -230,10 +235,10 @@ pub async fn backup(
         // The collection first, then the contacts: an offer's sealed record is stored before
         // its row, so every offer in the first snapshot has its record in the second.
         bar.set_message("zbor.sqlite");
-        let mut rows = dump_into(&mut writer, &main, "zbor").await?;
+        let mut database_bytes = pages_into(&mut writer, &main, "zbor").await?;
         bar.inc(1);
         bar.set_message("contacts");
-        rows += dump_into(&mut writer, &contacts, "contacts").await?;
+        database_bytes += pages_into(&mut writer, &contacts, "contacts").await?;
         bar.inc(1);
         bar.set_message("uploads");
         let mut written = Vec::with_capacity(to_write.len());
@@ -245,10 +250,10 @@ pub async fn backup(
         let (hash, out) = writer.finish(all.iter().map(|u| u.name.clone()).collect())?;
         let file = out.into_inner().map_err(|e| e.into_error())?;
         file.sync_all()?;
-        Ok((hash, rows, written))
+        Ok((hash, database_bytes, written))
     }
     .await;
-    let (hash, rows, written) = match result {
+    let (hash, database_bytes, written) = match result {
         Ok(done) => done,
         Err(err) => {
             let _ = std::fs::remove_file(&options.out);
@@ -259,19 +264,27 @@ pub async fn backup(
     };
     let bytes = std::fs::metadata(&options.out)?.len();
     let writer = crate::db::Writer::new(main.clone());
-    let record = RecordBackup { hash: hash.clone(), parent: parent.clone(), uploads: written.clone(), rows };
+    let record = RecordBackup { hash: hash.clone(), parent: parent.clone(), uploads: written.clone(), database_bytes };
     let recorded = crate::collection::command::execute(&writer, Actor::operator(), record).await;
     main.close().await;
     contacts.close().await;
     recorded.map_err(|e| anyhow::anyhow!("the backup was written but not noted in the ledger: {e:?}"))?;
-    Ok(Made { hash, parent, uploads_written: written.len(), uploads_in_chain: all.len() - written.len(), rows, bytes })
+    Ok(Made {
+        hash,
+        parent,
+        uploads_written: written.len(),
+        uploads_in_chain: all.len() - written.len(),
+        database_bytes,
+        bytes,
+    })
 }
 
 /// What a restore brought back.
 #[derive(Debug)]
 pub struct Restored {
     pub archives: usize,
-    pub rows: u64,
+    /// Bytes of the two databases restored.
+    pub database_bytes: u64,
     pub uploads: usize,
     pub objects: i64,
     pub published: i64,
@@ -286,6 +299,8 @@ pub struct Restored {
 /// One archive, checked.
 struct Checked {
     path: PathBuf,
+    /// The archive's format (see [`archive::VERSION`]).
+    version: u32,
     entries: BTreeMap<String, archive::Entry>,
     uploads: Vec<String>,
 }
@@ -350,7 +365,7 @@ fn check(archives: &[PathBuf], identities: &[&dyn age::Identity], bar: &Progress
         if listed != found {
             return Err(archive::damaged(path, "its entries do not match its manifest"));
         }
-        if header.version != 1 || header.format != "zbor-backup" {
+        if !(1..=archive::VERSION).contains(&header.version) || header.format != archive::FORMAT {
             bail!("{} is a backup this zbor cannot read ({} {})", path.display(), header.format, header.version);
         }
         match (&previous, &header.parent) {
@@ -369,7 +384,7 @@ fn check(archives: &[PathBuf], identities: &[&dyn age::Identity], bar: &Progress
             _ => {}
         }
         previous = Some(hash);
-        checked.push(Checked { path: path.clone(), entries, uploads: manifest.uploads });
+        checked.push(Checked { path: path.clone(), version: header.version, entries, uploads: manifest.uploads });
     }
     let Some(last) = checked.last() else { bail!("no backup given") };
     let held: BTreeSet<&str> =
@@ -429,8 +444,85 @@ pub async fn restore(
             }
         }
     }
-    let (rows, uploads) = result?;
-    finish(config, checked.len(), rows, uploads, bar).await
+    let uploads = result?;
+    finish(config, checked.len(), uploads, bar).await
+}
+
+/// The two databases, in the order archives name them (`db/zbor/…`, `db/contacts/…`).
+const DATABASES: [&str; 2] = ["zbor", "contacts"];
+
+/// Where the last archive's databases go as its entries are read.
+enum Incoming {
+    /// Format 2: the pages, written as the database files and checked once whole.
+    Pages(Vec<pages::FileWriter>),
+    /// Format 1 (older archives): a logical dump, loaded row by row.
+    Dump { pools: Vec<SqlitePool>, loaders: Vec<dump::Loader<sqlx::pool::PoolConnection<sqlx::Sqlite>>> },
+}
+
+impl Incoming {
+    fn paths(config: &Config) -> [PathBuf; 2] {
+        [config.main_db_path(), config.contacts_db_path()]
+    }
+
+    async fn begin(config: &Config, version: u32) -> anyhow::Result<Self> {
+        if version >= 2 {
+            let writers =
+                Self::paths(config).iter().map(|p| pages::FileWriter::create(p)).collect::<anyhow::Result<_>>()?;
+            return Ok(Self::Pages(writers));
+        }
+        let mut pools = Vec::new();
+        let mut loaders = Vec::new();
+        for (path, migrator) in
+            Self::paths(config).iter().zip([&crate::db::MAIN_MIGRATIONS, &crate::db::CONTACTS_MIGRATIONS])
+        {
+            let pool = crate::db::open(path, 1).await?;
+            let conn = pool.acquire().await?;
+            loaders.push(dump::Loader::begin(conn, dump::schema_of(migrator).await?).await?);
+            pools.push(pool);
+        }
+        Ok(Self::Dump { pools, loaders })
+    }
+
+    /// Takes the entry `name` (`db/zbor/000000.pages`, …) of the archive at `path`.
+    async fn feed(&mut self, name: &str, bytes: &[u8], path: &Path) -> anyhow::Result<()> {
+        let (database, part) = name.strip_prefix("db/").and_then(|rest| rest.split_once('/')).unwrap_or_default();
+        let Some(i) = DATABASES.iter().position(|d| *d == database) else {
+            return Err(archive::damaged(path, format!("an entry {name} for no database of zbor's")));
+        };
+        let file = || format!("restoring {database}.sqlite from {}", path.display());
+        match self {
+            Self::Pages(writers) if part.ends_with(".pages") => writers[i].feed(bytes).with_context(file),
+            Self::Dump { loaders, .. } if part.ends_with(".jsonl") => loaders[i].feed(bytes).await.with_context(file),
+            _ => Err(archive::damaged(path, format!("an entry {name} its format does not have"))),
+        }
+    }
+
+    /// Ends both databases: the files are checked before anything opens them (format 2), the
+    /// loads committed only when whole (format 1).
+    async fn finish(self, config: &Config) -> anyhow::Result<()> {
+        match self {
+            Self::Pages(writers) => {
+                for writer in writers {
+                    writer.finish()?;
+                }
+                let migrators = [&crate::db::MAIN_MIGRATIONS, &crate::db::CONTACTS_MIGRATIONS];
+                for ((path, migrator), name) in Self::paths(config).iter().zip(migrators).zip(DATABASES) {
+                    pages::check(path, migrator).await.with_context(|| {
+                        format!("the backup's {name}.sqlite cannot be trusted, so nothing was restored")
+                    })?;
+                }
+            }
+            Self::Dump { pools, loaders } => {
+                for (loader, name) in loaders.into_iter().zip(DATABASES) {
+                    loader.finish().await.with_context(|| format!("restoring {name}.sqlite"))?;
+                }
+                for pool in pools {
+                    pool.close().await;
+                }
+            }
+        }
+        Ok(())
+    }
 }
 
 /// The second reading: writes uploads from every archive, and the databases and
@@ -440,17 +532,11 @@ async fn write_all(
     checked: &[Checked],
     identities: &[&dyn age::Identity],
     bar: &ProgressBar,
-) -> anyhow::Result<(u64, usize)> {
+) -> anyhow::Result<usize> {
     crate::private::create_dir_all(&config.data_dir)?;
     crate::private::create_dir_all(&config.uploads_dir)?;
-    let main = crate::db::open(&config.main_db_path(), 1).await?;
-    let contacts = crate::db::open(&config.contacts_db_path(), 1).await?;
-    let mut main_conn = main.acquire().await?;
-    let mut contacts_conn = contacts.acquire().await?;
-    let main_schema = dump::schema_of(&crate::db::MAIN_MIGRATIONS).await?;
-    let contacts_schema = dump::schema_of(&crate::db::CONTACTS_MIGRATIONS).await?;
-    let mut main_loader = dump::Loader::begin(&mut main_conn, main_schema).await?;
-    let mut contacts_loader = dump::Loader::begin(&mut contacts_conn, contacts_schema).await?;
+    let Some(last) = checked.last() else { bail!("no backup given") };
+    let mut databases = Incoming::begin(config, last.version).await?;
     let mut uploads = 0;
     for (i, archive) in checked.iter().enumerate() {
         let last = i + 1 == checked.len();
@@ -490,16 +576,8 @@ async fn write_all(
             if read.blake3 != expected.blake3 {
                 return Err(changed());
             }
-            if name.starts_with("db/zbor/") {
-                main_loader
-                    .feed(&bytes)
-                    .await
-                    .with_context(|| format!("restoring zbor.sqlite from {}", path.display()))?;
-            } else if name.starts_with("db/contacts/") {
-                contacts_loader
-                    .feed(&bytes)
-                    .await
-                    .with_context(|| format!("restoring contacts.sqlite from {}", path.display()))?;
+            if name.starts_with("db/") {
+                databases.feed(&name, &bytes, path).await?;
             } else if name == "config/recipients.txt" {
                 write_new(&config.recipients_path(), &bytes)?;
             } else if name == "config/zbor.toml" {
@@ -508,24 +586,13 @@ async fn write_all(
         }
         archive::drain(reader, path)?;
     }
-    let rows = main_loader.finish().await.context("restoring zbor.sqlite")?
-        + contacts_loader.finish().await.context("restoring contacts.sqlite")?;
-    drop(main_conn);
-    drop(contacts_conn);
-    main.close().await;
-    contacts.close().await;
-    Ok((rows, uploads))
+    databases.finish(config).await?;
+    Ok(uploads)
 }
 
 /// After the databases and files are in place: the audit chain is verified, the search
 /// index and the derivatives are rebuilt, and what came back is counted.
-async fn finish(
-    config: &Config,
-    archives: usize,
-    rows: u64,
-    uploads: usize,
-    bar: &ProgressBar,
-) -> anyhow::Result<Restored> {
+async fn finish(config: &Config, archives: usize, uploads: usize, bar: &ProgressBar) -> anyhow::Result<Restored> {
     use crate::collection::audit;
     let db = crate::db::Databases::open(config).await?;
     let mut conn = db.main.acquire().await?;
@@ -556,11 +623,16 @@ async fn finish(
     let offers = count("SELECT count(*) FROM offers").await?;
     db.close().await;
     let contacts = crate::db::open(&config.contacts_db_path(), 1).await?;
+    crate::db::CONTACTS_MIGRATIONS.run(&contacts).await.context("migrating contacts.sqlite")?;
     let sealed_records: i64 = sqlx::query_scalar("SELECT count(*) FROM sealed_records").fetch_one(&contacts).await?;
     contacts.close().await;
+    let database_bytes = [config.main_db_path(), config.contacts_db_path()]
+        .iter()
+        .map(|p| std::fs::metadata(p).map(|m| m.len()).unwrap_or_default())
+        .sum();
     Ok(Restored {
         archives,
-        rows,
+        database_bytes,
         uploads,
         objects,
         published,
@@ -571,4 +643,137 @@ async fn finish(
         audit_head,
         derivatives_failed,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A collection with one known setting, its two databases migrated, and a keyholder.
+    async fn collection(dir: &Path) -> (Config, age::x25519::Identity) {
+        let config = Config::new(dir.join("data"), dir.join("uploads"));
+        let db = crate::db::Databases::open(&config).await.unwrap();
+        sqlx::query("INSERT INTO settings (name, value) VALUES ('drill', 'KNOWN-VALUE')")
+            .execute(&db.main)
+            .await
+            .unwrap();
+        db.close().await;
+        let contacts = crate::db::open(&config.contacts_db_path(), 1).await.unwrap();
+        crate::db::CONTACTS_MIGRATIONS.run(&contacts).await.unwrap();
+        contacts.close().await;
+        let identity = age::x25519::Identity::generate();
+        std::fs::write(config.recipients_path(), format!("{}\n", identity.to_public())).unwrap();
+        (config, identity)
+    }
+
+    /// Writes an archive by hand: `version`'s header, the recipients, then each database's
+    /// entries as `databases` gives them.
+    fn archive_of(path: &Path, identity: &age::x25519::Identity, version: u32, databases: &[(&str, Vec<u8>)]) {
+        let file = std::fs::File::create(path).unwrap();
+        let mut writer = archive::Writer::new(file, &[identity.to_public()]).unwrap();
+        let header = archive::Header { format: archive::FORMAT.to_owned(), version, parent: None };
+        writer.add_bytes(archive::HEADER, &serde_json::to_vec(&header).unwrap()).unwrap();
+        writer.add_bytes("config/recipients.txt", format!("{}\n", identity.to_public()).as_bytes()).unwrap();
+        for (name, bytes) in databases {
+            writer.add_bytes(name, bytes).unwrap();
+        }
+        writer.finish(Vec::new()).unwrap();
+    }
+
+    async fn restore_into(dir: &Path, archive: &Path, identity: &age::x25519::Identity) -> anyhow::Result<Config> {
+        let config = Config::new(dir.join("data"), dir.join("uploads"));
+        let identities: [&dyn age::Identity; 1] = [identity];
+        restore(&config, &[archive.to_path_buf()], &identities, &ProgressBar::hidden()).await?;
+        Ok(config)
+    }
+
+    async fn setting(config: &Config) -> String {
+        let pool = crate::db::open(&config.main_db_path(), 1).await.unwrap();
+        let value =
+            sqlx::query_scalar("SELECT value FROM settings WHERE name = 'drill'").fetch_one(&pool).await.unwrap();
+        pool.close().await;
+        value
+    }
+
+    #[tokio::test]
+    async fn an_archive_of_the_older_format_still_restores() {
+        let dir = tempfile::tempdir().unwrap();
+        let (config, identity) = collection(&dir.path().join("old")).await;
+        let mut databases = Vec::new();
+        for (name, path) in [("zbor", config.main_db_path()), ("contacts", config.contacts_db_path())] {
+            let pool = crate::db::open(&path, 1).await.unwrap();
+            let mut conn = pool.acquire().await.unwrap();
+            let mut bytes = Vec::new();
+            dump::dump(&mut conn, |line| {
+                bytes.extend_from_slice(line);
+                Ok(())
+            })
+            .await
+            .unwrap();
+            databases.push((format!("db/{name}/000000.jsonl"), bytes));
+        }
+        let databases: Vec<(&str, Vec<u8>)> = databases.iter().map(|(n, b)| (n.as_str(), b.clone())).collect();
+        let archive = dir.path().join("old.age");
+        archive_of(&archive, &identity, 1, &databases);
+        let restored = restore_into(&dir.path().join("new"), &archive, &identity).await.unwrap();
+        assert_eq!(setting(&restored).await, "KNOWN-VALUE");
+
+        // Entries of the other format in an archive of this one are refused.
+        let mixed = dir.path().join("mixed.age");
+        let renamed: Vec<(&str, Vec<u8>)> = databases
+            .iter()
+            .map(|(n, b)| (if n.starts_with("db/zbor") { "db/zbor/000000.pages" } else { n }, b.clone()))
+            .collect();
+        archive_of(&mixed, &identity, 1, &renamed);
+        let err = format!("{:#}", restore_into(&dir.path().join("mixed"), &mixed, &identity).await.unwrap_err());
+        assert!(err.contains("its format does not have"), "{err}");
+    }
+
+    #[tokio::test]
+    async fn an_archive_whose_database_holds_someone_elses_schema_restores_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let (config, identity) = collection(&dir.path().join("old")).await;
+        let pages_of = |path: PathBuf| async move {
+            let pool = crate::db::open(&path, 1).await.unwrap();
+            let mut conn = pool.acquire().await.unwrap();
+            let mut bytes = Vec::new();
+            pages::read(&mut conn, |page| {
+                bytes.extend_from_slice(page);
+                Ok(())
+            })
+            .await
+            .unwrap();
+            bytes
+        };
+        let contacts = pages_of(config.contacts_db_path()).await;
+        let honest = pages_of(config.main_db_path()).await;
+        let archive = dir.path().join("honest.age");
+        archive_of(
+            &archive,
+            &identity,
+            2,
+            &[("db/zbor/000000.pages", honest), ("db/contacts/000000.pages", contacts.clone())],
+        );
+        let restored = restore_into(&dir.path().join("honest"), &archive, &identity).await.unwrap();
+        assert_eq!(setting(&restored).await, "KNOWN-VALUE");
+
+        // Anyone with the public key can seal an archive: one whose database carries a trigger
+        // of its own is refused, and nothing is left in the folders.
+        let pool = crate::db::open(&config.main_db_path(), 1).await.unwrap();
+        sqlx::raw_sql("CREATE TRIGGER leak AFTER INSERT ON settings BEGIN DELETE FROM settings; END;")
+            .execute(&pool)
+            .await
+            .unwrap();
+        pool.close().await;
+        let forged = pages_of(config.main_db_path()).await;
+        let archive = dir.path().join("forged.age");
+        archive_of(&archive, &identity, 2, &[("db/zbor/000000.pages", forged), ("db/contacts/000000.pages", contacts)]);
+        let into = dir.path().join("forged");
+        let err = format!("{:#}", restore_into(&into, &archive, &identity).await.unwrap_err());
+        assert!(err.contains("cannot be trusted") && err.contains("schema"), "{err}");
+        for folder in ["data", "uploads"] {
+            let left: Vec<_> = std::fs::read_dir(into.join(folder)).map(|d| d.flatten().collect()).unwrap_or_default();
+            assert!(left.is_empty(), "{folder} kept {left:?}");
+        }
+    }
 }

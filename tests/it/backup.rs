@@ -333,3 +333,37 @@ async fn increments_chain_and_a_damaged_archive_a_wrong_key_or_a_missing_increme
     assert!(out.status.success(), "{}", text(&out));
     assert_eq!(masters(&only_full.join("uploads")), first);
 }
+
+#[tokio::test]
+#[ignore = "needs the standard age tool (Debian package age, installed by .ci/run)"]
+async fn in_an_emergency_the_standard_age_and_tar_tools_open_a_backup() {
+    let (app, identity) = TestApp::with_keyholder().await;
+    seed(&app).await;
+    let work = tempfile::tempdir().unwrap();
+    let archive = work.path().join("museum.age");
+    backup(&app, &archive, None);
+    let key = key_file(work.path(), &identity);
+    let out = work.path().join("opened");
+    std::fs::create_dir(&out).unwrap();
+    let script = format!(
+        "age -d -i '{}' '{}' | tar x -C '{}' && cd '{}' && cat db/zbor/*.pages > zbor.sqlite",
+        key.display(),
+        archive.display(),
+        out.display(),
+        out.display()
+    );
+    let opened = Command::new("bash").arg("-c").arg(&script).output().expect("bash");
+    assert!(opened.status.success(), "{}", String::from_utf8_lossy(&opened.stderr));
+    assert!(out.join("config/recipients.txt").is_file());
+    // The pages put together are the collection's database, readable by any SQLite.
+    let options = sqlx::sqlite::SqliteConnectOptions::new().filename(out.join("zbor.sqlite")).read_only(true);
+    let pool = sqlx::SqlitePool::connect_with(options).await.unwrap();
+    let check: String = sqlx::query_scalar("PRAGMA integrity_check").fetch_one(&pool).await.unwrap();
+    assert_eq!(check, "ok");
+    let notes: String = sqlx::query_scalar("SELECT internal_notes FROM objects WHERE internal_notes LIKE '%CANARY%'")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert!(notes.contains("CANARY-NOTES"), "{notes}");
+    pool.close().await;
+}
