@@ -49,7 +49,7 @@ TAR="cd '$OUT' && { find uploads -name 'master.*' | sort; printf '%s\n' data/zbo
 # each run; every zbor backup is also a ledger row and an audit entry, as in real use).
 log "zbor backup vs tar | age, $RUNS runs each"
 hyperfine --style basic --runs "$RUNS" --warmup 1 --export-json "$OUT/times.json" \
-    --prepare "rm -f '$OUT/full.age' '$OUT/tar.age'" \
+    --prepare "rm -f '$OUT/full.age'" --prepare "rm -f '$OUT/tar.age'" \
     -n "zbor backup" "$ZBOR backup --out '$OUT/full.age'" \
     -n "tar | age" "bash -c \"$TAR\"" >"$OUT/hyperfine.txt"
 hyperfine --style basic --runs "$RUNS" --export-json "$OUT/inc-times.json" \
@@ -69,7 +69,8 @@ rm -rf "$OUT/restored"
     "$BIN" --data-dir "$OUT/restored/data" --uploads-dir "$OUT/restored/uploads" \
     restore "$OUT/full.age" --identity "$KEY_FILE" >"$OUT/restore.out" 2>"$OUT/restore.log" || echo "restore failed: see $OUT/restore.log" >&2
 
-mean() { python3 -c "import json,sys; r=json.load(open(sys.argv[1]))['results']; print(f\"{[x for x in r if x['command']==sys.argv[2]][0]['mean']:.3f}\")" "$1" "$2"; }
+stat_of() { python3 -c "import json,sys; r=json.load(open(sys.argv[1]))['results']; print(f\"{[x for x in r if x['command']==sys.argv[2]][0][sys.argv[3]]:.3f}\")" "$1" "$2" "$3"; }
+mean() { stat_of "$1" "$2" mean; }
 ZBOR_S=$(mean "$OUT/times.json" "zbor backup")
 TAR_S=$(mean "$OUT/times.json" "tar | age")
 INC_S=$(mean "$OUT/inc-times.json" "zbor backup --since")
@@ -77,6 +78,9 @@ read -r ZBOR_KB <"$OUT/zbor.rss"
 read -r INC_KB <"$OUT/inc.rss"
 read -r RESTORE_S RESTORE_KB <"$OUT/restore.time" || true
 RATIO=$(echo "scale=2; $ZBOR_S / $TAR_S" | bc)
+ZBOR_MIN=$(stat_of "$OUT/times.json" "zbor backup" min)
+TAR_MIN=$(stat_of "$OUT/times.json" "tar | age" min)
+MIN_RATIO=$(echo "scale=2; $ZBOR_MIN / $TAR_MIN" | bc)
 {
     echo "# bench/backup.sh — $OBJECTS objects, $MASTERS masters, $(( BYTES / 1048576 )) MiB of input, mean of $RUNS runs"
     echo
@@ -87,5 +91,5 @@ RATIO=$(echo "scale=2; $ZBOR_S / $TAR_S" | bc)
     echo "| zbor backup --since (no new image) | ${INC_S} s | $(( INC_KB / 1024 )) MiB | $(( $(stat -c %s "$OUT/inc.age") / 1048576 )) MiB |"
     echo "| zbor restore (full archive, derivatives rebuilt) | ${RESTORE_S:-?} s | $(( ${RESTORE_KB:-0} / 1024 )) MiB | — |"
     echo
-    echo "zbor / tar|age: ${RATIO}x (target <= 1.5x); peak RSS target <= 200 MiB."
+    echo "zbor / tar|age: ${RATIO}x by the means, ${MIN_RATIO}x by the fastest runs (${ZBOR_MIN} s vs ${TAR_MIN} s); target <= 1.5x; peak RSS target <= 200 MiB."
 } | tee "$OUT/results.md"

@@ -82,10 +82,97 @@ impl<R: Read> Read for HashRead<'_, R> {
     }
 }
 
-/// An archive being written: entries go straight through tar and age to the output.
-pub struct Writer<W: Write> {
-    tar: tar::Builder<age::stream::StreamWriter<Hashing<W>>>,
+/// An archive being written: entries go through tar here, then age and the output on a
+/// thread of their own (see [`Sealing`]).
+pub struct Writer<W: Write + Send + 'static> {
+    tar: tar::Builder<Sealing<W>>,
     files: Vec<Entry>,
+}
+
+/// Bytes of the tar stream handed to the sealing thread at a time, and how many such buffers
+/// may wait for it: memory stays bounded while tar and age run side by side on two cores, as
+/// they do in `tar | age`.
+const HANDOFF_BYTES: usize = 1 << 20;
+const HANDOFF_WAITING: usize = 4;
+
+/// What the sealing thread ends with: the archive's hash and the output.
+type Sealed<W> = std::io::Result<(String, W)>;
+
+/// The writing end of the sealing thread, which encrypts what it receives with age to the
+/// recipients, hashes the sealed bytes (the archive's name) and writes them to the output.
+struct Sealing<W> {
+    buffer: Vec<u8>,
+    to_thread: Option<std::sync::mpsc::SyncSender<Vec<u8>>>,
+    /// Buffers the thread is done with, to be filled again (fresh memory costs page faults).
+    emptied: std::sync::mpsc::Receiver<Vec<u8>>,
+    thread: Option<std::thread::JoinHandle<Sealed<W>>>,
+}
+
+impl<W: Write + Send + 'static> Sealing<W> {
+    fn start(out: W, recipients: &[age::x25519::Recipient]) -> anyhow::Result<Self> {
+        let encryptor = age::Encryptor::with_recipients(recipients.iter().map(|r| r as &dyn age::Recipient))
+            .map_err(|e| anyhow::anyhow!("no recipient to seal the backup to: {e}"))?;
+        let mut sealed = encryptor.wrap_output(Hashing { inner: out, hasher: blake3::Hasher::new() })?;
+        let (to_thread, from_writer) = std::sync::mpsc::sync_channel::<Vec<u8>>(HANDOFF_WAITING);
+        let (back, emptied) = std::sync::mpsc::sync_channel::<Vec<u8>>(HANDOFF_WAITING + 2);
+        let thread = std::thread::Builder::new().name("zbor-seal".to_owned()).spawn(move || {
+            for mut buffer in from_writer {
+                sealed.write_all(&buffer)?;
+                buffer.clear();
+                let _ = back.try_send(buffer);
+            }
+            let hashing = sealed.finish()?;
+            Ok((hashing.hasher.finalize().to_hex().to_string(), hashing.inner))
+        })?;
+        Ok(Self {
+            buffer: Vec::with_capacity(HANDOFF_BYTES),
+            to_thread: Some(to_thread),
+            emptied,
+            thread: Some(thread),
+        })
+    }
+
+    /// Hands the buffer to the thread; when the thread has stopped (a write failed), its
+    /// error.
+    fn hand_off(&mut self) -> std::io::Result<()> {
+        if self.buffer.is_empty() {
+            return Ok(());
+        }
+        let next = self.emptied.try_recv().unwrap_or_else(|_| Vec::with_capacity(HANDOFF_BYTES));
+        let buffer = std::mem::replace(&mut self.buffer, next);
+        let sent = self.to_thread.as_ref().map(|t| t.send(buffer).is_ok()).unwrap_or(false);
+        if sent { Ok(()) } else { Err(self.join().err().unwrap_or_else(|| std::io::ErrorKind::BrokenPipe.into())) }
+    }
+
+    /// Ends the stream: the thread seals the last chunk and gives back the hash and output.
+    fn join(&mut self) -> Sealed<W> {
+        self.to_thread = None;
+        match self.thread.take().map(|t| t.join()) {
+            Some(Ok(result)) => result,
+            Some(Err(_)) => Err(std::io::Error::other("the sealing thread panicked")),
+            None => Err(std::io::Error::other("the archive was already ended")),
+        }
+    }
+
+    fn finish(mut self) -> Sealed<W> {
+        self.hand_off()?;
+        self.join()
+    }
+}
+
+impl<W: Write + Send + 'static> Write for Sealing<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let room = HANDOFF_BYTES - self.buffer.len();
+        let n = buf.len().min(room);
+        self.buffer.extend_from_slice(&buf[..n]);
+        if self.buffer.len() >= HANDOFF_BYTES {
+            self.hand_off()?;
+        }
+        Ok(n)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 fn header(size: u64) -> tar::Header {
@@ -99,12 +186,9 @@ fn header(size: u64) -> tar::Header {
     header
 }
 
-impl<W: Write> Writer<W> {
+impl<W: Write + Send + 'static> Writer<W> {
     pub fn new(out: W, recipients: &[age::x25519::Recipient]) -> anyhow::Result<Self> {
-        let encryptor = age::Encryptor::with_recipients(recipients.iter().map(|r| r as &dyn age::Recipient))
-            .map_err(|e| anyhow::anyhow!("no recipient to seal the backup to: {e}"))?;
-        let sealed = encryptor.wrap_output(Hashing { inner: out, hasher: blake3::Hasher::new() })?;
-        let mut tar = tar::Builder::new(sealed);
+        let mut tar = tar::Builder::new(Sealing::start(out, recipients)?);
         tar.mode(tar::HeaderMode::Deterministic);
         Ok(Self { tar, files: Vec::new() })
     }
@@ -138,9 +222,8 @@ impl<W: Write> Writer<W> {
     pub fn finish(mut self, uploads: Vec<String>) -> anyhow::Result<(String, W)> {
         let manifest = serde_json::to_vec_pretty(&Manifest { files: std::mem::take(&mut self.files), uploads })?;
         self.tar.append_data(&mut header(manifest.len() as u64), MANIFEST, manifest.as_slice())?;
-        let sealed = self.tar.into_inner()?;
-        let hashing = sealed.finish()?;
-        Ok((hashing.hasher.finalize().to_hex().to_string(), hashing.inner))
+        let sealing = self.tar.into_inner()?;
+        Ok(sealing.finish()?)
     }
 }
 
@@ -209,4 +292,56 @@ pub fn drain(reader: Reader, archive: &Path) -> anyhow::Result<()> {
     let mut inner = reader.into_inner();
     std::io::copy(&mut inner, &mut std::io::sink()).map_err(|e| damaged(archive, e))?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An output that takes `room` bytes, then fails as a full disk does.
+    struct Full {
+        room: usize,
+    }
+
+    impl Write for Full {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            if self.room == 0 {
+                return Err(std::io::Error::new(std::io::ErrorKind::StorageFull, "no space left"));
+            }
+            let n = buf.len().min(self.room);
+            self.room -= n;
+            Ok(n)
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_failing_output_fails_the_archive_instead_of_ending_it_quietly() {
+        let identity = age::x25519::Identity::generate();
+        let entry = vec![7u8; 3 * HANDOFF_BYTES];
+        // Fails while entries are still being added, or at the latest when the archive ends.
+        let mut writer = Writer::new(Full { room: HANDOFF_BYTES }, &[identity.to_public()]).unwrap();
+        let failed = (0..8).any(|i| writer.add_bytes(&format!("e{i}"), &entry).is_err());
+        let err = if failed { None } else { Some(writer.finish(Vec::new()).map(|_| ()).unwrap_err()) };
+        if let Some(err) = err {
+            assert!(format!("{err:#}").contains("no space left"), "{err:#}");
+        }
+        // With room enough, the same archive ends and opens with the key again.
+        let mut writer = Writer::new(Vec::new(), &[identity.to_public()]).unwrap();
+        writer.add_bytes("e", &entry).unwrap();
+        let (hash, sealed) = writer.finish(Vec::new()).unwrap();
+        assert_eq!(hash, blake3::hash(&sealed).to_hex().to_string());
+        let decryptor = age::Decryptor::new(sealed.as_slice()).unwrap();
+        let mut reader = decryptor.decrypt(std::iter::once(&identity as &dyn age::Identity)).unwrap();
+        let mut tar = Vec::new();
+        reader.read_to_end(&mut tar).unwrap();
+        let mut archive = tar::Archive::new(tar.as_slice());
+        let mut entries = archive.entries().unwrap();
+        let mut first = entries.next().unwrap().unwrap();
+        let mut bytes = Vec::new();
+        first.read_to_end(&mut bytes).unwrap();
+        assert_eq!(bytes, entry);
+    }
 }

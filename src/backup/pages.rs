@@ -19,28 +19,55 @@ use sqlx::{Connection, SqliteConnection};
 /// The first bytes of every SQLite database file.
 const MAGIC: &[u8; 16] = b"SQLite format 3\0";
 
+/// Pages read per row: one row per page would cost a hand-over between SQLite's thread and
+/// ours for every 4 KiB.
+const PAGES_PER_ROW: i64 = 32;
+
+/// `SELECT` of [`PAGES_PER_ROW`] pages a row, row `i` holding pages `i * PAGES_PER_ROW + 1` on
+/// (NULL past the last page), for `?1` rows.
+static SELECT_PAGES: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    let columns: Vec<String> = (1..=PAGES_PER_ROW)
+        .map(|k| format!("(SELECT data FROM sqlite_dbpage('main') WHERE pgno = i * {PAGES_PER_ROW} + {k})"))
+        .collect();
+    format!(
+        "WITH RECURSIVE n (i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i + 1 < ?1) SELECT {} FROM n",
+        columns.join(", ")
+    )
+});
+
 /// Streams every page of the database on `conn`, in order, to `out`, inside one read
 /// transaction. Returns the number of pages.
 pub async fn read(
     conn: &mut SqliteConnection,
     mut out: impl FnMut(&[u8]) -> anyhow::Result<()>,
 ) -> anyhow::Result<u64> {
+    use sqlx::Row;
     sqlx::query("BEGIN").execute(&mut *conn).await?;
     let result: anyhow::Result<u64> = async {
         // The snapshot begins with the first read and holds until the end of the transaction.
-        let page_size: i64 = sqlx::query_scalar("PRAGMA page_size").fetch_one(&mut *conn).await?;
         let _: i64 = sqlx::query_scalar("SELECT count(*) FROM sqlite_schema").fetch_one(&mut *conn).await?;
-        let mut pages =
-            sqlx::query_as::<_, (i64, Vec<u8>)>("SELECT pgno, data FROM sqlite_dbpage('main')").fetch(&mut *conn);
-        let mut count: u64 = 0;
-        while let Some((pgno, data)) = pages.try_next().await? {
-            count += 1;
-            if pgno != count as i64 || data.len() as i64 != page_size {
-                bail!("SQLite gave page {pgno} of {} bytes where page {count} of {page_size} was due", data.len());
+        let page_size: i64 = sqlx::query_scalar("PRAGMA page_size").fetch_one(&mut *conn).await?;
+        let page_count: i64 = sqlx::query_scalar("PRAGMA page_count").fetch_one(&mut *conn).await?;
+        let rows = (page_count + PAGES_PER_ROW - 1) / PAGES_PER_ROW;
+        let mut stream = sqlx::query(sqlx::AssertSqlSafe(SELECT_PAGES.as_str())).bind(rows).fetch(&mut *conn);
+        let mut count: i64 = 0;
+        while let Some(row) = stream.try_next().await? {
+            for column in 0..PAGES_PER_ROW as usize {
+                let page: Option<&[u8]> = row.try_get(column)?;
+                match page {
+                    Some(data) if count < page_count && data.len() as i64 == page_size => out(data)?,
+                    None if count >= page_count => continue,
+                    _ => {
+                        bail!("SQLite gave page {} otherwise than the {page_count} of {page_size} bytes due", count + 1)
+                    }
+                }
+                count += 1;
             }
-            out(&data)?;
         }
-        Ok(count)
+        if count != page_count {
+            bail!("SQLite gave {count} of the database's {page_count} pages");
+        }
+        Ok(count as u64)
     }
     .await;
     sqlx::query("ROLLBACK").execute(&mut *conn).await?;
