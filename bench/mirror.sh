@@ -131,7 +131,7 @@ RATIO=$(echo "scale=2; $EXPORT_S / $CP_S" | bc)
     echo "|---|---|---|---|"
     echo "| zbor export-site (full) | ${EXPORT_S} s | $(( EXPORT_KB / 1024 )) MiB | $(grep -o '[0-9]* written' "$OUT/export.out") |"
     echo "| cp -a of the same tree | ${CP_S} s | — | $FILES |"
-    echo "| zbor export-site --incremental, one title changed | ${INC_S} s | $(( INC_KB / 1024 )) MiB | $(grep -o '[0-9]* written' "$OUT/incremental.out") |"
+    echo "| zbor export-site --incremental, one title changed | ${INC_S} s | $(( INC_KB / 1024 )) MiB | $(grep -o '[0-9]* page(s) rendered' "$OUT/incremental.out"), $(grep -o '[0-9]* written' "$OUT/incremental.out") |"
     echo
     echo "export / cp -a: ${RATIO}x (target <= 3x); incremental: ${INC_S} s (target <= 2 s)."
     echo

@@ -66,6 +66,8 @@ pub struct AppConfig {
     pub max_connections: usize,
     /// The collection's rights statement.
     pub rights: crate::collection::rights::Rights,
+    /// The data folder (what `export-site` keeps of its last export goes there).
+    pub data_dir: std::path::PathBuf,
 }
 
 /// Cheap to clone: one `Arc`.
@@ -106,6 +108,7 @@ impl AppState {
                 offer_retention_days: config.offer_retention_days,
                 rights: config.rights,
                 max_connections: config.max_connections,
+                data_dir: config.data_dir.clone(),
             },
             db,
             vault,

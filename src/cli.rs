@@ -697,10 +697,11 @@ async fn export_site(config: &Config, options: &crate::mirror::Options) -> anyho
     state.vault.close().await;
     let made = exported?;
     println!(
-        "Exported {} file(s) ({} bytes) to {}: {} written, {} unchanged, {} removed.",
+        "Exported {} file(s) ({} bytes) to {}: {} page(s) rendered, {} written, {} unchanged, {} removed.",
         made.files,
         made.bytes,
         options.out.display(),
+        made.rendered,
         made.written,
         made.files - made.written,
         made.removed

@@ -15,10 +15,11 @@
 //! BLAKE3 hash (in `b3sum`'s format); signed in minisign's format ([`minisign`]), it lets anyone
 //! with the museum's public key check a mirror.
 
+mod incremental;
 pub mod minisign;
 pub mod paths;
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail, ensure};
@@ -59,6 +60,8 @@ pub struct Options {
 #[derive(Debug, Default)]
 pub struct Exported {
     pub files: usize,
+    /// Pages rendered (the others were left as the last export wrote them, see `incremental`).
+    pub rendered: usize,
     pub written: usize,
     pub removed: usize,
     pub bytes: u64,
@@ -75,6 +78,10 @@ enum Source {
     Stylesheet,
     Copy(PathBuf),
     Bytes(Vec<u8>),
+    /// The IIIF manifest of the object with this accession number.
+    Manifest(String),
+    /// The IIIF `info.json` of an image: its hash and pixel size.
+    Info(String, (i64, i64)),
 }
 
 struct Item {
@@ -89,6 +96,8 @@ struct Renderer {
     snapshot: std::sync::Arc<Snapshot>,
     files: HashSet<String>,
     live: Option<String>,
+    /// The mirror's own address (`--base-url`), which IIIF documents name.
+    base: Option<String>,
 }
 
 /// Exports the public catalogue into `options.out`.
@@ -97,29 +106,76 @@ pub async fn export(state: &AppState, options: &Options, bar: &indicatif::Progre
     let snapshot = state.public.current();
     let base = options.base_url.as_deref().map(|b| b.trim_end_matches('/').to_owned());
     let items = plan(state, &snapshot, base.as_deref())?;
+    // What the last export left, when this one updates it and it can be vouched for.
+    let settings = format!("{:?}\n{base:?}\n{:?}", state.config, options.live_url);
+    let now = incremental::Fingerprints::of(&snapshot, &settings);
+    let state_path = incremental::state_path(&state.config.data_dir, &options.out)?;
+    let (previous, now) = if options.incremental {
+        match incremental::Previous::load(&state_path, &options.out.join(MANIFEST), now) {
+            Ok(previous) => (Some(previous), None),
+            Err(now) => (None, Some(now)),
+        }
+    } else {
+        (None, Some(now))
+    };
     let renderer = std::sync::Arc::new(Renderer {
         state: state.clone(),
         router: crate::app::router(state.clone()),
         snapshot: std::sync::Arc::clone(&snapshot),
         files: items.iter().map(|i| i.path.clone()).collect(),
         live: options.live_url.clone(),
+        base: base.clone(),
     });
     bar.set_length(items.len() as u64);
     let mut made = Exported { files: items.len(), ..Exported::default() };
     let mut hashes: BTreeMap<String, String> = BTreeMap::new();
+    let mut links: BTreeMap<String, incremental::Links> = BTreeMap::new();
+    let earlier: HashMap<String, String> = previous.as_ref().map(|p| p.manifest.clone()).unwrap_or_default();
+    // Files the last export wrote that nothing here changed stay as they are, unread.
+    let mut to_make = Vec::with_capacity(items.len());
+    for item in items {
+        let kept = previous.as_ref().and_then(|previous| match &item.source {
+            Source::Page(_, page) => {
+                previous.unchanged(page, &item.path).map(|l| Some((incremental::key(page), l.clone())))
+            }
+            Source::Manifest(accession) => {
+                (earlier.contains_key(&item.path) && previous.object_unchanged(accession)).then_some(None)
+            }
+            // Images and their info.json are named by the image's hash: the same name, the
+            // same bytes.
+            Source::Copy(_) | Source::Info(..) => earlier.contains_key(&item.path).then_some(None),
+            _ => None,
+        });
+        // Only a file that is still there can stay.
+        let size =
+            kept.as_ref().and_then(|_| std::fs::metadata(options.out.join(&item.path)).ok()).filter(|m| m.is_file());
+        match (kept, size) {
+            (Some(page_links), Some(size)) => {
+                links.extend(page_links);
+                hashes.insert(item.path.clone(), earlier[&item.path].clone());
+                made.bytes += size.len();
+                bar.inc(1);
+            }
+            _ => to_make.push(item),
+        }
+    }
     // Rendered on every core (each file is a task), written here one at a time.
-    let tasks = items.into_iter().map(|item| {
+    let tasks = to_make.into_iter().map(|item| {
         let renderer = std::sync::Arc::clone(&renderer);
         tokio::spawn(async move { renderer.make(item).await })
     });
     let mut results = futures_util::stream::iter(tasks).buffer_unordered(RENDERING_AT_ONCE);
     while let Some(result) = results.next().await {
-        let (path, bytes) = result.context("a rendering task")??;
+        let (path, bytes, page_links) = result.context("a rendering task")??;
         made.bytes += bytes.len() as u64;
-        if write_if_changed(&options.out, &path, &bytes)? {
+        made.rendered += usize::from(page_links.is_some());
+        let hash = blake3::hash(&bytes).to_hex().to_string();
+        let same = earlier.get(&path) == Some(&hash) && options.out.join(&path).is_file();
+        if !same && write_if_changed(&options.out, &path, &bytes)? {
             made.written += 1;
         }
-        hashes.insert(path, blake3::hash(&bytes).to_hex().to_string());
+        links.extend(page_links);
+        hashes.insert(path, hash);
         bar.inc(1);
     }
     drop(results);
@@ -133,6 +189,12 @@ pub async fn export(state: &AppState, options: &Options, bar: &indicatif::Progre
             _ => {}
         }
     }
+    let now = match (previous, now) {
+        (Some(previous), _) => previous.into_fingerprints(),
+        (None, Some(now)) => now,
+        (None, None) => unreachable!("the fingerprints are either in the previous state or here"),
+    };
+    incremental::State::new(now, links, manifest.as_bytes()).save(&state_path)?;
     Ok(made)
 }
 
@@ -303,7 +365,7 @@ fn plan(state: &AppState, snapshot: &Snapshot, base: Option<&str>) -> anyhow::Re
         }
     }
     if let Some(base) = base {
-        items.extend(iiif_items(state, snapshot, base)?);
+        items.extend(iiif_items(state, snapshot)?);
         items.push(Item { path: "sitemap.xml".to_owned(), source: Source::Bytes(sitemap(base, &pages).into_bytes()) });
         let robots = format!("User-agent: *\nAllow: /\n\nSitemap: {base}/sitemap.xml\n");
         items.push(Item { path: "robots.txt".to_owned(), source: Source::Bytes(robots.into_bytes()) });
@@ -327,30 +389,23 @@ fn search_script(lang: Lang) -> String {
 
 /// IIIF manifests of objects with images, and a level-0 image service per image: `info.json`
 /// and the listed sizes, all with the mirror's own address.
-fn iiif_items(state: &AppState, snapshot: &Snapshot, base: &str) -> anyhow::Result<Vec<Item>> {
+fn iiif_items(state: &AppState, snapshot: &Snapshot) -> anyhow::Result<Vec<Item>> {
     let mut items = Vec::new();
-    let publisher = crate::catalogue::iiif::Publisher {
-        base,
-        linked_art: false,
-        ..crate::catalogue::iiif::Publisher::of(state, snapshot)
-    };
     let store = &state.media.store;
     let mut seen = HashSet::new();
-    for object in &snapshot.collection.objects {
-        let homepage = format!("{base}/{}", Page::Object(object.accession.clone()).path(Lang::DEFAULT));
-        let Some(manifest) = crate::catalogue::iiif::manifest(&publisher, object, &homepage) else { continue };
+    // Objects without public images have no manifest (see `iiif::manifest`).
+    for object in snapshot.collection.objects.iter().filter(|o| !o.media.is_empty()) {
         items.push(Item {
             path: format!("iiif/{}/manifest.json", paths::file_name(&object.accession)),
-            source: Source::Bytes(manifest.to_string().into_bytes()),
+            source: Source::Manifest(object.accession.clone()),
         });
         for media in &object.media {
             if !seen.insert(media.hash.as_str()) {
                 continue;
             }
-            let info = crate::catalogue::iiif::info(base, &media.hash, (media.width, media.height));
             items.push(Item {
                 path: format!("iiif/image/{}/info.json", media.hash),
-                source: Source::Bytes(info.to_string().into_bytes()),
+                source: Source::Info(media.hash.clone(), (media.width, media.height)),
             });
             for (name, size) in crate::catalogue::iiif::size_names((media.width, media.height)) {
                 let file = store.derivative_path(&media.hash, size).context("an image's derivative")?;
@@ -418,16 +473,47 @@ struct RootLanguage {
 }
 
 impl Renderer {
-    async fn make(&self, item: Item) -> anyhow::Result<(String, Vec<u8>)> {
+    /// The file's bytes, and for a page its key and links (see [`incremental`]).
+    async fn make(&self, item: Item) -> anyhow::Result<(String, Vec<u8>, Option<(String, incremental::Links)>)> {
+        let mut page_links = None;
         let bytes = match item.source {
-            Source::Page(lang, page) => self.page(lang, &page, &item.path).await?,
+            Source::Page(lang, page) => {
+                let (bytes, links) = self.page(lang, &page, &item.path).await?;
+                page_links = Some((incremental::key(&page), links));
+                bytes
+            }
             Source::Root => self.root()?,
             Source::SearchScript(lang) => self.search_script(lang).into_bytes(),
             Source::Stylesheet => self.get("/static/zbor.css").await?,
             Source::Copy(file) => std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?,
             Source::Bytes(bytes) => bytes,
+            Source::Manifest(accession) => self.manifest(&accession)?,
+            Source::Info(hash, size) => {
+                crate::catalogue::iiif::info(self.base()?, &hash, size).to_string().into_bytes()
+            }
         };
-        Ok((item.path, bytes))
+        Ok((item.path, bytes, page_links))
+    }
+
+    fn base(&self) -> anyhow::Result<&str> {
+        self.base.as_deref().context("IIIF documents are made only with a base URL")
+    }
+
+    /// An object's IIIF manifest, with the mirror's addresses.
+    fn manifest(&self, accession: &str) -> anyhow::Result<Vec<u8>> {
+        let base = self.base()?;
+        let publisher = crate::catalogue::iiif::Publisher {
+            base,
+            linked_art: false,
+            ..crate::catalogue::iiif::Publisher::of(&self.state, &self.snapshot)
+        };
+        let collection = &self.snapshot.collection;
+        let object =
+            collection.by_accession.get(accession).map(|i| &collection.objects[*i]).context("a published object")?;
+        let homepage = format!("{base}/{}", Page::Object(object.accession.clone()).path(Lang::DEFAULT));
+        let manifest =
+            crate::catalogue::iiif::manifest(&publisher, object, &homepage).context("an object with images")?;
+        Ok(manifest.to_string().into_bytes())
     }
 
     async fn get(&self, uri: &str) -> anyhow::Result<Vec<u8>> {
@@ -437,7 +523,7 @@ impl Renderer {
         Ok(axum::body::to_bytes(response.into_body(), usize::MAX).await?.to_vec())
     }
 
-    async fn page(&self, lang: Lang, page: &Page, path: &str) -> anyhow::Result<Vec<u8>> {
+    async fn page(&self, lang: Lang, page: &Page, path: &str) -> anyhow::Result<(Vec<u8>, incremental::Links)> {
         let html = if *page == Page::Search {
             let uri: Uri = format!("/search?lang={}", lang.code()).parse()?;
             let base = Base::new(
@@ -457,12 +543,16 @@ impl Renderer {
             Page::List(facet, _) => facet.clone(),
             _ => None,
         };
-        let html =
-            paths::rewrite_links(&html, |attribute, url| self.link(path, lang, current.as_ref(), attribute, url));
+        let mut links = incremental::Links::default();
+        let site = self.state.config.public_url.trim_end_matches('/');
+        let html = paths::rewrite_links(&html, |attribute, url| {
+            links.note(url.strip_prefix(site).filter(|rest| rest.starts_with('/')).unwrap_or(url));
+            self.link(path, lang, current.as_ref(), attribute, url)
+        });
         let meta = format!("<meta http-equiv=\"Content-Security-Policy\" content=\"{}\">", csp(*page == Page::Search));
         let html = html.replacen("<meta charset=\"utf-8\">", &format!("<meta charset=\"utf-8\">\n{meta}"), 1);
         ensure!(html.contains(&meta), "a page without its charset line");
-        Ok(html.into_bytes())
+        Ok((html.into_bytes(), links))
     }
 
     /// Where a link of the page at `from` leads in the mirror.

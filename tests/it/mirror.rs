@@ -447,3 +447,73 @@ async fn nginx_serves_the_mirror_and_every_link_and_image_resolves() {
     assert!(seen.len() > 60, "only {} URLs", seen.len());
     assert!(images > 3, "only {images} images");
 }
+
+/// Every file of the two folders, with its bytes.
+fn contents(root: &Path) -> Vec<(String, Vec<u8>)> {
+    mirror::walk(root).unwrap().into_iter().map(|(path, relative)| (relative, std::fs::read(path).unwrap())).collect()
+}
+
+#[tokio::test]
+async fn an_incremental_export_renders_only_what_moved_and_writes_what_a_full_export_would() {
+    let (app, fixture) = fixture_app().await;
+    let dir = tempfile::tempdir().unwrap();
+    let kept = dir.path().join("kept");
+    let full = export(&app, &kept, false).await;
+    assert!(full.rendered > 100, "{full:?}");
+
+    // Nothing changed: no page rendered, nothing written.
+    let again = export(&app, &kept, true).await;
+    assert_eq!((again.rendered, again.written, again.removed, again.manifest_changed), (0, 0, 0, false), "{again:?}");
+
+    let pool = &app.state.db.main;
+    let changes: [(&str, &str); 7] = [
+        ("a title", "UPDATE objects SET title_en = 'A flag carried at the march' WHERE accession_number = ?1"),
+        (
+            "a maker's name",
+            "UPDATE makers SET name_en = 'Ivan the Bearer' WHERE ?1 IS NOT NULL AND id = (SELECT id FROM makers ORDER BY id LIMIT 1)",
+        ),
+        (
+            "an event's name",
+            "UPDATE events SET name_en = 'The Long March' WHERE ?1 IS NOT NULL AND id = (SELECT id FROM events ORDER BY id LIMIT 1)",
+        ),
+        (
+            "a type's name",
+            "UPDATE object_types SET name_en = 'Banners and flags' WHERE ?1 IS NOT NULL AND code = 'flag'",
+        ),
+        (
+            "an image's text",
+            "UPDATE media SET alt_en = 'The flag, folded', caption_en = 'Folded' WHERE object_id = (SELECT id FROM objects WHERE accession_number = ?1)",
+        ),
+        ("an object withdrawn", "UPDATE objects SET state = 'withdrawn' WHERE accession_number = ?1"),
+        ("an object published again", "UPDATE objects SET state = 'published' WHERE accession_number = ?1"),
+    ];
+    for (i, (what, sql)) in changes.iter().enumerate() {
+        let changed = sqlx::query(sqlx::AssertSqlSafe(*sql)).bind(&fixture.flag).execute(pool).await.unwrap();
+        assert!(changed.rows_affected() > 0, "{what}: nothing changed");
+        app.refresh().await;
+        let updated = export(&app, &kept, true).await;
+        let fresh = dir.path().join(format!("full-{i}"));
+        export(&app, &fresh, false).await;
+        let (left, right) = (contents(&kept), contents(&fresh));
+        assert_eq!(
+            left.iter().map(|(p, _)| p).collect::<Vec<_>>(),
+            right.iter().map(|(p, _)| p).collect::<Vec<_>>(),
+            "{what}: the same files"
+        );
+        for ((path, a), (_, b)) in left.iter().zip(&right) {
+            assert!(a == b, "{what}: {path} differs from a full export's");
+        }
+        assert!(updated.manifest_changed, "{what}: {updated:?}");
+        assert!(updated.rendered > 0, "{what}: {updated:?}");
+        if i == 0 {
+            // A title: its object's pages and the pages listing it, not the rest.
+            assert!(updated.rendered < full.rendered / 4, "{what}: {updated:?} of {full:?}");
+        }
+    }
+
+    // A folder changed behind the export's back (its manifest is not the one it wrote) is
+    // rendered again in full, not trusted.
+    std::fs::write(kept.join(MANIFEST), "edited\n").unwrap();
+    let distrusted = export(&app, &kept, true).await;
+    assert_eq!(distrusted.rendered, full.rendered, "{distrusted:?}");
+}
