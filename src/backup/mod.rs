@@ -66,7 +66,7 @@ pub struct Made {
 struct SyncingFile {
     file: std::fs::File,
     unsynced: usize,
-    syncer: Option<(std::sync::mpsc::SyncSender<()>, std::thread::JoinHandle<()>)>,
+    syncer: Option<(std::sync::mpsc::SyncSender<()>, std::thread::JoinHandle<std::io::Result<()>>)>,
 }
 
 const EARLY_SYNC_BYTES: usize = 8 << 20;
@@ -78,10 +78,12 @@ impl SyncingFile {
             let thread = std::thread::Builder::new()
                 .name("zbor-sync".to_owned())
                 .spawn(move || {
-                    // Errors show in the final sync, which must succeed.
+                    // The first error is kept: Linux reports a failed write-back once per open
+                    // file, so the final sync on the same file could not see it again.
                     for () in asked {
-                        let _ = clone.sync_data();
+                        clone.sync_data()?;
                     }
+                    Ok(())
                 })
                 .ok()?;
             Some((ask, thread))
@@ -89,11 +91,12 @@ impl SyncingFile {
         Self { file, unsynced: 0, syncer }
     }
 
-    /// Waits for the syncing thread, then syncs everything, metadata included.
+    /// Waits for the syncing thread (and fails with its error, if it had one), then syncs
+    /// everything, metadata included.
     fn sync_all(mut self) -> std::io::Result<()> {
         if let Some((ask, thread)) = self.syncer.take() {
             drop(ask);
-            let _ = thread.join();
+            thread.join().map_err(|_| std::io::Error::other("the syncing thread panicked"))??;
         }
         self.file.sync_all()
     }
@@ -637,6 +640,12 @@ async fn write_all(
             if !last {
                 continue;
             }
+            // Entries are read whole: none may be larger than a backup writes them (format 1's
+            // dump could hold one large row, an offer's held photo).
+            let most = if archive.version >= 2 { CHUNK_BYTES } else { 64 * CHUNK_BYTES } as u64;
+            if expected.size > most {
+                return Err(archive::damaged(path, format!("{name} is larger than any entry a backup writes")));
+            }
             let mut bytes = Vec::new();
             let read = archive::copy_entry(&mut entry, &mut bytes, path)?;
             if read.blake3 != expected.blake3 {
@@ -841,5 +850,11 @@ mod tests {
             let left: Vec<_> = std::fs::read_dir(into.join(folder)).map(|d| d.flatten().collect()).unwrap_or_default();
             assert!(left.is_empty(), "{folder} kept {left:?}");
         }
+
+        // An entry larger than any a backup writes is refused before it is read into memory.
+        let archive = dir.path().join("large.age");
+        archive_of(&archive, &identity, 2, &[("db/zbor/000000.pages", vec![0; CHUNK_BYTES + 4096])]);
+        let err = format!("{:#}", restore_into(&dir.path().join("large"), &archive, &identity).await.unwrap_err());
+        assert!(err.contains("larger than any entry"), "{err}");
     }
 }

@@ -101,14 +101,27 @@ fn check_header(path: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The schema objects of a database, as SQLite keeps them, without SQLite's own statistics.
-async fn schema(conn: &mut SqliteConnection) -> sqlx::Result<BTreeSet<(String, String, String, Option<String>)>> {
-    let rows: Vec<(String, String, String, Option<String>)> = sqlx::query_as(
-        "SELECT type, name, tbl_name, sql FROM sqlite_schema WHERE name NOT IN ('sqlite_stat1', 'sqlite_stat4')",
-    )
-    .fetch_all(&mut *conn)
-    .await?;
+/// A row of `sqlite_schema`: type, name, table and statement.
+type SchemaRow = (String, String, String, Option<String>);
+
+/// Every schema object of a database, as SQLite keeps them (nothing left out: a row that looks
+/// like SQLite's own could hold a trigger).
+async fn schema(conn: &mut SqliteConnection) -> sqlx::Result<BTreeSet<SchemaRow>> {
+    let rows: Vec<SchemaRow> =
+        sqlx::query_as("SELECT type, name, tbl_name, sql FROM sqlite_schema").fetch_all(&mut *conn).await?;
     Ok(rows.into_iter().collect())
+}
+
+/// The schema `migrator` makes up to `version` (all of it when `None`), in a database in memory.
+async fn schema_made(migrator: &sqlx::migrate::Migrator, version: Option<i64>) -> anyhow::Result<BTreeSet<SchemaRow>> {
+    let mut fresh = SqliteConnection::connect("sqlite::memory:").await?;
+    match version {
+        Some(version) => migrator.run_to(version, &mut fresh).await?,
+        None => migrator.run(&mut fresh).await?,
+    }
+    let made = schema(&mut fresh).await?;
+    fresh.close().await?;
+    Ok(made)
 }
 
 /// Checks a restored database file at `path` before it is used: a whole, intact SQLite file
@@ -126,15 +139,18 @@ pub async fn check(path: &Path, migrator: &sqlx::migrate::Migrator) -> anyhow::R
         .pragma("trusted_schema", "off");
     let mut conn = SqliteConnection::connect_with(&options).await.context("SQLite cannot open it")?;
     let result = async {
-        let verdict: Vec<String> = sqlx::query_scalar("PRAGMA integrity_check").fetch_all(&mut conn).await?;
-        if verdict != ["ok"] {
-            bail!("SQLite finds it damaged: {}", verdict.join("; "));
+        // The schema first, read as stored (nothing of it is run): only then is anything of
+        // the file read through it, so a view or a constraint of someone else's is never
+        // evaluated, not even by the integrity check.
+        let found = schema(&mut conn).await?;
+        let record = schema_made(migrator, None).await?.into_iter().find(|(_, name, _, _)| name == "_sqlx_migrations");
+        if record.is_none_or(|row| !found.contains(&row)) {
+            bail!("it has no record of zbor's migrations");
         }
         let applied: Vec<(i64, Vec<u8>, bool)> =
             sqlx::query_as("SELECT version, checksum, success FROM _sqlx_migrations ORDER BY version")
                 .fetch_all(&mut conn)
-                .await
-                .context("it has no record of zbor's migrations")?;
+                .await?;
         let ours: Vec<&sqlx::migrate::Migration> =
             migrator.iter().filter(|m| m.migration_type.is_up_migration()).collect();
         if applied.is_empty() || applied.len() > ours.len() {
@@ -146,13 +162,13 @@ pub async fn check(path: &Path, migrator: &sqlx::migrate::Migrator) -> anyhow::R
             }
         }
         let last = applied.last().map(|(version, _, _)| *version).unwrap_or_default();
-        let mut fresh = SqliteConnection::connect("sqlite::memory:").await?;
-        migrator.run_to(last, &mut fresh).await?;
-        let expected = schema(&mut fresh).await?;
-        fresh.close().await?;
-        let found = schema(&mut conn).await?;
+        let expected = schema_made(migrator, Some(last)).await?;
         if let Some((kind, name, _, _)) = found.symmetric_difference(&expected).next() {
             bail!("its schema is not the one zbor's migrations make (the {kind} {name} differs)");
+        }
+        let verdict: Vec<String> = sqlx::query_scalar("PRAGMA integrity_check").fetch_all(&mut conn).await?;
+        if verdict != ["ok"] {
+            bail!("SQLite finds it damaged: {}", verdict.join("; "));
         }
         let broken: Vec<(String,)> =
             sqlx::query_as("SELECT \"table\" FROM pragma_foreign_key_check").fetch_all(&mut conn).await?;
@@ -267,6 +283,31 @@ mod tests {
         pool.close().await;
         let foreign = refused("foreign", forged).await;
         assert!(foreign.contains("schema is not the one"), "{foreign}");
+
+        // The same, hiding behind a name SQLite uses for its own statistics.
+        let pool = crate::db::open(&source, 1).await.unwrap();
+        // (SQLite refuses such a name to CREATE, but a forged file is written byte by byte.)
+        sqlx::raw_sql(
+            "DROP TRIGGER copy; DROP TABLE spy; PRAGMA writable_schema = ON;
+             INSERT INTO sqlite_schema (type, name, tbl_name, rootpage, sql) VALUES ('trigger', 'sqlite_stat1',
+               'sealed_records', 0, 'CREATE TRIGGER sqlite_stat1 AFTER INSERT ON sealed_records BEGIN SELECT 1; END');
+             PRAGMA writable_schema = OFF;",
+        )
+        .execute(&pool)
+        .await
+        .unwrap();
+        let mut conn = pool.acquire().await.unwrap();
+        let mut disguised = Vec::new();
+        read(&mut conn, |p| {
+            disguised.extend_from_slice(p);
+            Ok(())
+        })
+        .await
+        .unwrap();
+        drop(conn);
+        pool.close().await;
+        let disguised = refused("disguised", disguised).await;
+        assert!(disguised.contains("schema is not the one"), "{disguised}");
         let other = {
             let path = dir.path().join("other");
             write(&path, &bytes);

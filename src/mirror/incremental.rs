@@ -58,9 +58,21 @@ fn sorted<K: Ord + Copy, V>(map: impl IntoIterator<Item = (K, V)>) -> Vec<(K, V)
 
 impl Fingerprints {
     /// `settings`: everything besides the snapshot that pages reflect (configuration, the
-    /// mirror's addresses).
-    pub fn of(snapshot: &Snapshot, settings: &str) -> Self {
+    /// mirror's addresses); `files`: every file the mirror holds (a page links to an image only
+    /// if its file is there, and derivatives may still be in the making).
+    pub fn of<'f>(snapshot: &Snapshot, settings: &str, files: impl Iterator<Item = &'f str>) -> Self {
         let collection = &snapshot.collection;
+        // Each image's files, by the image's hash (`media/HASH/…`, `iiif/image/HASH/…`).
+        let mut images: HashMap<&str, Vec<&str>> = HashMap::new();
+        for file in files {
+            let hash = file.strip_prefix("media/").or_else(|| file.strip_prefix("iiif/image/"));
+            if let Some((hash, _)) = hash.and_then(|rest| rest.split_once('/')) {
+                images.entry(hash).or_default().push(file);
+            }
+        }
+        for paths in images.values_mut() {
+            paths.sort_unstable();
+        }
         let maker = |id: &i64| collection.makers.get(id).map(|m| format!("{m:?}")).unwrap_or_default();
         let event = |id: &i64| collection.events.get(id).map(|e| format!("{e:?}")).unwrap_or_default();
         let mut shape = String::new();
@@ -88,6 +100,9 @@ impl Fingerprints {
                 // The object, its type's name, and every maker and event it names (in its
                 // fields or its provenance), linked or not.
                 let mut text = format!("{o:?}\n{:?}\n", collection.types.get(&o.type_id));
+                for media in &o.media {
+                    let _ = writeln!(text, "{:?}", images.get(media.hash.as_str()));
+                }
                 let parties = o.provenance.iter().flat_map(|p| &p.parties).filter_map(|(_, party)| match party {
                     crate::collection::public::PublicParty::Maker(id) => Some(id),
                     _ => None,

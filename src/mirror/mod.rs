@@ -108,7 +108,7 @@ pub async fn export(state: &AppState, options: &Options, bar: &indicatif::Progre
     let items = plan(state, &snapshot, base.as_deref())?;
     // What the last export left, when this one updates it and it can be vouched for.
     let settings = format!("{:?}\n{base:?}\n{:?}", state.config, options.live_url);
-    let now = incremental::Fingerprints::of(&snapshot, &settings);
+    let now = incremental::Fingerprints::of(&snapshot, &settings, items.iter().map(|i| i.path.as_str()));
     let state_path = incremental::state_path(&state.config.data_dir, &options.out)?;
     let (previous, now) = if options.incremental {
         match incremental::Previous::load(&state_path, &options.out.join(MANIFEST), now) {
@@ -118,6 +118,14 @@ pub async fn export(state: &AppState, options: &Options, bar: &indicatif::Progre
     } else {
         (None, Some(now))
     };
+    // Until this export has ended, the folder is not the one the last state describes: an
+    // export cut off halfway must leave the next one nothing to trust.
+    match std::fs::remove_file(&state_path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+            return Err(e).context("removing the last export's state");
+        }
+        _ => {}
+    }
     let renderer = std::sync::Arc::new(Renderer {
         state: state.clone(),
         router: crate::app::router(state.clone()),

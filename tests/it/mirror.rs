@@ -448,9 +448,22 @@ async fn nginx_serves_the_mirror_and_every_link_and_image_resolves() {
     assert!(images > 3, "only {images} images");
 }
 
-/// Every file of the two folders, with its bytes.
+/// Every file of the folder, with its bytes.
 fn contents(root: &Path) -> Vec<(String, Vec<u8>)> {
     mirror::walk(root).unwrap().into_iter().map(|(path, relative)| (relative, std::fs::read(path).unwrap())).collect()
+}
+
+/// The two folders hold the same files with the same bytes.
+fn assert_same_files(kept: &Path, fresh: &Path, what: &str) {
+    let (left, right) = (contents(kept), contents(fresh));
+    assert_eq!(
+        left.iter().map(|(p, _)| p).collect::<Vec<_>>(),
+        right.iter().map(|(p, _)| p).collect::<Vec<_>>(),
+        "{what}: the same files"
+    );
+    for ((path, a), (_, b)) in left.iter().zip(&right) {
+        assert!(a == b, "{what}: {path} differs from a full export's");
+    }
 }
 
 #[tokio::test]
@@ -494,15 +507,7 @@ async fn an_incremental_export_renders_only_what_moved_and_writes_what_a_full_ex
         let updated = export(&app, &kept, true).await;
         let fresh = dir.path().join(format!("full-{i}"));
         export(&app, &fresh, false).await;
-        let (left, right) = (contents(&kept), contents(&fresh));
-        assert_eq!(
-            left.iter().map(|(p, _)| p).collect::<Vec<_>>(),
-            right.iter().map(|(p, _)| p).collect::<Vec<_>>(),
-            "{what}: the same files"
-        );
-        for ((path, a), (_, b)) in left.iter().zip(&right) {
-            assert!(a == b, "{what}: {path} differs from a full export's");
-        }
+        assert_same_files(&kept, &fresh, what);
         assert!(updated.manifest_changed, "{what}: {updated:?}");
         assert!(updated.rendered > 0, "{what}: {updated:?}");
         if i == 0 {
@@ -510,6 +515,63 @@ async fn an_incremental_export_renders_only_what_moved_and_writes_what_a_full_ex
             assert!(updated.rendered < full.rendered / 4, "{what}: {updated:?} of {full:?}");
         }
     }
+
+    // An image file still in the making at one export (pages then link elsewhere) and there
+    // at the next: the pages showing it are made again.
+    let snapshot = app.state.public.current();
+    let (hash, size) = snapshot
+        .collection
+        .objects
+        .iter()
+        .flat_map(|o| &o.media)
+        .find_map(|m| m.webp_sizes.first().map(|s| (m.hash.clone(), *s)))
+        .expect("an image with a WebP size");
+    let file = app.state.media.store.webp_path(&hash, size).expect("a WebP path");
+    let aside = dir.path().join("aside.webp");
+    std::fs::rename(&file, &aside).unwrap();
+    export(&app, &kept, true).await;
+    assert!(!kept.join(format!("media/{hash}/{size}.webp")).exists());
+    std::fs::rename(&aside, &file).unwrap();
+    let late = export(&app, &kept, true).await;
+    assert!(late.rendered > 0, "{late:?}");
+    let fresh = dir.path().join("full-late");
+    export(&app, &fresh, false).await;
+    assert_same_files(&kept, &fresh, "an image that came late");
+
+    // What an export keeps of itself is beside the data, owner-only, never in the mirror.
+    let states: Vec<String> = files(&app.config.data_dir).into_iter().filter(|f| f.starts_with("mirrors/")).collect();
+    assert!(!states.is_empty());
+    for path in &states {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(app.config.data_dir.join(path)).unwrap().permissions().mode();
+        assert_eq!(mode & 0o077, 0, "{path} is open to others");
+    }
+    assert!(files(&kept).iter().all(|f| !f.ends_with(".json") || f.starts_with("iiif/")), "{:?}", files(&kept));
+
+    // An export cut off halfway (here: a page it must write cannot be written) leaves nothing
+    // to trust: the next one renders everything.
+    sqlx::query("UPDATE objects SET title_en = 'Cut off halfway' WHERE accession_number = ?")
+        .bind(&fixture.flag)
+        .execute(pool)
+        .await
+        .unwrap();
+    app.refresh().await;
+    let page = kept.join("en/objects").join(format!("{}.html", fixture.flag));
+    std::fs::remove_file(&page).unwrap();
+    std::fs::create_dir(&page).unwrap();
+    let options = mirror::Options {
+        out: kept.clone(),
+        base_url: Some("https://mirror.example.org/zbor".to_owned()),
+        incremental: true,
+        live_url: None,
+    };
+    assert!(mirror::export(&app.state, &options, &indicatif::ProgressBar::hidden()).await.is_err());
+    std::fs::remove_dir(&page).unwrap();
+    let after = export(&app, &kept, true).await;
+    assert_eq!(after.rendered, full.rendered, "{after:?}");
+    let fresh = dir.path().join("full-after-cut");
+    export(&app, &fresh, false).await;
+    assert_same_files(&kept, &fresh, "after an export cut off halfway");
 
     // A folder changed behind the export's back (its manifest is not the one it wrote) is
     // rendered again in full, not trusted.
