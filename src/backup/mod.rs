@@ -701,10 +701,8 @@ async fn finish(config: &Config, archives: usize, uploads: usize, bar: &Progress
     crate::db::CONTACTS_MIGRATIONS.run(&contacts).await.context("migrating contacts.sqlite")?;
     let sealed_records: i64 = sqlx::query_scalar("SELECT count(*) FROM sealed_records").fetch_one(&contacts).await?;
     contacts.close().await;
-    let database_bytes = [config.main_db_path(), config.contacts_db_path()]
-        .iter()
-        .map(|p| std::fs::metadata(p).map(|m| m.len()).unwrap_or_default())
-        .sum();
+    let database_bytes =
+        Incoming::paths(config).iter().map(|p| std::fs::metadata(p).map(|m| m.len()).unwrap_or_default()).sum();
     Ok(Restored {
         archives,
         database_bytes,
@@ -808,20 +806,8 @@ mod tests {
     async fn an_archive_whose_database_holds_someone_elses_schema_restores_nothing() {
         let dir = tempfile::tempdir().unwrap();
         let (config, identity) = collection(&dir.path().join("old")).await;
-        let pages_of = |path: PathBuf| async move {
-            let pool = crate::db::open(&path, 1).await.unwrap();
-            let mut conn = pool.acquire().await.unwrap();
-            let mut bytes = Vec::new();
-            pages::read(&mut conn, |page| {
-                bytes.extend_from_slice(page);
-                Ok(())
-            })
-            .await
-            .unwrap();
-            bytes
-        };
-        let contacts = pages_of(config.contacts_db_path()).await;
-        let honest = pages_of(config.main_db_path()).await;
+        let contacts = pages::of_file(&config.contacts_db_path()).await;
+        let honest = pages::of_file(&config.main_db_path()).await;
         let archive = dir.path().join("honest.age");
         archive_of(
             &archive,
@@ -840,7 +826,7 @@ mod tests {
             .await
             .unwrap();
         pool.close().await;
-        let forged = pages_of(config.main_db_path()).await;
+        let forged = pages::of_file(&config.main_db_path()).await;
         let archive = dir.path().join("forged.age");
         archive_of(&archive, &identity, 2, &[("db/zbor/000000.pages", forged), ("db/contacts/000000.pages", contacts)]);
         let into = dir.path().join("forged");

@@ -204,6 +204,24 @@ impl FileWriter {
     }
 }
 
+/// Every page of the database at `path`, in memory (for tests: backups stream them).
+#[cfg(test)]
+pub async fn of_file(path: &Path) -> Vec<u8> {
+    let pool = crate::db::open(path, 1).await.unwrap();
+    let mut conn = pool.acquire().await.unwrap();
+    let mut bytes = Vec::new();
+    let pages = read(&mut conn, |page| {
+        bytes.extend_from_slice(page);
+        Ok(())
+    })
+    .await
+    .unwrap();
+    assert_eq!(bytes.len() as u64 % pages, 0);
+    drop(conn);
+    pool.close().await;
+    bytes
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -214,17 +232,8 @@ mod tests {
         let source = dir.join("source.sqlite");
         let pool = crate::db::open(&source, 1).await.unwrap();
         MIGRATIONS.run(&pool).await.unwrap();
-        let mut conn = pool.acquire().await.unwrap();
-        let mut bytes = Vec::new();
-        let pages = read(&mut conn, |page| {
-            bytes.extend_from_slice(page);
-            Ok(())
-        })
-        .await
-        .unwrap();
-        assert_eq!(bytes.len() as u64 % pages, 0);
-        drop(conn);
         pool.close().await;
+        let bytes = of_file(&source).await;
         (source, bytes)
     }
 
@@ -271,16 +280,8 @@ mod tests {
             .execute(&pool)
             .await
             .unwrap();
-        let mut conn = pool.acquire().await.unwrap();
-        let mut forged = Vec::new();
-        read(&mut conn, |p| {
-            forged.extend_from_slice(p);
-            Ok(())
-        })
-        .await
-        .unwrap();
-        drop(conn);
         pool.close().await;
+        let forged = of_file(&source).await;
         let foreign = refused("foreign", forged).await;
         assert!(foreign.contains("schema is not the one"), "{foreign}");
 
@@ -296,16 +297,8 @@ mod tests {
         .execute(&pool)
         .await
         .unwrap();
-        let mut conn = pool.acquire().await.unwrap();
-        let mut disguised = Vec::new();
-        read(&mut conn, |p| {
-            disguised.extend_from_slice(p);
-            Ok(())
-        })
-        .await
-        .unwrap();
-        drop(conn);
         pool.close().await;
+        let disguised = of_file(&source).await;
         let disguised = refused("disguised", disguised).await;
         assert!(disguised.contains("schema is not the one"), "{disguised}");
         let other = {

@@ -7,7 +7,7 @@
 //! never in the mirror), a fingerprint of each of these and the links each page had; the next
 //! incremental export renders only the pages where one of them moved. Anything it cannot
 //! vouch for (no state, a manifest it did not write, another build of zbor, other settings) is
-//! rendered again, so the result is always the bytes a full export would write; the tests
+//! rendered again: the result is meant to be the bytes a full export would write, and the tests
 //! compare the two after changes of every kind.
 //!
 //! Images are content-addressed (a redacted image gets a new name), so an image file the last
@@ -196,38 +196,31 @@ pub fn state_path(data_dir: &Path, out: &Path) -> anyhow::Result<PathBuf> {
     Ok(data_dir.join("mirrors").join(format!("{name}.json")))
 }
 
-/// The last export, as far as it can be vouched for.
-pub struct Previous {
+/// The last export, as far as it can be vouched for, beside the fingerprints taken now.
+pub struct Previous<'n> {
     state: State,
     /// The last manifest: every file with its BLAKE3 hash.
     pub manifest: HashMap<String, String>,
-    now: Fingerprints,
+    now: &'n Fingerprints,
 }
 
-impl Previous {
+impl<'n> Previous<'n> {
     /// The last export's state when it matches the folder's manifest and was made by this
     /// build with these settings; `None` otherwise (everything is then rendered).
-    pub fn load(state_path: &Path, manifest_path: &Path, now: Fingerprints) -> Result<Self, Fingerprints> {
-        let Ok(manifest_bytes) = std::fs::read(manifest_path) else { return Err(now) };
-        let Some(state) = std::fs::read(state_path).ok().and_then(|b| serde_json::from_slice::<State>(&b).ok()) else {
-            return Err(now);
-        };
+    pub fn load(state_path: &Path, manifest_path: &Path, now: &'n Fingerprints) -> Option<Self> {
+        let manifest_bytes = std::fs::read(manifest_path).ok()?;
+        let state = std::fs::read(state_path).ok().and_then(|b| serde_json::from_slice::<State>(&b).ok())?;
         if state.version != VERSION
             || state.global != now.global
             || state.manifest != blake3::hash(&manifest_bytes).to_hex().as_str()
         {
-            return Err(now);
+            return None;
         }
         let manifest = String::from_utf8_lossy(&manifest_bytes)
             .lines()
             .filter_map(|line| line.split_once("  ").map(|(hash, path)| (path.to_owned(), hash.to_owned())))
             .collect();
-        Ok(Self { state, manifest, now })
-    }
-
-    /// The fingerprints taken now, for the state this export leaves.
-    pub fn into_fingerprints(self) -> Fingerprints {
-        self.now
+        Some(Self { state, manifest, now })
     }
 
     /// Whether the object's fingerprint is what it was (its IIIF manifest may stay).

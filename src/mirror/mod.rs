@@ -110,13 +110,10 @@ pub async fn export(state: &AppState, options: &Options, bar: &indicatif::Progre
     let settings = format!("{:?}\n{base:?}\n{:?}", state.config, options.live_url);
     let now = incremental::Fingerprints::of(&snapshot, &settings, items.iter().map(|i| i.path.as_str()));
     let state_path = incremental::state_path(&state.config.data_dir, &options.out)?;
-    let (previous, now) = if options.incremental {
-        match incremental::Previous::load(&state_path, &options.out.join(MANIFEST), now) {
-            Ok(previous) => (Some(previous), None),
-            Err(now) => (None, Some(now)),
-        }
+    let previous = if options.incremental {
+        incremental::Previous::load(&state_path, &options.out.join(MANIFEST), &now)
     } else {
-        (None, Some(now))
+        None
     };
     // Until this export has ended, the folder is not the one the last state describes: an
     // export cut off halfway must leave the next one nothing to trust.
@@ -138,7 +135,8 @@ pub async fn export(state: &AppState, options: &Options, bar: &indicatif::Progre
     let mut made = Exported { files: items.len(), ..Exported::default() };
     let mut hashes: BTreeMap<String, String> = BTreeMap::new();
     let mut links: BTreeMap<String, incremental::Links> = BTreeMap::new();
-    let earlier: HashMap<String, String> = previous.as_ref().map(|p| p.manifest.clone()).unwrap_or_default();
+    let nothing = HashMap::new();
+    let earlier = previous.as_ref().map_or(&nothing, |p| &p.manifest);
     // Files the last export wrote that nothing here changed stay as they are, unread.
     let mut to_make = Vec::with_capacity(items.len());
     for item in items {
@@ -197,11 +195,7 @@ pub async fn export(state: &AppState, options: &Options, bar: &indicatif::Progre
             _ => {}
         }
     }
-    let now = match (previous, now) {
-        (Some(previous), _) => previous.into_fingerprints(),
-        (None, Some(now)) => now,
-        (None, None) => unreachable!("the fingerprints are either in the previous state or here"),
-    };
+    drop(previous);
     incremental::State::new(now, links, manifest.as_bytes()).save(&state_path)?;
     Ok(made)
 }
