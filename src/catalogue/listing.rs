@@ -1,8 +1,8 @@
 //! The object list: parsing its query, filtering the public collection, facet counts and
-//! pages. Everything here works on the in-memory snapshot except the text search, which
-//! asks SQLite's FTS5 index for ranked ids.
+//! pages, all from the in-memory snapshot.
 
 use crate::collection::public::PublicObject;
+use crate::collection::search::{Hit, best_first};
 use crate::collection::{IdMap, ObjectType};
 use crate::error::AppError;
 
@@ -148,18 +148,25 @@ pub struct Listing {
     pub facets: std::sync::Arc<FacetCounts>,
 }
 
-/// Filters the collection, counts facets and cuts out the requested page. `ranked` is the
-/// search hits (indexes into the snapshot, best first) when there is a text query. A page past
-/// the end gives the last page.
-pub fn list(snapshot: &Snapshot, ranked: Option<&[usize]>, filters: &Filters) -> Listing {
+/// Filters the collection, counts facets and cuts out the requested page. `hits` is the
+/// search's hits (indexes into the snapshot with their scores, in any order) when there is a
+/// text query; the page then holds the best of them. A page past the end gives the last page.
+pub fn list(snapshot: &Snapshot, hits: Option<&[Hit]>, filters: &Filters) -> Listing {
     let objects = &snapshot.collection.objects;
     // A type code that names no type matches nothing (the handler refuses it before this).
     let type_id = filters.object_type.as_deref().map(|code| snapshot.collection.type_by_code(code).map(|t| t.id));
-    let (matching, facets): (std::borrow::Cow<[usize]>, std::sync::Arc<FacetCounts>) = match ranked {
+    let chosen = |index: usize| {
+        let (Some(object), Some(years)) = (objects.get(index), snapshot.years.get(index)) else { return false };
+        !(type_id.is_some_and(|t| t != Some(object.type_id))
+            || filters.maker.is_some_and(|m| !object.makers.contains(&m))
+            || filters.event.is_some_and(|e| !object.events.contains(&e))
+            || filters.year.is_some_and(|y| !years.contains(&y)))
+    };
+    let (matching, facets): (std::borrow::Cow<[usize]>, std::sync::Arc<FacetCounts>) = match hits {
         // The whole collection: nothing to scan, the counts are kept in the snapshot.
         None if !filters.has_facet() => {
             let total = objects.len();
-            let last_page = total.div_ceil(PAGE_SIZE).max(1) as u64;
+            let last_page = last_page(total);
             let page = filters.page.unwrap_or(1).clamp(1, last_page);
             let start = (page as usize - 1) * PAGE_SIZE;
             let items = (start..total.min(start + PAGE_SIZE)).collect();
@@ -170,34 +177,39 @@ pub fn list(snapshot: &Snapshot, ranked: Option<&[usize]>, filters: &Filters) ->
             let index = smallest_index(snapshot, type_id, filters);
             (std::borrow::Cow::Borrowed(index), snapshot.facets_of(filters, index))
         }
-        _ => {
-            let candidates: &[usize] = match ranked {
-                Some(hits) => hits,
-                None => smallest_index(snapshot, type_id, filters),
-            };
-            let mut matching = Vec::new();
-            let mut facets = FacetCounts::default();
-            for &index in candidates {
-                let (Some(object), Some(years)) = (objects.get(index), snapshot.years.get(index)) else { continue };
-                if type_id.is_some_and(|t| t != Some(object.type_id))
-                    || filters.maker.is_some_and(|m| !object.makers.contains(&m))
-                    || filters.event.is_some_and(|e| !object.events.contains(&e))
-                    || filters.year.is_some_and(|y| !years.contains(&y))
-                {
-                    continue;
-                }
-                matching.push(index);
-                facets.add(object, years);
-            }
+        None => {
+            let matching: Vec<usize> =
+                smallest_index(snapshot, type_id, filters).iter().copied().filter(|i| chosen(*i)).collect();
+            let facets = snapshot.count_facets(matching.iter().copied());
             (std::borrow::Cow::Owned(matching), std::sync::Arc::new(facets))
+        }
+        Some(hits) => {
+            let mut matching: Vec<Hit> = hits.iter().copied().filter(|(_, i)| chosen(*i)).collect();
+            let facets = std::sync::Arc::new(snapshot.count_facets(matching.iter().map(|(_, i)| *i)));
+            let total = matching.len();
+            let last_page = last_page(total);
+            let page = filters.page.unwrap_or(1).clamp(1, last_page);
+            let start = (page as usize - 1) * PAGE_SIZE;
+            // Only the hits up to this page's end are put in order.
+            let end = total.min(start + PAGE_SIZE);
+            if end > 0 && end < total {
+                matching.select_nth_unstable_by(end - 1, best_first);
+            }
+            matching[..end].sort_unstable_by(best_first);
+            let items = matching[start.min(end)..end].iter().map(|(_, i)| *i).collect();
+            return Listing { items, total, page, last_page, facets };
         }
     };
     let total = matching.len();
-    let last_page = total.div_ceil(PAGE_SIZE).max(1) as u64;
+    let last_page = last_page(total);
     let page = filters.page.unwrap_or(1).clamp(1, last_page);
     let start = (page as usize - 1) * PAGE_SIZE;
     let items = matching.iter().skip(start).take(PAGE_SIZE).copied().collect();
     Listing { items, total, page, last_page, facets }
+}
+
+fn last_page(total: usize) -> u64 {
+    total.div_ceil(PAGE_SIZE).max(1) as u64
 }
 
 /// The smallest of the snapshot's indexes that the chosen facets select from.

@@ -13,7 +13,7 @@ use std::sync::{Arc, RwLock};
 use sqlx::SqlitePool;
 
 use crate::collection::public::{PublicCollection, PublicObject};
-use crate::collection::search::{SearchDoc, Vocabulary};
+use crate::collection::search::{Hit, SearchIndex};
 use crate::i18n::{self, Lang};
 use crate::web::LangChoice;
 use crate::web::http::Representations;
@@ -44,13 +44,21 @@ pub struct Snapshot {
     /// Facet counts of the lists filtered by one facet, computed when first asked for (a
     /// bounded set: one per type, maker, event and year of the collection).
     one_facet: std::sync::Mutex<HashMap<(u8, i64), Arc<FacetCounts>>>,
-    /// Each object's public words for ranking search hits, parallel to `collection.objects`.
-    search_docs: Vec<SearchDoc>,
-    vocabulary: Vocabulary,
-    average_len: f64,
-    /// For each word of the vocabulary, the objects (indexes, ascending) whose public text
-    /// holds it: a search starts from the postings of its rarest term.
-    postings: Vec<Vec<u32>>,
+    /// The public words of every object, for searches.
+    search: SearchIndex,
+    /// Every facet value (type, maker, event, year) numbered densely, and each object's
+    /// values by those numbers: a list counts its facets into an array, not a hash map.
+    facet_values: Vec<FacetValue>,
+    object_facets: Vec<Vec<u32>>,
+}
+
+/// A value a list can be narrowed by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum FacetValue {
+    Type(i64),
+    Maker(i64),
+    Event(i64),
+    Year(i64),
 }
 
 impl Snapshot {
@@ -75,18 +83,29 @@ impl Snapshot {
             all_facets.add(object, &years[index]);
         }
         let texts: Vec<(String, String)> = collection.objects.iter().map(|o| search_text(&collection, o)).collect();
-        let vocabulary = Vocabulary::new(texts.iter().flat_map(|(t, b)| [t.as_str(), b.as_str()]));
-        let search_docs: Vec<SearchDoc> = texts.iter().map(|(t, b)| SearchDoc::new(&vocabulary, t, b)).collect();
-        let average_len = search_docs.iter().map(|d| f64::from(d.len())).sum::<f64>() / search_docs.len().max(1) as f64;
-        let mut postings: Vec<Vec<u32>> = vec![Vec::new(); vocabulary.len()];
-        for (index, doc) in search_docs.iter().enumerate() {
-            for word in doc.word_ids() {
-                let list = &mut postings[word as usize];
-                if list.last() != Some(&(index as u32)) {
-                    list.push(index as u32);
-                }
-            }
-        }
+        let search = SearchIndex::new(&texts);
+        drop(texts);
+        let mut numbers: HashMap<FacetValue, u32> = HashMap::new();
+        let mut facet_values = Vec::new();
+        let object_facets = collection
+            .objects
+            .iter()
+            .zip(&years)
+            .map(|(object, years)| {
+                let values = std::iter::once(FacetValue::Type(object.type_id))
+                    .chain(object.makers.iter().map(|m| FacetValue::Maker(*m)))
+                    .chain(object.events.iter().map(|e| FacetValue::Event(*e)))
+                    .chain(years.iter().map(|y| FacetValue::Year(*y)));
+                values
+                    .map(|value| {
+                        *numbers.entry(value).or_insert_with(|| {
+                            facet_values.push(value);
+                            facet_values.len() as u32 - 1
+                        })
+                    })
+                    .collect()
+            })
+            .collect();
         let maker_counts = by_maker.iter().map(|(k, v)| (*k, v.len())).collect();
         let event_counts = by_event.iter().map(|(k, v)| (*k, v.len())).collect();
         let makers_sorted = Lang::ALL.map(|lang| {
@@ -115,56 +134,42 @@ impl Snapshot {
             by_year,
             all_facets: Arc::new(all_facets),
             one_facet: std::sync::Mutex::default(),
-            search_docs,
-            vocabulary,
-            average_len,
-            postings,
+            search,
+            facet_values,
+            object_facets,
         }
     }
 
-    /// The objects (indexes) whose public text holds every term as a prefix of a word, best
-    /// first. Candidates come from the postings of the term with the fewest; each is then
-    /// checked against every term and ranked. Nothing but the snapshot is read.
-    pub fn search(&self, terms: &[String]) -> Vec<usize> {
-        let ranges: Vec<_> = terms.iter().map(|t| self.vocabulary.prefix_range(t)).collect();
-        let postings_of = |range: &std::ops::Range<u32>| {
-            range.clone().map(|w| self.postings.get(w as usize).map_or(0, Vec::len)).sum::<usize>()
-        };
-        let Some(rarest) = ranges.iter().min_by_key(|r| postings_of(r)) else { return Vec::new() };
-        let mut candidates: Vec<usize> =
-            rarest.clone().filter_map(|w| self.postings.get(w as usize)).flatten().map(|i| *i as usize).collect();
-        candidates.sort_unstable();
-        candidates.dedup();
-        self.rank(&candidates, terms)
+    /// The objects (indexes) whose public text holds every term as a prefix of a word, with
+    /// their scores, unordered (see [`SearchIndex::search`]). Nothing but the snapshot is read.
+    pub fn search(&self, terms: &[String]) -> Vec<Hit> {
+        self.search.search(terms)
     }
 
-    /// Orders search hits (indexes into the objects) best first, keeping only those whose
-    /// public text holds every term; equal scores keep the collection's order (newest first).
-    pub fn rank(&self, hits: &[usize], terms: &[String]) -> Vec<usize> {
-        let terms: Vec<_> = terms.iter().map(|t| self.vocabulary.prefix_range(t)).collect();
-        let terms = terms.as_slice();
-        let mut scored: Vec<(f64, usize)> = hits
-            .iter()
-            .filter_map(|&i| {
-                let doc = self.search_docs.get(i)?;
-                doc.matches_all(terms).then(|| (doc.score(terms, self.average_len), i))
-            })
-            .collect();
-        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-        scored.into_iter().map(|(_, i)| i).collect()
+    /// The facet counts of the objects `indexes`.
+    pub fn count_facets(&self, indexes: impl Iterator<Item = usize>) -> FacetCounts {
+        let mut counts = vec![0usize; self.facet_values.len()];
+        for index in indexes {
+            for value in self.object_facets.get(index).map_or(&[][..], Vec::as_slice) {
+                counts[*value as usize] += 1;
+            }
+        }
+        let mut facets = FacetCounts::default();
+        for (value, count) in self.facet_values.iter().zip(counts).filter(|(_, n)| *n > 0) {
+            let (map, id) = match *value {
+                FacetValue::Type(id) => (&mut facets.types, id),
+                FacetValue::Maker(id) => (&mut facets.makers, id),
+                FacetValue::Event(id) => (&mut facets.events, id),
+                FacetValue::Year(id) => (&mut facets.years, id),
+            };
+            map.insert(id, count);
+        }
+        facets
     }
 
     /// The facet counts of `index`, the objects of the one facet `filters` choose.
     pub fn facets_of(&self, filters: &super::listing::Filters, index: &[usize]) -> Arc<FacetCounts> {
-        let count = || {
-            let mut facets = FacetCounts::default();
-            for &i in index {
-                if let (Some(object), Some(years)) = (self.collection.objects.get(i), self.years.get(i)) {
-                    facets.add(object, years);
-                }
-            }
-            Arc::new(facets)
-        };
+        let count = || Arc::new(self.count_facets(index.iter().copied()));
         let type_id = filters.object_type.as_deref().and_then(|code| self.collection.type_by_code(code)).map(|t| t.id);
         let key = match (type_id, filters.maker, filters.event, filters.year) {
             (Some(t), ..) => (0, t),

@@ -121,12 +121,20 @@ fn range_count(words: &[(u32, u32)], range: &std::ops::Range<u32>) -> u32 {
     words[start..].iter().take_while(|(id, _)| *id < range.end).map(|(_, n)| n).sum()
 }
 
-/// Weights of the title and the body, as in the FTS5 ranking this replaces.
-const TITLE_WEIGHT: f64 = 5.0;
-const BODY_WEIGHT: f64 = 1.0;
+/// Weights of the title and the body, as in the FTS5 ranking this replaces: a term's
+/// frequency in a document is `5 × (in the title) + (in the body)`, a whole number.
+const TITLE_WEIGHT: u32 = 5;
+const BODY_WEIGHT: u32 = 1;
 /// BM25 parameters (FTS5's values).
 const K1: f64 = 1.2;
 const B: f64 = 0.75;
+
+/// One term's share of a document's BM25 score, from its weighted frequency `f` and the
+/// document's length normalisation (see [`SearchDoc::norm`]).
+fn saturated(f: u32, norm: f64) -> f64 {
+    let f = f64::from(f);
+    f * (K1 + 1.0) / (f + K1 * norm)
+}
 
 impl SearchDoc {
     /// Builds the document from the same public text the FTS5 index holds.
@@ -136,14 +144,14 @@ impl SearchDoc {
         Self { title, body, len: title_len + body_len }
     }
 
-    /// Every word id of the document, title and body (an id may come twice).
-    pub fn word_ids(&self) -> impl Iterator<Item = u32> + '_ {
-        self.title.iter().chain(&self.body).map(|(id, _)| *id)
+    /// The weighted frequency of the words with ids in `range` (one query term).
+    fn frequency(&self, range: &std::ops::Range<u32>) -> u32 {
+        TITLE_WEIGHT * range_count(&self.title, range) + BODY_WEIGHT * range_count(&self.body, range)
     }
 
-    /// Whether every term (a vocabulary range) occurs in this document's public text.
-    pub fn matches_all(&self, terms: &[std::ops::Range<u32>]) -> bool {
-        terms.iter().all(|range| range_count(&self.title, range) + range_count(&self.body, range) > 0)
+    /// BM25's length normalisation (b) of this document, given the average length of all.
+    fn norm(&self, average_len: f64) -> f64 {
+        1.0 - B + B * f64::from(self.len) / average_len.max(1.0)
     }
 
     /// A BM25 score of this document for query terms given as vocabulary ranges (one per
@@ -152,15 +160,8 @@ impl SearchDoc {
     /// every term; the terms' inverse document frequencies are left out, so in a query of
     /// several words a rare word and a common one weigh the same.
     pub fn score(&self, terms: &[std::ops::Range<u32>], average_len: f64) -> f64 {
-        let norm = 1.0 - B + B * f64::from(self.len) / average_len.max(1.0);
-        terms
-            .iter()
-            .map(|range| {
-                let f = TITLE_WEIGHT * f64::from(range_count(&self.title, range))
-                    + BODY_WEIGHT * f64::from(range_count(&self.body, range));
-                f * (K1 + 1.0) / (f + K1 * norm)
-            })
-            .sum()
+        let norm = self.norm(average_len);
+        terms.iter().map(|range| saturated(self.frequency(range), norm)).sum()
     }
 
     pub fn len(&self) -> u32 {
@@ -169,6 +170,117 @@ impl SearchDoc {
 
     pub fn is_empty(&self) -> bool {
         self.len == 0
+    }
+}
+
+/// One object holding one word, with the word's weighted frequency in it.
+#[derive(Debug, Clone, Copy)]
+struct Posting {
+    doc: u32,
+    frequency: u32,
+}
+
+/// The in-memory search index of the public collection: every object's words, and for each
+/// word of the vocabulary the objects holding it. Built with the public snapshot.
+#[derive(Debug, Default)]
+pub struct SearchIndex {
+    vocabulary: Vocabulary,
+    docs: Vec<SearchDoc>,
+    /// Each document's length normalisation, parallel to `docs`.
+    norms: Vec<f64>,
+    /// For each word id, the documents (ascending) holding it.
+    postings: Vec<Vec<Posting>>,
+}
+
+/// A search hit: an object's index in the collection and its score.
+pub type Hit = (f64, usize);
+
+/// Best first, and among equal scores the collection's order (newest first).
+pub fn best_first(a: &Hit, b: &Hit) -> std::cmp::Ordering {
+    b.0.total_cmp(&a.0).then(a.1.cmp(&b.1))
+}
+
+impl SearchIndex {
+    /// Indexes documents given as (title, body), in the collection's order.
+    pub fn new(texts: &[(String, String)]) -> Self {
+        let vocabulary = Vocabulary::new(texts.iter().flat_map(|(t, b)| [t.as_str(), b.as_str()]));
+        let docs: Vec<SearchDoc> = texts.iter().map(|(t, b)| SearchDoc::new(&vocabulary, t, b)).collect();
+        let average_len = docs.iter().map(|d| f64::from(d.len())).sum::<f64>() / docs.len().max(1) as f64;
+        let norms = docs.iter().map(|d| d.norm(average_len)).collect();
+        let mut postings: Vec<Vec<Posting>> = vec![Vec::new(); vocabulary.len()];
+        for (index, doc) in docs.iter().enumerate() {
+            for (word, n) in &doc.title {
+                postings[*word as usize].push(Posting { doc: index as u32, frequency: TITLE_WEIGHT * n });
+            }
+            for (word, n) in &doc.body {
+                let list = &mut postings[*word as usize];
+                match list.last_mut() {
+                    Some(last) if last.doc == index as u32 => last.frequency += BODY_WEIGHT * n,
+                    _ => list.push(Posting { doc: index as u32, frequency: BODY_WEIGHT * n }),
+                }
+            }
+        }
+        Self { vocabulary, docs, norms, postings }
+    }
+
+    /// How many postings the words in `range` have together.
+    fn postings_in(&self, range: &std::ops::Range<u32>) -> usize {
+        self.postings[range.start as usize..range.end as usize].iter().map(Vec::len).sum()
+    }
+
+    fn each_posting(&self, range: &std::ops::Range<u32>) -> impl Iterator<Item = &Posting> {
+        self.postings[range.start as usize..range.end as usize].iter().flatten()
+    }
+
+    /// The objects (indexes into the collection) whose public text holds every term as a
+    /// prefix of a word, each with its score ([`SearchDoc::score`]), in no particular order;
+    /// sort with [`best_first`].
+    ///
+    /// The candidates are the objects holding the term with the fewest postings; every other
+    /// term is then counted from its own postings when they are few compared with the
+    /// candidates, or looked up in each candidate's words when they are many. Either way the
+    /// work grows with the rarest term's matches, never with the collection.
+    pub fn search(&self, terms: &[String]) -> Vec<Hit> {
+        let ranges: Vec<_> = terms.iter().map(|t| self.vocabulary.prefix_range(t)).collect();
+        let sizes: Vec<usize> = ranges.iter().map(|r| self.postings_in(r)).collect();
+        let Some(rarest) = (0..ranges.len()).min_by_key(|&t| sizes[t]) else { return Vec::new() };
+        let width = ranges.len();
+        // Per candidate, its weighted frequency of each term, row by row.
+        let mut docs: Vec<u32> = Vec::new();
+        let mut frequencies: Vec<u32> = Vec::new();
+        // The row of each document in `docs`, plus one (0: not a candidate).
+        let mut row_of = vec![0u32; self.docs.len()];
+        for posting in self.each_posting(&ranges[rarest]) {
+            let row = &mut row_of[posting.doc as usize];
+            if *row == 0 {
+                docs.push(posting.doc);
+                frequencies.resize(frequencies.len() + width, 0);
+                *row = docs.len() as u32;
+            }
+            frequencies[(*row as usize - 1) * width + rarest] += posting.frequency;
+        }
+        for (term, range) in ranges.iter().enumerate().filter(|(t, _)| *t != rarest) {
+            if sizes[term] <= 4 * docs.len() {
+                for posting in self.each_posting(range) {
+                    if let Some(row) = row_of[posting.doc as usize].checked_sub(1) {
+                        frequencies[row as usize * width + term] += posting.frequency;
+                    }
+                }
+            } else {
+                for (row, doc) in docs.iter().enumerate() {
+                    frequencies[row * width + term] = self.docs[*doc as usize].frequency(range);
+                }
+            }
+        }
+        docs.iter()
+            .zip(frequencies.chunks_exact(width))
+            .filter(|(_, f)| f.iter().all(|f| *f > 0))
+            .map(|(doc, f)| {
+                let norm = self.norms[*doc as usize];
+                // Summed in the query's order, as SearchDoc::score sums.
+                (f.iter().map(|f| saturated(*f, norm)).sum(), *doc as usize)
+            })
+            .collect()
     }
 }
 
