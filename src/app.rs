@@ -149,6 +149,52 @@ impl AppState {
     }
 }
 
+/// The whole application as the server runs it: [`router`], with repeated requests for cached
+/// pages answered before it ([`crate::catalogue::cached_answer`]): no routing, no layers.
+#[derive(Clone)]
+pub struct Site {
+    state: AppState,
+    router: Router,
+}
+
+impl Site {
+    pub fn new(state: AppState) -> Self {
+        Self { router: router(state.clone()), state }
+    }
+}
+
+impl<B> tower::Service<axum::http::Request<B>> for Site
+where
+    B: axum::body::HttpBody<Data = axum::body::Bytes> + Send + 'static,
+    B::Error: Into<axum::BoxError>,
+{
+    type Response = axum::response::Response;
+    type Error = std::convert::Infallible;
+    type Future = futures_util::future::Either<
+        std::future::Ready<Result<Self::Response, Self::Error>>,
+        std::pin::Pin<Box<dyn Future<Output = Result<Self::Response, Self::Error>> + Send>>,
+    >;
+
+    fn poll_ready(&mut self, _: &mut std::task::Context<'_>) -> std::task::Poll<Result<(), Self::Error>> {
+        // The router is always ready.
+        std::task::Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, request: axum::http::Request<B>) -> Self::Future {
+        use futures_util::future::Either;
+        let method = request.method().clone();
+        if let Some(answer) = crate::catalogue::cached_answer(&self.state, &method, request.uri(), request.headers()) {
+            return Either::Left(std::future::ready(Ok(answer)));
+        }
+        let answer = self.router.call(request);
+        Either::Right(Box::pin(async move {
+            let mut response = answer.await?;
+            crate::catalogue::remember(&method, &mut response);
+            Ok(response)
+        }))
+    }
+}
+
 /// The whole router with its layers.
 pub fn router(state: AppState) -> Router {
     let routes = Router::new()
@@ -162,7 +208,8 @@ pub fn router(state: AppState) -> Router {
 }
 
 /// The layers around every route of [`router`]: panics caught inside the error pages, a
-/// deadline on every request body, the language, the security headers. Public so that a
+/// deadline on every request body, the language, the security headers, validators and
+/// compression. Public so that a
 /// test can wrap a handler of its own (one that panics) exactly as the real routes are.
 pub fn with_layers(routes: Router<AppState>, state: AppState) -> Router {
     web::catch_panics(routes)
@@ -205,7 +252,7 @@ pub async fn serve(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
-    let app = router(state.clone());
+    let app = Site::new(state.clone());
     let busy = Arc::new(busy_answer(&state));
     let (stop_worker, worker_stopped) = tokio::sync::oneshot::channel::<()>();
     let worker = tokio::spawn(media::jobs::work(

@@ -10,9 +10,11 @@ pub mod oai;
 pub mod snapshot;
 pub mod views;
 
+use std::sync::Arc;
+
 use axum::Router;
 use axum::extract::{Path, Request, State};
-use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
 use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
@@ -318,7 +320,7 @@ async fn cached_or_rendered(state: &AppState, request: Request, next: Next) -> R
     }
     let encoding = http::Encoding::negotiate(request.headers());
     if let Some(page) = state.public.cached(choice, &url) {
-        return page.respond(encoding, HTML, http::PUBLIC_PAGE);
+        return marked(page.respond(encoding, HTML, http::PUBLIC_PAGE), page);
     }
     // Taken before rendering: if the collection changes meanwhile, this page is stored under
     // the old generation and never served.
@@ -330,12 +332,48 @@ async fn cached_or_rendered(state: &AppState, request: Request, next: Next) -> R
     }
     match axum::body::to_bytes(response.into_body(), MAX_CACHED_PAGE).await {
         Ok(bytes) => {
-            let page = std::sync::Arc::new(http::Representations::new(bytes));
-            state.public.store(choice, url, generation, std::sync::Arc::clone(&page));
-            page.respond(encoding, HTML, http::PUBLIC_PAGE)
+            let page = Arc::new(http::Representations::new(bytes));
+            state.public.store(choice, url, generation, Arc::clone(&page));
+            marked(page.respond(encoding, HTML, http::PUBLIC_PAGE), page)
         }
         Err(err) => AppError::Internal(anyhow::anyhow!("reading a rendered page: {err}")).into_response(),
     }
 }
 
 const HTML: &str = "text/html; charset=utf-8";
+
+/// A response made from a cached page carries the page, so that [`remember`] can keep the
+/// headers the layers add to it.
+fn marked(mut response: Response, page: Arc<http::Representations>) -> Response {
+    response.extensions_mut().insert(page);
+    response
+}
+
+/// A repeat of a request for a cached page, answered from the render cache before routing
+/// and every layer, with exactly the headers the whole stack gave the same page the first
+/// time (they depend only on the language choice and the URL, which key the cache): `304` to
+/// a matching `If-None-Match` and no body to `HEAD`, as [`http::finish`] answers. `None` for
+/// anything else, and for the first answer of each page (see [`remember`]).
+pub fn cached_answer(state: &AppState, method: &Method, uri: &Uri, headers: &HeaderMap) -> Option<Response> {
+    if !(method == Method::GET || method == Method::HEAD)
+        || !state.config.render_cache
+        || iiif::is_open_data(uri.path())
+        || wants_linked_data(headers)
+    {
+        return None;
+    }
+    let accept = headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok());
+    let choice = LangChoice::negotiate(uri, accept);
+    state.public.cached(choice, &uri.to_string())?.replay(method, headers)
+}
+
+/// Keeps the headers of a full answer to `GET` made from a cached page, for
+/// [`cached_answer`]; takes the page's mark off the response.
+pub fn remember(method: &Method, response: &mut Response) {
+    if let Some(page) = response.extensions_mut().remove::<Arc<http::Representations>>()
+        && method == Method::GET
+        && response.status() == StatusCode::OK
+    {
+        page.remember_sent(response.headers());
+    }
+}

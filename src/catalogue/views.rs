@@ -64,11 +64,20 @@ pub struct Image {
 pub struct Card {
     pub href: String,
     pub title: Localised,
-    pub accession: String,
     pub type_label: String,
     pub date: String,
     pub makers: String,
-    pub image: Option<Image>,
+    pub image: Option<CardImage>,
+}
+
+/// A card's picture: what a list shows of an image, nothing more (lists render many).
+#[derive(Debug, Serialize)]
+pub struct CardImage {
+    pub src: String,
+    /// The WebP of `src`'s size, when there is one.
+    pub webp_src: Option<String>,
+    pub width: u32,
+    pub height: u32,
 }
 
 #[derive(Debug, Serialize)]
@@ -319,11 +328,22 @@ impl<'a> View<'a> {
         let title = self.localised(&object.title);
         Card {
             href: self.href(&format!("/objects/{}", object.accession), &[]),
-            accession: object.accession.clone(),
             type_label: self.type_label(object.type_id),
             date: self.date(&object.date),
             makers: object.makers.iter().map(|m| self.maker_name(*m)).collect::<Vec<_>>().join(", "),
-            image: object.media.first().map(|m| self.image(m, &title.text, 400)),
+            image: object.media.first().map(|media| {
+                const CARD_SIZE: u32 = 400;
+                let (width, height) = fit(media.width, media.height, CARD_SIZE);
+                CardImage {
+                    src: format!("/media/{}/{CARD_SIZE}.jpg", media.hash),
+                    webp_src: media
+                        .webp_sizes
+                        .contains(&CARD_SIZE)
+                        .then(|| format!("/media/{}/{CARD_SIZE}.webp", media.hash)),
+                    width,
+                    height,
+                }
+            }),
             title,
         }
     }

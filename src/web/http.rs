@@ -79,15 +79,14 @@ impl Encoding {
         use std::io::Write;
         match self {
             Self::Identity => Bytes::copy_from_slice(body),
-            Self::Gzip => {
+            Self::Gzip if once => {
                 // flate2 writes no file name and a zero time into the gzip header.
-                // On the fly, speed matters more than the last percent of size.
-                let level = if once { 9 } else { 1 };
-                let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::new(level));
+                let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
                 // Writing into a Vec cannot fail.
                 let _ = encoder.write_all(body);
                 encoder.finish().map(Bytes::from).unwrap_or_default()
             }
+            Self::Gzip => Bytes::from(gzip_fast(body)),
             Self::Brotli => {
                 let quality = if once { 9 } else { 2 };
                 let mut out = Vec::with_capacity(body.len() / 4);
@@ -99,6 +98,43 @@ impl Encoding {
             }
         }
     }
+}
+
+/// `body` as gzip at the fastest level, on the fly. Each thread keeps one compressor and
+/// resets it, rather than allocating (and zeroing) its tables for every page; the bytes are
+/// exactly what `GzEncoder` writes at that level (no name, no time).
+fn gzip_fast(body: &[u8]) -> Vec<u8> {
+    use flate2::{Compress, Compression, Crc, FlushCompress};
+    thread_local! {
+        static DEFLATE: std::cell::RefCell<Compress> = std::cell::RefCell::new(Compress::new(Compression::fast(), false));
+    }
+    // The header flate2 writes: magic, deflate, no flags, no time, "fastest", unknown OS.
+    let mut out = Vec::with_capacity(body.len() / 3 + 64);
+    out.extend_from_slice(&[0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 4, 255]);
+    let deflated = DEFLATE.with(|deflate| {
+        let mut deflate = deflate.borrow_mut();
+        deflate.reset();
+        loop {
+            let consumed = deflate.total_in() as usize;
+            out.reserve(body.len().saturating_sub(consumed) / 2 + 1024);
+            match deflate.compress_vec(&body[consumed..], &mut out, FlushCompress::Finish) {
+                Ok(flate2::Status::StreamEnd) => break true,
+                Ok(_) => continue,
+                Err(_) => break false,
+            }
+        }
+    });
+    if !deflated {
+        // Not reachable with a whole input and room to write; fall back all the same.
+        let mut encoder = flate2::write::GzEncoder::new(Vec::new(), Compression::fast());
+        let _ = std::io::Write::write_all(&mut encoder, body);
+        return encoder.finish().unwrap_or_default();
+    }
+    let mut crc = Crc::new();
+    crc.update(body);
+    out.extend_from_slice(&crc.sum().to_le_bytes());
+    out.extend_from_slice(&(body.len() as u32).to_le_bytes());
+    out
 }
 
 /// The validator of a public body: a weak tag (the same for every coding of it) from the
@@ -124,11 +160,14 @@ pub struct Representations {
     etag: HeaderValue,
     gzip: OnceLock<Bytes>,
     brotli: OnceLock<Bytes>,
+    /// Every header the server sent with this body the first time, but those of its coding
+    /// (`Content-Encoding`, `Content-Length`): what a repeat of the same request gets.
+    sent: OnceLock<HeaderMap>,
 }
 
 impl Representations {
     pub fn new(body: Bytes) -> Self {
-        Self { etag: etag(&body), body, gzip: OnceLock::new(), brotli: OnceLock::new() }
+        Self { etag: etag(&body), body, gzip: OnceLock::new(), brotli: OnceLock::new(), sent: OnceLock::new() }
     }
 
     /// The page itself, uncompressed.
@@ -145,14 +184,20 @@ impl Representations {
         self.body.is_empty()
     }
 
-    /// The response for a client that accepts `encoding`.
-    pub fn respond(&self, encoding: Encoding, content_type: &'static str, cache_control: HeaderValue) -> Response {
+    /// The body in `encoding` (compressed at most once), and the coding actually used.
+    fn coded(&self, encoding: Encoding) -> (Bytes, Encoding) {
         let encoding = if self.body.len() < LEAST_COMPRESSED { Encoding::Identity } else { encoding };
         let body = match encoding {
             Encoding::Identity => self.body.clone(),
             Encoding::Gzip => self.gzip.get_or_init(|| encoding.compress(&self.body, true)).clone(),
             Encoding::Brotli => self.brotli.get_or_init(|| encoding.compress(&self.body, true)).clone(),
         };
+        (body, encoding)
+    }
+
+    /// The response for a client that accepts `encoding`.
+    pub fn respond(&self, encoding: Encoding, content_type: &'static str, cache_control: HeaderValue) -> Response {
+        let (body, encoding) = self.coded(encoding);
         let mut response = Response::new(Body::from(body));
         let headers = response.headers_mut();
         headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
@@ -163,6 +208,43 @@ impl Representations {
             headers.insert(header::CONTENT_ENCODING, coding);
         }
         response
+    }
+
+    /// Keeps the headers a full answer with this body was sent with (the first one kept
+    /// stays), so that [`Self::replay`] can answer the same request again without the layers.
+    pub fn remember_sent(&self, headers: &HeaderMap) {
+        if self.sent.get().is_some() {
+            return;
+        }
+        let mut kept = headers.clone();
+        kept.remove(header::CONTENT_ENCODING);
+        kept.remove(header::CONTENT_LENGTH);
+        let _ = self.sent.set(kept);
+    }
+
+    /// The answer to a repeat of the request this body was first sent for, as the layers
+    /// would give it: the same headers, `304` to a matching `If-None-Match`, no body to
+    /// `HEAD`. `None` until a full answer was remembered.
+    pub fn replay(&self, method: &Method, headers: &HeaderMap) -> Option<Response> {
+        let sent = self.sent.get()?;
+        if let Some(asked) = headers.get(header::IF_NONE_MATCH)
+            && matches(asked, &self.etag)
+        {
+            let mut response = not_modified(sent);
+            // As axum's router sets it for an empty body.
+            response.headers_mut().insert(header::CONTENT_LENGTH, HeaderValue::from(0));
+            return Some(response);
+        }
+        let (body, encoding) = self.coded(Encoding::negotiate(headers));
+        let length = HeaderValue::from(body.len());
+        let mut response = Response::new(Body::from(body));
+        *response.headers_mut() = sent.clone();
+        if let Some(coding) = encoding.header() {
+            response.headers_mut().insert(header::CONTENT_ENCODING, coding);
+        }
+        // As axum's router sets it for a body of known size.
+        response.headers_mut().insert(header::CONTENT_LENGTH, length);
+        Some(if method == Method::HEAD { without_body(response) } else { response })
     }
 }
 
@@ -240,29 +322,40 @@ pub async fn finish(mut request: Request, next: Next) -> Response {
         && response.status() == StatusCode::OK
         && matches(asked, tag)
     {
-        let mut not_modified = Response::new(Body::empty());
-        *not_modified.status_mut() = StatusCode::NOT_MODIFIED;
-        for name in [
-            header::ETAG,
-            header::CACHE_CONTROL,
-            header::VARY,
-            header::CONTENT_LANGUAGE,
-            header::ACCESS_CONTROL_ALLOW_ORIGIN,
-            header::ACCESS_CONTROL_ALLOW_CREDENTIALS,
-        ] {
-            for value in response.headers().get_all(&name) {
-                not_modified.headers_mut().append(name.clone(), value.clone());
-            }
-        }
-        return not_modified;
+        return not_modified(response.headers());
     }
     if head {
-        let (parts, body) = response.into_parts();
-        let mut response = Response::from_parts(parts, Body::empty());
-        if let Some(length) = axum::body::HttpBody::size_hint(&body).exact() {
-            response.headers_mut().insert(header::CONTENT_LENGTH, HeaderValue::from(length));
+        return without_body(response);
+    }
+    response
+}
+
+/// `304 Not Modified` for a response with `headers`: its validator and the headers a cache
+/// keeps with it, no body.
+pub fn not_modified(headers: &HeaderMap) -> Response {
+    let mut not_modified = Response::new(Body::empty());
+    *not_modified.status_mut() = StatusCode::NOT_MODIFIED;
+    for name in [
+        header::ETAG,
+        header::CACHE_CONTROL,
+        header::VARY,
+        header::CONTENT_LANGUAGE,
+        header::ACCESS_CONTROL_ALLOW_ORIGIN,
+        header::ACCESS_CONTROL_ALLOW_CREDENTIALS,
+    ] {
+        for value in headers.get_all(&name) {
+            not_modified.headers_mut().append(name.clone(), value.clone());
         }
-        return response;
+    }
+    not_modified
+}
+
+/// The answer to `HEAD`: the `GET` response's headers, with its length, and no body.
+pub fn without_body(response: Response) -> Response {
+    let (parts, body) = response.into_parts();
+    let mut response = Response::from_parts(parts, Body::empty());
+    if let Some(length) = axum::body::HttpBody::size_hint(&body).exact() {
+        response.headers_mut().insert(header::CONTENT_LENGTH, HeaderValue::from(length));
     }
     response
 }
@@ -331,6 +424,24 @@ mod tests {
             assert_eq!(back, body.as_bytes());
             assert!(br.len() < body.len() / 10);
         }
+    }
+
+    #[test]
+    fn the_fast_gzip_is_whole_gzip_without_a_time_and_the_same_every_time() {
+        use std::io::Read;
+        let page = "<li class=\"card\"><a href=\"/objects/MFB-2021-0001\">Сцяг</a></li>\n".repeat(3000);
+        let noise: Vec<u8> = (0u32..300_000).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
+        for body in [&b""[..], b"x", page.as_bytes(), &noise] {
+            let first = gzip_fast(body);
+            // The second run reuses the thread's compressor, and must not differ.
+            assert!(first == gzip_fast(body), "{} bytes: not the same twice", body.len());
+            assert_eq!(&first[..10], &[0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 4, 255]);
+            let mut back = Vec::new();
+            // MultiGzDecoder would accept trailing junk; GzDecoder checks the CRC and length.
+            flate2::read::GzDecoder::new(&first[..]).read_to_end(&mut back).unwrap();
+            assert!(back == body, "{} bytes: decoded differently", body.len());
+        }
+        assert!(gzip_fast(page.as_bytes()).len() < page.len() / 10);
     }
 
     #[test]

@@ -1,13 +1,12 @@
 //! A fresh app per test: its own temp data dir, real databases, requests through the router.
 
-use axum::Router;
 use axum::body::Body;
 use axum::http::{HeaderMap, Request, StatusCode};
 use http_body_util::BodyExt;
 use tempfile::TempDir;
 use tower::ServiceExt;
 
-use zbor::app::{AppState, router};
+use zbor::app::{AppState, Site};
 use zbor::collection::authorities::{self, NewEvent, NewMaker};
 use zbor::collection::objects::{self, NewObject};
 use zbor::collection::provenance::{self, NewProvenance, PartyRef};
@@ -20,7 +19,7 @@ use zbor::media::{self, NewMedia};
 
 pub struct TestApp {
     pub state: AppState,
-    pub router: Router,
+    pub router: Site,
     pub config: Config,
     /// Kept so the folder lives as long as the app.
     _dir: TempDir,
@@ -71,7 +70,7 @@ impl TestApp {
         let mut config = Config::new(dir.path().join("data"), dir.path().join("uploads"));
         adjust(&mut config);
         let state = AppState::open(&config).await.expect("open app");
-        let router = router(state.clone());
+        let router = Site::new(state.clone());
         Self { state, router, config, _dir: dir }
     }
 

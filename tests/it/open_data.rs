@@ -122,6 +122,54 @@ async fn public_answers_are_compressed_validated_and_head_matches_get() {
     }
 }
 
+/// A repeated request for a cached page is answered before the layers (`catalogue::front`),
+/// from the headers the layers gave that page the first time: whatever the request asks, the
+/// answer must be exactly, byte for byte, what the layers give the same request.
+#[tokio::test]
+async fn a_cached_page_is_answered_again_exactly_as_the_layers_answered_it() {
+    let (app, fixture) = app_with_fixture().await;
+    let urls = [
+        "/".to_owned(),
+        "/?lang=ru".to_owned(),
+        "/objects".to_owned(),
+        "/objects?type=flag&lang=en".to_owned(),
+        format!("/objects/{}", fixture.flag),
+        format!("/makers/{}", fixture.maker_ivan),
+        format!("/events/{}?lang=be", fixture.event_march),
+        "/makers".to_owned(),
+    ];
+    for url in &urls {
+        let tag = get(&app, url, &[]).await.header("etag").to_owned();
+        assert!(!tag.is_empty(), "{url}");
+        let requests: Vec<(Method, Vec<(&str, &str)>)> = vec![
+            (Method::GET, vec![]),
+            (Method::GET, vec![("accept-encoding", "gzip")]),
+            (Method::GET, vec![("accept-encoding", "gzip, br"), ("accept-language", "ru, en;q=0.5")]),
+            (Method::GET, vec![("accept-language", "en")]),
+            (Method::HEAD, vec![("accept-encoding", "br")]),
+            (Method::HEAD, vec![]),
+            (Method::GET, vec![("if-none-match", &tag), ("accept-encoding", "gzip")]),
+            (Method::HEAD, vec![("if-none-match", &tag)]),
+            (Method::GET, vec![("if-none-match", "W/\"other\"")]),
+            (Method::GET, vec![("accept", "application/ld+json")]),
+            (Method::GET, vec![("origin", "https://viewer.example")]),
+            (Method::POST, vec![]),
+        ];
+        for (method, headers) in &requests {
+            // An empty cache: this answer comes through every layer.
+            app.refresh().await;
+            let layered = send(&app, method.clone(), url, headers).await;
+            // A plain GET fills the cache if the request above did not, and its headers are kept.
+            get(&app, url, &[]).await;
+            let again = send(&app, method.clone(), url, headers).await;
+            let what = format!("{method} {url} {headers:?}");
+            assert_eq!(again.status, layered.status, "{what}");
+            assert_eq!(again.headers, layered.headers, "{what}");
+            assert!(again.body == layered.body, "{what}: the bodies differ");
+        }
+    }
+}
+
 #[tokio::test]
 async fn a_validator_changes_when_the_page_does() {
     let (app, fixture) = app_with_fixture().await;
