@@ -131,6 +131,18 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
     sorted[((sorted.len() - 1) as f64 * p).round() as usize]
 }
 
+/// Runs `work` on a thread and runtime of its own: the readers are other people's browsers,
+/// so the time they measure must not include waiting behind the attackers' tasks in this
+/// process's runtime (they still share the machine's two cores with everything else).
+fn apart<T: Send + 'static>(work: impl std::future::Future<Output = T> + Send + 'static) -> tokio::task::JoinHandle<T> {
+    let (done, result) = tokio::sync::oneshot::channel();
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        let _ = done.send(runtime.block_on(work));
+    });
+    tokio::spawn(async move { result.await.expect("the readers' thread ended without a result") })
+}
+
 /// Catalogue readers at a steady rate until `stop`: latencies in ms.
 async fn readers(url: String, stop: Arc<AtomicBool>, tally: Tally, prefix: &'static str) -> Vec<f64> {
     let client = client(9000);
@@ -319,7 +331,7 @@ async fn storm(url: String, rest_secs: u64, storm_secs: u64, donors: u32, staff_
 
     // At rest: readers alone.
     let stop = Arc::new(AtomicBool::new(false));
-    let rest = tokio::spawn(readers(url.clone(), stop.clone(), tally.clone(), "rest_reader"));
+    let rest = apart(readers(url.clone(), stop.clone(), tally.clone(), "rest_reader"));
     tokio::time::sleep(Duration::from_secs(rest_secs)).await;
     stop.store(true, Ordering::Relaxed);
     let at_rest = rest.await.unwrap();
@@ -329,7 +341,7 @@ async fn storm(url: String, rest_secs: u64, storm_secs: u64, donors: u32, staff_
     println!("photo_sizes_kb={}", photos.iter().map(|p| (p.len() / 1024).to_string()).collect::<Vec<_>>().join("/"));
     let stop = Arc::new(AtomicBool::new(false));
     let started = Instant::now();
-    let reading = tokio::spawn(readers(url.clone(), stop.clone(), tally.clone(), "storm_reader"));
+    let reading = apart(readers(url.clone(), stop.clone(), tally.clone(), "storm_reader"));
     let mut background = tokio::task::JoinSet::new();
     for n in 0..staff_count {
         background.spawn(staff(url.clone(), n, stop.clone(), tally.clone()));
