@@ -5,7 +5,8 @@
 //! (22 must be "few" and 25 "many"); messages select on `PLURAL($n)`.
 
 use std::cmp::Ordering;
-use std::sync::OnceLock;
+use std::collections::HashMap;
+use std::sync::{Arc, OnceLock};
 
 use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
@@ -138,6 +139,9 @@ const SOURCES: [(Lang, &str); 3] = [
 /// The interface strings of all three languages.
 pub struct Translations {
     bundles: Vec<(Lang, FluentBundle<FluentResource>)>,
+    /// The messages that take no arguments, formatted once, by language: most of a page's
+    /// strings, looked up rather than formatted on every page.
+    plain: Vec<(Lang, HashMap<String, Arc<str>>)>,
 }
 
 impl std::fmt::Debug for Translations {
@@ -163,7 +167,28 @@ impl Translations {
                 .map_err(|e| anyhow::anyhow!("{e:?}"))?;
             bundles.push((lang, bundle));
         }
-        Ok(Self { bundles })
+        let mut translations = Self { bundles, plain: Vec::new() };
+        for lang in Lang::ALL {
+            let plain = translations
+                .message_ids(lang)
+                .into_iter()
+                .filter_map(|id| {
+                    let (_, bundle) = translations.bundles.iter().find(|(l, _)| *l == lang)?;
+                    let pattern = bundle.get_message(&id)?.value()?;
+                    let mut errors = Vec::new();
+                    // A message that needs an argument fails to format without one.
+                    let text: Arc<str> = bundle.format_pattern(pattern, None, &mut errors).into();
+                    errors.is_empty().then_some((id, text))
+                })
+                .collect();
+            translations.plain.push((lang, plain));
+        }
+        Ok(translations)
+    }
+
+    /// Message `id` of `lang` when it takes no arguments and `lang` has it.
+    pub fn plain(&self, lang: Lang, id: &str) -> Option<&Arc<str>> {
+        self.plain.iter().find(|(l, _)| *l == lang)?.1.get(id)
     }
 
     /// Every message id of a language, for the completeness test.
@@ -179,6 +204,11 @@ impl Translations {
 
     /// Formats message `id` in `lang`; a missing message falls back to English, then to the id.
     pub fn get(&self, lang: Lang, id: &str, args: Option<&FluentArgs>) -> String {
+        if args.is_none_or(|args| args.iter().next().is_none())
+            && let Some(text) = self.plain(lang, id)
+        {
+            return text.to_string();
+        }
         for candidate in [lang, Lang::En] {
             let Some((_, bundle)) = self.bundles.iter().find(|(l, _)| *l == candidate) else { continue };
             if let Some(pattern) = bundle.get_message(id).and_then(|m| m.value()) {
@@ -205,4 +235,38 @@ fn plural_function<'a>(lang: Lang, args: &[FluentValue<'a>]) -> FluentValue<'a> 
         return FluentValue::from("other");
     }
     FluentValue::from(category_name(plural_category(lang, n as u64)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_kept_formatted_are_exactly_what_fluent_formats_and_only_those_without_arguments() {
+        let translations = Translations::load().unwrap();
+        let mut kept = 0;
+        for lang in Lang::ALL {
+            let (_, bundle) = translations.bundles.iter().find(|(l, _)| *l == lang).unwrap();
+            for id in translations.message_ids(lang) {
+                let Some(text) = translations.plain(lang, &id) else { continue };
+                kept += 1;
+                let pattern = bundle.get_message(&id).and_then(|m| m.value()).unwrap();
+                let mut errors = Vec::new();
+                assert_eq!(&**text, bundle.format_pattern(pattern, Some(&FluentArgs::new()), &mut errors), "{id}");
+                assert!(errors.is_empty(), "{id}");
+            }
+        }
+        assert!(kept > 100, "most messages take no arguments ({kept} kept)");
+        // One that takes a number is formatted with it, every time.
+        assert!(translations.plain(Lang::En, "objects-count").is_none());
+        let mut args = FluentArgs::new();
+        args.set("count", 1);
+        let one = translations.get(Lang::En, "objects-count", Some(&args));
+        args.set("count", 5);
+        assert_ne!(one, translations.get(Lang::En, "objects-count", Some(&args)));
+        assert_eq!(
+            translations.get(Lang::Be, "list-title", None),
+            &**translations.plain(Lang::Be, "list-title").unwrap()
+        );
+    }
 }

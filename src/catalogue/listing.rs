@@ -6,7 +6,7 @@ use crate::collection::search::{Hit, best_first};
 use crate::collection::{IdMap, ObjectType};
 use crate::error::AppError;
 
-use super::snapshot::Snapshot;
+use super::snapshot::{FacetValue, Snapshot};
 
 /// Objects per list page.
 pub const PAGE_SIZE: usize = 24;
@@ -151,17 +151,22 @@ pub struct Listing {
 /// Filters the collection, counts facets and cuts out the requested page. `hits` is the
 /// search's hits (indexes into the snapshot with their scores, in any order) when there is a
 /// text query; the page then holds the best of them. A page past the end gives the last page.
-pub fn list(snapshot: &Snapshot, hits: Option<&[Hit]>, filters: &Filters) -> Listing {
+pub fn list(snapshot: &Snapshot, hits: Option<Vec<Hit>>, filters: &Filters) -> Listing {
     let objects = &snapshot.collection.objects;
     // A type code that names no type matches nothing (the handler refuses it before this).
     let type_id = filters.object_type.as_deref().map(|code| snapshot.collection.type_by_code(code).map(|t| t.id));
-    let chosen = |index: usize| {
-        let (Some(object), Some(years)) = (objects.get(index), snapshot.years.get(index)) else { return false };
-        !(type_id.is_some_and(|t| t != Some(object.type_id))
-            || filters.maker.is_some_and(|m| !object.makers.contains(&m))
-            || filters.event.is_some_and(|e| !object.events.contains(&e))
-            || filters.year.is_some_and(|y| !years.contains(&y)))
-    };
+    // The chosen facet values by their numbers; one that no public object has matches nothing.
+    let wanted: Option<Vec<u32>> = [
+        type_id.map(|t| t.map(FacetValue::Type)),
+        filters.maker.map(|m| Some(FacetValue::Maker(m))),
+        filters.event.map(|e| Some(FacetValue::Event(e))),
+        filters.year.map(|y| Some(FacetValue::Year(y))),
+    ]
+    .into_iter()
+    .flatten()
+    .map(|value| value.and_then(|v| snapshot.facet_number(v)))
+    .collect();
+    let chosen = |index: usize| wanted.as_deref().is_some_and(|wanted| snapshot.has_facets(index, wanted));
     let (matching, facets): (std::borrow::Cow<[usize]>, std::sync::Arc<FacetCounts>) = match hits {
         // The whole collection: nothing to scan, the counts are kept in the snapshot.
         None if !filters.has_facet() => {
@@ -184,7 +189,10 @@ pub fn list(snapshot: &Snapshot, hits: Option<&[Hit]>, filters: &Filters) -> Lis
             (std::borrow::Cow::Owned(matching), std::sync::Arc::new(facets))
         }
         Some(hits) => {
-            let mut matching: Vec<Hit> = hits.iter().copied().filter(|(_, i)| chosen(*i)).collect();
+            let mut matching = hits;
+            if filters.has_facet() {
+                matching.retain(|(_, i)| chosen(*i));
+            }
             let facets = std::sync::Arc::new(snapshot.count_facets(matching.iter().map(|(_, i)| *i)));
             let total = matching.len();
             let last_page = last_page(total);

@@ -136,7 +136,7 @@ async fn objects(State(state): State<AppState>, ctx: Ctx) -> AppResult<Html<Stri
     } else {
         // In memory, from the snapshot's own words: a search reads nothing else.
         let hits = snapshot.search(&crate::collection::search::query_terms(&filters.q));
-        listing::list(&snapshot, Some(&hits), &filters)
+        listing::list(&snapshot, Some(hits), &filters)
     };
     let page = view(&state, &snapshot, &ctx).list_page(&filters, &listing);
     render_page(&state, &ctx.base(&state), "catalogue/list.html", page)

@@ -49,12 +49,16 @@ pub struct Snapshot {
     /// Every facet value (type, maker, event, year) numbered densely, and each object's
     /// values by those numbers: a list counts its facets into an array, not a hash map.
     facet_values: Vec<FacetValue>,
-    object_facets: Vec<Vec<u32>>,
+    facet_numbers: HashMap<FacetValue, u32>,
+    /// Object `i`'s values are `object_facets[facet_starts[i]..facet_starts[i + 1]]`: one
+    /// array for the whole collection, read in order.
+    facet_starts: Vec<u32>,
+    object_facets: Vec<u32>,
 }
 
 /// A value a list can be narrowed by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-enum FacetValue {
+pub enum FacetValue {
     Type(i64),
     Maker(i64),
     Event(i64),
@@ -85,27 +89,23 @@ impl Snapshot {
         let texts: Vec<(String, String)> = collection.objects.iter().map(|o| search_text(&collection, o)).collect();
         let search = SearchIndex::new(&texts);
         drop(texts);
-        let mut numbers: HashMap<FacetValue, u32> = HashMap::new();
+        let mut facet_numbers: HashMap<FacetValue, u32> = HashMap::new();
         let mut facet_values = Vec::new();
-        let object_facets = collection
-            .objects
-            .iter()
-            .zip(&years)
-            .map(|(object, years)| {
-                let values = std::iter::once(FacetValue::Type(object.type_id))
-                    .chain(object.makers.iter().map(|m| FacetValue::Maker(*m)))
-                    .chain(object.events.iter().map(|e| FacetValue::Event(*e)))
-                    .chain(years.iter().map(|y| FacetValue::Year(*y)));
-                values
-                    .map(|value| {
-                        *numbers.entry(value).or_insert_with(|| {
-                            facet_values.push(value);
-                            facet_values.len() as u32 - 1
-                        })
-                    })
-                    .collect()
-            })
-            .collect();
+        let mut facet_starts = vec![0u32];
+        let mut object_facets = Vec::new();
+        for (object, years) in collection.objects.iter().zip(&years) {
+            let values = std::iter::once(FacetValue::Type(object.type_id))
+                .chain(object.makers.iter().map(|m| FacetValue::Maker(*m)))
+                .chain(object.events.iter().map(|e| FacetValue::Event(*e)))
+                .chain(years.iter().map(|y| FacetValue::Year(*y)));
+            for value in values {
+                object_facets.push(*facet_numbers.entry(value).or_insert_with(|| {
+                    facet_values.push(value);
+                    facet_values.len() as u32 - 1
+                }));
+            }
+            facet_starts.push(object_facets.len() as u32);
+        }
         let maker_counts = by_maker.iter().map(|(k, v)| (*k, v.len())).collect();
         let event_counts = by_event.iter().map(|(k, v)| (*k, v.len())).collect();
         let makers_sorted = Lang::ALL.map(|lang| {
@@ -136,6 +136,8 @@ impl Snapshot {
             one_facet: std::sync::Mutex::default(),
             search,
             facet_values,
+            facet_numbers,
+            facet_starts,
             object_facets,
         }
     }
@@ -146,11 +148,30 @@ impl Snapshot {
         self.search.search(terms)
     }
 
+    /// The facet values of object `index`, by their numbers.
+    fn facets_of_object(&self, index: usize) -> &[u32] {
+        match (self.facet_starts.get(index), self.facet_starts.get(index + 1)) {
+            (Some(start), Some(end)) => &self.object_facets[*start as usize..*end as usize],
+            _ => &[],
+        }
+    }
+
+    /// The number of a facet value; `None` when no public object has it.
+    pub fn facet_number(&self, value: FacetValue) -> Option<u32> {
+        self.facet_numbers.get(&value).copied()
+    }
+
+    /// Whether object `index` has every facet value numbered in `wanted`.
+    pub fn has_facets(&self, index: usize, wanted: &[u32]) -> bool {
+        let values = self.facets_of_object(index);
+        wanted.iter().all(|w| values.contains(w))
+    }
+
     /// The facet counts of the objects `indexes`.
     pub fn count_facets(&self, indexes: impl Iterator<Item = usize>) -> FacetCounts {
         let mut counts = vec![0usize; self.facet_values.len()];
         for index in indexes {
-            for value in self.object_facets.get(index).map_or(&[][..], Vec::as_slice) {
+            for value in self.facets_of_object(index) {
                 counts[*value as usize] += 1;
             }
         }

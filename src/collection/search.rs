@@ -246,10 +246,18 @@ impl SearchIndex {
         let Some(rarest) = (0..ranges.len()).min_by_key(|&t| sizes[t]) else { return Vec::new() };
         let width = ranges.len();
         // Per candidate, its weighted frequency of each term, row by row.
-        let mut docs: Vec<u32> = Vec::new();
-        let mut frequencies: Vec<u32> = Vec::new();
-        // The row of each document in `docs`, plus one (0: not a candidate).
-        let mut row_of = vec![0u32; self.docs.len()];
+        // At most one row per posting of the rarest term: room for all, so nothing is moved.
+        let mut docs: Vec<u32> = Vec::with_capacity(sizes[rarest]);
+        let mut frequencies: Vec<u32> = Vec::with_capacity(sizes[rarest] * width);
+        // The row of each document in `docs`, plus one (0: not a candidate). A zeroed array as
+        // long as the collection, kept by the thread between searches (a fresh one would be
+        // fresh pages for every search), handed back zeroed again; a search that panics takes
+        // it with it and the next one starts a new one.
+        thread_local! {
+            static ROWS: std::cell::Cell<Vec<u32>> = const { std::cell::Cell::new(Vec::new()) };
+        }
+        let mut row_of = ROWS.take();
+        row_of.resize(self.docs.len(), 0);
         for posting in self.each_posting(&ranges[rarest]) {
             let row = &mut row_of[posting.doc as usize];
             if *row == 0 {
@@ -272,6 +280,10 @@ impl SearchIndex {
                 }
             }
         }
+        for doc in &docs {
+            row_of[*doc as usize] = 0;
+        }
+        ROWS.set(row_of);
         docs.iter()
             .zip(frequencies.chunks_exact(width))
             .filter(|(_, f)| f.iter().all(|f| *f > 0))

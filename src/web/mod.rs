@@ -62,21 +62,24 @@ impl Templates {
         }
 
         // `t("key", n=3)`: an interface string in the page's language.
-        env.add_function(
-            "t",
-            move |state: &TplState, key: String, kwargs: Kwargs| -> Result<String, minijinja::Error> {
-                let mut args = FluentArgs::new();
-                for name in kwargs.args() {
-                    let value: Value = kwargs.get(name)?;
-                    let fluent = match i64::try_from(value.clone()) {
-                        Ok(n) => FluentValue::from(n),
-                        Err(_) => FluentValue::from(value.to_string()),
-                    };
-                    args.set(name.to_owned(), fluent);
-                }
-                Ok(translations.get(lang_of(state), &key, Some(&args)))
-            },
-        );
+        env.add_function("t", move |state: &TplState, key: &str, kwargs: Kwargs| -> Result<Value, minijinja::Error> {
+            let lang = lang_of(state);
+            if kwargs.args().next().is_none()
+                && let Some(text) = translations.plain(lang, key)
+            {
+                return Ok(Value::from(Arc::clone(text)));
+            }
+            let mut args = FluentArgs::new();
+            for name in kwargs.args() {
+                let value: Value = kwargs.get(name)?;
+                let fluent = match i64::try_from(value.clone()) {
+                    Ok(n) => FluentValue::from(n),
+                    Err(_) => FluentValue::from(value.to_string()),
+                };
+                args.set(name.to_owned(), fluent);
+            }
+            Ok(Value::from(translations.get(lang, key, Some(&args))))
+        });
 
         // `link("/objects", type="flag")`: a URL with its query, keeping an explicitly chosen language.
         env.add_function(
