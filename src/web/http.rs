@@ -101,8 +101,9 @@ impl Encoding {
 }
 
 /// `body` as gzip at the fastest level, on the fly. Each thread keeps one compressor and
-/// resets it, rather than allocating (and zeroing) its tables for every page; the bytes are
-/// exactly what `GzEncoder` writes at that level (no name, no time).
+/// resets it, rather than allocating (and zeroing) its tables for every page. The header is
+/// the one `GzEncoder` writes (no name, no time); the deflate stream is one call, so its block
+/// boundaries may differ from `GzEncoder`'s, and the same body always gives the same bytes.
 fn gzip_fast(body: &[u8]) -> Vec<u8> {
     use flate2::{Compress, Compression, Crc, FlushCompress};
     thread_local! {
