@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Benchmark of `zbor export-site` (the static mirror) on a demo collection, side by side in
-# one run with `cp -a` of the very tree it produced; then an incremental export after one
+# one run with `cp -a` of the very tree it produced (three rounds, `BENCH_ROUNDS`; the median
+# round's ratio is the figure); then an incremental export after one
 # object's title changed; then what `zbor serve` and nginx serving the mirror each sustain
 # for the same pages (wrk, loopback only).
 #
@@ -28,7 +29,10 @@ OUT=bench/out/mirror
 BIN=target/release/zbor
 DATA=$OUT/data
 UPLOADS=$OUT/uploads
-SITE=$OUT/site
+# Where the exports and their copies are written (the disk under bench/out unless set; e.g.
+# BENCH_TREES=/dev/shm/zbor-mirror for memory, where only the CPU's work is left to compare).
+TREES=${BENCH_TREES:-$ROOT/$OUT}
+SITE=$TREES/site
 
 log() { printf '\n==> %s\n' "$*" >&2; }
 ZBOR_PID=""
@@ -51,21 +55,34 @@ if [ "${BENCH_REUSE:-}" != 1 ] || [ ! -f "$DATA/zbor.sqlite" ]; then
     log "seeding a demo collection of $OBJECTS objects"
     "$BIN" --data-dir "$DATA" --uploads-dir "$UPLOADS" demo --objects "$OBJECTS" --no-serve >"$OUT/seed.txt" 2>"$OUT/seed.log"
 fi
-rm -rf "$SITE" "$OUT/copy" "$OUT"/*.time
+# Trees of an earlier run are moved aside now and deleted only after every measurement: right
+# after tens of thousands of files are deleted, ext4 spends seconds of kernel time skipping the
+# freed inodes when it creates new ones (recently_deleted), charged to whichever command writes
+# next. Each round writes and copies into new folders, so export and cp -a meet the same disk.
+TRASH="$TREES/trash.$$"
+mkdir -p "$TRASH"
+mkdir -p "$TREES"
+for old in "$SITE" "$TREES"/copy* "$TREES"/round-*; do
+    [ -e "$old" ] && mv "$old" "$TRASH/"
+done
+rm -f "$OUT"/*.time
 sync
 
 ZBOR=("$BIN" --data-dir "$DATA" --uploads-dir "$UPLOADS")
 
-log "zbor export-site (full)"
-/usr/bin/time -f '%e %M' -o "$OUT/export.time" "${ZBOR[@]}" export-site --out "$SITE" --base-url https://mirror.example.org >"$OUT/export.out" 2>"$OUT/export.log"
+ROUNDS=${BENCH_ROUNDS:-3}
+for round in $(seq "$ROUNDS"); do
+    # The last round's export is the one updated by --incremental below and served.
+    out="$TREES/round-$round"
+    [ "$round" = "$ROUNDS" ] && out="$SITE"
+    log "round $round of $ROUNDS: zbor export-site (full), then cp -a of the same tree"
+    /usr/bin/time -f '%e %M' -o "$OUT/export-$round.time" "${ZBOR[@]}" export-site --out "$out" --base-url https://mirror.example.org >"$OUT/export.out" 2>"$OUT/export.log"
+    sync
+    /usr/bin/time -f '%e %M' -o "$OUT/cp-$round.time" cp -a "$out" "$TREES/copy-$round"
+    sync
+done
 FILES=$(find "$SITE" -type f | wc -l)
 BYTES=$(du -sb "$SITE" | cut -f1)
-sync
-
-log "cp -a of the same tree"
-/usr/bin/time -f '%e %M' -o "$OUT/cp.time" cp -a "$SITE" "$OUT/copy"
-rm -rf "$OUT/copy"
-sync
 
 log "one object's English title changed, then zbor export-site --incremental"
 python3 - "$DATA/zbor.sqlite" <<'EOF'
@@ -100,7 +117,7 @@ http {
   fastcgi_temp_path $ROOT/$OUT/tmp;
   uwsgi_temp_path $ROOT/$OUT/tmp;
   scgi_temp_path $ROOT/$OUT/tmp;
-  server { listen $HOST:$NGINX_PORT; root $ROOT/$SITE; }
+  server { listen $HOST:$NGINX_PORT; root $SITE; }
 }
 EOF
 mkdir -p "$OUT/tmp"
@@ -120,23 +137,32 @@ wrk -t2 -c64 -d"${DURATION}s" --latency -s bench/paths.lua "http://$HOST:$NGINX_
 
 rps() { grep '^Requests/sec' "$1" | awk '{print $2}'; }
 p99() { grep -E '^ +99%' "$1" | awk '{print $2}'; }
-read -r EXPORT_S EXPORT_KB <"$OUT/export.time"
-read -r CP_S _ <"$OUT/cp.time"
+# Each round's ratio; the median round is the figure.
+for round in $(seq "$ROUNDS"); do
+    read -r export_s export_kb <"$OUT/export-$round.time"
+    read -r cp_s _ <"$OUT/cp-$round.time"
+    echo "$(echo "scale=2; $export_s / $cp_s" | bc) $export_s $cp_s $export_kb $round"
+done | sort -n >"$OUT/rounds.txt"
+read -r RATIO EXPORT_S CP_S EXPORT_KB _ < <(awk -v m=$(( (ROUNDS + 1) / 2 )) 'NR == m' "$OUT/rounds.txt")
 read -r INC_S INC_KB <"$OUT/incremental.time"
-RATIO=$(echo "scale=2; $EXPORT_S / $CP_S" | bc)
 {
-    echo "# bench/mirror.sh — $OBJECTS objects; the mirror: $FILES files, $(( BYTES / 1048576 )) MiB"
+    echo "# bench/mirror.sh — $OBJECTS objects; the mirror: $FILES files, $(( BYTES / 1048576 )) MiB, written to $(df --output=fstype "$TREES" | tail -1) ($TREES)"
     echo
     echo "| run | wall time | peak RSS | files written |"
     echo "|---|---|---|---|"
-    echo "| zbor export-site (full) | ${EXPORT_S} s | $(( EXPORT_KB / 1024 )) MiB | $(grep -o '[0-9]* written' "$OUT/export.out") |"
-    echo "| cp -a of the same tree | ${CP_S} s | — | $FILES |"
+    echo "| zbor export-site (full), median round of $ROUNDS | ${EXPORT_S} s | $(( EXPORT_KB / 1024 )) MiB | $(grep -o '[0-9]* written' "$OUT/export.out") |"
+    echo "| cp -a of the same tree, same round | ${CP_S} s | — | $FILES |"
     echo "| zbor export-site --incremental, one title changed | ${INC_S} s | $(( INC_KB / 1024 )) MiB | $(grep -o '[0-9]* page(s) rendered' "$OUT/incremental.out"), $(grep -o '[0-9]* written' "$OUT/incremental.out") |"
     echo
     echo "export / cp -a: ${RATIO}x (target <= 3x); incremental: ${INC_S} s (target <= 2 s)."
+    echo
+    echo "Every round (export / cp -a, export, cp -a): $(awk '{printf "%s%sx %s s / %s s", (NR > 1 ? "; " : ""), $1, $2, $3}' "$OUT/rounds.txt")."
     echo
     echo "| server, same $(wc -l <"$OUT/mirror-urls.txt") pages | requests/s | p99 |"
     echo "|---|---|---|"
     echo "| zbor serve (render cache warm) | $(rps "$OUT/wrk-zbor.txt") | $(p99 "$OUT/wrk-zbor.txt") |"
     echo "| nginx serving the mirror | $(rps "$OUT/wrk-nginx.txt") | $(p99 "$OUT/wrk-nginx.txt") |"
 } | tee "$OUT/results.md"
+
+# Only now, with every measurement made: the trees of this and earlier runs but the served one.
+rm -rf "$TRASH" "$TREES"/round-* "$TREES"/copy-*

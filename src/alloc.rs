@@ -30,6 +30,23 @@ pub fn return_freed_memory_at_once() {
     unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 0) }
 }
 
+/// For a batch job that allocates and frees one page after another (`zbor export-site`):
+/// freed memory stays with the process for mimalloc's default second instead of going back
+/// to the system and being faulted in again for the next page (about 0.3 s of kernel time in
+/// an export of 10 000 objects), unless the operator chose a delay with
+/// `MIMALLOC_PURGE_DELAY`.
+#[allow(unsafe_code)]
+pub fn keep_freed_memory_a_while() {
+    if std::env::var_os("MIMALLOC_PURGE_DELAY").is_some() {
+        return;
+    }
+    // SAFETY: as in `return_freed_memory_at_once`.
+    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, DEFAULT_PURGE_DELAY) }
+}
+
+/// mimalloc's own purge delay, in milliseconds.
+const DEFAULT_PURGE_DELAY: std::ffi::c_long = 1000;
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -42,6 +59,6 @@ mod tests {
         }
         // SAFETY: `mi_option_get` reads an integer from mimalloc's option table.
         let delay = unsafe { libmimalloc_sys::mi_option_get(MI_OPTION_PURGE_DELAY) };
-        assert_eq!(delay, 1000, "mimalloc's default purge delay, in milliseconds");
+        assert_eq!(delay, DEFAULT_PURGE_DELAY, "mimalloc's default purge delay, in milliseconds");
     }
 }

@@ -88,14 +88,19 @@ impl AppState {
     /// Opens the databases, recovers interrupted media jobs, loads the public snapshot and
     /// compiles the templates.
     pub async fn open(config: &Config) -> anyhow::Result<Self> {
-        let state = Self::open_to_render(config).await?;
+        let state = Self::load(config, PublicState::default()).await?;
         media::jobs::recover(&state.db.main, &state.media.store).await.context("recovering media jobs")?;
         Ok(state)
     }
 
     /// Opens the app to render its pages (`zbor export-site`) beside a running server: as
-    /// [`AppState::open`], but the media jobs, which belong to the server, are left alone.
+    /// [`AppState::open`], but the media jobs, which belong to the server, are left alone, and
+    /// the public snapshot gets its search index only if something searches.
     pub async fn open_to_render(config: &Config) -> anyhow::Result<Self> {
+        Self::load(config, PublicState::unsearched()).await
+    }
+
+    async fn load(config: &Config, public: PublicState) -> anyhow::Result<Self> {
         let db = Databases::open(config).await?;
         let vault = Vault::open(&config.contacts_db_path()).await?;
         let translations = Arc::new(Translations::load()?);
@@ -115,7 +120,7 @@ impl AppState {
             templates: Templates::new(Arc::clone(&translations)),
             translations,
             media: media::Pipeline::new(media::Store::new(&config.uploads_dir), config.upload_limits),
-            public: PublicState::default(),
+            public,
             throttle: crate::auth::Throttle::default(),
             recipients: Recipients::load(&config.recipients_path()).ok(),
             intake: crate::intake::Intake::new(&config.intake_limits),
@@ -205,6 +210,17 @@ pub fn router(state: AppState) -> Router {
         .route("/static/zbor.css", get(web::stylesheet))
         .fallback(web::not_found);
     with_layers(routes, state)
+}
+
+/// The catalogue's routes and the stylesheet with only the layer their bodies depend on (the
+/// language): what `zbor export-site` renders its pages with. The bodies are [`router`]'s; the
+/// other layers add headers (validators, compression, security) a static file does not carry.
+pub fn page_renderer(state: AppState) -> Router {
+    Router::new()
+        .merge(crate::catalogue::router(state.clone()))
+        .route("/static/zbor.css", get(web::stylesheet))
+        .layer(middleware::from_fn(web::negotiate_lang))
+        .with_state(state)
 }
 
 /// The layers around every route of [`router`]: panics caught inside the error pages, a

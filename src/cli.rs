@@ -689,6 +689,7 @@ async fn export_site(config: &Config, options: &crate::mirror::Options) -> anyho
     let mut config = config.clone();
     // Every page is rendered once: nothing to keep.
     config.render_cache = false;
+    crate::alloc::keep_freed_memory_a_while();
     let state = AppState::open_to_render(&config).await?;
     let bar = crate::demo::progress(0, "export");
     let exported = crate::mirror::export(&state, options, &bar).await;

@@ -44,8 +44,10 @@ pub struct Snapshot {
     /// Facet counts of the lists filtered by one facet, computed when first asked for (a
     /// bounded set: one per type, maker, event and year of the collection).
     one_facet: std::sync::Mutex<HashMap<(u8, i64), Arc<FacetCounts>>>,
-    /// The public words of every object, for searches.
-    search: SearchIndex,
+    /// The public words of every object, for searches: built with the snapshot, except for a
+    /// snapshot that is only exported (see [`PublicState::unsearched`]), where only a search
+    /// builds it.
+    search: std::sync::OnceLock<SearchIndex>,
     /// Every facet value (type, maker, event, year) numbered densely, and each object's
     /// values by those numbers: a list counts its facets into an array, not a hash map.
     facet_values: Vec<FacetValue>,
@@ -66,7 +68,15 @@ pub enum FacetValue {
 }
 
 impl Snapshot {
+    /// The snapshot of `collection`, with its search index.
     pub fn build(collection: PublicCollection) -> Self {
+        let snapshot = Self::build_unsearched(collection);
+        snapshot.search_index();
+        snapshot
+    }
+
+    /// The snapshot of `collection`; its search index is built by the first search.
+    pub fn build_unsearched(collection: PublicCollection) -> Self {
         let years: Vec<Vec<i64>> = collection.objects.iter().map(|o| o.date.years()).collect();
         let mut by_type: HashMap<i64, Vec<usize>> = HashMap::new();
         let mut by_maker: HashMap<i64, Vec<usize>> = HashMap::new();
@@ -86,9 +96,6 @@ impl Snapshot {
             }
             all_facets.add(object, &years[index]);
         }
-        let texts: Vec<(String, String)> = collection.objects.iter().map(|o| search_text(&collection, o)).collect();
-        let search = SearchIndex::new(&texts);
-        drop(texts);
         let mut facet_numbers: HashMap<FacetValue, u32> = HashMap::new();
         let mut facet_values = Vec::new();
         let mut facet_starts = vec![0u32];
@@ -134,7 +141,7 @@ impl Snapshot {
             by_year,
             all_facets: Arc::new(all_facets),
             one_facet: std::sync::Mutex::default(),
-            search,
+            search: std::sync::OnceLock::new(),
             facet_values,
             facet_numbers,
             facet_starts,
@@ -145,7 +152,15 @@ impl Snapshot {
     /// The objects (indexes) whose public text holds every term as a prefix of a word, with
     /// their scores, unordered (see [`SearchIndex::search`]). Nothing but the snapshot is read.
     pub fn search(&self, terms: &[String]) -> Vec<Hit> {
-        self.search.search(terms)
+        self.search_index().search(terms)
+    }
+
+    fn search_index(&self) -> &SearchIndex {
+        self.search.get_or_init(|| {
+            let collection = &self.collection;
+            let texts: Vec<(String, String)> = collection.objects.iter().map(|o| search_text(collection, o)).collect();
+            SearchIndex::new(&texts)
+        })
     }
 
     /// The facet values of object `index`, by their numbers.
@@ -256,9 +271,17 @@ pub struct PublicState {
     /// arrive while a reload runs are served together by the next one.
     requested: AtomicU64,
     covered: AtomicU64,
+    /// Snapshots are built without their search index (see [`Snapshot::build_unsearched`]).
+    unsearched: bool,
 }
 
 impl PublicState {
+    /// For a process that renders every page once and searches nothing (the static mirror's
+    /// export): snapshots without a search index until a search asks for one.
+    pub fn unsearched() -> Self {
+        Self { unsearched: true, ..Self::default() }
+    }
+
     /// The current snapshot.
     pub fn current(&self) -> Arc<Snapshot> {
         self.snapshot.read().map(|s| Arc::clone(&s)).unwrap_or_else(|e| Arc::clone(&e.into_inner()))
@@ -287,7 +310,8 @@ impl PublicState {
         let covers = self.requested.load(Ordering::Acquire);
         let collection = PublicCollection::load(pool).await?;
         // Building the indexes takes a while for a large collection: off the async workers.
-        let snapshot = Arc::new(tokio::task::spawn_blocking(move || Snapshot::build(collection)).await?);
+        let build = if self.unsearched { Snapshot::build_unsearched } else { Snapshot::build };
+        let snapshot = Arc::new(tokio::task::spawn_blocking(move || build(collection)).await?);
         match self.snapshot.write() {
             Ok(mut guard) => *guard = snapshot,
             Err(poisoned) => *poisoned.into_inner() = snapshot,

@@ -25,7 +25,6 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, bail, ensure};
 use axum::body::Body;
 use axum::http::{Request, StatusCode, Uri};
-use futures_util::StreamExt;
 use serde::Serialize;
 use tower::ServiceExt;
 
@@ -40,8 +39,6 @@ use paths::{Facet, Page};
 pub const MANIFEST: &str = "zbor-manifest.txt";
 /// The manifest's signature, next to it.
 pub const SIGNATURE: &str = "zbor-manifest.txt.minisig";
-/// Pages rendered at once.
-const RENDERING_AT_ONCE: usize = 4;
 
 /// What `zbor export-site` was asked for.
 #[derive(Debug, Clone)]
@@ -89,6 +86,42 @@ struct Item {
     source: Source,
 }
 
+/// What a rendering task needs besides the renderer.
+struct Job {
+    renderer: std::sync::Arc<Renderer>,
+    /// The hashes of the files the last export wrote.
+    earlier: std::sync::Arc<HashMap<String, String>>,
+    out: PathBuf,
+    /// A full export into a folder that was empty when it began.
+    fresh: bool,
+}
+
+impl Job {
+    /// Makes the file of `item`, and writes it unless the folder holds it already.
+    async fn make(&self, item: Item) -> anyhow::Result<Made> {
+        let (path, bytes, page_links) = self.renderer.make(item).await?;
+        let hash = blake3::hash(&bytes).to_hex().to_string();
+        let written = if self.fresh {
+            write_new(&self.out, &path, &bytes)?;
+            true
+        } else {
+            let same = self.earlier.get(&path) == Some(&hash) && self.out.join(&path).is_file();
+            !same && write_if_changed(&self.out, &path, &bytes)?
+        };
+        Ok(Made { path, hash, size: bytes.len() as u64, written, page_links })
+    }
+}
+
+/// One file made by a rendering task.
+struct Made {
+    path: String,
+    hash: String,
+    size: u64,
+    written: bool,
+    /// For a page, its key and links (see [`incremental`]).
+    page_links: Option<(String, incremental::Links)>,
+}
+
 /// Everything a page needs to be rendered and rewritten, shared by the rendering tasks.
 struct Renderer {
     state: AppState,
@@ -98,7 +131,51 @@ struct Renderer {
     live: Option<String>,
     /// The mirror's own address (`--base-url`), which IIIF documents name.
     base: Option<String>,
+    /// This export, among the exports this process makes (see [`KnownLinks`]).
+    id: u64,
 }
+
+/// Where links lead, as [`Renderer::link`] found them: most links of a page (the menus, the
+/// photos, the objects on lists) are on many other pages of the same folder and language.
+/// Links whose target depends on the list they are on (see [`paths::resolve`]) are not kept.
+/// Kept by each rendering thread for one export at a time.
+#[derive(Default)]
+struct KnownLinks {
+    export: u64,
+    pages: HashMap<(String, Lang), [HashMap<String, KnownLink>; 2]>,
+    kept: usize,
+}
+
+/// A link attribute's value in the mirror, by its value on the live page (both as written,
+/// escaped), and the live URLs in it that [`incremental::Links`] notes.
+struct KnownLink {
+    target: String,
+    noted: Vec<String>,
+}
+
+/// Links kept at most, across the folders, before starting over (some 15 MB a thread).
+const KNOWN_LINKS: usize = 100_000;
+
+impl KnownLinks {
+    /// The links known for pages in the folder of `path` in `lang` (the targets of every other
+    /// attribute, then those of forms' `action`), and the count of links kept, to add to.
+    fn for_page(&mut self, export: u64, path: &str, lang: Lang) -> (&mut [HashMap<String, KnownLink>; 2], &mut usize) {
+        if self.export != export || self.kept > KNOWN_LINKS {
+            self.export = export;
+            self.pages.clear();
+            self.kept = 0;
+        }
+        let folder = path.rsplit_once('/').map_or("", |(folder, _)| folder).to_owned();
+        (self.pages.entry((folder, lang)).or_default(), &mut self.kept)
+    }
+}
+
+thread_local! {
+    static LINKS: std::cell::RefCell<KnownLinks> = std::cell::RefCell::default();
+}
+
+/// Numbers the exports of this process, so that a thread's [`KnownLinks`] never outlive theirs.
+static EXPORTS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
 
 /// Exports the public catalogue into `options.out`.
 pub async fn export(state: &AppState, options: &Options, bar: &indicatif::ProgressBar) -> anyhow::Result<Exported> {
@@ -108,13 +185,20 @@ pub async fn export(state: &AppState, options: &Options, bar: &indicatif::Progre
     let items = plan(state, &snapshot, base.as_deref())?;
     // What the last export left, when this one updates it and it can be vouched for.
     let settings = format!("{:?}\n{base:?}\n{:?}", state.config, options.live_url);
-    let now = incremental::Fingerprints::of(&snapshot, &settings, items.iter().map(|i| i.path.as_str()));
-    let state_path = incremental::state_path(&state.config.data_dir, &options.out)?;
-    let previous = if options.incremental {
-        incremental::Previous::load(&state_path, &options.out.join(MANIFEST), &now)
-    } else {
-        None
+    let fingerprints = {
+        let snapshot = std::sync::Arc::clone(&snapshot);
+        let files: Vec<String> = items.iter().map(|i| i.path.clone()).collect();
+        move || incremental::Fingerprints::of(&snapshot, &settings, files.iter().map(String::as_str))
     };
+    let state_path = incremental::state_path(&state.config.data_dir, &options.out)?;
+    // A full export needs the fingerprints only for the state it leaves: made beside the pages.
+    let (ready, making) = if options.incremental {
+        (Some(fingerprints()), None)
+    } else {
+        (None, Some(tokio::task::spawn_blocking(fingerprints)))
+    };
+    let mut previous =
+        ready.as_ref().and_then(|now| incremental::Previous::load(&state_path, &options.out.join(MANIFEST), now));
     // Until this export has ended, the folder is not the one the last state describes: an
     // export cut off halfway must leave the next one nothing to trust.
     match std::fs::remove_file(&state_path) {
@@ -125,11 +209,12 @@ pub async fn export(state: &AppState, options: &Options, bar: &indicatif::Progre
     }
     let renderer = std::sync::Arc::new(Renderer {
         state: state.clone(),
-        router: crate::app::router(state.clone()),
+        router: crate::app::page_renderer(state.clone()),
         snapshot: std::sync::Arc::clone(&snapshot),
         files: items.iter().map(|i| i.path.clone()).collect(),
         live: options.live_url.clone(),
         base: base.clone(),
+        id: EXPORTS.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
     });
     bar.set_length(items.len() as u64);
     let mut made = Exported { files: items.len(), ..Exported::default() };
@@ -165,26 +250,50 @@ pub async fn export(state: &AppState, options: &Options, bar: &indicatif::Progre
             _ => to_make.push(item),
         }
     }
-    // Rendered on every core (each file is a task), written here one at a time.
-    let tasks = to_make.into_iter().map(|item| {
-        let renderer = std::sync::Arc::clone(&renderer);
-        tokio::spawn(async move { renderer.make(item).await })
-    });
-    let mut results = futures_util::stream::iter(tasks).buffer_unordered(RENDERING_AT_ONCE);
-    while let Some(result) = results.next().await {
-        let (path, bytes, page_links) = result.context("a rendering task")??;
-        made.bytes += bytes.len() as u64;
-        made.rendered += usize::from(page_links.is_some());
-        let hash = blake3::hash(&bytes).to_hex().to_string();
-        let same = earlier.get(&path) == Some(&hash) && options.out.join(&path).is_file();
-        if !same && write_if_changed(&options.out, &path, &bytes)? {
-            made.written += 1;
+    // Rendered, hashed and written on every core: one task per core takes the next file until
+    // none is left (files are small: a task per file would cost more in waking than in work).
+    // A full export goes into a folder that was empty: its files are new.
+    let earlier = std::sync::Arc::new(previous.as_mut().map(|p| std::mem::take(&mut p.manifest)).unwrap_or_default());
+    let queue = std::sync::Arc::new(std::sync::Mutex::new(to_make.into_iter()));
+    let failed = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let workers = std::thread::available_parallelism().map_or(2, usize::from);
+    let workers: Vec<_> = (0..workers)
+        .map(|_| {
+            let job = Job {
+                renderer: std::sync::Arc::clone(&renderer),
+                earlier: std::sync::Arc::clone(&earlier),
+                out: options.out.clone(),
+                fresh: !options.incremental,
+            };
+            let (queue, failed, bar) = (std::sync::Arc::clone(&queue), std::sync::Arc::clone(&failed), bar.clone());
+            tokio::spawn(async move {
+                let mut done = Vec::new();
+                while !failed.load(std::sync::atomic::Ordering::Relaxed) {
+                    let Some(item) = queue.lock().unwrap_or_else(std::sync::PoisonError::into_inner).next() else {
+                        break;
+                    };
+                    match job.make(item).await {
+                        Ok(file) => done.push(file),
+                        Err(e) => {
+                            failed.store(true, std::sync::atomic::Ordering::Relaxed);
+                            return Err(e);
+                        }
+                    }
+                    bar.inc(1);
+                }
+                anyhow::Ok(done)
+            })
+        })
+        .collect();
+    for worker in workers {
+        for file in worker.await.context("a rendering task")?? {
+            made.bytes += file.size;
+            made.rendered += usize::from(file.page_links.is_some());
+            made.written += usize::from(file.written);
+            links.extend(file.page_links);
+            hashes.insert(file.path, file.hash);
         }
-        links.extend(page_links);
-        hashes.insert(path, hash);
-        bar.inc(1);
     }
-    drop(results);
     made.removed = remove_others(&options.out, &renderer.files)?;
     let manifest: String = hashes.iter().map(|(path, hash)| format!("{hash}  {path}\n")).collect();
     made.manifest_changed = write_if_changed(&options.out, MANIFEST, manifest.as_bytes())?;
@@ -196,6 +305,10 @@ pub async fn export(state: &AppState, options: &Options, bar: &indicatif::Progre
         }
     }
     drop(previous);
+    let now = match making {
+        Some(task) => task.await.context("fingerprinting the collection")?,
+        None => ready.context("the fingerprints of an incremental export")?,
+    };
     incremental::State::new(now, links, manifest.as_bytes()).save(&state_path)?;
     Ok(made)
 }
@@ -238,27 +351,59 @@ fn create_public_dir(dir: &Path) -> anyhow::Result<()> {
 }
 
 /// Writes `bytes` to `out/path` unless the file already holds exactly them; `true` if written.
+/// The file is replaced whole (written aside, then renamed over it), so that a web server
+/// serving the folder meanwhile never sends half of it.
 fn write_if_changed(out: &Path, path: &str, bytes: &[u8]) -> anyhow::Result<bool> {
     let file = out.join(path);
     if std::fs::read(&file).is_ok_and(|old| old == bytes) {
         return Ok(false);
     }
+    let dir = create_parents(out, &file)?;
+    let name = file.file_name().context("a file name")?.to_string_lossy().into_owned();
+    let temporary = dir.join(format!(".{name}.zbor-partial"));
+    write_public(&temporary, bytes, false)?;
+    std::fs::rename(&temporary, &file).with_context(|| format!("writing {}", file.display()))?;
+    Ok(true)
+}
+
+/// Writes a file of a new export (into a folder that was empty when it began): it cannot exist
+/// yet, and nobody serves the folder before the export has ended.
+fn write_new(out: &Path, path: &str, bytes: &[u8]) -> anyhow::Result<()> {
+    let file = out.join(path);
+    create_parents(out, &file)?;
+    write_public(&file, bytes, true)
+}
+
+/// Creates the missing folders between `out` and `file`, readable by all; returns the file's.
+fn create_parents<'a>(out: &Path, file: &'a Path) -> anyhow::Result<&'a Path> {
     let dir = file.parent().context("a file in the export folder")?;
     let mut parents = Vec::new();
     let mut missing = dir;
     while !missing.exists() && missing.starts_with(out) {
-        parents.push(missing.to_path_buf());
+        parents.push(missing);
         missing = missing.parent().context("a folder in the export folder")?;
     }
     for parent in parents.iter().rev() {
         create_public_dir(parent)?;
     }
-    let name = file.file_name().context("a file name")?.to_string_lossy().into_owned();
-    let temporary = dir.join(format!(".{name}.zbor-partial"));
-    std::fs::write(&temporary, bytes).with_context(|| format!("writing {}", temporary.display()))?;
-    std::fs::set_permissions(&temporary, std::os::unix::fs::PermissionsExt::from_mode(0o644))?;
-    std::fs::rename(&temporary, &file).with_context(|| format!("writing {}", file.display()))?;
-    Ok(true)
+    Ok(dir)
+}
+
+/// Writes `bytes` to a file readable by all (the mirror is public, whatever zbor's umask);
+/// `new`: refuses a file that exists.
+fn write_public(file: &Path, bytes: &[u8], new: bool) -> anyhow::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true);
+    if new {
+        options.create_new(true);
+    } else {
+        options.create(true).truncate(true);
+    }
+    let mut handle = options.open(file).with_context(|| format!("writing {}", file.display()))?;
+    handle.set_permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644))?;
+    handle.write_all(bytes).with_context(|| format!("writing {}", file.display()))?;
+    Ok(())
 }
 
 /// Removes every file of `out` that is not in `keep` (nor the manifest and its signature), and
@@ -547,9 +692,29 @@ impl Renderer {
         };
         let mut links = incremental::Links::default();
         let site = self.state.config.public_url.trim_end_matches('/');
-        let html = paths::rewrite_links(&html, |attribute, url| {
-            links.note(url.strip_prefix(site).filter(|rest| rest.starts_with('/')).unwrap_or(url));
-            self.link(path, lang, current.as_ref(), attribute, url)
+        let html = LINKS.with_borrow_mut(|known| {
+            let (known, kept) = known.for_page(self.id, path, lang);
+            paths::rewrite_link_values(&html, |attribute, value, out| {
+                let action = usize::from(attribute == "action");
+                if let Some(link) = known[action].get(value) {
+                    link.noted.iter().for_each(|url| links.note(url));
+                    out.push_str(&link.target);
+                    return;
+                }
+                let (mut noted, mut by_current) = (Vec::new(), false);
+                let target = paths::rewrite_value(attribute, value, |attribute, url| {
+                    noted.push(url.strip_prefix(site).filter(|rest| rest.starts_with('/')).unwrap_or(url).to_owned());
+                    let (target, by) = self.link(path, lang, current.as_ref(), attribute, url);
+                    by_current |= by;
+                    target
+                });
+                noted.iter().for_each(|url| links.note(url));
+                out.push_str(&target);
+                if !by_current {
+                    known[action].insert(value.to_owned(), KnownLink { target, noted });
+                    *kept += 1;
+                }
+            })
         });
         let meta = format!("<meta http-equiv=\"Content-Security-Policy\" content=\"{}\">", csp(*page == Page::Search));
         let html = html.replacen("<meta charset=\"utf-8\">", &format!("<meta charset=\"utf-8\">\n{meta}"), 1);
@@ -557,8 +722,8 @@ impl Renderer {
         Ok((html.into_bytes(), links))
     }
 
-    /// Where a link of the page at `from` leads in the mirror.
-    fn link(&self, from: &str, lang: Lang, current: Option<&Facet>, attribute: &str, url: &str) -> String {
+    /// Where a link of the page at `from` leads in the mirror, and whether `current` decided it.
+    fn link(&self, from: &str, lang: Lang, current: Option<&Facet>, attribute: &str, url: &str) -> (String, bool) {
         // The addresses pages name for crawlers (canonical, other languages) are absolute on
         // the live site: in the mirror they are the mirror's own pages.
         let site = self.state.config.public_url.trim_end_matches('/');
@@ -569,22 +734,29 @@ impl Renderer {
         };
         let url = if url.starts_with('?') { &format!("/{url}") } else { url };
         if !url.starts_with('/') || url.starts_with("//") {
-            return url.to_owned();
+            return (url.to_owned(), false);
         }
         let target = if attribute == "action" && (url == "/objects" || url.starts_with("/objects?")) {
-            Some((Page::Search.path(lang), ""))
+            Some((Page::Search.path(lang), "", false))
         } else {
-            paths::target(url, lang, current)
+            paths::resolve(url, lang, current)
         };
         match target {
-            Some((file, fragment)) if self.files.contains(&file) => {
+            Some((file, fragment, by_current)) if self.files.contains(&file) => {
                 let relative = paths::relative(from, &file);
-                if fragment.is_empty() { relative } else { format!("{relative}#{fragment}") }
+                (if fragment.is_empty() { relative } else { format!("{relative}#{fragment}") }, by_current)
             }
-            _ => match &self.live {
-                Some(live) => format!("{}{url}", live.trim_end_matches('/')),
-                None => paths::relative(from, "index.html"),
-            },
+            Some((.., by_current)) => (self.elsewhere(from, url), by_current),
+            None => (self.elsewhere(from, url), false),
+        }
+    }
+
+    /// Where a link to what the mirror has no copy of leads: the live site, or the mirror's
+    /// front page.
+    fn elsewhere(&self, from: &str, url: &str) -> String {
+        match &self.live {
+            Some(live) => format!("{}{url}", live.trim_end_matches('/')),
+            None => paths::relative(from, "index.html"),
         }
     }
 

@@ -122,6 +122,11 @@ pub fn file_name(text: &str) -> String {
 /// facet of a list page): the file, relative to the root, and the fragment. `None` for what the
 /// mirror has no copy of (the intake form, the staff panel, a search with other words).
 pub fn target<'a>(link: &'a str, lang: Lang, current: Option<&Facet>) -> Option<(String, &'a str)> {
+    resolve(link, lang, current).map(|(file, fragment, _)| (file, fragment))
+}
+
+/// [`target`], and whether `current` decided it (a link that sets several filters).
+pub fn resolve<'a>(link: &'a str, lang: Lang, current: Option<&Facet>) -> Option<(String, &'a str, bool)> {
     let (link, fragment) = link.split_once('#').map_or((link, ""), |(l, f)| (l, f));
     let (path, query) = link.split_once('?').unwrap_or((link, ""));
     let pairs: Vec<(String, String)> = serde_urlencoded::from_str(query).ok()?;
@@ -146,7 +151,10 @@ pub fn target<'a>(link: &'a str, lang: Lang, current: Option<&Facet>) -> Option<
                 [one] => Page::List(Some(one.clone()), filters.page.unwrap_or(1)),
                 // A second filter added to a list: the mirror's lists have one, so the link
                 // leads to the list of the filter just added.
-                several => Page::List(several.iter().find(|f| Some(*f) != current).cloned(), 1),
+                several => {
+                    let page = Page::List(several.iter().find(|f| Some(*f) != current).cloned(), 1);
+                    return Some((page.path(lang), fragment, true));
+                }
             }
         }
         ["objects", accession] if !accession.is_empty() => Page::Object((*accession).to_owned()),
@@ -155,10 +163,10 @@ pub fn target<'a>(link: &'a str, lang: Lang, current: Option<&Facet>) -> Option<
         ["makers", id] => Page::Maker(id.parse().ok()?),
         ["events"] => Page::Events,
         ["events", id] => Page::Event(id.parse().ok()?),
-        ["static" | "media" | "iiif", ..] => return Some((segments.join("/"), fragment)),
+        ["static" | "media" | "iiif", ..] => return Some((segments.join("/"), fragment, false)),
         _ => return None,
     };
-    Some((page.path(lang), fragment))
+    Some((page.path(lang), fragment, false))
 }
 
 /// The path to `to` from the file `from`, both relative to the mirror's root.
@@ -180,6 +188,12 @@ pub fn relative(from: &str, to: &str) -> String {
 /// Everything else passes through byte for byte. Pages are zbor's own templates: attribute
 /// values are in double quotes, and text never holds a raw `="` (it is escaped).
 pub fn rewrite_links(html: &str, mut map: impl FnMut(&str, &str) -> String) -> String {
+    rewrite_link_values(html, |name, value, out| out.push_str(&rewrite_value(name, value, &mut map)))
+}
+
+/// [`rewrite_links`] one level down: `map` gets the attribute's name and its value as written
+/// in the page (escaped), and appends the value to write (escaped) to the page.
+pub fn rewrite_link_values(html: &str, mut map: impl FnMut(&str, &str, &mut String)) -> String {
     let mut out = String::with_capacity(html.len());
     let mut rest = html;
     while let Some(at) = rest.find("=\"") {
@@ -190,25 +204,31 @@ pub fn rewrite_links(html: &str, mut map: impl FnMut(&str, &str) -> String) -> S
         let end = after.find('"').unwrap_or(after.len());
         let value = &after[..end];
         match name {
-            "href" | "src" | "action" => out.push_str(&escape(&map(name, &unescape(value)))),
-            "srcset" => {
-                let candidates: Vec<String> = unescape(value)
-                    .split(',')
-                    .map(|candidate| {
-                        let candidate = candidate.trim();
-                        let (url, descriptor) = candidate.split_once(' ').unwrap_or((candidate, ""));
-                        let url = map(name, url);
-                        if descriptor.is_empty() { url } else { format!("{url} {descriptor}") }
-                    })
-                    .collect();
-                out.push_str(&escape(&candidates.join(", ")));
-            }
+            "href" | "src" | "action" | "srcset" => map(name, value, &mut out),
             _ => out.push_str(value),
         }
         rest = &after[end..];
     }
     out.push_str(rest);
     out
+}
+
+/// The value of a link attribute (`name`, escaped as written) with each URL in it (one, or a
+/// `srcset`'s candidates) decoded, given to `map`, and its answer escaped.
+pub fn rewrite_value(name: &str, value: &str, mut map: impl FnMut(&str, &str) -> String) -> String {
+    if name != "srcset" {
+        return escape(&map(name, &unescape(value)));
+    }
+    let candidates: Vec<String> = unescape(value)
+        .split(',')
+        .map(|candidate| {
+            let candidate = candidate.trim();
+            let (url, descriptor) = candidate.split_once(' ').unwrap_or((candidate, ""));
+            let url = map(name, url);
+            if descriptor.is_empty() { url } else { format!("{url} {descriptor}") }
+        })
+        .collect();
+    escape(&candidates.join(", "))
 }
 
 /// Decodes the character references minijinja writes in attribute values.
@@ -285,6 +305,19 @@ mod tests {
         for elsewhere in ["/offer", "/admin", "/objects?q=cat", "/makers/x", "/objects?type=Bad!"] {
             assert_eq!(target(elsewhere, en, None), None, "{elsewhere}");
         }
+    }
+
+    #[test]
+    fn only_links_that_set_several_filters_depend_on_the_list_they_are_on() {
+        let (en, flag) = (Lang::En, Facet::Type("flag".into()));
+        for one in
+            ["/objects?type=flag&lang=en", "/objects?maker=3&page=2", "/objects/A", "/makers/7", "/media/a/1.jpg"]
+        {
+            assert!(!resolve(one, en, Some(&flag)).unwrap().2, "{one}");
+        }
+        let several = "/objects?type=flag&maker=3&lang=en";
+        assert!(resolve(several, en, Some(&flag)).unwrap().2);
+        assert_ne!(resolve(several, en, Some(&flag)).unwrap().0, resolve(several, en, None).unwrap().0);
     }
 
     #[test]

@@ -168,6 +168,45 @@ async fn the_mirror_holds_every_public_page_in_three_languages_and_nothing_else(
     }
 }
 
+/// The export renders pages without the layers that only add headers (validators,
+/// compression, security): the bodies must be exactly what the live site answers.
+#[tokio::test]
+async fn the_exports_renderer_answers_every_page_with_the_live_sites_bytes() {
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+    let (app, fixture) = fixture_app().await;
+    let snapshot = app.state.public.current();
+    let mut urls = vec!["/static/zbor.css".to_owned()];
+    for lang in ["be", "en", "ru"] {
+        let mut paths = vec![
+            "/".to_owned(),
+            "/objects".to_owned(),
+            "/objects?type=flag".to_owned(),
+            format!("/objects?maker={}", fixture.maker_ivan),
+            "/makers".to_owned(),
+            format!("/makers/{}", fixture.maker_ivan),
+            "/events".to_owned(),
+        ];
+        paths.extend(snapshot.collection.objects.iter().map(|o| format!("/objects/{}", o.accession)));
+        paths.extend(snapshot.collection.events.keys().map(|id| format!("/events/{id}")));
+        for path in paths {
+            let separator = if path.contains('?') { '&' } else { '?' };
+            urls.push(format!("{path}{separator}lang={lang}"));
+        }
+    }
+    let renderer = zbor::app::page_renderer(app.state.clone());
+    for url in &urls {
+        let live = app.get(url).await;
+        assert_eq!(live.status, 200, "{url}");
+        let request = axum::http::Request::get(url.as_str()).body(axum::body::Body::empty()).unwrap();
+        let rendered = renderer.clone().oneshot(request).await.unwrap();
+        assert_eq!(rendered.status(), 200, "{url}");
+        let body = rendered.into_body().collect().await.unwrap().to_bytes();
+        assert_eq!(String::from_utf8_lossy(&body), live.body, "{url}");
+    }
+    assert!(urls.len() > 30, "{} pages compared", urls.len());
+}
+
 #[tokio::test]
 async fn the_same_collection_gives_the_same_bytes_and_an_update_rewrites_only_what_changed() {
     let (app, fixture) = fixture_app().await;
