@@ -285,8 +285,13 @@ pub async fn export(state: &AppState, options: &Options, bar: &indicatif::Progre
             })
         })
         .collect();
+    // Every task has stopped before a failure is answered: none is left writing.
+    let mut finished = Vec::with_capacity(workers.len());
     for worker in workers {
-        for file in worker.await.context("a rendering task")?? {
+        finished.push(worker.await);
+    }
+    for worker in finished {
+        for file in worker.context("a rendering task")?? {
             made.bytes += file.size;
             made.rendered += usize::from(file.page_links.is_some());
             made.written += usize::from(file.written);
