@@ -177,6 +177,9 @@ thread_local! {
 /// Numbers the exports of this process, so that a thread's [`KnownLinks`] never outlive theirs.
 static EXPORTS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
 
+/// The line every page's head begins with; the mirror's policy goes right after it.
+const CHARSET: &str = "<meta charset=\"utf-8\">";
+
 /// Exports the public catalogue into `options.out`.
 pub async fn export(state: &AppState, options: &Options, bar: &indicatif::ProgressBar) -> anyhow::Result<Exported> {
     prepare_folder(&options.out, options.incremental)?;
@@ -697,9 +700,12 @@ impl Renderer {
         };
         let mut links = incremental::Links::default();
         let site = self.state.config.public_url.trim_end_matches('/');
-        let html = LINKS.with_borrow_mut(|known| {
+        // The mirror's pages carry their content security policy themselves, after the charset.
+        let (head, body) = html.split_once(CHARSET).context("a page without its charset line")?;
+        let mut out = String::with_capacity(html.len() + 256);
+        LINKS.with_borrow_mut(|known| {
             let (known, kept) = known.for_page(self.id, path, lang);
-            paths::rewrite_link_values(&html, |attribute, value, out| {
+            let mut map = |attribute: &str, value: &str, out: &mut String| {
                 let action = usize::from(attribute == "action");
                 if let Some(link) = known[action].get(value) {
                     link.noted.iter().for_each(|url| links.note(url));
@@ -719,12 +725,15 @@ impl Renderer {
                     known[action].insert(value.to_owned(), KnownLink { target, noted });
                     *kept += 1;
                 }
-            })
+            };
+            paths::rewrite_link_values(&mut out, head, &mut map);
+            out.push_str(CHARSET);
+            out.push_str("\n<meta http-equiv=\"Content-Security-Policy\" content=\"");
+            out.push_str(&csp(*page == Page::Search));
+            out.push_str("\">");
+            paths::rewrite_link_values(&mut out, body, &mut map);
         });
-        let meta = format!("<meta http-equiv=\"Content-Security-Policy\" content=\"{}\">", csp(*page == Page::Search));
-        let html = html.replacen("<meta charset=\"utf-8\">", &format!("<meta charset=\"utf-8\">\n{meta}"), 1);
-        ensure!(html.contains(&meta), "a page without its charset line");
-        Ok((html.into_bytes(), links))
+        Ok((out.into_bytes(), links))
     }
 
     /// Where a link of the page at `from` leads in the mirror, and whether `current` decided it.

@@ -188,13 +188,14 @@ pub fn relative(from: &str, to: &str) -> String {
 /// Everything else passes through byte for byte. Pages are zbor's own templates: attribute
 /// values are in double quotes, and text never holds a raw `="` (it is escaped).
 pub fn rewrite_links(html: &str, mut map: impl FnMut(&str, &str) -> String) -> String {
-    rewrite_link_values(html, |name, value, out| out.push_str(&rewrite_value(name, value, &mut map)))
+    let mut out = String::with_capacity(html.len());
+    rewrite_link_values(&mut out, html, &mut |name, value, out| out.push_str(&rewrite_value(name, value, &mut map)));
+    out
 }
 
-/// [`rewrite_links`] one level down: `map` gets the attribute's name and its value as written
-/// in the page (escaped), and appends the value to write (escaped) to the page.
-pub fn rewrite_link_values(html: &str, mut map: impl FnMut(&str, &str, &mut String)) -> String {
-    let mut out = String::with_capacity(html.len());
+/// [`rewrite_links`] one level down, appending to `out`: `map` gets the attribute's name and its
+/// value as written in the page (escaped), and appends the value to write (escaped) to `out`.
+pub fn rewrite_link_values(out: &mut String, html: &str, map: &mut impl FnMut(&str, &str, &mut String)) {
     let mut rest = html;
     while let Some(at) = rest.find("=\"") {
         let (before, after) = rest.split_at(at + 2);
@@ -204,13 +205,12 @@ pub fn rewrite_link_values(html: &str, mut map: impl FnMut(&str, &str, &mut Stri
         let end = after.find('"').unwrap_or(after.len());
         let value = &after[..end];
         match name {
-            "href" | "src" | "action" | "srcset" => map(name, value, &mut out),
+            "href" | "src" | "action" | "srcset" => map(name, value, out),
             _ => out.push_str(value),
         }
         rest = &after[end..];
     }
     out.push_str(rest);
-    out
 }
 
 /// The value of a link attribute (`name`, escaped as written) with each URL in it (one, or a
