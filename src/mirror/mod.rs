@@ -302,7 +302,10 @@ pub async fn export(state: &AppState, options: &Options, bar: &indicatif::Progre
             hashes.insert(file.path, file.hash);
         }
     }
-    made.removed = remove_others(&options.out, &renderer.files)?;
+    // A full export began in an empty folder: nothing else can be there.
+    if options.incremental {
+        made.removed = remove_others(&options.out, &renderer.files)?;
+    }
     let manifest: String = hashes.iter().map(|(path, hash)| format!("{hash}  {path}\n")).collect();
     made.manifest_changed = write_if_changed(&options.out, MANIFEST, manifest.as_bytes())?;
     if made.manifest_changed {
