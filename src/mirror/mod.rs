@@ -153,7 +153,7 @@ struct KnownLink {
     noted: Vec<String>,
 }
 
-/// Links kept at most, across the folders, before starting over (some 15 MB a thread).
+/// Links kept at most, across the folders, before starting over (some 30 MB a thread).
 const KNOWN_LINKS: usize = 100_000;
 
 impl KnownLinks {
