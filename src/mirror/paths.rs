@@ -119,13 +119,9 @@ pub fn file_name(text: &str) -> String {
 }
 
 /// Where a live link leads in the mirror, seen from a page in `lang` showing `current` (the
-/// facet of a list page): the file, relative to the root, and the fragment. `None` for what the
-/// mirror has no copy of (the intake form, the staff panel, a search with other words).
-pub fn target<'a>(link: &'a str, lang: Lang, current: Option<&Facet>) -> Option<(String, &'a str)> {
-    resolve(link, lang, current).map(|(file, fragment, _)| (file, fragment))
-}
-
-/// [`target`], and whether `current` decided it (a link that sets several filters).
+/// facet of a list page): the file, relative to the root, the fragment, and whether `current`
+/// decided it (a link that sets several filters). `None` for what the mirror has no copy of
+/// (the intake form, the staff panel, a search with other words).
 pub fn resolve<'a>(link: &'a str, lang: Lang, current: Option<&Facet>) -> Option<(String, &'a str, bool)> {
     let (link, fragment) = link.split_once('#').map_or((link, ""), |(l, f)| (l, f));
     let (path, query) = link.split_once('?').unwrap_or((link, ""));
@@ -182,19 +178,11 @@ pub fn relative(from: &str, to: &str) -> String {
     if joined.split('/').next().is_some_and(|first| first.contains(':')) { format!("./{joined}") } else { joined }
 }
 
-/// Rewrites the values of `href`, `src`, `srcset` and `action` attributes of a rendered page
-/// with `map`, which gets the attribute's name and each URL decoded, and gives the replacement
-/// (written back escaped).
+/// Rewrites the values of `href`, `src`, `srcset` and `action` attributes of a rendered page,
+/// appending the page to `out`: `map` gets the attribute's name and its value as written in the
+/// page (escaped), and appends the value to write (escaped) to `out` (see [`rewrite_value`]).
 /// Everything else passes through byte for byte. Pages are zbor's own templates: attribute
 /// values are in double quotes, and text never holds a raw `="` (it is escaped).
-pub fn rewrite_links(html: &str, mut map: impl FnMut(&str, &str) -> String) -> String {
-    let mut out = String::with_capacity(html.len());
-    rewrite_link_values(&mut out, html, &mut |name, value, out| out.push_str(&rewrite_value(name, value, &mut map)));
-    out
-}
-
-/// [`rewrite_links`] one level down, appending to `out`: `map` gets the attribute's name and its
-/// value as written in the page (escaped), and appends the value to write (escaped) to `out`.
 pub fn rewrite_link_values(out: &mut String, html: &str, map: &mut impl FnMut(&str, &str, &mut String)) {
     let mut rest = html;
     while let Some(at) = rest.find("=\"") {
@@ -279,6 +267,20 @@ fn escape(value: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// [`resolve`]'s file and fragment.
+    fn target<'a>(link: &'a str, lang: Lang, current: Option<&Facet>) -> Option<(String, &'a str)> {
+        resolve(link, lang, current).map(|(file, fragment, _)| (file, fragment))
+    }
+
+    /// A whole page through [`rewrite_link_values`], each URL given decoded to `map`.
+    fn rewrite_links(html: &str, mut map: impl FnMut(&str, &str) -> String) -> String {
+        let mut out = String::with_capacity(html.len());
+        rewrite_link_values(&mut out, html, &mut |name, value, out| {
+            out.push_str(&rewrite_value(name, value, &mut map))
+        });
+        out
+    }
 
     #[test]
     fn live_links_lead_to_the_mirrors_files() {
