@@ -124,6 +124,15 @@ async fn donate(client: &reqwest::Client, url: &str, n: u32, files: &[&[u8]], ta
     (status == 200).then(|| page.split("registered as entry ").nth(1)?.split('.').next().map(str::to_owned)).flatten()
 }
 
+/// Sets the calling thread's nice value (raising a priority needs root).
+fn set_nice(nice: i32) {
+    if rustix::process::getpriority_process(None).ok() != Some(nice)
+        && let Err(err) = rustix::process::setpriority_process(None, nice)
+    {
+        eprintln!("load: cannot set this thread's nice value to {nice}: {err}");
+    }
+}
+
 fn percentile(sorted: &[f64], p: f64) -> f64 {
     if sorted.is_empty() {
         return f64::NAN;
@@ -137,6 +146,7 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
 fn apart<T: Send + 'static>(work: impl std::future::Future<Output = T> + Send + 'static) -> tokio::task::JoinHandle<T> {
     let (done, result) = tokio::sync::oneshot::channel();
     std::thread::spawn(move || {
+        set_nice(0);
         let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
         let _ = done.send(runtime.block_on(work));
     });
@@ -172,7 +182,7 @@ async fn readers(url: String, stop: Arc<AtomicBool>, tally: Tally, prefix: &'sta
                 Ok(r) => {
                     let status = r.status().as_u16();
                     let _ = r.bytes().await;
-                    latencies.lock().unwrap().push(started.elapsed().as_secs_f64() * 1000.0);
+                    latencies.lock().unwrap().push((started.elapsed().as_secs_f64() * 1000.0, path));
                     count(&tally, format!("{prefix}_status_{status}"));
                 }
                 Err(_) => count(&tally, format!("{prefix}_connection_errors")),
@@ -181,8 +191,20 @@ async fn readers(url: String, stop: Arc<AtomicBool>, tally: Tally, prefix: &'sta
     }
     while tasks.join_next().await.is_some() {}
     let mut all = latencies.lock().unwrap().clone();
-    all.sort_by(f64::total_cmp);
-    all
+    all.sort_by(|a, b| a.0.total_cmp(&b.0));
+    // Which pages the slowest hundredth were: the tail by kind of page.
+    let mut slowest: BTreeMap<&str, usize> = BTreeMap::new();
+    for (_, path) in &all[all.len() - all.len().div_ceil(100)..] {
+        let kind = match path.as_str() {
+            "/" => "home",
+            p if p.contains("q=") => "search",
+            p if p.starts_with("/objects/") => "object",
+            _ => "list",
+        };
+        *slowest.entry(kind).or_default() += 1;
+    }
+    println!("{prefix}_slowest_hundredth={slowest:?}");
+    all.into_iter().map(|(ms, _)| ms).collect()
 }
 
 /// One staff member: signs in, then creates, edits and publishes objects until `stop`.
@@ -518,7 +540,13 @@ async fn enrol(data: String, staff: u32) {
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+    let nice: i32 = std::env::var("BENCH_GENERATOR_NICE").ok().and_then(|n| n.parse().ok()).unwrap_or(0);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .on_thread_start(move || set_nice(nice))
+        .enable_all()
+        .build()
+        .unwrap();
     let arg = |i: usize| args.get(i).cloned().unwrap_or_else(|| panic!("argument {i} missing; see the doc comment"));
     match args.first().map(String::as_str) {
         Some("storm") => runtime.block_on(storm(

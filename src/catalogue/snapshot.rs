@@ -309,9 +309,11 @@ impl PublicState {
         // Every call up to here was made before this reload reads anything.
         let covers = self.requested.load(Ordering::Acquire);
         let collection = PublicCollection::load(pool).await?;
-        // Building the indexes takes a while for a large collection: off the async workers.
+        // Building the indexes takes a while for a large collection: off the async workers,
+        // and after the readers (a storm of publications reloads back to back; the pages
+        // being read meanwhile come first, the staff waiting for their change a little later).
         let build = if self.unsearched { Snapshot::build_unsearched } else { Snapshot::build };
-        let snapshot = Arc::new(tokio::task::spawn_blocking(move || build(collection)).await?);
+        let snapshot = Arc::new(crate::cpu::run(move || build(collection)).await?);
         match self.snapshot.write() {
             Ok(mut guard) => *guard = snapshot,
             Err(poisoned) => *poisoned.into_inner() = snapshot,
