@@ -29,6 +29,7 @@
 #                     nginx serves the same bodies pre-compressed (gzip -9, gzip_static), as a
 #                     static site would; zbor compresses each page once in its render cache
 #                     (warm) or on every request (cold)
+#   BENCH_REUSE       1: keep the demo collection of an earlier run of the same size (default 0)
 #   BENCH_CLASSES     1: also run zbor's cold path on each URL class alone (objects, lists,
 #                     facets, searches), for where the time goes (default 1)
 #   BENCH_ZBOR_PORT / BENCH_ZBOR_COLD_PORT / BENCH_NGINX_PORT (18080 / 18081 / 18090)
@@ -139,15 +140,21 @@ build() {
     [[ -x $BIN ]] || die "$BIN was not built"
 }
 
-# A fresh demo collection: `demo` refuses a data folder that already holds one.
+# A fresh demo collection: `demo` refuses a data folder that already holds one. With
+# BENCH_REUSE=1, the collection of an earlier run of the same size is kept.
 seed() {
+    if [[ ${BENCH_REUSE:-0} == 1 && $(cat "$OUT/seed-objects.txt" 2>/dev/null) == "$OBJECTS" && -s $OUT/seed.txt ]]; then
+        log "reusing the demo collection of $OBJECTS objects in $OUT/data (BENCH_REUSE=1)"
+        return
+    fi
     log "seeding a demo collection of $OBJECTS objects"
-    rm -rf "$OUT/data" "$OUT/uploads" "$OUT"/DEMO-ONLY-keyholder-identity.txt
+    rm -rf "$OUT/data" "$OUT/uploads" "$OUT"/DEMO-ONLY-keyholder-identity.txt "$OUT/seed-objects.txt"
     mkdir -p "$OUT"
     # The progress bar goes to stderr; keep it out of the way in a log.
     timeout 1800 "$BIN" --data-dir "$OUT/data" --uploads-dir "$OUT/uploads" \
         demo --objects "$OBJECTS" --no-serve >"$OUT/seed.txt" 2>"$OUT/seed.log" ||
         { cat "$OUT/seed.log" >&2; die "seeding failed (log above)"; }
+    echo "$OBJECTS" >"$OUT/seed-objects.txt"
     cat "$OUT/seed.txt" >&2
 }
 

@@ -113,7 +113,7 @@ fn parse_page(value: &str) -> Result<u64, AppError> {
 }
 
 /// Counts of each facet value among the matching objects.
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default, Clone, PartialEq)]
 pub struct FacetCounts {
     pub types: IdMap<i64, usize>,
     pub makers: IdMap<i64, usize>,
@@ -214,6 +214,22 @@ pub fn list(snapshot: &Snapshot, hits: Option<Vec<Hit>>, filters: &Filters) -> L
     let start = (page as usize - 1) * PAGE_SIZE;
     let items = matching.iter().skip(start).take(PAGE_SIZE).copied().collect();
     Listing { items, total, page, last_page, facets }
+}
+
+/// The page of a search for one broad term without facets, from what the snapshot keeps
+/// (see [`Snapshot::broad`]): the same listing [`list`] gives, when the page is among the
+/// kept ones; `None` otherwise.
+pub fn kept(snapshot: &Snapshot, terms: &[String], filters: &Filters) -> Option<Listing> {
+    let [term] = terms else { return None };
+    if filters.has_facet() {
+        return None;
+    }
+    let broad = snapshot.broad(term)?;
+    let last_page = last_page(broad.total);
+    let page = filters.page.unwrap_or(1).clamp(1, last_page);
+    let start = (page as usize - 1) * PAGE_SIZE;
+    let items = broad.best.get(start..broad.total.min(start + PAGE_SIZE))?.to_vec();
+    Some(Listing { items, total: broad.total, page, last_page, facets: std::sync::Arc::clone(&broad.facets) })
 }
 
 fn last_page(total: usize) -> u64 {

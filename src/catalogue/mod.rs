@@ -60,7 +60,7 @@ pub fn router(state: AppState) -> Router<AppState> {
 /// be if it were published now, from the same projection and template as the catalogue.
 async fn preview(State(state): State<AppState>, ctx: Ctx, _staff: Staff, Path(id): Path<i64>) -> AppResult<Response> {
     let collection = crate::collection::public::PublicCollection::preview(&state.db.main, id).await?;
-    let snapshot = snapshot::Snapshot::build(collection);
+    let snapshot = snapshot::Snapshot::build_unsearched(collection);
     let object = snapshot.collection.object_by_id(id).ok_or(AppError::NotFound)?;
     let page = view(&state, &snapshot, &ctx).object_page(object).into_preview();
     let html = render_page(&state, &ctx.base(&state), "catalogue/object.html", page)?;
@@ -135,8 +135,9 @@ async fn objects(State(state): State<AppState>, ctx: Ctx) -> AppResult<Html<Stri
         listing::list(&snapshot, None, &filters)
     } else {
         // In memory, from the snapshot's own words: a search reads nothing else.
-        let hits = snapshot.search(&crate::collection::search::query_terms(&filters.q));
-        listing::list(&snapshot, Some(hits), &filters)
+        let terms = crate::collection::search::query_terms(&filters.q);
+        listing::kept(&snapshot, &terms, &filters)
+            .unwrap_or_else(|| listing::list(&snapshot, Some(snapshot.search(&terms)), &filters))
     };
     let page = view(&state, &snapshot, &ctx).list_page(&filters, &listing);
     render_page(&state, &ctx.base(&state), "catalogue/list.html", page)

@@ -13,7 +13,7 @@ use std::sync::{Arc, RwLock};
 use sqlx::SqlitePool;
 
 use crate::collection::public::{PublicCollection, PublicObject};
-use crate::collection::search::{Hit, SearchIndex};
+use crate::collection::search::{Hit, SearchIndex, best_first};
 use crate::i18n::{self, Lang};
 use crate::web::LangChoice;
 use crate::web::http::Representations;
@@ -44,10 +44,10 @@ pub struct Snapshot {
     /// Facet counts of the lists filtered by one facet, computed when first asked for (a
     /// bounded set: one per type, maker, event and year of the collection).
     one_facet: std::sync::Mutex<HashMap<(u8, i64), Arc<FacetCounts>>>,
-    /// The public words of every object, for searches: built with the snapshot, except for a
-    /// snapshot that is only exported (see [`PublicState::unsearched`]), where only a search
-    /// builds it.
-    search: std::sync::OnceLock<SearchIndex>,
+    /// The public words of every object, for searches, with the answers of the broad terms:
+    /// built with the snapshot, except for a snapshot that is only exported (see
+    /// [`PublicState::unsearched`]), where only a search builds it.
+    search: std::sync::OnceLock<Searcher>,
     /// Every facet value (type, maker, event, year) numbered densely, and each object's
     /// values by those numbers: a list counts its facets into an array, not a hash map.
     facet_values: Vec<FacetValue>,
@@ -56,6 +56,34 @@ pub struct Snapshot {
     /// array for the whole collection, read in order.
     facet_starts: Vec<u32>,
     object_facets: Vec<u32>,
+}
+
+/// The search index, and what a search for each of its broad terms answers.
+#[derive(Debug, Default)]
+struct Searcher {
+    index: SearchIndex,
+    /// By the term's vocabulary range (see [`SearchIndex::term_range`]): every range with at
+    /// least [`BROAD_POSTINGS`] postings, whatever anyone searched for.
+    broad: HashMap<(u32, u32), Broad>,
+}
+
+/// A term whose search visits at least this many postings is answered from [`Broad`]: the
+/// postings of the others cost less than a page's rendering.
+const BROAD_POSTINGS: usize = 2048;
+
+/// How many pages of a broad term's results are kept, best first; a later page is searched.
+pub const BROAD_PAGES: usize = 3;
+
+/// What a search for one broad term without filters answers: every page of it up to
+/// [`BROAD_PAGES`] is cut from here. Kept for every broad term of the collection when the
+/// snapshot is built, so that what is kept says nothing about what visitors searched for.
+#[derive(Debug)]
+pub struct Broad {
+    /// Objects matching.
+    pub total: usize,
+    pub facets: Arc<FacetCounts>,
+    /// The best hits (indexes into the collection), best first.
+    pub best: Vec<usize>,
 }
 
 /// A value a list can be narrowed by.
@@ -71,7 +99,7 @@ impl Snapshot {
     /// The snapshot of `collection`, with its search index.
     pub fn build(collection: PublicCollection) -> Self {
         let snapshot = Self::build_unsearched(collection);
-        snapshot.search_index();
+        snapshot.searcher();
         snapshot
     }
 
@@ -152,15 +180,48 @@ impl Snapshot {
     /// The objects (indexes) whose public text holds every term as a prefix of a word, with
     /// their scores, unordered (see [`SearchIndex::search`]). Nothing but the snapshot is read.
     pub fn search(&self, terms: &[String]) -> Vec<Hit> {
-        self.search_index().search(terms)
+        self.searcher().index.search(terms)
     }
 
-    fn search_index(&self) -> &SearchIndex {
-        self.search.get_or_init(|| {
-            let collection = &self.collection;
-            let texts: Vec<(String, String)> = collection.objects.iter().map(|o| search_text(collection, o)).collect();
-            SearchIndex::new(&texts)
-        })
+    /// What a search for `term` alone answers, when it is a broad term (see [`Broad`]).
+    pub fn broad(&self, term: &str) -> Option<&Broad> {
+        let searcher = self.searcher();
+        let range = searcher.index.term_range(term);
+        searcher.broad.get(&(range.start, range.end))
+    }
+
+    fn searcher(&self) -> &Searcher {
+        self.search.get_or_init(|| self.searcher_keeping(BROAD_POSTINGS))
+    }
+
+    /// The search index, with the answers of the terms with at least `min` postings.
+    fn searcher_keeping(&self, min: usize) -> Searcher {
+        let collection = &self.collection;
+        let texts: Vec<(String, String)> = collection.objects.iter().map(|o| search_text(collection, o)).collect();
+        let index = SearchIndex::new(&texts);
+        let broad = self.broad_answers(&index, min);
+        Searcher { index, broad }
+    }
+
+    /// The answer of every term of `index` with at least `min` postings.
+    fn broad_answers(&self, index: &SearchIndex, min: usize) -> HashMap<(u32, u32), Broad> {
+        let kept = BROAD_PAGES * super::listing::PAGE_SIZE;
+        index
+            .broad_ranges(min)
+            .into_iter()
+            .map(|range| {
+                let mut hits = index.search_ranges(std::slice::from_ref(&range));
+                let facets = Arc::new(self.count_facets(hits.iter().map(|(_, i)| *i)));
+                let total = hits.len();
+                if kept < total {
+                    hits.select_nth_unstable_by(kept - 1, best_first);
+                    hits.truncate(kept);
+                }
+                hits.sort_unstable_by(best_first);
+                let best = hits.into_iter().map(|(_, i)| i).collect();
+                ((range.start, range.end), Broad { total, facets, best })
+            })
+            .collect()
     }
 
     /// The facet values of object `index`, by their numbers.
@@ -347,5 +408,70 @@ impl PublicState {
                 *bytes = bytes.saturating_sub(old.len());
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalogue::listing::{self, Filters, Listing, PAGE_SIZE};
+
+    fn same(kept: &Listing, searched: &Listing) -> bool {
+        (&kept.items, kept.total, kept.page, kept.last_page, &*kept.facets)
+            == (&searched.items, searched.total, searched.page, searched.last_page, &*searched.facets)
+    }
+
+    /// Every page kept for a broad term is the page its search gives, byte for byte once
+    /// rendered; later pages, other terms and filtered lists are searched.
+    #[tokio::test]
+    async fn a_broad_terms_kept_pages_are_the_pages_its_search_gives() {
+        let dir = tempfile::tempdir().unwrap();
+        let config = crate::config::Config::new(dir.path().join("data"), dir.path().join("uploads"));
+        let size = crate::demo::ImageSize { width: 48, height: 36 };
+        crate::demo::create_with(&config, &dir.path().join("keys"), 150, size).await.unwrap();
+        let db = crate::db::Databases::open(&config).await.unwrap();
+        let snapshot = Snapshot::build_unsearched(PublicCollection::load(&db.main).await.unwrap());
+        // Broad from 30 postings: most prefixes of the demo's common words.
+        const MIN: usize = 30;
+        assert!(snapshot.search.set(snapshot.searcher_keeping(MIN)).is_ok());
+        // Every prefix of every public word, as a visitor could type it.
+        let mut prefixes: Vec<String> = snapshot
+            .collection
+            .objects
+            .iter()
+            .flat_map(|o| {
+                let (title, body) = search_text(&snapshot.collection, o);
+                crate::collection::search::words(&format!("{title} {body}")).collect::<Vec<_>>()
+            })
+            .flat_map(|word| {
+                word.char_indices().map(|(at, c)| word[..at + c.len_utf8()].to_owned()).collect::<Vec<_>>()
+            })
+            .collect();
+        prefixes.sort_unstable();
+        prefixes.dedup();
+        let (mut kept_terms, mut later_pages) = (0, 0);
+        for prefix in &prefixes {
+            let terms = vec![prefix.clone()];
+            let hits = snapshot.search(&terms).len();
+            for page in 1..=BROAD_PAGES as u64 + 2 {
+                let filters = Filters { q: prefix.clone(), page: Some(page), ..Filters::default() };
+                let searched = listing::list(&snapshot, Some(snapshot.search(&terms)), &filters);
+                match listing::kept(&snapshot, &terms, &filters) {
+                    Some(kept) => {
+                        assert!(same(&kept, &searched), "{prefix:?}, page {page}: {kept:?} against {searched:?}");
+                        kept_terms += usize::from(page == 1);
+                    }
+                    // A term with this many hits has at least as many postings: it is broad.
+                    None if hits >= MIN && page == 1 => panic!("{prefix:?} ({hits} hits) is not kept"),
+                    None => later_pages += usize::from(hits > BROAD_PAGES * PAGE_SIZE && page > BROAD_PAGES as u64),
+                }
+            }
+            // With a filter, or with a second term, the list is searched.
+            let filtered = Filters { q: prefix.clone(), year: Some(2021), ..Filters::default() };
+            assert!(listing::kept(&snapshot, &terms, &filtered).is_none());
+            assert!(listing::kept(&snapshot, &[prefix.clone(), "2021".to_owned()], &Filters::default()).is_none());
+        }
+        assert!(kept_terms >= 20, "only {kept_terms} broad terms among {} prefixes", prefixes.len());
+        assert!(later_pages > 0, "no broad term had pages past the kept ones");
     }
 }

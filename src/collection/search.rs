@@ -91,6 +91,43 @@ impl Vocabulary {
         let end = self.words.partition_point(|w| &**w < prefix || w.starts_with(prefix));
         start as u32..end as u32
     }
+
+    /// Every range [`prefix_range`](Self::prefix_range) gives for some prefix whose words
+    /// weigh at least `min` by `weight` (a word's postings), each once. The words sharing a
+    /// prefix of `n + 1` characters split the range of those sharing its first `n`, so only
+    /// the heavy ranges are split further: the work follows the heavy prefixes, not the
+    /// vocabulary's size times its longest word.
+    fn heavy_ranges(&self, min: usize, weight: impl Fn(usize) -> usize) -> Vec<std::ops::Range<u32>> {
+        let mut sums = Vec::with_capacity(self.words.len() + 1);
+        sums.push(0);
+        for id in 0..self.words.len() {
+            sums.push(sums[id] + weight(id));
+        }
+        let mut heavy = Vec::new();
+        // Ranges whose words share their first `chars` characters (the root: none).
+        let mut split = vec![(0..self.words.len(), 0usize)];
+        while let Some((range, chars)) = split.pop() {
+            let mut start = range.start;
+            while start < range.end {
+                let word = &self.words[start];
+                // A word of exactly `chars` characters is the prefix itself: in no longer range.
+                let Some((at, c)) = word.char_indices().nth(chars) else {
+                    start += 1;
+                    continue;
+                };
+                let prefix = &word[..at + c.len_utf8()];
+                let end = start + self.words[start..range.end].partition_point(|w| w.starts_with(prefix));
+                if sums[end] - sums[start] >= min {
+                    if (start..end) != range || chars == 0 {
+                        heavy.push(start as u32..end as u32);
+                    }
+                    split.push((start..end, chars + 1));
+                }
+                start = end;
+            }
+        }
+        heavy
+    }
 }
 
 /// The indexed words of one object, for ranking: each field's word ids, sorted, with counts.
@@ -238,10 +275,28 @@ impl SearchIndex {
     ///
     /// The candidates are the objects holding the term with the fewest postings; every other
     /// term is then counted from its own postings when they are few compared with the
-    /// candidates, or looked up in each candidate's words when they are many. Either way the
+    /// candidates (up to 16 a candidate: walking a posting costs about a twentieth of looking
+    /// a term up in a candidate's words), or looked up in each candidate's words when they are
+    /// many. Either way the
     /// work grows with the rarest term's matches, never with the collection.
     pub fn search(&self, terms: &[String]) -> Vec<Hit> {
         let ranges: Vec<_> = terms.iter().map(|t| self.vocabulary.prefix_range(t)).collect();
+        self.search_ranges(&ranges)
+    }
+
+    /// The vocabulary's range of the words a term matches as a prefix.
+    pub fn term_range(&self, term: &str) -> std::ops::Range<u32> {
+        self.vocabulary.prefix_range(term)
+    }
+
+    /// Every range a one-term search can give ([`term_range`](Self::term_range)) that holds
+    /// at least `min` postings: the broad terms, whose searches visit that many.
+    pub fn broad_ranges(&self, min: usize) -> Vec<std::ops::Range<u32>> {
+        self.vocabulary.heavy_ranges(min, |id| self.postings[id].len())
+    }
+
+    /// [`search`](Self::search) for terms given as vocabulary ranges.
+    pub fn search_ranges(&self, ranges: &[std::ops::Range<u32>]) -> Vec<Hit> {
         let sizes: Vec<usize> = ranges.iter().map(|r| self.postings_in(r)).collect();
         let Some(rarest) = (0..ranges.len()).min_by_key(|&t| sizes[t]) else { return Vec::new() };
         let width = ranges.len();
@@ -268,7 +323,7 @@ impl SearchIndex {
             frequencies[(*row as usize - 1) * width + rarest] += posting.frequency;
         }
         for (term, range) in ranges.iter().enumerate().filter(|(t, _)| *t != rarest) {
-            if sizes[term] <= 4 * docs.len() {
+            if sizes[term] <= 16 * docs.len() {
                 for posting in self.each_posting(range) {
                     if let Some(row) = row_of[posting.doc as usize].checked_sub(1) {
                         frequencies[row as usize * width + term] += posting.frequency;
@@ -366,6 +421,29 @@ mod tests {
         assert!(query_terms("  ** \"\" ").is_empty());
         assert_eq!(query_terms("Łacinka Ўладзь"), ["lacinka", "уладзь"]);
         assert_eq!(query_terms(&"слова ".repeat(40)).len(), MAX_TERMS);
+    }
+
+    #[test]
+    fn heavy_ranges_are_the_ranges_of_heavy_prefixes_each_once() {
+        let text = "марш марша маршрут мара мы маршы м a ab abc abd b ba bb 1 10 100 101 11 2 20 ёж";
+        let vocabulary = Vocabulary::new(std::iter::once(text));
+        // A word's weight: its length in characters, so that short and long prefixes differ.
+        let weight = |id: usize| vocabulary.words[id].chars().count();
+        for min in [1, 3, 5, 8, 12, 100] {
+            let mut heavy = vocabulary.heavy_ranges(min, weight);
+            heavy.sort_by_key(|r| (r.start, r.end));
+            // Every prefix of every word, as a one-term search would look it up.
+            let mut expected: Vec<_> = vocabulary
+                .words
+                .iter()
+                .flat_map(|w| w.char_indices().map(|(at, c)| w[..at + c.len_utf8()].to_owned()).collect::<Vec<_>>())
+                .map(|prefix| vocabulary.prefix_range(&prefix))
+                .filter(|r| (r.start..r.end).map(|id| weight(id as usize)).sum::<usize>() >= min)
+                .collect();
+            expected.sort_by_key(|r| (r.start, r.end));
+            expected.dedup();
+            assert_eq!(heavy, expected, "min {min}");
+        }
     }
 
     #[test]
