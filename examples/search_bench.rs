@@ -54,6 +54,10 @@ const WORDS: [&str; 30] = [
     "Жыве Беларусь",
 ];
 
+// The server's allocator, so that the times are the server's.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn median(mut times: Vec<f64>) -> f64 {
     times.sort_by(f64::total_cmp);
     times[times.len() / 2]
@@ -65,6 +69,7 @@ fn main() -> anyhow::Result<()> {
         anyhow::bail!("usage: search_bench DATA_DIR UPLOADS_DIR [ROUNDS]");
     };
     let rounds: usize = args.get(2).map(|r| r.parse()).transpose()?.unwrap_or(50);
+    zbor::alloc::return_freed_memory_at_once();
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     runtime.block_on(async {
         let config = zbor::config::Config::new(data.into(), uploads.into());
