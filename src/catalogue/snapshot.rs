@@ -421,8 +421,9 @@ mod tests {
             == (&searched.items, searched.total, searched.page, searched.last_page, &*searched.facets)
     }
 
-    /// Every page kept for a broad term is the page its search gives, byte for byte once
-    /// rendered; later pages, other terms and filtered lists are searched.
+    /// Every page kept for a broad term is the listing its search gives (items, total, page,
+    /// facet counts: all a list page is rendered from); later pages, several terms and
+    /// filtered lists are searched.
     #[tokio::test]
     async fn a_broad_terms_kept_pages_are_the_pages_its_search_gives() {
         let dir = tempfile::tempdir().unwrap();
