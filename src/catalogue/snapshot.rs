@@ -375,15 +375,17 @@ impl PublicState {
         // being read meanwhile come first, the staff waiting for their change a little later).
         let build = if self.unsearched { Snapshot::build_unsearched } else { Snapshot::build };
         let snapshot = Arc::new(crate::cpu::run(move || build(collection)).await?);
-        match self.snapshot.write() {
-            Ok(mut guard) => *guard = snapshot,
-            Err(poisoned) => *poisoned.into_inner() = snapshot,
-        }
+        let previous = match self.snapshot.write() {
+            Ok(mut guard) => std::mem::replace(&mut *guard, snapshot),
+            Err(poisoned) => std::mem::replace(&mut *poisoned.into_inner(), snapshot),
+        };
         self.generation.fetch_add(1, Ordering::AcqRel);
-        if let Ok(mut pages) = self.cache.pages.write() {
-            *pages = (HashMap::new(), 0);
-        }
+        let pages = self.cache.pages.write().map(|mut pages| std::mem::take(&mut *pages)).ok();
         self.covered.store(covers, Ordering::Release);
+        // The previous snapshot and pages are freed after both locks are released, on a heavy
+        // thread: for a large collection that takes a while, and readers must not wait for it.
+        // (A request still holding the previous snapshot frees it when it is done.)
+        let _ = crate::cpu::run(move || drop((previous, pages))).await;
         Ok(())
     }
 
