@@ -2,7 +2,7 @@
 //! pages, all from the in-memory snapshot.
 
 use crate::collection::public::PublicObject;
-use crate::collection::search::{Hit, best_first};
+use crate::collection::search::{Hit, order_best};
 use crate::collection::{IdMap, ObjectType};
 use crate::error::AppError;
 
@@ -171,9 +171,7 @@ pub fn list(snapshot: &Snapshot, hits: Option<Vec<Hit>>, filters: &Filters) -> L
         // The whole collection: nothing to scan, the counts are kept in the snapshot.
         None if !filters.has_facet() => {
             let total = objects.len();
-            let last_page = last_page(total);
-            let page = filters.page.unwrap_or(1).clamp(1, last_page);
-            let start = (page as usize - 1) * PAGE_SIZE;
+            let (page, last_page, start) = page_of(filters, total);
             let items = (start..total.min(start + PAGE_SIZE)).collect();
             return Listing { items, total, page, last_page, facets: std::sync::Arc::clone(&snapshot.all_facets) };
         }
@@ -195,23 +193,16 @@ pub fn list(snapshot: &Snapshot, hits: Option<Vec<Hit>>, filters: &Filters) -> L
             }
             let facets = std::sync::Arc::new(snapshot.count_facets(matching.iter().map(|(_, i)| *i)));
             let total = matching.len();
-            let last_page = last_page(total);
-            let page = filters.page.unwrap_or(1).clamp(1, last_page);
-            let start = (page as usize - 1) * PAGE_SIZE;
+            let (page, last_page, start) = page_of(filters, total);
             // Only the hits up to this page's end are put in order.
             let end = total.min(start + PAGE_SIZE);
-            if end > 0 && end < total {
-                matching.select_nth_unstable_by(end - 1, best_first);
-            }
-            matching[..end].sort_unstable_by(best_first);
+            order_best(&mut matching, end);
             let items = matching[start.min(end)..end].iter().map(|(_, i)| *i).collect();
             return Listing { items, total, page, last_page, facets };
         }
     };
     let total = matching.len();
-    let last_page = last_page(total);
-    let page = filters.page.unwrap_or(1).clamp(1, last_page);
-    let start = (page as usize - 1) * PAGE_SIZE;
+    let (page, last_page, start) = page_of(filters, total);
     let items = matching.iter().skip(start).take(PAGE_SIZE).copied().collect();
     Listing { items, total, page, last_page, facets }
 }
@@ -225,15 +216,17 @@ pub fn kept(snapshot: &Snapshot, terms: &[String], filters: &Filters) -> Option<
         return None;
     }
     let broad = snapshot.broad(term)?;
-    let last_page = last_page(broad.total);
-    let page = filters.page.unwrap_or(1).clamp(1, last_page);
-    let start = (page as usize - 1) * PAGE_SIZE;
+    let (page, last_page, start) = page_of(filters, broad.total);
     let items = broad.best.get(start..broad.total.min(start + PAGE_SIZE))?.to_vec();
     Some(Listing { items, total: broad.total, page, last_page, facets: std::sync::Arc::clone(&broad.facets) })
 }
 
-fn last_page(total: usize) -> u64 {
-    total.div_ceil(PAGE_SIZE).max(1) as u64
+/// The page `filters` ask for among `total` objects (past the end: the last one), the last
+/// page, and the index of the page's first object.
+fn page_of(filters: &Filters, total: usize) -> (u64, u64, usize) {
+    let last_page = total.div_ceil(PAGE_SIZE).max(1) as u64;
+    let page = filters.page.unwrap_or(1).clamp(1, last_page);
+    (page, last_page, (page as usize - 1) * PAGE_SIZE)
 }
 
 /// The smallest of the snapshot's indexes that the chosen facets select from.

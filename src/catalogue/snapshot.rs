@@ -13,7 +13,7 @@ use std::sync::{Arc, RwLock};
 use sqlx::SqlitePool;
 
 use crate::collection::public::{PublicCollection, PublicObject};
-use crate::collection::search::{Hit, SearchIndex, best_first};
+use crate::collection::search::{Hit, SearchIndex, order_best};
 use crate::i18n::{self, Lang};
 use crate::web::LangChoice;
 use crate::web::http::Representations;
@@ -213,12 +213,8 @@ impl Snapshot {
                 let mut hits = index.search_ranges(std::slice::from_ref(&range));
                 let facets = Arc::new(self.count_facets(hits.iter().map(|(_, i)| *i)));
                 let total = hits.len();
-                if kept < total {
-                    hits.select_nth_unstable_by(kept - 1, best_first);
-                    hits.truncate(kept);
-                }
-                hits.sort_unstable_by(best_first);
-                let best = hits.into_iter().map(|(_, i)| i).collect();
+                order_best(&mut hits, kept);
+                let best = hits.into_iter().take(kept).map(|(_, i)| i).collect();
                 ((range.start, range.end), Broad { total, facets, best })
             })
             .collect()

@@ -253,6 +253,15 @@ pub fn best_first(a: &Hit, b: &Hit) -> std::cmp::Ordering {
     b.0.total_cmp(&a.0).then(a.1.cmp(&b.1))
 }
 
+/// Puts the best `n` of `hits` first, in order ([`best_first`]); the rest stay unordered.
+pub fn order_best(hits: &mut [Hit], n: usize) {
+    let n = n.min(hits.len());
+    if n > 0 && n < hits.len() {
+        hits.select_nth_unstable_by(n - 1, best_first);
+    }
+    hits[..n].sort_unstable_by(best_first);
+}
+
 impl SearchIndex {
     /// Indexes documents given as (title, body), in the collection's order.
     pub fn new(texts: &[(String, String)]) -> Self {
