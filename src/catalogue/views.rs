@@ -8,7 +8,7 @@ use crate::collection::rights::Rights;
 use crate::collection::{AcquisitionMethod, FuzzyDate, Owner, Text3};
 use crate::i18n::{Lang, Translations};
 use crate::media::DERIVATIVE_SIZES;
-use crate::web::{LangChoice, with_query};
+use crate::web::{LangChoice, with_query_pairs};
 
 use super::listing::{FacetCounts, Filters, Listing};
 use super::snapshot::Snapshot;
@@ -248,11 +248,8 @@ impl<'a> View<'a> {
 
     /// A URL with its query, carrying the visitor's explicit language choice along.
     pub fn href(&self, path: &str, pairs: &[(String, String)]) -> String {
-        let mut pairs = pairs.to_vec();
-        if self.choice.explicit {
-            pairs.push(("lang".to_owned(), self.lang().code().to_owned()));
-        }
-        with_query(path, &pairs)
+        let lang = self.choice.explicit.then(|| ("lang", self.lang().code()));
+        with_query_pairs(path, pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())).chain(lang))
     }
 
     fn localised(&self, text: &Text3) -> Localised {

@@ -92,23 +92,22 @@ struct Job {
     /// The hashes of the files the last export wrote.
     earlier: std::sync::Arc<HashMap<String, String>>,
     out: PathBuf,
-    /// A full export into a folder that was empty when it began.
-    fresh: bool,
+    /// Where the files to write go (see [`Writer`]).
+    writer: tokio::sync::mpsc::Sender<(String, Vec<u8>)>,
 }
 
 impl Job {
-    /// Makes the file of `item`, and writes it unless the folder holds it already.
+    /// Makes the file of `item`, and has it written unless the folder holds it already.
     async fn make(&self, item: Item) -> anyhow::Result<Made> {
         let (path, bytes, page_links) = self.renderer.make(item).await?;
         let hash = blake3::hash(&bytes).to_hex().to_string();
-        let written = if self.fresh {
-            write_new(&self.out, &path, &bytes)?;
-            true
-        } else {
-            let same = self.earlier.get(&path) == Some(&hash) && self.out.join(&path).is_file();
-            !same && write_if_changed(&self.out, &path, &bytes)?
-        };
-        Ok(Made { path, hash, size: bytes.len() as u64, written, page_links })
+        let size = bytes.len() as u64;
+        let same = self.earlier.get(&path) == Some(&hash) && self.out.join(&path).is_file();
+        if !same {
+            // Refused only when the writer has stopped, on an error its own answer names.
+            self.writer.send((path.clone(), bytes)).await.map_err(|_| anyhow::anyhow!("the writer stopped"))?;
+        }
+        Ok(Made { path, hash, size, page_links })
     }
 }
 
@@ -117,9 +116,47 @@ struct Made {
     path: String,
     hash: String,
     size: u64,
-    written: bool,
     /// For a page, its key and links (see [`incremental`]).
     page_links: Option<(String, incremental::Links)>,
+}
+
+/// The one thread that creates the mirror's files, while the others render. Files are created
+/// one after the other, as `cp` does: two threads creating files in one folder take turns on
+/// the folder's lock in the kernel, and the one waiting spins on a core that could render
+/// (measured: a tenth of a full export's time went to that spinning).
+struct Writer {
+    thread: std::thread::JoinHandle<anyhow::Result<usize>>,
+}
+
+/// Files rendered and waiting for the writer, at most (a few MB).
+const WRITE_QUEUE: usize = 64;
+
+impl Writer {
+    /// Starts writing into `out`: a full export (`fresh`) into a folder that was empty when it
+    /// began, where every file is new; otherwise only files whose bytes differ are replaced.
+    fn start(out: PathBuf, fresh: bool) -> (Self, tokio::sync::mpsc::Sender<(String, Vec<u8>)>) {
+        let (sender, mut files) = tokio::sync::mpsc::channel::<(String, Vec<u8>)>(WRITE_QUEUE);
+        let thread = std::thread::spawn(move || {
+            let mut written = 0;
+            // The folders of a fresh export made so far: most files go into one made before.
+            let mut folders = HashSet::new();
+            while let Some((path, bytes)) = files.blocking_recv() {
+                if fresh {
+                    write_new(&out, &path, &bytes, &mut folders)?;
+                    written += 1;
+                } else {
+                    written += usize::from(write_if_changed(&out, &path, &bytes)?);
+                }
+            }
+            Ok(written)
+        });
+        (Self { thread }, sender)
+    }
+
+    /// How many files were written, once every sender is gone.
+    fn finish(self) -> anyhow::Result<usize> {
+        self.thread.join().map_err(|_| anyhow::anyhow!("the writer panicked"))?
+    }
 }
 
 /// Everything a page needs to be rendered and rewritten, shared by the rendering tasks.
@@ -127,12 +164,15 @@ struct Renderer {
     state: AppState,
     router: axum::Router,
     snapshot: std::sync::Arc<Snapshot>,
-    files: HashSet<String>,
+    files: FastSet<String>,
     live: Option<String>,
     /// The mirror's own address (`--base-url`), which IIIF documents name.
     base: Option<String>,
     /// This export, among the exports this process makes (see [`KnownLinks`]).
     id: u64,
+    /// Each object's searchable words in every language, folded: the same in the three search
+    /// scripts, made once.
+    search_words: std::sync::OnceLock<Vec<String>>,
 }
 
 /// Where links lead, as [`Renderer::link`] found them: most links of a page (the menus, the
@@ -142,7 +182,7 @@ struct Renderer {
 #[derive(Default)]
 struct KnownLinks {
     export: u64,
-    pages: HashMap<(String, Lang), [HashMap<String, KnownLink>; 2]>,
+    pages: HashMap<(String, Lang), [FastMap<String, KnownLink>; 2]>,
     kept: usize,
 }
 
@@ -153,13 +193,18 @@ struct KnownLink {
     noted: Vec<String>,
 }
 
+/// The maps looked up for every link of every page, with a hash faster than the standard one
+/// (their keys are the catalogue's own links and files, not an attacker's).
+type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
+type FastSet<K> = HashSet<K, foldhash::fast::RandomState>;
+
 /// Links kept at most, across the folders, before starting over (some 30 MB a thread).
 const KNOWN_LINKS: usize = 100_000;
 
 impl KnownLinks {
     /// The links known for pages in the folder of `path` in `lang` (the targets of every other
     /// attribute, then those of forms' `action`), and the count of links kept, to add to.
-    fn for_page(&mut self, export: u64, path: &str, lang: Lang) -> (&mut [HashMap<String, KnownLink>; 2], &mut usize) {
+    fn for_page(&mut self, export: u64, path: &str, lang: Lang) -> (&mut [FastMap<String, KnownLink>; 2], &mut usize) {
         if self.export != export || self.kept > KNOWN_LINKS {
             self.export = export;
             self.pages.clear();
@@ -210,6 +255,12 @@ pub async fn export(state: &AppState, options: &Options, bar: &indicatif::Progre
         }
         _ => {}
     }
+    // What the folder holds besides this export's files is found while the pages are made:
+    // files it writes are all kept, whether the survey sees them or not.
+    let survey = options.incremental.then(|| {
+        let out = options.out.clone();
+        tokio::task::spawn_blocking(move || survey(&out))
+    });
     let renderer = std::sync::Arc::new(Renderer {
         state: state.clone(),
         router: crate::app::page_renderer(state.clone()),
@@ -218,6 +269,7 @@ pub async fn export(state: &AppState, options: &Options, bar: &indicatif::Progre
         live: options.live_url.clone(),
         base: base.clone(),
         id: EXPORTS.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+        search_words: std::sync::OnceLock::new(),
     });
     bar.set_length(items.len() as u64);
     let mut made = Exported { files: items.len(), ..Exported::default() };
@@ -253,10 +305,11 @@ pub async fn export(state: &AppState, options: &Options, bar: &indicatif::Progre
             _ => to_make.push(item),
         }
     }
-    // Rendered, hashed and written on every core: one task per core takes the next file until
-    // none is left (files are small: a task per file would cost more in waking than in work).
-    // A full export goes into a folder that was empty: its files are new.
+    // Rendered and hashed on every core: one task per core takes the next file until none is
+    // left (files are small: a task per file would cost more in waking than in work); written
+    // by one thread beside them.
     let earlier = std::sync::Arc::new(previous.as_mut().map(|p| std::mem::take(&mut p.manifest)).unwrap_or_default());
+    let (writer, sender) = Writer::start(options.out.clone(), !options.incremental);
     let queue = std::sync::Arc::new(std::sync::Mutex::new(to_make.into_iter()));
     let failed = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     let workers = std::thread::available_parallelism().map_or(2, usize::from);
@@ -266,7 +319,7 @@ pub async fn export(state: &AppState, options: &Options, bar: &indicatif::Progre
                 renderer: std::sync::Arc::clone(&renderer),
                 earlier: std::sync::Arc::clone(&earlier),
                 out: options.out.clone(),
-                fresh: !options.incremental,
+                writer: sender.clone(),
             };
             let (queue, failed, bar) = (std::sync::Arc::clone(&queue), std::sync::Arc::clone(&failed), bar.clone());
             tokio::spawn(async move {
@@ -288,23 +341,25 @@ pub async fn export(state: &AppState, options: &Options, bar: &indicatif::Progre
             })
         })
         .collect();
-    // Every task has stopped before a failure is answered: none is left writing.
+    drop(sender);
+    // Every task has stopped, and the writer with them, before a failure is answered: none is
+    // left writing. The writer's own error comes first: the tasks' would only say it stopped.
     let mut finished = Vec::with_capacity(workers.len());
     for worker in workers {
         finished.push(worker.await);
     }
+    made.written = writer.finish()?;
     for worker in finished {
         for file in worker.context("a rendering task")?? {
             made.bytes += file.size;
             made.rendered += usize::from(file.page_links.is_some());
-            made.written += usize::from(file.written);
             links.extend(file.page_links);
             hashes.insert(file.path, file.hash);
         }
     }
     // A full export began in an empty folder: nothing else can be there.
-    if options.incremental {
-        made.removed = remove_others(&options.out, &renderer.files)?;
+    if let Some(survey) = survey {
+        made.removed = remove_others(&options.out, survey.await.context("surveying the folder")??, &renderer.files)?;
     }
     let manifest: String = hashes.iter().map(|(path, hash)| format!("{hash}  {path}\n")).collect();
     made.manifest_changed = write_if_changed(&options.out, MANIFEST, manifest.as_bytes())?;
@@ -378,10 +433,15 @@ fn write_if_changed(out: &Path, path: &str, bytes: &[u8]) -> anyhow::Result<bool
 }
 
 /// Writes a file of a new export (into a folder that was empty when it began): it cannot exist
-/// yet, and nobody serves the folder before the export has ended.
-fn write_new(out: &Path, path: &str, bytes: &[u8]) -> anyhow::Result<()> {
+/// yet, and nobody serves the folder before the export has ended. `folders`: those known to
+/// exist, to which the file's is added.
+fn write_new(out: &Path, path: &str, bytes: &[u8], folders: &mut HashSet<PathBuf>) -> anyhow::Result<()> {
     let file = out.join(path);
-    create_parents(out, &file)?;
+    let folder = file.parent().context("a file in the export folder")?;
+    if !folders.contains(folder) {
+        create_parents(out, &file)?;
+        folders.insert(folder.to_owned());
+    }
     write_public(&file, bytes, true)
 }
 
@@ -417,55 +477,68 @@ fn write_public(file: &Path, bytes: &[u8], new: bool) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Removes every file of `out` that is not in `keep` (nor the manifest and its signature), and
-/// the folders left empty. Returns how many files went.
-fn remove_others(out: &Path, keep: &HashSet<String>) -> anyhow::Result<usize> {
+/// Removes every file of `present` (a [`survey`] of `out`) that is not in `keep` (nor the
+/// manifest and its signature), then the folders left empty: those it emptied, and those the
+/// survey found empty. Returns how many files went.
+fn remove_others(out: &Path, present: Survey, keep: &FastSet<String>) -> anyhow::Result<usize> {
     let mut removed = 0;
-    for (path, relative) in walk(out)? {
+    let mut folders = std::collections::BTreeSet::new();
+    for (path, relative) in present.files {
         if !keep.contains(&relative) && relative != MANIFEST && relative != SIGNATURE {
-            std::fs::remove_file(&path).with_context(|| format!("removing {}", path.display()))?;
+            match std::fs::remove_file(&path) {
+                // A file written aside and renamed meanwhile (see `write_if_changed`).
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+                result => result.with_context(|| format!("removing {}", path.display()))?,
+            }
             removed += 1;
+            folders.extend(path.parent().map(Path::to_path_buf));
         }
     }
-    remove_empty_dirs(out)?;
+    folders.extend(present.empty);
+    // Deepest first (a folder sorts before those inside it), then up while they are empty.
+    for folder in folders.iter().rev() {
+        let mut folder = folder.as_path();
+        while folder != out && folder.starts_with(out) && std::fs::remove_dir(folder).is_ok() {
+            folder = folder.parent().unwrap_or(out);
+        }
+    }
     Ok(removed)
 }
 
-fn remove_empty_dirs(dir: &Path) -> anyhow::Result<bool> {
-    let mut empty = true;
-    for entry in std::fs::read_dir(dir)? {
-        let entry = entry?;
-        if entry.file_type()?.is_dir() {
-            if remove_empty_dirs(&entry.path())? {
-                std::fs::remove_dir(entry.path())?;
+/// What a folder holds: every file (see [`walk`]) and the folders with nothing in them.
+struct Survey {
+    files: Vec<(PathBuf, String)>,
+    empty: Vec<PathBuf>,
+}
+
+/// Every file under `root`, with its path relative to it (`/`-separated), in sorted order, and
+/// the empty folders.
+fn survey(root: &Path) -> anyhow::Result<Survey> {
+    let mut survey = Survey { files: Vec::new(), empty: Vec::new() };
+    let mut dirs = vec![root.to_path_buf()];
+    while let Some(dir) = dirs.pop() {
+        let mut entries = 0;
+        for entry in std::fs::read_dir(&dir).with_context(|| format!("reading {}", dir.display()))? {
+            let entry = entry?;
+            entries += 1;
+            if entry.file_type()?.is_dir() {
+                dirs.push(entry.path());
             } else {
-                empty = false;
+                let relative = entry.path().strip_prefix(root)?.to_string_lossy().replace('\\', "/");
+                survey.files.push((entry.path(), relative));
             }
-        } else {
-            empty = false;
+        }
+        if entries == 0 && dir != root {
+            survey.empty.push(dir);
         }
     }
-    Ok(empty)
+    survey.files.sort_by(|a, b| a.1.cmp(&b.1));
+    Ok(survey)
 }
 
 /// Every file under `root`, with its path relative to it (`/`-separated), in sorted order.
 pub fn walk(root: &Path) -> anyhow::Result<Vec<(PathBuf, String)>> {
-    let mut files = Vec::new();
-    let mut dirs = vec![root.to_path_buf()];
-    while let Some(dir) = dirs.pop() {
-        for entry in std::fs::read_dir(&dir).with_context(|| format!("reading {}", dir.display()))? {
-            let entry = entry?;
-            let kind = entry.file_type()?;
-            if kind.is_dir() {
-                dirs.push(entry.path());
-            } else {
-                let relative = entry.path().strip_prefix(root)?.to_string_lossy().replace('\\', "/");
-                files.push((entry.path(), relative));
-            }
-        }
-    }
-    files.sort_by(|a, b| a.1.cmp(&b.1));
-    Ok(files)
+    Ok(survey(root)?.files)
 }
 
 /// Every file the mirror holds, and how each is made.
@@ -701,6 +774,10 @@ impl Renderer {
             Page::List(facet, _) => facet.clone(),
             _ => None,
         };
+        let own = match page {
+            Page::Object(accession) => Some(accession.as_str()),
+            _ => None,
+        };
         let mut links = incremental::Links::default();
         let site = self.state.config.public_url.trim_end_matches('/');
         // The mirror's pages carry their content security policy themselves, after the charset.
@@ -724,7 +801,8 @@ impl Renderer {
                 });
                 noted.iter().for_each(|url| links.note(url));
                 out.push_str(&target);
-                if !by_current {
+                // A link to the object the page shows is on none of the others.
+                if !by_current && !own.is_some_and(|accession| value.contains(accession)) {
                     known[action].insert(value.to_owned(), KnownLink { target, noted });
                     *kept += 1;
                 }
@@ -800,17 +878,29 @@ impl Renderer {
     /// in `lang`, and its searchable words in every language) and the code that searches it.
     fn search_script(&self, lang: Lang) -> String {
         let collection = &self.snapshot.collection;
-        let entries: Vec<(String, &str, String)> = collection
+        let words = self.search_words.get_or_init(|| {
+            collection
+                .objects
+                .iter()
+                .map(|object| {
+                    let mut words = vec![object.title.joined(), object.accession.clone()];
+                    let makers = object.makers.iter().filter_map(|m| collection.makers.get(m));
+                    words.extend(makers.map(|m| m.name.joined()));
+                    words
+                        .extend(object.events.iter().filter_map(|e| collection.events.get(e)).map(|e| e.name.joined()));
+                    words.extend(object.date.years().iter().map(i64::to_string));
+                    fold(&words.join(" "))
+                })
+                .collect()
+        });
+        let entries: Vec<(String, &str, &str)> = collection
             .objects
             .iter()
-            .map(|object| {
-                let mut words = vec![object.title.joined(), object.accession.clone()];
-                words.extend(object.makers.iter().filter_map(|m| collection.makers.get(m)).map(|m| m.name.joined()));
-                words.extend(object.events.iter().filter_map(|e| collection.events.get(e)).map(|e| e.name.joined()));
-                words.extend(object.date.years().iter().map(i64::to_string));
+            .zip(words)
+            .map(|(object, words)| {
                 let page =
                     paths::relative(&Page::Search.path(lang), &Page::Object(object.accession.clone()).path(lang));
-                (page, object.title.get(lang), fold(&words.join(" ")))
+                (page, object.title.get(lang), words.as_str())
             })
             .collect();
         let index = serde_json::to_string(&entries).unwrap_or_else(|_| "[]".to_owned());

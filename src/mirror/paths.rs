@@ -184,21 +184,28 @@ pub fn relative(from: &str, to: &str) -> String {
 /// Everything else passes through byte for byte. Pages are zbor's own templates: attribute
 /// values are in double quotes, and text never holds a raw `="` (it is escaped).
 pub fn rewrite_link_values(out: &mut String, html: &str, map: &mut impl FnMut(&str, &str, &mut String)) {
-    let mut rest = html;
-    while let Some(at) = rest.find("=\"") {
-        let (before, after) = rest.split_at(at + 2);
-        out.push_str(before);
-        let name_start = before[..at].rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '-')).map_or(0, |i| i + 1);
-        let name = &before[name_start..at];
-        let end = after.find('"').unwrap_or(after.len());
-        let value = &after[..end];
-        match name {
-            "href" | "src" | "action" | "srcset" => map(name, value, out),
-            _ => out.push_str(value),
+    let bytes = html.as_bytes();
+    // `html[..copied]` is in `out`; the next `"` is looked for from `from`.
+    let (mut copied, mut from) = (0, 0);
+    while let Some(quote) = memchr::memchr(b'"', &bytes[from..]).map(|i| from + i) {
+        let start = quote + 1;
+        let end = memchr::memchr(b'"', &bytes[start..]).map_or(bytes.len(), |i| start + i);
+        from = (end + 1).min(bytes.len());
+        let Some(equals) = quote.checked_sub(1).filter(|at| bytes[*at] == b'=') else {
+            // A quote in text, not an attribute's: the search goes on right after it.
+            from = start;
+            continue;
+        };
+        let name_start =
+            bytes[..equals].iter().rposition(|b| !(b.is_ascii_alphanumeric() || *b == b'-')).map_or(0, |i| i + 1);
+        let name = &html[name_start..equals];
+        if matches!(name, "href" | "src" | "action" | "srcset") {
+            out.push_str(&html[copied..start]);
+            map(name, &html[start..end], out);
+            copied = end;
         }
-        rest = &after[end..];
     }
-    out.push_str(rest);
+    out.push_str(&html[copied..]);
 }
 
 /// The value of a link attribute (`name`, escaped as written) with each URL in it (one, or a
@@ -345,6 +352,14 @@ mod tests {
         assert_eq!(
             out,
             r#"<a href="&lt;/objects?type=flag&amp;lang=en&gt;" class="x">A &quot;q&quot;="b"</a><img src="&lt;/m/1.jpg&gt;" srcset="&lt;/m/1.jpg&gt; 400w, &lt;/m/2.jpg&gt; 1200w" alt="x=&quot;y&quot;">"#
+        );
+        // Quotes in text, a name that only ends like a link's, an empty value, a value ending
+        // in `=`, a value never closed: only the link attributes' values change.
+        let html = r#"<p>said "hi" and "bye"</p><a data-href="/a" href="" title="t=" href="/b?x=">"</a><a href="/c"#;
+        let out = rewrite_links(html, |_, url| format!("<{url}>"));
+        assert_eq!(
+            out,
+            r#"<p>said "hi" and "bye"</p><a data-href="/a" href="&lt;&gt;" title="t=" href="&lt;/b?x=&gt;">"</a><a href="&lt;/c&gt;"#
         );
     }
 }

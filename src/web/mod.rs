@@ -142,11 +142,21 @@ fn escape_for_html(out: &mut minijinja::Output, state: &mut TplState, value: &Va
 
 /// `path?k=v&…` with values percent-encoded.
 pub fn with_query(path: &str, pairs: &[(String, String)]) -> String {
-    if pairs.is_empty() {
-        return path.to_owned();
+    with_query_pairs(path, pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+}
+
+/// [`with_query`] for pairs that are borrowed: written straight into one string (a page
+/// makes hundreds of links).
+pub fn with_query_pairs<'a>(path: &str, pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> String {
+    let mut url = String::with_capacity(path.len() + 32);
+    url.push_str(path);
+    for (i, (key, value)) in pairs.into_iter().enumerate() {
+        url.push(if i == 0 { '?' } else { '&' });
+        url.extend(utf8_percent_encode(key, QUERY_VALUE));
+        url.push('=');
+        url.extend(utf8_percent_encode(value, QUERY_VALUE));
     }
-    let query: Vec<String> = pairs.iter().map(|(k, v)| format!("{}={}", encode(k), encode(v))).collect();
-    format!("{path}?{}", query.join("&"))
+    url
 }
 
 /// The language a request is answered in, and whether the visitor picked it with `?lang=`

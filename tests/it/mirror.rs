@@ -248,9 +248,17 @@ async fn the_same_collection_gives_the_same_bytes_and_an_update_rewrites_only_wh
         .await
         .unwrap();
     app.refresh().await;
+    // Whatever else was put in the folder goes too: a file in folders of its own, empty folders.
+    std::fs::create_dir_all(first.join("extra/deep")).unwrap();
+    std::fs::write(first.join("extra/deep/stray.html"), "not the museum's").unwrap();
+    std::fs::create_dir_all(first.join("empty/inner")).unwrap();
     let withdrawn = export(&app, &first, true).await;
-    assert!(withdrawn.removed >= 3, "{withdrawn:?}");
+    assert!(withdrawn.removed >= 4, "{withdrawn:?}");
     assert!(!first.join("en/objects").join(format!("{}.html", fixture.badge)).exists());
+    for gone in ["extra", "empty"] {
+        assert!(!first.join(gone).exists(), "{gone} was left");
+    }
+    assert!(first.join("en/objects").is_dir());
     crawl_files(&first);
 }
 
