@@ -163,6 +163,15 @@ impl Links {
     }
 }
 
+impl Links {
+    /// Adds what `other` notes.
+    pub fn add(&mut self, other: &Links) {
+        self.objects.extend(other.objects.iter().cloned());
+        self.makers.extend(&other.makers);
+        self.events.extend(&other.events);
+    }
+}
+
 /// Pages that list or count, whose bytes follow the collection's shape.
 fn shows_the_shape(page: &Page) -> bool {
     !matches!(page, Page::Object(_) | Page::Search)

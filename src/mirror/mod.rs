@@ -92,22 +92,36 @@ struct Job {
     /// The hashes of the files the last export wrote.
     earlier: std::sync::Arc<HashMap<String, String>>,
     out: PathBuf,
-    /// Where the files to write go (see [`Writer`]).
-    writer: tokio::sync::mpsc::Sender<(String, Vec<u8>)>,
+    /// Where the files to write go (see [`Writer`]), a batch at a time.
+    writer: tokio::sync::mpsc::Sender<Batch>,
+    batch: Batch,
 }
+
+/// Files to write, handed to the writer together: one wake-up of its thread for many files.
+type Batch = Vec<(String, Vec<u8>)>;
+const BATCH: usize = 16;
 
 impl Job {
     /// Makes the file of `item`, and has it written unless the folder holds it already.
-    async fn make(&self, item: Item) -> anyhow::Result<Made> {
+    async fn make(&mut self, item: Item) -> anyhow::Result<Made> {
         let (path, bytes, page_links) = self.renderer.make(item).await?;
         let hash = blake3::hash(&bytes).to_hex().to_string();
         let size = bytes.len() as u64;
         let same = self.earlier.get(&path) == Some(&hash) && self.out.join(&path).is_file();
         if !same {
-            // Refused only when the writer has stopped, on an error its own answer names.
-            self.writer.send((path.clone(), bytes)).await.map_err(|_| anyhow::anyhow!("the writer stopped"))?;
+            self.batch.push((path.clone(), bytes));
+            if self.batch.len() == BATCH {
+                self.flush().await?;
+            }
         }
         Ok(Made { path, hash, size, page_links })
+    }
+
+    /// Hands the files made so far to the writer.
+    async fn flush(&mut self) -> anyhow::Result<()> {
+        let batch = std::mem::replace(&mut self.batch, Vec::with_capacity(BATCH));
+        // Refused only when the writer has stopped, on an error its own answer names.
+        self.writer.send(batch).await.map_err(|_| anyhow::anyhow!("the writer stopped"))
     }
 }
 
@@ -128,19 +142,19 @@ struct Writer {
     thread: std::thread::JoinHandle<anyhow::Result<usize>>,
 }
 
-/// Files rendered and waiting for the writer, at most (a few MB).
-const WRITE_QUEUE: usize = 64;
+/// Batches rendered and waiting for the writer, at most (a few MB).
+const WRITE_QUEUE: usize = 8;
 
 impl Writer {
     /// Starts writing into `out`: a full export (`fresh`) into a folder that was empty when it
     /// began, where every file is new; otherwise only files whose bytes differ are replaced.
-    fn start(out: PathBuf, fresh: bool) -> (Self, tokio::sync::mpsc::Sender<(String, Vec<u8>)>) {
-        let (sender, mut files) = tokio::sync::mpsc::channel::<(String, Vec<u8>)>(WRITE_QUEUE);
+    fn start(out: PathBuf, fresh: bool) -> (Self, tokio::sync::mpsc::Sender<Batch>) {
+        let (sender, mut batches) = tokio::sync::mpsc::channel::<Batch>(WRITE_QUEUE);
         let thread = std::thread::spawn(move || {
             let mut written = 0;
             // The folders of a fresh export made so far: most files go into one made before.
             let mut folders = HashSet::new();
-            while let Some((path, bytes)) = files.blocking_recv() {
+            for (path, bytes) in std::iter::from_fn(|| batches.blocking_recv()).flatten() {
                 if fresh {
                     write_new(&out, &path, &bytes, &mut folders)?;
                     written += 1;
@@ -187,10 +201,10 @@ struct KnownLinks {
 }
 
 /// A link attribute's value in the mirror, by its value on the live page (both as written,
-/// escaped), and the live URLs in it that [`incremental::Links`] notes.
+/// escaped), and what [`incremental::Links`] notes of the live URLs in it.
 struct KnownLink {
     target: String,
-    noted: Vec<String>,
+    noted: incremental::Links,
 }
 
 /// The maps looked up for every link of every page, with a hash faster than the standard one
@@ -320,9 +334,11 @@ pub async fn export(state: &AppState, options: &Options, bar: &indicatif::Progre
                 earlier: std::sync::Arc::clone(&earlier),
                 out: options.out.clone(),
                 writer: sender.clone(),
+                batch: Vec::with_capacity(BATCH),
             };
             let (queue, failed, bar) = (std::sync::Arc::clone(&queue), std::sync::Arc::clone(&failed), bar.clone());
             tokio::spawn(async move {
+                let mut job = job;
                 let mut done = Vec::new();
                 while !failed.load(std::sync::atomic::Ordering::Relaxed) {
                     let Some(item) = queue.lock().unwrap_or_else(std::sync::PoisonError::into_inner).next() else {
@@ -337,6 +353,7 @@ pub async fn export(state: &AppState, options: &Options, bar: &indicatif::Progre
                     }
                     bar.inc(1);
                 }
+                job.flush().await?;
                 anyhow::Ok(done)
             })
         })
@@ -788,18 +805,18 @@ impl Renderer {
             let mut map = |attribute: &str, value: &str, out: &mut String| {
                 let action = usize::from(attribute == "action");
                 if let Some(link) = known[action].get(value) {
-                    link.noted.iter().for_each(|url| links.note(url));
+                    links.add(&link.noted);
                     out.push_str(&link.target);
                     return;
                 }
-                let (mut noted, mut by_current) = (Vec::new(), false);
+                let (mut noted, mut by_current) = (incremental::Links::default(), false);
                 let target = paths::rewrite_value(attribute, value, |attribute, url| {
-                    noted.push(url.strip_prefix(site).filter(|rest| rest.starts_with('/')).unwrap_or(url).to_owned());
+                    noted.note(url.strip_prefix(site).filter(|rest| rest.starts_with('/')).unwrap_or(url));
                     let (target, by) = self.link(path, lang, current.as_ref(), attribute, url);
                     by_current |= by;
                     target
                 });
-                noted.iter().for_each(|url| links.note(url));
+                links.add(&noted);
                 out.push_str(&target);
                 // A link to the object the page shows is on none of the others.
                 if !by_current && !own.is_some_and(|accession| value.contains(accession)) {

@@ -167,13 +167,33 @@ pub fn resolve<'a>(link: &'a str, lang: Lang, current: Option<&Facet>) -> Option
 
 /// The path to `to` from the file `from`, both relative to the mirror's root.
 pub fn relative(from: &str, to: &str) -> String {
-    let from_dirs: Vec<&str> = from.split('/').collect();
-    let from_dirs = &from_dirs[..from_dirs.len() - 1];
-    let to_parts: Vec<&str> = to.split('/').collect();
-    let common = from_dirs.iter().zip(&to_parts[..to_parts.len() - 1]).take_while(|(a, b)| a == b).count();
-    let mut parts: Vec<&str> = vec![".."; from_dirs.len() - common];
-    parts.extend(&to_parts[common..]);
-    let joined = parts.join("/");
+    let from_dir = from.rsplit_once('/').map_or("", |(dir, _)| dir);
+    let (to_dir, to_name) = to.rsplit_once('/').unwrap_or(("", to));
+    // The folders both paths share, from the root.
+    let (mut from_rest, mut to_rest) = (from_dir.split('/').filter(|s| !s.is_empty()), to_dir.split('/'));
+    let mut kept: Vec<&str> = Vec::new();
+    let mut ups = 0;
+    loop {
+        match (from_rest.next(), to_rest.next()) {
+            (Some(a), Some(b)) if a == b && kept.is_empty() && ups == 0 => continue,
+            (Some(_), Some(b)) => {
+                ups += 1;
+                kept.push(b);
+            }
+            (Some(_), None) => ups += 1,
+            (None, Some(b)) => kept.push(b),
+            (None, None) => break,
+        }
+    }
+    let mut joined = String::with_capacity(3 * ups + to.len());
+    for _ in 0..ups {
+        joined.push_str("../");
+    }
+    for part in kept.iter().filter(|p| !p.is_empty()) {
+        joined.push_str(part);
+        joined.push('/');
+    }
+    joined.push_str(to_name);
     // A file name is written as a path, never as a scheme (`a:b.html`).
     if joined.split('/').next().is_some_and(|first| first.contains(':')) { format!("./{joined}") } else { joined }
 }
@@ -268,7 +288,17 @@ fn unescape(value: &str) -> String {
 }
 
 fn escape(value: &str) -> String {
-    value.replace('&', "&amp;").replace('"', "&quot;").replace('<', "&lt;").replace('>', "&gt;")
+    let mut out = String::with_capacity(value.len());
+    for c in value.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '"' => out.push_str("&quot;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -343,6 +373,39 @@ mod tests {
         assert_eq!(relative("en/index.html", "en/objects/A.html"), "objects/A.html");
         assert_eq!(relative("index.html", "be/index.html"), "be/index.html");
         assert_eq!(relative("en/objects/A.html", "ru/objects/A.html"), "../../ru/objects/A.html");
+        // The same answers as the plain way of finding them, for paths of every shape.
+        let plain = |from: &str, to: &str| {
+            let from_dirs: Vec<&str> = from.split('/').collect();
+            let from_dirs = &from_dirs[..from_dirs.len() - 1];
+            let to_parts: Vec<&str> = to.split('/').collect();
+            let common = from_dirs.iter().zip(&to_parts[..to_parts.len() - 1]).take_while(|(a, b)| a == b).count();
+            let mut parts: Vec<&str> = vec![".."; from_dirs.len() - common];
+            parts.extend(&to_parts[common..]);
+            parts.join("/")
+        };
+        let paths = [
+            "index.html",
+            "a:b.html",
+            "en/index.html",
+            "en/a:b.html",
+            "en/list/index.html",
+            "en/list/type-flag.html",
+            "en/objects/A.html",
+            "ru/objects/A.html",
+            "media/a/400.jpg",
+            "iiif/image/h/full/400,/0/default.jpg",
+            "iiif/A/manifest.json",
+            "en/x/en/y.html",
+            "en/x/ru/y.html",
+        ];
+        for from in paths {
+            for to in paths {
+                let expected = plain(from, to);
+                let expected =
+                    if expected.split('/').next().unwrap().contains(':') { format!("./{expected}") } else { expected };
+                assert_eq!(relative(from, to), expected, "{from} -> {to}");
+            }
+        }
     }
 
     #[test]
