@@ -93,29 +93,39 @@ impl Fingerprints {
         for (_, e) in sorted(collection.events.iter()) {
             let _ = writeln!(shape, "{e:?}");
         }
-        let objects = collection
-            .objects
-            .iter()
-            .map(|o| {
-                // The object, its type's name, and every maker and event it names (in its
-                // fields or its provenance), linked or not.
-                let mut text = format!("{o:?}\n{:?}\n", collection.types.get(&o.type_id));
-                for media in &o.media {
-                    let _ = writeln!(text, "{:?}", images.get(media.hash.as_str()));
-                }
-                let parties = o.provenance.iter().flat_map(|p| &p.parties).filter_map(|(_, party)| match party {
-                    crate::collection::public::PublicParty::Maker(id) => Some(id),
-                    _ => None,
-                });
-                for id in o.makers.iter().chain(parties) {
-                    text.push_str(&maker(id));
-                }
-                for id in o.events.iter().chain(o.provenance.iter().filter_map(|p| p.event_id.as_ref())) {
-                    text.push_str(&event(id));
-                }
-                (o.accession.clone(), hash(&text))
-            })
-            .collect();
+        let fingerprint = |o: &crate::collection::public::PublicObject| {
+            // The object, its type's name, and every maker and event it names (in its
+            // fields or its provenance), linked or not.
+            let mut text = format!("{o:?}\n{:?}\n", collection.types.get(&o.type_id));
+            for media in &o.media {
+                let _ = writeln!(text, "{:?}", images.get(media.hash.as_str()));
+            }
+            let parties = o.provenance.iter().flat_map(|p| &p.parties).filter_map(|(_, party)| match party {
+                crate::collection::public::PublicParty::Maker(id) => Some(id),
+                _ => None,
+            });
+            for id in o.makers.iter().chain(parties) {
+                text.push_str(&maker(id));
+            }
+            for id in o.events.iter().chain(o.provenance.iter().filter_map(|p| p.event_id.as_ref())) {
+                text.push_str(&event(id));
+            }
+            (o.accession.clone(), hash(&text))
+        };
+        // Formatting every object is most of the work: shared among the cores.
+        let cores = std::thread::available_parallelism().map_or(2, usize::from);
+        let chunk = collection.objects.len().div_ceil(cores).max(1);
+        let objects = std::thread::scope(|scope| {
+            let parts: Vec<_> = collection
+                .objects
+                .chunks(chunk)
+                .map(|part| scope.spawn(move || part.iter().map(fingerprint).collect::<Vec<_>>()))
+                .collect();
+            parts
+                .into_iter()
+                .flat_map(|part| part.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+                .collect()
+        });
         Self {
             global: hash(&format!("{}\n{settings}", executable())),
             shape: hash(&shape),

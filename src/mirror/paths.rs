@@ -3,6 +3,8 @@
 //! (`../list/type-flag.html`), so that the mirror works from any folder of any server, and
 //! opened from disk (`file://`, where a folder is not its `index.html`).
 
+use std::borrow::Cow;
+
 use crate::catalogue::listing::Filters;
 use crate::i18n::Lang;
 
@@ -125,18 +127,28 @@ pub fn file_name(text: &str) -> String {
 pub fn resolve<'a>(link: &'a str, lang: Lang, current: Option<&Facet>) -> Option<(String, &'a str, bool)> {
     let (link, fragment) = link.split_once('#').map_or((link, ""), |(l, f)| (l, f));
     let (path, query) = link.split_once('?').unwrap_or((link, ""));
-    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(query).ok()?;
+    // Most queries have nothing to decode (`lang=en`): their pairs are borrowed.
+    let pairs: Vec<(Cow<str>, Cow<str>)> = if query.contains(['%', '+']) {
+        let decoded: Vec<(String, String)> = serde_urlencoded::from_str(query).ok()?;
+        decoded.into_iter().map(|(k, v)| (Cow::Owned(k), Cow::Owned(v))).collect()
+    } else {
+        let pair =
+            |p: &'a str| p.split_once('=').map_or((Cow::Borrowed(p), Cow::Borrowed("")), |(k, v)| (k.into(), v.into()));
+        query.split('&').filter(|p| !p.is_empty()).map(pair).collect()
+    };
     let lang = pairs.iter().find(|(k, _)| k == "lang").and_then(|(_, v)| Lang::parse(v)).unwrap_or(lang);
     // Split first, then decode: an accession number may hold an encoded `/`.
     let segments = path
         .split('/')
         .skip(1)
-        .map(|s| percent_encoding::percent_decode_str(s).decode_utf8().ok().map(|s| s.into_owned()))
-        .collect::<Option<Vec<String>>>()?;
-    let segments: Vec<&str> = segments.iter().map(String::as_str).collect();
+        .map(|s| percent_encoding::percent_decode_str(s).decode_utf8().ok())
+        .collect::<Option<Vec<Cow<str>>>>()?;
+    let segments: Vec<&str> = segments.iter().map(|s| s.as_ref()).collect();
     let page = match segments.as_slice() {
         [""] => Page::Home,
         ["objects"] => {
+            let pairs: Vec<(String, String)> =
+                pairs.into_iter().map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
             let filters = Filters::parse(&pairs).ok()?;
             if !filters.q.is_empty() {
                 return None;
@@ -327,6 +339,11 @@ mod tests {
         assert_eq!(target("/objects?maker=3&page=2", en, None).unwrap().0, "en/list/maker-3-page-2.html");
         assert_eq!(target("/objects?page=3&lang=be", en, None).unwrap().0, "be/list/all-page-3.html");
         assert_eq!(target("/objects", en, None).unwrap().0, "en/list/index.html");
+        // Queries with something to decode, and without.
+        assert_eq!(target("/objects?maker=3&lang=r%75", en, None).unwrap().0, "ru/list/maker-3.html");
+        assert_eq!(target("/objects/A%2D1?&lang=be&", en, None).unwrap().0, "be/objects/A-1.html");
+        assert_eq!(target("/objects?q=a+b", en, None), None);
+        assert_eq!(target("/objects?q=%20", en, None).unwrap().0, "en/list/index.html");
         // A second filter leads to the list of the one just added, whichever order.
         let flag = Facet::Type("flag".into());
         assert_eq!(target("/objects?type=flag&maker=3", en, Some(&flag)).unwrap().0, "en/list/maker-3.html");
