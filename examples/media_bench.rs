@@ -76,7 +76,7 @@ const INPUT_QUALITY: u8 = 90;
 const USAGE: &str = "usage: media_bench generate DIR | media_bench run FILE OUTDIR";
 
 fn main() -> ExitCode {
-    zbor::alloc::return_freed_memory_at_once();
+    zbor::alloc::configure();
     let args: Vec<String> = std::env::args().collect();
     let result = match args.as_slice() {
         [_, command, dir] if command == "generate" => generate(Path::new(dir)),

@@ -69,7 +69,7 @@ fn main() -> anyhow::Result<()> {
         anyhow::bail!("usage: search_bench DATA_DIR UPLOADS_DIR [ROUNDS]");
     };
     let rounds: usize = args.get(2).map(|r| r.parse()).transpose()?.unwrap_or(50);
-    zbor::alloc::return_freed_memory_at_once();
+    zbor::alloc::configure();
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     runtime.block_on(async {
         let config = zbor::config::Config::new(data.into(), uploads.into());

@@ -6,7 +6,7 @@ use clap::Parser;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> std::process::ExitCode {
-    zbor::alloc::return_freed_memory_at_once();
+    zbor::alloc::configure();
     let cli = zbor::cli::Cli::parse();
     zbor::cli::init_tracing();
     match zbor::cli::run(cli) {
