@@ -30,6 +30,8 @@
 #                     static site would; zbor compresses each page once in its render cache
 #                     (warm) or on every request (cold)
 #   BENCH_REUSE       1: keep the demo collection of an earlier run of the same size (default 0)
+#   BENCH_BIN         the zbor binary to measure (default target/release/zbor), for a "before"
+#                     run of an older build on the same collection; results.md names it
 #   BENCH_CLASSES     1: also run zbor's cold path on each URL class alone (objects, lists,
 #                     facets, searches), for where the time goes (default 1)
 #   BENCH_ZBOR_PORT / BENCH_ZBOR_COLD_PORT / BENCH_NGINX_PORT (18080 / 18081 / 18090)
@@ -53,7 +55,7 @@ NGINX_PORT=${BENCH_NGINX_PORT:-18090}
 # Loopback only: every server below listens here and wrk and curl only ever talk to it.
 HOST=127.0.0.1
 OUT=bench/out
-BIN=target/release/zbor
+BIN=${BENCH_BIN:-target/release/zbor}
 LUA=bench/paths.lua
 # Fixed seed, so that two runs of the script request the same cold URLs.
 URL_SEED=20201109
@@ -446,6 +448,7 @@ report() {
     cold_distinct=$(sort -u "$OUT/urls/cold-zbor.txt" | wc -l)
     commit=$(git rev-parse --short HEAD 2>/dev/null || echo "no commit")
     [[ -n $(git status --porcelain 2>/dev/null | head -n 1) ]] && commit+=", uncommitted changes"
+    [[ $BIN != target/release/zbor ]] && commit="binary $BIN, not the checkout's build; checkout $commit"
     cat <<EOF
 ### Public catalogue vs nginx serving the same pages
 
