@@ -58,6 +58,16 @@ pub fn configure() {
     set_unless_chosen("MIMALLOC_PURGE_DELAY", MI_OPTION_PURGE_DELAY, SERVE_PURGE_DELAY);
 }
 
+/// Gives every freed page of memory back to the system now, whatever the delay: after a
+/// large job that freed much at once and after which the process may sit idle (mimalloc
+/// purges only when it allocates or frees, so an idle server kept what building the public
+/// snapshot had freed: 47 MB more resident memory at 100 000 objects).
+#[allow(unsafe_code)]
+pub fn give_back_freed_memory() {
+    // SAFETY: `mi_collect` takes no pointers and may be called from any thread at any time.
+    unsafe { libmimalloc_sys::mi_collect(true) }
+}
+
 /// For a batch job that allocates and frees one page after another (`zbor export-site`):
 /// freed memory stays with the process for mimalloc's default second (about 0.3 s less kernel
 /// time in an export of 10 000 objects than with no delay).
@@ -77,7 +87,8 @@ mod tests {
     }
 
     /// One test, as the options are the process's: their numbers first (by their defaults),
-    /// then what `configure` does with a large buffer.
+    /// then what `configure` does with a large buffer, then what `give_back_freed_memory`
+    /// does with small ones.
     #[test]
     #[allow(unsafe_code)]
     fn large_buffers_go_back_to_the_kernel_when_freed() {
@@ -120,5 +131,20 @@ mod tests {
         };
         let freed = with.saturating_sub(without);
         assert!(freed >= SIZE / 2, "{} KiB of 12 MiB left the process", freed >> 10);
+
+        // 32 MiB of small blocks, written and freed: kept for the next allocations until
+        // `give_back_freed_memory` gives them back.
+        // SAFETY: as above, for blocks of 1 KiB.
+        let (with, without) = unsafe {
+            let blocks: Vec<_> = (0..32 * 1024).map(|_| libmimalloc_sys::mi_malloc(1024).cast::<u8>()).collect();
+            assert!(blocks.iter().all(|b| !b.is_null()));
+            blocks.iter().for_each(|b| std::ptr::write_bytes(*b, 0x5a, 1024));
+            let with = resident();
+            blocks.into_iter().for_each(|b| libmimalloc_sys::mi_free(b.cast()));
+            give_back_freed_memory();
+            (with, resident())
+        };
+        let freed = with.saturating_sub(without);
+        assert!(freed >= 16 << 20, "{} KiB of 32 MiB of small blocks left the process", freed >> 10);
     }
 }

@@ -380,8 +380,14 @@ impl PublicState {
         self.covered.store(covers, Ordering::Release);
         // The previous snapshot and pages are freed after both locks are released, on a heavy
         // thread: for a large collection that takes a while, and readers must not wait for it.
-        // (A request still holding the previous snapshot frees it when it is done.)
-        let _ = crate::cpu::run(move || drop((previous, pages))).await;
+        // (A request still holding the previous snapshot frees it when it is done.) What the
+        // build and the old snapshot freed goes back to the system now, not when the server
+        // next allocates.
+        let _ = crate::cpu::run(move || {
+            drop((previous, pages));
+            crate::alloc::give_back_freed_memory();
+        })
+        .await;
         Ok(())
     }
 
