@@ -27,7 +27,7 @@ use crate::web::staff::Staff;
 use crate::web::{Ctx, LangChoice, http, render_page};
 
 use listing::Filters;
-use views::{AuthorityEntry, Card, View};
+use views::{AuthorityEntry, View};
 
 /// Routes of the public catalogue.
 pub fn router(state: AppState) -> Router<AppState> {
@@ -90,7 +90,7 @@ struct HomePage {
     total: usize,
     makers: usize,
     events: usize,
-    recent: Vec<Card>,
+    recent: Vec<crate::web::SafeHtml>,
     types: Vec<TypeTile>,
 }
 

@@ -8,7 +8,7 @@ use crate::collection::rights::Rights;
 use crate::collection::{AcquisitionMethod, FuzzyDate, Owner, Text3};
 use crate::i18n::{Lang, Translations};
 use crate::media::DERIVATIVE_SIZES;
-use crate::web::{LangChoice, with_query_pairs};
+use crate::web::{LangChoice, SafeHtml, escape_into, with_query_pairs};
 
 use super::listing::{FacetCounts, Filters, Listing};
 use super::snapshot::Snapshot;
@@ -58,26 +58,6 @@ pub struct Image {
     pub full: String,
     /// The image's rights statement where it differs from its object's.
     pub rights: Option<Rights>,
-}
-
-#[derive(Debug, Serialize)]
-pub struct Card {
-    pub href: String,
-    pub title: Localised,
-    pub type_label: String,
-    pub date: String,
-    pub makers: String,
-    pub image: Option<CardImage>,
-}
-
-/// A card's picture: what a list shows of an image, nothing more (lists render many).
-#[derive(Debug, Serialize)]
-pub struct CardImage {
-    pub src: String,
-    /// The WebP of `src`'s size, when there is one.
-    pub webp_src: Option<String>,
-    pub width: u32,
-    pub height: u32,
 }
 
 #[derive(Debug, Serialize)]
@@ -185,7 +165,7 @@ pub struct ListPage {
     /// (their combinations are endless; makers and events have pages of their own).
     pub list_noindex: bool,
     pub total: usize,
-    pub cards: Vec<Card>,
+    pub cards: Vec<SafeHtml>,
     pub facets: Vec<Facet>,
     pub active: Vec<Link>,
     pub clear_href: Option<String>,
@@ -208,7 +188,7 @@ pub struct AuthorityPage {
     pub text: Option<Prose>,
     pub total: usize,
     pub all_href: String,
-    pub cards: Vec<Card>,
+    pub cards: Vec<SafeHtml>,
 }
 
 /// How many objects a maker or event page shows before linking to the full list.
@@ -321,28 +301,54 @@ impl<'a> View<'a> {
         object.rights.unwrap_or(self.rights)
     }
 
-    pub fn card(&self, object: &PublicObject) -> Card {
-        let title = self.localised(&object.title);
-        Card {
-            href: self.href(&format!("/objects/{}", object.accession), &[]),
-            type_label: self.type_label(object.type_id),
-            date: self.date(&object.date),
-            makers: object.makers.iter().map(|m| self.maker_name(*m)).collect::<Vec<_>>().join(", "),
-            image: object.media.first().map(|media| {
-                const CARD_SIZE: u32 = 400;
+    /// One object in a list of cards, as HTML. Written here rather than by a template: lists
+    /// show two dozen cards, and evaluating a template for each was about a third of the time
+    /// a list page took to render (README, "Public catalogue vs nginx").
+    ///
+    /// The picture's `alt` is empty: the title follows it inside the same link, so a screen
+    /// reader hears each title once.
+    pub fn card(&self, object: &PublicObject) -> SafeHtml {
+        use std::fmt::Write;
+        const CARD_SIZE: u32 = 400;
+        let lang = self.lang();
+        let type_label =
+            self.snapshot.collection.types.get(&object.type_id).map(|t| t.name.get(lang)).unwrap_or_default();
+        let mut html = String::with_capacity(640);
+        html.push_str("<li class=\"card\">\n  <a href=\"");
+        escape_into(&mut html, &self.href(&format!("/objects/{}", object.accession), &[]));
+        html.push_str("\">\n");
+        match object.media.first() {
+            Some(media) => {
                 let (width, height) = fit(media.width, media.height, CARD_SIZE);
-                CardImage {
-                    src: format!("/media/{}/{CARD_SIZE}.jpg", media.hash),
-                    webp_src: media
-                        .webp_sizes
-                        .contains(&CARD_SIZE)
-                        .then(|| format!("/media/{}/{CARD_SIZE}.webp", media.hash)),
-                    width,
-                    height,
+                html.push_str("    <picture>\n      ");
+                if media.webp_sizes.contains(&CARD_SIZE) {
+                    let _ =
+                        write!(html, "<source type=\"image/webp\" srcset=\"/media/{}/{CARD_SIZE}.webp\">", media.hash);
                 }
-            }),
-            title,
+                let _ = write!(
+                    html,
+                    "<img src=\"/media/{}/{CARD_SIZE}.jpg\" width=\"{width}\" height=\"{height}\" alt=\"\" loading=\"lazy\">\n    </picture>\n",
+                    media.hash
+                );
+            }
+            None => {
+                html.push_str("    <span class=\"no-image\" aria-hidden=\"true\">");
+                escape_into(&mut html, type_label);
+                html.push_str("</span>\n");
+            }
         }
+        let _ = write!(html, "    <span class=\"card-title\" lang=\"{}\">", object.title.lang_of(lang).code());
+        escape_into(&mut html, object.title.get(lang));
+        html.push_str("</span>\n  </a>\n  <p class=\"card-meta\">");
+        escape_into(&mut html, type_label);
+        html.push_str(" · ");
+        escape_into(&mut html, &self.date(&object.date));
+        for (i, maker) in object.makers.iter().enumerate() {
+            html.push_str(if i == 0 { " · " } else { ", " });
+            escape_into(&mut html, &self.maker_name(*maker));
+        }
+        html.push_str("</p>\n</li>\n");
+        SafeHtml::new(html)
     }
 
     pub fn credit_line(&self, object: &PublicObject) -> Option<String> {
@@ -650,7 +656,7 @@ impl<'a> View<'a> {
             .collect()
     }
 
-    fn cards_where(&self, keep: impl Fn(&PublicObject) -> bool) -> (usize, Vec<Card>) {
+    fn cards_where(&self, keep: impl Fn(&PublicObject) -> bool) -> (usize, Vec<SafeHtml>) {
         let matching: Vec<&PublicObject> = self.snapshot.collection.objects.iter().filter(|o| keep(o)).collect();
         (matching.len(), matching.iter().take(AUTHORITY_CARDS).map(|o| self.card(o)).collect())
     }

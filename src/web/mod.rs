@@ -117,27 +117,72 @@ impl Templates {
     }
 }
 
+/// The entity a character is written as in HTML text and attribute values, for the five that
+/// need one (all ASCII, so a byte scan never splits a character).
+fn html_entity(byte: u8) -> Option<&'static str> {
+    match byte {
+        b'&' => Some("&amp;"),
+        b'<' => Some("&lt;"),
+        b'>' => Some("&gt;"),
+        b'"' => Some("&quot;"),
+        b'\'' => Some("&#x27;"),
+        _ => None,
+    }
+}
+
+/// Writes `text` HTML-escaped through `write`, in runs between the characters escaped.
+fn escape_html<E>(text: &str, mut write: impl FnMut(&str) -> Result<(), E>) -> Result<(), E> {
+    let mut rest = text;
+    while let Some((at, entity)) = rest.bytes().enumerate().find_map(|(i, b)| html_entity(b).map(|e| (i, e))) {
+        write(&rest[..at])?;
+        write(entity)?;
+        rest = &rest[at + 1..];
+    }
+    write(rest)
+}
+
+/// Appends `text` to `out` HTML-escaped exactly as the templates escape a value.
+pub fn escape_into(out: &mut String, text: &str) {
+    let _ = escape_html(text, |run| -> Result<(), std::convert::Infallible> {
+        out.push_str(run);
+        Ok(())
+    });
+}
+
+/// Markup written in Rust rather than by a template (see `views::View::card`), placed in a
+/// page as it is: whatever it holds from the collection was escaped with [`escape_into`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SafeHtml(String);
+
+impl SafeHtml {
+    /// `html` must already be escaped where it holds text.
+    pub fn new(html: String) -> Self {
+        Self(html)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Serialize for SafeHtml {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        // Into a template's context, as a value marked safe; anywhere else, as a string.
+        if minijinja::value::serializing_for_value() {
+            Value::from_safe_string(self.0.clone()).serialize(serializer)
+        } else {
+            serializer.serialize_str(&self.0)
+        }
+    }
+}
+
 /// Writes a value into a page: HTML-escaped like minijinja's own formatter, except that `/` is
 /// left as it is (escaping it is valid, but bloats every link and trips naive tools).
 fn escape_for_html(out: &mut minijinja::Output, state: &mut TplState, value: &Value) -> Result<(), minijinja::Error> {
     if value.is_safe() || *state.auto_escape() != AutoEscape::Html || value.as_str().is_none() {
         return minijinja::escape_formatter(out, state, value);
     }
-    let text = value.as_str().unwrap_or_default();
-    let mut rest = text;
-    // A byte scan: every character escaped is ASCII, so a match is always a whole character.
-    while let Some(at) = rest.bytes().position(|b| matches!(b, b'&' | b'<' | b'>' | b'"' | b'\'')) {
-        out.write_str(&rest[..at])?;
-        out.write_str(match rest.as_bytes()[at] {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'"' => "&quot;",
-            _ => "&#x27;",
-        })?;
-        rest = &rest[at + 1..];
-    }
-    out.write_str(rest).map_err(minijinja::Error::from)
+    escape_html(value.as_str().unwrap_or_default(), |run| out.write_str(run)).map_err(minijinja::Error::from)
 }
 
 /// `path?k=v&…` with values percent-encoded.
