@@ -127,7 +127,7 @@ impl ObjectPage {
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug)]
 pub struct FacetValue {
     pub label: String,
     pub count: usize,
@@ -135,11 +135,35 @@ pub struct FacetValue {
     pub selected: bool,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug)]
 pub struct Facet {
     pub key: &'static str,
     pub title: String,
     pub values: Vec<FacetValue>,
+}
+
+impl Facet {
+    /// The list page's filters as HTML, each facet a section of links (those without values
+    /// left out). Written here for the reason cards are (see [`View::card`]): a list page
+    /// links some thirty values.
+    pub fn html(facets: &[Facet]) -> SafeHtml {
+        use std::fmt::Write;
+        let mut html = String::with_capacity(4096);
+        for facet in facets.iter().filter(|f| !f.values.is_empty()) {
+            html.push_str("<section class=\"facet\">\n  <h3>");
+            escape_into(&mut html, &facet.title);
+            html.push_str("</h3>\n  <ul>\n");
+            for value in &facet.values {
+                html.push_str("    <li><a href=\"");
+                escape_into(&mut html, &value.href);
+                html.push_str(if value.selected { "\" aria-current=\"true\" class=\"selected\">" } else { "\">" });
+                escape_into(&mut html, &value.label);
+                let _ = writeln!(html, " <span class=\"count\">{}</span></a></li>", value.count);
+            }
+            html.push_str("  </ul>\n</section>\n");
+        }
+        SafeHtml::new(html)
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -166,7 +190,8 @@ pub struct ListPage {
     pub list_noindex: bool,
     pub total: usize,
     pub cards: Vec<SafeHtml>,
-    pub facets: Vec<Facet>,
+    /// The filters' links, as HTML ([`Facet::html`]).
+    pub facets: SafeHtml,
     pub active: Vec<Link>,
     pub clear_href: Option<String>,
     pub pagination: Pagination,
@@ -492,17 +517,17 @@ impl<'a> View<'a> {
             .collect();
         types.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| crate::i18n::collate(self.lang(), &a.label, &b.label)));
 
-        let mut makers: Vec<(i64, usize)> = counts.makers.iter().map(|(k, v)| (*k, *v)).collect();
-        makers.sort_by(|a, b| {
-            b.1.cmp(&a.1).then_with(|| crate::i18n::collate(self.lang(), &self.maker_name(a.0), &self.maker_name(b.0)))
-        });
+        // Each maker's name once, not once per comparison.
+        let mut makers: Vec<(i64, usize, String)> =
+            counts.makers.iter().map(|(id, count)| (*id, *count, self.maker_name(*id))).collect();
+        makers.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| crate::i18n::collate(self.lang(), &a.2, &b.2)));
         let makers = makers
             .into_iter()
             .take(12)
-            .map(|(id, count)| {
+            .map(|(id, count, label)| {
                 let selected = filters.maker == Some(id);
                 FacetValue {
-                    label: self.maker_name(id),
+                    label,
                     count,
                     href: self.facet_href(filters, |f| f.maker = if selected { None } else { Some(id) }),
                     selected,
@@ -600,7 +625,7 @@ impl<'a> View<'a> {
                 || filters.year.is_some(),
             total: listing.total,
             cards: listing.items.iter().filter_map(|i| objects.get(*i)).map(|o| self.card(o)).collect(),
-            facets: self.facets(filters, &listing.facets),
+            facets: Facet::html(&self.facets(filters, &listing.facets)),
             active: self.active_filters(filters),
             clear_href: (!filters.is_empty()).then(|| self.href("/objects", &[])),
             pagination: self.pagination(filters, listing),
