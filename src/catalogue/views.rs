@@ -137,7 +137,6 @@ pub struct FacetValue {
 
 #[derive(Debug)]
 pub struct Facet {
-    pub key: &'static str,
     pub title: String,
     pub values: Vec<FacetValue>,
 }
@@ -567,10 +566,10 @@ impl<'a> View<'a> {
             .collect();
 
         vec![
-            Facet { key: "type", title: self.t("facet-type"), values: types },
-            Facet { key: "maker", title: self.t("facet-maker"), values: makers },
-            Facet { key: "event", title: self.t("facet-event"), values: events },
-            Facet { key: "year", title: self.t("facet-year"), values: years },
+            Facet { title: self.t("facet-type"), values: types },
+            Facet { title: self.t("facet-maker"), values: makers },
+            Facet { title: self.t("facet-event"), values: events },
+            Facet { title: self.t("facet-year"), values: years },
         ]
     }
 

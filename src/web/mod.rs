@@ -159,10 +159,6 @@ impl SafeHtml {
     pub fn new(html: String) -> Self {
         Self(html)
     }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
 }
 
 impl Serialize for SafeHtml {
@@ -577,5 +573,33 @@ impl Ctx {
             None => Ok(Vec::new()),
             Some(q) => serde_urlencoded::from_str(q).map_err(|_| AppError::BadRequest("error-bad-query")),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markup_written_in_rust_is_escaped_like_a_template_value_and_placed_as_it_is() {
+        let typed = "<script>\"it's\" & /path</script>";
+        let mut html = String::from("<p title=\"");
+        escape_into(&mut html, typed);
+        html.push_str("\">x</p>");
+        assert_eq!(html, "<p title=\"&lt;script&gt;&quot;it&#x27;s&quot; &amp; /path&lt;/script&gt;\">x</p>");
+
+        let templates = Templates::new(Arc::new(Translations::load().unwrap()));
+        let mut env = templates.env.clone();
+        env.add_template("t.html", "{{ typed }}|{{ written }}").unwrap();
+        let page = env
+            .get_template("t.html")
+            .unwrap()
+            .render(minijinja::context! { typed, written => Serde(SafeHtml::new(html.clone())) })
+            .unwrap();
+        // The template escapes what was typed exactly as escape_into does, and leaves the
+        // markup as it was written (escaped once, not twice).
+        let mut expected = String::new();
+        escape_into(&mut expected, typed);
+        assert_eq!(page, format!("{expected}|{html}"));
     }
 }
