@@ -9,7 +9,8 @@
 # makes lives in bench/out/ (gitignored): the demo collection, the URL lists, the static
 # copy, nginx's config and logs, wrk's raw output and results.md.
 #
-# Two scenarios, each measured against zbor and then against nginx, one run at a time:
+# Two scenarios, each measured against zbor and then against nginx, in BENCH_ROUNDS pairs of
+# runs (the machine's speed drifts between minutes), one run at a time:
 #   warm  a handful of popular pages requested over and over; zbor answers them from its
 #         render cache, so this compares zbor's cached path with nginx's static files.
 #   cold  thousands of random catalogue URLs (objects, list pages, facets, searches) against
@@ -25,6 +26,8 @@
 #   BENCH_COLD_URLS   length of the cold URL list             (default 6000)
 #   BENCH_CONNECTIONS wrk connections                         (default 64)
 #   BENCH_THREADS     wrk threads                             (default 2)
+#   BENCH_ROUNDS      pairs of runs (zbor, then nginx) per scenario; the median
+#                     round by ratio is reported, with every round's ratio (default 3)
 #   BENCH_ENCODING    Accept-Encoding wrk sends to both       (default gzip; "identity" for none)
 #                     nginx serves the same bodies pre-compressed (gzip -9, gzip_static), as a
 #                     static site would; zbor compresses each page once in its render cache
@@ -46,6 +49,7 @@ DURATION=${BENCH_SECONDS:-15}
 COLD_URLS=${BENCH_COLD_URLS:-6000}
 CONNECTIONS=${BENCH_CONNECTIONS:-64}
 THREADS=${BENCH_THREADS:-2}
+ROUNDS=${BENCH_ROUNDS:-3}
 ENCODING=${BENCH_ENCODING:-gzip}
 CLASSES=${BENCH_CLASSES:-1}
 ZBOR_PORT=${BENCH_ZBOR_PORT:-18080}
@@ -418,17 +422,28 @@ run_wrk() {
     sleep 2 # let the machine settle between runs
 }
 
-# compare SCENARIO DESCRIPTION ZBOR_PORT: a zbor run and then an nginx run on the same mix;
-# appends a row to TABLE.
+# compare SCENARIO DESCRIPTION ZBOR_PORT: ROUNDS pairs of runs on the same mix, a zbor run and
+# then an nginx run in each, so that both see the machine in the same state; appends the median
+# round (by ratio) to TABLE, with every round's ratio, and the non-2xx and socket errors of all.
 TABLE=""
 CLASS_TABLE=""
 compare() {
     local scenario=$1 description=$2 zbor_port=$3
-    local z_rps z_p50 z_p99 z_bad z_err ratio target verdict
-    run_wrk "zbor-$scenario" "$zbor_port" "$OUT/urls/$scenario-zbor.txt"
-    z_rps=$R_RPS z_p50=$R_P50 z_p99=$R_P99 z_bad=$R_NON2XX z_err=$R_ERRORS
-    run_wrk "nginx-$scenario" "$NGINX_PORT" "$OUT/urls/$scenario-nginx.txt"
-    ratio=$(awk -v a="$z_rps" -v b="$R_RPS" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')
+    local round rows=() ratios="" median bad_z=0 bad_n=0 err_z=0 err_n=0
+    local ratio z_rps n_rps z_p50 z_p99 n_p50 n_p99 target verdict
+    for ((round = 1; round <= ROUNDS; round++)); do
+        run_wrk "zbor-$scenario-$round" "$zbor_port" "$OUT/urls/$scenario-zbor.txt"
+        z_rps=$R_RPS z_p50=$R_P50 z_p99=$R_P99
+        bad_z=$((bad_z + R_NON2XX)) err_z=$((err_z + R_ERRORS))
+        run_wrk "nginx-$scenario-$round" "$NGINX_PORT" "$OUT/urls/$scenario-nginx.txt"
+        bad_n=$((bad_n + R_NON2XX)) err_n=$((err_n + R_ERRORS))
+        ratio=$(awk -v a="$z_rps" -v b="$R_RPS" 'BEGIN { printf "%.3f", (b > 0 ? a / b : 0) }')
+        rows+=("$ratio $z_rps $R_RPS $z_p50 $z_p99 $R_P50 $R_P99")
+        ratios+="${ratios:+, }$(awk -v r="$ratio" 'BEGIN { printf "%.2f", r }')×"
+    done
+    median=$(printf '%s\n' "${rows[@]}" | sort -g -k1,1 | sed -n "$(((ROUNDS + 1) / 2))p")
+    read -r ratio z_rps n_rps z_p50 z_p99 n_p50 n_p99 <<<"$median"
+    ratio=$(awk -v r="$ratio" 'BEGIN { printf "%.2f", r }')
     if [[ $scenario == warm ]]; then
         target="≥ 1.0×"
         verdict=$(awk -v r="$ratio" 'BEGIN { print (r >= 1.0 ? "met" : "missed") }')
@@ -436,7 +451,7 @@ compare() {
         target="≥ 0.10×, zbor p99 < 15 ms"
         verdict=$(awk -v r="$ratio" -v p="$z_p99" 'BEGIN { print (r >= 0.10 && p < 15 ? "met" : "missed") }')
     fi
-    TABLE+="| $description | $z_rps | $R_RPS | **${ratio}×** (target $target: $verdict) | $z_p50 ms | $z_p99 ms | $R_P50 ms | $R_P99 ms | $z_bad / $R_NON2XX | $z_err / $R_ERRORS |"$'\n'
+    TABLE+="| $description | $z_rps | $n_rps | **${ratio}×** (target $target: $verdict; rounds: $ratios) | $z_p50 ms | $z_p99 ms | $n_p50 ms | $n_p99 ms | $bad_z / $bad_n | $err_z / $err_n |"$'\n'
 }
 
 report() {
@@ -455,8 +470,9 @@ report() {
 - Machine: $(nproc) cores, ${cpu:-unknown CPU}; wrk, zbor and nginx share them.
 - Date: $(date -u '+%Y-%m-%d %H:%M UTC'); zbor $("$BIN" --version 2>/dev/null | awk '{print $2}') ($commit); $(wrk -v 2>&1 | head -n 1 | awk '{print "wrk", $2}'); $("$(nginx_bin)" -v 2>&1 | sed 's|.*nginx/|nginx |').
 - Collection: ${published:-?} published objects (+ ${drafts:-?} drafts) from \`zbor demo --objects $OBJECTS\`.
-- Command: \`BENCH_OBJECTS=$OBJECTS BENCH_SECONDS=$DURATION bench/catalogue.sh\`; each run is
-  \`wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s --latency -s bench/paths.lua http://$HOST:PORT -- LIST\`, one run at a time.
+- Command: \`BENCH_OBJECTS=$OBJECTS BENCH_SECONDS=$DURATION BENCH_ROUNDS=$ROUNDS bench/catalogue.sh\`; each run is
+  \`wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s --latency -s bench/paths.lua http://$HOST:PORT -- LIST\`, one run at a time;
+  each scenario is $ROUNDS pairs of runs (zbor, then nginx), and the table shows the round with the median ratio.
 - warm: $(wc -l <"$OUT/urls/warm-zbor.txt") pages (home, list pages 1–2, 5 objects) over and over, zbor's render cache on.
 - cold: $cold_total random URLs ($cold_distinct distinct; 40% objects, 20% list pages, 20% facets, 20% searches), zbor started with \`--no-render-cache\` so every request renders.
 - nginx serves, for every URL, the body zbor answered, as a static file (\`sendfile\`, \`open_file_cache\`, 2 workers).
