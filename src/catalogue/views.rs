@@ -266,7 +266,12 @@ impl<'a> View<'a> {
 
     /// The name of the object type `id` in this language.
     pub fn type_label(&self, id: i64) -> String {
-        self.snapshot.collection.types.get(&id).map(|t| t.name.get(self.lang()).to_owned()).unwrap_or_default()
+        self.type_name(id).to_owned()
+    }
+
+    /// [`Self::type_label`], borrowed from the snapshot.
+    fn type_name(&self, id: i64) -> &str {
+        self.snapshot.collection.types.get(&id).map_or("", |t| t.name.get(self.lang()))
     }
 
     /// The code of the object type `id`, as web addresses carry it.
@@ -335,8 +340,7 @@ impl<'a> View<'a> {
         use std::fmt::Write;
         const CARD_SIZE: u32 = 400;
         let lang = self.lang();
-        let type_label =
-            self.snapshot.collection.types.get(&object.type_id).map(|t| t.name.get(lang)).unwrap_or_default();
+        let type_label = self.type_name(object.type_id);
         let mut html = String::with_capacity(640);
         html.push_str("<li class=\"card\">\n  <a href=\"");
         escape_into(&mut html, &self.href(&format!("/objects/{}", object.accession), &[]));
