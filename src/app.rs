@@ -44,12 +44,23 @@ pub struct App {
     pub public: PublicState,
     /// Failed sign-ins per account, in memory only.
     pub throttle: crate::auth::Throttle,
-    /// The keyholders' public keys, to which donors' stories and contacts are sealed. `None`
-    /// when the data folder has no valid recipients file: the intake form is then closed
-    /// (`zbor serve` refuses to start without one).
-    pub recipients: Option<Recipients>,
+    /// The recipients file (the keyholders' public keys), read again each time it is needed:
+    /// see [`App::recipients`].
+    recipients_path: std::path::PathBuf,
     /// The intake form's token signer and rate limits, in memory only.
     pub intake: crate::intake::Intake,
+}
+
+impl App {
+    /// The keyholders' public keys, to which donors' stories and contacts are sealed, as the
+    /// recipients file holds them now: a keyholder the operator removes from it (before `zbor
+    /// contacts reseal`) can open nothing sent afterwards, without a restart. `None` when the
+    /// file is missing or holds no valid key: the intake form is then closed (`zbor serve`
+    /// refuses to start without one, and says why). The file is a few lines, read once per
+    /// offer. Nothing is logged here: a line written when an offer arrives would date it.
+    pub fn recipients(&self) -> Option<Recipients> {
+        Recipients::load(&self.recipients_path).ok()
+    }
 }
 
 /// Configuration as the app uses it.
@@ -122,7 +133,7 @@ impl AppState {
             media: media::Pipeline::new(media::Store::new(&config.uploads_dir), config.upload_limits),
             public,
             throttle: crate::auth::Throttle::default(),
-            recipients: Recipients::load(&config.recipients_path()).ok(),
+            recipients_path: config.recipients_path(),
             intake: crate::intake::Intake::new(&config.intake_limits),
         };
         let state = AppState(Arc::new(app));

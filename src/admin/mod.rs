@@ -116,7 +116,7 @@ pub fn render_panel(
         username: session.username.clone(),
         role: session.role,
         csrf: session.csrf.clone(),
-        fingerprints: state.recipients.as_ref().map(|r| r.fingerprints()).unwrap_or_default(),
+        fingerprints: state.recipients().map(|r| r.fingerprints()).unwrap_or_default(),
     };
     render_page(state, &ctx.base(state), name, PanelPage { panel, page })
 }

@@ -122,6 +122,11 @@ impl Vault {
                 .await?;
         }
         tx.commit().await?;
+        // The old ciphertexts, which the key just removed can open, must not stay in the
+        // journal or in pages of the database file left behind it: move the new pages into
+        // the file (its old cells overwritten) and empty the journal, even with the server
+        // holding the vault open.
+        crate::db::truncate_wal(&self.pool).await?;
         Ok(resealed.len())
     }
 }

@@ -219,7 +219,7 @@ async fn submit(
     if !crate::web::staff::same_site(&headers) {
         return Err(AppError::Forbidden);
     }
-    let Some(recipients) = state.recipients.as_ref() else {
+    let Some(recipients) = state.recipients() else {
         return Err(AppError::Unavailable("error-intake-closed"));
     };
     // The token is checked, and the offer counted, before any photo is read: a post without a
@@ -286,7 +286,7 @@ async fn submit(
             (None, None)
         };
         let today = chrono::Utc::now().date_naive();
-        let to = offers::Destination { writer: &state.db.writer, vault: &state.vault, recipients };
+        let to = offers::Destination { writer: &state.db.writer, vault: &state.vault, recipients: &recipients };
         let submitted = offers::submit(to, &offer, &sealed, &photos, derived.as_ref(), today).await?;
         Ok::<_, AppError>((submitted, receipt))
     }
@@ -413,8 +413,8 @@ async fn status(
     let status = if page.error.is_none() {
         let answer = answer.trim();
         if !answer.is_empty() {
-            let recipients = state.recipients.as_ref().ok_or(AppError::Unavailable("error-intake-closed"))?;
-            let to = offers::Destination { writer: &state.db.writer, vault: &state.vault, recipients };
+            let recipients = state.recipients().ok_or(AppError::Unavailable("error-intake-closed"))?;
+            let to = offers::Destination { writer: &state.db.writer, vault: &state.vault, recipients: &recipients };
             offers::answer(to, &derived, answer).await?;
             page.answered = true;
         }

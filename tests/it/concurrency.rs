@@ -99,9 +99,9 @@ async fn a_burst_of_edits_sign_in_failures_and_a_bundle_download_keeps_every_aud
         contact: "contact".to_owned().into(),
         credit_name: String::new().into(),
     };
-    let recipients = app.state.recipients.as_ref().unwrap();
+    let recipients = app.state.recipients().unwrap();
     let today = chrono::Utc::now().date_naive();
-    let to = offers::Destination { writer: &app.state.db.writer, vault: &app.state.vault, recipients };
+    let to = offers::Destination { writer: &app.state.db.writer, vault: &app.state.vault, recipients: &recipients };
     let submitted = offers::submit(to, &offer, &sealed, &[], None, today).await.unwrap();
 
     let entries_before: i64 =

@@ -178,3 +178,82 @@ async fn reseal_lets_a_new_keyholder_open_every_record() {
         assert_eq!(opened.contact.expose_secret(), &format!("contact {i}"));
     }
 }
+
+/// A keyholder who leaves can open nothing in the data folder once the records are re-sealed,
+/// even while the server keeps the vault open: the new ciphertexts reach the database file
+/// and the journal that held them is emptied, so the file alone holds no old record.
+#[tokio::test]
+async fn after_a_reseal_beside_a_running_server_the_file_holds_no_record_for_a_removed_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = zbor::config::Config::new(dir.path().join("data"), dir.path().join("uploads"));
+    let (leaving_key, staying_key) = (dir.path().join("leaving.key"), dir.path().join("staying.key"));
+    let (leaving, staying) = (new_key(&leaving_key), new_key(&staying_key));
+    std::fs::create_dir_all(&config.data_dir).unwrap();
+    // The server's vault, open through the whole reseal.
+    let server = zbor::donors::contacts::Vault::open(&config.contacts_db_path()).await.unwrap();
+    let contacts = zbor::db::open(&config.contacts_db_path(), 1).await.unwrap();
+    Recipients::write(&config.recipients_path(), &[leaving, staying.clone()]).unwrap();
+    let recipients = Recipients::load(&config.recipients_path()).unwrap();
+    let mut old = Vec::new();
+    for i in 0..20 {
+        let r = format!("ref-{i}");
+        let envelope = seal::seal(&r, &fields("s", &format!("CONTACT-{i}")), &recipients).unwrap();
+        sqlx::query("INSERT INTO sealed_records (offer_ref, ciphertext, created_on) VALUES (?, ?, '2026-11-28')")
+            .bind(&r)
+            .bind(&envelope)
+            .execute(&contacts)
+            .await
+            .unwrap();
+        old.push(envelope);
+    }
+    contacts.close().await;
+
+    Recipients::write(&config.recipients_path(), std::slice::from_ref(&staying)).unwrap();
+    let out = zbor()
+        .arg("--data-dir")
+        .arg(&config.data_dir)
+        .args(["contacts", "reseal", "--identity"])
+        .arg(&staying_key)
+        .env("ZBOR_KEY_PASSPHRASE", PASSPHRASE)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let wal = std::fs::metadata(config.contacts_db_path().with_extension("sqlite-wal")).map(|m| m.len()).unwrap_or(0);
+    assert_eq!(wal, 0, "the journal is emptied while the server still has the vault open");
+
+    // What a seizure of the database file alone gives to the key that left: nothing.
+    let seized = dir.path().join("seized.sqlite");
+    std::fs::copy(config.contacts_db_path(), &seized).unwrap();
+    let copy = zbor::db::open(&seized, 1).await.unwrap();
+    let stored: Vec<(String, Vec<u8>)> =
+        sqlx::query_as("SELECT offer_ref, ciphertext FROM sealed_records").fetch_all(&copy).await.unwrap();
+    copy.close().await;
+    assert_eq!(stored.len(), 20);
+    let load = |path: &std::path::Path| {
+        zbor::donors::keys::load_identities(&std::fs::read(path).unwrap(), || {
+            Ok(SecretString::from(PASSPHRASE.to_owned()))
+        })
+        .unwrap()
+    };
+    let (left, stays) = (load(&leaving_key), load(&staying_key));
+    let left: Vec<&dyn age::Identity> = left.iter().map(|i| i.as_ref() as &dyn age::Identity).collect();
+    let stays: Vec<&dyn age::Identity> = stays.iter().map(|i| i.as_ref() as &dyn age::Identity).collect();
+    for (r, envelope) in &stored {
+        assert!(seal::open(r, envelope, &left).is_err(), "{r}: the removed key opens nothing");
+        assert!(seal::open(r, envelope, &stays).is_ok(), "{r}: the remaining keyholder opens it");
+    }
+    // The old ciphertexts are nowhere in the file's bytes either: the last bytes of each age
+    // payload (random), before the envelope's zero padding.
+    let payload_tail = |envelope: &[u8]| {
+        let end = envelope.iter().rposition(|b| *b != 0).unwrap() + 1;
+        envelope[end - 48..end].to_vec()
+    };
+    let bytes = std::fs::read(config.contacts_db_path()).unwrap();
+    for envelope in &old {
+        let tail = payload_tail(envelope);
+        assert!(!bytes.windows(tail.len()).any(|w| w == tail), "an old ciphertext stayed in the file");
+    }
+    let tail = payload_tail(&stored[0].1);
+    assert!(bytes.windows(tail.len()).any(|w| w == tail), "the search finds a ciphertext that is there");
+    server.close().await;
+}

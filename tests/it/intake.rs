@@ -343,6 +343,39 @@ async fn the_intake_form_is_closed_without_recipients() {
     assert_eq!(count(&app, "SELECT COUNT(*) FROM offers").await, 0);
 }
 
+/// A keyholder removed from `recipients.txt` while the server runs can open nothing sent after:
+/// every offer is sealed to the file as it is when the offer arrives, not as it was at start.
+#[tokio::test]
+async fn offers_are_sealed_to_the_recipients_file_as_it_is_now() {
+    let (app, removed) = TestApp::with_keyholder().await;
+    let fields = [("title", "Ribbon"), ("object_type", "other"), ("credit", "anonymous"), ("contact", "CONTACT-1")];
+    assert_eq!(offer(&app, &fields, &[]).await.status, StatusCode::OK);
+
+    let kept = age::x25519::Identity::generate();
+    std::fs::write(app.config.recipients_path(), format!("# the new keyholder only\n{}\n", kept.to_public())).unwrap();
+    let fields = [("title", "Badge"), ("object_type", "other"), ("credit", "anonymous"), ("contact", "CONTACT-2")];
+    assert_eq!(offer(&app, &fields, &[]).await.status, StatusCode::OK);
+    let (second,): (String,) =
+        sqlx::query_as("SELECT id FROM offers WHERE title = 'Badge'").fetch_one(&app.state.db.main).await.unwrap();
+    let records = sealed_records(&app).await;
+    let envelope = &records.iter().find(|(r, _)| *r == second).expect("the second offer's record").1;
+    assert_eq!(open(&kept, &second, envelope).unwrap().1, "CONTACT-2");
+    assert!(open(&removed, &second, envelope).is_err(), "the removed keyholder cannot open a later offer");
+
+    // The panel's footer shows the keys as they are now.
+    let cookie = app.staff_cookie("ales", zbor::auth::Role::Curator).await;
+    let dashboard = app.get_with("/admin", &[("cookie", &cookie)]).await;
+    let now = zbor::donors::recipients::Recipients::load(&app.config.recipients_path()).unwrap();
+    assert_eq!(now.fingerprints().len(), 1);
+    assert!(dashboard.body.contains(&now.fingerprints()[0]), "the footer shows the current key");
+
+    // A file that no longer holds a valid key closes the form rather than sealing to nobody.
+    std::fs::write(app.config.recipients_path(), "# emptied by mistake\n").unwrap();
+    let fields = [("title", "Flag"), ("object_type", "other"), ("credit", "anonymous")];
+    assert_eq!(offer(&app, &fields, &[]).await.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM offers").await, 2);
+}
+
 pub(crate) async fn check_receipt(app: &TestApp, receipt: &str) -> Resp {
     let token = app.token("/offer/status", None).await;
     let body = serde_urlencoded::to_string([("csrf", token.as_str()), ("receipt", receipt)]).unwrap();
@@ -456,7 +489,7 @@ async fn curators_review_offers_and_only_keyholders_download_sealed_bundles_with
     assert!(inbox.attrs("input[name=offer]", "value").is_empty(), "curators get no bundle form");
     let dashboard = app.get_with("/admin", &[("cookie", &curator)]).await;
     assert_eq!(dashboard.texts(".count-offers"), ["2"]);
-    for fingerprint in app.state.recipients.as_ref().unwrap().fingerprints() {
+    for fingerprint in app.state.recipients().unwrap().fingerprints() {
         assert!(dashboard.body.contains(&fingerprint), "the footer shows the recipients' fingerprints");
     }
     let thumb = app.get_with(&format!("/admin/media/{hash}/400.jpg"), &[("cookie", &curator)]).await;
