@@ -145,25 +145,40 @@ async fn accept(
     posted: StaffForm<CsrfForm>,
 ) -> AppResult<Response> {
     // The photos waited in the database; now they become the object's files (content-addressed:
-    // writing one twice changes nothing), then the command records them.
+    // writing one twice changes nothing), then the command records them; if it fails, the
+    // files go again. Acceptances take turns, so that one's clean-up cannot remove files
+    // another is recording.
     // Each is searched for faces on the way, as a curator's upload is: they become suggested
     // regions of the object's image.
+    static ACCEPTING: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+    let _turn = ACCEPTING.lock().await;
     let held = offers::held_masters(&state.db.main, &id).await?;
-    let store = state.media.store.clone();
-    let permit = state.media.gate.acquire().await.map_err(anyhow::Error::from)?;
-    let faces = crate::cpu::run(move || -> anyhow::Result<std::collections::HashMap<String, Vec<_>>> {
-        let mut faces = std::collections::HashMap::new();
-        for photo in held {
-            store.put_master(&photo.master, photo.format, photo.width, photo.height)?;
-            let pixels = image::load_from_memory(&photo.master)?;
-            faces.insert(photo.hash, crate::media::faces::suggest_in(&pixels));
+    let written: Vec<String> = held.iter().map(|photo| photo.hash.clone()).collect();
+    let accepted = async {
+        let store = state.media.store.clone();
+        let permit = state.media.gate.acquire().await.map_err(anyhow::Error::from)?;
+        let faces = crate::cpu::run(move || -> anyhow::Result<std::collections::HashMap<String, Vec<_>>> {
+            let mut faces = std::collections::HashMap::new();
+            for photo in held {
+                store.put_master(&photo.master, photo.format, photo.width, photo.height)?;
+                let pixels = image::load_from_memory(&photo.master)?;
+                faces.insert(photo.hash, crate::media::faces::suggest_in(&pixels));
+            }
+            Ok(faces)
+        })
+        .await
+        .map_err(anyhow::Error::from)??;
+        drop(permit);
+        Ok::<_, AppError>(state.run(posted.actor(), offers::Accept { offer: id, faces }).await?)
+    }
+    .await;
+    let object_id = match accepted {
+        Ok(object_id) => object_id,
+        Err(err) => {
+            crate::media::remove_unattached(&state.db.main, &state.media.store, &written).await?;
+            return Err(err);
         }
-        Ok(faces)
-    })
-    .await
-    .map_err(anyhow::Error::from)??;
-    drop(permit);
-    let object_id = state.run(posted.actor(), offers::Accept { offer: id, faces }).await?;
+    };
     state.media.wake.notify_one();
     Ok(Redirect::to(&format!("/admin/objects/{object_id}?done=accepted")).into_response())
 }

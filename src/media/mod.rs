@@ -857,6 +857,33 @@ pub async fn remove_files_if_unused(pool: &SqlitePool, store: &Store, hash: &str
     free(pool, store, &[hash.to_owned()]).await
 }
 
+/// Deletes the folders of `hashes` that no image uses, and their fan-out folder when it is
+/// left empty: the masters an offer's acceptance wrote out before the change that would have
+/// made them the object's images failed. A photo still held by its offer keeps its bytes in
+/// the database; on disk it would only be a file, dated, of a photo that is not the museum's.
+pub async fn remove_unattached(pool: &SqlitePool, store: &Store, hashes: &[String]) -> anyhow::Result<()> {
+    for hash in hashes.iter().filter(|h| is_hash(h)) {
+        let used: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM media WHERE hash = ?1 OR derivatives = ?1)")
+            .bind(hash)
+            .fetch_one(pool)
+            .await?;
+        if used {
+            continue;
+        }
+        let dir = store.dir(hash);
+        match std::fs::remove_dir_all(&dir) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(anyhow::Error::from(e).context(format!("removing {}", dir.display()))),
+        }
+        if let Some(fan_out) = dir.parent() {
+            // Fails, as it should, while another image's folder is in it.
+            let _ = std::fs::remove_dir(fan_out);
+        }
+    }
+    Ok(())
+}
+
 /// Deletes what no record uses any more of the folders named `names`, once the change that
 /// let them go is committed: a folder no image or offer uses goes whole; a master's folder
 /// whose derivatives no image shows any more (its image was redacted) loses its derivatives,

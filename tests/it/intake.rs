@@ -376,6 +376,55 @@ async fn offers_are_sealed_to_the_recipients_file_as_it_is_now() {
     assert_eq!(count(&app, "SELECT COUNT(*) FROM offers").await, 2);
 }
 
+/// Accepting writes the offer's photos out as files before the change is recorded; when the
+/// change then fails (the offer deleted meanwhile by another curator, a full disk), the files
+/// go again: no photo of an offer that is not the museum's stays on disk, dated.
+#[tokio::test]
+async fn photos_written_for_an_accept_that_fails_do_not_stay_on_disk() {
+    let (app, _identity) = TestApp::with_keyholder().await;
+    let photo = plain_jpeg(140, 100);
+    let fields = [("title", "Poster"), ("object_type", "other"), ("credit", "anonymous")];
+    assert_eq!(offer(&app, &fields, &[("p.jpg", &photo)]).await.status, StatusCode::OK);
+    let id: String = sqlx::query_scalar("SELECT id FROM offers").fetch_one(&app.state.db.main).await.unwrap();
+    let cookie = app.staff_cookie("ales", Role::Curator).await;
+    let token = app.token(&format!("/admin/offers/{id}"), Some(&cookie)).await;
+    let before = tree(&app.config.uploads_dir);
+    // The change fails after the files were written, as when the offer is deleted meanwhile.
+    sqlx::query("CREATE TRIGGER refuse_decisions BEFORE UPDATE OF state ON offers BEGIN SELECT RAISE(ABORT, 'refused by the test'); END")
+        .execute(&app.state.db.main)
+        .await
+        .unwrap();
+    let r = app.post_form(&format!("/admin/offers/{id}/accept"), &cookie, &[("csrf", &token)]).await;
+    assert!(r.status.is_server_error(), "{}", r.status);
+    assert_eq!(tree(&app.config.uploads_dir), before, "no file of the failed accept is left");
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM media").await, 0);
+
+    // Then it is accepted: its photo becomes a file of the object's.
+    sqlx::query("DROP TRIGGER refuse_decisions").execute(&app.state.db.main).await.unwrap();
+    let r = app.post_form(&format!("/admin/offers/{id}/accept"), &cookie, &[("csrf", &token)]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert!(tree(&app.config.uploads_dir).len() > before.len());
+    // Accepting it again fails, and leaves the accepted photo's files alone.
+    let kept = tree(&app.config.uploads_dir);
+    let r = app.post_form(&format!("/admin/offers/{id}/accept"), &cookie, &[("csrf", &token)]).await;
+    assert!(r.status.is_client_error(), "{}", r.status);
+    assert_eq!(tree(&app.config.uploads_dir), kept);
+}
+
+/// Every folder and file under `dir`, sorted.
+fn tree(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).into_iter().flatten() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            out.extend(tree(&path));
+        }
+        out.push(path);
+    }
+    out.sort();
+    out
+}
+
 pub(crate) async fn check_receipt(app: &TestApp, receipt: &str) -> Resp {
     let token = app.token("/offer/status", None).await;
     let body = serde_urlencoded::to_string([("csrf", token.as_str()), ("receipt", receipt)]).unwrap();
