@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{Sqlite, SqliteConnection, SqlitePool, Transaction};
+use sqlx::{ConnectOptions, Sqlite, SqliteConnection, SqlitePool, Transaction};
 
 /// Migrations of the collection database, embedded in the binary.
 pub static MAIN_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/main");
@@ -37,7 +37,10 @@ pub async fn open(path: &Path, max_connections: u32) -> anyhow::Result<SqlitePoo
         // The WAL stays in place between writes (no file made or removed per offer), and is
         // cut back to this size after checkpoints.
         .pragma("journal_size_limit", "4194304")
-        .pragma("temp_store", "memory");
+        .pragma("temp_store", "memory")
+        // No statement in the logs at any level, slow ones included (sqlx writes those as
+        // warnings): a line's time next to `INSERT INTO offers` would date an offer.
+        .disable_statement_logging();
     SqlitePoolOptions::new()
         .max_connections(max_connections)
         .connect_with(options)
