@@ -422,6 +422,7 @@ edit-error-provenance-kind = Choose what happened.
 edit-error-price = A price is a number, like 1250 or 99.50.
 edit-error-currency = A currency is three letters, like EUR.
 edit-error-party = That party cannot be used here.
+edit-error-gone = Something chosen in the form no longer exists (another curator may have just removed it). Reload the page and choose again.
 edit-error-not-published = Only a published object can be withdrawn.
 preview-banner = Preview: this is exactly what the public page will show once published. It is not public.
 

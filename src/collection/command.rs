@@ -71,6 +71,23 @@ impl From<sqlx::Error> for CommandError {
     }
 }
 
+impl CommandError {
+    /// A change that names a record no longer there (a maker, an event, a place another
+    /// curator removed since the form was drawn, or an id typed into the form) fails on the
+    /// database's foreign keys: that is a refusal with a message, not a server error.
+    fn named_what_is_gone(self) -> Self {
+        let gone = |err: &sqlx::Error| {
+            matches!(err, sqlx::Error::Database(db) if db.kind() == sqlx::error::ErrorKind::ForeignKeyViolation)
+        };
+        match self {
+            Self::Internal(err) if err.chain().filter_map(|e| e.downcast_ref::<sqlx::Error>()).any(gone) => {
+                Self::Refused("edit-error-gone")
+            }
+            other => other,
+        }
+    }
+}
+
 /// The result of a command.
 pub type CommandResult<T> = Result<T, CommandError>;
 
@@ -159,8 +176,8 @@ pub async fn dry_run<C: Command>(writer: &Writer, actor: Actor, command: C) -> C
 /// is written.
 pub async fn execute<C: Command>(writer: &Writer, actor: Actor, command: C) -> CommandResult<Done<C::Output>> {
     let mut tx = Tx { tx: writer.begin().await?, actor, public_changed: false };
-    let output = command.run(&mut tx).await?;
+    let output = command.run(&mut tx).await.map_err(CommandError::named_what_is_gone)?;
     let public_changed = tx.public_changed;
-    tx.tx.commit().await?;
+    tx.tx.commit().await.map_err(|e| CommandError::from(e).named_what_is_gone())?;
     Ok(Done { output, public_changed })
 }

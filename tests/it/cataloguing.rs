@@ -258,6 +258,18 @@ async fn provenance_is_added_reordered_and_removed() {
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     let bad = post(&app, &uri, &cookie, &csrf, &pairs(&[("kind", "bought"), ("currency", "euro")])).await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    // A maker, organisation, event or place removed (or never there) since the form was drawn:
+    // a message, not a server error, and nothing added.
+    for gone in [[("party", "maker:999"), ("party_role", "maker")], [("party", "org:999"), ("party_role", "seller")]]
+        .into_iter()
+        .chain([[("event", "999"), ("note_en", "x")], [("place", "999"), ("note_en", "x")]])
+    {
+        let mut fields = pairs(&[("kind", "made"), ("p_qualifier", "exact"), ("p_earliest", "2020")]);
+        fields.extend(pairs(&gone));
+        let bad = post(&app, &format!("{uri}?lang=en"), &cookie, &csrf, &fields).await;
+        assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{gone:?}");
+        assert!(bad.body.contains("no longer exists"), "{gone:?}: {}", bad.body);
+    }
 
     let order = |app: &TestApp| {
         let pool = app.state.db.main.clone();
