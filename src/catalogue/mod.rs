@@ -140,7 +140,12 @@ async fn objects(State(state): State<AppState>, ctx: Ctx) -> AppResult<Html<Stri
             .unwrap_or_else(|| listing::list(&snapshot, Some(snapshot.search(&terms)), &filters))
     };
     let page = view(&state, &snapshot, &ctx).list_page(&filters, &listing);
-    render_page(&state, &ctx.base(&state), "catalogue/list.html", page)
+    // The page shown (a number past the end shows the last one), with the filters as read.
+    let mut base = ctx.base(&state);
+    let mut pairs = filters.pairs();
+    pairs.push(("page".to_owned(), listing.page.to_string()));
+    base.set_address(&state.config.public_url, ctx.uri.path(), pairs);
+    render_page(&state, &base, "catalogue/list.html", page)
 }
 
 async fn object(

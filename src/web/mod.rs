@@ -325,26 +325,35 @@ impl Base {
                 }
             })
             .collect();
-        let site = public_url.trim_end_matches('/');
-        let mut meaningful: Vec<(String, String)> =
-            pairs.into_iter().filter(|(k, v)| !(v.trim().is_empty() || k == "page" && v == "1")).collect();
-        meaningful.sort();
-        let path = with_query(uri.path(), &meaningful);
-        let mut alternates: Vec<(&'static str, String)> = Lang::ALL
-            .iter()
-            .map(|lang| (lang.code(), crate::catalogue::discovery::in_lang(site, &path, *lang)))
-            .collect();
-        let canonical = crate::catalogue::discovery::in_lang(site, &path, choice.lang);
-        alternates.push(("x-default", format!("{site}{path}")));
-        Self {
+        let mut base = Self {
             lang: choice.lang,
             explicit_lang: choice.explicit,
             lang_links,
             museum_name: museum_name.to_owned(),
-            canonical,
-            alternates,
+            canonical: String::new(),
+            alternates: Vec::new(),
             noindex: is_private_path(uri.path()) || uri.path() == "/offer" || uri.path().starts_with("/offer/"),
-        }
+        };
+        base.set_address(public_url, uri.path(), Vec::new());
+        base
+    }
+
+    /// The canonical address and its alternates: `path` with the query the page itself reads
+    /// back (`pairs`, in a fixed order, without empty values or the first page), never with
+    /// whatever else the request's query held, so that `?foo=1` or `?page=02` is not a page of
+    /// its own to a search engine (or to the render cache's neighbours in a CDN).
+    pub fn set_address(&mut self, public_url: &str, path: &str, pairs: Vec<(String, String)>) {
+        let site = public_url.trim_end_matches('/');
+        let mut meaningful: Vec<(String, String)> =
+            pairs.into_iter().filter(|(k, v)| !(v.trim().is_empty() || k == "page" && v == "1")).collect();
+        meaningful.sort();
+        let path = with_query(path, &meaningful);
+        self.alternates = Lang::ALL
+            .iter()
+            .map(|lang| (lang.code(), crate::catalogue::discovery::in_lang(site, &path, *lang)))
+            .collect();
+        self.canonical = crate::catalogue::discovery::in_lang(site, &path, self.lang);
+        self.alternates.push(("x-default", format!("{site}{path}")));
     }
 }
 

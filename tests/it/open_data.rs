@@ -465,6 +465,29 @@ async fn robots_and_sitemaps_lead_crawlers_to_every_public_page_and_only_there()
     let x_default = &listed[0].1[3].1;
     assert_eq!(app.get(&local(x_default)).await.status, StatusCode::OK);
 
+    // A query the page does not read is no part of its address; a page is named as it is
+    // read (a number past the end shows, and names, the last page).
+    let flag = &fixture.flag;
+    let canonical = |page: crate::helpers::Resp| page.attrs("link[rel=canonical]", "href").into_iter().next().expect("a canonical link");
+    let site = |path: &str| format!("http://127.0.0.1:8080{path}");
+    for (asked, named) in [
+        (format!("/objects/{flag}?lang=en&foo=1"), format!("/objects/{flag}?lang=en")),
+        (format!("/objects/{flag}?q=flag&page=2&lang=en"), format!("/objects/{flag}?lang=en")),
+        ("/objects?type=flag&utm_source=x&lang=en".to_owned(), "/objects?type=flag&lang=en".to_owned()),
+        ("/objects?type=flag&page=1&lang=en".to_owned(), "/objects?type=flag&lang=en".to_owned()),
+        ("/objects?page=02&lang=en".to_owned(), "/objects?page=2&lang=en".to_owned()),
+        ("/?x=1&lang=ru".to_owned(), "/?lang=ru".to_owned()),
+    ] {
+        let page = app.get(&asked).await;
+        assert_eq!(page.status, StatusCode::OK, "{asked}");
+        assert_eq!(canonical(page), site(&named), "{asked}");
+    }
+    let past_the_end = app.get("/objects?page=1000&lang=en").await;
+    let last = past_the_end.attrs("link[rel=canonical]", "href").remove(0);
+    assert!(last.contains("page=") && !last.contains("1000"), "{last}");
+    let at_last = app.get(&local(&last)).await;
+    assert_eq!(at_last.texts(".card"), past_the_end.texts(".card"), "the page named is the page shown");
+
     // Searches and combinations are followed but not indexed; errors and staff pages neither.
     for url in [
         format!("/objects?maker={}", fixture.maker_ivan),
