@@ -249,6 +249,7 @@ offer-error-too-long = This is too long: at most { $n } characters.
 offer-error-choose = Please choose one of the options.
 offer-error-credit-name = Please write the pseudonym or name to credit, or choose “Anonymous”.
 offer-error-expired = The form had expired. Nothing was stored. Please check what you wrote and send it again.
+offer-error-sent = This form was already sent once, and that sending has most likely arrived: please do not send the same object again. If a receipt code was shown then, it cannot be shown again.
 
 thanks-title = Thank you
 thanks-lead = Your offer has reached the museum. A curator will look at it soon.

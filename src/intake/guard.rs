@@ -112,6 +112,11 @@ impl UsedTokens {
         seen.insert(Self::key(token), Instant::now()).is_none()
     }
 
+    /// Whether `token` was used already (and is remembered as used).
+    pub fn was_used(&self, token: &str) -> bool {
+        self.seen.lock().is_ok_and(|seen| seen.contains_key(&Self::key(token)))
+    }
+
     /// Makes a token usable again (its form was refused by a rate limit before anything was done).
     pub fn give_back(&self, token: &str) {
         if let Ok(mut seen) = self.seen.lock() {

@@ -235,12 +235,13 @@ async fn submit(
     }
     let values = values_of(&mut form);
     let had_photos = !form.photos.is_empty();
-    if admission == Admission::Junk {
+    if matches!(admission, Admission::Junk | Admission::Repeated) {
         state.intake.count_junk();
     }
     match read {
         Err(Refusal::Stopped) => {
-            let general = Some(Msg::new("offer-error-expired"));
+            let key = if admission == Admission::Repeated { "offer-error-sent" } else { "offer-error-expired" };
+            let general = Some(Msg::new(key));
             return again(&state, &ctx, StatusCode::BAD_REQUEST, values, FieldErrors::default(), general, had_photos);
         }
         Err(refusal) => {
@@ -395,7 +396,7 @@ async fn status(
     // says only what its sender knows already: that its token was not one.
     match state.intake.admit_lookup(peer, &form.csrf) {
         Admission::TooMany => return Err(AppError::TooManyRequests),
-        Admission::Junk => {
+        Admission::Junk | Admission::Repeated => {
             state.intake.count_junk();
             page.error = Some(Msg::new("offer-error-expired"));
             let html = render_page(&state, &ctx.base(&state), "intake/status.html", page)?;
@@ -434,8 +435,11 @@ pub enum Admission {
     Admitted,
     /// A valid unused token over a rate limit: not counted, the token stays usable.
     TooMany,
-    /// No token, a forged, expired or used one: counted apart, toward no limit.
+    /// No token, a forged or expired one: counted apart, toward no limit.
     Junk,
+    /// A valid token used already: the same form sent twice (a double click, a browser
+    /// sending again on a slow connection). Counted as junk, and told apart in the answer.
+    Repeated,
 }
 
 /// Everything the intake form keeps in memory: the token signer and the rate limits.
@@ -484,8 +488,11 @@ impl Intake {
     }
 
     fn admit(&self, purpose: &str, limit: &guard::RateLimit, peer: Option<std::net::IpAddr>, token: &str) -> Admission {
-        if !self.signer.check(purpose, token) || !self.used.take(token) {
+        if !self.signer.check(purpose, token) {
             return Admission::Junk;
+        }
+        if !self.used.take(token) {
+            return if self.used.was_used(token) { Admission::Repeated } else { Admission::Junk };
         }
         if !limit.allow(peer) {
             self.used.give_back(token);

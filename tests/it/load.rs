@@ -209,6 +209,19 @@ async fn junk_posts_do_not_count_toward_a_donors_limit() {
     let again = app.send(offer_request(&app, peer, &[("csrf", &used), ("title", "Flag again")], &[], &[]).await).await;
     assert_eq!(again.status, StatusCode::BAD_REQUEST, "a used token is refused");
     assert_eq!(again.attrs("#title", "value"), ["Flag again"], "with what was typed");
+    // Said as it is: the same form sent twice (a double click, a browser sending again on a
+    // slow connection), whose first sending most likely arrived; not "expired, send it again",
+    // which would make a second offer of the same object.
+    let again_en = app
+        .send(offer_request(&app, peer, &[("csrf", &used), ("title", "Flag again")], &[], &[("accept-language", "en")]).await)
+        .await;
+    let general = again_en.texts(".form-error");
+    assert!(general.iter().any(|t| t.contains("already sent")), "{general:?}");
+    assert!(!again_en.body.contains("expired"), "{}", again_en.body);
+    let forged = app
+        .send(offer_request(&app, peer, &[("csrf", "1.2.abc"), ("title", "x")], &[], &[("accept-language", "en")]).await)
+        .await;
+    assert!(forged.body.contains("expired") && !forged.body.contains("already sent"));
     assert!(app.state.intake.junk() >= 41);
     // The donor still has two offers of their three.
     for title in ["Ribbon", "Letter"] {
