@@ -68,6 +68,11 @@ async fn signing_in_starts_a_fresh_httponly_session_and_opens_the_dashboard() {
         send(&app, Request::get("/admin").body(Body::empty()).unwrap()).await.location.as_deref(),
         Some("/admin/login")
     );
+    // The code field takes a recovery code too (letters and a dash): a phone must not offer
+    // a keypad of digits only.
+    let form = app.get("/admin/login").await;
+    assert_eq!(form.attrs("#totp", "autocomplete"), ["one-time-code"]);
+    assert!(form.attrs("#totp", "inputmode").is_empty());
     let first = login(&app, "olga", PASSWORD, None).await;
     assert_eq!(first.status, StatusCode::SEE_OTHER);
     assert_eq!(first.location.as_deref(), Some("/admin"));

@@ -804,3 +804,36 @@ async fn refreshes_asked_for_together_reload_once_and_each_sees_its_change() {
     let listed = app.get("/objects?lang=en&q=ribbon").await;
     assert!(listed.body.contains("Ribbon 31"), "the last one is listed");
 }
+
+/// The stylesheet's colours, read from the file: text at least 4.5:1 against the paper and
+/// cards it is set on (WCAG AA), focus rings at least 3:1 against what they are drawn on,
+/// the panel's dark bar and the footer included.
+#[test]
+fn the_stylesheet_keeps_text_and_focus_rings_readable() {
+    let css = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/static/zbor.css")).unwrap();
+    let colour = |name: &str| -> f64 {
+        let at = css.find(&format!("--{name}:")).unwrap_or_else(|| panic!("--{name} in the stylesheet"));
+        let hex = css[at..].split('#').nth(1).unwrap();
+        let channel = |i: usize| {
+            let c = f64::from(u8::from_str_radix(&hex[i..i + 2], 16).unwrap()) / 255.0;
+            if c <= 0.039_28 { c / 12.92 } else { ((c + 0.055) / 1.055).powf(2.4) }
+        };
+        0.2126 * channel(0) + 0.7152 * channel(2) + 0.0722 * channel(4)
+    };
+    let ratio = |a: &str, b: &str| {
+        let (a, b) = (colour(a), colour(b));
+        (a.max(b) + 0.05) / (a.min(b) + 0.05)
+    };
+    for (text, on, least) in [
+        ("ink", "paper", 4.5),
+        ("muted", "paper", 4.5),
+        ("red", "paper", 4.5),
+        ("red", "card", 4.5),
+        ("focus", "paper", 3.0),
+        ("focus", "card", 3.0),
+        ("focus-on-dark", "ink", 3.0),
+    ] {
+        assert!(ratio(text, on) >= least, "--{text} on --{on}: {:.2}:1", ratio(text, on));
+    }
+    assert!(css.contains(".panel-bar :focus-visible, .site-footer :focus-visible { outline-color: var(--focus-on-dark); }"));
+}
