@@ -155,12 +155,14 @@ error-heading = { $status ->
     [400] That request could not be understood
     [429] Too many requests
     [503] Closed for now
+    [405] Not possible at this address
    *[other] Something went wrong
 }
 error-not-found = There is nothing at this address. The object may not be published, or the link may be mistyped.
 error-bad-filter = One of the filters has a value that does not exist. Remove it and try again.
 error-bad-page = Page numbers are whole numbers from 1.
 error-bad-query = The address has characters that could not be read.
+error-method = This address cannot be used that way: it can be read, or it takes its own form, and nothing else.
 error-internal = The museum's server could not answer. Nothing you sent was lost; please try again later.
 error-back = Back to the collection
 

@@ -381,21 +381,29 @@ pub async fn render_errors(State(state): State<AppState>, request: Request, next
     let page = match response.extensions().get::<ErrorPage>().copied() {
         Some(page) => page,
         // A rejection by axum itself (a path that is not valid UTF-8, a wrong method) comes as
-        // plain text: give it the same readable page.
+        // plain text, or empty: give it the same readable page.
         None if response.status().is_client_error()
-            && response
-                .headers()
-                .get(header::CONTENT_TYPE)
-                .is_some_and(|v| v.as_bytes().starts_with(b"text/plain")) =>
+            && response.headers().get(header::CONTENT_TYPE).is_none_or(|v| v.as_bytes().starts_with(b"text/plain")) =>
         {
-            let message =
-                if response.status() == StatusCode::NOT_FOUND { "error-not-found" } else { "error-bad-query" };
+            let message = match response.status() {
+                StatusCode::NOT_FOUND => "error-not-found",
+                StatusCode::METHOD_NOT_ALLOWED => "error-method",
+                _ => "error-bad-query",
+            };
             ErrorPage { status: response.status(), message }
         }
         None => return response,
     };
+    // Which methods the address does take, said by the answer it replaces.
+    let allow = response.headers().get(header::ALLOW).cloned();
     match error_html(&state, choice, page) {
-        Ok(html) => (page.status, Html(html)).into_response(),
+        Ok(html) => {
+            let mut answer = (page.status, Html(html)).into_response();
+            if let Some(allow) = allow {
+                answer.headers_mut().insert(header::ALLOW, allow);
+            }
+            answer
+        }
         Err(err) => {
             tracing::error!(error = %err, "rendering the error page");
             (page.status, "error").into_response()

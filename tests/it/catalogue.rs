@@ -183,6 +183,32 @@ async fn unpublished_and_missing_objects_give_the_same_404() {
     assert_eq!(app.get("/no/such/page").await.status, StatusCode::NOT_FOUND);
 }
 
+/// A method an address does not take gets the same readable page as any other error, in the
+/// visitor's language, and keeps saying which methods it does take.
+#[tokio::test]
+async fn a_method_an_address_does_not_take_gets_a_readable_page() {
+    let (app, f) = app_with_fixture().await;
+    for (method, uri) in [
+        ("PUT", "/objects".to_owned()),
+        ("DELETE", format!("/objects/{}", f.flag)),
+        ("PATCH", "/".to_owned()),
+        ("POST", "/makers".to_owned()),
+    ] {
+        let request = axum::http::Request::builder()
+            .method(method)
+            .uri(format!("{uri}?lang=en"))
+            .body(axum::body::Body::empty())
+            .unwrap();
+        let resp = app.send(request).await;
+        assert_eq!(resp.status, StatusCode::METHOD_NOT_ALLOWED, "{method} {uri}");
+        assert!(resp.header("allow").contains("GET"), "{method} {uri}: {:?}", resp.headers);
+        assert!(resp.header("content-type").starts_with("text/html"), "{method} {uri}");
+        assert_eq!(resp.texts("h1"), ["Not possible at this address"], "{method} {uri}");
+        assert!(resp.body.contains("cannot be used that way"), "{method} {uri}");
+    }
+    assert_eq!(app.get("/objects").await.status, StatusCode::OK, "and the site answers as before");
+}
+
 /// Follows every same-site link from the home page and the list pages, like a crawler would.
 async fn crawl(app: &TestApp, starts: &[String]) -> Vec<(String, crate::helpers::Resp)> {
     let mut seen = BTreeSet::new();
