@@ -169,10 +169,28 @@ async fn object(
     Ok(render_page(&state, &ctx.base(&state), "catalogue/object.html", page)?.into_response())
 }
 
-/// Whether a client asks for Linked Art rather than a page (content negotiation).
+/// Whether a client asks for Linked Art rather than a page (content negotiation): JSON-LD (or
+/// JSON) is preferred to HTML by the `Accept` header's weights. Without either named, a
+/// page, as for a browser that sends `*/*`.
 fn wants_linked_data(headers: &HeaderMap) -> bool {
-    let accept = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).unwrap_or_default();
-    (accept.contains("application/ld+json") || accept.contains("application/json")) && !accept.contains("text/html")
+    let accept = headers.get_all(header::ACCEPT).iter().filter_map(|v| v.to_str().ok());
+    let (mut html, mut json) = (None::<f32>, None::<f32>);
+    for range in accept.flat_map(|v| v.split(',')) {
+        let mut parts = range.split(';');
+        let media = parts.next().unwrap_or_default().trim().to_ascii_lowercase();
+        let q = parts
+            .filter_map(|p| p.trim().strip_prefix("q=").or_else(|| p.trim().strip_prefix("Q=")))
+            .find_map(|q| q.trim().parse::<f32>().ok())
+            .unwrap_or(1.0)
+            .clamp(0.0, 1.0);
+        let best = |seen: &mut Option<f32>| *seen = Some(seen.map_or(q, |s| s.max(q)));
+        match media.as_str() {
+            "text/html" | "application/xhtml+xml" => best(&mut html),
+            "application/ld+json" | "application/json" => best(&mut json),
+            _ => {}
+        }
+    }
+    json.is_some_and(|json| json > 0.0 && json > html.unwrap_or(0.0))
 }
 
 /// `303 See Other` from an object, maker or event page to its Linked Art.
@@ -381,5 +399,44 @@ pub fn remember(method: &Method, response: &mut Response) {
         && response.status() == StatusCode::OK
     {
         page.remember_sent(response.headers());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn accepting(value: &str) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        headers.insert(header::ACCEPT, HeaderValue::from_str(value).unwrap());
+        headers
+    }
+
+    #[test]
+    fn linked_data_is_chosen_by_the_accept_headers_weights() {
+        for linked in [
+            "application/ld+json",
+            "application/json",
+            "APPLICATION/LD+JSON",
+            "text/html;q=0, application/ld+json",
+            "application/ld+json;q=1, text/html;q=0.1",
+            "application/ld+json; profile=\"https://linked.art/ns/v1/linked-art.json\"",
+            "text/html;q=0.5, application/json;q=0.9",
+        ] {
+            assert!(wants_linked_data(&accepting(linked)), "{linked}");
+        }
+        for page in [
+            "",
+            "*/*",
+            "text/html",
+            "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+            "application/ld+json, text/html",
+            "application/ld+json;q=0, */*",
+            "text/html;q=0.9, application/ld+json;q=0.5",
+            "application/ld+json;q=abc, text/html",
+        ] {
+            assert!(!wants_linked_data(&accepting(page)), "{page}");
+        }
+        assert!(!wants_linked_data(&HeaderMap::new()));
     }
 }
