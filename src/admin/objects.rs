@@ -259,7 +259,10 @@ fn parse_object(form: &FormValues) -> Result<NewObject, FieldErrors> {
     };
     let earliest = year("date_earliest", &mut bad);
     let latest = year("date_latest", &mut bad);
-    let qualifier = DateQualifier::parse(form.get("date_qualifier")).unwrap_or(DateQualifier::Unknown);
+    let qualifier = qualifier_of(form.get("date_qualifier")).unwrap_or_else(|key| {
+        bad("date_qualifier", key);
+        DateQualifier::Unknown
+    });
     if let (Some(a), Some(b)) = (earliest, latest)
         && a > b
     {
@@ -284,10 +287,17 @@ fn parse_object(form: &FormValues) -> Result<NewObject, FieldErrors> {
     };
     let acquired_on = match form.get("acquired_on") {
         "" => None,
-        d => d.parse::<chrono::NaiveDate>().ok().or_else(|| {
-            bad("acquired_on", "edit-error-date");
-            None
-        }),
+        d => match d.parse::<chrono::NaiveDate>() {
+            Ok(on) if on > chrono::Utc::now().date_naive() => {
+                bad("acquired_on", "register-error-future");
+                None
+            }
+            Ok(on) => Some(on),
+            Err(_) => {
+                bad("acquired_on", "edit-error-date");
+                None
+            }
+        },
     };
     let owner = Owner::parse(form.get("owner")).unwrap_or(Owner::Museum);
     let rights = Rights::choice(form.get("rights")).unwrap_or_else(|key| {
@@ -731,19 +741,33 @@ fn parse_provenance(object: i64, pairs: &Pairs) -> Result<AddProvenance, &'stati
     if matches!((earliest, latest), (Some(a), Some(b)) if a > b) {
         return Err("edit-error-year-order");
     }
-    let qualifier = DateQualifier::parse(pairs.get("p_qualifier")).unwrap_or(DateQualifier::Unknown);
+    let qualifier = qualifier_of(pairs.get("p_qualifier"))?;
     let mut event = NewProvenance::new(kind, FuzzyDate { qualifier, earliest, latest });
     event.exact_date = optional_date(pairs.get("exact_date"))?;
-    let id = |name: &str| pairs.get(name).parse::<i64>().ok();
-    event.place_id = id("place");
-    event.event_id = id("event");
+    // What happened to the object has happened: no date after today.
+    let this_year = i64::from(chrono::Datelike::year(&chrono::Utc::now().date_naive()));
+    if earliest.is_some_and(|y| y > this_year)
+        || latest.is_some_and(|y| y > this_year)
+        || event.exact_date.is_some_and(|d| d > chrono::Utc::now().date_naive())
+    {
+        return Err("register-error-future");
+    }
+    let id = |name: &str| match pairs.get(name).trim() {
+        "" => Ok(None),
+        text => text.parse::<i64>().map(Some).map_err(|_| "edit-error-choose"),
+    };
+    event.place_id = id("place")?;
+    event.event_id = id("event")?;
     event.lot = pairs.get("lot").trim().chars().take(100).collect();
     event.price_minor = optional::<Price>(pairs.get("price"))?.map(|p| p.0);
     event.currency = optional::<Currency>(pairs.get("currency"))?.map(|c| c.as_str().to_owned()).unwrap_or_default();
     event.note = Text3::from_fields("note", |field| pairs.get(field).trim());
     event.is_public = pairs.ticked("p_public");
-    let party = PartyInput::parse(pairs.get("party"))?;
-    let party = PartyRole::parse(pairs.get("party_role")).zip(party);
+    // A party is named with the part it played; a role without a party names nobody.
+    let party = match (PartyInput::parse(pairs.get("party"))?, pairs.get("party_role")) {
+        (None, _) => None,
+        (Some(party), role) => Some((PartyRole::parse(role).ok_or("edit-error-party-role")?, party)),
+    };
     Ok(AddProvenance { object, event, party })
 }
 
@@ -756,6 +780,14 @@ async fn change_provenance(
     let action = ListAction::parse(posted.form.get("action")).ok_or(AppError::BadRequest("error-bad-query"))?;
     state.run(posted.actor(), ChangeProvenance { object: id, provenance: pid, action }).await?;
     Ok(Redirect::to(&format!("/admin/objects/{id}?done=provenance#provenance")).into_response())
+}
+
+/// A date qualifier field: empty is "unknown", anything not offered is an error.
+fn qualifier_of(text: &str) -> Result<DateQualifier, &'static str> {
+    match text.trim() {
+        "" => Ok(DateQualifier::Unknown),
+        text => DateQualifier::parse(text).ok_or("edit-error-choose"),
+    }
 }
 
 /// A date field: empty is none.
@@ -791,7 +823,7 @@ async fn move_object(
             location,
             on: date_or_today(pairs.get("moved_on"))?,
             normal: pairs.ticked("is_normal"),
-            reason: pairs.get("reason").trim().chars().take(500).collect(),
+            reason: pairs.get("reason").trim().to_owned(),
         })
     });
     let result = state.run_form(posted.actor(), parsed).await;
@@ -819,9 +851,12 @@ async fn exit_object(
         Ok(dates) => dates,
         Err(key) => return refused_with(&state, &ctx, &posted.session, id, key).await,
     };
-    let note = pairs.get("note").trim().chars().take(2000).collect();
-    state.run(posted.actor(), RecordExit { object: id, kind, on, expected_back, note }).await?;
-    Ok(Redirect::to(&format!("/admin/objects/{id}?done=exit#whereabouts")).into_response())
+    let note = pairs.get("note").to_owned();
+    match state.run(posted.actor(), RecordExit { object: id, kind, on, expected_back, note }).await {
+        Ok(()) => Ok(Redirect::to(&format!("/admin/objects/{id}?done=exit#whereabouts")).into_response()),
+        Err(CommandError::Refused(key)) => refused_with(&state, &ctx, &posted.session, id, key).await,
+        Err(err) => Err(err.into()),
+    }
 }
 
 #[derive(Serialize)]

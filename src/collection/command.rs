@@ -76,9 +76,7 @@ impl CommandError {
     /// curator removed since the form was drawn, or an id typed into the form) fails on the
     /// database's foreign keys: that is a refusal with a message, not a server error.
     fn named_what_is_gone(self) -> Self {
-        let gone = |err: &sqlx::Error| {
-            matches!(err, sqlx::Error::Database(db) if db.kind() == sqlx::error::ErrorKind::ForeignKeyViolation)
-        };
+        let gone = |err: &sqlx::Error| matches!(err, sqlx::Error::Database(db) if db.kind() == sqlx::error::ErrorKind::ForeignKeyViolation);
         match self {
             Self::Internal(err) if err.chain().filter_map(|e| e.downcast_ref::<sqlx::Error>()).any(gone) => {
                 Self::Refused("edit-error-gone")

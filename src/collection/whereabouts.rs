@@ -8,6 +8,9 @@ use sqlx::{SqliteConnection, SqlitePool};
 use super::command::{Command, CommandError, CommandResult, Tx};
 use super::types::ExitKind;
 
+/// Most characters in a move's reason.
+pub const MAX_REASON: usize = 500;
+
 /// Creates a storage location (always private).
 pub async fn create_location(conn: &mut SqliteConnection, name: &str, notes: &str) -> sqlx::Result<i64> {
     sqlx::query_scalar("INSERT INTO locations (name, notes) VALUES (?, ?) RETURNING id")
@@ -179,6 +182,10 @@ impl Command for MoveObject {
 
     async fn run(self, tx: &mut Tx) -> CommandResult<()> {
         let record = super::objects::editable(tx, self.object).await?;
+        super::register::not_future(self.on)?;
+        if self.reason.chars().count() > MAX_REASON {
+            return Err(CommandError::Refused("edit-error-too-long"));
+        }
         let known: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM locations WHERE id = ?)")
             .bind(self.location)
             .fetch_one(&mut **tx)
@@ -211,10 +218,15 @@ impl Command for RecordExit {
     async fn run(self, tx: &mut Tx) -> CommandResult<()> {
         tx.require(crate::auth::Role::can_publish)?;
         let record = super::objects::editable(tx, self.object).await?;
-        record_exit(tx, self.object, self.kind, self.on, self.expected_back, &self.note).await?;
-        let details = serde_json::json!({
-            "id": self.object, "kind": self.kind, "on": self.on, "expected_back": self.expected_back, "note": self.note,
-        });
+        super::register::not_future(self.on)?;
+        if self.expected_back.is_some_and(|back| back < self.on) {
+            return Err(CommandError::Refused("edit-error-back-before-exit"));
+        }
+        let note = super::register::optional_note(&self.note)?;
+        let (on, back) = (self.on, self.expected_back);
+        record_exit(tx, self.object, self.kind, on, back, &note).await?;
+        let details =
+            serde_json::json!({ "id": self.object, "kind": self.kind, "on": on, "expected_back": back, "note": note });
         tx.audit("object-exit", &record.entry_number, details).await?;
         Ok(())
     }

@@ -84,9 +84,11 @@ fn etag_of(path: &std::path::Path) -> Option<HeaderValue> {
 fn matches_any(request: &Request, etag: &HeaderValue) -> bool {
     let wanted = etag.as_bytes();
     request.headers().get_all(header::IF_NONE_MATCH).iter().any(|value| {
-        value.as_bytes().split(|b| *b == b',').map(|tag| tag.trim_ascii()).any(|tag| {
-            tag == b"*" || tag.strip_prefix(b"W/").unwrap_or(tag) == wanted
-        })
+        value
+            .as_bytes()
+            .split(|b| *b == b',')
+            .map(|tag| tag.trim_ascii())
+            .any(|tag| tag == b"*" || tag.strip_prefix(b"W/").unwrap_or(tag) == wanted)
     })
 }
 

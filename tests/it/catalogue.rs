@@ -861,5 +861,7 @@ fn the_stylesheet_keeps_text_and_focus_rings_readable() {
     ] {
         assert!(ratio(text, on) >= least, "--{text} on --{on}: {:.2}:1", ratio(text, on));
     }
-    assert!(css.contains(".panel-bar :focus-visible, .site-footer :focus-visible { outline-color: var(--focus-on-dark); }"));
+    assert!(
+        css.contains(".panel-bar :focus-visible, .site-footer :focus-visible { outline-color: var(--focus-on-dark); }")
+    );
 }

@@ -814,6 +814,91 @@ async fn moves_and_exits_are_recorded_privately() {
     assert_eq!(audited, 2 + 2 + 1);
 }
 
+/// Values that used to be stored silently (or cut, or dropped) are refused with a message,
+/// and nothing changes: dates after today for what has happened, a return expected before
+/// the object left, an over-long reason, a date qualifier or a place not offered, a party
+/// without the part it played.
+#[tokio::test]
+async fn impossible_dates_and_unoffered_values_are_refused_and_change_nothing() {
+    let app = TestApp::new().await;
+    let curator = app.staff_cookie("curator", Role::Curator).await;
+    let csrf = app.token("/admin/locations", Some(&curator)).await;
+    post(&app, "/admin/locations", &curator, &csrf, &pairs(&[("name", "Shelf A")])).await;
+    let shelf: i64 = sqlx::query_scalar("SELECT id FROM locations").fetch_one(&app.state.db.main).await.unwrap();
+    let id = create(&app, &curator, &csrf, &pairs(&[("object_type", "flag"), ("title_en", "Flag")])).await;
+    let snapshot = || async {
+        let db = &app.state.db.main;
+        let count = |sql: &'static str| async move { sqlx::query_scalar::<_, i64>(sql).fetch_one(db).await.unwrap() };
+        let object: (Option<String>, String) =
+            sqlx::query_as("SELECT acquired_on, date_qualifier FROM objects").fetch_one(db).await.unwrap();
+        (
+            object,
+            count("SELECT COUNT(*) FROM object_movements").await,
+            count("SELECT COUNT(*) FROM object_exits").await,
+            count("SELECT COUNT(*) FROM provenance_events").await,
+            count("SELECT COUNT(*) FROM provenance_parties").await,
+            count("SELECT COUNT(*) FROM audit_log").await,
+        )
+    };
+    let before = snapshot().await;
+    let shelf = shelf.to_string();
+    let long = "x".repeat(501);
+    let cases: Vec<(&str, Vec<(String, String)>, &str)> = vec![
+        ("move", pairs(&[("location", &shelf), ("moved_on", "2099-01-01")]), "cannot be in the future"),
+        ("move", pairs(&[("location", &shelf), ("reason", &long)]), "too long"),
+        ("exit", pairs(&[("kind", "loan_out"), ("exit_on", "2099-01-01")]), "cannot be in the future"),
+        (
+            "exit",
+            pairs(&[("kind", "loan_out"), ("exit_on", "2026-12-01"), ("expected_back", "2026-11-01")]),
+            "cannot come before",
+        ),
+        ("provenance", pairs(&[("kind", "made"), ("p_earliest", "2099")]), "cannot be in the future"),
+        ("provenance", pairs(&[("kind", "bought"), ("exact_date", "2099-02-01")]), "cannot be in the future"),
+        (
+            "provenance",
+            pairs(&[("kind", "made"), ("p_qualifier", "bogus"), ("p_earliest", "2020")]),
+            "choose one of the options",
+        ),
+        ("provenance", pairs(&[("kind", "made"), ("place", "garbage")]), "choose one of the options"),
+        ("provenance", pairs(&[("kind", "made"), ("party", "museum")]), "part the party played"),
+    ];
+    for (form, fields, message) in cases {
+        let resp = post(&app, &format!("/admin/objects/{id}/{form}?lang=en"), &curator, &csrf, &fields).await;
+        assert_eq!(resp.status, StatusCode::UNPROCESSABLE_ENTITY, "{form} {fields:?}");
+        assert!(resp.body.contains(message), "{form} {fields:?}: no «{message}»");
+    }
+    // The editor's own form: a future acquisition date, a qualifier not offered.
+    let mut edit = pairs(&[("object_type", "flag"), ("title_en", "Flag"), ("acquired_on", "2099-01-01")]);
+    let resp = post(&app, &format!("/admin/objects/{id}?lang=en"), &curator, &csrf, &edit).await;
+    assert_eq!(resp.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(resp.body.contains("cannot be in the future"));
+    edit =
+        pairs(&[("object_type", "flag"), ("title_en", "Flag"), ("date_qualifier", "bogus"), ("date_earliest", "2020")]);
+    let resp = post(&app, &format!("/admin/objects/{id}?lang=en"), &curator, &csrf, &edit).await;
+    assert_eq!(resp.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(snapshot().await, before, "nothing changed, nothing audited");
+
+    // The same forms with possible values go through.
+    let ok = post(
+        &app,
+        &format!("/admin/objects/{id}/move"),
+        &curator,
+        &csrf,
+        &pairs(&[("location", &shelf), ("moved_on", "2024-01-10")]),
+    )
+    .await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER);
+    let fields = pairs(&[
+        ("kind", "made"),
+        ("p_qualifier", "circa"),
+        ("p_earliest", "2020"),
+        ("party", "museum"),
+        ("party_role", "maker"),
+    ]);
+    let ok = post(&app, &format!("/admin/objects/{id}/provenance"), &curator, &csrf, &fields).await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
+}
+
 #[tokio::test]
 async fn object_types_are_an_authority_that_curators_extend_rename_and_create_inline() {
     let (app, _identity) = TestApp::with_keyholder().await;

@@ -213,13 +213,18 @@ async fn junk_posts_do_not_count_toward_a_donors_limit() {
     // slow connection), whose first sending most likely arrived; not "expired, send it again",
     // which would make a second offer of the same object.
     let again_en = app
-        .send(offer_request(&app, peer, &[("csrf", &used), ("title", "Flag again")], &[], &[("accept-language", "en")]).await)
+        .send(
+            offer_request(&app, peer, &[("csrf", &used), ("title", "Flag again")], &[], &[("accept-language", "en")])
+                .await,
+        )
         .await;
     let general = again_en.texts(".form-error");
     assert!(general.iter().any(|t| t.contains("already sent")), "{general:?}");
     assert!(!again_en.body.contains("expired"), "{}", again_en.body);
     let forged = app
-        .send(offer_request(&app, peer, &[("csrf", "1.2.abc"), ("title", "x")], &[], &[("accept-language", "en")]).await)
+        .send(
+            offer_request(&app, peer, &[("csrf", "1.2.abc"), ("title", "x")], &[], &[("accept-language", "en")]).await,
+        )
         .await;
     assert!(forged.body.contains("expired") && !forged.body.contains("already sent"));
     assert!(app.state.intake.junk() >= 41);

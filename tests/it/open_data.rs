@@ -468,7 +468,9 @@ async fn robots_and_sitemaps_lead_crawlers_to_every_public_page_and_only_there()
     // A query the page does not read is no part of its address; a page is named as it is
     // read (a number past the end shows, and names, the last page).
     let flag = &fixture.flag;
-    let canonical = |page: crate::helpers::Resp| page.attrs("link[rel=canonical]", "href").into_iter().next().expect("a canonical link");
+    let canonical = |page: crate::helpers::Resp| {
+        page.attrs("link[rel=canonical]", "href").into_iter().next().expect("a canonical link")
+    };
     let site = |path: &str| format!("http://127.0.0.1:8080{path}");
     for (asked, named) in [
         (format!("/objects/{flag}?lang=en&foo=1"), format!("/objects/{flag}?lang=en")),
