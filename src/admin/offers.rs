@@ -198,13 +198,25 @@ async fn decline(
     Ok(Redirect::to("/admin/offers?done=declined").into_response())
 }
 
-/// `POST /admin/offers/{id}/delete`: spam and mistakes, gone for good.
+#[derive(Deserialize)]
+struct DeleteForm {
+    /// The box that says the offer, its photos and its sealed record go for good.
+    #[serde(default)]
+    confirm: String,
+}
+
+/// `POST /admin/offers/{id}/delete`: spam and mistakes, gone for good, once the box saying so
+/// is ticked (there is no undo, and no script to ask "are you sure?").
 async fn delete(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
-    posted: StaffForm<CsrfForm>,
+    posted: StaffForm<DeleteForm>,
 ) -> AppResult<Response> {
+    if posted.form.confirm != "yes" {
+        let page = offer_page(&state, &ctx, &posted.session, &id, None, Some("admin-delete-unconfirmed")).await?;
+        return Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    }
     match offers::delete(&state.db.writer, &state.vault, posted.actor(), &id).await {
         Ok(()) => Ok(Redirect::to("/admin/offers?done=deleted").into_response()),
         Err(CommandError::Refused(error)) => {

@@ -939,13 +939,23 @@ async fn curators_delete_spam_outright_and_the_retention_purge_forgets_decided_o
     let token = app.token("/admin/offers", Some(&curator)).await;
     let theirs = app.token("/admin", Some(&volunteer)).await;
     let delete = |id: &str| format!("/admin/offers/{id}/delete");
-    assert_eq!(app.post_form(&delete(&spam), &volunteer, &[("csrf", &theirs)]).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        app.post_form(&delete(&spam), &volunteer, &[("csrf", &theirs), ("confirm", "yes")]).await.status,
+        StatusCode::FORBIDDEN
+    );
+    // Without the box ticked, nothing goes, and the page says why.
+    let unconfirmed = app.post_form(&format!("{}?lang=en", delete(&spam)), &curator, &[("csrf", &token)]).await;
+    assert_eq!(unconfirmed.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(unconfirmed.body.contains("Nothing was deleted"), "{}", unconfirmed.body);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM offers").await, 3);
+    let form = app.get_with(&format!("/admin/offers/{spam}"), &[("cookie", &curator)]).await;
+    assert_eq!(form.attrs("form[action$='/delete'] input[name=confirm]", "required"), [""]);
     let entry: String = sqlx::query_scalar("SELECT entry_number FROM offers WHERE id = ?")
         .bind(&spam)
         .fetch_one(&app.state.db.main)
         .await
         .unwrap();
-    let gone = app.post_form(&delete(&spam), &curator, &[("csrf", &token)]).await;
+    let gone = app.post_form(&delete(&spam), &curator, &[("csrf", &token), ("confirm", "yes")]).await;
     assert_eq!((gone.status, gone.header("location")), (StatusCode::SEE_OTHER, "/admin/offers?done=deleted"));
     assert_eq!(count(&app, "SELECT COUNT(*) FROM offers").await, 2);
     assert_eq!(app.state.vault.count().await.unwrap(), 2, "its sealed record went too");
@@ -955,7 +965,10 @@ async fn curators_delete_spam_outright_and_the_retention_purge_forgets_decided_o
             .await
             .unwrap();
     assert_eq!((target.as_str(), details.as_str()), (entry.as_str(), "{}"), "only the entry number is kept");
-    assert_eq!(app.post_form(&delete(&spam), &curator, &[("csrf", &token)]).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        app.post_form(&delete(&spam), &curator, &[("csrf", &token), ("confirm", "yes")]).await.status,
+        StatusCode::NOT_FOUND
+    );
 
     // One accepted, one declined; an accepted offer is never deleted by hand.
     assert_eq!(
@@ -967,7 +980,7 @@ async fn curators_delete_spam_outright_and_the_retention_purge_forgets_decided_o
         StatusCode::SEE_OTHER
     );
     assert_eq!(
-        app.post_form(&delete(&ribbon), &curator, &[("csrf", &token)]).await.status,
+        app.post_form(&delete(&ribbon), &curator, &[("csrf", &token), ("confirm", "yes")]).await.status,
         StatusCode::UNPROCESSABLE_ENTITY
     );
 
