@@ -87,8 +87,11 @@ pub async fn create_with(config: &Config, key_dir: &Path, count: usize, size: Im
     // newcomer signs in with one of the one-time codes printed, or adds the key to an app.
     let user_id = auth::create_user(&db.main, &username, password.clone(), Role::Curator).await?;
     let totp_secret = auth::totp::pending_secret(&db.main, user_id).await?;
+    // Enrolled with the previous step's code (accepted, as a clock a step behind is): enrolling
+    // with the current one would use it up, and the newcomer's first code from an app would
+    // be refused for up to thirty seconds.
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.as_secs();
-    let code = auth::totp::totp(&totp_secret, username.as_str())?.generate(now).to_string();
+    let code = auth::totp::totp(&totp_secret, username.as_str())?.generate(now - 30).to_string();
     let recovery_codes = auth::totp::confirm(&db.main, user_id, username.as_str(), &code)
         .await?
         .context("enrolling the demo curator")?;

@@ -172,3 +172,20 @@ async fn a_client_with_many_failures_is_slowed_but_staff_are_not_locked_out() {
     let resp = app.send(login_request("olga", "a long enough password", attacker)).await;
     assert_eq!(resp.status, StatusCode::SEE_OTHER);
 }
+
+/// The demo's curator signs in at once with the code an authenticator app shows for the
+/// secret the demo printed: enrolling it used no code a newcomer could be given.
+#[tokio::test]
+async fn the_demo_curator_signs_in_at_once_with_the_apps_current_code() {
+    use secrecy::ExposeSecret;
+    let dir = tempfile::tempdir().unwrap();
+    let config = zbor::config::Config::new(dir.path().join("data"), dir.path().join("uploads"));
+    let size = zbor::demo::ImageSize { width: 48, height: 36 };
+    let demo = zbor::demo::create_with(&config, &dir.path().join("keys"), 3, size).await.unwrap();
+    let app = TestApp::at(&config.data_dir, &config.uploads_dir).await;
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
+    let code = zbor::auth::totp::totp(&demo.totp_secret, &demo.username).unwrap().generate(now).to_string();
+    let resp = app.send(login_with_code(&demo.username, demo.password.expose_secret(), &code)).await;
+    assert_eq!(resp.status, StatusCode::SEE_OTHER, "{}", resp.body);
+    assert_eq!(resp.header("location"), "/admin");
+}
