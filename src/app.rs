@@ -253,16 +253,19 @@ pub fn with_layers(routes: Router<AppState>, state: AppState) -> Router {
 /// Long enough for Tor's slowest circuits.
 pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(20);
 /// Most connections served at once unless `zbor.toml` says otherwise (`max_connections`);
-/// beyond them a client gets the "busy" page at once. Each holds at most [`READ_BUFFER`] of
+/// beyond them a client gets the "busy" page at once. Each holds at most [`MAX_HEAD`] of
 /// buffered input, so together they stay small (1 024 × 64 KiB = 64 MiB at worst).
 pub const DEFAULT_MAX_CONNECTIONS: usize = 1024;
 /// The highest `max_connections` accepted: the buffers' worst case stays at 1 GiB.
 pub const MOST_CONNECTIONS: usize = 16 * 1024;
 /// Most connections being turned away at once; beyond them a connection is closed unanswered.
 const MAX_TURNED_AWAY: usize = 256;
-/// hyper's read buffer per connection, which also bounds a request's headers (a larger head
-/// is refused with 431).
-pub const READ_BUFFER: usize = 64 * 1024;
+/// hyper's read buffer limit per connection. hyper checks it between reads, and one read may
+/// take the buffer up to twice the limit, so a request's head and a connection's buffered
+/// input are bounded by [`MAX_HEAD`] (a larger head is refused with 431).
+pub const READ_BUFFER: usize = 32 * 1024;
+/// The most a connection ever buffers, and the largest request head served.
+pub const MAX_HEAD: usize = 2 * READ_BUFFER;
 /// How long shutdown waits for requests in flight before it closes the databases anyway.
 pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(60);
 
@@ -390,7 +393,7 @@ async fn turn_away(mut stream: tokio::net::TcpStream, busy: Arc<Vec<u8>>, _permi
         // Read what the client sent until it closes, so the kernel does not reset the
         // connection (and lose the answer) over unread bytes.
         let mut sink = [0u8; 4096];
-        let mut left = READ_BUFFER;
+        let mut left = MAX_HEAD;
         while left > 0 {
             let n = stream.read(&mut sink).await?;
             if n == 0 {

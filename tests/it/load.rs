@@ -48,6 +48,34 @@ async fn a_client_that_never_finishes_its_headers_is_cut_off() {
     answers(&format!("http://{addr}")).await;
 }
 
+/// A request head larger than the documented bound (64 KiB) is refused with 431, one within
+/// it is served, and the server answers as before.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn request_heads_over_the_bound_are_refused_with_431() {
+    let app = TestApp::new().await;
+    let served = app.serve().await;
+    let addr = served.addr;
+    let status = |size: usize| async move {
+        let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+        let head = format!(
+            "GET /healthz HTTP/1.1\r\nHost: museum\r\nX-Big: {}\r\nConnection: close\r\n\r\n",
+            "a".repeat(size)
+        );
+        // The server may answer and close before it has read everything.
+        let _ = stream.write_all(head.as_bytes()).await;
+        let mut answer = Vec::new();
+        let _ = stream.read_to_end(&mut answer).await;
+        String::from_utf8_lossy(&answer).lines().next().unwrap_or_default().to_owned()
+    };
+    assert_eq!(zbor::app::MAX_HEAD, 64 * 1024);
+    assert!(status(zbor::app::MAX_HEAD / 2).await.starts_with("HTTP/1.1 200"));
+    for size in [zbor::app::MAX_HEAD, zbor::app::MAX_HEAD + 1, 3 * zbor::app::MAX_HEAD / 2, 4 * zbor::app::MAX_HEAD] {
+        let line = status(size).await;
+        assert!(line.starts_with("HTTP/1.1 431"), "a head of {size} bytes: {line}");
+    }
+    answers(&format!("http://{addr}")).await;
+}
+
 /// A `zbor serve` process on its own folders, its log in `log` (its stdout beside it).
 fn start(data: &Path, uploads: &Path, log: &Path) -> Server {
     Server::spawn(&mut Server::command(data, uploads), &log.with_extension("out"), log)
