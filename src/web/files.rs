@@ -24,7 +24,7 @@ pub async fn serve_file(
     path: std::path::PathBuf,
     content_type: &'static str,
     audience: Audience,
-    request: Request,
+    mut request: Request,
 ) -> AppResult<Response> {
     // The path names the content (its hash, then the size): its bytes never change while it
     // is there, so it is its own validator.
@@ -38,6 +38,12 @@ pub async fn serve_file(
         public_headers(response.headers_mut(), etag);
         return Ok(response);
     }
+    // One range of bytes is served as a part; anything else a `Range` may say (several ranges,
+    // another unit, a malformed one, an `If-Range` that is not this file's validator) is
+    // ignored, as RFC 9110 allows, and the whole file is sent.
+    if request.headers().contains_key(header::RANGE) && !(one_byte_range(&request) && if_range_holds(&request, &etag)) {
+        request.headers_mut().remove(header::RANGE);
+    }
     let response = match tower_http::services::ServeFile::new(&path).oneshot(request).await {
         Ok(response) => response,
         Err(never) => match never {},
@@ -50,7 +56,11 @@ pub async fn serve_file(
     let headers = response.headers_mut();
     headers.remove(header::LAST_MODIFIED);
     if !(status.is_success() || status == StatusCode::NOT_MODIFIED) {
-        // A range that cannot be satisfied, an I/O error: nothing to cache or to label an image.
+        // A range that cannot be satisfied, an I/O error: nothing to cache or to label an image,
+        // but a viewer on another site may read the status.
+        if audience == Audience::Public {
+            open_to_other_sites(headers);
+        }
         return Ok(response);
     }
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
@@ -78,6 +88,33 @@ fn etag_of(path: &std::path::Path) -> Option<HeaderValue> {
     let file = path.file_name()?.to_str()?;
     let hash = path.parent()?.file_name()?.to_str()?;
     HeaderValue::from_str(&format!("\"{hash}/{file}\"")).ok()
+}
+
+/// Whether the request's `Range` is one range of bytes: `bytes=A-B`, `bytes=A-` or `bytes=-N`,
+/// with A ≤ B.
+fn one_byte_range(request: &Request) -> bool {
+    let Some(range) = request.headers().get(header::RANGE).and_then(|v| v.to_str().ok()) else { return false };
+    let Some((unit, spec)) = range.split_once('=') else { return false };
+    let Some((first, last)) = spec.trim().split_once('-') else { return false };
+    let number = |text: &str| {
+        (!text.is_empty() && text.len() <= 19 && text.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| text.parse::<u64>().ok())
+            .flatten()
+    };
+    unit.trim().eq_ignore_ascii_case("bytes")
+        && match (first.trim(), last.trim()) {
+            ("", last) => number(last).is_some(),
+            (first, "") => number(first).is_some(),
+            (first, last) => matches!((number(first), number(last)), (Some(a), Some(b)) if a <= b),
+        }
+}
+
+/// Whether an `If-Range` (if any) names this file's validator, so that its range may be sent.
+fn if_range_holds(request: &Request, etag: &Option<HeaderValue>) -> bool {
+    match request.headers().get(header::IF_RANGE) {
+        None => true,
+        Some(value) => etag.as_ref().is_some_and(|etag| value == etag),
+    }
 }
 
 /// Whether the request's `If-None-Match` names `etag` (or is `*`).

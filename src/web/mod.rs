@@ -381,8 +381,10 @@ pub async fn render_errors(State(state): State<AppState>, request: Request, next
     let page = match response.extensions().get::<ErrorPage>().copied() {
         Some(page) => page,
         // A rejection by axum itself (a path that is not valid UTF-8, a wrong method) comes as
-        // plain text, or empty: give it the same readable page.
+        // plain text, or empty: give it the same readable page. An image's 416 stays as it is,
+        // for the viewer that asked for a range (its Content-Range says the image's length).
         None if response.status().is_client_error()
+            && response.status() != StatusCode::RANGE_NOT_SATISFIABLE
             && response.headers().get(header::CONTENT_TYPE).is_none_or(|v| v.as_bytes().starts_with(b"text/plain")) =>
         {
             let message = match response.status() {

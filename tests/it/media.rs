@@ -552,6 +552,29 @@ async fn derivatives_are_served_with_range_head_and_a_short_revalidated_lifetime
     let (status, _, body) = app.get_bytes_with(&url, &[("if-none-match", "\"other\"")]).await;
     assert_eq!((status, body), (StatusCode::OK, whole.clone()), "another validator gets the image");
 
+    // Ranges as RFC 9110 has them: one range of bytes is a part; several ranges, another unit,
+    // a malformed range or an If-Range naming another version get the whole image.
+    let (status, _, part) = app.get_bytes_with(&url, &[("range", "bytes=-10")]).await;
+    assert_eq!((status, part.as_slice()), (StatusCode::PARTIAL_CONTENT, &whole[whole.len() - 10..]));
+    let (status, _, part) = app.get_bytes_with(&url, &[("range", "bytes=5-9"), ("if-range", &etag)]).await;
+    assert_eq!((status, part.as_slice()), (StatusCode::PARTIAL_CONTENT, &whole[5..10]));
+    for (range, if_range) in [
+        ("bytes=0-0,5-9", None),
+        ("items=0-5", None),
+        ("bytes=abc", None),
+        ("bytes=5-2", None),
+        ("bytes=0-9", Some("\"another\"")),
+        ("bytes=0-9", Some("Sat, 01 Jan 2000 00:00:00 GMT")),
+    ] {
+        let mut headers = vec![("range", range)];
+        headers.extend(if_range.map(|v| ("if-range", v)));
+        let (status, _, body) = app.get_bytes_with(&url, &headers).await;
+        assert_eq!((status, body.len()), (StatusCode::OK, whole.len()), "{range} {if_range:?}");
+    }
+    let (status, headers, _) = app.get_bytes_with(&url, &[("range", "bytes=99999999-")]).await;
+    assert_eq!(status, StatusCode::RANGE_NOT_SATISFIABLE);
+    assert_eq!(headers["access-control-allow-origin"], "*", "a viewer elsewhere can read the status");
+
     // A smaller WebP sits beside the JPEG, and pages offer it to browsers that take it.
     let webp_sizes: String = sqlx::query_scalar("SELECT webp_sizes FROM media WHERE id = ?")
         .bind(media_id)
