@@ -380,9 +380,12 @@ pub fn open_answer(headers: &mut axum::http::HeaderMap, origin: Option<HeaderVal
     open_to(headers, origin, is_image(path));
 }
 
-/// Paths of open data, which other sites' scripts may read.
+/// Paths of open data, which other sites' scripts may read: IIIF, OAI-PMH and the Linked Art
+/// of objects, makers and events (never a staff path, whatever its name ends with).
 pub fn is_open_data(path: &str) -> bool {
-    path.starts_with("/iiif/") || path.ends_with(".jsonld") || path == "/oai"
+    let linked_art =
+        ["/objects/", "/makers/", "/events/"].iter().any(|p| path.starts_with(p)) && path.ends_with(".jsonld");
+    path.starts_with("/iiif/") || linked_art || path == "/oai"
 }
 
 fn open_to(headers: &mut axum::http::HeaderMap, origin: Option<HeaderValue>, image: bool) {

@@ -338,9 +338,16 @@ async fn iiif_answers_viewers_as_the_specifications_ask() {
     let revalidated = get(&app, &manifest_url, &[("origin", "https://viewer.example"), ("if-none-match", &tag)]).await;
     assert_eq!(revalidated.status, StatusCode::NOT_MODIFIED);
     assert_eq!(revalidated.header("access-control-allow-origin"), "https://viewer.example");
-    // Pages stay same-origin.
+    // Pages stay same-origin, and so does everything under /admin, whatever its name ends with.
     let page = get(&app, "/", &[("origin", "https://viewer.example")]).await;
     assert_eq!(page.header("access-control-allow-origin"), "");
+    for staff in ["/admin/objects/1.jsonld", "/admin/x.jsonld", "/admin/iiif/x", "/offer.jsonld"] {
+        let answer = get(&app, staff, &[("origin", "https://viewer.example")]).await;
+        assert_eq!(answer.header("access-control-allow-origin"), "", "{staff}");
+        assert_eq!(answer.header("access-control-allow-credentials"), "", "{staff}");
+        let preflight = send(&app, Method::OPTIONS, staff, &[("origin", "https://viewer.example")]).await;
+        assert_eq!(preflight.header("access-control-allow-origin"), "", "{staff}");
+    }
 }
 
 #[tokio::test]
