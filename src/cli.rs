@@ -439,7 +439,7 @@ async fn init(config: &Config, admin_user: &str, recipients: &[String]) -> anyho
         bail!("{} already exists: this data folder is initialised", path.display());
     }
     // Check the keys before creating anything.
-    Recipients::parse(&recipients.join("\n"))?;
+    Recipients::parse(&recipients.join("\n")).context("in the --recipient keys, counted from 1 in the order given")?;
     let password = read_password("ZBOR_ADMIN_PASSWORD", "Password for the first admin: ")?;
     auth::validate_password(&password)?;
     crate::private::create_dir_all(&config.uploads_dir)?;

@@ -163,7 +163,7 @@ async fn change_user(
         ("enable", _) => UserChange::Enable,
         ("reset-totp", _) => UserChange::ResetTotp,
         ("role", Some(role)) => UserChange::Role(role),
-        _ => return Err(AppError::BadRequest("error-bad-query")),
+        _ => return Err(AppError::BadRequest("error-bad-form")),
     };
     match state.run(actor(&session), auth::ChangeUser { username, change }).await {
         Ok(()) => Ok(Redirect::to("/admin/users?done=changed").into_response()),

@@ -704,7 +704,7 @@ async fn change_media(
         "down" => PhotoChange::Down,
         "primary" => PhotoChange::Primary,
         "remove" => PhotoChange::Remove,
-        _ => return Err(AppError::BadRequest("error-bad-query")),
+        _ => return Err(AppError::BadRequest("error-bad-form")),
     };
     let removed = match state.run(posted.actor(), media::ChangePhoto { object: id, media: media_id, change }).await {
         Ok(removed) => removed,
@@ -777,7 +777,7 @@ async fn change_provenance(
     Path((id, pid)): Path<(i64, i64)>,
     posted: StaffForm<Pairs>,
 ) -> AppResult<Response> {
-    let action = ListAction::parse(posted.form.get("action")).ok_or(AppError::BadRequest("error-bad-query"))?;
+    let action = ListAction::parse(posted.form.get("action")).ok_or(AppError::BadRequest("error-bad-form"))?;
     state.run(posted.actor(), ChangeProvenance { object: id, provenance: pid, action }).await?;
     Ok(Redirect::to(&format!("/admin/objects/{id}?done=provenance#provenance")).into_response())
 }
@@ -845,7 +845,7 @@ async fn exit_object(
     // Refused for the role before the form is read; the command checks again.
     require(posted.session.role.can_publish())?;
     let pairs = &posted.form;
-    let kind = ExitKind::parse(pairs.get("kind")).ok_or(AppError::BadRequest("error-bad-query"))?;
+    let kind = ExitKind::parse(pairs.get("kind")).ok_or(AppError::BadRequest("error-bad-form"))?;
     let dates = date_or_today(pairs.get("exit_on")).and_then(|on| Ok((on, optional_date(pairs.get("expected_back"))?)));
     let (on, expected_back) = match dates {
         Ok(dates) => dates,

@@ -279,7 +279,7 @@ async fn offer_change(
 async fn change(state: &AppState, ctx: &Ctx, target: Target, posted: StaffForm<Pairs>) -> AppResult<Response> {
     let form = &posted.form;
     let photo = target.photo(state, &posted.session).await?;
-    let region_id = || form.get("region").parse::<i64>().map_err(|_| AppError::BadRequest("error-bad-query"));
+    let region_id = || form.get("region").parse::<i64>().map_err(|_| AppError::BadRequest("error-bad-form"));
     let change = match form.get("action") {
         "add" => {
             let coordinates = [form.get("x"), form.get("y"), form.get("w"), form.get("h")];
@@ -294,7 +294,7 @@ async fn change(state: &AppState, ctx: &Ctx, target: Target, posted: StaffForm<P
         }
         "remove" => RegionChange::Remove(region_id()?),
         "accept" => RegionChange::Accept(region_id()?),
-        _ => return Err(AppError::BadRequest("error-bad-query")),
+        _ => return Err(AppError::BadRequest("error-bad-form")),
     };
     let done = match &target {
         Target::Image { object, media } => {

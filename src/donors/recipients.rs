@@ -21,8 +21,10 @@ impl Recipients {
             if line.is_empty() || line.starts_with('#') {
                 continue;
             }
-            // A line that parses as an identity is a secret key, pasted by mistake.
-            if age::x25519::Identity::from_str(line).is_ok() {
+            // A line that parses as an identity, or merely looks like one, is a secret key
+            // pasted by mistake.
+            let looks_secret = line.get(..15).is_some_and(|p| p.eq_ignore_ascii_case("AGE-SECRET-KEY-"));
+            if looks_secret || age::x25519::Identity::from_str(line).is_ok() {
                 // Refuse loudly: a secret key on the server breaks the first promise to donors.
                 bail!("line {}: this is a SECRET key; only public keys (age1…) belong on the server", number + 1);
             }
@@ -98,6 +100,11 @@ mod tests {
         let err = Recipients::parse(secret.expose_secret()).unwrap_err();
         assert!(format!("{err:#}").contains("SECRET"), "{err:#}");
         let public = identity.to_public().to_string();
+        // One mistyped or cut short is still called what it is, not "invalid Bech32".
+        for cut in [&secret.expose_secret()[..40], "AGE-SECRET-KEY-1NOTREALLY", "age-secret-key-1abc"] {
+            let err = Recipients::parse(cut).unwrap_err();
+            assert!(format!("{err:#}").contains("SECRET"), "{cut}: {err:#}");
+        }
         let ok = Recipients::parse(&format!("# keyholder\n{public}\n")).unwrap();
         assert_eq!(ok.len(), 1);
     }
