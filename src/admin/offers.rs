@@ -141,6 +141,7 @@ async fn offer(
 /// `POST /admin/offers/{id}/accept`: a draft object, then to its page.
 async fn accept(
     State(state): State<AppState>,
+    ctx: Ctx,
     Path(id): Path<String>,
     posted: StaffForm<CsrfForm>,
 ) -> AppResult<Response> {
@@ -169,14 +170,17 @@ async fn accept(
         .await
         .map_err(anyhow::Error::from)??;
         drop(permit);
-        Ok::<_, AppError>(state.run(posted.actor(), offers::Accept { offer: id, faces }).await?)
+        Ok::<_, AppError>(state.run(posted.actor(), offers::Accept { offer: id.clone(), faces }).await?)
     }
     .await;
     let object_id = match accepted {
         Ok(object_id) => object_id,
         Err(err) => {
             crate::media::remove_unattached(&state.db.main, &state.media.store, &written).await?;
-            return Err(err);
+            return match err {
+                AppError::BadRequest(key) => refused(&state, &ctx, &posted.session, &id, key).await,
+                err => Err(err),
+            };
         }
     };
     state.media.wake.notify_one();
@@ -186,16 +190,34 @@ async fn accept(
 /// `POST /admin/offers/{id}/decline`.
 async fn decline(
     State(state): State<AppState>,
+    ctx: Ctx,
     Path(id): Path<String>,
     posted: StaffForm<CsrfForm>,
 ) -> AppResult<Response> {
-    let hashes = state.run(posted.actor(), offers::Decline { offer: id }).await?;
+    let hashes = match state.run(posted.actor(), offers::Decline { offer: id.clone() }).await {
+        Ok(hashes) => hashes,
+        Err(CommandError::Refused(key)) => return refused(&state, &ctx, &posted.session, &id, key).await,
+        Err(err) => return Err(err.into()),
+    };
     for hash in hashes {
         crate::media::remove_files_if_unused(&state.db.main, &state.media.store, &hash).await?;
     }
     // The name, maker and description just removed must not linger in the journal.
     offers::forget_journals(&state.db.writer, &state.vault).await?;
     Ok(Redirect::to("/admin/offers?done=declined").into_response())
+}
+
+/// A decision refused (the offer decided already, by someone else meanwhile): said on the
+/// offer's own page, which shows what became of it.
+async fn refused(
+    state: &AppState,
+    ctx: &Ctx,
+    session: &crate::auth::sessions::Session,
+    id: &str,
+    key: &'static str,
+) -> AppResult<Response> {
+    let page = offer_page(state, ctx, session, id, None, Some(key)).await?;
+    Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
 }
 
 #[derive(Deserialize)]
@@ -214,15 +236,11 @@ async fn delete(
     posted: StaffForm<DeleteForm>,
 ) -> AppResult<Response> {
     if posted.form.confirm != "yes" {
-        let page = offer_page(&state, &ctx, &posted.session, &id, None, Some("admin-delete-unconfirmed")).await?;
-        return Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+        return refused(&state, &ctx, &posted.session, &id, "admin-delete-unconfirmed").await;
     }
     match offers::delete(&state.db.writer, &state.vault, posted.actor(), &id).await {
         Ok(()) => Ok(Redirect::to("/admin/offers?done=deleted").into_response()),
-        Err(CommandError::Refused(error)) => {
-            let page = offer_page(&state, &ctx, &posted.session, &id, None, Some(error)).await?;
-            Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
-        }
+        Err(CommandError::Refused(key)) => refused(&state, &ctx, &posted.session, &id, key).await,
         Err(err) => Err(err.into()),
     }
 }

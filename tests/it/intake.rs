@@ -575,8 +575,18 @@ async fn curators_review_offers_and_only_keyholders_download_sealed_bundles_with
         1,
         "only the declined one waits"
     );
-    let again = app.post_form(&format!("/admin/offers/{cat}/accept"), &curator, &[("csrf", &token)]).await;
-    assert_eq!(again.status, StatusCode::BAD_REQUEST, "decided once");
+    let again = app.post_form(&format!("/admin/offers/{cat}/accept?lang=en"), &curator, &[("csrf", &token)]).await;
+    assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY, "decided once");
+    // Said on the offer's own page, which leads to the object it became.
+    assert!(again.body.contains("already been decided"), "{}", again.body);
+    let object_id = location.split('?').next().unwrap().rsplit('/').next().unwrap().to_owned();
+    assert!(
+        again.attrs("a", "href").iter().any(|h| h.starts_with(&format!("/admin/objects/{object_id}"))),
+        "{}",
+        again.body
+    );
+    let decline_again = app.post_form(&format!("/admin/offers/{cat}/decline"), &curator, &[("csrf", &token)]).await;
+    assert_eq!(decline_again.status, StatusCode::UNPROCESSABLE_ENTITY);
     // The donor did not agree to publication: publishing needs a curator's audited confirmation.
     let object_path = location.split('?').next().unwrap().to_owned();
     assert_eq!(object.texts(".consent-withheld").len(), 1);
