@@ -659,6 +659,9 @@ async fn import_csv(config: &Config, file: &Path, dry_run: bool) -> anyhow::Resu
             errors += 1;
             let column = if row.column.is_empty() { String::new() } else { format!(" (column {})", row.column) };
             println!("line {}{column}: {key}", row.line);
+            for (key, column) in &row.also {
+                println!("line {} (column {column}): {key}", row.line);
+            }
         } else if !row.changes.is_empty() {
             changing += 1;
             let fields: Vec<&str> = row.changes.iter().map(|c| c.field).collect();

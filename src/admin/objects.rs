@@ -846,7 +846,12 @@ async fn exit_object(
     require(posted.session.role.can_publish())?;
     let pairs = &posted.form;
     let kind = ExitKind::parse(pairs.get("kind")).ok_or(AppError::BadRequest("error-bad-form"))?;
-    let dates = date_or_today(pairs.get("exit_on")).and_then(|on| Ok((on, optional_date(pairs.get("expected_back"))?)));
+    // Expected back before it left is a slip of the hand here; a loan sent after its agreed
+    // end (which the loan's own steps record) is not refused.
+    let dates = date_or_today(pairs.get("exit_on")).and_then(|on| match optional_date(pairs.get("expected_back"))? {
+        Some(back) if back < on => Err("edit-error-back-before-exit"),
+        back => Ok((on, back)),
+    });
     let (on, expected_back) = match dates {
         Ok(dates) => dates,
         Err(key) => return refused_with(&state, &ctx, &posted.session, id, key).await,

@@ -127,6 +127,8 @@ pub struct RowReport {
     /// Message key of the refusal, and the column it is about.
     pub error: Option<&'static str>,
     pub column: String,
+    /// The row's further refusals, each with its column: every bad cell is named at once.
+    pub also: Vec<(&'static str, String)>,
 }
 
 /// Imports rows: each names an object and the fields to set. With `strict`, a refused row
@@ -150,15 +152,17 @@ impl Command for ImportTable {
         self.progress.set_length(self.rows.len() as u64);
         for row in self.rows {
             self.progress.inc(1);
+            let cell =
+                |name: &str| row.cells.iter().find(|(c, _)| c == name).map(|(_, v)| v.trim()).unwrap_or_default();
             let mut report = RowReport {
                 line: row.line,
-                entry_number: String::new(),
+                // As the row gives it, until the object is found.
+                entry_number: cell(KEYS[0]).to_owned(),
                 changes: Vec::new(),
                 error: None,
                 column: String::new(),
+                also: Vec::new(),
             };
-            let cell =
-                |name: &str| row.cells.iter().find(|(c, _)| c == name).map(|(_, v)| v.trim()).unwrap_or_default();
             let (key, number) = match cell(KEYS[0]) {
                 "" => (KEYS[1], cell(KEYS[1])),
                 entry => (KEYS[0], entry),
@@ -210,15 +214,16 @@ impl Command for ImportTable {
                 makers: record.makers.clone(),
                 events: record.events.clone(),
             };
-            let mut bad = None;
+            let mut bad = Vec::new();
             for (column, value) in row.cells.iter().filter(|(c, _)| !KEYS.contains(&c.as_str())) {
                 if let Err(key) = objects::set_field(&mut input, column, value) {
-                    bad = Some((key, column.clone()));
-                    break;
+                    bad.push((key, column.clone()));
                 }
             }
-            if let Some((key, column)) = bad {
-                reports.push(refused(report, key, &column));
+            if let Some(((key, column), rest)) = bad.split_first() {
+                let mut report = refused(report, key, column);
+                report.also = rest.to_vec();
+                reports.push(report);
                 continue;
             }
             report.changes = objects::diff(&record, &input);

@@ -219,9 +219,6 @@ impl Command for RecordExit {
         tx.require(crate::auth::Role::can_publish)?;
         let record = super::objects::editable(tx, self.object).await?;
         super::register::not_future(self.on)?;
-        if self.expected_back.is_some_and(|back| back < self.on) {
-            return Err(CommandError::Refused("edit-error-back-before-exit"));
-        }
         let note = super::register::optional_note(&self.note)?;
         let (on, back) = (self.on, self.expected_back);
         record_exit(tx, self.object, self.kind, on, back, &note).await?;

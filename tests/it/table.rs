@@ -96,12 +96,20 @@ async fn a_table_round_trips_and_edited_cells_change_exactly_those_fields() {
 
     // A bad row anywhere: nothing written, each bad row named by its line.
     let bad = with_cell(&edited, &entries[2], "parts", "many");
+    let bad = with_cell(&bad, &entries[2], "date_earliest", "someday");
+    let bad = with_cell(&bad, &entries[2], "acquired_on", "yesterday");
     let bad = with_cell(&bad, &entries[3], "title_en", "Changed too");
     let bad = with_cell(&bad, &entries[4], "object_type", "spaceship");
     let refused = import(&app, &curator, bad.as_bytes(), false).await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     let lines: Vec<String> = refused.texts(".import-row.refused td:first-child");
     assert_eq!(lines, ["4", "6"], "the header is line 1");
+    // Every bad cell of a row is named, not only the first, and the row keeps its number.
+    let first = &refused.texts(".import-row.refused")[0];
+    for column in ["parts", "date_earliest", "acquired_on"] {
+        assert!(first.contains(column), "{column} in {first}");
+    }
+    assert!(first.contains(entries[2].as_str()), "{first}");
     assert_eq!(export(&app, &curator).await, edited, "nothing of the good row was written either");
     assert_eq!(edits(&app).await, after);
 }
