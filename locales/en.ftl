@@ -426,6 +426,7 @@ edit-error-provenance-kind = Choose what happened.
 edit-error-price = A price is a number, like 1250 or 99.50.
 edit-error-currency = A currency is three letters, like EUR.
 edit-error-party = That party cannot be used here.
+edit-error-below = Not saved: see the message at the form below.
 edit-error-party-role = Say what part the party played (maker, seller, buyer…).
 edit-error-back-before-exit = The date it is expected back cannot come before the date it left.
 edit-error-gone = Something chosen in the form no longer exists (another curator may have just removed it). Reload the page and choose again.

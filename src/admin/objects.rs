@@ -423,6 +423,8 @@ struct EditorPage {
     today: String,
     done: Option<String>,
     error: Option<Msg>,
+    /// A form of the page's sections that was refused, with what was typed into it.
+    posted: Option<Posted>,
     can_publish: bool,
     may_edit: bool,
 }
@@ -444,6 +446,24 @@ struct Shown {
     errors: FieldErrors,
     done: Option<String>,
     error: Option<Msg>,
+    posted: Option<Posted>,
+}
+
+/// One of the editor's smaller forms (a move, an exit, a provenance link, a register
+/// procedure) refused: its message goes beside it, and what was typed comes back in it (the
+/// template's `typed(section, field, default)`), so that a long note is not typed twice.
+#[derive(Debug, Serialize)]
+pub(super) struct Posted {
+    pub section: &'static str,
+    pub values: BTreeMap<String, String>,
+    pub error: Msg,
+}
+
+impl Posted {
+    pub fn new(section: &'static str, pairs: impl IntoIterator<Item = (String, String)>, error: Msg) -> Self {
+        let values = pairs.into_iter().filter(|(k, _)| k != "csrf").collect();
+        Self { section, values, error }
+    }
 }
 
 async fn editor(
@@ -453,7 +473,7 @@ async fn editor(
     id: Option<i64>,
     shown: Shown,
 ) -> AppResult<Html<String>> {
-    let Shown { form, errors, done, error } = shown;
+    let Shown { form, errors, done, error, posted } = shown;
     let mut page = EditorPage {
         object: None,
         form: form.unwrap_or_else(|| FormValues::of(&NewObject::new(ObjectType::OTHER, Text3::default()), &[], &[])),
@@ -471,6 +491,7 @@ async fn editor(
         today: chrono::Utc::now().date_naive().to_string(),
         done,
         error,
+        posted,
         can_publish: session.role.can_publish(),
         may_edit: true,
     };
@@ -542,6 +563,31 @@ pub(super) async fn editor_with(
     error: Msg,
 ) -> AppResult<Html<String>> {
     editor(state, ctx, session, Some(id), Shown { error: Some(error), ..Shown::default() }).await
+}
+
+/// The editor again with one of its smaller forms refused: see [`Posted`]. Answered 422.
+pub(super) async fn refused_in(
+    state: &AppState,
+    ctx: &Ctx,
+    session: &Session,
+    id: i64,
+    posted: Posted,
+) -> AppResult<Response> {
+    let shown = Shown { posted: Some(posted), ..Shown::default() };
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, editor(state, ctx, session, Some(id), shown).await?).into_response())
+}
+
+/// [`refused_in`] for the form `posted` to `section`, refused with the message `key`.
+pub(super) async fn refused_form(
+    state: &AppState,
+    ctx: &Ctx,
+    posted: &StaffForm<Pairs>,
+    id: i64,
+    section: &'static str,
+    key: &'static str,
+) -> AppResult<Response> {
+    refused_in(state, ctx, &posted.session, id, Posted::new(section, posted.form.0.iter().cloned(), Msg::new(key)))
+        .await
 }
 
 /// The editor again with one message, answered 422.
@@ -724,11 +770,11 @@ async fn add_provenance(
 ) -> AppResult<Response> {
     let add = match parse_provenance(id, &posted.form) {
         Ok(add) => add,
-        Err(key) => return refused_with(&state, &ctx, &posted.session, id, key).await,
+        Err(key) => return refused_form(&state, &ctx, &posted, id, "provenance", key).await,
     };
     match state.run(posted.actor(), add).await {
         Ok(_) => Ok(Redirect::to(&format!("/admin/objects/{id}?done=provenance#provenance")).into_response()),
-        Err(CommandError::Refused(key)) => refused_with(&state, &ctx, &posted.session, id, key).await,
+        Err(CommandError::Refused(key)) => refused_form(&state, &ctx, &posted, id, "provenance", key).await,
         Err(err) => Err(err.into()),
     }
 }
@@ -829,7 +875,7 @@ async fn move_object(
     let result = state.run_form(posted.actor(), parsed).await;
     match result {
         Ok(()) => Ok(Redirect::to(&format!("/admin/objects/{id}?done=moved#whereabouts")).into_response()),
-        Err(CommandError::Refused(key)) => refused_with(&state, &ctx, &posted.session, id, key).await,
+        Err(CommandError::Refused(key)) => refused_form(&state, &ctx, &posted, id, "move", key).await,
         Err(err) => Err(err.into()),
     }
 }
@@ -854,12 +900,12 @@ async fn exit_object(
     });
     let (on, expected_back) = match dates {
         Ok(dates) => dates,
-        Err(key) => return refused_with(&state, &ctx, &posted.session, id, key).await,
+        Err(key) => return refused_form(&state, &ctx, &posted, id, "exit", key).await,
     };
     let note = pairs.get("note").to_owned();
     match state.run(posted.actor(), RecordExit { object: id, kind, on, expected_back, note }).await {
         Ok(()) => Ok(Redirect::to(&format!("/admin/objects/{id}?done=exit#whereabouts")).into_response()),
-        Err(CommandError::Refused(key)) => refused_with(&state, &ctx, &posted.session, id, key).await,
+        Err(CommandError::Refused(key)) => refused_form(&state, &ctx, &posted, id, "exit", key).await,
         Err(err) => Err(err.into()),
     }
 }

@@ -10,7 +10,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use serde::Serialize;
 
-use super::objects::{date_or_today, refused_with};
+use super::objects::{date_or_today, refused_form, refused_with};
 use super::{render_panel, require};
 use crate::app::AppState;
 use crate::collection::command::{CommandError, CommandResult};
@@ -43,14 +43,14 @@ pub fn router(state: &AppState) -> Router<AppState> {
 async fn answer<T>(
     state: &AppState,
     ctx: &Ctx,
-    session: &crate::auth::sessions::Session,
+    posted: &StaffForm<Pairs>,
     id: i64,
     result: CommandResult<T>,
-    done: &str,
+    done: &'static str,
 ) -> AppResult<Response> {
     match result {
         Ok(_) => Ok(Redirect::to(&format!("/admin/objects/{id}?done={done}#register")).into_response()),
-        Err(CommandError::Refused(key)) => refused_with(state, ctx, session, id, key).await,
+        Err(CommandError::Refused(key)) => refused_form(state, ctx, posted, id, done, key).await,
         Err(err) => Err(err.into()),
     }
 }
@@ -73,7 +73,7 @@ async fn accession(
     });
     let command = parsed.map(|act| Accession { id, act, pattern: state.config.accession_pattern.clone() });
     let result = state.run_form(posted.actor(), command).await;
-    answer(&state, &ctx, &posted.session, id, result, "accessioned").await
+    answer(&state, &ctx, &posted, id, result, "accessioned").await
 }
 
 /// `POST /admin/objects/{id}/deaccession`: `deaccessioned_on`, `reason`, `authority`,
@@ -96,7 +96,7 @@ async fn deaccession(
         })
     });
     let result = state.run_form(posted.actor(), parsed).await;
-    answer(&state, &ctx, &posted.session, id, result, "deaccessioned").await
+    answer(&state, &ctx, &posted, id, result, "deaccessioned").await
 }
 
 /// `POST /admin/objects/{id}/valuation`: `valued_on`, `amount`, `currency`, `purpose`, `note`.
@@ -120,7 +120,7 @@ async fn valuation(
         })
     });
     let result = state.run_form(posted.actor(), parsed).await;
-    answer(&state, &ctx, &posted.session, id, result, "valuation").await
+    answer(&state, &ctx, &posted, id, result, "valuation").await
 }
 
 /// `POST /admin/objects/{id}/condition` (multipart): `checked_on`, `condition`, `notes`,

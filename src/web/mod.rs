@@ -81,6 +81,24 @@ impl Templates {
             Ok(Value::from(translations.get(lang, key, Some(&args))))
         });
 
+        // `typed("move", "reason", default)`: what was typed into a refused form of the page
+        // (the context's `posted`: its section and values), or `default` (else "") for any
+        // other form, so that a refused form comes back as it was sent.
+        env.add_function("typed", |state: &TplState, section: &str, field: &str, default: Option<Value>| -> Value {
+            let typed = state
+                .lookup("posted")
+                .filter(|posted| posted.get_attr("section").ok().as_ref().and_then(Value::as_str) == Some(section));
+            match typed {
+                Some(posted) => posted
+                    .get_attr("values")
+                    .and_then(|values| values.get_item(&Value::from(field)))
+                    .ok()
+                    .filter(|value| !value.is_undefined() && !value.is_none())
+                    .unwrap_or_else(|| Value::from("")),
+                None => default.unwrap_or_else(|| Value::from("")),
+            }
+        });
+
         // `link("/objects", type="flag")`: a URL with its query, keeping an explicitly chosen language.
         env.add_function(
             "link",

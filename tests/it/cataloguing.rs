@@ -843,7 +843,8 @@ async fn impossible_dates_and_unoffered_values_are_refused_and_change_nothing() 
     let before = snapshot().await;
     let shelf = shelf.to_string();
     let long = "x".repeat(501);
-    let cases: Vec<(&str, Vec<(String, String)>, &str)> = vec![
+    type Case<'a> = (&'a str, Vec<(String, String)>, &'a str);
+    let cases: Vec<Case> = vec![
         ("move", pairs(&[("location", &shelf), ("moved_on", "2099-01-01")]), "cannot be in the future"),
         ("move", pairs(&[("location", &shelf), ("reason", &long)]), "too long"),
         ("exit", pairs(&[("kind", "loan_out"), ("exit_on", "2099-01-01")]), "cannot be in the future"),
@@ -897,6 +898,103 @@ async fn impossible_dates_and_unoffered_values_are_refused_and_change_nothing() 
     ]);
     let ok = post(&app, &format!("/admin/objects/{id}/provenance"), &curator, &csrf, &fields).await;
     assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
+}
+
+/// A refused smaller form of the editor comes back as it was sent, with its message beside
+/// it and a pointer at the top: nothing a curator typed is lost to one wrong field.
+#[tokio::test]
+async fn a_refused_form_of_the_editor_comes_back_with_what_was_typed() {
+    let app = TestApp::new().await;
+    let curator = app.staff_cookie("curator", Role::Curator).await;
+    let csrf = app.token("/admin/locations", Some(&curator)).await;
+    post(&app, "/admin/locations", &curator, &csrf, &pairs(&[("name", "Shelf A")])).await;
+    let id = create(&app, &curator, &csrf, &pairs(&[("object_type", "flag"), ("title_en", "Flag")])).await;
+    let uri = |form: &str| format!("/admin/objects/{id}/{form}?lang=en");
+
+    let provenance = pairs(&[
+        ("kind", "bought"),
+        ("p_qualifier", "circa"),
+        ("p_earliest", "2099"),
+        ("lot", "LOT-17"),
+        ("price", "450"),
+        ("currency", "EUR"),
+        ("party", "museum"),
+        ("party_role", "buyer"),
+        ("note_be", "НАТАТКА-BE"),
+        ("note_en", "A LONG NOTE typed once"),
+        ("p_public", "on"),
+    ]);
+    let page = post(&app, &uri("provenance"), &curator, &csrf, &provenance).await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(page.texts("#provenance-error"), ["The date cannot be in the future."]);
+    assert_eq!(page.attrs("a[href='#provenance-form']", "href").len(), 1, "a pointer at the top");
+    for (field, value) in [
+        ("#p_earliest", "2099"),
+        ("#lot", "LOT-17"),
+        ("#price", "450"),
+        ("#note_be", "НАТАТКА-BE"),
+        ("#note_en", "A LONG NOTE typed once"),
+    ] {
+        assert_eq!(page.attrs(field, "value"), [value], "{field}");
+    }
+    for (select, value) in
+        [("#kind", "bought"), ("#p_qualifier", "circa"), ("#party", "museum"), ("#party_role", "buyer")]
+    {
+        assert_eq!(page.attrs(&format!("{select} option[selected]"), "value"), [value], "{select}");
+    }
+    assert_eq!(page.attrs("#p_public", "checked").len(), 1);
+    // The other forms are as they always are.
+    assert_eq!(page.attrs("#exit_note", "value"), [""]);
+    assert!(page.texts("#move-error").is_empty());
+
+    let exit = pairs(&[("kind", "disposal"), ("exit_on", "2099-01-01"), ("note", "EXIT NOTE")]);
+    let page = post(&app, &uri("exit"), &curator, &csrf, &exit).await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(page.texts("#exit-error").len(), 1);
+    assert_eq!(page.attrs("#exit_note", "value"), ["EXIT NOTE"]);
+    assert_eq!(page.attrs("#exit_on", "value"), ["2099-01-01"]);
+    assert_eq!(page.attrs("#exit_kind option[selected]", "value"), ["disposal"]);
+
+    let valuation = pairs(&[("amount", "abc"), ("currency", "USD"), ("note", "KEEPME")]);
+    let page = post(&app, &uri("valuation"), &curator, &csrf, &valuation).await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(page.texts("#valuation-error").len(), 1);
+    assert_eq!(
+        (page.attrs("#amount", "value"), page.attrs("#val_note", "value")),
+        (vec!["abc".to_owned()], vec!["KEEPME".to_owned()])
+    );
+    assert_eq!(page.attrs("#val_currency", "value"), ["USD"]);
+
+    let accession = pairs(&[
+        ("accessioned_on", "2099-01-01"),
+        ("method", "gift"),
+        ("authority", "Acquisitions committee, minute 7"),
+    ]);
+    let page = post(&app, &uri("accession"), &curator, &csrf, &accession).await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(page.texts("#accessioned-error"), ["The date cannot be in the future."]);
+    assert_eq!(page.attrs("#acc_authority", "value"), ["Acquisitions committee, minute 7"]);
+    assert_eq!(page.attrs("#acc_method option[selected]", "value"), ["gift"]);
+    assert_eq!(page.attrs("#accessioned_on", "value"), ["2099-01-01"]);
+
+    let shelf: i64 = sqlx::query_scalar("SELECT id FROM locations").fetch_one(&app.state.db.main).await.unwrap();
+    let long = "a reason ".repeat(60);
+    let page = post(
+        &app,
+        &uri("move"),
+        &curator,
+        &csrf,
+        &pairs(&[("location", &shelf.to_string()), ("reason", &long), ("is_normal", "on")]),
+    )
+    .await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(page.texts("#move-error").len(), 1);
+    assert_eq!(page.attrs("#reason", "value"), [long.as_str()], "as it was sent");
+    assert_eq!(page.attrs("#is_normal", "checked").len(), 1);
+    assert_eq!(page.attrs("#location option[selected]", "value"), [shelf.to_string()]);
+    // And the page as it is fetched afterwards shows none of it.
+    let fresh = app.get_with(&format!("/admin/objects/{id}"), &[("cookie", &curator)]).await;
+    assert!(fresh.attrs("#note_en", "value") == [""] && fresh.texts(".form-error").is_empty());
 }
 
 #[tokio::test]
