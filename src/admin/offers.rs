@@ -97,6 +97,8 @@ struct OfferPage {
     can_open_bundles: bool,
     done: Option<String>,
     error: Option<&'static str>,
+    /// A refused reply's text, given back in its box.
+    reply: String,
     max_reason: usize,
     max_reply: usize,
     type_names: BTreeMap<String, String>,
@@ -109,6 +111,7 @@ async fn offer_page(
     id: &str,
     done: Option<String>,
     error: Option<&'static str>,
+    reply: String,
 ) -> AppResult<Html<String>> {
     let offer = offers::get(&state.db.main, id).await?.ok_or(AppError::NotFound)?;
     let mut conn = state.db.main.acquire().await?;
@@ -119,6 +122,7 @@ async fn offer_page(
         can_open_bundles: session.role.can_open_bundles(),
         done: flash(done),
         error,
+        reply,
         max_reason: MAX_REASON,
         max_reply: MAX_REPLY,
         type_names: super::type_names(state, ctx.choice.lang).await?,
@@ -135,7 +139,7 @@ async fn offer(
     axum::extract::Query(query): axum::extract::Query<InboxQuery>,
 ) -> AppResult<Html<String>> {
     require(session.role.can_review_offers())?;
-    offer_page(&state, &ctx, &session, &id, query.done, None).await
+    offer_page(&state, &ctx, &session, &id, query.done, None, String::new()).await
 }
 
 /// `POST /admin/offers/{id}/accept`: a draft object, then to its page.
@@ -216,7 +220,7 @@ async fn refused(
     id: &str,
     key: &'static str,
 ) -> AppResult<Response> {
-    let page = offer_page(state, ctx, session, id, None, Some(key)).await?;
+    let page = offer_page(state, ctx, session, id, None, Some(key), String::new()).await?;
     Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
 }
 
@@ -259,11 +263,11 @@ async fn reply(
     posted: StaffForm<ReplyForm>,
 ) -> AppResult<Response> {
     let StaffForm { session, form } = posted;
-    let reply = offers::Reply { offer: id.clone(), text: form.message };
+    let reply = offers::Reply { offer: id.clone(), text: form.message.clone() };
     match state.run(crate::web::staff::actor(&session), reply).await {
         Ok(()) => Ok(Redirect::to(&format!("/admin/offers/{id}?done=replied")).into_response()),
         Err(CommandError::Refused(error)) => {
-            let page = offer_page(&state, &ctx, &session, &id, None, Some(error)).await?;
+            let page = offer_page(&state, &ctx, &session, &id, None, Some(error), form.message).await?;
             Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
         Err(err) => Err(err.into()),

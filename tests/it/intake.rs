@@ -470,6 +470,7 @@ async fn receipts_show_state_and_sealed_replies_and_unknown_codes_look_the_same(
     let r =
         app.post_form(&format!("/admin/offers/{id}/reply"), &cookie, &[("csrf", &token), ("message", &too_long)]).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "a reply over the sealed size is refused with a message");
+    assert_eq!(r.texts("#message"), [too_long.as_str()], "and comes back in its box, not lost");
     let r = app.post_form(&format!("/admin/offers/{id}/reply"), &cookie, &[("csrf", &token), ("message", reply)]).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     let page = check_receipt(&app, &receipt).await;
