@@ -239,12 +239,46 @@ impl LangChoice {
     }
 }
 
+/// The staff panel's remembered language: a choice made with `?lang=` on one panel page holds
+/// on the next ones, whose links do not carry it. Only under `/admin`, for staff: public
+/// pages and the intake form set no cookie.
+const PANEL_LANG_COOKIE: &str = "zbor_lang";
+
+/// The language a panel request's cookie remembers.
+fn panel_lang(request: &Request) -> Option<Lang> {
+    request
+        .headers()
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .find_map(|pair| {
+            pair.trim().strip_prefix(PANEL_LANG_COOKIE).and_then(|rest| rest.strip_prefix('=')).and_then(Lang::parse)
+        })
+}
+
 /// Middleware: decides the request's language and stores it in the request's extensions.
 pub async fn negotiate_lang(mut request: Request, next: Next) -> Response {
     let accept = request.headers().get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok());
-    let choice = LangChoice::negotiate(request.uri(), accept);
+    let mut choice = LangChoice::negotiate(request.uri(), accept);
+    let panel = is_private_path(request.uri().path()) && request.uri().path().starts_with("/admin");
+    let remember = panel && choice.explicit && panel_lang(&request) != Some(choice.lang);
+    if panel && !choice.explicit {
+        if let Some(lang) = panel_lang(&request) {
+            choice.lang = lang;
+        }
+    }
     request.extensions_mut().insert(choice);
     let mut response = next.run(request).await;
+    if remember {
+        let cookie = format!(
+            "{PANEL_LANG_COOKIE}={}; Path=/admin; Max-Age=31536000; HttpOnly; SameSite=Strict",
+            choice.lang.code()
+        );
+        if let Ok(value) = HeaderValue::from_str(&cookie) {
+            response.headers_mut().append(header::SET_COOKIE, value);
+        }
+    }
     // Pages are in the chosen language; a page whose language came from `Accept-Language`
     // varies with it. Images, stylesheets and open data are the same for everyone.
     let headers = response.headers_mut();

@@ -359,3 +359,36 @@ async fn the_enrolment_page_changes_nothing_on_a_get() {
     assert_eq!(send(&app, start).await.status, StatusCode::SEE_OTHER);
     assert_eq!(pending(&app).await, 1);
 }
+
+/// A language chosen on one panel page holds on the next (whose links do not carry it), by a
+/// cookie under /admin only: public pages and the intake form still set none.
+#[tokio::test]
+async fn the_panel_remembers_the_language_chosen_and_the_public_site_sets_no_cookie() {
+    let app = TestApp::new().await;
+    let session = app.staff_cookie("ales", zbor::auth::Role::Volunteer).await;
+    let chosen = app.get_with("/admin?lang=en", &[("cookie", &session), ("accept-language", "be")]).await;
+    assert_eq!(chosen.status, StatusCode::OK);
+    let set = chosen.header("set-cookie").to_owned();
+    assert!(
+        set.starts_with("zbor_lang=en;") && set.contains("Path=/admin") && set.contains("SameSite=Strict"),
+        "{set}"
+    );
+    let remembered = format!("{session}; zbor_lang=en");
+    let next = app.get_with("/admin/objects", &[("cookie", &remembered), ("accept-language", "be")]).await;
+    assert_eq!(next.attrs("html", "lang"), ["en"]);
+    assert_eq!(next.header("set-cookie"), "", "nothing to set again");
+    // An explicit choice still wins, and is remembered in its turn.
+    let russian = app.get_with("/admin/objects?lang=ru", &[("cookie", &remembered)]).await;
+    assert_eq!(russian.attrs("html", "lang"), ["ru"]);
+    assert!(russian.header("set-cookie").starts_with("zbor_lang=ru;"));
+    // Nothing of it outside the panel.
+    for public in ["/?lang=en", "/objects?lang=en", "/offer?lang=en", "/offer/status?lang=en"] {
+        let page = app.get_with(public, &[("cookie", "zbor_lang=ru")]).await;
+        assert_eq!(page.header("set-cookie"), "", "{public}");
+        assert_eq!(page.attrs("html", "lang"), ["en"], "{public}");
+    }
+    assert_eq!(
+        app.get_with("/", &[("cookie", "zbor_lang=ru"), ("accept-language", "be")]).await.attrs("html", "lang"),
+        ["be"]
+    );
+}
