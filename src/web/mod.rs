@@ -51,15 +51,17 @@ fn lang_of(state: &TplState) -> Lang {
 impl Templates {
     pub fn new(translations: Arc<Translations>) -> Self {
         let mut env = Environment::new();
+        // Templates keep their block tags on their own lines without leaving blank lines behind.
+        // Set before the templates are added: each is compiled as it is added, with the syntax
+        // of that moment (set after, it changed nothing).
+        if let Ok(syntax) = minijinja::syntax::SyntaxConfig::builder().trim_blocks(true).lstrip_blocks(true).build() {
+            env.set_syntax(syntax);
+        }
         minijinja_embed::load_templates!(&mut env);
         // Escape in every template, whatever its name ends with: nothing a person typed is trusted.
         env.set_auto_escape_callback(|_| AutoEscape::Html);
         env.set_undefined_behavior(UndefinedBehavior::Strict);
         env.set_formatter(escape_for_html);
-        // Templates keep their block tags on their own lines without leaving blank lines behind.
-        if let Ok(syntax) = minijinja::syntax::SyntaxConfig::builder().trim_blocks(true).lstrip_blocks(true).build() {
-            env.set_syntax(syntax);
-        }
 
         // `t("key", n=3)`: an interface string in the page's language.
         env.add_function("t", move |state: &TplState, key: &str, kwargs: Kwargs| -> Result<Value, minijinja::Error> {
