@@ -323,7 +323,14 @@ fn respond(publisher: &Publisher, args: &Args, verb: &str, records: &[Record]) -
     }
 }
 
-/// The sets: one per object type and per event with published objects, with English names.
+/// Whether a record of set `spec` is in set `set`: the set itself or, as OAI-PMH reads the
+/// colon, one of its parents (`type:flag` is in `type`).
+fn in_set(spec: &str, set: &str) -> bool {
+    spec.strip_prefix(set).is_some_and(|rest| rest.is_empty() || rest.starts_with(':'))
+}
+
+/// The sets: `type` and `event`, then one per object type and per event with published
+/// objects, with English names.
 fn sets(publisher: &Publisher) -> Vec<(String, String)> {
     let snapshot = publisher.snapshot;
     let mut types: Vec<(String, String)> = snapshot
@@ -340,8 +347,16 @@ fn sets(publisher: &Publisher) -> Vec<(String, String)> {
         .map(|e| (e.id, e.name.get(Lang::En).to_owned()))
         .collect();
     events.sort();
-    types.extend(events.into_iter().map(|(id, name)| (format!("event:{id}"), name)));
-    types
+    let mut sets = Vec::with_capacity(types.len() + events.len() + 2);
+    if !types.is_empty() {
+        sets.push(("type".to_owned(), "Objects by type".to_owned()));
+    }
+    sets.extend(types);
+    if !events.is_empty() {
+        sets.push(("event".to_owned(), "Objects by event".to_owned()));
+    }
+    sets.extend(events.into_iter().map(|(id, name)| (format!("event:{id}"), name)));
+    sets
 }
 
 fn find<'r, 'a>(base: &str, records: &'r [Record<'a>], id: &str) -> Result<&'r Record<'a>, OaiError> {
@@ -354,7 +369,7 @@ fn find<'r, 'a>(base: &str, records: &'r [Record<'a>], id: &str) -> Result<&'r R
 fn list(publisher: &Publisher, records: &[Record], verb: &str, query: &ListQuery) -> Result<String, OaiError> {
     let matching: Vec<&Record> = records
         .iter()
-        .filter(|r| query.set.as_ref().is_none_or(|s| r.sets.contains(s)))
+        .filter(|r| query.set.as_ref().is_none_or(|set| r.sets.iter().any(|s| in_set(s, set))))
         .filter(|r| query.from.as_deref().is_none_or(|from| r.day() >= from))
         .filter(|r| query.until.as_deref().is_none_or(|until| r.day() <= until))
         .collect();

@@ -902,6 +902,20 @@ async fn oai_pmh_answers_every_verb_and_names_every_error_as_the_protocol_does()
     // Sets and days select.
     let flags = harvest(&app, "verb=ListIdentifiers&metadataPrefix=oai_dc&set=type:flag", async || {}).await;
     assert_eq!(flags.len(), 1);
+    // `type:flag` is a child of `type`, as OAI-PMH reads the colon: the parent set is listed
+    // and holds every record of its children.
+    let (xml, _) = oai(&app, "verb=ListSets").await;
+    let doc = roxmltree::Document::parse(&xml).unwrap();
+    let specs: Vec<&str> =
+        doc.descendants().filter(|n| n.has_tag_name((OAI, "setSpec"))).filter_map(|n| n.text()).collect();
+    assert!(specs.contains(&"type") && specs.contains(&"event"), "{specs:?}");
+    let typed = harvest(&app, "verb=ListIdentifiers&metadataPrefix=oai_dc&set=type", async || {}).await;
+    assert_eq!(typed.len(), all.len(), "every record has a type");
+    let in_events = harvest(&app, "verb=ListIdentifiers&metadataPrefix=oai_dc&set=event", async || {}).await;
+    assert!(!in_events.is_empty() && in_events.len() < all.len(), "{} of {}", in_events.len(), all.len());
+    assert!(in_events.iter().all(|(id, _, _)| all.iter().any(|(a, _, _)| a == id)));
+    let no_parent = oai(&app, "verb=ListIdentifiers&metadataPrefix=oai_dc&set=typ").await.1;
+    assert_eq!(no_parent.as_deref(), Some("noRecordsMatch"), "a prefix that is not a parent set selects nothing");
     let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
     let from_today =
         harvest(&app, &format!("verb=ListIdentifiers&metadataPrefix=oai_dc&from={today}&until={today}"), async || {})
