@@ -15,7 +15,6 @@ pub mod table;
 
 use std::collections::BTreeMap;
 
-use axum::Form;
 use axum::Router;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -31,7 +30,7 @@ use crate::collection::command::{Actor, CommandError};
 use crate::error::{AppError, AppResult};
 use crate::web::forms::Flash;
 use crate::web::peer::Peer;
-use crate::web::staff::{Staff, StaffForm, cookie, same_site, session_token};
+use crate::web::staff::{Resume, Staff, StaffForm, cookie, same_site, session_token};
 use crate::web::{Ctx, render_page};
 
 /// Routes of the panel.
@@ -121,12 +120,32 @@ pub fn render_panel(
     render_page(state, &ctx.base(state), name, PanelPage { panel, page })
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Default)]
 struct LoginPage {
     error: bool,
     username: String,
     /// After a password change, which ended every session.
     password_changed: bool,
+    /// A form sent after its session had ended, carried through the sign-in.
+    resume: Option<Resume>,
+}
+
+/// The sign-in page for a staff form that arrived after its session had ended (401): it
+/// says that nothing was saved and carries the form, to be sent again once signed in.
+pub fn sign_in_again(state: &AppState, ctx: &Ctx, resume: Option<Resume>) -> Response {
+    let page = LoginPage { resume: Some(resume.unwrap_or_default()), ..LoginPage::default() };
+    match render_page(state, &ctx.base(state), "admin/login.html", page) {
+        Ok(page) => (StatusCode::UNAUTHORIZED, page).into_response(),
+        Err(err) => err.into_response(),
+    }
+}
+
+/// After signing in again: the form that was refused for want of a session, with the new
+/// session's token, to be sent again by its own button (never sent without one).
+#[derive(Serialize)]
+struct ResumePage {
+    resume: Resume,
+    csrf: String,
 }
 
 async fn login_page(
@@ -134,11 +153,7 @@ async fn login_page(
     ctx: Ctx,
     axum::extract::Query(flash): axum::extract::Query<Flash>,
 ) -> AppResult<Html<String>> {
-    let page = LoginPage {
-        error: false,
-        username: String::new(),
-        password_changed: flash.done.as_deref() == Some("password"),
-    };
+    let page = LoginPage { password_changed: flash.done.as_deref() == Some("password"), ..LoginPage::default() };
     render_page(&state, &ctx.base(&state), "admin/login.html", page)
 }
 
@@ -155,11 +170,14 @@ async fn login(
     ctx: Ctx,
     Peer(peer): Peer,
     headers: HeaderMap,
-    Form(form): Form<LoginForm>,
+    body: axum::body::Bytes,
 ) -> AppResult<Response> {
     if !same_site(&headers) {
         return Err(AppError::Forbidden);
     }
+    let bad_form = |_| AppError::BadRequest("error-bad-query");
+    let form: LoginForm = serde_urlencoded::from_bytes(&body).map_err(bad_form)?;
+    let resume = Resume::from_sign_in(&serde_urlencoded::from_bytes(&body).map_err(bad_form)?);
     // A client with many failures waits before every answer, right or wrong alike.
     let delay = state.throttle.client_delay(peer);
     if !delay.is_zero() {
@@ -193,12 +211,22 @@ async fn login(
             &state,
             &ctx.base(&state),
             "admin/login.html",
-            LoginPage { error: true, username, password_changed: false },
+            LoginPage { error: true, username, resume, ..LoginPage::default() },
         )?;
         return Ok((StatusCode::UNAUTHORIZED, page).into_response());
     };
     state.throttle.succeeded(&username);
-    let mut response = Redirect::to("/admin").into_response();
+    let session = match resume {
+        Some(_) => sessions::lookup(&state.db.main, &token).await?,
+        None => None,
+    };
+    let mut response = match (resume, session) {
+        (Some(resume), Some(session)) => {
+            let page = ResumePage { resume, csrf: session.csrf };
+            render_page(&state, &ctx.base(&state), "admin/resume.html", page)?.into_response()
+        }
+        _ => Redirect::to("/admin").into_response(),
+    };
     response.headers_mut().insert(header::SET_COOKIE, cookie(&state, &token, sessions::ABSOLUTE_SECONDS));
     Ok(response)
 }

@@ -8,6 +8,7 @@ use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::de::DeserializeOwned;
 
+use super::Ctx;
 use super::forms::Pairs;
 use crate::app::AppState;
 use crate::auth::sessions::{self, COOKIE, Session};
@@ -33,22 +34,27 @@ impl FromRequestParts<AppState> for Staff {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let Some(token) = session_token(state, &parts.headers) else {
-            return Err(Redirect::to("/admin/login").into_response());
-        };
-        match sessions::lookup(&state.db.main, &token).await {
-            // Those who must have a second factor may do nothing but enrol until they have one.
-            Ok(Some(session))
-                if session.role.requires_totp()
-                    && !session.totp_enrolled
-                    && !parts.uri.path().starts_with("/admin/totp") =>
-            {
-                Err(Redirect::to("/admin/totp").into_response())
-            }
-            Ok(Some(session)) => Ok(Staff(session)),
-            Ok(None) => Err(Redirect::to("/admin/login").into_response()),
-            Err(err) => Err(AppError::from(err).into_response()),
+        match live_session(parts, state).await? {
+            Some(session) => Ok(Staff(session)),
+            None => Err(Redirect::to("/admin/login").into_response()),
         }
+    }
+}
+
+/// The request's live session, or none (no cookie, or a session that ended). Those who must
+/// have a second factor may do nothing but enrol until they have one: they are sent there.
+async fn live_session(parts: &Parts, state: &AppState) -> Result<Option<Session>, Response> {
+    let Some(token) = session_token(state, &parts.headers) else { return Ok(None) };
+    match sessions::lookup(&state.db.main, &token).await {
+        Ok(Some(session))
+            if session.role.requires_totp()
+                && !session.totp_enrolled
+                && !parts.uri.path().starts_with("/admin/totp") =>
+        {
+            Err(Redirect::to("/admin/totp").into_response())
+        }
+        Ok(session) => Ok(session),
+        Err(err) => Err(AppError::from(err).into_response()),
     }
 }
 
@@ -75,7 +81,7 @@ impl<T: DeserializeOwned + Send> FromRequest<AppState> for StaffForm<T> {
 
     async fn from_request(request: Request, state: &AppState) -> Result<Self, Self::Rejection> {
         let (mut parts, body) = request.into_parts();
-        let Staff(session) = Staff::from_request_parts(&mut parts, state).await?;
+        let session = live_session(&parts, state).await?;
         if !same_site(&parts.headers) {
             return Err(AppError::Forbidden.into_response());
         }
@@ -84,12 +90,61 @@ impl<T: DeserializeOwned + Send> FromRequest<AppState> for StaffForm<T> {
             .map_err(|_| AppError::BadRequest("error-bad-query").into_response())?;
         let pairs: Pairs = serde_urlencoded::from_bytes(&bytes)
             .map_err(|_| AppError::BadRequest("error-bad-query").into_response())?;
+        // A session that ended while the form was being filled in: nothing is done, and the
+        // sign-in page carries what was typed, to be sent again once signed in (in the
+        // browser's page only: the server keeps none of it).
+        let Some(session) = session else {
+            let ctx = Ctx::from_request_parts(&mut parts, state).await.unwrap_or_else(|never| match never {});
+            let resume = Resume::of(&parts.uri, pairs);
+            return Err(crate::admin::sign_in_again(state, &ctx, resume));
+        };
         if !csrf_ok(&session, pairs.get("csrf")) {
             return Err(AppError::Forbidden.into_response());
         }
         let form = serde_urlencoded::from_bytes(&bytes)
             .map_err(|_| AppError::BadRequest("error-bad-query").into_response())?;
         Ok(Self { session, form })
+    }
+}
+
+/// A staff form that arrived after its session had ended: where it was going and what it held
+/// (without its old CSRF token), carried through the sign-in page and offered to be sent again.
+#[derive(Debug, Default, serde::Serialize)]
+pub struct Resume {
+    pub to: String,
+    pub pairs: Vec<(String, String)>,
+}
+
+/// The prefix of the sign-in form's fields that carry a resumed form's own fields.
+pub const RESUME_PREFIX: &str = "resume.";
+
+impl Resume {
+    fn of(uri: &axum::http::Uri, Pairs(pairs): Pairs) -> Option<Self> {
+        let to = uri.path_and_query().map_or(uri.path(), |p| p.as_str()).to_owned();
+        let pairs = pairs.into_iter().filter(|(name, _)| name != "csrf").collect();
+        Self::checked(to, pairs)
+    }
+
+    /// The form to resume that a sign-in form carried back (`resume_to` and the fields named
+    /// `resume.NAME`), if it goes to a page of the panel other than the sign-in itself.
+    pub fn from_sign_in(pairs: &Pairs) -> Option<Self> {
+        let fields = pairs
+            .0
+            .iter()
+            .filter_map(|(name, value)| Some((name.strip_prefix(RESUME_PREFIX)?.to_owned(), value.clone())))
+            .filter(|(name, _)| name != "csrf")
+            .collect();
+        Self::checked(pairs.get("resume_to").to_owned(), fields)
+    }
+
+    fn checked(to: String, pairs: Vec<(String, String)>) -> Option<Self> {
+        let path = to.split('?').next().unwrap_or_default();
+        let in_panel = path.starts_with("/admin/")
+            && !path.starts_with("/admin/login")
+            && path != "/admin/logout"
+            && !path.contains("//");
+        let plain = to.bytes().all(|b| b.is_ascii_graphic()) && !to.contains(['\\', '"', '<', '>']);
+        (in_panel && plain).then_some(Self { to, pairs })
     }
 }
 

@@ -392,3 +392,103 @@ async fn the_panel_remembers_the_language_chosen_and_the_public_site_sets_no_coo
         ["be"]
     );
 }
+
+/// Every field of the first `form` on a page (hidden ones and those with a value), in order.
+fn form_fields(page: &crate::helpers::Resp, form: &str) -> Vec<(String, String)> {
+    let doc = page.doc();
+    let selector = scraper::Selector::parse(&format!("{form} input[name]")).unwrap();
+    doc.select(&selector)
+        .map(|e| (e.value().attr("name").unwrap().to_owned(), e.value().attr("value").unwrap_or("").to_owned()))
+        .collect()
+}
+
+#[tokio::test]
+async fn a_form_sent_after_the_session_ended_is_kept_through_the_sign_in_and_sent_again_only_when_asked() {
+    let app = TestApp::new().await;
+    let cookie = app.staff_cookie("vera", zbor::auth::Role::Volunteer).await;
+    let csrf = app.token("/admin/objects/new", Some(&cookie)).await;
+    let objects = async || -> i64 {
+        sqlx::query_scalar("SELECT COUNT(*) FROM objects").fetch_one(&app.state.db.main).await.unwrap()
+    };
+    let before = objects().await;
+    sqlx::query("UPDATE sessions SET last_seen_at = last_seen_at - ?")
+        .bind(zbor::auth::sessions::IDLE_SECONDS + 1)
+        .execute(&app.state.db.main)
+        .await
+        .unwrap();
+    // An hour's work on a description, sent after the session had ended.
+    let description = "Котка ў бел-чырвона-белым шаліку. <b>\"Quotes\"</b> & lines\r\nof text";
+    let sent = [
+        ("csrf", csrf.as_str()),
+        ("object_type", "poster"),
+        ("title_en", "Cat in a scarf"),
+        ("title_be", "Котка ў шаліку"),
+        ("description_en", description),
+    ];
+    let refused = app.post_form("/admin/objects/new", &cookie, &sent).await;
+    assert_eq!(refused.status, StatusCode::UNAUTHORIZED, "{}", refused.body);
+    assert_eq!(objects().await, before, "nothing was done");
+    assert_eq!(refused.texts("p.flash").len(), 1, "the page says why: {}", refused.body);
+    let carried = form_fields(&refused, "form[action='/admin/login']");
+    assert!(carried.contains(&("resume_to".into(), "/admin/objects/new".into())), "{carried:?}");
+    // (An HTML parser reads a line break as \n; a browser sends it back as \r\n.)
+    let typed = description.replace("\r\n", "\n");
+    assert!(carried.contains(&("resume.description_en".into(), typed.clone())), "{carried:?}");
+    assert!(!carried.iter().any(|(name, _)| name.contains("csrf")), "the old token is dropped: {carried:?}");
+    assert!(!refused.body.contains("<b>\"Quotes\"</b>"), "what was typed is escaped");
+    assert_eq!(refused.header("cache-control"), "no-store", "what was typed stays out of caches");
+
+    // A wrong password keeps the form; the right one leads to a page that sends it again.
+    let sign_in = async |password: &str| {
+        let mut pairs: Vec<(String, String)> =
+            carried.iter().filter(|(name, _)| name.starts_with("resume")).cloned().collect();
+        pairs.extend([("username".into(), "vera".into()), ("password".into(), password.into())]);
+        let body = serde_urlencoded::to_string(&pairs).unwrap();
+        let request = Request::post("/admin/login")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(Body::from(body))
+            .unwrap();
+        app.send(request).await
+    };
+    let wrong = sign_in("not the password").await;
+    assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+    let resume_fields = |fields: &[(String, String)]| -> Vec<(String, String)> {
+        fields.iter().filter(|(name, _)| name.starts_with("resume")).cloned().collect()
+    };
+    assert_eq!(resume_fields(&form_fields(&wrong, "form[action='/admin/login']")), resume_fields(&carried));
+    let resumed = sign_in("a long enough password").await;
+    assert_eq!(resumed.status, StatusCode::OK, "{}", resumed.body);
+    let new_cookie = resumed.header("set-cookie").split(';').next().unwrap().to_owned();
+    assert_eq!(objects().await, before, "signing in sends nothing by itself");
+    assert_eq!(resumed.header("cache-control"), "no-store");
+    let again = form_fields(&resumed, "form[action='/admin/objects/new']");
+    let new_csrf = again.iter().find(|(name, _)| name == "csrf").map(|(_, v)| v.clone()).unwrap();
+    assert_ne!(new_csrf, csrf, "the new session's token");
+    let pairs: Vec<(&str, &str)> = again.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
+    let created = app.post_form("/admin/objects/new", &new_cookie, &pairs).await;
+    assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.body);
+    assert_eq!(objects().await, before + 1);
+    let kept: String = sqlx::query_scalar("SELECT description_en FROM objects ORDER BY id DESC LIMIT 1")
+        .fetch_one(&app.state.db.main)
+        .await
+        .unwrap();
+    assert_eq!(kept.replace("\r\n", "\n"), typed, "sent as it was typed");
+
+    // A resume that leads out of the panel, or back to the sign-in, is dropped: the sign-in
+    // then opens the dashboard as always.
+    for to in ["//example.com/admin/x", "https://example.com/admin/", "/admin/login", "/objects", "/admin/logout"] {
+        let body = serde_urlencoded::to_string([
+            ("resume_to", to),
+            ("resume.title_en", "x"),
+            ("username", "vera"),
+            ("password", "a long enough password"),
+        ])
+        .unwrap();
+        let request = Request::post("/admin/login")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(Body::from(body))
+            .unwrap();
+        let answer = app.send(request).await;
+        assert_eq!((answer.status, answer.header("location")), (StatusCode::SEE_OTHER, "/admin"), "{to}");
+    }
+}
