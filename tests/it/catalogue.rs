@@ -102,9 +102,25 @@ async fn each_facet_filters_and_counts() {
 
 #[tokio::test]
 async fn bad_filter_values_get_a_readable_400() {
-    let (app, _) = app_with_fixture().await;
+    let (app, f) = app_with_fixture().await;
+    // A maker of no published object reads like one that never was.
+    let unpublished: i64 = sqlx::query_scalar(
+        "INSERT INTO makers (kind, name_en, created_at) VALUES ('person', 'Kept unpublished', '2026-01-01') RETURNING id",
+    )
+    .fetch_one(&app.state.db.main)
+    .await
+    .unwrap();
+    let known = [format!("/objects?maker={}", f.maker_ivan), format!("/objects?event={}", f.event_march)];
+    for uri in &known {
+        assert_eq!(app.get(uri).await.status, StatusCode::OK, "{uri}");
+    }
+    let unpublished = format!("/objects?maker={unpublished}");
     for uri in [
         "/objects?type=tank",
+        "/objects?maker=999999",
+        "/objects?event=999999",
+        "/objects?q=flag&maker=999999",
+        &unpublished,
         "/objects?maker=abc",
         "/objects?event=-3",
         "/objects?year=twenty",
@@ -371,6 +387,19 @@ async fn every_template_escapes_what_people_typed() {
             .await
             .unwrap();
         let cookie = response.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_owned();
+        // A form carried through the sign-in comes back in hidden fields and a list, escaped.
+        let resumed = serde_urlencoded::to_string([
+            ("resume_to", "/admin/objects/new"),
+            (&format!("resume.{evil}"), evil),
+            ("username", "olga"),
+            ("password", password),
+        ])
+        .unwrap();
+        let response = app.router.clone().oneshot(post(resumed)).await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        let page = String::from_utf8_lossy(&response.into_body().collect().await.unwrap().to_bytes()).into_owned();
+        assert!(!page.contains(evil) && page.contains("&lt;script&gt;"), "admin/resume.html escapes the form");
+        covered.insert("admin/resume.html".to_owned());
         let dashboard = app.get_with("/admin", &[("cookie", &cookie)]).await;
         assert_eq!(dashboard.status, StatusCode::OK);
         assert!(!dashboard.body.contains("<script"));
