@@ -128,7 +128,14 @@ async fn home(State(state): State<AppState>, ctx: Ctx) -> AppResult<Html<String>
 async fn objects(State(state): State<AppState>, ctx: Ctx) -> AppResult<Html<String>> {
     let filters = Filters::parse(&ctx.query_pairs()?)?;
     let snapshot = state.public.current();
-    if filters.object_type.as_deref().is_some_and(|code| snapshot.collection.type_by_code(code).is_none()) {
+    // A type, maker or event the public collection does not hold is refused, as a value that
+    // cannot be read is: the list's addresses are as many as its facets' values, not endless
+    // (and a maker of drafts only reads like one that never was).
+    let collection = &snapshot.collection;
+    if filters.object_type.as_deref().is_some_and(|code| collection.type_by_code(code).is_none())
+        || filters.maker.is_some_and(|id| !collection.makers.contains_key(&id))
+        || filters.event.is_some_and(|id| !collection.events.contains_key(&id))
+    {
         return Err(AppError::BadRequest("error-bad-filter"));
     }
     let listing = if filters.q.is_empty() {
