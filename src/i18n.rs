@@ -84,6 +84,48 @@ impl Lang {
         best.map(|(_, _, lang)| lang)
     }
 
+    /// An amount in minor units (cents) with its currency code, as this language writes
+    /// numbers: `4,500.00 EUR` in English, `4 500,00 EUR` in Belarusian and Russian (a no-break
+    /// space between thousands, so the number never breaks over two lines).
+    pub fn amount(self, minor: i64, currency: &str) -> String {
+        let (group, decimal) = match self {
+            Lang::En => (",", "."),
+            Lang::Be | Lang::Ru => ("\u{a0}", ","),
+        };
+        let sign = if minor < 0 { "-" } else { "" };
+        let (units, cents) = (minor.unsigned_abs() / 100, minor.unsigned_abs() % 100);
+        let digits = units.to_string();
+        let mut grouped = String::with_capacity(digits.len() + digits.len() / 3 * 2);
+        for (i, digit) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i) % 3 == 0 {
+                grouped.push_str(group);
+            }
+            grouped.push(digit);
+        }
+        format!("{sign}{grouped}{decimal}{cents:02}\u{a0}{currency}")
+    }
+
+    /// A day (`2020-08-09`) or a month (`2020-08`) as this language writes it: `9 August 2020`,
+    /// `9 жніўня 2020`, `August 2020`, `жнівень 2020`. Anything else (a year, a text that is no
+    /// date) is given back as it is.
+    pub fn day(self, iso: &str) -> String {
+        let mut parts = iso.splitn(3, '-');
+        let (Some(year), Some(month)) = (parts.next(), parts.next()) else { return iso.to_owned() };
+        let day = parts.next();
+        let number = |text: &str, len: usize| {
+            (text.len() == len && text.bytes().all(|b| b.is_ascii_digit()))
+                .then(|| text.parse::<usize>().ok())
+                .flatten()
+        };
+        let (Some(_), Some(m @ 1..=12)) = (number(year, 4), number(month, 2)) else { return iso.to_owned() };
+        let names = MONTHS[Lang::ALL.iter().position(|l| *l == self).unwrap_or(0)];
+        match day.map(|d| number(d, 2)) {
+            None => format!("{} {year}", names.0[m - 1]),
+            Some(Some(d @ 1..=31)) => format!("{d} {} {year}", names.1[m - 1]),
+            Some(_) => iso.to_owned(),
+        }
+    }
+
     /// The order in which to look for a value missing in this language.
     pub fn fallbacks(self) -> [Lang; 3] {
         match self {
@@ -93,6 +135,101 @@ impl Lang {
         }
     }
 }
+
+/// The months of each language (in [`Lang::ALL`]'s order): as a month is named alone, and
+/// as it is named after a day (the genitive in Belarusian and Russian).
+const MONTHS: [([&str; 12], [&str; 12]); 3] = [
+    (
+        [
+            "студзень",
+            "люты",
+            "сакавік",
+            "красавік",
+            "травень",
+            "чэрвень",
+            "ліпень",
+            "жнівень",
+            "верасень",
+            "кастрычнік",
+            "лістапад",
+            "снежань",
+        ],
+        [
+            "студзеня",
+            "лютага",
+            "сакавіка",
+            "красавіка",
+            "траўня",
+            "чэрвеня",
+            "ліпеня",
+            "жніўня",
+            "верасня",
+            "кастрычніка",
+            "лістапада",
+            "снежня",
+        ],
+    ),
+    (
+        [
+            "January",
+            "February",
+            "March",
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December",
+        ],
+        [
+            "January",
+            "February",
+            "March",
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December",
+        ],
+    ),
+    (
+        [
+            "январь",
+            "февраль",
+            "март",
+            "апрель",
+            "май",
+            "июнь",
+            "июль",
+            "август",
+            "сентябрь",
+            "октябрь",
+            "ноябрь",
+            "декабрь",
+        ],
+        [
+            "января",
+            "февраля",
+            "марта",
+            "апреля",
+            "мая",
+            "июня",
+            "июля",
+            "августа",
+            "сентября",
+            "октября",
+            "ноября",
+            "декабря",
+        ],
+    ),
+];
 
 /// Plural category of `n` in `lang`, by CLDR rules (ICU4X compiled data).
 pub fn plural_category(lang: Lang, n: u64) -> PluralCategory {
@@ -240,6 +377,25 @@ fn plural_function<'a>(lang: Lang, args: &[FluentValue<'a>]) -> FluentValue<'a> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn amounts_and_days_are_written_as_each_language_writes_them() {
+        assert_eq!(Lang::En.amount(45_000, "EUR"), "450.00\u{a0}EUR");
+        assert_eq!(Lang::En.amount(123_456_789, "USD"), "1,234,567.89\u{a0}USD");
+        assert_eq!(Lang::Be.amount(123_456_789, "EUR"), "1\u{a0}234\u{a0}567,89\u{a0}EUR");
+        assert_eq!(Lang::Ru.amount(5, "BYN"), "0,05\u{a0}BYN");
+        assert_eq!(Lang::Ru.amount(100_000, "EUR"), "1\u{a0}000,00\u{a0}EUR");
+        assert_eq!(Lang::En.amount(-250, "EUR"), "-2.50\u{a0}EUR");
+        assert_eq!(Lang::Be.day("2020-08-09"), "9 жніўня 2020");
+        assert_eq!(Lang::Ru.day("2020-12-24"), "24 декабря 2020");
+        assert_eq!(Lang::En.day("2021-03-25"), "25 March 2021");
+        assert_eq!(Lang::Be.day("2020-05"), "травень 2020");
+        for kept in
+            ["2020", "", "2020-13-01", "2020-00", "2020-02-32", "20-08-09", "2020-8-9", "late 2020", "2020-08-09x"]
+        {
+            assert_eq!(Lang::En.day(kept), kept, "{kept:?}");
+        }
+    }
 
     #[test]
     fn messages_kept_formatted_are_exactly_what_fluent_formats_and_only_those_without_arguments() {

@@ -408,14 +408,11 @@ impl<'a> View<'a> {
     fn provenance_step(&self, step: &PublicProvenance) -> ProvenanceStep {
         ProvenanceStep {
             kind: self.t(&step.kind.label_key()),
-            date: step.exact_date.clone().unwrap_or_else(|| self.date(&step.date)),
+            date: step.exact_date.as_deref().map_or_else(|| self.date(&step.date), |day| self.lang().day(day)),
             place: step.place.as_ref().map(|p| p.get(self.lang()).to_owned()),
             event: step.event_id.and_then(|id| self.event_link(id)),
             lot: step.lot.clone(),
-            price: step
-                .price
-                .as_ref()
-                .map(|(minor, currency)| format!("{}.{:02} {}", minor / 100, minor % 100, currency)),
+            price: step.price.as_ref().map(|(minor, currency)| self.lang().amount(*minor, currency)),
             note: localised_of(&step.note, self.lang()),
             parties: step.parties.iter().map(|(role, p)| self.party(role, p)).collect(),
         }
@@ -652,10 +649,11 @@ impl<'a> View<'a> {
     }
 
     fn event_dates(&self, starts: &Option<String>, ends: &Option<String>) -> String {
+        let day = |iso: &String| self.lang().day(iso);
         match (starts, ends) {
-            (Some(s), Some(e)) if s != e => format!("{s} – {e}"),
-            (Some(s), _) => s.clone(),
-            (None, Some(e)) => e.clone(),
+            (Some(s), Some(e)) if s != e => format!("{} – {}", day(s), day(e)),
+            (Some(s), _) => day(s),
+            (None, Some(e)) => day(e),
             (None, None) => String::new(),
         }
     }

@@ -85,6 +85,17 @@ async fn each_facet_filters_and_counts() {
     got.sort();
     assert_eq!(got, vec!["Poster “We believe, we can, we will win”", "White-red-white flag"]);
 
+    // The event's day as each language writes it, on its page and in the index of events.
+    for (lang, day) in [("be", "16 жніўня 2020"), ("en", "16 August 2020"), ("ru", "16 августа 2020")] {
+        let page = app.get(&format!("/events/{}?lang={lang}", f.event_march)).await;
+        assert!(page.body.contains(day), "{lang}: {day} missing");
+        assert!(!page.body.contains("2020-08-16"), "{lang}: the stored form shown");
+        assert!(
+            app.get(&format!("/events?lang={lang}")).await.body.contains(day),
+            "{lang}: {day} missing from the index"
+        );
+    }
+
     let by_year = app.get("/objects?year=2021&lang=en").await;
     let mut got = titles(&by_year);
     got.sort();

@@ -291,6 +291,12 @@ async fn provenance_is_added_reordered_and_removed() {
             .await
             .unwrap();
     assert_eq!((price, currency.as_str()), (35000, "EUR"));
+    // The price as each language writes numbers.
+    for (lang, shown) in [("en", "Price: 350.00\u{a0}EUR"), ("ru", "350,00\u{a0}EUR")] {
+        let preview = app.get_with(&format!("/admin/objects/{id}/preview?lang={lang}"), &[("cookie", &cookie)]).await;
+        // (The body itself: the helper that reads texts folds no-break spaces into spaces.)
+        assert!(preview.body.contains(shown), "{lang}: {:?}", preview.texts(".step-detail"));
+    }
     let last = chain[2].0;
     let up = pairs(&[("action", "up")]);
     post(&app, &format!("{uri}/{last}"), &cookie, &csrf, &up).await;
