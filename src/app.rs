@@ -66,7 +66,7 @@ impl App {
 /// Configuration as the app uses it.
 #[derive(Debug, Clone)]
 pub struct AppConfig {
-    pub museum_name: String,
+    pub museum_name: crate::collection::Text3,
     pub accession_pattern: crate::collection::numbers::AccessionPattern,
     pub render_cache: bool,
     /// The address the public reaches zbor at, for absolute links (IIIF).
@@ -94,6 +94,11 @@ impl Deref for AppState {
 
 /// The museum's name as pages show it when the configuration does not set one.
 pub const DEFAULT_MUSEUM_NAME: &str = "Museum of Free Belarus";
+
+/// The museum's name in its three languages, unless `zbor.toml` names it otherwise.
+pub fn default_museum_name() -> crate::collection::Text3 {
+    crate::collection::Text3::new("Музей Свабоднай Беларусі", DEFAULT_MUSEUM_NAME, "Музей Свободной Беларуси")
+}
 
 impl AppState {
     /// Opens the databases, recovers interrupted media jobs, loads the public snapshot and

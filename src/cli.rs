@@ -315,7 +315,9 @@ impl Cli {
                 crate::collection::numbers::AccessionPattern::parse(&pattern).map_err(anyhow::Error::msg)?;
         }
         if let Some(name) = file.museum_name {
-            config.museum_name = name;
+            config.museum_name = name
+                .resolve()
+                .ok_or_else(|| anyhow::anyhow!("museum_name in zbor.toml names the museum in no language"))?;
         }
         if let Some(listen) = file.listen {
             config.listen = Some(listen);

@@ -20,7 +20,9 @@ pub struct FileConfig {
     pub uploads_dir: Option<PathBuf>,
     pub listen: Option<String>,
     pub accession_pattern: Option<String>,
-    pub museum_name: Option<String>,
+    /// One name for every language (`museum_name = "…"`), or one per language
+    /// (`museum_name = { be = "…", en = "…", ru = "…" }`; a language left out takes another's).
+    pub museum_name: Option<MuseumName>,
     pub public_url: Option<String>,
     /// Largest photo accepted, in megabytes.
     pub max_upload_mb: Option<u64>,
@@ -57,6 +59,37 @@ impl FileConfig {
 /// How long decided offers are kept, in days (see `offer_retention_days` in `zbor.toml`).
 pub const DEFAULT_OFFER_RETENTION_DAYS: u32 = 180;
 
+/// The museum's name as `zbor.toml` gives it.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum MuseumName {
+    One(String),
+    Each(MuseumNames),
+}
+
+/// The museum's name language by language.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MuseumNames {
+    be: Option<String>,
+    en: Option<String>,
+    ru: Option<String>,
+}
+
+impl MuseumName {
+    /// The name in each language; `None` if it names the museum in no language.
+    pub fn resolve(self) -> Option<crate::collection::Text3> {
+        let name = match self {
+            MuseumName::One(name) => crate::collection::Text3::same(name.trim()),
+            MuseumName::Each(MuseumNames { be, en, ru }) => {
+                let text = |t: Option<String>| t.unwrap_or_default().trim().to_owned();
+                crate::collection::Text3::new(text(be), text(en), text(ru))
+            }
+        };
+        (!crate::i18n::Lang::ALL.iter().all(|lang| name.in_lang(*lang).is_empty())).then_some(name)
+    }
+}
+
 /// The resolved configuration the app runs with.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -66,8 +99,8 @@ pub struct Config {
     pub uploads_dir: PathBuf,
     /// Pattern for new accession numbers, see [`DEFAULT_ACCESSION_PATTERN`].
     pub accession_pattern: AccessionPattern,
-    /// The museum's name as pages show it.
-    pub museum_name: String,
+    /// The museum's name as pages show it, in each language.
+    pub museum_name: crate::collection::Text3,
     /// Listening address from `zbor.toml`, when set there.
     pub listen: Option<String>,
     /// Whether rendered public pages are kept in memory (on unless measuring).
@@ -110,7 +143,7 @@ impl Config {
             data_dir,
             uploads_dir,
             accession_pattern: AccessionPattern::parse(DEFAULT_ACCESSION_PATTERN).expect("the default pattern numbers"),
-            museum_name: crate::app::DEFAULT_MUSEUM_NAME.to_owned(),
+            museum_name: crate::app::default_museum_name(),
             listen: None,
             render_cache: true,
             public_url: None,
@@ -132,5 +165,27 @@ impl Config {
 
     pub fn recipients_path(&self) -> PathBuf {
         self.data_dir.join("recipients.txt")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::Lang;
+
+    fn name_of(toml_text: &str) -> Option<crate::collection::Text3> {
+        toml::from_str::<FileConfig>(toml_text).unwrap().museum_name.and_then(MuseumName::resolve)
+    }
+
+    #[test]
+    fn the_museum_is_named_once_for_all_languages_or_in_each() {
+        let one = name_of("museum_name = \"Muzeum\"\n").unwrap();
+        assert!(Lang::ALL.iter().all(|lang| one.get(*lang) == "Muzeum"));
+        let each = name_of("museum_name = { be = \"Музей\", en = \"Museum\" }\n").unwrap();
+        assert_eq!((each.get(Lang::Be), each.get(Lang::En)), ("Музей", "Museum"));
+        assert_eq!(each.get(Lang::Ru), "Музей", "a language left out takes another's");
+        assert!(name_of("museum_name = \"  \"\n").is_none(), "a name that names nothing is refused");
+        assert!(name_of("museum_name = {}\n").is_none());
+        assert!(toml::from_str::<FileConfig>("museum_name = { de = \"Museum\" }\n").is_err(), "an unknown language");
     }
 }

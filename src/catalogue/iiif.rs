@@ -39,7 +39,7 @@ fn language_map(text: &Text3) -> Value {
 pub struct Publisher<'a> {
     /// The public address, without a trailing slash.
     pub base: &'a str,
-    pub museum: &'a str,
+    pub museum: &'a crate::collection::Text3,
     pub rights: Rights,
     pub snapshot: &'a Snapshot,
     pub translations: &'a Translations,
@@ -77,7 +77,7 @@ impl<'a> Publisher<'a> {
             snapshot: self.snapshot,
             translations: self.translations,
             choice: LangChoice { lang, explicit: true },
-            museum_name: self.museum,
+            museum_name: self.museum.get(lang),
             rights: self.rights,
         }
     }
@@ -109,15 +109,31 @@ impl<'a> Publisher<'a> {
         has_value.then(|| json!({ "label": self.in_each_language(|v| v.t(label)), "value": value }))
     }
 
+    /// The museum's name as a language map: one value for all (`none`) when it is the same
+    /// in every language.
+    pub fn museum_label(&self) -> Value {
+        let name = self.museum;
+        if Lang::ALL.iter().all(|lang| name.get(*lang) == name.get(Lang::En)) {
+            json!({ "none": [name.get(Lang::En)] })
+        } else {
+            self.in_each_language(|view| view.museum_name.to_owned())
+        }
+    }
+
+    /// The museum's name for formats that carry one name: in English, the aggregators' language.
+    pub fn museum_name(&self) -> &'a str {
+        self.museum.get(Lang::En)
+    }
+
     fn provider(&self) -> Value {
         json!([{
             "id": format!("{}/", self.base),
             "type": "Agent",
-            "label": { "none": [self.museum] },
+            "label": self.museum_label(),
             "homepage": [{
                 "id": format!("{}/", self.base),
                 "type": "Text",
-                "label": { "none": [self.museum] },
+                "label": self.museum_label(),
                 "format": "text/html"
             }]
         }])
@@ -220,7 +236,7 @@ pub fn manifest(publisher: &Publisher, object: &PublicObject, homepage: &str) ->
         "metadata": metadata,
         "requiredStatement": {
             "label": publisher.in_each_language(|v| v.t("iiif-holder")),
-            "value": { "none": [publisher.museum] }
+            "value": publisher.museum_label()
         },
         "rights": publisher.rights_of(object).uri,
         "provider": publisher.provider(),

@@ -152,7 +152,7 @@ fn party_agent(publisher: &Publisher, party: &PublicParty) -> Value {
 }
 
 fn museum(publisher: &Publisher) -> Value {
-    json!({ "id": format!("{}/", publisher.base), "type": "Group", "_label": publisher.museum })
+    json!({ "id": format!("{}/", publisher.base), "type": "Group", "_label": publisher.museum_name() })
 }
 
 /// The agents of a step with one of `roles`.

@@ -73,7 +73,7 @@ fn view<'a>(state: &'a AppState, snapshot: &'a snapshot::Snapshot, ctx: &Ctx) ->
         snapshot,
         translations: &state.translations,
         choice: ctx.choice,
-        museum_name: &state.config.museum_name,
+        museum_name: state.config.museum_name.get(ctx.choice.lang),
         rights: state.config.rights,
     }
 }

@@ -253,7 +253,7 @@ fn respond(publisher: &Publisher, args: &Args, verb: &str, records: &[Record]) -
                  http://www.openarchives.org/OAI/2.0/oai-identifier.xsd\"><scheme>oai</scheme><repositoryIdentifier>{host}</repositoryIdentifier>\
                  <delimiter>:</delimiter><sampleIdentifier>{sample}</sampleIdentifier></oai-identifier></description>\n\
                  </Identify>\n",
-                name = esc(publisher.museum),
+                name = esc(publisher.museum_name()),
                 base = esc(base),
                 email = esc(&format!("collection@{}", host(base))),
                 host = esc(host(base)),
@@ -481,7 +481,7 @@ fn dublin_core(publisher: &Publisher, object: &PublicObject) -> String {
     }
     let _ = writeln!(out, "<dc:identifier>{}</dc:identifier>", esc(&object.accession));
     let _ = writeln!(out, "<dc:identifier>{}</dc:identifier>", esc(&page_url(base, object)));
-    let _ = writeln!(out, "<dc:publisher>{}</dc:publisher>", esc(publisher.museum));
+    let _ = writeln!(out, "<dc:publisher>{}</dc:publisher>", esc(publisher.museum_name()));
     let _ = writeln!(out, "<dc:rights>{}</dc:rights>", esc(publisher.rights_of(object).uri));
     if !object.media.is_empty() {
         let manifest = format!("{base}/iiif/{}/manifest.json", crate::web::encode(&object.accession));
@@ -532,8 +532,8 @@ fn edm(publisher: &Publisher, object: &PublicObject) -> String {
     let images: Vec<String> = object.media.iter().map(|m| format!("{base}/media/{}/2400.jpg", m.hash)).collect();
     let _ = writeln!(out, "<ore:Aggregation rdf:about=\"{}\">", esc(&format!("{page}#aggregation")));
     let _ = writeln!(out, "<edm:aggregatedCHO rdf:resource=\"{}\"/>", esc(&cho));
-    let _ = writeln!(out, "<edm:dataProvider>{}</edm:dataProvider>", esc(publisher.museum));
-    let _ = writeln!(out, "<edm:provider>{}</edm:provider>", esc(publisher.museum));
+    let _ = writeln!(out, "<edm:dataProvider>{}</edm:dataProvider>", esc(publisher.museum_name()));
+    let _ = writeln!(out, "<edm:provider>{}</edm:provider>", esc(publisher.museum_name()));
     let _ = writeln!(out, "<edm:isShownAt rdf:resource=\"{}\"/>", esc(&page));
     if let Some(first) = images.first() {
         let _ = writeln!(out, "<edm:isShownBy rdf:resource=\"{}\"/>", esc(first));

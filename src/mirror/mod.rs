@@ -777,7 +777,7 @@ impl Renderer {
             let base = Base::new(
                 LangChoice { lang, explicit: true },
                 &uri,
-                &self.state.config.museum_name,
+                self.state.config.museum_name.get(lang),
                 &self.state.config.public_url,
             );
             let page = SearchPage { script: format!("/{}", search_script(lang)) };
@@ -883,7 +883,7 @@ impl Renderer {
             })
             .collect();
         let context = minijinja::context! {
-            museum_name => &self.state.config.museum_name,
+            museum_name => self.state.config.museum_name.get(Lang::En),
             csp => csp(false),
             ..minijinja::Value::from(minijinja::value::Serde(&RootPage { languages }))
         };

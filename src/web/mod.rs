@@ -473,7 +473,7 @@ pub fn error_html(state: &AppState, choice: LangChoice, page: ErrorPage) -> Resu
     // the same whatever was asked for.
     let base = Base {
         noindex: true,
-        ..Base::new(choice, &Uri::from_static("/"), &state.config.museum_name, &state.config.public_url)
+        ..Base::new(choice, &Uri::from_static("/"), state.config.museum_name.get(choice.lang), &state.config.public_url)
     };
     let context = minijinja::context! {
         ..Value::from(Serde(&base)),
@@ -637,7 +637,7 @@ impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Ctx {
 
 impl Ctx {
     pub fn base(&self, state: &AppState) -> Base {
-        Base::new(self.choice, &self.uri, &state.config.museum_name, &state.config.public_url)
+        Base::new(self.choice, &self.uri, state.config.museum_name.get(self.choice.lang), &state.config.public_url)
     }
 
     /// The query string's pairs; a query that cannot be decoded is a bad request.

@@ -618,6 +618,10 @@ async fn language_comes_from_the_query_then_accept_language() {
     let (app, _) = app_with_fixture().await;
     let be = app.get("/").await;
     assert_eq!(be.attrs("html", "lang"), vec!["be"], "Belarusian by default");
+    // The museum's own name is in the page's language too.
+    assert_eq!(be.texts(".brand-name"), ["Музей Свабоднай Беларусі"]);
+    assert_eq!(app.get("/?lang=en").await.texts(".brand-name"), ["Museum of Free Belarus"]);
+    assert_eq!(app.get("/objects?lang=ru").await.texts(".brand-name"), ["Музей Свободной Беларуси"]);
     let ru = app.get_with("/", &[("accept-language", "de-DE, ru;q=0.9, en;q=0.8")]).await;
     assert_eq!(ru.attrs("html", "lang"), vec!["ru"]);
     assert!(ru.header("vary").contains("Accept-Language"));
