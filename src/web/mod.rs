@@ -265,10 +265,11 @@ pub async fn negotiate_lang(mut request: Request, next: Next) -> Response {
     let mut choice = LangChoice::negotiate(request.uri(), accept);
     let panel = is_private_path(request.uri().path()) && request.uri().path().starts_with("/admin");
     let remember = panel && choice.explicit && panel_lang(&request) != Some(choice.lang);
-    if panel && !choice.explicit {
-        if let Some(lang) = panel_lang(&request) {
-            choice.lang = lang;
-        }
+    if panel
+        && !choice.explicit
+        && let Some(lang) = panel_lang(&request)
+    {
+        choice.lang = lang;
     }
     request.extensions_mut().insert(choice);
     let mut response = next.run(request).await;

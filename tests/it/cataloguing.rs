@@ -601,7 +601,7 @@ async fn every_admin_route_checks_every_role_on_the_server() {
                 assert_eq!(route.method, axum::http::Method::POST, "{what}");
                 assert_eq!(
                     resp.attrs("form[action='/admin/login'] input[name=resume_to]", "value"),
-                    [route.path.clone()],
+                    std::slice::from_ref(&route.path),
                     "{what}"
                 );
             } else {
