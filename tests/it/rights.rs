@@ -102,6 +102,10 @@ async fn rights_per_object_and_image_reach_every_public_format() {
     assert_eq!(page.attrs("dd a[rel=license]", "href"), [CC_BY]);
     assert_eq!(page.attrs("figure .image-rights a[rel=license]", "href"), [CC0]);
     assert_eq!(page.texts("figure .image-rights").len(), 1);
+    // A statement's name is its publisher's, in English: marked so, a reader of the Belarusian
+    // page hears it in English.
+    let be = app.get(&format!("/objects/{accession}?lang=be")).await;
+    assert_eq!(be.attrs("a[rel=license]", "lang"), ["en", "en"]);
     let page = app.get(&format!("/objects/{plain}?lang=en")).await;
     assert_eq!(page.attrs("a[rel=license]", "href"), [COLLECTION]);
 
