@@ -22,10 +22,12 @@ use crate::donors::recipients::Recipients;
 #[derive(Debug, Parser)]
 #[command(name = "zbor", version, propagate_version = true)]
 pub struct Cli {
-    /// Folder with zbor.sqlite, contacts.sqlite and recipients.txt [default: data]
+    /// Folder with zbor.sqlite, contacts.sqlite and recipients.txt [default: zbor.toml's
+    /// data_dir, else data; for demo, a new folder in the system's temp folder]
     #[arg(long, global = true, env = "ZBOR_DATA_DIR", value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
-    /// Folder with the sanitised images and their derivatives [default: uploads]
+    /// Folder with the sanitised images and their derivatives [default: zbor.toml's
+    /// uploads_dir, else uploads; for demo, the demo folder's uploads]
     #[arg(long, global = true, env = "ZBOR_UPLOADS_DIR", value_name = "DIR")]
     pub uploads_dir: Option<PathBuf>,
     /// Optional configuration file; flags and ZBOR_* variables override it

@@ -33,6 +33,10 @@ fn help_documents_every_command() {
     for command in commands.into_iter().chain(["--data-dir", "--uploads-dir"]) {
         assert!(help.contains(command), "--help lacks {command}:\n{help}");
     }
+    // The folders' defaults as each command has them: the demo's are a temp folder, not `data`.
+    let demo = String::from_utf8(zbor().args(["demo", "--help"]).output().unwrap().stdout).unwrap();
+    assert!(demo.contains("for demo, a new folder in the system's temp folder"), "{demo}");
+    assert!(!demo.contains("[default: data]") && !demo.contains("[default: uploads]"), "{demo}");
     let keys = String::from_utf8(zbor().args(["keys", "--help"]).output().unwrap().stdout).unwrap();
     assert!(keys.contains("new-signing"), "{keys}");
     let user = String::from_utf8(zbor().args(["user", "add", "--help"]).output().unwrap().stdout).unwrap();
