@@ -12,6 +12,9 @@ pub struct Recipients {
     keys: Vec<(String, age::x25519::Recipient)>,
 }
 
+/// How every age secret key begins (in either case): a line that begins so is refused.
+const SECRET_PREFIX: &str = "AGE-SECRET-KEY-";
+
 impl Recipients {
     /// Parses the file's text: `age1…` lines, blank lines and `#` comments.
     pub fn parse(text: &str) -> anyhow::Result<Self> {
@@ -23,7 +26,7 @@ impl Recipients {
             }
             // A line that parses as an identity, or merely looks like one, is a secret key
             // pasted by mistake.
-            let looks_secret = line.get(..15).is_some_and(|p| p.eq_ignore_ascii_case("AGE-SECRET-KEY-"));
+            let looks_secret = line.get(..SECRET_PREFIX.len()).is_some_and(|p| p.eq_ignore_ascii_case(SECRET_PREFIX));
             if looks_secret || age::x25519::Identity::from_str(line).is_ok() {
                 // Refuse loudly: a secret key on the server breaks the first promise to donors.
                 bail!("line {}: this is a SECRET key; only public keys (age1…) belong on the server", number + 1);
@@ -101,7 +104,10 @@ mod tests {
         assert!(format!("{err:#}").contains("SECRET"), "{err:#}");
         let public = identity.to_public().to_string();
         // One mistyped or cut short is still called what it is, not "invalid Bech32".
-        for cut in [&secret.expose_secret()[..40], "AGE-SECRET-KEY-1NOTREALLY", "age-secret-key-1abc"] {
+        // (Made from the prefix, so that no text shaped like a secret key is in the source.)
+        let mistyped = format!("{SECRET_PREFIX}1NOTREALLY");
+        let lower = format!("{}1abc", SECRET_PREFIX.to_ascii_lowercase());
+        for cut in [&secret.expose_secret()[..40], &mistyped, &lower] {
             let err = Recipients::parse(cut).unwrap_err();
             assert!(format!("{err:#}").contains("SECRET"), "{cut}: {err:#}");
         }
