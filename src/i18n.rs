@@ -136,6 +136,22 @@ impl Lang {
     }
 }
 
+/// English names a month the same alone and after a day.
+const EN_MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
 /// The months of each language (in [`Lang::ALL`]'s order): as a month is named alone, and
 /// as it is named after a day (the genitive in Belarusian and Russian).
 const MONTHS: [([&str; 12], [&str; 12]); 3] = [
@@ -169,36 +185,7 @@ const MONTHS: [([&str; 12], [&str; 12]); 3] = [
             "снежня",
         ],
     ),
-    (
-        [
-            "January",
-            "February",
-            "March",
-            "April",
-            "May",
-            "June",
-            "July",
-            "August",
-            "September",
-            "October",
-            "November",
-            "December",
-        ],
-        [
-            "January",
-            "February",
-            "March",
-            "April",
-            "May",
-            "June",
-            "July",
-            "August",
-            "September",
-            "October",
-            "November",
-            "December",
-        ],
-    ),
+    (EN_MONTHS, EN_MONTHS),
     (
         [
             "январь",

@@ -246,28 +246,29 @@ impl LangChoice {
 /// pages and the intake form set no cookie.
 const PANEL_LANG_COOKIE: &str = "zbor_lang";
 
-/// The language a panel request's cookie remembers.
-fn panel_lang(request: &Request) -> Option<Lang> {
-    request
-        .headers()
+/// The value of the cookie `name` in a request's headers, if it carries one.
+pub fn cookie_value<'h>(headers: &'h axum::http::HeaderMap, name: &str) -> Option<&'h str> {
+    headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
-        .find_map(|pair| {
-            pair.trim().strip_prefix(PANEL_LANG_COOKIE).and_then(|rest| rest.strip_prefix('=')).and_then(Lang::parse)
-        })
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(given, _)| *given == name)
+        .map(|(_, value)| value)
 }
 
 /// Middleware: decides the request's language and stores it in the request's extensions.
 pub async fn negotiate_lang(mut request: Request, next: Next) -> Response {
     let accept = request.headers().get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok());
     let mut choice = LangChoice::negotiate(request.uri(), accept);
-    let panel = is_private_path(request.uri().path()) && request.uri().path().starts_with("/admin");
-    let remember = panel && choice.explicit && panel_lang(&request) != Some(choice.lang);
+    let path = request.uri().path();
+    let panel = path == "/admin" || path.starts_with("/admin/");
+    let remembered = cookie_value(request.headers(), PANEL_LANG_COOKIE).and_then(Lang::parse);
+    let remember = panel && choice.explicit && remembered != Some(choice.lang);
     if panel
         && !choice.explicit
-        && let Some(lang) = panel_lang(&request)
+        && let Some(lang) = remembered
     {
         choice.lang = lang;
     }

@@ -185,15 +185,7 @@ fn cookie_name(state: &AppState) -> &'static str {
 
 /// The session cookie's value in a request, if any.
 pub fn session_token(state: &AppState, headers: &HeaderMap) -> Option<String> {
-    let name = cookie_name(state);
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(given, _)| *given == name)
-        .map(|(_, value)| value.to_owned())
+    super::cookie_value(headers, cookie_name(state)).map(str::to_owned)
 }
 
 /// The session cookie with `value`, for `max_age` seconds (0 removes it).
