@@ -382,9 +382,10 @@ fn busy_answer(state: &AppState) -> Vec<u8> {
     let head = format!(
         "HTTP/1.1 503 Service Unavailable\r\ncontent-type: text/html; charset=utf-8\r\ncontent-length: {}\r\n\
          retry-after: 30\r\ncache-control: no-store\r\nconnection: close\r\n\
-         content-security-policy: {}\r\nx-content-type-options: nosniff\r\nreferrer-policy: no-referrer\r\n\r\n",
+         content-security-policy: {}\r\nx-content-type-options: nosniff\r\nreferrer-policy: {}\r\n\r\n",
         html.len(),
-        web::CONTENT_SECURITY_POLICY
+        web::CONTENT_SECURITY_POLICY,
+        web::REFERRER_POLICY
     );
     [head.into_bytes(), html.into_bytes()].concat()
 }

@@ -295,6 +295,12 @@ pub async fn negotiate_lang(mut request: Request, next: Next) -> Response {
     response
 }
 
+/// The referrer policy: no address of ours goes to another site. Within the museum's own
+/// origin browsers may say where a request came from: under `no-referrer` they send
+/// `Origin: null` with the site's own forms, and where they send no `Sec-Fetch-Site` either
+/// (plain HTTP by a name, older browsers) that is all [`staff::same_site`] has to go on.
+pub const REFERRER_POLICY: &str = "same-origin";
+
 /// The content security policy: our own origin only, no scripts at all, no framing.
 pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; img-src 'self'; style-src 'self'; \
      font-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
@@ -322,7 +328,7 @@ pub async fn security_headers(State(state): State<AppState>, request: Request, n
     // answer gets this one.
     headers.entry(header::CONTENT_SECURITY_POLICY).or_insert(HeaderValue::from_static(CONTENT_SECURITY_POLICY));
     headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static(REFERRER_POLICY));
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     headers.insert("cross-origin-opener-policy", HeaderValue::from_static("same-origin"));
     // Same-origin unless a route opened the response to other sites (public images, open data).

@@ -28,14 +28,15 @@ fn free_port() -> u16 {
 }
 
 async fn start_browser() -> (Driver, WebDriver, tempfile::TempDir) {
-    start_browser_with(true, None).await
+    start_browser_with(true, None, &[]).await
 }
 
 /// A browser with JavaScript on or off (as a careful donor sets Tor Browser), saving
-/// downloads to `downloads` when given.
+/// downloads to `downloads` when given, started with `extra` arguments besides the usual ones.
 async fn start_browser_with(
     javascript: bool,
     downloads: Option<&std::path::Path>,
+    extra: &[&str],
 ) -> (Driver, WebDriver, tempfile::TempDir) {
     let port = free_port();
     let child = Command::new("chromedriver")
@@ -62,7 +63,10 @@ async fn start_browser_with(
         "--disable-sync",
         "--no-first-run",
         "--window-size=1280,900",
-    ] {
+    ]
+    .iter()
+    .chain(extra)
+    {
         caps.add_arg(arg).unwrap();
     }
     caps.add_arg(&format!("--user-data-dir={}", profile.path().display())).unwrap();
@@ -269,7 +273,7 @@ async fn browser_donor_offers_without_javascript_and_a_keyholder_opens_the_conta
     })
     .save(&photo)
     .unwrap();
-    let (_driver, web, _profile) = start_browser_with(false, None).await;
+    let (_driver, web, _profile) = start_browser_with(false, None, &[]).await;
     web.goto("data:text/html,<title>before</title><script>document.title='scripts run'</script>").await.unwrap();
     assert_eq!(web.title().await.unwrap(), "before", "JavaScript is off in this browser");
     web.goto(format!("{base}/offer?lang=en")).await.unwrap();
@@ -331,7 +335,7 @@ async fn browser_donor_offers_without_javascript_and_a_keyholder_opens_the_conta
     let recovery = zbor::auth::totp::confirm(&app.state.db.main, id, "keyholder", &code).await.unwrap().unwrap();
     let downloads = work.path().join("downloads");
     std::fs::create_dir_all(&downloads).unwrap();
-    let (_driver2, web, _profile2) = start_browser_with(true, Some(&downloads)).await;
+    let (_driver2, web, _profile2) = start_browser_with(true, Some(&downloads), &[]).await;
     // axe-core needs scripts, so the donor's pages are checked in this browser.
     for (name, url) in [("offer form", "/offer?lang=be"), ("status", "/offer/status?lang=ru")] {
         web.goto(format!("{base}{url}")).await.unwrap();
@@ -384,6 +388,57 @@ async fn browser_donor_offers_without_javascript_and_a_keyholder_opens_the_conta
     assert!(printed.contains("the donor's answer:\nBROWSER-ANSWER with two nails, facing the street"), "{printed}");
 
     server.stop().await;
+}
+
+/// A museum reached by a name over plain HTTP (a test server on the local network, an HTTP
+/// staging site): not a "potentially trustworthy" origin, so the browser sends no
+/// `Sec-Fetch-Site`, and only the `Origin` header says where a form came from. Under the
+/// referrer policy `no-referrer` browsers send `Origin: null` even for the site's own forms,
+/// and every form was refused.
+#[tokio::test]
+#[ignore = "needs chromium, chromium-driver and axe-core (installed by .ci/run)"]
+async fn browser_forms_work_over_plain_http_by_name_where_browsers_send_no_fetch_metadata() {
+    let (app, _keyholder) = TestApp::with_keyholder().await;
+    let pool = app.state.db.main.clone();
+    let password = "a long enough password";
+    let id =
+        zbor::auth::create_user(&pool, &"olga".parse().unwrap(), password.to_owned().into(), zbor::auth::Role::Curator)
+            .await
+            .unwrap();
+    let secret = zbor::auth::totp::pending_secret(&pool, id).await.unwrap();
+    let totp = zbor::auth::totp::totp(&secret, "olga").unwrap();
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
+    zbor::auth::totp::confirm(&pool, id, "olga", &totp.generate(now - 30).to_string()).await.unwrap().unwrap();
+    let server = app.serve().await;
+    let base = format!("http://museum.test:{}", server.addr.port());
+    let (_driver, web, _profile) =
+        start_browser_with(false, None, &["--host-resolver-rules=MAP museum.test 127.0.0.1"]).await;
+
+    // A donor, JavaScript off.
+    web.goto(format!("{base}/offer?lang=en")).await.unwrap();
+    fill(&web, "title", "A ribbon from Minsk").await;
+    click(&web, ".offer-form button[type=submit]").await;
+    let heading = appears(&web, By::Css("main h1")).await.text().await.unwrap();
+    assert_eq!(heading, "Thank you", "the offer was refused: {}", web.source().await.unwrap());
+    let offers: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM offers").fetch_one(&pool).await.unwrap();
+    assert_eq!(offers, 1);
+
+    // A curator signs in and saves a form of the panel.
+    web.goto(format!("{base}/admin/login?lang=en")).await.unwrap();
+    fill(&web, "username", "olga").await;
+    fill(&web, "password", password).await;
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
+    fill(&web, "totp", &totp.generate(now).to_string()).await;
+    click(&web, ".stack button[type=submit]").await;
+    wait_for_path(&web, "/admin").await;
+    web.goto(format!("{base}/admin/objects/new?lang=en")).await.unwrap();
+    web.find(By::Css("#object_type option[value=ribbon]")).await.unwrap().click().await.unwrap();
+    fill(&web, "title_en", "Ribbon").await;
+    click(&web, ".editor > button[type=submit]").await;
+    appears(&web, By::Css(".flash")).await;
+    let objects: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM objects").fetch_one(&pool).await.unwrap();
+    assert_eq!(objects, 1, "{}", web.source().await.unwrap());
+    web.quit().await.unwrap();
 }
 
 #[tokio::test]
@@ -695,7 +750,7 @@ async fn browser_curator_draws_a_region_with_the_mouse_or_types_it_without_javas
     web.quit().await.unwrap();
 
     // Without JavaScript: the same form, typed.
-    let (_driver, web, _profile) = start_browser_with(false, None).await;
+    let (_driver, web, _profile) = start_browser_with(false, None, &[]).await;
     web.goto(format!("{base}/healthz")).await.unwrap();
     web.add_cookie(Cookie::new(name.to_owned(), value.to_owned())).await.unwrap();
     web.goto(&regions).await.unwrap();

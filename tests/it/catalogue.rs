@@ -663,7 +663,7 @@ async fn pages_carry_strict_security_headers() {
         assert!(csp.contains("default-src 'none'") && csp.contains("frame-ancestors 'none'"), "{url}: {csp}");
         assert!(!csp.contains("unsafe-inline") && !csp.contains("script-src"), "{url}: no script allowed");
         assert_eq!(resp.header("x-content-type-options"), "nosniff", "{url}");
-        assert_eq!(resp.header("referrer-policy"), "no-referrer", "{url}");
+        assert_eq!(resp.header("referrer-policy"), "same-origin", "{url}");
         assert_eq!(resp.header("cross-origin-resource-policy"), "same-origin", "{url}");
         assert!(resp.headers.get("set-cookie").is_none(), "{url} sets no cookie");
     }
