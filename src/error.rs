@@ -17,9 +17,6 @@ pub enum AppError {
     /// Input that cannot be understood; the key names a translated message.
     #[error("bad request: {0}")]
     BadRequest(&'static str),
-    /// Too many requests from here or from everyone; try again later.
-    #[error("too many requests")]
-    TooManyRequests,
     /// A part of zbor that cannot work right now; the key names a translated message.
     #[error("unavailable: {0}")]
     Unavailable(&'static str),
@@ -66,7 +63,6 @@ impl IntoResponse for AppError {
             Self::NotFound => ErrorPage { status: StatusCode::NOT_FOUND, message: "error-not-found" },
             Self::BadRequest(key) => ErrorPage { status: StatusCode::BAD_REQUEST, message: key },
             Self::Forbidden => ErrorPage { status: StatusCode::FORBIDDEN, message: "error-forbidden" },
-            Self::TooManyRequests => ErrorPage { status: StatusCode::TOO_MANY_REQUESTS, message: "error-too-many" },
             Self::Unavailable(key) => ErrorPage { status: StatusCode::SERVICE_UNAVAILABLE, message: key },
             Self::Internal(err) => {
                 // Logged here, once; the chain may name files or SQL, so it stays in the log.

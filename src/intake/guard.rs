@@ -158,6 +158,12 @@ impl RateLimit {
         }
     }
 
+    /// How long until the current window ends and the counts start again.
+    pub fn retry_after(&self) -> Duration {
+        let Ok(counts) = self.counts.lock() else { return self.window };
+        self.window.saturating_sub(counts.started.elapsed())
+    }
+
     /// Counts a request; `false` when it is over a limit.
     pub fn allow(&self, peer: Option<IpAddr>) -> bool {
         let key = self.peers.key(peer);

@@ -230,11 +230,15 @@ async fn submit(
         admission == Admission::Admitted
     };
     let (mut form, read) = upload::read_form_keeping(request, "photos", &state.media.limits, admit).await;
-    if admission == Admission::TooMany {
-        return Err(AppError::TooManyRequests);
-    }
     let values = values_of(&mut form);
     let had_photos = !form.photos.is_empty();
+    if admission == Admission::TooMany {
+        // Nothing is stored; what was typed comes back (the photos come last in the form and
+        // are not read), with when to send it again.
+        let general = Some(Msg::new("error-too-many"));
+        let page = again(&state, &ctx, StatusCode::TOO_MANY_REQUESTS, values, FieldErrors::default(), general, true)?;
+        return Ok(too_many(page, state.intake.offers.retry_after()));
+    }
     if matches!(admission, Admission::Junk | Admission::Repeated) {
         state.intake.count_junk();
     }
@@ -329,7 +333,14 @@ async fn derive(state: &AppState, normalised: Option<&str>) -> AppResult<receipt
 #[derive(Serialize)]
 struct StatusPage {
     token: String,
-    error: Option<Msg>,
+    /// Why the form was not answered, for the whole form (an expired token).
+    general: Option<Msg>,
+    /// Why the form was not answered, beside the field at fault.
+    errors: FieldErrors,
+    /// What was typed, given back when the form is refused (only to the browser that sent
+    /// it, on a page no one stores).
+    typed_receipt: String,
+    typed_answer: String,
     result: Option<offers::Status>,
     /// Whether an answer to the museum was sealed and sent (said alike for every receipt).
     answered: bool,
@@ -339,7 +350,22 @@ struct StatusPage {
 impl StatusPage {
     fn new(state: &AppState) -> Self {
         let token = state.intake.signer.issue("status");
-        Self { token, error: None, result: None, answered: false, max_answer: offers::MAX_ANSWER }
+        Self {
+            token,
+            general: None,
+            errors: FieldErrors::default(),
+            typed_receipt: String::new(),
+            typed_answer: String::new(),
+            result: None,
+            answered: false,
+            max_answer: offers::MAX_ANSWER,
+        }
+    }
+
+    /// The form refused: what was typed comes back with it.
+    fn refused(&mut self, receipt: &str, answer: &str) {
+        self.typed_receipt = receipt.to_owned();
+        self.typed_answer = answer.to_owned();
     }
 }
 
@@ -390,15 +416,23 @@ async fn status(
     }
     let mut page = StatusPage::new(&state);
     let typed = zeroize::Zeroizing::new(form.receipt);
-    let answer = zeroize::Zeroizing::new(form.answer);
+    let answer = zeroize::Zeroizing::new(crate::web::forms::one_line_break(&form.answer));
+    drop(zeroize::Zeroizing::new(form.answer));
     // Only a look-up with a valid unused token is counted, and costs a derivation: junk can
     // neither close the door nor keep the hashing busy. Its answer may come sooner, which
     // says only what its sender knows already: that its token was not one.
     match state.intake.admit_lookup(peer, &form.csrf) {
-        Admission::TooMany => return Err(AppError::TooManyRequests),
+        Admission::TooMany => {
+            page.general = Some(Msg::new("error-too-many"));
+            page.refused(&typed, &answer);
+            let html = render_page(&state, &ctx.base(&state), "intake/status.html", page)?;
+            let page = no_store((StatusCode::TOO_MANY_REQUESTS, html).into_response());
+            return Ok(too_many(page, state.intake.lookups.retry_after()));
+        }
         Admission::Junk | Admission::Repeated => {
             state.intake.count_junk();
-            page.error = Some(Msg::new("offer-error-expired"));
+            page.general = Some(Msg::new("offer-error-expired"));
+            page.refused(&typed, &answer);
             let html = render_page(&state, &ctx.base(&state), "intake/status.html", page)?;
             return Ok(no_store((StatusCode::UNPROCESSABLE_ENTITY, html).into_response()));
         }
@@ -406,12 +440,13 @@ async fn status(
     }
     let code = receipts::normalise(&typed);
     if code.is_none() {
-        page.error = Some(Msg::new("status-error-format"));
-    } else if answer.chars().count() > offers::MAX_ANSWER {
-        page.error = Some(Msg::with("offer-error-too-long", offers::MAX_ANSWER));
+        page.errors.key("receipt", "status-error-format");
+    }
+    if answer.chars().count() > offers::MAX_ANSWER {
+        page.errors.add("answer", Msg::with("offer-error-too-long", offers::MAX_ANSWER));
     }
     let derived = derive(&state, code.as_deref().map(String::as_str)).await?;
-    let status = if page.error.is_none() {
+    let status = if page.errors.is_empty() {
         let answer = answer.trim();
         if !answer.is_empty() {
             let recipients = state.recipients().ok_or(AppError::Unavailable("error-intake-closed"))?;
@@ -422,10 +457,20 @@ async fn status(
         page.result = Some(offers::status(&state.db.main, &derived).await?);
         StatusCode::OK
     } else {
+        page.refused(&typed, &answer);
         StatusCode::UNPROCESSABLE_ENTITY
     };
     let html = render_page(&state, &ctx.base(&state), "intake/status.html", page)?;
     Ok(no_store((status, Html(padded(html.0))).into_response()))
+}
+
+/// A 429 answer saying when the hourly window it hit starts again.
+fn too_many(mut response: Response, wait: std::time::Duration) -> Response {
+    let seconds = wait.as_secs().max(1);
+    if let Ok(value) = axum::http::HeaderValue::from_str(&seconds.to_string()) {
+        response.headers_mut().insert(axum::http::header::RETRY_AFTER, value);
+    }
+    response
 }
 
 /// What the intake form makes of a post's token.

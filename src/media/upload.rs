@@ -217,7 +217,13 @@ pub async fn read_form_keeping(
                 text_bytes += chunk.len();
                 bytes.extend_from_slice(&chunk);
             }
-            let text = String::from_utf8(bytes).map_err(|_| Refusal::FieldTooLong)?;
+            let mut text = String::from_utf8(bytes).map_err(|_| Refusal::FieldTooLong)?;
+            if text.contains('\r') {
+                // What a form sends to be sealed must not linger in a copy.
+                let one = crate::web::forms::one_line_break(&text);
+                text.zeroize();
+                text = one;
+            }
             form.fields.push((name, text));
         }
         if !admitted && !admit(&form) {

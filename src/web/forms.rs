@@ -31,6 +31,41 @@ impl Pairs {
     }
 }
 
+/// `text` with every line break written as one `\n`. Browsers send a textarea's line breaks
+/// as CRLF but count each as one character against its `maxlength`: read this way, a text
+/// the browser let through is never refused as too long, and is stored the same whatever
+/// sent it.
+pub fn one_line_break(text: &str) -> String {
+    if !text.contains('\r') {
+        return text.to_owned();
+    }
+    text.replace("\r\n", "\n").replace('\r', "\n")
+}
+
+/// A URL-encoded body with its line breaks (`%0D%0A`, a lone `%0D`) made `%0A`, as
+/// [`one_line_break`] does for text, before it is read.
+pub fn one_line_break_encoded(body: &[u8]) -> std::borrow::Cow<'_, [u8]> {
+    let is_cr =
+        |rest: &[u8]| rest.len() >= 3 && rest[0] == b'%' && rest[1] == b'0' && rest[2].eq_ignore_ascii_case(&b'd');
+    let is_lf =
+        |rest: &[u8]| rest.len() >= 3 && rest[0] == b'%' && rest[1] == b'0' && rest[2].eq_ignore_ascii_case(&b'a');
+    if !(0..body.len()).any(|i| is_cr(&body[i..])) {
+        return std::borrow::Cow::Borrowed(body);
+    }
+    let mut out = Vec::with_capacity(body.len());
+    let mut i = 0;
+    while i < body.len() {
+        if is_cr(&body[i..]) {
+            out.extend_from_slice(b"%0A");
+            i += if is_lf(&body[i + 3..]) { 6 } else { 3 };
+        } else {
+            out.push(body[i]);
+            i += 1;
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// A message for a page: a locale key and its number, if any.
 #[derive(Debug, Clone, Serialize)]
 pub struct Msg {
@@ -138,5 +173,21 @@ impl<K: Into<String>> From<BTreeMap<K, &'static str>> for FieldErrors {
 impl<K: Into<String>, const N: usize> From<[(K, Msg); N]> for FieldErrors {
     fn from(messages: [(K, Msg); N]) -> Self {
         Self(messages.into_iter().map(|(field, msg)| (field.into(), msg)).collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_breaks_become_one_in_text_and_in_encoded_bodies() {
+        assert_eq!(one_line_break("a\r\nb\rc\nd"), "a\nb\nc\nd");
+        assert_eq!(one_line_break("plain"), "plain");
+        let body = b"a=1%0D%0A2%0d3%0A&b=%0D";
+        assert_eq!(&*one_line_break_encoded(body), b"a=1%0A2%0A3%0A&b=%0A");
+        assert!(matches!(one_line_break_encoded(b"a=%0A%25"), std::borrow::Cow::Borrowed(_)));
+        // A percent sign before a break is its own escape: %250D is "%0D" typed, not a break.
+        assert_eq!(&*one_line_break_encoded(b"a=%250D"), b"a=%250D");
     }
 }

@@ -88,6 +88,7 @@ impl<T: DeserializeOwned + Send> FromRequest<AppState> for StaffForm<T> {
         let bytes = axum::body::to_bytes(body, MAX_FORM_BYTES)
             .await
             .map_err(|_| AppError::BadRequest("error-bad-query").into_response())?;
+        let bytes = super::forms::one_line_break_encoded(&bytes);
         let pairs: Pairs = serde_urlencoded::from_bytes(&bytes)
             .map_err(|_| AppError::BadRequest("error-bad-query").into_response())?;
         // A session that ended while the form was being filled in: nothing is done, and the

@@ -1163,3 +1163,27 @@ async fn object_types_are_an_authority_that_curators_extend_rename_and_create_in
         zbor::collection::audit::Verdict::Intact(_)
     ));
 }
+
+/// The panel's texts are stored with plain line breaks, however the browser sent them (CRLF,
+/// and counted once against `maxlength`, as browsers count them).
+#[tokio::test]
+async fn panel_texts_are_stored_with_plain_line_breaks() {
+    let app = TestApp::new().await;
+    let cookie = app.staff_cookie("curator", Role::Curator).await;
+    let csrf = app.token("/admin/objects/new", Some(&cookie)).await;
+    let fields = pairs(&[
+        ("object_type", "letter"),
+        ("title_en", "Letter"),
+        ("description_en", "First page.\r\n\r\nSecond page.\rThird."),
+        ("internal_notes", "Box 4\r\nshelf B"),
+    ]);
+    let id = create(&app, &cookie, &csrf, &fields).await;
+    let (description, notes): (String, String) =
+        sqlx::query_as("SELECT description_en, internal_notes FROM objects WHERE id = ?")
+            .bind(id)
+            .fetch_one(&app.state.db.main)
+            .await
+            .unwrap();
+    assert_eq!(description, "First page.\n\nSecond page.\nThird.");
+    assert_eq!(notes, "Box 4\nshelf B");
+}

@@ -94,6 +94,9 @@ async fn the_offer_form_sets_no_cookie_labels_every_field_and_speaks_three_langu
         ] {
             assert!(names.iter().any(|n| n == field), "{field} missing");
         }
+        // Browsers send fields in the form's order, and when photos are refused as they arrive
+        // nothing after them is read: every other field comes before them, and is kept.
+        assert_eq!(names.last().map(String::as_str), Some("photos"), "{lang}: {names:?}");
         // Every visible control has a label.
         let labels = page.attrs("label", "for");
         for id in page
@@ -322,10 +325,21 @@ async fn offers_are_rate_limited_per_address_without_stopping_others() {
         let r = app.send(offer_request(&app, [10, 0, 0, 1], &[("title", "Letter")], &[], &[]).await).await;
         assert_eq!(r.status, StatusCode::OK);
     }
-    let r = app.send(offer_request(&app, [10, 0, 0, 1], &[("title", "Letter")], &[], &[]).await).await;
+    let fields =
+        [("title", "Letter"), ("description", "Four pages"), ("story", "From Zhodzina"), ("want_receipt", "yes")];
+    let r = app
+        .send(offer_request(&app, [10, 0, 0, 1], &fields, &[("a.jpg", &crate::media::plain_jpeg(40, 30))], &[]).await)
+        .await;
     assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
-    assert_eq!(r.texts("h1"), ["Зашмат запытаў"]);
-    assert!(r.body.contains("Нічога не захавана"));
+    assert!(r.texts("[role=alert]")[0].contains("Нічога не захавана"), "{:?}", r.texts("[role=alert]"));
+    // What was typed comes back, to be sent again later, and the answer says when.
+    assert_eq!(r.attrs("#title", "value"), ["Letter"]);
+    assert_eq!(r.texts("#description"), ["Four pages"]);
+    assert_eq!(r.texts("#story"), ["From Zhodzina"]);
+    assert_eq!(r.attrs("#want_receipt[checked]", "value"), ["yes"]);
+    assert!(r.header("cache-control").contains("no-store"));
+    let wait: u64 = r.header("retry-after").parse().unwrap();
+    assert!((1..=3600).contains(&wait), "{wait}");
     let r = app.send(offer_request(&app, [10, 0, 0, 2], &[("title", "Letter")], &[], &[]).await).await;
     assert_eq!(r.status, StatusCode::OK, "another address is not held back");
     let r = app.send(offer_request(&app, [10, 0, 0, 3], &[("title", "Letter")], &[], &[]).await).await;
@@ -830,9 +844,77 @@ async fn receipt_look_ups_are_rate_limited() {
     for _ in 0..2 {
         assert_eq!(check_receipt(&app, "7KQ4-M9XT-2HWP-R3CD").await.status, StatusCode::OK);
     }
-    let refused = check_receipt(&app, "7KQ4-M9XT-2HWP-R3CD").await;
+    let refused = answer_with(&app, "7KQ4-M9XT-2HWP-R3CD", "It is 70 by 50 cm").await;
     assert_eq!(refused.status, StatusCode::TOO_MANY_REQUESTS);
     assert!(refused.texts(".offer-state").is_empty(), "nothing looked up");
+    assert_eq!(refused.texts("#answer"), ["It is 70 by 50 cm"], "the answer comes back, to be sent later");
+    let wait: u64 = refused.header("retry-after").parse().unwrap();
+    assert!((1..=3600).contains(&wait), "{wait}");
+}
+
+/// A refused status form says why beside the field at fault, with its numbers, and gives back
+/// what was typed.
+#[tokio::test]
+async fn a_refused_status_form_explains_beside_its_field_and_keeps_what_was_typed() {
+    let (app, _) = TestApp::with_keyholder().await;
+    let long = "ы".repeat(4001);
+    for lang in ["en", "be", "ru"] {
+        let token = app.token("/offer/status", None).await;
+        let body = serde_urlencoded::to_string([
+            ("csrf", token.as_str()),
+            ("receipt", "7KQ4-M9XT-2HWP-R3CD"),
+            ("answer", long.as_str()),
+        ])
+        .unwrap();
+        let request = Request::post(format!("/offer/status?lang={lang}"))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(Body::from(body))
+            .unwrap();
+        let resp = app.send(request).await;
+        assert_eq!(resp.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let message = &resp.texts("#answer-error")[0];
+        assert!(message.contains("4000") && !message.contains('{'), "{lang}: {message}");
+        assert_eq!(resp.attrs("#answer", "aria-invalid"), ["true"]);
+        assert_eq!(resp.attrs("#answer", "aria-describedby"), ["answer-help answer-error"]);
+        assert_eq!(resp.texts("#answer"), [long.as_str()], "{lang}: the answer is kept");
+        assert_eq!(resp.attrs("#receipt", "value"), ["7KQ4-M9XT-2HWP-R3CD"]);
+    }
+    let resp = answer_with(&app, "hello", "My answer").await;
+    assert_eq!(resp.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(resp.texts("#receipt-error").len(), 1);
+    assert_eq!(resp.attrs("#receipt", "aria-invalid"), ["true"]);
+    assert_eq!(resp.attrs("#receipt", "value"), ["hello"]);
+    assert_eq!(resp.texts("#answer"), ["My answer"]);
+    // An expired token: the same, for the whole form.
+    let body = serde_urlencoded::to_string([("csrf", "1.abc"), ("receipt", "AAAA-BBBB-CCCC-DDDD"), ("answer", "Kept")])
+        .unwrap();
+    let request = Request::post("/offer/status")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(Body::from(body))
+        .unwrap();
+    let resp = app.send(request).await;
+    assert_eq!(resp.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(resp.texts("#answer"), ["Kept"]);
+}
+
+/// Browsers count a line break as one character against `maxlength` but send it as two
+/// (CRLF): a text the browser let through is not refused as too long, and is stored with
+/// plain line breaks.
+#[tokio::test]
+async fn line_breaks_count_once_as_the_browser_counts_them() {
+    let (app, identity) = TestApp::with_keyholder().await;
+    // 3 999 characters in the browser: 20 lines of 199, 19 breaks.
+    let description = vec!["a".repeat(199); 20].join("\r\n");
+    let story = vec!["б".repeat(299); 20].join("\r\n");
+    assert_eq!(description.replace("\r\n", "\n").chars().count(), 3999);
+    let resp = offer(&app, &[("title", "Letter"), ("description", &description), ("story", &story)], &[]).await;
+    assert_eq!(resp.status, StatusCode::OK, "{:?}", resp.texts(".field-error"));
+    let stored: String =
+        sqlx::query_scalar("SELECT description FROM offers").fetch_one(&app.state.db.main).await.unwrap();
+    assert_eq!(stored, description.replace("\r\n", "\n"));
+    let records = sealed_records(&app).await;
+    let (story_opened, _) = open(&identity, &records[0].0, &records[0].1).unwrap();
+    assert_eq!(story_opened, story.replace("\r\n", "\n"));
 }
 
 #[tokio::test]
