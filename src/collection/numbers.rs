@@ -4,8 +4,15 @@
 
 use sqlx::SqliteConnection;
 
-/// Pattern of entry numbers: every arrival gets one, whether or not it is accessioned.
+/// Pattern of entry numbers of offers: every offer that arrives gets one, whether or not it is
+/// accessioned.
 pub const ENTRY_PATTERN: &str = "E-{year}-{seq:04}";
+
+/// Pattern of entry numbers of objects recorded by staff directly (handed over in person, or
+/// catalogued before zbor): a series of their own. Such an entry is timestamped (its row and
+/// its audit entry), and an offer's number between two of one series would date the offer to
+/// within minutes; offers' entries keep only their day.
+pub const DIRECT_ENTRY_PATTERN: &str = "E-{year}-D{seq:04}";
 
 /// Declares a number of a register: text that only this module makes (or the database gives
 /// back, having stored what this module made). Read as `&str` anywhere.
@@ -46,7 +53,9 @@ macro_rules! register_number {
 }
 
 register_number!(
-    /// An entry number (`E-2024-0007`), given on arrival by [`next_entry_number`].
+    /// An entry number: an offer's (`E-2024-0007`), given on arrival by [`next_entry_number`],
+    /// or an object's recorded by staff directly (`E-2024-D0003`), by
+    /// [`next_direct_entry_number`].
     EntryNumber
 );
 
@@ -124,10 +133,17 @@ async fn next_seq(conn: &mut SqliteConnection, register: &str, scope: &str) -> s
     .await
 }
 
-/// Allocates the next entry number for `year`.
+/// Allocates the next entry number of an offer arriving in `year`.
 pub async fn next_entry_number(conn: &mut SqliteConnection, year: i32) -> anyhow::Result<EntryNumber> {
     let seq = next_seq(conn, "entry", &year.to_string()).await?;
     Ok(EntryNumber(format_number(ENTRY_PATTERN, year, seq).map_err(anyhow::Error::msg)?))
+}
+
+/// Allocates the next entry number of an object recorded by staff directly in `year` (see
+/// [`DIRECT_ENTRY_PATTERN`]).
+pub async fn next_direct_entry_number(conn: &mut SqliteConnection, year: i32) -> anyhow::Result<EntryNumber> {
+    let seq = next_seq(conn, "entry", &format!("direct-{year}")).await?;
+    Ok(EntryNumber(format_number(DIRECT_ENTRY_PATTERN, year, seq).map_err(anyhow::Error::msg)?))
 }
 
 /// Allocates the next accession number for `year` following `pattern`.

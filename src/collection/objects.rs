@@ -73,13 +73,14 @@ pub(crate) fn now() -> String {
     chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
 
-/// Records a new draft object with a fresh entry number.
+/// Records a new draft object, entered by staff directly, with a fresh entry number of the
+/// direct series (never one of the offers' series: see [`numbers::DIRECT_ENTRY_PATTERN`]).
 pub async fn create_object(
     conn: &mut SqliteConnection,
     object: &NewObject,
     entry_year: i32,
 ) -> anyhow::Result<ObjectRef> {
-    let entry_number = numbers::next_entry_number(conn, entry_year).await?;
+    let entry_number = numbers::next_direct_entry_number(conn, entry_year).await?;
     create_object_numbered(conn, object, entry_number).await
 }
 

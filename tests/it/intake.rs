@@ -1115,3 +1115,34 @@ async fn curators_delete_spam_outright_and_the_retention_purge_forgets_decided_o
         assert!(!contains(&std::fs::read(&file).unwrap(), b"SPAM-CANARY"), "{}", file.display());
     }
 }
+
+/// Objects recorded in the panel are timestamped (their row, their audit entry); an offer's
+/// entry number drawn between two of theirs would date it to within minutes. Offers number a
+/// series of their own.
+#[tokio::test]
+async fn an_offers_entry_number_shares_no_series_with_timestamped_entries() {
+    use chrono::Datelike;
+    let (app, _) = TestApp::with_keyholder().await;
+    let cookie = app.staff_cookie("curator", Role::Curator).await;
+    let mut objects = Vec::new();
+    for title in ["Before", "After"] {
+        if title == "After" {
+            assert_eq!(offer(&app, &[("title", "Timed offer")], &[]).await.status, StatusCode::OK);
+        }
+        let csrf = app.token("/admin/objects/new", Some(&cookie)).await;
+        let fields = [("csrf", csrf.as_str()), ("object_type", "flag"), ("title_en", title)];
+        let resp = app.post_form("/admin/objects/new", &cookie, &fields).await;
+        assert_eq!(resp.status, StatusCode::SEE_OTHER);
+        let entry: String = sqlx::query_scalar("SELECT entry_number FROM objects WHERE title_en = ?")
+            .bind(title)
+            .fetch_one(&app.state.db.main)
+            .await
+            .unwrap();
+        objects.push(entry);
+    }
+    let year = chrono::Utc::now().year();
+    assert_eq!(objects, [format!("E-{year}-D0001"), format!("E-{year}-D0002")], "no gap an offer could fill");
+    let offered: String =
+        sqlx::query_scalar("SELECT entry_number FROM offers").fetch_one(&app.state.db.main).await.unwrap();
+    assert_eq!(offered, format!("E-{year}-0001"));
+}
