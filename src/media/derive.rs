@@ -15,13 +15,14 @@ pub const WEBP_QUALITY: f32 = 80.0;
 /// faster decoding matters more than bytes.
 pub const WEBP_SIZES: [u32; 2] = [400, 1200];
 
-/// Encodes 8-bit RGB pixels as a baseline JPEG with no metadata segments.
+/// Encodes pixels as a baseline JPEG with no metadata segments; transparency is flattened
+/// onto white (dropping the alpha channel would show what lies under transparent pixels).
 pub fn encode_jpeg(image: &DynamicImage, quality: u8) -> anyhow::Result<Vec<u8>> {
     let rgb;
     let pixels = match image {
         DynamicImage::ImageRgb8(buffer) => buffer,
         other => {
-            rgb = other.to_rgb8();
+            rgb = to_rgb(other.clone());
             &rgb
         }
     };

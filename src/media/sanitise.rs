@@ -259,7 +259,9 @@ pub fn sanitise(bytes: &[u8], limits: &Limits) -> Result<Sanitised, Refusal> {
         _ => false,
     };
     if transparent {
-        let rgba = DynamicImage::ImageRgba8(image.into_rgba8());
+        let mut rgba = image.into_rgba8();
+        clear_under_transparency(&mut rgba);
+        let rgba = DynamicImage::ImageRgba8(rgba);
         let mut bytes = Vec::new();
         rgba.write_to(&mut Cursor::new(&mut bytes), ImageFormat::Png).map_err(|_| Refusal::Corrupt)?;
         Ok(Sanitised { bytes, format: MasterFormat::Png, image: rgba })
@@ -270,9 +272,41 @@ pub fn sanitise(bytes: &[u8], limits: &Limits) -> Result<Sanitised, Refusal> {
     }
 }
 
+/// Keeps of each pixel's colour only what shows: white under a fully transparent pixel, and
+/// under a partly transparent one the colour as its opacity lets it be seen (premultiplied
+/// and back, in 8 bits). Erasing part of a photo to transparency is a common way to hide a
+/// face or a name, and the colour under it would otherwise survive in the file.
+fn clear_under_transparency(image: &mut image::RgbaImage) {
+    for pixel in image.pixels_mut() {
+        let [r, g, b, a] = pixel.0;
+        let visible = |c: u8| -> u8 {
+            if a == 0 {
+                return 255;
+            }
+            let (c, a) = (u32::from(c), u32::from(a));
+            let premultiplied = (c * a + 127) / 255;
+            ((premultiplied * 255 + a / 2) / a).min(255) as u8
+        };
+        pixel.0 = [visible(r), visible(g), visible(b), a];
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn nothing_hides_under_transparent_pixels() {
+        let mut image = image::RgbaImage::from_pixel(4, 1, image::Rgba([17, 99, 201, 0]));
+        image.put_pixel(1, 0, image::Rgba([17, 99, 201, 255]));
+        image.put_pixel(2, 0, image::Rgba([17, 99, 201, 3]));
+        clear_under_transparency(&mut image);
+        assert_eq!(image.get_pixel(0, 0).0, [255, 255, 255, 0], "nothing under full transparency");
+        assert_eq!(image.get_pixel(1, 0).0, [17, 99, 201, 255], "opaque pixels are as they were");
+        // At 3/255 opacity only a few levels of each colour can show.
+        let [r, g, b, _] = image.get_pixel(2, 0).0;
+        assert!([r, g, b].iter().all(|c| c % 85 == 0), "{r} {g} {b}");
+    }
 
     #[test]
     fn files_are_recognised_by_their_bytes() {

@@ -1146,3 +1146,29 @@ async fn an_offers_entry_number_shares_no_series_with_timestamped_entries() {
         sqlx::query_scalar("SELECT entry_number FROM offers").fetch_one(&app.state.db.main).await.unwrap();
     assert_eq!(offered, format!("E-{year}-0001"));
 }
+
+/// A part of a photo erased to transparency (a common way to hide a face or a name) keeps its
+/// colour in the file unless zbor clears it: not in the kept master, not in the reviewers'
+/// preview.
+#[tokio::test]
+async fn what_lies_under_transparent_pixels_is_kept_nowhere() {
+    let (app, _) = TestApp::with_keyholder().await;
+    let hidden = image::Rgba([17, 99, 201, 0]);
+    let picture =
+        image::RgbaImage::from_fn(80, 60, |x, _| if x < 40 { image::Rgba([200, 16, 46, 255]) } else { hidden });
+    let mut png = Vec::new();
+    image::DynamicImage::ImageRgba8(picture)
+        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .unwrap();
+    let resp = offer(&app, &[("title", "Erased")], &[("erased.png", &png)]).await;
+    assert_eq!(resp.status, StatusCode::OK);
+    let (master, preview): (Vec<u8>, Vec<u8>) =
+        sqlx::query_as("SELECT master, preview FROM offer_photos").fetch_one(&app.state.db.main).await.unwrap();
+    let master = image::load_from_memory(&master).unwrap().to_rgba8();
+    assert!(master.pixels().all(|p| p.0[..3] != hidden.0[..3]), "the hidden colour is in the master");
+    let preview = image::load_from_memory(&preview).unwrap().to_rgb8();
+    let bluish = preview.pixels().filter(|p| p.0[2] > 150 && p.0[0] < 100).count();
+    assert_eq!(bluish, 0, "the reviewers' preview shows what was under the transparent half");
+    let right = preview.get_pixel(preview.width() - 2, preview.height() / 2).0;
+    assert!(right.iter().all(|c| *c > 240), "the transparent half is white: {right:?}");
+}
