@@ -84,17 +84,54 @@ impl Writer {
 
 /// Moves everything in the WAL into the database file and empties the WAL, so text just
 /// deleted (with `secure_delete`, its pages are zeroed in the database) does not linger in
-/// the journal. Best effort: a reader in the middle of a long query can keep a few pages.
+/// the journal. A reader in the middle of a long read (a backup, an export) keeps the WAL
+/// busy: then the emptying is owed, and tried again in the background until it is done.
+/// (A busy checkpoint has already waited the connection's busy timeout for the readers.)
 pub async fn truncate_wal(pool: &SqlitePool) -> sqlx::Result<()> {
-    for _ in 0..5 {
-        let (busy, _, _): (i64, i64, i64) = sqlx::query_as("PRAGMA wal_checkpoint(TRUNCATE)").fetch_one(pool).await?;
-        if busy == 0 {
-            return Ok(());
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
+    if !checkpoint(pool).await? {
+        owe_truncation(pool.clone());
     }
-    tracing::warn!("the WAL could not be emptied at once: a reader kept it busy");
     Ok(())
+}
+
+/// One `wal_checkpoint(TRUNCATE)`: whether the WAL is now empty.
+async fn checkpoint(pool: &SqlitePool) -> sqlx::Result<bool> {
+    let (busy, _, _): (i64, i64, i64) = sqlx::query_as("PRAGMA wal_checkpoint(TRUNCATE)").fetch_one(pool).await?;
+    Ok(busy == 0)
+}
+
+/// Databases whose WAL is owed an emptying, each tried by one task at a time.
+static OWED: std::sync::Mutex<Vec<std::path::PathBuf>> = std::sync::Mutex::new(Vec::new());
+
+/// Tries to empty `pool`'s WAL every half second until it is done (a reader kept it busy).
+fn owe_truncation(pool: SqlitePool) {
+    let file = pool.connect_options().get_filename().to_path_buf();
+    {
+        let Ok(mut owed) = OWED.lock() else { return };
+        if owed.contains(&file) {
+            return;
+        }
+        owed.push(file.clone());
+    }
+    tracing::warn!("the WAL could not be emptied at once (a reader kept it busy); trying again until it is");
+    tokio::spawn(async move {
+        loop {
+            tokio::time::sleep(Duration::from_millis(500)).await;
+            match checkpoint(&pool).await {
+                Ok(true) => break,
+                Ok(false) => {}
+                Err(e) if pool.is_closed() => {
+                    tracing::error!(error = %e, "the WAL could not be emptied before the database closed");
+                    break;
+                }
+                Err(e) => tracing::warn!(error = %e, "emptying the WAL"),
+            }
+        }
+        if let Ok(mut owed) = OWED.lock() {
+            owed.retain(|f| f != &file);
+        }
+        tracing::info!("the WAL owed an emptying is empty");
+    });
 }
 
 /// A write transaction holding the writers' turn; rolled back when dropped uncommitted.

@@ -1172,3 +1172,30 @@ async fn what_lies_under_transparent_pixels_is_kept_nowhere() {
     let right = preview.get_pixel(preview.width() - 2, preview.height() / 2).0;
     assert!(right.iter().all(|c| *c > 240), "the transparent half is white: {right:?}");
 }
+
+/// A decline while a long read holds the database (a backup, an export) cannot empty the WAL
+/// at once: it is emptied as soon as the read ends, not left holding the declined text.
+#[tokio::test]
+async fn the_wal_a_long_reader_kept_busy_is_emptied_when_it_ends() {
+    let (app, _) = TestApp::with_keyholder().await;
+    let fields = [("title", "Declined"), ("maker", "WAL-CANARY maker"), ("credit", "name"), ("credit_name", "Ales")];
+    assert_eq!(offer(&app, &fields, &[]).await.status, StatusCode::OK);
+    let id: String = sqlx::query_scalar("SELECT id FROM offers").fetch_one(&app.state.db.main).await.unwrap();
+    let wal = app.config.data_dir.join("zbor.sqlite-wal");
+    let size = || std::fs::metadata(&wal).map(|m| m.len()).unwrap_or(0);
+    // A reader in the middle of a long read.
+    let mut reader = app.state.db.main.begin().await.unwrap();
+    let _: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM offers").fetch_one(&mut *reader).await.unwrap();
+    let curator = app.staff_cookie("curator", Role::Curator).await;
+    let token = app.token(&format!("/admin/offers/{id}"), Some(&curator)).await;
+    let r = app.post_form(&format!("/admin/offers/{id}/decline"), &curator, &[("csrf", &token)]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert!(size() > 0, "the reader kept the WAL");
+    reader.rollback().await.unwrap();
+    let started = std::time::Instant::now();
+    while size() > 0 {
+        assert!(started.elapsed() < std::time::Duration::from_secs(10), "the WAL was never emptied");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(!contains(&std::fs::read(app.config.main_db_path()).unwrap(), b"WAL-CANARY"));
+}
