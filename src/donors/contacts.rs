@@ -46,6 +46,59 @@ impl Vault {
         Ok(done.rows_affected())
     }
 
+    /// Removes an offer's sealed records as [`Vault::forget`] does, now if it can, else by a
+    /// task that tries again every two seconds until it has (the database was busy or locked:
+    /// the offer's row is already gone, so nothing would ask again), then empties the WAL.
+    pub(super) async fn forget_now_or_soon(&self, offer_ref: &str) -> u64 {
+        match self.forget(offer_ref).await {
+            Ok(removed) => removed,
+            Err(e) => {
+                tracing::error!(error = %e, "removing a sealed record; trying again until it is removed");
+                let (vault, offer_ref) = (self.clone(), offer_ref.to_owned());
+                tokio::spawn(async move {
+                    loop {
+                        tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+                        match vault.forget(&offer_ref).await {
+                            Ok(_) => break,
+                            Err(_) if vault.pool.is_closed() => return,
+                            Err(e) => tracing::warn!(error = %e, "removing a sealed record"),
+                        }
+                    }
+                    if let Err(e) = vault.truncate_wal().await {
+                        tracing::error!(error = %e, "emptying the contacts WAL");
+                    }
+                });
+                0
+            }
+        }
+    }
+
+    /// Removes the sealed records stored before `before` whose offer is gone or whose record
+    /// was purged: what a removal cut short left behind (a record is stored a moment before
+    /// its offer's row, so only older ones are looked at). Returns how many went.
+    pub(super) async fn sweep_orphans(&self, main: &SqlitePool, before: NaiveDate) -> sqlx::Result<u64> {
+        let offers: Vec<String> = sqlx::query_scalar(
+            "SELECT DISTINCT CASE WHEN instr(offer_ref, '#') > 0 THEN substr(offer_ref, 1, instr(offer_ref, '#') - 1)
+                ELSE offer_ref END
+             FROM sealed_records WHERE created_on < ?",
+        )
+        .bind(before.to_string())
+        .fetch_all(&self.pool)
+        .await?;
+        let mut removed = 0;
+        for offer in offers {
+            let kept: bool =
+                sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM offers WHERE id = ? AND sealed_purged = 0)")
+                    .bind(&offer)
+                    .fetch_one(main)
+                    .await?;
+            if !kept {
+                removed += self.forget(&offer).await?;
+            }
+        }
+        Ok(removed)
+    }
+
     /// Empties the WAL after a removal (see [`crate::db::truncate_wal`]).
     pub async fn truncate_wal(&self) -> sqlx::Result<()> {
         crate::db::truncate_wal(&self.pool).await

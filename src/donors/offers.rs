@@ -669,10 +669,11 @@ impl Command for DeleteOffer {
     }
 }
 
-/// Runs [`DeleteOffer`], then forgets the sealed record and empties both journals.
+/// Runs [`DeleteOffer`], then forgets the sealed record (soon, if `contacts.sqlite` is busy)
+/// and empties both journals.
 pub async fn delete(writer: &Writer, vault: &Vault, actor: Actor, id: &str) -> CommandResult<()> {
     command::execute(writer, actor, DeleteOffer { offer: id.to_owned() }).await?;
-    vault.forget(id).await?;
+    vault.forget_now_or_soon(id).await;
     forget_journals(writer, vault).await?;
     Ok(())
 }
@@ -737,7 +738,8 @@ impl Command for Purge {
 }
 
 /// Purges what is older than `retention_days` (0 keeps everything): declined offers whole,
-/// and the sealed records of accepted ones; then empties both journals.
+/// and the sealed records of accepted ones; sweeps the sealed records of offers that are gone;
+/// then empties both journals.
 pub async fn purge(
     writer: &Writer,
     vault: &Vault,
@@ -745,19 +747,23 @@ pub async fn purge(
     retention_days: u32,
     today: NaiveDate,
 ) -> CommandResult<Purged> {
-    if retention_days == 0 {
-        return Ok(Purged::default());
-    }
-    let cutoff = today - chrono::Days::new(u64::from(retention_days));
-    let (offers, ids) = command::execute(writer, actor, Purge { cutoff }).await?.output;
+    let (offers, ids) = if retention_days == 0 {
+        (0, Vec::new())
+    } else {
+        let cutoff = today - chrono::Days::new(u64::from(retention_days));
+        command::execute(writer, actor, Purge { cutoff }).await?.output
+    };
     let mut records = 0;
     for id in &ids {
-        records += vault.forget(id).await? as usize;
+        records += vault.forget_now_or_soon(id).await as usize;
     }
-    if !ids.is_empty() {
+    // And whatever a removal cut short left behind (a deletion while contacts.sqlite was
+    // locked, a crash between an offer's removal and its record's).
+    let stray = vault.sweep_orphans(writer.pool(), today - chrono::Days::new(1)).await? as usize;
+    if !ids.is_empty() || stray > 0 {
         forget_journals(writer, vault).await?;
     }
-    Ok(Purged { offers, records })
+    Ok(Purged { offers, records: records + stray })
 }
 
 /// Longest answer a donor may write back, in characters.

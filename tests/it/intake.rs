@@ -1199,3 +1199,47 @@ async fn the_wal_a_long_reader_kept_busy_is_emptied_when_it_ends() {
     }
     assert!(!contains(&std::fs::read(app.config.main_db_path()).unwrap(), b"WAL-CANARY"));
 }
+
+/// A deletion while `contacts.sqlite` is locked (a keyholder's tool, a backup holding it) still
+/// removes the sealed record once the lock goes, and a record a removal left behind (a crash
+/// between the row and the record) goes with the next purge.
+#[tokio::test]
+async fn a_deleted_offers_sealed_record_goes_even_when_contacts_was_locked() {
+    let (app, _) = TestApp::with_keyholder().await;
+    assert_eq!(offer(&app, &[("title", "Spam"), ("contact", "LOCKED-CANARY")], &[]).await.status, StatusCode::OK);
+    let id: String = sqlx::query_scalar("SELECT id FROM offers").fetch_one(&app.state.db.main).await.unwrap();
+    assert_eq!(app.state.vault.count().await.unwrap(), 1);
+    // Another process holds the contacts database locked for a while.
+    let mut other = zbor::db::open(&app.config.contacts_db_path(), 1).await.unwrap().acquire().await.unwrap().detach();
+    sqlx::Executor::execute(&mut other, "BEGIN EXCLUSIVE").await.unwrap();
+    let curator = app.staff_cookie("cora", Role::Curator).await;
+    let token = app.token("/admin/offers", Some(&curator)).await;
+    let gone =
+        app.post_form(&format!("/admin/offers/{id}/delete"), &curator, &[("csrf", &token), ("confirm", "yes")]).await;
+    assert_eq!(gone.status, StatusCode::SEE_OTHER);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM offers").await, 0);
+    sqlx::Executor::execute(&mut other, "ROLLBACK").await.unwrap();
+    let started = std::time::Instant::now();
+    while app.state.vault.count().await.unwrap() > 0 {
+        assert!(started.elapsed() < std::time::Duration::from_secs(20), "the sealed record stayed");
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+
+    // A record whose offer is gone, stored three days ago: the purge sweeps it (a record of
+    // today may belong to an offer being stored at this moment, and is left for tomorrow's).
+    assert_eq!(offer(&app, &[("title", "Kept")], &[]).await.status, StatusCode::OK);
+    sqlx::Executor::execute(
+        &mut other,
+        "INSERT INTO sealed_records (offer_ref, ciphertext, created_on) VALUES
+            ('stray', x'00', date('now', '-3 days')), ('stray#answer-1', x'00', date('now', '-3 days')),
+            ('fresh', x'00', date('now'))",
+    )
+    .await
+    .unwrap();
+    let today = chrono::Utc::now().date_naive();
+    let operator = zbor::collection::command::Actor::operator();
+    let purged =
+        zbor::donors::offers::purge(&app.state.db.writer, &app.state.vault, operator, 180, today).await.unwrap();
+    assert_eq!(purged, zbor::donors::offers::Purged { offers: 0, records: 2 });
+    assert_eq!(app.state.vault.count().await.unwrap(), 2, "the kept offer's record and today's stay");
+}
