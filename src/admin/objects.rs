@@ -713,7 +713,18 @@ async fn upload_media(
     // The photos accepted before a refused one are kept, as a curator would expect.
     let (photos, pixels): (Vec<_>, Vec<_>) = prepared.into_iter().unzip();
     let hashes: Vec<String> = photos.iter().map(|p: &media::Stored| p.hash.clone()).collect();
-    let ids = state.run(staff.actor(), media::AddPhotos { object: id, photos }).await?;
+    let ids = match state.run(staff.actor(), media::AddPhotos { object: id, photos }).await {
+        Ok(ids) => ids,
+        Err(err) => {
+            // The masters were written before the command: none may stay without its record.
+            for hash in &hashes {
+                if let Err(e) = media::remove_files_if_unused(&state.db.main, &state.media.store, hash).await {
+                    tracing::error!(error = %e, "removing the photos of an upload that was not recorded");
+                }
+            }
+            return Err(err.into());
+        }
+    };
     for ((media_id, hash), pixels) in ids.into_iter().zip(hashes).zip(pixels) {
         state.media.hand_off(media_id, &hash, pixels);
     }

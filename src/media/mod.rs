@@ -819,7 +819,8 @@ pub async fn on_an_object(pool: &SqlitePool, name: &str) -> sqlx::Result<bool> {
 pub async fn sweep_stale(pool: &SqlitePool, store: &Store) -> anyhow::Result<()> {
     let shown: std::collections::HashSet<String> = sqlx::query_scalar(
         "SELECT derivatives FROM media
-         UNION SELECT hash FROM offer_photos WHERE master IS NULL AND hash NOT IN (SELECT hash FROM media)",
+         UNION SELECT p.hash FROM offer_photos p JOIN offers o ON o.id = p.offer_id
+               WHERE p.master IS NULL AND o.state <> 'accepted' AND p.hash NOT IN (SELECT hash FROM media)",
     )
     .fetch_all(pool)
     .await?
@@ -891,12 +892,14 @@ pub async fn remove_unattached(pool: &SqlitePool, store: &Store, hashes: &[Strin
 pub async fn free(pool: &SqlitePool, store: &Store, names: &[String]) -> anyhow::Result<()> {
     for name in names.iter().filter(|n| is_hash(n)) {
         // An offer's photo without bytes in the database owns files only on installations older
-        // than held photos, and only while no image took them over (an accepted offer's did).
+        // than held photos, while its offer waits: an accepted offer's photos are its object's
+        // images, whose files go when the images do; a waiting offer's held photo has no files.
         let (master, derived): (bool, bool) = sqlx::query_as(
-            "SELECT EXISTS (SELECT 1 FROM media WHERE hash = ?1) OR EXISTS (SELECT 1 FROM offer_photos WHERE hash = ?1),
+            "WITH legacy AS (SELECT 1 FROM offer_photos p JOIN offers o ON o.id = p.offer_id
+                             WHERE p.hash = ?1 AND p.master IS NULL AND o.state <> 'accepted')
+             SELECT EXISTS (SELECT 1 FROM media WHERE hash = ?1) OR EXISTS (SELECT 1 FROM legacy),
                     EXISTS (SELECT 1 FROM media WHERE derivatives = ?1)
-                 OR (EXISTS (SELECT 1 FROM offer_photos WHERE hash = ?1 AND master IS NULL)
-                     AND NOT EXISTS (SELECT 1 FROM media WHERE hash = ?1))",
+                 OR (EXISTS (SELECT 1 FROM legacy) AND NOT EXISTS (SELECT 1 FROM media WHERE hash = ?1))",
         )
         .bind(name)
         .fetch_one(pool)

@@ -1243,3 +1243,34 @@ async fn a_deleted_offers_sealed_record_goes_even_when_contacts_was_locked() {
     assert_eq!(purged, zbor::donors::offers::Purged { offers: 0, records: 2 });
     assert_eq!(app.state.vault.count().await.unwrap(), 2, "the kept offer's record and today's stay");
 }
+
+/// An accepted offer's photo is its object's image: removing the image removes its files, as
+/// for any other image (the offer's row no longer holds them).
+#[tokio::test]
+async fn removing_an_accepted_offers_photo_removes_its_files() {
+    let (app, _) = TestApp::with_keyholder().await;
+    let resp = offer(&app, &[("title", "Poster")], &[("poster.jpg", &plain_jpeg(640, 480))]).await;
+    assert_eq!(resp.status, StatusCode::OK);
+    let id: String = sqlx::query_scalar("SELECT id FROM offers").fetch_one(&app.state.db.main).await.unwrap();
+    let curator = app.staff_cookie("cora", Role::Curator).await;
+    let token = app.token(&format!("/admin/offers/{id}"), Some(&curator)).await;
+    let r = app.post_form(&format!("/admin/offers/{id}/accept"), &curator, &[("csrf", &token)]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    crate::media::drain_jobs(&app).await;
+    assert!(!files_under(&app.config.uploads_dir).is_empty(), "the accepted photo has its files");
+    let (object, media): (i64, i64) =
+        sqlx::query_as("SELECT o.object_id, m.id FROM offers o JOIN media m ON m.object_id = o.object_id")
+            .fetch_one(&app.state.db.main)
+            .await
+            .unwrap();
+    let token = app.token(&format!("/admin/objects/{object}"), Some(&curator)).await;
+    let removed = app
+        .post_form(
+            &format!("/admin/objects/{object}/media/{media}"),
+            &curator,
+            &[("csrf", &token), ("action", "remove")],
+        )
+        .await;
+    assert_eq!(removed.status, StatusCode::SEE_OTHER);
+    assert_eq!(files_under(&app.config.uploads_dir), Vec::<std::path::PathBuf>::new(), "files stayed");
+}
