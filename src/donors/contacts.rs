@@ -99,6 +99,14 @@ impl Vault {
         Ok(removed)
     }
 
+    /// How many answers are stored for offer `offer_ref` (named by [`super::offers::answer_ref`]).
+    pub(super) async fn answers_of(&self, offer_ref: &str) -> sqlx::Result<i64> {
+        sqlx::query_scalar("SELECT COUNT(*) FROM sealed_records WHERE offer_ref LIKE ? || '#answer-%'")
+            .bind(offer_ref)
+            .fetch_one(&self.pool)
+            .await
+    }
+
     /// Empties the WAL after a removal (see [`crate::db::truncate_wal`]).
     pub async fn truncate_wal(&self) -> sqlx::Result<()> {
         crate::db::truncate_wal(&self.pool).await

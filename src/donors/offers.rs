@@ -783,10 +783,13 @@ pub async fn answer(to: Destination<'_>, derived: &Derived, text: &str) -> anyho
         .bind(derived.lookup.to_vec())
         .fetch_optional(to.writer.pool())
         .await?;
-    let (id, n) = match &found {
-        Some((id, answers)) => (id.clone(), answers + 1),
-        None => (random_id(), 1),
+    let (id, counted) = match &found {
+        Some((id, answers)) => (id.clone(), *answers),
+        None => (random_id(), 0),
     };
+    // The vault's own count too: an answer stored whose count was not (a failed write) must
+    // not make every later answer collide with its name.
+    let n = counted.max(to.vault.answers_of(&id).await?) + 1;
     let reference = answer_ref(&id, n);
     let fields = SealedFields {
         story: text.to_owned().into(),

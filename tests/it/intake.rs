@@ -1274,3 +1274,20 @@ async fn removing_an_accepted_offers_photo_removes_its_files() {
     assert_eq!(removed.status, StatusCode::SEE_OTHER);
     assert_eq!(files_under(&app.config.uploads_dir), Vec::<std::path::PathBuf>::new(), "files stayed");
 }
+
+/// An answer stored whose count on the offer was not written (the main database busy at
+/// that moment) does not make every later answer collide with its name.
+#[tokio::test]
+async fn an_answer_whose_count_was_lost_does_not_block_the_next() {
+    let (app, _) = TestApp::with_keyholder().await;
+    let resp = offer(&app, &[("title", "Poster"), ("want_receipt", "yes")], &[]).await;
+    let receipt = resp.texts("#receipt-code").remove(0);
+    assert_eq!(answer_with(&app, &receipt, "First answer").await.status, StatusCode::OK);
+    // As if the count's update had failed after the answer was sealed and stored.
+    sqlx::query("UPDATE offers SET answers = 0").execute(&app.state.db.main).await.unwrap();
+    let next = answer_with(&app, &receipt, "Second answer").await;
+    assert_eq!(next.status, StatusCode::OK);
+    assert_eq!(next.texts("#answer-sent").len(), 1);
+    assert_eq!(app.state.vault.count().await.unwrap(), 3, "the offer's record and both answers");
+    assert_eq!(count(&app, "SELECT answers FROM offers").await, 2);
+}
