@@ -823,7 +823,18 @@ async fn contacts_reseal(config: &Config, identity: &Path) -> anyhow::Result<()>
         .await;
     bar.finish_and_clear();
     vault.close().await;
-    println!("Re-sealed {} record(s) to {} recipient(s).", count?, recipients.len());
+    let count = count?;
+    let db = crate::db::Databases::open(config).await?;
+    let keys = recipients.keys().map(ToString::to_string).collect();
+    let noted = crate::collection::command::execute(
+        &db.writer,
+        Actor::operator(),
+        crate::donors::offers::RecordReseal { records: count, recipients: keys },
+    )
+    .await;
+    db.close().await;
+    noted.context("the records were sealed again, but the audit log could not note it")?;
+    println!("Re-sealed {count} record(s) to {} recipient(s).", recipients.len());
     Ok(())
 }
 

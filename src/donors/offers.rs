@@ -766,6 +766,26 @@ pub async fn purge(
     Ok(Purged { offers, records: records + stray })
 }
 
+/// Notes in the audit log that every sealed record was sealed again, to `recipients` public
+/// keys (`zbor contacts reseal`, run by an operator with a keyholder's identity). The records
+/// are in `contacts.sqlite`, the log in `zbor.sqlite`: the entry follows the re-sealing's own
+/// commit, and names the keys so a later reader knows who could open the records from then on.
+#[derive(Debug, Clone)]
+pub struct RecordReseal {
+    pub records: usize,
+    pub recipients: Vec<String>,
+}
+
+impl Command for RecordReseal {
+    type Output = ();
+
+    async fn run(self, tx: &mut Tx) -> CommandResult<()> {
+        let details = serde_json::json!({ "records": self.records, "recipients": self.recipients });
+        tx.audit("contacts-resealed", "", details).await?;
+        Ok(())
+    }
+}
+
 /// Longest answer a donor may write back, in characters.
 pub const MAX_ANSWER: usize = 4000;
 

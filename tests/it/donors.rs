@@ -159,6 +159,17 @@ async fn reseal_lets_a_new_keyholder_open_every_record() {
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    // The operator's action is in the audit log, with the keys that can open the records now.
+    let main = zbor::db::open(&config.main_db_path(), 1).await.unwrap();
+    let (actor, details): (String, String) =
+        sqlx::query_as("SELECT actor, details FROM audit_log WHERE action = 'contacts-resealed'")
+            .fetch_one(&main)
+            .await
+            .unwrap();
+    main.close().await;
+    let details: serde_json::Value = serde_json::from_str(&details).unwrap();
+    assert_eq!(details["records"], 3, "{actor}: {details}");
+    assert_eq!(details["recipients"].as_array().unwrap().len(), 2);
 
     let contacts = zbor::db::open(&config.contacts_db_path(), 1).await.unwrap();
     let stored: Vec<(String, Vec<u8>)> =
