@@ -44,17 +44,23 @@ fn formula_like(cell: &str) -> bool {
     matches!(cell.as_bytes().first(), Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r'))
 }
 
+/// Whether a cell needs a leading `'` to come back as it was: a formula-like one, and one
+/// that starts with `'` itself (else `'=x` would come back as `=x`).
+fn needs_quote(cell: &str) -> bool {
+    formula_like(cell) || cell.starts_with('\'')
+}
+
 /// A cell as written: one a spreadsheet would run as a formula (a title typed by a donor, say)
 /// gets a leading `'`, which spreadsheets read as "this is text" and [`read`] takes off again.
 pub fn as_text(cell: &str) -> String {
-    if formula_like(cell) { format!("'{cell}") } else { cell.to_owned() }
+    if needs_quote(cell) { format!("'{cell}") } else { cell.to_owned() }
 }
 
 /// A cell as read: the `'` that [`as_text`] (or a spreadsheet) put before a formula-like
-/// cell taken off.
+/// cell, or before a cell starting with `'`, taken off.
 fn from_text(cell: &str) -> String {
     match cell.strip_prefix('\'') {
-        Some(rest) if formula_like(rest) => rest.to_owned(),
+        Some(rest) if needs_quote(rest) => rest.to_owned(),
         _ => cell.to_owned(),
     }
 }
@@ -243,5 +249,21 @@ impl Command for ImportTable {
         let changed = reports.iter().filter(|r| !r.changes.is_empty()).count();
         tx.audit("table-imported", "objects", serde_json::json!({ "rows": reports.len(), "changed": changed })).await?;
         Ok(reports)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_cell_comes_back_as_it_was_written() {
+        for cell in ["plain", "=SUM(A1)", "+1", "-2", "@x", "'=not a formula", "'quoted", "''", "'", "", "x'=y"] {
+            assert_eq!(from_text(&as_text(cell)), cell, "{cell:?} as written: {:?}", as_text(cell));
+            assert!(!formula_like(&as_text(cell)), "{cell:?} would run in a spreadsheet");
+        }
+        // What a person typed into a spreadsheet, marked as text by hand.
+        assert_eq!(from_text("'=A1"), "=A1");
+        assert_eq!(from_text("'hello"), "'hello");
     }
 }
