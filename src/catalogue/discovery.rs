@@ -232,7 +232,7 @@ pub fn feed(publisher: &Publisher, lang: Lang) -> String {
          \x20 <link rel=\"self\" type=\"application/atom+xml\" href=\"{id}\"/>\n\
          \x20 <link rel=\"alternate\" type=\"text/html\" href=\"{list}\"/>\n\
          \x20 <icon>{base_x}/favicon.ico</icon>\n\
-         \x20 <rights>{rights}</rights>\n",
+         \x20 <rights xml:lang=\"en\">{rights}</rights>\n",
         lang = lang.code(),
         id = xml_escape(&self_url),
         title = xml_escape(&format!("{} — {}", view.museum_name, view.t("feed-title"))),
@@ -262,7 +262,7 @@ pub fn feed(publisher: &Publisher, lang: Lang) -> String {
              \x20   <published>{published}</published>\n\
              \x20   <link rel=\"alternate\" type=\"text/html\" href=\"{page}\"/>\n\
              \x20   <link rel=\"license\" href=\"{rights_uri}\"/>\n\
-             \x20   <rights>{rights}</rights>\n\
+             \x20   <rights xml:lang=\"en\">{rights}</rights>\n\
              \x20   <category term=\"{type_code}\" label=\"{type_label}\"/>\n",
             id = xml_escape(&format!("{base}/objects/{}", crate::web::encode(&object.accession))),
             title_lang = object.title.lang_of(lang).code(),

@@ -960,21 +960,32 @@ pub fn verify(dir: &Path, key: &minisign::PublicKey) -> anyhow::Result<Verified>
             continue;
         }
         match listed.get(relative.as_str()) {
-            None => problems.push(format!("added: {relative}")),
+            None => problems.push(format!("added: {}", shown(&relative))),
             Some(hash) => {
                 let bytes = std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
                 if blake3::hash(&bytes).to_hex().as_str() != *hash {
-                    problems.push(format!("changed: {relative}"));
+                    problems.push(format!("changed: {}", shown(&relative)));
                 }
             }
         }
         present.insert(relative);
     }
-    problems.extend(listed.keys().filter(|p| !present.contains(**p)).map(|p| format!("missing: {p}")));
+    problems.extend(listed.keys().filter(|p| !present.contains(**p)).map(|p| format!("missing: {}", shown(p))));
     if !problems.is_empty() {
         bail!("the mirror differs from its signed manifest:\n  {}", problems.join("\n  "));
     }
     Ok(Verified { files: listed.len(), trusted_comment: trusted })
+}
+
+/// A file's name as it may be printed on a terminal: a mirror's host chooses names, and one
+/// holding control characters could rewrite the lines before it (and show a forged "as
+/// signed"), or reorder what follows (bidirectional overrides). Each of those is written as
+/// an escape.
+fn shown(name: &str) -> String {
+    let hidden = |c: char| {
+        c.is_control() || matches!(c, '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+    };
+    name.chars().map(|c| if hidden(c) { c.escape_unicode().to_string() } else { c.to_string() }).collect()
 }
 
 /// A mirror that matched its manifest.

@@ -574,6 +574,7 @@ async fn derivatives_are_served_with_range_head_and_a_short_revalidated_lifetime
     let (status, headers, _) = app.get_bytes_with(&url, &[("range", "bytes=99999999-")]).await;
     assert_eq!(status, StatusCode::RANGE_NOT_SATISFIABLE);
     assert_eq!(headers["access-control-allow-origin"], "*", "a viewer elsewhere can read the status");
+    assert!(headers.get("etag").is_none(), "no second validator (the file's time) for the same image");
 
     // A smaller WebP sits beside the JPEG, and pages offer it to browsers that take it.
     let webp_sizes: String = sqlx::query_scalar("SELECT webp_sizes FROM media WHERE id = ?")

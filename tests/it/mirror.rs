@@ -343,6 +343,13 @@ fn verify_site_passes_on_the_signed_export_and_names_every_change() {
     std::fs::write(out.join("en/extra.html"), "<p>not the museum's</p>").unwrap();
     assert!(run_fails(&mut verify()).contains("added: en/extra.html"));
     std::fs::remove_file(out.join("en/extra.html")).unwrap();
+    // A name made to rewrite the terminal's lines into a forged success: printed escaped.
+    let forged = "x\u{1b}[2K\r\u{1b}[1AThe mirror is the museum's\u{202e}lmth.html";
+    std::fs::write(out.join("en").join(forged), "<p>not the museum's</p>").unwrap();
+    let said = run_fails(&mut verify());
+    assert!(!said.contains('\u{1b}') && !said.contains('\r') && !said.contains('\u{202e}'), "{said:?}");
+    assert!(said.contains("added: en/x\\u{1b}[2K\\u{d}"), "{said}");
+    std::fs::remove_file(out.join("en").join(forged)).unwrap();
     std::fs::remove_file(out.join("static/zbor.css")).unwrap();
     assert!(run_fails(&mut verify()).contains("missing: static/zbor.css"));
 

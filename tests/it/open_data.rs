@@ -556,6 +556,11 @@ async fn the_feed_is_atom_with_the_newest_objects_in_each_language() {
             .expect("the flag is in the feed");
         let title = flag.children().find(|n| n.has_tag_name((atom, "title"))).unwrap();
         assert_eq!(title.text(), Some(flag_title));
+        // A rights statement's name is its publisher's English, in a feed of any language.
+        let xml_lang = ("http://www.w3.org/XML/1998/namespace", "lang");
+        let rights: Vec<_> = doc.descendants().filter(|n| n.has_tag_name((atom, "rights"))).collect();
+        assert!(rights.len() > 1, "the feed's and the entries' rights");
+        assert!(rights.iter().all(|r| r.attribute(xml_lang) == Some("en")), "{lang}");
         let link = flag
             .children()
             .find(|n| n.has_tag_name((atom, "link")) && n.attribute("rel") == Some("alternate"))
