@@ -202,7 +202,8 @@ error-busy = The museum's server is too busy to answer right now. Nothing you se
 nav-offer = Offer an object
 
 upload-empty = One of the files is empty.
-upload-unsupported = This is a { $n } file. Please send JPEG, PNG or WebP photos; on an iPhone, choose Settings → Camera → Formats → Most Compatible, or share the photo as JPEG.
+upload-unsupported = Files of type { $n } cannot be used. Please send JPEG, PNG or WebP photos.
+upload-unsupported-heic = Photos in HEIC format (as an iPhone takes them) cannot be used. Please send JPEG, PNG or WebP: on an iPhone, choose Settings → Camera → Formats → Most Compatible, or share the photo as JPEG.
 upload-not-image = One of the files is not a photo. Please send JPEG, PNG or WebP.
 upload-corrupt = One of the photos is damaged or incomplete; please send it again.
 upload-too-large = One of the photos is too large ({ $n }). Please send a smaller one.

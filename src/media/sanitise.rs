@@ -28,15 +28,24 @@ impl Default for Limits {
     }
 }
 
+/// What to say of a file of a kind zbor does not take: how to make a JPEG of an iPhone's
+/// HEIC photo, or else which kinds to send.
+fn unsupported(kind: &str) -> String {
+    if kind == "HEIC" {
+        "Photos in HEIC format (as an iPhone takes them) cannot be used. Please send JPEG, PNG or WebP: on an \
+         iPhone, choose Settings → Camera → Formats → Most Compatible, or share the photo as JPEG."
+            .to_owned()
+    } else {
+        format!("Files of type {kind} cannot be used. Please send JPEG, PNG or WebP photos.")
+    }
+}
+
 /// Why an upload was refused. Each has a message a donor can act on.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Refusal {
     #[error("The file is empty.")]
     Empty,
-    #[error(
-        "This is a {0} file. Please send JPEG, PNG or WebP photos; on an iPhone, choose \
-         Settings → Camera → Formats → Most Compatible, or share the photo as JPEG."
-    )]
+    #[error("{}", unsupported(.0))]
     Unsupported(&'static str),
     #[error("This file is not a photo. Please send JPEG, PNG or WebP.")]
     NotAnImage,

@@ -86,6 +86,7 @@ impl Msg {
     pub fn of_refusal(refusal: &Refusal) -> Self {
         match refusal {
             Refusal::Empty => Msg::new("upload-empty"),
+            Refusal::Unsupported("HEIC") => Msg::new("upload-unsupported-heic"),
             Refusal::Unsupported(kind) => Msg::with("upload-unsupported", kind),
             Refusal::NotAnImage => Msg::new("upload-not-image"),
             Refusal::Corrupt => Msg::new("upload-corrupt"),

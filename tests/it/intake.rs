@@ -229,6 +229,25 @@ async fn invalid_offers_come_back_with_everything_typed_and_store_nothing() {
         resp.texts("#photos-error")[0].contains("JPEG, PNG or WebP") || resp.texts("#photos-error")[0].contains("JPEG")
     );
     assert_eq!(resp.attrs("#title", "value"), ["Two photos"]);
+    // An iPhone's HEIC gets the advice to make a JPEG of it; other kinds only the kinds to send.
+    for (lang, heic, gif) in
+        [("en", "Most Compatible", "Files of type GIF"), ("be", "iPhone", "GIF"), ("ru", "iPhone", "GIF")]
+    {
+        let page = |bytes: &'static [u8]| {
+            let app = &app;
+            async move {
+                let request = offer_request(app, [10, 0, 0, 3], &[("title", "Odd")], &[("x", bytes)], &[]).await;
+                let (parts, body) = request.into_parts();
+                let mut request = Request::from_parts(parts, body);
+                *request.uri_mut() = format!("/offer?lang={lang}").parse().unwrap();
+                app.send(request).await.texts("#photos-error").remove(0)
+            }
+        };
+        let said = page(b"\0\0\0\x18ftypheic\0\0\0\0rest").await;
+        assert!(said.contains(heic), "{lang}: {said}");
+        let said = page(b"GIF89a\x01\0\x01\0rest").await;
+        assert!(said.contains(gif) && !said.contains("iPhone"), "{lang}: {said}");
+    }
 
     // A forged or expired token.
     let resp = offer(&app, &[("csrf", "1.abc"), ("title", "Forged")], &[]).await;

@@ -336,6 +336,9 @@ fn hostile_files_are_refused_with_a_message() {
         assert!(started.elapsed() < Duration::from_secs(5), "{what} was refused before any large allocation");
     }
     assert!(Refusal::Unsupported("HEIC").to_string().contains("Most Compatible"));
+    // Only HEIC gets the iPhone's advice; no kind needs an article.
+    let svg = Refusal::Unsupported("SVG").to_string();
+    assert!(!svg.contains("iPhone") && svg.contains("Files of type SVG"), "{svg}");
 }
 
 /// A route like the faces' upload routes: the shared form reader and the pipeline.
