@@ -500,6 +500,21 @@ fn edm_type(publisher: &Publisher, object: &PublicObject) -> &'static str {
     }
 }
 
+/// The language of a text object's words, which Europeana requires of TEXT records: the one
+/// language its public inscription is written in, when it is written in exactly one; else
+/// `und` (ISO 639-2 "undetermined"): zbor records no language for an object's own text.
+fn text_language(object: &PublicObject) -> &'static str {
+    let written: Vec<Lang> = object
+        .inscription
+        .iter()
+        .flat_map(|text| Lang::ALL.iter().copied().filter(|lang| !text.in_lang(*lang).trim().is_empty()))
+        .collect();
+    match written.as_slice() {
+        [one] => one.code(),
+        _ => "und",
+    }
+}
+
 fn edm(publisher: &Publisher, object: &PublicObject) -> String {
     let base = publisher.base;
     let page = page_url(base, object);
@@ -526,7 +541,11 @@ fn edm(publisher: &Publisher, object: &PublicObject) -> String {
         in_languages(&mut out, "dc:subject", &event.name);
     }
     let _ = writeln!(out, "<dc:identifier>{}</dc:identifier>", esc(&object.accession));
-    let _ = writeln!(out, "<edm:type>{}</edm:type>", edm_type(publisher, object));
+    let edm_type = edm_type(publisher, object);
+    if edm_type == "TEXT" {
+        let _ = writeln!(out, "<dc:language>{}</dc:language>", text_language(object));
+    }
+    let _ = writeln!(out, "<edm:type>{edm_type}</edm:type>");
     out.push_str("</edm:ProvidedCHO>\n");
 
     let images: Vec<String> = object.media.iter().map(|m| format!("{base}/media/{}/2400.jpg", m.hash)).collect();

@@ -906,6 +906,23 @@ async fn oai_pmh_answers_every_verb_and_names_every_error_as_the_protocol_does()
     }
     let rights = doc.descendants().find(|n| n.has_tag_name((edm, "rights"))).unwrap();
     assert_eq!(rights.attribute((rdf, "resource")), Some("http://rightsstatements.org/vocab/InC/1.0/"));
+    // Europeana requires a language of every TEXT record (the letter), and only of those.
+    let (xml, _) = oai(&app, "verb=ListRecords&metadataPrefix=edm").await;
+    let doc = roxmltree::Document::parse(&xml).unwrap();
+    let chos: Vec<_> = doc.descendants().filter(|n| n.has_tag_name((edm, "ProvidedCHO"))).collect();
+    let mut texts = 0;
+    for cho in &chos {
+        let kind = cho.children().find(|n| n.has_tag_name((edm, "type"))).unwrap().text().unwrap();
+        let language = cho.children().find(|n| n.has_tag_name((dc, "language"))).and_then(|n| n.text());
+        match kind {
+            "TEXT" => {
+                texts += 1;
+                assert!(matches!(language, Some("be" | "en" | "ru" | "und")), "{language:?}");
+            }
+            _ => assert_eq!(language, None),
+        }
+    }
+    assert!(texts > 0, "the letter is a TEXT record");
 
     // Sets and days select.
     let flags = harvest(&app, "verb=ListIdentifiers&metadataPrefix=oai_dc&set=type:flag", async || {}).await;
