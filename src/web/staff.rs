@@ -116,12 +116,21 @@ pub struct Resume {
     pub pairs: Vec<(String, String)>,
 }
 
+/// The fields of the panel's forms that hold a password or a code (account, users, second
+/// factor): a form with any of them is not carried through a sign-in.
+const SECRET_FIELDS: [&str; 6] = ["password", "current", "new", "repeat", "code", "totp"];
+
 /// The prefix of the sign-in form's fields that carry a resumed form's own fields.
 pub const RESUME_PREFIX: &str = "resume.";
 
 impl Resume {
     fn of(uri: &axum::http::Uri, Pairs(pairs): Pairs) -> Option<Self> {
         let to = uri.path_and_query().map_or(uri.path(), |p| p.as_str()).to_owned();
+        // A form holding a password or a second factor's code is never carried: it would sit
+        // in the sign-in page's fields, and be shown to whoever signs in next.
+        if pairs.iter().any(|(name, _)| SECRET_FIELDS.contains(&name.as_str())) {
+            return None;
+        }
         let pairs = pairs.into_iter().filter(|(name, _)| name != "csrf").collect();
         Self::checked(to, pairs)
     }
@@ -133,7 +142,7 @@ impl Resume {
             .0
             .iter()
             .filter_map(|(name, value)| Some((name.strip_prefix(RESUME_PREFIX)?.to_owned(), value.clone())))
-            .filter(|(name, _)| name != "csrf")
+            .filter(|(name, _)| name != "csrf" && !SECRET_FIELDS.contains(&name.as_str()))
             .collect();
         Self::checked(pairs.get("resume_to").to_owned(), fields)
     }

@@ -492,3 +492,35 @@ async fn a_form_sent_after_the_session_ended_is_kept_through_the_sign_in_and_sen
         assert_eq!((answer.status, answer.header("location")), (StatusCode::SEE_OTHER, "/admin"), "{to}");
     }
 }
+
+/// A form holding a password, sent after the session ended, is not carried through the
+/// sign-in: its secrets would sit in the page's fields and be shown to whoever signs in next.
+#[tokio::test]
+async fn a_password_form_sent_after_the_session_ended_is_not_carried() {
+    let app = TestApp::new().await;
+    let cookie = app.staff_cookie("vera", zbor::auth::Role::Volunteer).await;
+    let csrf = app.token("/admin/account", Some(&cookie)).await;
+    sqlx::query("UPDATE sessions SET last_seen_at = last_seen_at - ?")
+        .bind(zbor::auth::sessions::IDLE_SECONDS + 1)
+        .execute(&app.state.db.main)
+        .await
+        .unwrap();
+    let sent = [
+        ("csrf", csrf.as_str()),
+        ("current", "OLD-SECRET-CANARY"),
+        ("new", "NEW-SECRET-CANARY-long"),
+        ("repeat", "NEW-SECRET-CANARY-long"),
+    ];
+    let refused = app.post_form("/admin/account/password", &cookie, &sent).await;
+    assert_eq!(refused.status, StatusCode::UNAUTHORIZED);
+    assert!(!refused.body.contains("SECRET-CANARY"), "{}", refused.body);
+    // Nor can a sign-in form be made to carry one back.
+    let pairs = [
+        ("username", "nobody"),
+        ("password", "wrong password here"),
+        ("resume_to", "/admin/account/password"),
+        ("resume.current", "OLD-SECRET-CANARY"),
+    ];
+    let again = app.post_form("/admin/login", "", &pairs).await;
+    assert!(!again.body.contains("SECRET-CANARY"), "{}", again.body);
+}
