@@ -438,6 +438,7 @@ edit-error-party-role = Say what part the party played (maker, seller, buyer…)
 edit-error-back-before-exit = The date it is expected back cannot come before the date it left.
 edit-error-gone = Something chosen in the form no longer exists (another curator may have just removed it). Reload the page and choose again.
 edit-error-not-published = Only a published object can be withdrawn.
+edit-error-already-published = This object is published already; nothing was changed.
 preview-banner = Preview: this is exactly what the public page will show once published. It is not public.
 
 admin-users = Accounts

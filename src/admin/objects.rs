@@ -671,11 +671,15 @@ async fn publish(
 /// `POST /admin/objects/{id}/withdraw`: off the public catalogue, keeping its numbers.
 async fn withdraw(
     State(state): State<AppState>,
+    ctx: Ctx,
     Path(id): Path<i64>,
     posted: StaffForm<CsrfForm>,
 ) -> AppResult<Response> {
-    state.run(posted.actor(), Withdraw { id }).await?;
-    Ok(Redirect::to(&format!("/admin/objects/{id}?done=withdrawn")).into_response())
+    match state.run(posted.actor(), Withdraw { id }).await {
+        Ok(()) => Ok(Redirect::to(&format!("/admin/objects/{id}?done=withdrawn")).into_response()),
+        Err(CommandError::Refused(key)) => refused_with(&state, &ctx, &posted.session, id, key).await,
+        Err(err) => Err(err.into()),
+    }
 }
 
 /// `POST /admin/objects/{id}/media` (multipart `photos`, several): each through the media

@@ -85,6 +85,11 @@ impl Command for Publish {
     async fn run(self, tx: &mut Tx) -> CommandResult<AccessionNumber> {
         tx.require(crate::auth::Role::can_publish)?;
         let record = super::objects::editable(tx, self.id).await?;
+        // A second publication (a double click, a stale tab) would date the object anew and
+        // announce it again in the feed.
+        if record.state == PubState::Published {
+            return Err(CommandError::Refused("edit-error-already-published"));
+        }
         let withheld = consent_withheld(tx, self.id).await?;
         if withheld && !self.consent_confirmed {
             return Err(CommandError::Refused("edit-error-consent"));

@@ -1187,3 +1187,44 @@ async fn panel_texts_are_stored_with_plain_line_breaks() {
     assert_eq!(description, "First page.\n\nSecond page.\nThird.");
     assert_eq!(notes, "Box 4\nshelf B");
 }
+
+/// A second publication (a double click, a stale tab) changes nothing: the object keeps the day
+/// it was first published and is not announced again; a second withdrawal is explained in the
+/// editor, not a bare error page.
+#[tokio::test]
+async fn publishing_or_withdrawing_twice_changes_nothing_and_says_so() {
+    let app = TestApp::new().await;
+    let cookie = app.staff_cookie("curator", Role::Curator).await;
+    let csrf = app.token("/admin/objects/new", Some(&cookie)).await;
+    let id = create(&app, &cookie, &csrf, &pairs(&[("object_type", "flag"), ("title_en", "Flag")])).await;
+    let published_at = async || -> Option<String> {
+        sqlx::query_scalar("SELECT published_at FROM objects WHERE id = ?")
+            .bind(id)
+            .fetch_one(&app.state.db.main)
+            .await
+            .unwrap()
+    };
+    let first = post(&app, &format!("/admin/objects/{id}/publish"), &cookie, &csrf, &[]).await;
+    assert_eq!(first.status, StatusCode::SEE_OTHER, "{}", first.body);
+    let stamp = published_at().await.expect("published");
+    sqlx::query("UPDATE objects SET published_at = '2020-01-01T00:00:00Z' WHERE id = ?")
+        .bind(id)
+        .execute(&app.state.db.main)
+        .await
+        .unwrap();
+    let again = post(&app, &format!("/admin/objects/{id}/publish?lang=en"), &cookie, &csrf, &[]).await;
+    assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", again.body);
+    assert!(again.body.contains("published already"), "{}", again.body);
+    assert_eq!(published_at().await.as_deref(), Some("2020-01-01T00:00:00Z"), "not dated anew (was {stamp})");
+    let published: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'object-published'")
+        .fetch_one(&app.state.db.main)
+        .await
+        .unwrap();
+    assert_eq!(published, 1);
+
+    let out = post(&app, &format!("/admin/objects/{id}/withdraw"), &cookie, &csrf, &[]).await;
+    assert_eq!(out.status, StatusCode::SEE_OTHER);
+    let twice = post(&app, &format!("/admin/objects/{id}/withdraw?lang=en"), &cookie, &csrf, &[]).await;
+    assert_eq!(twice.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", twice.body);
+    assert!(twice.body.contains("Only a published object can be withdrawn"), "{}", twice.body);
+}
