@@ -401,7 +401,10 @@ impl std::str::FromStr for Year {
     }
 }
 
-/// A price as typed (`1200`, `1200.50`, `1200,50`), in minor units (cents, kopecks).
+/// A price as typed (`1200`, `1200.50`, `1200,50`, `4 500,00`), in minor units (cents,
+/// kopecks). Spaces may group the thousands; a comma or a point before one or two digits
+/// marks the cents. Anything else is refused rather than guessed: `12,000` may mean twelve
+/// or twelve thousand, and `7.999` has no cents to round to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Price(pub i64);
 
@@ -409,13 +412,26 @@ impl std::str::FromStr for Price {
     type Err = &'static str;
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
-        text.trim()
-            .replace(',', ".")
-            .parse::<f64>()
-            .ok()
-            .filter(|p| p.is_finite() && *p >= 0.0 && *p < 1e12)
-            .map(|p| Price((p * 100.0).round() as i64))
-            .ok_or("edit-error-price")
+        let digits: String = text.trim().chars().filter(|c| !matches!(c, ' ' | '\u{a0}' | '\u{202f}')).collect();
+        let (whole, cents) = match digits.rfind(['.', ',']) {
+            Some(at) => (&digits[..at], &digits[at + 1..]),
+            None => (digits.as_str(), ""),
+        };
+        let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+        let valid = (1..=12).contains(&whole.len())
+            && all_digits(whole)
+            && all_digits(cents)
+            && (digits.len() == whole.len() || (1..=2).contains(&cents.len()));
+        if !valid {
+            return Err("edit-error-price");
+        }
+        let whole: i64 = whole.parse().map_err(|_| "edit-error-price")?;
+        let cents: i64 = match cents.len() {
+            0 => 0,
+            1 => cents.parse::<i64>().map_err(|_| "edit-error-price")? * 10,
+            _ => cents.parse().map_err(|_| "edit-error-price")?,
+        };
+        Ok(Price(whole * 100 + cents))
     }
 }
 
@@ -453,9 +469,19 @@ mod typed_input {
         for bad in ["999", "2201", "20x0", "-2020"] {
             assert_eq!(optional::<Year>(bad), Err("edit-error-year"), "{bad}");
         }
-        assert_eq!("1200,50".parse::<Price>(), Ok(Price(120_050)));
-        assert_eq!("0.005".parse::<Price>(), Ok(Price(1)));
-        for bad in ["-1", "NaN", "inf", "1e12", "twelve"] {
+        for (typed, cents) in [
+            ("1200,50", 120_050),
+            ("1200.5", 120_050),
+            ("1200", 120_000),
+            ("4 500,00", 450_000),
+            ("4\u{a0}500", 450_000),
+        ] {
+            assert_eq!(typed.parse::<Price>(), Ok(Price(cents)), "{typed}");
+        }
+        // Refused rather than guessed: 12 or 12 000? cents of a cent? an exponent?
+        for bad in
+            ["-1", "NaN", "inf", "1e12", "1e3", "twelve", "12,000", "1,250,000", "7.999", "0.005", ",5", "1.", ""]
+        {
             assert_eq!(bad.parse::<Price>(), Err("edit-error-price"), "{bad}");
         }
         assert_eq!("byn".parse::<Currency>().map(|c| c.as_str().to_owned()), Ok("BYN".to_owned()));
