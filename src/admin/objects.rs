@@ -432,6 +432,8 @@ struct EditorPage {
 #[derive(Serialize)]
 struct Summary {
     id: i64,
+    /// What the editor's form was filled in from (see [`objects::version`]).
+    version: String,
     entry_number: String,
     accession_number: Option<String>,
     state: PubState,
@@ -474,6 +476,7 @@ async fn editor(
     shown: Shown,
 ) -> AppResult<Html<String>> {
     let Shown { form, errors, done, error, posted } = shown;
+    let typed = form.is_some();
     let mut page = EditorPage {
         object: None,
         form: form.unwrap_or_else(|| FormValues::of(&NewObject::new(ObjectType::OTHER, Text3::default()), &[], &[])),
@@ -512,10 +515,11 @@ async fn editor(
         page.whereabouts = whereabouts::whereabouts(&state.db.main, id).await?;
         page.locations = whereabouts::locations(&state.db.main).await?;
         page.may_edit = may_edit(session, record.state).is_ok();
-        if page.errors.is_empty() {
+        if !typed {
             page.form = FormValues::of(&record.fields, &record.makers, &record.events);
         }
         page.object = Some(Summary {
+            version: objects::version(&record),
             id,
             entry_number: record.entry_number,
             accession_number: record.accession_number,
@@ -642,8 +646,17 @@ async fn save(
             return refused(&state, &ctx, &posted.session, Some(id), shown).await;
         }
     };
-    state.run(posted.actor(), objects::SaveObject { id, input }).await?;
-    Ok(Redirect::to(&format!("/admin/objects/{id}?done=saved")).into_response())
+    let seen = Some(posted.form.get("version").to_owned()).filter(|v| !v.is_empty());
+    match state.run(posted.actor(), objects::SaveObject { id, input, seen }).await {
+        Ok(_) => Ok(Redirect::to(&format!("/admin/objects/{id}?done=saved")).into_response()),
+        // Saved by someone else since this page was opened: what was typed comes back, unsaved,
+        // with the new version, so that saving again is a choice made knowingly.
+        Err(CommandError::Refused(key)) => {
+            let shown = Shown { form: Some(form), error: Some(Msg::new(key)), ..Shown::default() };
+            refused(&state, &ctx, &posted.session, Some(id), shown).await
+        }
+        Err(err) => Err(err.into()),
+    }
 }
 
 /// `POST /admin/objects/{id}/publish`: gives the object its accession number if it has none

@@ -142,7 +142,7 @@ async fn one(tx: &mut Tx, record: objects::ObjectRecord, change: &Change) -> Com
         let mut input =
             ObjectInput { fields: record.fields.clone(), makers: record.makers.clone(), events: record.events.clone() };
         update(&mut input);
-        SaveObject { id, input }
+        SaveObject { id, input, seen: None }
     };
     match change {
         Change::Type(code) => edit(&|i| i.fields.object_type = code.clone()).run(tx).await,

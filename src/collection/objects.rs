@@ -342,6 +342,20 @@ pub fn field_values(record: &ObjectRecord) -> Vec<(&'static str, String)> {
     flat(&record.fields, &record.makers, &record.events)
 }
 
+/// A fingerprint of every field the editor saves of `record`: given to the editor's form and
+/// sent back with it, so a save made from a page opened before someone else's save is told so
+/// instead of undoing the other's change.
+pub fn version(record: &ObjectRecord) -> String {
+    let mut hasher = blake3::Hasher::new();
+    for (name, value) in field_values(record) {
+        hasher.update(name.as_bytes());
+        hasher.update(&[0]);
+        hasher.update(value.as_bytes());
+        hasher.update(&[0]);
+    }
+    hasher.finalize().to_hex()[..16].to_owned()
+}
+
 /// Longest free text of a field, in characters.
 pub const MAX_TEXT: usize = 20_000;
 
@@ -714,11 +728,13 @@ impl ObjectInput {
 }
 
 /// Saves the editor's fields of object `id` (its donor stays as it was); the audit log gets
-/// each changed field. Returns whether anything changed.
+/// each changed field. Returns whether anything changed. With `seen`, the [`version`] of the
+/// object the form was filled in from: refused when the object changed since.
 #[derive(Debug, Clone)]
 pub struct SaveObject {
     pub id: i64,
     pub input: ObjectInput,
+    pub seen: Option<String>,
 }
 
 impl Command for SaveObject {
@@ -726,6 +742,9 @@ impl Command for SaveObject {
 
     async fn run(self, tx: &mut Tx) -> CommandResult<bool> {
         let record = editable(tx, self.id).await?;
+        if self.seen.is_some_and(|seen| seen != version(&record)) {
+            return Err(CommandError::Refused("edit-error-stale"));
+        }
         save(tx, &record, self.input).await
     }
 }

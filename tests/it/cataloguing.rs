@@ -1228,3 +1228,76 @@ async fn publishing_or_withdrawing_twice_changes_nothing_and_says_so() {
     assert_eq!(twice.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", twice.body);
     assert!(twice.body.contains("Only a published object can be withdrawn"), "{}", twice.body);
 }
+
+/// Two people editing the same object: the later save, made from a page opened before the
+/// earlier one, is refused with what was typed, instead of silently undoing the other's change.
+#[tokio::test]
+async fn a_save_from_a_page_opened_before_anothers_save_is_refused_not_undone() {
+    let app = TestApp::new().await;
+    let anna = app.staff_cookie("anna", Role::Curator).await;
+    let boris = app.staff_cookie("boris", Role::Curator).await;
+    let csrf = app.token("/admin/objects/new", Some(&anna)).await;
+    let id = create(&app, &anna, &csrf, &pairs(&[("object_type", "flag"), ("title_en", "Flag")])).await;
+    // Both open the editor.
+    let form_of = async |cookie: &str| -> Vec<(String, String)> {
+        let page = app.get_with(&format!("/admin/objects/{id}"), &[("cookie", cookie)]).await;
+        editor_fields(&page, "form.editor")
+    };
+    let (mut hers, mut his) = (form_of(&anna).await, form_of(&boris).await);
+    let set = |form: &mut Vec<(String, String)>, name: &str, value: &str| {
+        form.iter_mut().find(|(k, _)| k == name).unwrap().1 = value.to_owned();
+    };
+    set(&mut hers, "title_en", "Flag from Hrodna");
+    let refs = |form: &[(String, String)]| form.iter().map(|(k, v)| (k.clone(), v.clone())).collect::<Vec<_>>();
+    let saved = app.post_form(&format!("/admin/objects/{id}"), &anna, &as_refs(&refs(&hers))).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER);
+    // His page still holds the old title; he changes the description.
+    set(&mut his, "description_en", "Sewn from a bedsheet");
+    let stale = app.post_form(&format!("/admin/objects/{id}?lang=en"), &boris, &as_refs(&refs(&his))).await;
+    assert_eq!(stale.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(stale.body.contains("Someone else saved this object"), "{}", stale.body);
+    assert_eq!(stale.texts("#description_en"), ["Sewn from a bedsheet"], "what he typed comes back");
+    let title: String = sqlx::query_scalar("SELECT title_en FROM objects WHERE id = ?")
+        .bind(id)
+        .fetch_one(&app.state.db.main)
+        .await
+        .unwrap();
+    assert_eq!(title, "Flag from Hrodna", "her change stands");
+    // Saving again from the refused page is a knowing choice, and goes through.
+    let again = editor_fields(&stale, "form.editor");
+    let resaved = app.post_form(&format!("/admin/objects/{id}"), &boris, &as_refs(&again)).await;
+    assert_eq!(resaved.status, StatusCode::SEE_OTHER);
+}
+
+/// What a browser would send of the `form` on a page: inputs (checked boxes only), textareas
+/// and the chosen options of selects.
+fn editor_fields(page: &Resp, form: &str) -> Vec<(String, String)> {
+    let doc = page.doc();
+    let mut out = Vec::new();
+    let selector =
+        scraper::Selector::parse(&format!("{form} input[name], {form} textarea[name], {form} select[name]")).unwrap();
+    let option = scraper::Selector::parse("option").unwrap();
+    for field in doc.select(&selector) {
+        let element = field.value();
+        let name = element.attr("name").unwrap().to_owned();
+        match element.name() {
+            "textarea" => out.push((name, field.text().collect())),
+            "select" => {
+                for chosen in field.select(&option).filter(|o| o.value().attr("selected").is_some()) {
+                    out.push((name.clone(), chosen.value().attr("value").unwrap_or_default().to_owned()));
+                }
+            }
+            _ => {
+                let kind = element.attr("type").unwrap_or("text");
+                if !matches!(kind, "checkbox" | "radio") || element.attr("checked").is_some() {
+                    out.push((name, element.attr("value").unwrap_or_default().to_owned()));
+                }
+            }
+        }
+    }
+    out
+}
+
+fn as_refs(pairs: &[(String, String)]) -> Vec<(&str, &str)> {
+    pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect()
+}
