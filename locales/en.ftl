@@ -440,6 +440,7 @@ edit-error-gone = Something chosen in the form no longer exists (another curator
 edit-error-not-published = Only a published object can be withdrawn.
 edit-error-already-published = This object is published already; nothing was changed.
 edit-error-stale = Someone else saved this object after you opened it. Your changes are below and were not saved; open the object in another tab to see it as it is now, then save again to replace it with yours.
+authority-error-stale = Someone else saved this entry after you opened it. Your changes are below and were not saved; open it in another tab to see it as it is now, then save again to replace it with yours.
 preview-banner = Preview: this is exactly what the public page will show once published. It is not public.
 
 admin-users = Accounts

@@ -48,6 +48,10 @@ struct Page {
     can_change: bool,
     /// The object whose page the form came from, kept when the form comes back refused.
     object: Option<i64>,
+    /// What the edited authority's form was filled in from (see [`authorities::version`]).
+    version: Option<String>,
+    /// Why the whole form was refused.
+    error: Option<Msg>,
 }
 
 #[derive(Default)]
@@ -57,6 +61,8 @@ struct Shown {
     errors: FieldErrors,
     done: Option<String>,
     object: Option<i64>,
+    version: Option<String>,
+    error: Option<Msg>,
 }
 
 async fn page(state: &AppState, ctx: &Ctx, session: &Session, kind: Kind, shown: Shown) -> AppResult<Html<String>> {
@@ -74,6 +80,8 @@ async fn page(state: &AppState, ctx: &Ctx, session: &Session, kind: Kind, shown:
         done: shown.done.filter(|d| matches!(d.as_str(), "created" | "saved")),
         can_change: session.role.can_publish(),
         object: shown.object,
+        version: shown.version,
+        error: shown.error,
     };
     render_panel(state, ctx, session, "admin/authorities.html", page)
 }
@@ -116,7 +124,8 @@ async fn edit(
     let mut conn = state.db.main.acquire().await?;
     let values = authorities::load(&mut conn, kind, id).await?.ok_or(AppError::NotFound)?;
     drop(conn);
-    let shown = Shown { editing: Some(id), values: text_values(values), done: flash.done, ..Shown::default() };
+    let version = Some(authorities::version(&values));
+    let shown = Shown { editing: Some(id), values: text_values(values), done: flash.done, version, ..Shown::default() };
     page(&state, &ctx, &session, kind, shown).await
 }
 
@@ -204,6 +213,24 @@ async fn save(
             return refused(&state, &ctx, &session, kind, shown).await;
         }
     };
-    state.run(actor(&session), authorities::SaveAuthority { kind, id, values }).await?;
-    Ok(Redirect::to(&format!("/admin/authorities/{}/{id}?done=saved", kind.as_str())).into_response())
+    let seen = Some(pairs.get("version").to_owned()).filter(|v| !v.is_empty());
+    match state.run(actor(&session), authorities::SaveAuthority { kind, id, values, seen }).await {
+        Ok(()) => Ok(Redirect::to(&format!("/admin/authorities/{}/{id}?done=saved", kind.as_str())).into_response()),
+        // Saved by someone else since the form was opened: what was typed comes back unsaved,
+        // with the new version, so that saving again is a knowing choice.
+        Err(CommandError::Refused(key)) => {
+            let mut conn = state.db.main.acquire().await?;
+            let now = authorities::load(&mut conn, kind, id).await?.ok_or(AppError::NotFound)?;
+            drop(conn);
+            let shown = Shown {
+                editing: Some(id),
+                values: typed(kind, &pairs),
+                version: Some(authorities::version(&now)),
+                error: Some(Msg::new(key)),
+                ..Shown::default()
+            };
+            refused(&state, &ctx, &session, kind, shown).await
+        }
+        Err(err) => Err(err.into()),
+    }
 }

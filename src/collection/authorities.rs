@@ -494,6 +494,19 @@ impl Command for CreateAuthority {
     }
 }
 
+/// A fingerprint of an authority's stored values, given to its form and sent back with it
+/// (see [`SaveAuthority::seen`]).
+pub fn version(values: &Values) -> String {
+    let mut hasher = blake3::Hasher::new();
+    for (column, value) in values {
+        hasher.update(column.as_bytes());
+        hasher.update(&[0]);
+        hasher.update(value.as_bytes());
+        hasher.update(&[0]);
+    }
+    hasher.finalize().to_hex()[..16].to_owned()
+}
+
 /// Saves an authority's checked values; the audit log gets each change. Names and
 /// descriptions of authorities appear on published pages. Publishing roles only.
 #[derive(Debug, Clone)]
@@ -501,6 +514,9 @@ pub struct SaveAuthority {
     pub kind: Kind,
     pub id: i64,
     pub values: Values,
+    /// The [`version`] the form was filled in from: refused when the authority changed since,
+    /// instead of undoing someone else's save.
+    pub seen: Option<String>,
 }
 
 impl Command for SaveAuthority {
@@ -508,6 +524,12 @@ impl Command for SaveAuthority {
 
     async fn run(self, tx: &mut Tx) -> CommandResult<()> {
         tx.require(crate::auth::Role::can_publish)?;
+        if let Some(seen) = &self.seen {
+            let now = load(tx, self.kind, self.id).await?.ok_or(CommandError::NotFound)?;
+            if version(&now) != *seen {
+                return Err(CommandError::Refused("authority-error-stale"));
+            }
+        }
         let changes = update(tx, self.kind, self.id, &self.values).await?.ok_or(CommandError::NotFound)?;
         if !changes.is_empty() {
             let target = format!("{}/{}", self.kind.as_str(), self.id);

@@ -1301,3 +1301,35 @@ fn editor_fields(page: &Resp, form: &str) -> Vec<(String, String)> {
 fn as_refs(pairs: &[(String, String)]) -> Vec<(&str, &str)> {
     pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect()
 }
+
+/// The same for an authority: a maker's name changed from a page opened before another's
+/// change to the bio does not bring the old bio back.
+#[tokio::test]
+async fn an_authority_saved_from_a_stale_page_is_refused_not_undone() {
+    let app = TestApp::new().await;
+    let (maker, _) = authorities(&app).await;
+    let anna = app.staff_cookie("anna", Role::Curator).await;
+    let boris = app.staff_cookie("boris", Role::Curator).await;
+    let url = format!("/admin/authorities/makers/{maker}");
+    let form_of =
+        async |cookie: &str| editor_fields(&app.get_with(&url, &[("cookie", cookie)]).await, "form.authority-form");
+    let (mut hers, mut his) = (form_of(&anna).await, form_of(&boris).await);
+    let set = |form: &mut Vec<(String, String)>, name: &str, value: &str| {
+        form.iter_mut().find(|(k, _)| k == name).unwrap_or_else(|| panic!("{name}")).1 = value.to_owned();
+    };
+    set(&mut hers, "bio_en", "Painter from Minsk");
+    assert_eq!(app.post_form(&url, &anna, &as_refs(&hers)).await.status, StatusCode::SEE_OTHER);
+    set(&mut his, "name_en", "Olga Yakubouskaya");
+    let stale = app.post_form(&format!("{url}?lang=en"), &boris, &as_refs(&his)).await;
+    assert_eq!(stale.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(stale.body.contains("Someone else saved this entry"), "{}", stale.body);
+    assert_eq!(stale.attrs("#name_en", "value"), ["Olga Yakubouskaya"]);
+    let bio: String = sqlx::query_scalar("SELECT bio_en FROM makers WHERE id = ?")
+        .bind(maker)
+        .fetch_one(&app.state.db.main)
+        .await
+        .unwrap();
+    assert_eq!(bio, "Painter from Minsk", "her change stands");
+    let again = editor_fields(&stale, "form.authority-form");
+    assert_eq!(app.post_form(&url, &boris, &as_refs(&again)).await.status, StatusCode::SEE_OTHER);
+}
