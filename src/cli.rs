@@ -567,8 +567,10 @@ fn keys_new_signing(out: &Path) -> anyhow::Result<()> {
             bail!("{} already exists; choose another file", path.display());
         }
     }
+    let passphrase = read_passphrase(true)?;
+    crate::donors::keys::check_passphrase(&passphrase)?;
     let key = crate::mirror::minisign::SecretKey::generate();
-    let file = key.to_encrypted_file(&read_passphrase(true)?)?;
+    let file = key.to_encrypted_file(&passphrase)?;
     crate::demo::write_private(out, &file)?;
     let public = key.public();
     std::fs::write(&public_path, public.to_file()).with_context(|| format!("writing {}", public_path.display()))?;

@@ -9,10 +9,17 @@ use zeroize::Zeroizing;
 
 /// A new identity, encrypted with `passphrase` (age's scrypt, ASCII-armored), and its public
 /// key (recipient) for the server's recipients file.
-pub fn new_protected_identity(passphrase: SecretString) -> anyhow::Result<(String, String)> {
+/// Refuses a passphrase too short to guard a key kept in a file (a keyholder's identity, the
+/// mirror's signing key).
+pub fn check_passphrase(passphrase: &SecretString) -> anyhow::Result<()> {
     if passphrase.expose_secret().chars().count() < 12 {
         bail!("the passphrase needs at least 12 characters: it is all that guards the key");
     }
+    Ok(())
+}
+
+pub fn new_protected_identity(passphrase: SecretString) -> anyhow::Result<(String, String)> {
+    check_passphrase(&passphrase)?;
     let identity = age::x25519::Identity::generate();
     let recipient = identity.to_public().to_string();
     let plain = Zeroizing::new(format!(

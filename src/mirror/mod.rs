@@ -961,9 +961,17 @@ pub fn verify(dir: &Path, key: &minisign::PublicKey) -> anyhow::Result<Verified>
         }
         match listed.get(relative.as_str()) {
             None => problems.push(format!("added: {}", shown(&relative))),
+            // Only a plain file is read, and hashed as it streams: a link to /dev/zero or a
+            // pipe put in a file's place would make the check read for ever.
+            Some(_) if !std::fs::symlink_metadata(&file)?.is_file() => {
+                problems.push(format!("not a plain file: {}", shown(&relative)));
+            }
             Some(hash) => {
-                let bytes = std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
-                if blake3::hash(&bytes).to_hex().as_str() != *hash {
+                let mut hasher = blake3::Hasher::new();
+                hasher.update_reader(
+                    std::fs::File::open(&file).with_context(|| format!("reading {}", file.display()))?,
+                )?;
+                if hasher.finalize().to_hex().as_str() != *hash {
                     problems.push(format!("changed: {}", shown(&relative)));
                 }
             }

@@ -350,6 +350,15 @@ fn verify_site_passes_on_the_signed_export_and_names_every_change() {
     assert!(!said.contains('\u{1b}') && !said.contains('\r') && !said.contains('\u{202e}'), "{said:?}");
     assert!(said.contains("added: en/x\\u{1b}[2K\\u{d}"), "{said}");
     std::fs::remove_file(out.join("en").join(forged)).unwrap();
+    // A listed file replaced by a link to an endless file: named, not read for ever.
+    let css = out.join("static/zbor.css");
+    let kept = std::fs::read(&css).unwrap();
+    std::fs::remove_file(&css).unwrap();
+    std::os::unix::fs::symlink("/dev/zero", &css).unwrap();
+    assert!(run_fails(&mut verify()).contains("not a plain file: static/zbor.css"));
+    std::fs::remove_file(&css).unwrap();
+    std::fs::write(&css, kept).unwrap();
+    run_ok(&mut verify());
     std::fs::remove_file(out.join("static/zbor.css")).unwrap();
     assert!(run_fails(&mut verify()).contains("missing: static/zbor.css"));
 
@@ -359,6 +368,13 @@ fn verify_site_passes_on_the_signed_export_and_names_every_change() {
         manifest.lines().filter(|l| !l.ends_with("  static/zbor.css")).map(|l| format!("{l}\n")).collect();
     std::fs::write(out.join(MANIFEST), edited).unwrap();
     assert!(run_fails(&mut verify()).contains("signature"));
+
+    // A signing key is not made with a passphrase too short to guard it.
+    let weak = dir.path().join("weak.key");
+    let refused =
+        run_fails(zbor(dir.path()).args(["keys", "new-signing", "--out"]).arg(&weak).env("ZBOR_KEY_PASSPHRASE", ""));
+    assert!(refused.contains("at least 12 characters"), "{refused}");
+    assert!(!weak.exists());
 
     // Someone else's key.
     let other = dir.path().join("other.key");
