@@ -462,7 +462,7 @@ async fn init(config: &Config, admin_user: &str, recipients: &[String]) -> anyho
 }
 
 async fn user_change(config: &Config, name: &str, change: auth::UserChange) -> anyhow::Result<()> {
-    let db = crate::db::Databases::open(config).await?;
+    let db = crate::db::Databases::open_existing(config).await?;
     let result = auth::change_user(&db.main, name, change).await;
     db.close().await;
     result?;
@@ -482,7 +482,7 @@ async fn user_change(config: &Config, name: &str, change: auth::UserChange) -> a
 async fn user_add(config: &Config, name: &str, role: Role) -> anyhow::Result<()> {
     let username = auth::Username::parse(name)?;
     let password = read_password("ZBOR_USER_PASSWORD", &format!("Password for {name}: "))?;
-    let db = crate::db::Databases::open(config).await?;
+    let db = crate::db::Databases::open_existing(config).await?;
     auth::create_user(&db.main, &username, password, role).await?;
     db.close().await;
     println!("Added {name:?} as {role:?}.");
@@ -505,7 +505,7 @@ async fn serve(config: &Config, listen: &str) -> anyhow::Result<()> {
 }
 
 async fn audit_verify(config: &Config, noted_head: Option<&str>) -> anyhow::Result<()> {
-    let db = crate::db::Databases::open(config).await?;
+    let db = crate::db::Databases::open_existing(config).await?;
     let mut conn = db.main.acquire().await?;
     let verdict = crate::collection::audit::verify(&mut conn).await?;
     let head = crate::collection::audit::head(&mut conn).await?;
@@ -585,7 +585,7 @@ fn keys_new_signing(out: &Path) -> anyhow::Result<()> {
 }
 
 async fn export_csv(config: &Config, out: Option<&Path>) -> anyhow::Result<()> {
-    let db = crate::db::Databases::open(config).await?;
+    let db = crate::db::Databases::open_existing(config).await?;
     let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM objects").fetch_one(&db.main).await?;
     let bar = crate::demo::progress(u64::try_from(total).unwrap_or_default(), "objects");
     let mut conn = db.main.acquire().await?;
@@ -619,7 +619,7 @@ async fn import_csv(config: &Config, file: &Path, dry_run: bool) -> anyhow::Resu
         let column = if e.column.is_empty() { String::new() } else { format!(" (column {})", e.column) };
         anyhow::anyhow!("{}: line {}{column}: {}", file.display(), e.line, e.key)
     })?;
-    let db = crate::db::Databases::open(config).await?;
+    let db = crate::db::Databases::open_existing(config).await?;
     let run = |strict: bool, label: &'static str| ImportTable {
         rows: rows.clone(),
         strict,
@@ -791,7 +791,7 @@ fn contacts_open(bundle: &Path, identity: &Path) -> anyhow::Result<()> {
 }
 
 async fn offers_purge(config: &Config) -> anyhow::Result<()> {
-    let db = crate::db::Databases::open(config).await?;
+    let db = crate::db::Databases::open_existing(config).await?;
     let vault = crate::donors::contacts::Vault::open(&config.contacts_db_path()).await?;
     let today = chrono::Utc::now().date_naive();
     let purged =
@@ -812,6 +812,8 @@ async fn offers_purge(config: &Config) -> anyhow::Result<()> {
 }
 
 async fn contacts_reseal(config: &Config, identity: &Path) -> anyhow::Result<()> {
+    // The collection must be there before anything is re-sealed: its audit log notes it.
+    let db = crate::db::Databases::open_existing(config).await?;
     let recipients = Recipients::load(&config.recipients_path())?;
     let identities = load_identities(identity)?;
     let identities: Vec<&dyn age::Identity> = identities.iter().map(|i| i.as_ref() as &dyn age::Identity).collect();
@@ -826,7 +828,6 @@ async fn contacts_reseal(config: &Config, identity: &Path) -> anyhow::Result<()>
     bar.finish_and_clear();
     vault.close().await;
     let count = count?;
-    let db = crate::db::Databases::open(config).await?;
     let keys = recipients.keys().map(ToString::to_string).collect();
     let noted = crate::collection::command::execute(
         &db.writer,
@@ -901,7 +902,7 @@ async fn restore(config: &Config, files: &[PathBuf], identity: &Path) -> anyhow:
 }
 
 async fn media_rebuild(config: &Config) -> anyhow::Result<()> {
-    let db = crate::db::Databases::open(config).await?;
+    let db = crate::db::Databases::open_existing(config).await?;
     let pipeline = crate::media::Pipeline::new(crate::media::Store::new(&config.uploads_dir), config.upload_limits);
     crate::media::jobs::recover(&db.main, &pipeline.store).await?;
     let bar = crate::demo::progress(0, "derivatives");

@@ -184,6 +184,21 @@ impl Databases {
         Ok(Self { writer: Writer::new(main.clone()), main })
     }
 
+    /// [`Databases::open`] for a command that works on a collection made before: refuses a
+    /// data folder without one (a mistyped `--data-dir`, the wrong working folder) instead of
+    /// making a new, empty collection there and reporting on it.
+    pub async fn open_existing(config: &crate::config::Config) -> anyhow::Result<Self> {
+        let path = config.main_db_path();
+        if !path.is_file() {
+            anyhow::bail!(
+                "there is no collection in {} (no {}): check --data-dir, ZBOR_DATA_DIR or zbor.toml, or run `zbor init` first",
+                config.data_dir.display(),
+                path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default()
+            );
+        }
+        Self::open(config).await
+    }
+
     /// Answers when the database does; used by `/healthz`.
     pub async fn ping(&self) -> Result<(), sqlx::Error> {
         sqlx::query("SELECT 1").execute(&self.main).await?;

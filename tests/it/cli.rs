@@ -399,3 +399,31 @@ fn a_table_goes_out_and_back_through_the_command_line() {
     assert!(run(&["export-csv", "--out", last.to_str().unwrap()]).status.success());
     assert_eq!(std::fs::read_to_string(&last).unwrap(), std::fs::read_to_string(&after).unwrap());
 }
+
+/// A mistyped data folder is refused by every command that works on a collection, instead of
+/// getting a new, empty one ("the audit log is intact: 0 entries").
+#[test]
+fn commands_on_a_collection_refuse_a_folder_without_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("dtaa");
+    for args in [
+        vec!["audit", "verify"],
+        vec!["user", "add", "olga", "--role", "curator"],
+        vec!["export-csv"],
+        vec!["offers", "purge"],
+        vec!["media", "rebuild"],
+    ] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_zbor"))
+            .arg("--data-dir")
+            .arg(&missing)
+            .args(&args)
+            .env("ZBOR_USER_PASSWORD", "a long enough password")
+            .stdin(std::process::Stdio::null())
+            .output()
+            .unwrap();
+        assert!(!out.status.success(), "{args:?} succeeded");
+        let said = String::from_utf8_lossy(&out.stderr);
+        assert!(said.contains("there is no collection in"), "{args:?}: {said}");
+        assert!(!missing.join("zbor.sqlite").exists(), "{args:?} made a collection");
+    }
+}

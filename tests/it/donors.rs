@@ -133,6 +133,7 @@ async fn reseal_lets_a_new_keyholder_open_every_record() {
     let new = new_key(&new_keyfile);
     // The vault makes the file; its records are written here as the intake form would.
     std::fs::create_dir_all(&config.data_dir).unwrap();
+    zbor::db::Databases::open(&config).await.unwrap().close().await;
     zbor::donors::contacts::Vault::open(&config.contacts_db_path()).await.unwrap().close().await;
     let contacts = zbor::db::open(&config.contacts_db_path(), 1).await.unwrap();
     Recipients::write(&config.recipients_path(), std::slice::from_ref(&old)).unwrap();
@@ -200,6 +201,7 @@ async fn after_a_reseal_beside_a_running_server_the_file_holds_no_record_for_a_r
     let (leaving_key, staying_key) = (dir.path().join("leaving.key"), dir.path().join("staying.key"));
     let (leaving, staying) = (new_key(&leaving_key), new_key(&staying_key));
     std::fs::create_dir_all(&config.data_dir).unwrap();
+    zbor::db::Databases::open(&config).await.unwrap().close().await;
     // The server's vault, open through the whole reseal.
     let server = zbor::donors::contacts::Vault::open(&config.contacts_db_path()).await.unwrap();
     let contacts = zbor::db::open(&config.contacts_db_path(), 1).await.unwrap();
