@@ -174,10 +174,30 @@ pub struct Databases {
     pub writer: Writer,
 }
 
+/// The file a restore leaves in the data folder until everything it wrote is checked: an
+/// interrupted restore (a signal, a full disk, a power cut) leaves a folder no command uses,
+/// which the next `zbor restore` empties and starts over.
+pub const RESTORING: &str = ".restoring";
+
 impl Databases {
     /// Opens the collection database under `data_dir` and applies pending migrations. The
     /// contacts database is opened by `donors::contacts::Vault`, which keeps it to itself.
+    ///
+    /// A data folder holding a restore that did not finish is refused: its databases may be
+    /// whole, empty or unchecked (see [`RESTORING`]).
     pub async fn open(config: &crate::config::Config) -> anyhow::Result<Self> {
+        if config.data_dir.join(RESTORING).exists() {
+            anyhow::bail!(
+                "{} holds a restore that did not finish: run the same `zbor restore` again (it starts over) before using it",
+                config.data_dir.display()
+            );
+        }
+        Self::open_restoring(config).await
+    }
+
+    /// [`Databases::open`] for the restore itself, which checks what it wrote before its
+    /// marker goes.
+    pub(crate) async fn open_restoring(config: &crate::config::Config) -> anyhow::Result<Self> {
         crate::private::create_dir_all(&config.data_dir)?;
         let main = open(&config.main_db_path(), 8).await?;
         MAIN_MIGRATIONS.run(&main).await.context("migrating zbor.sqlite")?;

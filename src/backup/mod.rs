@@ -495,26 +495,50 @@ pub async fn restore(
     identities: &[&dyn age::Identity],
     bar: &ProgressBar,
 ) -> anyhow::Result<Restored> {
-    empty_or_missing(&config.data_dir)?;
-    empty_or_missing(&config.uploads_dir)?;
+    let marker = config.data_dir.join(crate::db::RESTORING);
+    // What an interrupted restore left (its marker still there) is started over; anything
+    // else in the folders is refused.
+    let interrupted = marker.is_file();
+    if !interrupted {
+        empty_or_missing(&config.data_dir)?;
+        empty_or_missing(&config.uploads_dir)?;
+    }
     bar.set_message("checking");
     let checked = check(archives, identities, bar)?;
+    if interrupted {
+        empty(config);
+    }
+    crate::private::create_dir_all(&config.data_dir)?;
+    write_new(&marker, b"a zbor restore is writing here; if it was cut off, run it again\n")?;
     bar.set_message("restoring");
     bar.set_position(0);
-    let result = write_all(config, &checked, identities, bar).await;
-    if result.is_err() {
-        // The folders were empty: leave them so, not half restored.
-        for dir in [&config.data_dir, &config.uploads_dir] {
-            if let Ok(entries) = std::fs::read_dir(dir) {
-                for entry in entries.flatten() {
-                    let path = entry.path();
-                    let _ = if path.is_dir() { std::fs::remove_dir_all(&path) } else { std::fs::remove_file(&path) };
-                }
+    let restored = match write_all(config, &checked, identities, bar).await {
+        Ok(uploads) => finish(config, checked.len(), uploads, bar).await,
+        Err(err) => Err(err),
+    };
+    match restored {
+        Ok(restored) => {
+            std::fs::remove_file(&marker).context("removing the restore's marker")?;
+            Ok(restored)
+        }
+        Err(err) => {
+            // The folders were empty: leave them so, not half restored or restored unchecked.
+            empty(config);
+            Err(err)
+        }
+    }
+}
+
+/// Removes everything in the data and uploads folders (a restore's own writing).
+fn empty(config: &Config) {
+    for dir in [&config.data_dir, &config.uploads_dir] {
+        if let Ok(entries) = std::fs::read_dir(dir) {
+            for entry in entries.flatten() {
+                let path = entry.path();
+                let _ = if path.is_dir() { std::fs::remove_dir_all(&path) } else { std::fs::remove_file(&path) };
             }
         }
     }
-    let uploads = result?;
-    finish(config, checked.len(), uploads, bar).await
 }
 
 /// The two databases, in the order archives name them (`db/zbor/…`, `db/contacts/…`).
@@ -669,7 +693,7 @@ async fn write_all(
 /// index and the derivatives are rebuilt, and what came back is counted.
 async fn finish(config: &Config, archives: usize, uploads: usize, bar: &ProgressBar) -> anyhow::Result<Restored> {
     use crate::collection::audit;
-    let db = crate::db::Databases::open(config).await?;
+    let db = crate::db::Databases::open_restoring(config).await?;
     let mut conn = db.main.acquire().await?;
     let audit_entries = match audit::verify(&mut conn).await? {
         audit::Verdict::Intact(n) => n,

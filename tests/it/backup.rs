@@ -323,6 +323,25 @@ async fn increments_chain_and_a_damaged_archive_a_wrong_key_or_a_missing_increme
     assert!(!out.status.success() && text(&out).contains("not a backup made of this collection"), "{}", text(&out));
     assert!(!work.path().join("x.age").exists());
 
+    // A restore cut off halfway (a signal, a power cut) leaves its marker: no command uses
+    // the folder, and the same restore run again starts over and finishes.
+    let cut_off = work.path().join("cut-off");
+    std::fs::create_dir_all(cut_off.join("data")).unwrap();
+    std::fs::create_dir_all(cut_off.join("uploads/ab")).unwrap();
+    std::fs::write(cut_off.join("data").join(".restoring"), "").unwrap();
+    std::fs::write(cut_off.join("data").join("zbor.sqlite"), "").unwrap();
+    std::fs::write(cut_off.join("uploads/ab/master.jpg"), "half").unwrap();
+    let verify = run(zbor(&cut_off.join("data"), &cut_off.join("uploads")).args(["audit", "verify"]));
+    assert!(!verify.status.success() && text(&verify).contains("a restore that did not finish"), "{}", text(&verify));
+    assert_eq!(std::fs::metadata(cut_off.join("data").join("zbor.sqlite")).unwrap().len(), 0, "left as it was");
+    let out = restore(&cut_off, &[&full], &key);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(!cut_off.join("data").join(".restoring").exists());
+    assert!(!cut_off.join("uploads/ab/master.jpg").exists(), "the half restore's files went");
+    assert_eq!(masters(&cut_off.join("uploads")), first);
+    let verify = run(zbor(&cut_off.join("data"), &cut_off.join("uploads")).args(["audit", "verify"]));
+    assert!(verify.status.success(), "{}", text(&verify));
+
     // The whole chain restores every image; the full backup alone, the images it had.
     let chain = work.path().join("chain");
     let out = restore(&chain, &[&full, &inc1, &inc2], &key);
