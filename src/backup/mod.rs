@@ -288,11 +288,17 @@ pub async fn backup(
     let to_write: Vec<&Upload> = all.iter().filter(|u| !in_chain.contains(&u.name)).collect();
     bar.set_length(to_write.len() as u64 + 2);
 
+    // Written under a name that says it is not whole until it is: a backup cut off (a signal,
+    // a full disk, a power cut) leaves no file that looks like a backup to copy off site.
+    let partial = PathBuf::from(format!("{}.partial", options.out.display()));
+    if partial.exists() {
+        bail!("{} is left from a backup that was cut off: remove it, then back up again", partial.display());
+    }
     let file = std::fs::OpenOptions::new()
         .write(true)
         .create_new(true)
-        .open(&options.out)
-        .with_context(|| format!("creating {}", options.out.display()))?;
+        .open(&partial)
+        .with_context(|| format!("creating {}", partial.display()))?;
     let result: anyhow::Result<(String, u64, Vec<String>)> = async {
         let out = std::io::BufWriter::with_capacity(1 << 20, SyncingFile::new(file));
         let mut writer = archive::Writer::new(out, recipients)?;
@@ -325,19 +331,26 @@ pub async fn backup(
     let (hash, database_bytes, written) = match result {
         Ok(done) => done,
         Err(err) => {
-            let _ = std::fs::remove_file(&options.out);
+            let _ = std::fs::remove_file(&partial);
             main.close().await;
             contacts.close().await;
             return Err(err);
         }
     };
-    let bytes = std::fs::metadata(&options.out)?.len();
+    let bytes = std::fs::metadata(&partial)?.len();
     let writer = crate::db::Writer::new(main.clone());
     let record = RecordBackup { hash: hash.clone(), parent: parent.clone(), uploads: written.clone(), database_bytes };
     let recorded = crate::collection::command::execute(&writer, Actor::operator(), record).await;
     main.close().await;
     contacts.close().await;
-    recorded.map_err(|e| anyhow::anyhow!("the backup was written but not noted in the ledger: {e:?}"))?;
+    if let Err(e) = recorded {
+        let _ = std::fs::remove_file(&partial);
+        bail!("the backup could not be noted in the ledger, and was removed: {e:?}");
+    }
+    std::fs::rename(&partial, &options.out).with_context(|| format!("naming the backup {}", options.out.display()))?;
+    if let Some(dir) = options.out.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::File::open(dir).and_then(|d| d.sync_all()).with_context(|| format!("syncing {}", dir.display()))?;
+    }
     Ok(Made {
         hash,
         parent,

@@ -248,6 +248,14 @@ async fn increments_chain_and_a_damaged_archive_a_wrong_key_or_a_missing_increme
     };
     let first = masters(&app.config.uploads_dir);
     assert!(said.contains(&format!("{} image file(s)", first.len())), "{said}");
+    // Written under a name of its own until whole: none is left beside it.
+    assert!(!work.path().join("full.age.partial").exists());
+    // What a backup cut off left is named, not mistaken for a backup, nor written over.
+    let cut_short = work.path().join("cut.age");
+    std::fs::write(work.path().join("cut.age.partial"), "half").unwrap();
+    let out = run(zbor(&app.config.data_dir, &app.config.uploads_dir).arg("backup").arg("--out").arg(&cut_short));
+    assert!(!out.status.success() && text(&out).contains("cut off"), "{}", text(&out));
+    assert!(!cut_short.exists());
 
     // With the derivatives, the archive carries every size as well.
     let fat = work.path().join("with-derivatives.age");
