@@ -863,6 +863,11 @@ async fn backup(config: &Config, options: &crate::backup::Options) -> anyhow::Re
         }
     );
     println!("Its hash (for --since and increments): {}", made.hash);
+    if let Some(head) = &made.audit_head {
+        println!(
+            "The last audit entry it holds (note it off the server with the archive; a restore of it prints the same): {head}"
+        );
+    }
     Ok(())
 }
 

@@ -50,6 +50,9 @@ pub struct Options {
 pub struct Made {
     /// The archive's BLAKE3 hash (its name for `--since` and for increments).
     pub hash: String,
+    /// The hash of the last audit entry the archive holds (the backup's own entry comes
+    /// after it): what a restore of the archive prints, to be compared with this.
+    pub audit_head: Option<String>,
     pub parent: Option<String>,
     /// Uploads written into this archive.
     pub uploads_written: usize,
@@ -173,7 +176,8 @@ async fn pages_into<W: Write + Send + 'static>(
     writer: &mut archive::Writer<W>,
     pool: &SqlitePool,
     name: &str,
-) -> anyhow::Result<u64> {
+    also: Option<&'static str>,
+) -> anyhow::Result<(u64, Option<String>)> {
     let mut conn = pool.acquire().await?;
     // Pages read through a memory map rather than a system call each (this connection only).
     // Mapped pages are the page cache's, but they count in the process's resident memory, so
@@ -188,7 +192,7 @@ async fn pages_into<W: Write + Send + 'static>(
         chunk.clear();
         Ok(())
     };
-    pages::read(&mut conn, |page| {
+    let (_, seen) = pages::read(&mut conn, also, |page| {
         chunk.extend_from_slice(page);
         bytes += page.len() as u64;
         if chunk.len() >= CHUNK_BYTES {
@@ -200,7 +204,7 @@ async fn pages_into<W: Write + Send + 'static>(
     if !chunk.is_empty() {
         put(&mut chunk, writer)?;
     }
-    Ok(bytes)
+    Ok((bytes, seen))
 }
 
 /// The uploads the chain ending at the archive `hash` already holds.
@@ -299,7 +303,7 @@ pub async fn backup(
         .create_new(true)
         .open(&partial)
         .with_context(|| format!("creating {}", partial.display()))?;
-    let result: anyhow::Result<(String, u64, Vec<String>)> = async {
+    let result: anyhow::Result<(String, u64, Vec<String>, Option<String>)> = async {
         let out = std::io::BufWriter::with_capacity(1 << 20, SyncingFile::new(file));
         let mut writer = archive::Writer::new(out, recipients)?;
         writer.add_bytes(archive::HEADER, &serde_json::to_vec_pretty(&archive::Header::new(parent.clone()))?)?;
@@ -310,10 +314,12 @@ pub async fn backup(
         // The collection first, then the contacts: an offer's sealed record is stored before
         // its row, so every offer in the first snapshot has its record in the second.
         bar.set_message("zbor.sqlite");
-        let mut database_bytes = pages_into(&mut writer, &main, "zbor").await?;
+        // The audit log's last entry as the archive holds it: what a restore of it will print.
+        let head = Some("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1");
+        let (mut database_bytes, audit_head) = pages_into(&mut writer, &main, "zbor", head).await?;
         bar.inc(1);
         bar.set_message("contacts");
-        database_bytes += pages_into(&mut writer, &contacts, "contacts").await?;
+        database_bytes += pages_into(&mut writer, &contacts, "contacts", None).await?.0;
         bar.inc(1);
         bar.set_message("uploads");
         let mut written = Vec::with_capacity(to_write.len());
@@ -325,10 +331,10 @@ pub async fn backup(
         let (hash, out) = writer.finish(all.iter().map(|u| u.name.clone()).collect())?;
         let file = out.into_inner().map_err(|e| e.into_error())?;
         file.sync_all()?;
-        Ok((hash, database_bytes, written))
+        Ok((hash, database_bytes, written, audit_head))
     }
     .await;
-    let (hash, database_bytes, written) = match result {
+    let (hash, database_bytes, written, audit_head) = match result {
         Ok(done) => done,
         Err(err) => {
             let _ = std::fs::remove_file(&partial);
@@ -353,6 +359,7 @@ pub async fn backup(
     }
     Ok(Made {
         hash,
+        audit_head,
         parent,
         uploads_written: written.len(),
         uploads_in_chain: all.len() - written.len(),

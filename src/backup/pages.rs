@@ -36,16 +36,23 @@ static SELECT_PAGES: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
 });
 
 /// Streams every page of the database on `conn`, in order, to `out`, inside one read
-/// transaction. Returns the number of pages.
+/// transaction. Returns the number of pages, and what the query `also` (one text value, if
+/// given) read from the same snapshot.
 pub async fn read(
     conn: &mut SqliteConnection,
+    also: Option<&'static str>,
     mut out: impl FnMut(&[u8]) -> anyhow::Result<()>,
-) -> anyhow::Result<u64> {
+) -> anyhow::Result<(u64, Option<String>)> {
     use sqlx::Row;
     sqlx::query("BEGIN").execute(&mut *conn).await?;
-    let result: anyhow::Result<u64> = async {
+    let result: anyhow::Result<(u64, Option<String>)> = async {
         // The snapshot begins with the first read and holds until the end of the transaction.
         let _: i64 = sqlx::query_scalar("SELECT count(*) FROM sqlite_schema").fetch_one(&mut *conn).await?;
+        // A value read from the very snapshot the pages are (the audit log's last hash).
+        let seen = match also {
+            Some(sql) => sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).fetch_optional(&mut *conn).await?,
+            None => None,
+        };
         let page_size: i64 = sqlx::query_scalar("PRAGMA page_size").fetch_one(&mut *conn).await?;
         let page_count: i64 = sqlx::query_scalar("PRAGMA page_count").fetch_one(&mut *conn).await?;
         let rows = (page_count + PAGES_PER_ROW - 1) / PAGES_PER_ROW;
@@ -67,15 +74,15 @@ pub async fn read(
         if count != page_count {
             bail!("SQLite gave {count} of the database's {page_count} pages");
         }
-        Ok(count as u64)
+        Ok((count as u64, seen))
     }
     .await;
     sqlx::query("ROLLBACK").execute(&mut *conn).await?;
-    let count = result?;
+    let (count, seen) = result?;
     if count == 0 {
         bail!("the database has no pages");
     }
-    Ok(count)
+    Ok((count, seen))
 }
 
 /// Checks the first page's header before SQLite opens the file: the magic, a page size SQLite

@@ -148,9 +148,10 @@ async fn a_restore_drill_brings_back_every_public_byte_every_sealed_record_and_t
         send_offer(&app, 10 + during).await;
         during += 1;
     }
-    let out = child.wait_with_output().unwrap();
-    assert!(out.status.success(), "{}", text(&out));
-    assert!(text(&out).contains("sealed to 1 recipient"), "{}", text(&out));
+    let out_backup = child.wait_with_output().unwrap();
+    let out = &out_backup;
+    assert!(out.status.success(), "{}", text(out));
+    assert!(text(out).contains("sealed to 1 recipient"), "{}", text(out));
 
     // No plaintext in the archive, and nothing left in the temporary folder.
     let sealed = std::fs::read(&archive).unwrap();
@@ -183,6 +184,17 @@ async fn a_restore_drill_brings_back_every_public_byte_every_sealed_record_and_t
     assert!(said.contains("Last entry's hash"), "{said}");
     let verify = run(zbor(&new.join("data"), &new.join("uploads")).args(["audit", "verify"]));
     assert!(verify.status.success(), "{}", text(&verify));
+    // The audit entry the backup told us to note is the one the restore ends at: the routine
+    // in the README (note it, compare after the drill) holds.
+    let noted = String::from_utf8_lossy(&out_backup.stdout)
+        .lines()
+        .find_map(|l| {
+            l.strip_prefix("The last audit entry it holds").and_then(|l| l.rsplit(' ').next()).map(str::to_owned)
+        })
+        .expect("the backup names its last audit entry");
+    assert!(said.contains(&noted), "{said}");
+    let checked = run(zbor(&new.join("data"), &new.join("uploads")).args(["audit", "verify", "--head"]).arg(&noted));
+    assert!(checked.status.success(), "{}", text(&checked));
     for path in files_under(&new) {
         use std::os::unix::fs::PermissionsExt;
         let mode = std::fs::metadata(&path).unwrap().permissions().mode();
