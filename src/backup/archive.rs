@@ -254,10 +254,22 @@ pub fn open(path: &Path, identities: &[&dyn age::Identity]) -> anyhow::Result<Re
 }
 
 /// Reads an entry through, hashing it, into `sink`; a damaged archive fails here.
+/// An error writing to the sink (a full disk) is said to be one: the archive is not damaged.
 pub fn copy_entry(entry: &mut impl Read, sink: &mut impl Write, archive: &Path) -> anyhow::Result<Entry> {
     let mut hasher = blake3::Hasher::new();
     let mut reader = HashRead { inner: entry, hasher: &mut hasher, size: 0 };
-    std::io::copy(&mut reader, sink).map_err(|e| damaged(archive, e))?;
+    let mut buffer = vec![0u8; 1 << 16];
+    loop {
+        let read = match reader.read(&mut buffer) {
+            Ok(0) => break,
+            Ok(read) => read,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(damaged(archive, e)),
+        };
+        sink.write_all(&buffer[..read]).map_err(|e| {
+            anyhow::anyhow!("writing what {} holds failed: {e}; the archive itself is not at fault", archive.display())
+        })?;
+    }
     let size = reader.size;
     Ok(Entry { path: String::new(), size, blake3: hasher.finalize().to_hex().to_string() })
 }
@@ -343,5 +355,23 @@ mod tests {
         let mut bytes = Vec::new();
         first.read_to_end(&mut bytes).unwrap();
         assert_eq!(bytes, entry);
+    }
+
+    #[test]
+    fn a_full_disk_is_not_called_a_damaged_archive() {
+        struct Full;
+        impl Write for Full {
+            fn write(&mut self, _: &[u8]) -> std::io::Result<usize> {
+                Err(std::io::Error::from(std::io::ErrorKind::StorageFull))
+            }
+            fn flush(&mut self) -> std::io::Result<()> {
+                Ok(())
+            }
+        }
+        let err = copy_entry(&mut &b"the entry's bytes"[..], &mut Full, Path::new("full.age")).unwrap_err().to_string();
+        assert!(err.contains("not at fault") && !err.contains("damaged"), "{err}");
+        let mut sink = Vec::new();
+        let entry = copy_entry(&mut &b"the entry's bytes"[..], &mut sink, Path::new("full.age")).unwrap();
+        assert_eq!((sink.as_slice(), entry.size), (&b"the entry's bytes"[..], 17));
     }
 }

@@ -217,7 +217,7 @@ pub async fn of_file(path: &Path) -> Vec<u8> {
     let pool = crate::db::open(path, 1).await.unwrap();
     let mut conn = pool.acquire().await.unwrap();
     let mut bytes = Vec::new();
-    let pages = read(&mut conn, |page| {
+    let (pages, _) = read(&mut conn, None, |page| {
         bytes.extend_from_slice(page);
         Ok(())
     })
