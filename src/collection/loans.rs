@@ -342,8 +342,14 @@ impl Command for AdvanceLoan {
                 if on.to_string() < sent_on {
                     return Err(CommandError::Refused("loan-error-dates"));
                 }
+                let mut not_back = Vec::new();
                 for object in &listed {
                     match loan.direction {
+                        // An object deaccessioned while it was out (lost, destroyed at the
+                        // borrower's) does not come back with the others.
+                        Direction::Out if super::register::deaccessioned(tx, object.object_id).await? => {
+                            not_back.push(object.object_id);
+                        }
                         Direction::Out => {
                             // Return: each object's condition checked again once it is back: its
                             // latest report is not the one it left with, and dated since it left.
@@ -380,6 +386,9 @@ impl Command for AdvanceLoan {
                     .execute(&mut **tx)
                     .await?;
                 details["on"] = on.to_string().into();
+                if !not_back.is_empty() {
+                    details["deaccessioned_not_back"] = not_back.into();
+                }
             }
         }
         sqlx::query("UPDATE loans SET status = ? WHERE id = ?").bind(to).bind(self.loan).execute(&mut **tx).await?;

@@ -273,3 +273,64 @@ async fn a_loan_in_arrives_at_a_location_and_leaves_with_an_exit() {
     assert_eq!(exits(&app, entry.0).await, [("return".to_owned(), "2026-03-01".to_owned(), None)]);
     assert_eq!(post(&app, &step, &curator, &[("step", "cancel")]).await.status, StatusCode::UNPROCESSABLE_ENTITY);
 }
+
+/// An object lost at the borrower's and deaccessioned while the loan is out does not come
+/// back to the shelf with the others when the loan returns.
+#[tokio::test]
+async fn an_object_deaccessioned_while_on_loan_does_not_come_back_with_it() {
+    let app = TestApp::new().await;
+    let curator = app.staff_cookie("registrar", Role::Curator).await;
+    let (store, museum) = {
+        let mut conn = app.state.db.main.acquire().await.unwrap();
+        let store = whereabouts::create_location(&mut conn, "Store room", "").await.unwrap();
+        let name = t("Музей", "Museum in Vilnius", "Музей");
+        (store, authorities::create_organisation(&mut conn, &name, "").await.unwrap())
+    };
+    let (lost, _) = object_at(&app, "Poster lost", store).await;
+    let (kept, kept_entry) = object_at(&app, "Poster kept", store).await;
+    {
+        let mut conn = app.state.db.main.acquire().await.unwrap();
+        publish(&mut conn, lost, "MFB-{year}-{seq:04}", 2025).await;
+    }
+    let org = museum.to_string();
+    let loan =
+        [("direction", "out"), ("organisation", org.as_str()), ("starts_on", "2026-01-10"), ("ends_on", "2026-03-31")];
+    let created = post(&app, "/admin/loans", &curator, &loan).await;
+    let uri = created.header("location").split('?').next().unwrap().to_owned();
+    let lost_entry: String = sqlx::query_scalar("SELECT entry_number FROM objects WHERE id = ?")
+        .bind(lost)
+        .fetch_one(&app.state.db.main)
+        .await
+        .unwrap();
+    for entry in [&lost_entry, &kept_entry] {
+        assert_eq!(
+            post(&app, &format!("{uri}/objects"), &curator, &[("number", entry)]).await.status,
+            StatusCode::SEE_OTHER
+        );
+    }
+    let step = format!("{uri}/step");
+    assert_eq!(post(&app, &step, &curator, &[("step", "agree")]).await.status, StatusCode::SEE_OTHER);
+    for object in [lost, kept] {
+        report(&app, object, &curator, &[("condition", "good")], &[]).await;
+    }
+    assert_eq!(post(&app, &step, &curator, &[("step", "send"), ("on", &today())]).await.status, StatusCode::SEE_OTHER);
+    // Lost at the borrower's.
+    let gone = [
+        ("deaccessioned_on", today()),
+        ("reason", "Lost in transit".into()),
+        ("authority", "Board".into()),
+        ("disposal", "loss".into()),
+    ];
+    let gone: Vec<(&str, &str)> = gone.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let done = post(&app, &format!("/admin/objects/{lost}/deaccession"), &curator, &gone).await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    // The kept one is checked again on its return; the lost one cannot be, and need not.
+    report(&app, kept, &curator, &[("condition", "good")], &[]).await;
+    let back = [("step", "return"), ("on", &today()), ("location", &store.to_string())];
+    let returned = post(&app, &step, &curator, &back).await;
+    assert_eq!(returned.status, StatusCode::SEE_OTHER, "{}", returned.body);
+    let kept_now = whereabouts::whereabouts(&app.state.db.main, kept).await.unwrap();
+    assert_eq!(kept_now.history.len(), 2, "moved back");
+    let lost_now = whereabouts::whereabouts(&app.state.db.main, lost).await.unwrap();
+    assert_eq!(lost_now.history.len(), 1, "not moved back to the shelf: {:?}", lost_now.history);
+}
