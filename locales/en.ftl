@@ -185,6 +185,7 @@ admin-images-pending = Images being prepared
 admin-jobs-failed = Image jobs that failed
 admin-logout = Sign out
 error-forbidden = This request did not come from the museum's own pages, or its form has expired. Go back, reload the page and try again.
+error-not-allowed = Your account's role may not do this here — for example, an object published since you opened it can be changed only by a curator. Nothing was saved.
 totp-title = Second factor
 totp-intro = Scan this code with an authenticator app (such as Aegis, FreeOTP or Google Authenticator), then type the six-digit code it shows. Curators, keyholders and admins always sign in with a code.
 totp-qr-alt = QR code with the secret for your authenticator app
@@ -440,6 +441,8 @@ edit-error-gone = Something chosen in the form no longer exists (another curator
 edit-error-not-published = Only a published object can be withdrawn.
 edit-error-already-published = This object is published already; nothing was changed.
 edit-error-stale = Someone else saved this object after you opened it. Your changes are below and were not saved; open the object in another tab to see it as it is now, then save again to replace it with yours.
+edit-typed-heading = What you typed
+edit-typed-help = It was not saved. Copy it and hand it to a curator, who can make the change.
 authority-error-stale = Someone else saved this entry after you opened it. Your changes are below and were not saved; open it in another tab to see it as it is now, then save again to replace it with yours.
 preview-banner = Preview: this is exactly what the public page will show once published. It is not public.
 

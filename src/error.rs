@@ -14,6 +14,9 @@ pub enum AppError {
     /// A cross-site request or a missing/wrong CSRF token.
     #[error("forbidden")]
     Forbidden,
+    /// The acting account's role may not do this (to this record, as it is now).
+    #[error("not allowed")]
+    NotAllowed,
     /// Input that cannot be understood; the key names a translated message.
     #[error("bad request: {0}")]
     BadRequest(&'static str),
@@ -42,7 +45,7 @@ impl From<crate::collection::command::CommandError> for AppError {
         use crate::collection::command::CommandError;
         match err {
             CommandError::NotFound => Self::NotFound,
-            CommandError::NotAllowed => Self::Forbidden,
+            CommandError::NotAllowed => Self::NotAllowed,
             CommandError::Refused(key) => Self::BadRequest(key),
             CommandError::Internal(err) => Self::Internal(err),
         }
@@ -63,6 +66,7 @@ impl IntoResponse for AppError {
             Self::NotFound => ErrorPage { status: StatusCode::NOT_FOUND, message: "error-not-found" },
             Self::BadRequest(key) => ErrorPage { status: StatusCode::BAD_REQUEST, message: key },
             Self::Forbidden => ErrorPage { status: StatusCode::FORBIDDEN, message: "error-forbidden" },
+            Self::NotAllowed => ErrorPage { status: StatusCode::FORBIDDEN, message: "error-not-allowed" },
             Self::Unavailable(key) => ErrorPage { status: StatusCode::SERVICE_UNAVAILABLE, message: key },
             Self::Internal(err) => {
                 // Logged here, once; the chain may name files or SQL, so it stays in the log.

@@ -427,6 +427,10 @@ struct EditorPage {
     posted: Option<Posted>,
     can_publish: bool,
     may_edit: bool,
+    /// The form holds what was typed into a refused save (shown read-only when the account
+    /// may no longer edit the object, to be handed on). Not `typed`: the templates' function
+    /// of that name would be hidden.
+    typed_back: bool,
 }
 
 #[derive(Serialize)]
@@ -497,6 +501,7 @@ async fn editor(
         posted,
         can_publish: session.role.can_publish(),
         may_edit: true,
+        typed_back: typed,
     };
     if let Some(id) = id {
         let mut conn = state.db.main.acquire().await?;
@@ -654,6 +659,13 @@ async fn save(
         Err(CommandError::Refused(key)) => {
             let shown = Shown { form: Some(form), error: Some(Msg::new(key)), ..Shown::default() };
             refused(&state, &ctx, &posted.session, Some(id), shown).await
+        }
+        // Published meanwhile, say, and no longer the volunteer's to change: what was typed
+        // is shown, to be handed to a curator, not lost.
+        Err(CommandError::NotAllowed) => {
+            let shown = Shown { form: Some(form), error: Some(Msg::new("error-not-allowed")), ..Shown::default() };
+            let page = editor(&state, &ctx, &posted.session, Some(id), shown).await?;
+            Ok((StatusCode::FORBIDDEN, page).into_response())
         }
         Err(err) => Err(err.into()),
     }

@@ -1333,3 +1333,28 @@ async fn an_authority_saved_from_a_stale_page_is_refused_not_undone() {
     let again = editor_fields(&stale, "form.authority-form");
     assert_eq!(app.post_form(&url, &boris, &as_refs(&again)).await.status, StatusCode::SEE_OTHER);
 }
+
+/// A volunteer's edit of a draft a curator published meanwhile is not theirs to save any more:
+/// the page says so (not "the form expired") and gives back what was typed.
+#[tokio::test]
+async fn a_volunteers_edit_of_a_draft_published_meanwhile_is_explained_and_kept() {
+    let app = TestApp::new().await;
+    let curator = app.staff_cookie("curator", Role::Curator).await;
+    let volunteer = app.staff_cookie("vera", Role::Volunteer).await;
+    let csrf = app.token("/admin/objects/new", Some(&volunteer)).await;
+    let id = create(&app, &volunteer, &csrf, &pairs(&[("object_type", "flag"), ("title_en", "Flag")])).await;
+    let page = app.get_with(&format!("/admin/objects/{id}"), &[("cookie", &volunteer)]).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    let mut form = editor_fields(&page, "form.editor");
+    form.iter_mut().find(|(k, _)| k == "description_en").unwrap().1 = "An hour of careful writing".into();
+    let ccsrf = app.token("/admin/objects/new", Some(&curator)).await;
+    assert_eq!(
+        post(&app, &format!("/admin/objects/{id}/publish"), &curator, &ccsrf, &[]).await.status,
+        StatusCode::SEE_OTHER
+    );
+    let refused = app.post_form(&format!("/admin/objects/{id}?lang=en"), &volunteer, &as_refs(&form)).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    assert!(refused.body.contains("only by a curator"), "{}", refused.body);
+    assert!(!refused.body.contains("did not come from the museum"), "not the expired-form message");
+    assert!(refused.body.contains("An hour of careful writing"), "what was typed comes back");
+}
