@@ -167,6 +167,28 @@ pub async fn move_provenance(conn: &mut SqliteConnection, object_id: i64, id: i6
 }
 
 /// Removes a provenance link of an object.
+/// A link of object `object_id`'s chain as the audit log keeps it when it is added or removed:
+/// every field and party, its note only by length (a private note may one day have to be
+/// erased, and the log never can be).
+pub async fn audited(conn: &mut SqliteConnection, object_id: i64, id: i64) -> sqlx::Result<serde_json::Value> {
+    let text: Option<String> = sqlx::query_scalar(
+        "SELECT json_object('position', position, 'kind', kind, 'date_qualifier', date_qualifier,
+            'date_earliest', date_earliest, 'date_latest', date_latest, 'exact_date', exact_date,
+            'place', place_id, 'event', event_id, 'lot', lot, 'price_minor', price_minor, 'currency', currency,
+            'note_characters', json_object('be', length(note_be), 'en', length(note_en), 'ru', length(note_ru)),
+            'public', is_public = 1,
+            'parties', json((SELECT json_group_array(json_object('role', role, 'maker', maker_id, 'donor', donor_id,
+                                'organisation', organisation_id, 'museum', museum = 1))
+                             FROM provenance_parties WHERE provenance_id = e.id)))
+         FROM provenance_events e WHERE id = ? AND object_id = ?",
+    )
+    .bind(id)
+    .bind(object_id)
+    .fetch_optional(conn)
+    .await?;
+    Ok(text.and_then(|t| serde_json::from_str(&t).ok()).unwrap_or(serde_json::Value::Null))
+}
+
 pub async fn delete_provenance(conn: &mut SqliteConnection, object_id: i64, id: i64) -> anyhow::Result<bool> {
     let gone = sqlx::query("DELETE FROM provenance_events WHERE id = ? AND object_id = ?")
         .bind(id)
@@ -231,8 +253,10 @@ impl Command for AddProvenance {
             event.parties.push((role, party));
         }
         let id = add_provenance(tx, self.object, &event).await?;
-        let details =
-            serde_json::json!({ "id": self.object, "provenance": id, "kind": event.kind, "public": event.is_public });
+        let link = audited(tx, self.object, id).await?;
+        let details = serde_json::json!({
+            "id": self.object, "provenance": id, "kind": event.kind, "public": event.is_public, "link": link,
+        });
         tx.audit("provenance-added", &record.entry_number, details).await?;
         if record.state != PubState::Draft {
             tx.public_changed();
@@ -255,6 +279,11 @@ impl Command for ChangeProvenance {
     async fn run(self, tx: &mut Tx) -> CommandResult<()> {
         let record = super::objects::editable(tx, self.object).await?;
         let (object, id) = (self.object, self.provenance);
+        // What a removed link said, kept in the log: it is nowhere else afterwards.
+        let removed = match self.action {
+            ListAction::Remove => Some(audited(tx, object, id).await?),
+            _ => None,
+        };
         let changed = match self.action {
             ListAction::Up | ListAction::Down => move_provenance(tx, object, id, self.action == ListAction::Up)
                 .await
@@ -262,7 +291,10 @@ impl Command for ChangeProvenance {
             ListAction::Remove => delete_provenance(tx, object, id).await?,
         };
         if changed {
-            let details = serde_json::json!({ "id": object, "provenance": id, "action": self.action });
+            let mut details = serde_json::json!({ "id": object, "provenance": id, "action": self.action });
+            if let Some(removed) = removed {
+                details["removed"] = removed;
+            }
             tx.audit("provenance-changed", &record.entry_number, details).await?;
             if record.state != PubState::Draft {
                 tx.public_changed();

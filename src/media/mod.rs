@@ -559,9 +559,28 @@ impl Command for ChangePhoto {
         let mut removed = Vec::new();
         let mut checked = None;
         let mut rights_changed = None;
+        let mut changes = Vec::new();
+        let mut gone = None;
         let action = self.change.name();
         match self.change {
             PhotoChange::Describe { alt, caption, is_public, photos_checked, rights } => {
+                use crate::collection::objects::change;
+                let was = &all[at];
+                for (field, old, new) in [
+                    ("alt_be", &was.alt.be, &alt.be),
+                    ("alt_en", &was.alt.en, &alt.en),
+                    ("alt_ru", &was.alt.ru, &alt.ru),
+                    ("caption_be", &was.caption.be, &caption.be),
+                    ("caption_en", &was.caption.en, &caption.en),
+                    ("caption_ru", &was.caption.ru, &caption.ru),
+                ] {
+                    if old != new {
+                        changes.push(change(field, old.clone(), new.clone()));
+                    }
+                }
+                if was.is_public != is_public {
+                    changes.push(change("is_public", was.is_public.to_string(), is_public.to_string()));
+                }
                 let newly_public = is_public && !all[at].is_public;
                 if newly_public
                     && record.state == crate::collection::PubState::Published
@@ -600,10 +619,21 @@ impl Command for ChangePhoto {
                         .bind(self.media)
                         .fetch_one(&mut **tx)
                         .await?;
+                let was = &all[at];
+                gone = Some(serde_json::json!({
+                    "hash": hash, "position": was.position, "public": was.is_public,
+                    "alt": was.alt, "caption": was.caption, "rights": was.rights, "regions": was.regions,
+                }));
                 removed = vec![hash, derivatives];
             }
         }
         let mut details = serde_json::json!({ "id": self.object, "media": self.media, "action": action });
+        if !changes.is_empty() {
+            details["changes"] = serde_json::to_value(&changes).map_err(anyhow::Error::from)?;
+        }
+        if let Some(gone) = gone {
+            details["removed"] = gone;
+        }
         if let Some((old, new)) = rights_changed {
             details["rights"] = serde_json::json!({ "old": old, "new": new });
         }

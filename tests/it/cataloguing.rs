@@ -317,6 +317,23 @@ async fn provenance_is_added_reordered_and_removed() {
         .await
         .unwrap();
     assert_eq!(moves, 3 + 2 + 1, "each addition, move and removal is audited; a move that did nothing is not");
+    // What an added or removed link said is in its entry (a note only by its length).
+    let entries: Vec<String> = sqlx::query_scalar(
+        "SELECT details FROM audit_log WHERE action = 'provenance-added' OR details LIKE '%\"remove\"%' ORDER BY id",
+    )
+    .fetch_all(&app.state.db.main)
+    .await
+    .unwrap();
+    let auctioned: serde_json::Value = entries
+        .iter()
+        .map(|d| serde_json::from_str::<serde_json::Value>(d).unwrap())
+        .find(|d| d["kind"] == "auctioned")
+        .unwrap();
+    assert_eq!(auctioned["link"]["price_minor"], 35000, "{auctioned}");
+    assert_eq!(auctioned["link"]["currency"], "EUR");
+    let removed: serde_json::Value = serde_json::from_str(entries.last().unwrap()).unwrap();
+    assert_eq!(removed["removed"]["kind"], "made", "{removed}");
+    assert!(removed["removed"]["parties"].is_array(), "{removed}");
 }
 
 /// The visible text of the object's article, as a reader would take it in.
@@ -449,6 +466,31 @@ async fn photos_are_uploaded_several_at_once_described_ordered_and_removed() {
         .await
         .unwrap();
     assert_eq!(left, 1);
+    // The log says what each change was: old and new texts and visibility, and what a removed
+    // image was.
+    let logged: Vec<serde_json::Value> =
+        sqlx::query_scalar::<_, String>("SELECT details FROM audit_log WHERE action = 'media-changed' ORDER BY id")
+            .fetch_all(&app.state.db.main)
+            .await
+            .unwrap()
+            .iter()
+            .map(|d| serde_json::from_str(d).unwrap())
+            .collect();
+    let described = &logged[0]["changes"];
+    assert!(
+        described
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["field"] == "alt_en" && c["old"] == "" && c["new"] == "A poster"),
+        "{described}"
+    );
+    assert!(
+        described.as_array().unwrap().iter().any(|c| c["field"] == "is_public" && c["new"] == "true"),
+        "{described}"
+    );
+    let gone = &logged.last().unwrap()["removed"];
+    assert!(gone["hash"].is_string() && gone["public"] == false, "{gone}");
     // Another object's image cannot be changed through this object.
     let other = create(&app, &cookie, &csrf, &pairs(&[("object_type", "poster"), ("title_en", "Other")])).await;
     let resp = post(
