@@ -517,6 +517,7 @@ authority-ends-on = Канец (ГГГГ, ГГГГ-ММ або ГГГГ-ММ-Д�
 authority-place = Месца
 authority-organisation = Арганізатар
 authority-error-date = Пішыце дату як ГГГГ, ГГГГ-ММ або ГГГГ-ММ-ДД.
+authority-error-ends-before = Падзея не можа скончыцца раней, чым пачалася.
 authority-error-name = Дайце назву хаця б на адной мове.
 authority-code = Код у вэб-адрасах (a–z, 0–9 і -)
 authority-code-help = Ёсць у адрасах накшталт /objects?type=flag, таму задаецца адзін раз і больш не мяняецца.

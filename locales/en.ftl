@@ -512,6 +512,7 @@ authority-ends-on = Ends (YYYY, YYYY-MM or YYYY-MM-DD)
 authority-place = Place
 authority-organisation = Organiser
 authority-error-date = Write a date as YYYY, YYYY-MM or YYYY-MM-DD.
+authority-error-ends-before = An event cannot end before it starts.
 authority-error-name = Give a name in at least one language.
 authority-code = Code in web addresses (a–z, 0–9 and -)
 authority-code-help = Appears in addresses such as /objects?type=flag, so it is set once and never changes.

@@ -517,6 +517,7 @@ authority-ends-on = Конец (ГГГГ, ГГГГ-ММ или ГГГГ-ММ-Д�
 authority-place = Место
 authority-organisation = Организатор
 authority-error-date = Пишите дату как ГГГГ, ГГГГ-ММ или ГГГГ-ММ-ДД.
+authority-error-ends-before = Событие не может закончиться раньше, чем началось.
 authority-error-name = Дайте название хотя бы на одном языке.
 authority-code = Код в веб-адресах (a–z, 0–9 и -)
 authority-code-help = Встречается в адресах вроде /objects?type=flag, поэтому задаётся один раз и больше не меняется.

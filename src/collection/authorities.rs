@@ -224,7 +224,25 @@ pub fn validate(
     } else if names.iter().all(|c| values.get(c).is_none_or(|v| v.is_empty())) {
         errors.insert("name_be".to_owned(), "authority-error-name");
     }
+    // An event ends on or after the day it starts, as precisely as each date is known.
+    if let (Some(starts), Some(ends)) = (values.get("starts_on"), values.get("ends_on"))
+        && is_partial_date(starts)
+        && is_partial_date(ends)
+        && padded(ends, "12", "31") < padded(starts, "01", "01")
+    {
+        errors.insert("ends_on".to_owned(), "authority-error-ends-before");
+    }
     if errors.is_empty() { Ok(values) } else { Err(errors) }
+}
+
+/// A partial date (`2020`, `2020-08`, `2020-08-16`) as a whole day: its first or last, by the
+/// month and day given for what it leaves out.
+fn padded(date: &str, month: &str, day: &str) -> String {
+    match date.len() {
+        4 => format!("{date}-{month}-{day}"),
+        7 => format!("{date}-{day}"),
+        _ => date.to_owned(),
+    }
 }
 
 fn columns(kind: Kind) -> Vec<&'static str> {
@@ -537,5 +555,32 @@ impl Command for SaveAuthority {
             tx.public_changed();
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_event_ends_on_or_after_its_start_as_precisely_as_known() {
+        let check = |starts: &str, ends: &str| {
+            let form = |column: &str| match column {
+                "name_en" => "March".to_owned(),
+                "kind" => "march".to_owned(),
+                "starts_on" => starts.to_owned(),
+                "ends_on" => ends.to_owned(),
+                _ => String::new(),
+            };
+            validate(Kind::Events, &form, &|_, _| true).err().is_none_or(|e| !e.contains_key("ends_on"))
+        };
+        assert!(!check("2021", "2020"));
+        assert!(!check("2020-08-16", "2020-08-15"));
+        assert!(!check("2020-09", "2020-08-31"));
+        for (starts, ends) in
+            [("2020", "2020"), ("2020-08-16", "2020"), ("2020", "2020-03"), ("2020-08", "2020-08-01"), ("", "2020")]
+        {
+            assert!(check(starts, ends), "{starts} – {ends}");
+        }
     }
 }
