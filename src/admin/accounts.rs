@@ -84,6 +84,8 @@ struct UsersPage {
     done: Option<String>,
     error: Option<&'static str>,
     username: String,
+    /// The role chosen in a refused form (volunteer otherwise): the least power by default.
+    role: Role,
 }
 
 async fn users_page(
@@ -92,7 +94,7 @@ async fn users_page(
     session: &crate::auth::sessions::Session,
     done: Option<String>,
     error: Option<&'static str>,
-    username: String,
+    (username, role): (String, Option<Role>),
 ) -> AppResult<Html<String>> {
     let page = UsersPage {
         accounts: auth::accounts(&state.db.main).await?,
@@ -100,6 +102,7 @@ async fn users_page(
         done: done.filter(|d| matches!(d.as_str(), "added" | "changed")),
         error,
         username,
+        role: role.unwrap_or(Role::Volunteer),
     };
     render_panel(state, ctx, session, "admin/users.html", page)
 }
@@ -112,7 +115,7 @@ async fn users(
     Query(flash): Query<Flash>,
 ) -> AppResult<Html<String>> {
     require(session.role == Role::Admin)?;
-    users_page(&state, &ctx, &session, flash.done, None, String::new()).await
+    users_page(&state, &ctx, &session, flash.done, None, (String::new(), None)).await
 }
 
 /// `POST /admin/users` (admins): `username`, `role`, `password`.
@@ -144,7 +147,7 @@ async fn add_user(State(state): State<AppState>, ctx: Ctx, posted: StaffForm<Pai
         }
         (error, _, _) => error.unwrap_or("edit-error-choose"),
     };
-    let html = users_page(&state, &ctx, &session, None, Some(error), username).await?;
+    let html = users_page(&state, &ctx, &session, None, Some(error), (username, role)).await?;
     Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response())
 }
 
@@ -168,7 +171,7 @@ async fn change_user(
     match state.run(actor(&session), auth::ChangeUser { username, change }).await {
         Ok(()) => Ok(Redirect::to("/admin/users?done=changed").into_response()),
         Err(CommandError::Refused(key)) => {
-            let html = users_page(&state, &ctx, &session, None, Some(key), String::new()).await?;
+            let html = users_page(&state, &ctx, &session, None, Some(key), (String::new(), None)).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response())
         }
         Err(err) => Err(err.into()),

@@ -96,6 +96,14 @@ async fn admins_add_accounts_change_roles_disable_and_read_the_audit_log() {
     let bad =
         [("csrf", csrf.as_str()), ("username", "x y"), ("role", "volunteer"), ("password", "long enough password")];
     assert_eq!(app.post_form("/admin/users", &admin, &bad).await.status, StatusCode::UNPROCESSABLE_ENTITY);
+    // A refused form keeps the role chosen: fixing only the password must not make a volunteer.
+    let short = [("csrf", csrf.as_str()), ("username", "kira"), ("role", "keyholder"), ("password", "short")];
+    let refused = app.post_form("/admin/users", &admin, &short).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(refused.attrs("#new-role option[selected]", "value"), ["keyholder"]);
+    assert_eq!(refused.attrs("#new-username", "value"), ["kira"]);
+    let fresh = app.get_with("/admin/users", &[("cookie", &admin)]).await;
+    assert_eq!(fresh.attrs("#new-role option[selected]", "value"), ["volunteer"], "the least power by default");
 
     let resp = app.send(login_request("vera", "vera's first password", [10, 0, 0, 2])).await;
     assert_eq!(resp.status, StatusCode::SEE_OTHER);
