@@ -104,6 +104,9 @@ async fn admins_add_accounts_change_roles_disable_and_read_the_audit_log() {
     assert_eq!(refused.attrs("#new-username", "value"), ["kira"]);
     let fresh = app.get_with("/admin/users", &[("cookie", &admin)]).await;
     assert_eq!(fresh.attrs("#new-role option[selected]", "value"), ["volunteer"], "the least power by default");
+    // Every row's buttons name their account, for a screen reader going from button to button.
+    let buttons = fresh.texts("button[value=role]");
+    assert!(buttons.iter().any(|b| b.contains("vera")) && buttons.iter().any(|b| b.contains("root")), "{buttons:?}");
 
     let resp = app.send(login_request("vera", "vera's first password", [10, 0, 0, 2])).await;
     assert_eq!(resp.status, StatusCode::SEE_OTHER);
