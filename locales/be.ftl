@@ -678,6 +678,7 @@ register-error-not-accessioned = Выключыць з фондаў можна �
 register-error-deaccessioned = Гэты прадмет выключаны з фондаў: яго нельга апублікаваць або выключыць зноў.
 register-error-future = Дата не можа быць у будучыні.
 register-error-before-accession = Выключэнне не можа быць раней за ўключэнне.
+register-error-before-acquisition = Уключэнне ў фонд не можа быць раней за набыццё прадмета (гл. дату набыцця): праверце год — нумар захоўвае яго назаўсёды.
 register-error-reason = Пакажыце прычыну (да 2000 знакаў).
 register-error-authority = Пакажыце, хто вырашыў (да 2000 знакаў).
 disposal-return = Вернуты ўласніку

@@ -672,6 +672,7 @@ register-error-not-accessioned = Only an accessioned object can be deaccessioned
 register-error-deaccessioned = This object was deaccessioned: it cannot be published or deaccessioned again.
 register-error-future = The date cannot be in the future.
 register-error-before-accession = A deaccession cannot be dated before the accession.
+register-error-before-acquisition = An accession cannot be dated before the object was acquired (see its acquisition date): check the year, which the number keeps for good.
 register-error-reason = Give the reason (up to 2000 characters).
 register-error-authority = Name the deciding authority (up to 2000 characters).
 disposal-return = Returned to its owner

@@ -678,6 +678,7 @@ register-error-not-accessioned = Исключить из фондов можно
 register-error-deaccessioned = Этот предмет исключён из фондов: его нельзя опубликовать или исключить снова.
 register-error-future = Дата не может быть в будущем.
 register-error-before-accession = Исключение не может быть раньше включения.
+register-error-before-acquisition = Включение в фонд не может быть раньше приобретения предмета (см. дату приобретения): проверьте год — номер сохраняет его навсегда.
 register-error-reason = Укажите причину (до 2000 знаков).
 register-error-authority = Укажите, кто решил (до 2000 знаков).
 disposal-return = Возвращён владельцу

@@ -162,6 +162,11 @@ impl Command for Accession {
             return Err(CommandError::Refused("register-error-accessioned"));
         }
         not_future(self.act.on)?;
+        // The year of the date gives the number, which is never renumbered: a mistyped year
+        // (1001 for 2021) would stay in the register for good.
+        if record.fields.acquired_on.is_some_and(|acquired| self.act.on < acquired) {
+            return Err(CommandError::Refused("register-error-before-acquisition"));
+        }
         let act = AccessionAct { authority: required(&self.act.authority, "register-error-authority")?, ..self.act };
         let number = enter(tx, self.id, &self.pattern, chrono::Datelike::year(&act.on), &act).await?;
         let details = serde_json::json!({

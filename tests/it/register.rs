@@ -89,6 +89,21 @@ async fn accessioning_is_its_own_act_and_the_register_never_reuses_a_number() {
     }
     assert_eq!(number(&app, letter).await, None);
     assert_eq!(actions(&app).await.len(), audited, "a refusal is not audited: nothing changed");
+    // A mistyped year before the object was even acquired: its number would keep it for good.
+    sqlx::query("UPDATE objects SET acquired_on = '2025-06-01' WHERE id = ?")
+        .bind(poster)
+        .execute(&app.state.db.main)
+        .await
+        .unwrap();
+    let typo = [("accessioned_on", "1001-01-01"), ("method", "gift"), ("authority", "Committee")];
+    let resp = post(&app, &format!("{}?lang=en", accession(poster)), &curator, &typo).await;
+    assert_eq!(resp.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        resp.texts(".form-error").iter().any(|m| m.contains("before the object was acquired")),
+        "{:?}",
+        resp.texts(".form-error")
+    );
+    assert_eq!(number(&app, poster).await, None);
 
     // The letter enters the register and stays unpublished.
     let resp = post(&app, &accession(letter), &curator, &fields).await;
