@@ -619,6 +619,10 @@ async fn import_csv(config: &Config, file: &Path, dry_run: bool) -> anyhow::Resu
         let column = if e.column.is_empty() { String::new() } else { format!(" (column {})", e.column) };
         anyhow::anyhow!("{}: line {}{column}: {}", file.display(), e.line, e.key)
     })?;
+    if dry_run {
+        // A dry run changes nothing, the schema's version included.
+        crate::db::refuse_pending_migrations(config).await?;
+    }
     let db = crate::db::Databases::open_existing(config).await?;
     let run = |strict: bool, label: &'static str| ImportTable {
         rows: rows.clone(),
@@ -658,15 +662,18 @@ async fn import_csv(config: &Config, file: &Path, dry_run: bool) -> anyhow::Resu
         }
     };
     db.close().await;
+    // Messages in English, as the panel says them (`{ $n }` is a number no table message has).
+    let translations = crate::i18n::Translations::load()?;
+    let say = |key: &str| translations.get(crate::i18n::Lang::En, key, None);
     let mut errors = 0;
     let mut changing = 0;
     for row in &report {
         if let Some(key) = row.error {
             errors += 1;
             let column = if row.column.is_empty() { String::new() } else { format!(" (column {})", row.column) };
-            println!("line {}{column}: {key}", row.line);
+            println!("line {}{column}: {}", row.line, say(key));
             for (key, column) in &row.also {
-                println!("line {} (column {column}): {key}", row.line);
+                println!("line {} (column {column}): {}", row.line, say(key));
             }
         } else if !row.changes.is_empty() {
             changing += 1;

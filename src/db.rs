@@ -174,6 +174,32 @@ pub struct Databases {
     pub writer: Writer,
 }
 
+/// Refuses a collection whose database this zbor would migrate (for a command that promises
+/// to change nothing, such as a dry run).
+pub async fn refuse_pending_migrations(config: &crate::config::Config) -> anyhow::Result<()> {
+    let path = config.main_db_path();
+    if !path.is_file() {
+        return Ok(()); // the command's own opening says there is no collection
+    }
+    let pool = open(&path, 1).await?;
+    let applied: Option<i64> = sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations WHERE success")
+        .fetch_optional(&pool)
+        .await
+        .ok()
+        .flatten();
+    pool.close().await;
+    let latest = MAIN_MIGRATIONS.iter().map(|m| m.version).max().unwrap_or(0);
+    if applied.unwrap_or(0) < latest {
+        anyhow::bail!(
+            "{} was made by an older zbor (schema {} of {latest}): a dry run changes nothing, not even that; \
+             upgrade it first (`zbor serve` or any other command does), then check the table",
+            path.display(),
+            applied.unwrap_or(0)
+        );
+    }
+    Ok(())
+}
+
 /// The file a restore leaves in the data folder until everything it wrote is checked: an
 /// interrupted restore (a signal, a full disk, a power cut) leaves a folder no command uses,
 /// which the next `zbor restore` empties and starts over.

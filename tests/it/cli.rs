@@ -394,7 +394,10 @@ fn a_table_goes_out_and_back_through_the_command_line() {
     std::fs::write(&bad, format!("entry_number,title_en,parts\n{first_entry},Changed,1\nNO-SUCH,X,1\n")).unwrap();
     let out = run(&["import-csv", bad.to_str().unwrap()]);
     assert!(!out.status.success());
-    assert!(String::from_utf8_lossy(&out.stdout).contains("line 3"), "{}", String::from_utf8_lossy(&out.stdout));
+    let said = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(said.contains("line 3"), "{said}");
+    // In words, not the message's key.
+    assert!(!said.contains("csv-error") && !said.contains("edit-error"), "{said}");
     let last = dir.path().join("last.csv");
     assert!(run(&["export-csv", "--out", last.to_str().unwrap()]).status.success());
     assert_eq!(std::fs::read_to_string(&last).unwrap(), std::fs::read_to_string(&after).unwrap());
@@ -426,4 +429,33 @@ fn commands_on_a_collection_refuse_a_folder_without_one() {
         assert!(said.contains("there is no collection in"), "{args:?}: {said}");
         assert!(!missing.join("zbor.sqlite").exists(), "{args:?} made a collection");
     }
+}
+
+/// A dry run changes nothing, not even the schema's version: a collection an older zbor made
+/// is refused, and left as it was.
+#[tokio::test]
+async fn a_dry_run_does_not_migrate_an_older_collection() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let config = zbor::config::Config::new(data.clone(), dir.path().join("uploads"));
+    let db = zbor::db::Databases::open(&config).await.unwrap();
+    // As if the newest migration had not been run yet.
+    sqlx::query("DELETE FROM _sqlx_migrations WHERE version = (SELECT MAX(version) FROM _sqlx_migrations)")
+        .execute(&db.main)
+        .await
+        .unwrap();
+    let applied = async || -> i64 {
+        let pool = zbor::db::open(&config.main_db_path(), 1).await.unwrap();
+        let n = sqlx::query_scalar("SELECT COUNT(*) FROM _sqlx_migrations").fetch_one(&pool).await.unwrap();
+        pool.close().await;
+        n
+    };
+    db.close().await;
+    let before = applied().await;
+    let table = dir.path().join("t.csv");
+    std::fs::write(&table, "entry_number,title_en\n").unwrap();
+    let out = zbor().arg("--data-dir").arg(&data).arg("import-csv").arg(&table).arg("--dry-run").output().unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("older zbor"), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(applied().await, before, "the schema was not upgraded");
 }
