@@ -115,21 +115,30 @@ mod tests {
         // A 12 MiB buffer (an upload's size) from mimalloc itself (the test binary's allocator
         // is the system's), written to so that it is resident, then freed: it leaves at once.
         const SIZE: usize = 12 << 20;
-        // SAFETY: `mi_malloc` returns SIZE writable bytes or null (checked); they are written
-        // within bounds and freed once with `mi_free`, and not used after.
-        let (with, without) = unsafe {
-            // Memory from mimalloc's arenas first, as in a server that has been running.
-            let small: Vec<_> = (0..4096).map(|_| libmimalloc_sys::mi_malloc(1000)).collect();
-            let earlier = libmimalloc_sys::mi_malloc(SIZE);
-            small.into_iter().chain([earlier]).for_each(|p| libmimalloc_sys::mi_free(p));
-            let buffer = libmimalloc_sys::mi_malloc(SIZE).cast::<u8>();
-            assert!(!buffer.is_null());
-            std::ptr::write_bytes(buffer, 0x5a, SIZE);
-            let with = resident();
-            libmimalloc_sys::mi_free(buffer.cast());
-            (with, resident())
-        };
-        let freed = with.saturating_sub(without);
+        // The process's resident size is the measure, and the other tests of this binary run
+        // beside this one, allocating as they go: one of a few tries must show the buffer go
+        // (a buffer that is kept never shows it, however often it is tried).
+        let mut freed = 0;
+        for _ in 0..5 {
+            // SAFETY: `mi_malloc` returns SIZE writable bytes or null (checked); they are
+            // written within bounds and freed once with `mi_free`, and not used after.
+            let (with, without) = unsafe {
+                // Memory from mimalloc's arenas first, as in a server that has been running.
+                let small: Vec<_> = (0..4096).map(|_| libmimalloc_sys::mi_malloc(1000)).collect();
+                let earlier = libmimalloc_sys::mi_malloc(SIZE);
+                small.into_iter().chain([earlier]).for_each(|p| libmimalloc_sys::mi_free(p));
+                let buffer = libmimalloc_sys::mi_malloc(SIZE).cast::<u8>();
+                assert!(!buffer.is_null());
+                std::ptr::write_bytes(buffer, 0x5a, SIZE);
+                let with = resident();
+                libmimalloc_sys::mi_free(buffer.cast());
+                (with, resident())
+            };
+            freed = freed.max(with.saturating_sub(without));
+            if freed >= SIZE / 2 {
+                break;
+            }
+        }
         assert!(freed >= SIZE / 2, "{} KiB of 12 MiB left the process", freed >> 10);
 
         // 32 MiB of small blocks, written and freed: kept for the next allocations until
