@@ -955,6 +955,9 @@ struct LocationsPage {
     locations: Vec<whereabouts::Location>,
     error: Option<&'static str>,
     done: bool,
+    /// What was typed into a refused new location.
+    name: String,
+    notes: String,
 }
 
 /// `GET /admin/locations`: storage places (private), with how many objects are in each.
@@ -968,6 +971,8 @@ async fn locations(
         locations: whereabouts::locations(&state.db.main).await?,
         error: None,
         done: flash.done.as_deref() == Some("added"),
+        name: String::new(),
+        notes: String::new(),
     };
     render_panel(&state, &ctx, &session, "admin/locations.html", page)
 }
@@ -983,7 +988,7 @@ struct LocationForm {
 /// `POST /admin/locations`: `name`, `notes`.
 async fn add_location(State(state): State<AppState>, ctx: Ctx, posted: StaffForm<LocationForm>) -> AppResult<Response> {
     let StaffForm { session, form } = posted;
-    let create = whereabouts::CreateLocation { name: form.name, notes: form.notes };
+    let create = whereabouts::CreateLocation { name: form.name.clone(), notes: form.notes.clone() };
     match state.run(crate::web::staff::actor(&session), create).await {
         Ok(_) => Ok(Redirect::to("/admin/locations?done=added").into_response()),
         Err(CommandError::Refused(key)) => {
@@ -991,6 +996,8 @@ async fn add_location(State(state): State<AppState>, ctx: Ctx, posted: StaffForm
                 locations: whereabouts::locations(&state.db.main).await?,
                 error: Some(key),
                 done: false,
+                name: form.name,
+                notes: form.notes,
             };
             let html = render_panel(&state, &ctx, &session, "admin/locations.html", page)?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response())

@@ -5,12 +5,12 @@
 
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Path, Request, State};
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use serde::Serialize;
 
-use super::objects::{date_or_today, refused_form, refused_with};
+use super::objects::{Posted, date_or_today, refused_form};
 use super::{render_panel, require};
 use crate::app::AppState;
 use crate::collection::command::{CommandError, CommandResult};
@@ -139,15 +139,25 @@ async fn condition(
     objects::editable_by(&mut *state.db.main.acquire().await?, &staff.actor(), id).await?;
     let field = |name: &str| form.get(name).unwrap_or_default().to_owned();
     let notes = field("notes");
+    // A refused report comes back as it was typed (its photos to be chosen again).
+    let typed = form.fields.clone();
+    let refuse = |msg: Msg, status: StatusCode| {
+        let posted = Posted::new("condition", typed.clone(), msg);
+        let (state, ctx, session) = (&state, &ctx, &staff.0);
+        async move {
+            let mut page = super::objects::refused_in(state, ctx, session, id, posted).await?;
+            *page.status_mut() = status;
+            Ok::<_, AppError>(page)
+        }
+    };
     let parsed = date_or_today(&field("checked_on"))
         .and_then(|on| Ok((on, Condition::parse(&field("condition")).ok_or("edit-error-choose")?)));
     let (on, grade) = match parsed {
         Ok(parsed) => parsed,
-        Err(key) => return refused_with(&state, &ctx, &staff.0, id, key).await,
+        Err(key) => return refuse(Msg::new(key), StatusCode::UNPROCESSABLE_ENTITY).await,
     };
     if let Err(refusal) = read {
-        let page = super::objects::editor_with(&state, &ctx, &staff.0, id, Msg::of_refusal(&refusal)).await?;
-        return Ok((refusal.status(), page).into_response());
+        return refuse(Msg::of_refusal(&refusal), refusal.status()).await;
     }
     let mut prepared = Vec::new();
     let mut refusal = None;
@@ -184,12 +194,8 @@ async fn condition(
                 crate::media::remove_files_if_unused(&state.db.main, &state.media.store, hash).await?;
             }
             match other {
-                Err(refusal) => {
-                    let page =
-                        super::objects::editor_with(&state, &ctx, &staff.0, id, Msg::of_refusal(&refusal)).await?;
-                    Ok((refusal.status(), page).into_response())
-                }
-                Ok(Err(CommandError::Refused(key))) => refused_with(&state, &ctx, &staff.0, id, key).await,
+                Err(refusal) => refuse(Msg::of_refusal(&refusal), refusal.status()).await,
+                Ok(Err(CommandError::Refused(key))) => refuse(Msg::new(key), StatusCode::UNPROCESSABLE_ENTITY).await,
                 Ok(Err(err)) => Err(err.into()),
                 Ok(Ok(_)) => unreachable!("handled above"),
             }

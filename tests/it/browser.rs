@@ -390,6 +390,21 @@ async fn browser_donor_offers_without_javascript_and_a_keyholder_opens_the_conta
     server.stop().await;
 }
 
+/// The curator `olga` with her password, enrolled in a second factor with the previous step's
+/// code, so that the current one is fresh at sign-in.
+async fn curator_with_second_factor(pool: &sqlx::SqlitePool) -> (&'static str, totp_rs::Totp) {
+    let password = "a long enough password";
+    let id =
+        zbor::auth::create_user(pool, &"olga".parse().unwrap(), password.to_owned().into(), zbor::auth::Role::Curator)
+            .await
+            .unwrap();
+    let secret = zbor::auth::totp::pending_secret(pool, id).await.unwrap();
+    let totp = zbor::auth::totp::totp(&secret, "olga").unwrap();
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
+    zbor::auth::totp::confirm(pool, id, "olga", &totp.generate(now - 30).to_string()).await.unwrap().unwrap();
+    (password, totp)
+}
+
 /// A museum reached by a name over plain HTTP (a test server on the local network, an HTTP
 /// staging site): not a "potentially trustworthy" origin, so the browser sends no
 /// `Sec-Fetch-Site`, and only the `Origin` header says where a form came from. Under the
@@ -400,15 +415,7 @@ async fn browser_donor_offers_without_javascript_and_a_keyholder_opens_the_conta
 async fn browser_forms_work_over_plain_http_by_name_where_browsers_send_no_fetch_metadata() {
     let (app, _keyholder) = TestApp::with_keyholder().await;
     let pool = app.state.db.main.clone();
-    let password = "a long enough password";
-    let id =
-        zbor::auth::create_user(&pool, &"olga".parse().unwrap(), password.to_owned().into(), zbor::auth::Role::Curator)
-            .await
-            .unwrap();
-    let secret = zbor::auth::totp::pending_secret(&pool, id).await.unwrap();
-    let totp = zbor::auth::totp::totp(&secret, "olga").unwrap();
-    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
-    zbor::auth::totp::confirm(&pool, id, "olga", &totp.generate(now - 30).to_string()).await.unwrap().unwrap();
+    let (password, totp) = curator_with_second_factor(&pool).await;
     let server = app.serve().await;
     let base = format!("http://museum.test:{}", server.addr.port());
     let (_driver, web, _profile) =
@@ -446,16 +453,7 @@ async fn browser_forms_work_over_plain_http_by_name_where_browsers_send_no_fetch
 async fn browser_curator_signs_in_with_totp_catalogues_and_publishes() {
     let app = TestApp::new().await;
     let pool = app.state.db.main.clone();
-    let password = "a long enough password";
-    let id =
-        zbor::auth::create_user(&pool, &"olga".parse().unwrap(), password.to_owned().into(), zbor::auth::Role::Curator)
-            .await
-            .unwrap();
-    // Enrolled with the previous step's code, so the current one is fresh at sign-in.
-    let secret = zbor::auth::totp::pending_secret(&pool, id).await.unwrap();
-    let totp = zbor::auth::totp::totp(&secret, "olga").unwrap();
-    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
-    zbor::auth::totp::confirm(&pool, id, "olga", &totp.generate(now - 30).to_string()).await.unwrap().unwrap();
+    let (password, totp) = curator_with_second_factor(&pool).await;
     let server = app.serve().await;
     let base = server.url();
     let axe = axe_source();

@@ -801,10 +801,13 @@ async fn moves_and_exits_are_recorded_privately() {
         let resp = post(&app, "/admin/locations", &curator, &csrf, &pairs(&[("name", name)])).await;
         assert_eq!(resp.status, StatusCode::SEE_OTHER);
     }
-    assert_eq!(
-        post(&app, "/admin/locations", &curator, &csrf, &pairs(&[("name", "Vault B")])).await.status,
-        StatusCode::UNPROCESSABLE_ENTITY
-    );
+    let twice =
+        post(&app, "/admin/locations", &curator, &csrf, &pairs(&[("name", "Vault B"), ("notes", "Key at reception")]))
+            .await;
+    assert_eq!(twice.status, StatusCode::UNPROCESSABLE_ENTITY);
+    // What was typed comes back, to be changed rather than typed again.
+    assert_eq!(twice.attrs("#name", "value"), ["Vault B"]);
+    assert_eq!(twice.texts("#notes"), ["Key at reception"]);
     let ids: Vec<i64> =
         sqlx::query_scalar("SELECT id FROM locations ORDER BY name").fetch_all(&app.state.db.main).await.unwrap();
     let id = create(&app, &curator, &csrf, &pairs(&[("object_type", "flag"), ("title_en", "Flag")])).await;
@@ -1290,12 +1293,11 @@ async fn a_save_from_a_page_opened_before_anothers_save_is_refused_not_undone() 
         form.iter_mut().find(|(k, _)| k == name).unwrap().1 = value.to_owned();
     };
     set(&mut hers, "title_en", "Flag from Hrodna");
-    let refs = |form: &[(String, String)]| form.iter().map(|(k, v)| (k.clone(), v.clone())).collect::<Vec<_>>();
-    let saved = app.post_form(&format!("/admin/objects/{id}"), &anna, &as_refs(&refs(&hers))).await;
+    let saved = app.post_form(&format!("/admin/objects/{id}"), &anna, &as_refs(&hers)).await;
     assert_eq!(saved.status, StatusCode::SEE_OTHER);
     // His page still holds the old title; he changes the description.
     set(&mut his, "description_en", "Sewn from a bedsheet");
-    let stale = app.post_form(&format!("/admin/objects/{id}?lang=en"), &boris, &as_refs(&refs(&his))).await;
+    let stale = app.post_form(&format!("/admin/objects/{id}?lang=en"), &boris, &as_refs(&his)).await;
     assert_eq!(stale.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(stale.body.contains("Someone else saved this object"), "{}", stale.body);
     assert_eq!(stale.texts("#description_en"), ["Sewn from a bedsheet"], "what he typed comes back");

@@ -288,10 +288,17 @@ async fn condition_reports_keep_their_photos_private_and_clean() {
     // A bad grade or a file that is no photo records nothing and keeps no file.
     let refused = report(&app, id, &curator, &[("condition", "mint")], &[hostile_jpeg()]).await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
-    let refused =
-        report(&app, id, &curator, &[("condition", "poor")], &[hostile_jpeg(), b"not a photo".to_vec()]).await;
+    let typed = [("condition", "poor"), ("notes", "Tear along the lower edge, 4 cm")];
+    let refused = report(&app, id, &curator, &typed, &[hostile_jpeg(), b"not a photo".to_vec()]).await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(refused.texts(".form-error").len(), 1);
+    // What was typed comes back in the report's form (its photos to be chosen again).
+    assert_eq!(refused.texts("#cond_notes"), ["Tear along the lower edge, 4 cm"]);
+    assert_eq!(refused.attrs("#condition_grade option[selected]", "value"), ["poor"]);
+    let future = [("condition", "good"), ("checked_on", "2999-01-01"), ("notes", "Kept notes")];
+    let refused = report(&app, id, &curator, &future, &[]).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(refused.texts("#cond_notes"), ["Kept notes"]);
     let reports: i64 =
         sqlx::query_scalar("SELECT COUNT(*) FROM condition_reports").fetch_one(&app.state.db.main).await.unwrap();
     assert_eq!(reports, 0);
