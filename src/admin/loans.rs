@@ -38,9 +38,50 @@ struct ListPage {
     events: Vec<Entry>,
     directions: Vec<Choice>,
     error: Option<&'static str>,
+    /// The new loan's form: empty, or as typed when it was refused (not `typed`: the
+    /// templates' function of that name would be hidden).
+    new_loan: LoanTyped,
 }
 
-async fn list_page(state: &AppState, ctx: &Ctx, session: &Session, error: Option<&'static str>) -> AppResult<Response> {
+/// What the new loan's form holds.
+#[derive(Serialize)]
+struct LoanTyped {
+    direction: String,
+    organisation: String,
+    event: String,
+    reference: String,
+    starts_on: String,
+    ends_on: String,
+    insurance: String,
+    currency: String,
+    conditions: String,
+}
+
+impl LoanTyped {
+    fn of(pairs: Option<&Pairs>) -> Self {
+        let get = |name: &str| pairs.map(|p| p.get(name).to_owned()).unwrap_or_default();
+        let currency = pairs.map_or_else(|| "EUR".to_owned(), |p| p.get("currency").to_owned());
+        Self {
+            direction: get("direction"),
+            organisation: get("organisation"),
+            event: get("event"),
+            reference: get("reference"),
+            starts_on: get("starts_on"),
+            ends_on: get("ends_on"),
+            insurance: get("insurance"),
+            currency,
+            conditions: get("conditions"),
+        }
+    }
+}
+
+async fn list_page(
+    state: &AppState,
+    ctx: &Ctx,
+    session: &Session,
+    error: Option<&'static str>,
+    typed: Option<&Pairs>,
+) -> AppResult<Response> {
     require(session.role.can_publish())?;
     let pool = &state.db.main;
     let lang = ctx.choice.lang;
@@ -53,6 +94,7 @@ async fn list_page(state: &AppState, ctx: &Ctx, session: &Session, error: Option
             .map(|d| Choice { value: d.as_str().to_owned(), label: state.translations.get(lang, &d.label_key(), None) })
             .collect(),
         error,
+        new_loan: LoanTyped::of(typed),
     };
     let html = render_panel(state, ctx, session, "admin/loans.html", page)?;
     let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
@@ -61,7 +103,7 @@ async fn list_page(state: &AppState, ctx: &Ctx, session: &Session, error: Option
 
 /// `GET /admin/loans`.
 async fn list(State(state): State<AppState>, ctx: Ctx, Staff(session): Staff) -> AppResult<Response> {
-    list_page(&state, &ctx, &session, None).await
+    list_page(&state, &ctx, &session, None, None).await
 }
 
 /// Reads the new loan's form; an error is a message key.
@@ -93,7 +135,9 @@ async fn create(State(state): State<AppState>, ctx: Ctx, posted: StaffForm<Pairs
     let result = state.run_form(posted.actor(), parse_loan(&posted.form)).await;
     match result {
         Ok(id) => Ok(Redirect::to(&format!("/admin/loans/{id}?done=created")).into_response()),
-        Err(CommandError::Refused(key)) => list_page(&state, &ctx, &posted.session, Some(key)).await,
+        Err(CommandError::Refused(key)) => {
+            list_page(&state, &ctx, &posted.session, Some(key), Some(&posted.form)).await
+        }
         Err(err) => Err(err.into()),
     }
 }

@@ -100,6 +100,12 @@ async fn a_loan_out_goes_in_order_with_condition_reports_and_whole_whereabouts()
         let refused = post(&app, "/admin/loans", &curator, &bad).await;
         assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{field}");
         assert_eq!(refused.texts(".form-error").len(), 1, "{field}");
+        // What was typed comes back, the long conditions text above all.
+        assert_eq!(refused.texts("#conditions"), ["CANARY-LOAN-CONDITIONS 50 lux at most"], "{field}");
+        assert_eq!(refused.attrs("#reference", "value"), ["CANARY-LOAN-REF 2026/14"], "{field}");
+        if field != "organisation" {
+            assert_eq!(refused.attrs("#organisation option[selected]", "value"), [org.as_str()], "{field}");
+        }
     }
     let none: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM loans").fetch_one(&app.state.db.main).await.unwrap();
     assert_eq!(none, 0);
