@@ -431,6 +431,7 @@ edit-error-title = Дайце назву хаця б на адной мове.
 edit-error-too-long = Занадта доўга.
 edit-error-year = Год — гэта чатыры лічбы, ад 1000 да 2200.
 edit-error-year-order = Другі год раней за першы.
+edit-error-day-outside-years = Дакладны дзень не трапляе ў гады гэтага кроку: выпраўце адно ці другое.
 edit-error-year-missing = Укажыце год або выберыце «Дата невядомая».
 edit-error-parts = Колькасць частак — цэлы лік ад 1.
 edit-error-date = Дата пішацца ГГГГ-ММ-ДД.

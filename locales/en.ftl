@@ -427,6 +427,7 @@ edit-error-title = Give a title in at least one language.
 edit-error-too-long = This is too long.
 edit-error-year = A year is four digits, between 1000 and 2200.
 edit-error-year-order = The second year is before the first.
+edit-error-day-outside-years = The exact day falls outside the step's years: correct one or the other.
 edit-error-year-missing = Give a year, or choose “Date unknown”.
 edit-error-parts = The number of parts is a whole number from 1.
 edit-error-date = A date is written YYYY-MM-DD.

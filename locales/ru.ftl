@@ -431,6 +431,7 @@ edit-error-title = Дайте название хотя бы на одном я�
 edit-error-too-long = Слишком длинно.
 edit-error-year = Год — это четыре цифры, от 1000 до 2200.
 edit-error-year-order = Второй год раньше первого.
+edit-error-day-outside-years = Точный день не попадает в годы этого шага: исправьте одно или другое.
 edit-error-year-missing = Укажите год или выберите «Дата неизвестна».
 edit-error-parts = Количество частей — целое число от 1.
 edit-error-date = Дата пишется ГГГГ-ММ-ДД.

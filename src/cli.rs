@@ -599,9 +599,20 @@ async fn export_csv(config: &Config, out: Option<&Path>) -> anyhow::Result<()> {
                 .open(path)
                 .with_context(|| format!("writing {}", path.display()))?;
             let mut file = std::io::BufWriter::new(file);
-            let written = crate::collection::table::export(&mut conn, &mut file, || bar.inc(1)).await?;
-            file.into_inner().map_err(|e| e.into_error())?.sync_all()?;
-            written
+            let done = async {
+                let written = crate::collection::table::export(&mut conn, &mut file, || bar.inc(1)).await?;
+                file.into_inner().map_err(|e| e.into_error())?.sync_all()?;
+                anyhow::Ok(written)
+            }
+            .await;
+            match done {
+                Ok(written) => written,
+                Err(err) => {
+                    // No half table (it holds internal notes) stays behind a failure.
+                    let _ = std::fs::remove_file(path);
+                    return Err(err.context(format!("writing {} (nothing was kept)", path.display())));
+                }
+            }
         }
         None => crate::collection::table::export(&mut conn, std::io::stdout().lock(), || bar.inc(1)).await?,
     };

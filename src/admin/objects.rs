@@ -830,6 +830,13 @@ fn parse_provenance(object: i64, pairs: &Pairs) -> Result<AddProvenance, &'stati
     let qualifier = qualifier_of(pairs.get("p_qualifier"))?;
     let mut event = NewProvenance::new(kind, FuzzyDate { qualifier, earliest, latest });
     event.exact_date = optional_date(pairs.get("exact_date"))?;
+    // A day and years that disagree: the page would show one and the open data the other.
+    if let Some(day) = event.exact_date {
+        let year = i64::from(chrono::Datelike::year(&day));
+        if earliest.is_some_and(|y| year < y) || latest.is_some_and(|y| year > y) {
+            return Err("edit-error-day-outside-years");
+        }
+    }
     // What happened to the object has happened: no date after today.
     let this_year = i64::from(chrono::Datelike::year(&chrono::Utc::now().date_naive()));
     if earliest.is_some_and(|y| y > this_year)

@@ -923,6 +923,17 @@ async fn impossible_dates_and_unoffered_values_are_refused_and_change_nothing() 
             "choose one of the options",
         ),
         ("provenance", pairs(&[("kind", "made"), ("place", "garbage")]), "choose one of the options"),
+        (
+            "provenance",
+            pairs(&[
+                ("kind", "made"),
+                ("p_qualifier", "between"),
+                ("p_earliest", "2024"),
+                ("p_latest", "2024"),
+                ("exact_date", "2019-03-01"),
+            ]),
+            "falls outside the step",
+        ),
         ("provenance", pairs(&[("kind", "made"), ("party", "museum")]), "part the party played"),
     ];
     for (form, fields, message) in cases {
