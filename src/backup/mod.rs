@@ -423,6 +423,12 @@ fn check(archives: &[PathBuf], identities: &[&dyn age::Identity], bar: &Progress
                 return Err(archive::damaged(path, "entries after the manifest"));
             }
             if name == archive::HEADER || name == archive::MANIFEST {
+                // Read whole to be parsed, so bounded: a forged archive's "header" of hundreds
+                // of megabytes is refused, not held in memory.
+                let limit = if name == archive::HEADER { MAX_HEADER_BYTES } else { MAX_MANIFEST_BYTES };
+                if entry.size() > limit {
+                    return Err(archive::damaged(path, format!("{name} is larger than any backup writes")));
+                }
                 let mut bytes = Vec::new();
                 let read = archive::copy_entry(&mut entry, &mut bytes, path)?;
                 if name == archive::HEADER {
@@ -489,6 +495,13 @@ fn check(archives: &[PathBuf], identities: &[&dyn age::Identity], bar: &Progress
     }
     Ok(checked)
 }
+
+/// The largest header an archive may have (a few hundred bytes are written).
+const MAX_HEADER_BYTES: u64 = 1 << 20;
+
+/// The largest manifest an archive may have: about 150 bytes an entry, so room for some
+/// 800 000 images.
+const MAX_MANIFEST_BYTES: u64 = 128 << 20;
 
 /// Creates a new file, owner-only.
 fn new_file(path: &Path) -> anyhow::Result<std::fs::File> {
@@ -802,6 +815,24 @@ mod tests {
         let identities: [&dyn age::Identity; 1] = [identity];
         restore(&config, &[archive.to_path_buf()], &identities, &ProgressBar::hidden()).await?;
         Ok(config)
+    }
+
+    #[tokio::test]
+    async fn a_forged_oversized_header_is_refused_unread() {
+        let dir = tempfile::tempdir().unwrap();
+        let identity = age::x25519::Identity::generate();
+        let path = dir.path().join("forged.age");
+        let file = std::fs::File::create(&path).unwrap();
+        let mut writer = archive::Writer::new(file, &[identity.to_public()]).unwrap();
+        // A valid header, padded to beyond what any backup writes.
+        let header = archive::Header { format: archive::FORMAT.to_owned(), version: 2, parent: None };
+        let mut bytes = serde_json::to_vec(&header).unwrap();
+        bytes.resize(MAX_HEADER_BYTES as usize + 1, b' ');
+        writer.add_bytes(archive::HEADER, &bytes).unwrap();
+        writer.finish(Vec::new()).unwrap();
+        let err = restore_into(&dir.path().join("into"), &path, &identity).await.unwrap_err().to_string();
+        assert!(err.contains("larger than any backup writes"), "{err}");
+        assert!(!dir.path().join("into").join("data").exists(), "nothing was written");
     }
 
     async fn setting(config: &Config) -> String {
