@@ -14,6 +14,15 @@ use crate::collection::command::Actor;
 use crate::config::{Config, FileConfig};
 use crate::donors::recipients::Recipients;
 
+/// `println!` for the commands' reports, whose reader may go away first (`zbor backup | head
+/// -1`): the job is done by then, and a closed pipe must not turn it into a panic.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
 /// zbor — collection management for the Museum of Free Belarus.
 ///
 /// One binary with three faces: the donors' intake form, the curators' panel and the public
@@ -452,12 +461,8 @@ async fn init(config: &Config, admin_user: &str, recipients: &[String]) -> anyho
     Recipients::write(&path, recipients)?;
     auth::create_user(&db.main, &admin, password, Role::Admin).await?;
     db.close().await;
-    println!(
-        "Initialised {} with admin {admin_user:?} and {} recipient(s).",
-        config.data_dir.display(),
-        recipients.len()
-    );
-    println!("Start the server with: zbor serve");
+    say!("Initialised {} with admin {admin_user:?} and {} recipient(s).", config.data_dir.display(), recipients.len());
+    say!("Start the server with: zbor serve");
     Ok(())
 }
 
@@ -466,7 +471,7 @@ async fn user_change(config: &Config, name: &str, change: auth::UserChange) -> a
     let result = auth::change_user(&db.main, name, change).await;
     db.close().await;
     result?;
-    println!(
+    say!(
         "{}",
         match change {
             auth::UserChange::Disable => format!("Disabled {name:?} and ended its sessions."),
@@ -485,7 +490,7 @@ async fn user_add(config: &Config, name: &str, role: Role) -> anyhow::Result<()>
     let db = crate::db::Databases::open_existing(config).await?;
     auth::create_user(&db.main, &username, password, role).await?;
     db.close().await;
-    println!("Added {name:?} as {role:?}.");
+    say!("Added {name:?} as {role:?}.");
     Ok(())
 }
 
@@ -500,7 +505,7 @@ async fn serve(config: &Config, listen: &str) -> anyhow::Result<()> {
     let mut config = config.clone();
     config.public_url.get_or_insert_with(|| format!("http://{addr}"));
     let state = AppState::open(&config).await?;
-    println!("zbor is serving at http://{addr}");
+    say!("zbor is serving at http://{addr}");
     app::serve(listener, state, app::shutdown_signal()).await
 }
 
@@ -520,9 +525,9 @@ async fn audit_verify(config: &Config, noted_head: Option<&str>) -> anyhow::Resu
             bail!("the audit log no longer holds the entry noted earlier: entries were cut from its end")
         }
         crate::collection::audit::Verdict::Intact(n) => {
-            println!("The audit log is intact: {n} entries.");
+            say!("The audit log is intact: {n} entries.");
             if let Some(head) = head {
-                println!("Last entry's hash (note it off the server; check later with --head): {head}");
+                say!("Last entry's hash (note it off the server; check later with --head): {head}");
             }
             Ok(())
         }
@@ -554,9 +559,9 @@ fn keys_new(out: &Path) -> anyhow::Result<()> {
     }
     let (file, recipient) = crate::donors::keys::new_protected_identity(read_passphrase(true)?)?;
     crate::demo::write_private(out, &file)?;
-    println!("Wrote a passphrase-protected identity to {}.", out.display());
-    println!("Keep it (and the passphrase) on this computer only. Its public key, for the server's recipients.txt:");
-    println!("{recipient}");
+    say!("Wrote a passphrase-protected identity to {}.", out.display());
+    say!("Keep it (and the passphrase) on this computer only. Its public key, for the server's recipients.txt:");
+    say!("{recipient}");
     Ok(())
 }
 
@@ -574,13 +579,13 @@ fn keys_new_signing(out: &Path) -> anyhow::Result<()> {
     crate::demo::write_private(out, &file)?;
     let public = key.public();
     std::fs::write(&public_path, public.to_file()).with_context(|| format!("writing {}", public_path.display()))?;
-    println!(
+    say!(
         "Wrote a passphrase-protected signing key to {} and its public key to {}.",
         out.display(),
         public_path.display()
     );
-    println!("Keep the key on this computer only. Publish the public key where readers find it:");
-    println!("{}", public.base64());
+    say!("Keep the key on this computer only. Publish the public key where readers find it:");
+    say!("{}", public.base64());
     Ok(())
 }
 
@@ -682,32 +687,29 @@ async fn import_csv(config: &Config, file: &Path, dry_run: bool) -> anyhow::Resu
         if let Some(key) = row.error {
             errors += 1;
             let column = if row.column.is_empty() { String::new() } else { format!(" (column {})", row.column) };
-            println!("line {}{column}: {}", row.line, say(key));
+            say!("line {}{column}: {}", row.line, say(key));
             for (key, column) in &row.also {
-                println!("line {} (column {column}): {}", row.line, say(key));
+                say!("line {} (column {column}): {}", row.line, say(key));
             }
         } else if !row.changes.is_empty() {
             changing += 1;
             let fields: Vec<&str> = row.changes.iter().map(|c| c.field).collect();
-            println!("line {}: {} changes {}", row.line, row.entry_number, fields.join(", "));
+            say!("line {}: {} changes {}", row.line, row.entry_number, fields.join(", "));
         }
     }
     if errors > 0 {
         bail!("{errors} row(s) with errors: nothing was written");
     }
     if imported {
-        println!("Imported {} row(s): {changing} object(s) changed.", report.len());
+        say!("Imported {} row(s): {changing} object(s) changed.", report.len());
         if public_changed {
-            println!(
+            say!(
                 "Published objects changed: if `zbor serve` is running, restart it so the public catalogue shows them \
                  (an import from the panel does this by itself)."
             );
         }
     } else {
-        println!(
-            "Checked {} row(s): {changing} object(s) would change. Nothing was written (--dry-run).",
-            report.len()
-        );
+        say!("Checked {} row(s): {changing} object(s) would change. Nothing was written (--dry-run).", report.len());
     }
     Ok(())
 }
@@ -724,7 +726,7 @@ async fn export_site(config: &Config, options: &crate::mirror::Options) -> anyho
     state.db.close().await;
     state.vault.close().await;
     let made = exported?;
-    println!(
+    say!(
         "Exported {} file(s) ({} bytes) to {}: {} page(s) rendered, {} written, {} unchanged, {} removed.",
         made.files,
         made.bytes,
@@ -735,10 +737,10 @@ async fn export_site(config: &Config, options: &crate::mirror::Options) -> anyho
         made.removed
     );
     if options.base_url.is_none() {
-        println!("Without --base-url the IIIF manifests and the sitemap were left out.");
+        say!("Without --base-url the IIIF manifests and the sitemap were left out.");
     }
     if made.manifest_changed {
-        println!(
+        say!(
             "The manifest changed: sign it where the signing key is, with `zbor sign-site {} --key FILE`.",
             options.out.display()
         );
@@ -750,7 +752,7 @@ fn sign_site(dir: &Path, key: &Path) -> anyhow::Result<()> {
     let text = std::fs::read_to_string(key).with_context(|| format!("reading {}", key.display()))?;
     let key = crate::mirror::minisign::SecretKey::from_file(&text, || read_passphrase(false))?;
     crate::mirror::sign(dir, &key)?;
-    println!("Signed {}/{} with key {}.", dir.display(), crate::mirror::MANIFEST, key.public().id_hex());
+    say!("Signed {}/{} with key {}.", dir.display(), crate::mirror::MANIFEST, key.public().id_hex());
     Ok(())
 }
 
@@ -761,7 +763,7 @@ fn verify_site(dir: &Path, key: &str) -> anyhow::Result<()> {
     };
     let key = crate::mirror::minisign::PublicKey::parse(&text).context("the public key (a file or its base64 line)")?;
     let verified = crate::mirror::verify(dir, &key)?;
-    println!(
+    say!(
         "The mirror in {} is the museum's: {} file(s), every one as signed by key {} ({}).",
         dir.display(),
         verified.files,
@@ -784,21 +786,21 @@ fn contacts_open(bundle: &Path, identity: &Path) -> anyhow::Result<()> {
     let identities: Vec<&dyn age::Identity> = identities.iter().map(|i| i.as_ref() as &dyn age::Identity).collect();
     let mut failed = 0;
     for record in &records {
-        println!("== offer {}", record.offer_ref);
+        say!("== offer {}", record.offer_ref);
         match crate::donors::seal::open_age_file(&record.offer_ref, &record.age_file, &identities) {
             Ok(fields) if record.offer_ref.contains("#answer-") => {
-                println!("the donor's answer:\n{}\n", fields.story.expose_secret());
+                say!("the donor's answer:\n{}\n", fields.story.expose_secret());
             }
             Ok(fields) => {
-                println!("contact: {}", fields.contact.expose_secret());
+                say!("contact: {}", fields.contact.expose_secret());
                 if !fields.credit_name.expose_secret().is_empty() {
-                    println!("credit name: {}", fields.credit_name.expose_secret());
+                    say!("credit name: {}", fields.credit_name.expose_secret());
                 }
-                println!("story:\n{}\n", fields.story.expose_secret());
+                say!("story:\n{}\n", fields.story.expose_secret());
             }
             Err(err) => {
                 failed += 1;
-                println!("NOT OPENED: {err}\n");
+                say!("NOT OPENED: {err}\n");
             }
         }
     }
@@ -817,7 +819,7 @@ async fn offers_purge(config: &Config) -> anyhow::Result<()> {
     vault.close().await;
     db.close().await;
     let purged = purged?;
-    println!(
+    say!(
         "Purged {} declined offer(s) and {} sealed record(s) of decided offers (retention: {}).",
         purged.offers,
         purged.records,
@@ -855,7 +857,7 @@ async fn contacts_reseal(config: &Config, identity: &Path) -> anyhow::Result<()>
     .await;
     db.close().await;
     noted.context("the records were sealed again, but the audit log could not note it")?;
-    println!("Re-sealed {count} record(s) to {} recipient(s).", recipients.len());
+    say!("Re-sealed {count} record(s) to {} recipient(s).", recipients.len());
     Ok(())
 }
 
@@ -867,7 +869,7 @@ async fn backup(config: &Config, options: &crate::backup::Options) -> anyhow::Re
     let made = crate::backup::backup(config, &keys, options, &bar).await;
     bar.finish_and_clear();
     let made = made?;
-    println!(
+    say!(
         "Wrote {} ({} bytes), sealed to {} recipient(s): the databases ({} bytes), {} image file(s){}.",
         options.out.display(),
         made.bytes,
@@ -880,9 +882,9 @@ async fn backup(config: &Config, options: &crate::backup::Options) -> anyhow::Re
             String::new()
         }
     );
-    println!("Its hash (for --since and increments): {}", made.hash);
+    say!("Its hash (for --since and increments): {}", made.hash);
     if let Some(head) = &made.audit_head {
-        println!(
+        say!(
             "The last audit entry it holds (note it off the server with the archive; a restore of it prints the same): {head}"
         );
     }
@@ -896,7 +898,7 @@ async fn restore(config: &Config, files: &[PathBuf], identity: &Path) -> anyhow:
     let restored = crate::backup::restore(config, files, &identities, &bar).await;
     bar.finish_and_clear();
     let r = restored?;
-    println!(
+    say!(
         "Restored {} archive(s) into {} and {}: the databases ({} bytes), {} image file(s).",
         r.archives,
         config.data_dir.display(),
@@ -904,23 +906,27 @@ async fn restore(config: &Config, files: &[PathBuf], identity: &Path) -> anyhow:
         r.database_bytes,
         r.uploads
     );
-    println!(
+    say!(
         "  {} object(s), {} published; {} image(s); {} offer(s); {} sealed record(s).",
-        r.objects, r.published, r.media, r.offers, r.sealed_records
+        r.objects,
+        r.published,
+        r.media,
+        r.offers,
+        r.sealed_records
     );
-    println!("  The audit log is intact: {} entries.", r.audit_entries);
+    say!("  The audit log is intact: {} entries.", r.audit_entries);
     if let Some(head) = &r.audit_head {
-        println!("  Last entry's hash (compare with the one noted off the server): {head}");
+        say!("  Last entry's hash (compare with the one noted off the server): {head}");
     }
     if config.data_dir.join("zbor.toml.restored").exists() {
-        println!(
+        say!(
             "  The backed-up configuration is in zbor.toml.restored in the data folder: review it and put it in place."
         );
     }
     if r.derivatives_failed > 0 {
         bail!("{} image(s) could not be rebuilt; see the log", r.derivatives_failed);
     }
-    println!("Start the server with: zbor serve");
+    say!("Start the server with: zbor serve");
     Ok(())
 }
 
@@ -939,7 +945,7 @@ async fn media_rebuild(config: &Config) -> anyhow::Result<()> {
     if failed > 0 {
         bail!("{failed} image(s) could not be rebuilt; see the log");
     }
-    println!("Rebuilt the derivatives of every image.");
+    say!("Rebuilt the derivatives of every image.");
     Ok(())
 }
 
@@ -962,23 +968,23 @@ async fn demo(cli: &Cli, listen: &str, objects: usize, no_serve: bool) -> anyhow
     config.data_dir = data_dir;
     config.uploads_dir = uploads_dir;
     let summary = crate::demo::create(&config, &key_dir, objects).await?;
-    println!();
-    println!("Demo collection: {} published objects, {} drafts", summary.published, summary.drafts);
-    println!("  data folder:     {}", config.data_dir.display());
-    println!("  uploads folder:  {}", config.uploads_dir.display());
-    println!("  demo keyholder identity (DEMO ONLY, outside the data folder): {}", summary.identity_path.display());
-    println!(
+    say!();
+    say!("Demo collection: {} published objects, {} drafts", summary.published, summary.drafts);
+    say!("  data folder:     {}", config.data_dir.display());
+    say!("  uploads folder:  {}", config.uploads_dir.display());
+    say!("  demo keyholder identity (DEMO ONLY, outside the data folder): {}", summary.identity_path.display());
+    say!(
         "  staff login:     {} / {}  (curator; sign in at /admin/login)",
         summary.username,
         summary.password.expose_secret()
     );
-    println!(
+    say!(
         "  second factor:   a one-time code: {}  (each works once; more: {})",
         summary.recovery_codes[0],
         summary.recovery_codes[1..].join(" ")
     );
-    println!("                   or add this key to an authenticator app: {}", summary.totp_secret);
-    println!("  a donor's receipt: {}  (3 offers wait at /admin/offers; try /offer/status)", summary.receipt);
+    say!("                   or add this key to an authenticator app: {}", summary.totp_secret);
+    say!("  a donor's receipt: {}  (3 offers wait at /admin/offers; try /offer/status)", summary.receipt);
     if no_serve {
         return Ok(());
     }
@@ -986,7 +992,7 @@ async fn demo(cli: &Cli, listen: &str, objects: usize, no_serve: bool) -> anyhow
     let addr = listener.local_addr()?;
     config.public_url.get_or_insert_with(|| format!("http://{addr}"));
     let state = AppState::open(&config).await?;
-    println!("  open:            http://{addr}/");
-    println!("Press Ctrl-C to stop.");
+    say!("  open:            http://{addr}/");
+    say!("Press Ctrl-C to stop.");
     app::serve(listener, state, app::shutdown_signal()).await
 }

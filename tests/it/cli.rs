@@ -459,3 +459,26 @@ async fn a_dry_run_does_not_migrate_an_older_collection() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("older zbor"), "{}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(applied().await, before, "the schema was not upgraded");
 }
+
+/// A reader that goes away first (`zbor audit verify | head -0`) does not turn a finished
+/// command into a panic and a backtrace.
+#[tokio::test]
+async fn a_closed_output_pipe_is_not_a_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let config = zbor::config::Config::new(data.clone(), dir.path().join("uploads"));
+    zbor::db::Databases::open(&config).await.unwrap().close().await;
+    let mut child = zbor()
+        .arg("--data-dir")
+        .arg(&data)
+        .args(["audit", "verify"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take()); // the reader is gone before anything is printed
+    let out = child.wait_with_output().unwrap();
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{said}");
+    assert!(!said.contains("panicked"), "{said}");
+}
