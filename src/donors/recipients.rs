@@ -13,7 +13,7 @@ pub struct Recipients {
 }
 
 /// How every age secret key begins (in either case): a line that begins so is refused.
-const SECRET_PREFIX: &str = "AGE-SECRET-KEY-";
+pub(crate) const SECRET_PREFIX: &str = "AGE-SECRET-KEY-";
 
 impl Recipients {
     /// Parses the file's text: `age1…` lines, blank lines and `#` comments.

@@ -405,6 +405,17 @@ async fn curator_with_second_factor(pool: &sqlx::SqlitePool) -> (&'static str, t
     (password, totp)
 }
 
+/// Signs `olga` in at `base` with her password and the current code.
+async fn sign_in(web: &WebDriver, base: &str, password: &str, totp: &totp_rs::Totp) {
+    web.goto(format!("{base}/admin/login?lang=en")).await.unwrap();
+    fill(web, "username", "olga").await;
+    fill(web, "password", password).await;
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
+    fill(web, "totp", &totp.generate(now).to_string()).await;
+    click(web, ".stack button[type=submit]").await;
+    wait_for_path(web, "/admin").await;
+}
+
 /// A museum reached by a name over plain HTTP (a test server on the local network, an HTTP
 /// staging site): not a "potentially trustworthy" origin, so the browser sends no
 /// `Sec-Fetch-Site`, and only the `Origin` header says where a form came from. Under the
@@ -438,13 +449,7 @@ async fn browser_forms_work_over_plain_http_by_name_where_browsers_send_no_fetch
     assert_eq!(offers, 1);
 
     // A curator signs in and saves a form of the panel.
-    web.goto(format!("{base}/admin/login?lang=en")).await.unwrap();
-    fill(&web, "username", "olga").await;
-    fill(&web, "password", password).await;
-    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
-    fill(&web, "totp", &totp.generate(now).to_string()).await;
-    click(&web, ".stack button[type=submit]").await;
-    wait_for_path(&web, "/admin").await;
+    sign_in(&web, &base, password, &totp).await;
     web.goto(format!("{base}/admin/objects/new?lang=en")).await.unwrap();
     web.find(By::Css("#object_type option[value=ribbon]")).await.unwrap().click().await.unwrap();
     fill(&web, "title_en", "Ribbon").await;
@@ -480,13 +485,7 @@ async fn browser_curator_signs_in_with_totp_catalogues_and_publishes() {
         .collect();
 
     let (_driver, web, _profile) = start_browser().await;
-    web.goto(format!("{base}/admin/login?lang=en")).await.unwrap();
-    fill(&web, "username", "olga").await;
-    fill(&web, "password", password).await;
-    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
-    fill(&web, "totp", &totp.generate(now).to_string()).await;
-    click(&web, ".stack button[type=submit]").await;
-    wait_for_path(&web, "/admin").await;
+    sign_in(&web, &base, password, &totp).await;
 
     // A new object, in two languages.
     web.goto(format!("{base}/admin/objects/new?lang=en")).await.unwrap();
