@@ -23,6 +23,7 @@ use crate::donors::contacts::Vault;
 use crate::donors::recipients::Recipients;
 use crate::i18n::Translations;
 use crate::media;
+use crate::web::lanes::{self, Lanes};
 use crate::web::{self, Templates};
 
 /// Everything a request may use.
@@ -203,16 +204,36 @@ where
 
     fn call(&mut self, request: axum::http::Request<B>) -> Self::Future {
         use futures_util::future::Either;
-        let method = request.method().clone();
-        if let Some(answer) = crate::catalogue::cached_answer(&self.state, &method, request.uri(), request.headers()) {
-            return Either::Left(std::future::ready(Ok(answer)));
+        match self.replay(&request) {
+            Some(answer) => Either::Left(std::future::ready(Ok(answer))),
+            None => Either::Right(Box::pin(self.answer(request))),
         }
-        let answer = self.router.call(request);
-        Either::Right(Box::pin(async move {
+    }
+}
+
+impl Site {
+    /// The answer to a repeated request for a page in the render cache, as the layers gave it
+    /// the first time; `None` for everything else.
+    fn replay<B>(&self, request: &axum::http::Request<B>) -> Option<axum::response::Response> {
+        crate::catalogue::cached_answer(&self.state, request.method(), request.uri(), request.headers())
+    }
+
+    /// The answer through the router and every layer.
+    fn answer<B>(
+        &mut self,
+        request: axum::http::Request<B>,
+    ) -> impl Future<Output = Result<axum::response::Response, std::convert::Infallible>> + Send + 'static
+    where
+        B: axum::body::HttpBody<Data = axum::body::Bytes> + Send + 'static,
+        B::Error: Into<axum::BoxError>,
+    {
+        let method = request.method().clone();
+        let answer = tower::Service::call(&mut self.router, request);
+        async move {
             let mut response = answer.await?;
             crate::catalogue::remember(&method, &mut response);
             Ok(response)
-        }))
+        }
     }
 }
 
@@ -308,6 +329,8 @@ pub async fn serve(
     let slots = Arc::new(Semaphore::new(state.config.max_connections));
     let turning_away = Arc::new(Semaphore::new(MAX_TURNED_AWAY));
     let mut shutdown = std::pin::pin!(shutdown);
+    let lanes = Lanes::start()?;
+    let pool = lanes.pool();
     loop {
         let (stream, peer) = tokio::select! {
             accepted = listener.accept() => match accepted {
@@ -329,25 +352,40 @@ pub async fn serve(
         };
         let _ = stream.set_nodelay(true);
         let app = app.clone();
+        let pool = pool.clone();
         // The peer address reaches handlers only for the intake form's in-memory rate limits
         // and the sign-in slowdown, as a keyed hash.
         let service = hyper::service::service_fn(move |mut request: axum::http::Request<hyper::body::Incoming>| {
             request.extensions_mut().insert(ConnectInfo(peer));
-            let mut app = app.clone();
-            async move { tower::Service::call(&mut app, request).await }
+            let replayed = app.replay(&request);
+            let here = replayed.is_some() || lanes::stays_on_lane(&request);
+            let (mut app, pool) = (app.clone(), pool.clone());
+            async move {
+                match replayed {
+                    Some(answer) => Ok(answer),
+                    None if here => app.answer(request).await,
+                    None => Ok(pool.answer(app.answer(request)).await.transpose()?.unwrap_or_else(|| {
+                        axum::response::IntoResponse::into_response(StatusCode::SERVICE_UNAVAILABLE)
+                    })),
+                }
+            }
         });
-        let connection = graceful.watch(http.serve_connection(hyper_util::rt::TokioIo::new(stream), service));
-        tokio::spawn(async move {
+        let (http, watcher) = (http.clone(), graceful.watcher());
+        let served = lanes.serve(stream, move |stream| async move {
             // A failed connection is a client gone, a timeout or a malformed request: hyper has
             // answered what could be answered; there is nothing to log about a visitor.
-            let _ = connection.await;
+            let _ = watcher.watch(http.serve_connection(hyper_util::rt::TokioIo::new(stream), service)).await;
             drop(slot);
         });
+        if let Err(err) = served {
+            tracing::warn!(error = %err, "handing a connection to its lane");
+        }
     }
     drop(listener);
     if tokio::time::timeout(SHUTDOWN_GRACE, graceful.shutdown()).await.is_err() {
         tracing::warn!("requests still in flight at shutdown were cut off");
     }
+    lanes.stop();
     purger.abort();
     let _ = stop_worker.send(());
     worker.await.context("media worker")?;

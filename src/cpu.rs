@@ -39,7 +39,7 @@ where
     std::thread::Builder::new()
         .name("zbor-heavy".to_owned())
         .spawn(move || {
-            lower_priority();
+            lower_priority(NICE);
             let _ = done.send(catch_unwind(AssertUnwindSafe(work)));
         })
         .map_err(|e| Failed(format!("starting a worker thread: {e}")))?;
@@ -50,15 +50,15 @@ where
     }
 }
 
-/// Lowers the calling thread's priority to [`NICE`] (never raises it: an operator who runs zbor
+/// Lowers the calling thread's priority to `nice` (never raises it: an operator who runs zbor
 /// at a lower priority still has it). Where the system refuses, the work runs at the usual
 /// priority: slower answers under load, nothing worse.
-fn lower_priority() {
+pub fn lower_priority(nice: i32) {
     // With no pid, setpriority(2) applies to the calling thread on Linux.
     if let Ok(current) = rustix::process::getpriority_process(None)
-        && current < NICE
+        && current < nice
     {
-        let _ = rustix::process::setpriority_process(None, NICE);
+        let _ = rustix::process::setpriority_process(None, nice);
     }
 }
 

@@ -5,6 +5,7 @@
 pub mod files;
 pub mod forms;
 pub mod http;
+pub mod lanes;
 pub mod peer;
 pub mod staff;
 
