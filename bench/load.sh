@@ -50,7 +50,9 @@ PORT=${BENCH_PORT:-18180}
 HOST=127.0.0.1
 URL="http://$HOST:$PORT"
 OUT=bench/out/load
-BIN=target/release/zbor
+# BENCH_BIN: the zbor binary to measure (default the release build of this tree), for a "before"
+# run of an older build; the results name it.
+BIN=${BENCH_BIN:-target/release/zbor}
 LOAD=target/release/examples/load
 export BENCH_STAFF_PASSWORD="a staff password for the bench"
 
@@ -142,7 +144,7 @@ REST_P99=$(val rest_p99_ms "$S"); STORM_P99=$(val storm_p99_ms "$S")
 RATIO=$(awk -v a="$STORM_P99" -v b="$REST_P99" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "?" }')
 cat >"$OUT/results.md" <<MD
 - Machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo) RAM, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'); load average before the storm: $BEFORE_LOAD.
-- Date: $(date -u '+%Y-%m-%d %H:%M UTC'); zbor $(git rev-parse --short HEAD).
+- Date: $(date -u '+%Y-%m-%d %H:%M UTC'); zbor $(git rev-parse --short HEAD)${BENCH_BIN:+ (binary: $BENCH_BIN)}.
 - Command: \`BENCH_DONORS=$DONORS BENCH_STAFF=$STAFF BENCH_OBJECTS=$OBJECTS BENCH_REST=$REST BENCH_STORM=$STORM BENCH_KILL_AFTER=$KILL_AFTER BENCH_GENERATOR_NICE=${BENCH_GENERATOR_NICE:-0} bench/load.sh\`
 
 | measure | figure | target |

@@ -30,7 +30,8 @@ pub const POOL_NICE: i32 = 5;
 pub struct Lanes {
     lanes: Vec<Lane>,
     next: AtomicUsize,
-    pool: tokio::runtime::Runtime,
+    /// Always `Some` until dropped.
+    pool: Option<tokio::runtime::Runtime>,
 }
 
 struct Lane {
@@ -51,7 +52,7 @@ impl Lanes {
             .build()
             .context("starting the request pool")?;
         let lanes = (0..cores).map(Lane::start).collect::<anyhow::Result<_>>()?;
-        Ok(Self { lanes, next: AtomicUsize::new(0), pool })
+        Ok(Self { lanes, next: AtomicUsize::new(0), pool: Some(pool) })
     }
 
     /// Serves `connection` on the next lane, in turn. `stream` is moved to that lane's event
@@ -73,17 +74,28 @@ impl Lanes {
 
     /// A handle to the pool, for [`Pool::answer`].
     pub fn pool(&self) -> Pool {
-        Pool(self.pool.handle().clone())
+        Pool(self.pool.as_ref().expect("the pool lives as long as the lanes").handle().clone())
     }
 
-    /// Stops the lanes (their connections have ended or are cut off) and the pool. Tasks still
-    /// running in the pool are dropped, as the runtime's would be at the end of the process.
-    pub fn stop(self) {
-        for lane in self.lanes {
+    /// Stops the lanes (their connections have ended or are cut off) and waits for their
+    /// threads, then stops the pool. Tasks still running in the pool are dropped, as the
+    /// runtime's would be at the end of the process.
+    pub fn stop(mut self) {
+        for lane in std::mem::take(&mut self.lanes) {
             let _ = lane.stop.send(());
             let _ = lane.thread.join();
         }
-        self.pool.shutdown_background();
+    }
+}
+
+/// Dropped without [`Lanes::stop`] (the server's future cancelled), the lanes end on their own
+/// threads (their stop signals are dropped) and the pool is let go without waiting, which is
+/// what may be done from inside an async context.
+impl Drop for Lanes {
+    fn drop(&mut self) {
+        if let Some(pool) = self.pool.take() {
+            pool.shutdown_background();
+        }
     }
 }
 
@@ -210,6 +222,15 @@ mod tests {
             std::thread::sleep(std::time::Duration::from_millis(5));
         }
         lanes.stop();
+    }
+
+    #[tokio::test]
+    async fn lanes_dropped_inside_a_runtime_end_without_a_panic() {
+        // As when the server's future is cancelled: a runtime dropped in async code panics.
+        let lanes = Lanes::start().unwrap();
+        let served = lanes.pool().answer(async { 7 }).await;
+        drop(lanes);
+        assert_eq!(served, Some(7));
     }
 
     fn lane_priority() -> i32 {
