@@ -302,7 +302,8 @@ pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(60);
 /// The loop is hyper's own HTTP/1 connection driven from here rather than `axum::serve`, for
 /// the limits a hostile client meets: a header-read and idle timeout (hyper needs a timer for
 /// them), a bounded read buffer, a cap on connections with a "busy" page beyond it. Request
-/// bodies have their deadlines in [`web::body_deadline`].
+/// bodies have their deadlines in [`web::body_deadline`]. Connections are accepted here and
+/// served on [`lanes`]: public pages on the connection's lane, everything else in the pool.
 pub async fn serve(
     listener: TcpListener,
     state: AppState,
