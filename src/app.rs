@@ -149,10 +149,22 @@ impl AppState {
 
     /// Runs a staff action as `actor` (see [`command::execute`]), then reloads the public
     /// snapshot if the action says the public collection changed.
+    ///
+    /// The reload happens even if the request is dropped (its connection gone) at any point:
+    /// a withdrawal or a redaction committed must not stay public for want of the reload that
+    /// was to follow it. Dropped before the action's answer came back, whether it committed
+    /// is unknown here, so the snapshot is reloaded anyway (reloads are coalesced).
     pub async fn run<C: Command>(&self, actor: Actor, action: C) -> CommandResult<C::Output> {
-        let done = command::execute(&self.db.writer, actor, action).await?;
+        let mut reload_if_dropped = ReloadIfDropped(Some(self.clone()));
+        let done = command::execute(&self.db.writer, actor, action).await;
+        reload_if_dropped.0 = None;
+        let done = done?;
         if done.public_changed {
-            self.public.refresh(&self.db.main).await?;
+            // On a task of its own, so that it finishes even if this request does not.
+            let state = self.clone();
+            tokio::spawn(async move { state.public.refresh(&state.db.main).await })
+                .await
+                .map_err(|e| anyhow::anyhow!("reloading the public collection: {e}"))??;
         }
         Ok(done.output)
     }
@@ -167,6 +179,21 @@ impl AppState {
         match command {
             Ok(command) => self.run(actor, command).await,
             Err(key) => Err(command::CommandError::Refused(key)),
+        }
+    }
+}
+
+/// Reloads the public snapshot when dropped while still holding the state: see [`AppState::run`].
+struct ReloadIfDropped(Option<AppState>);
+
+impl Drop for ReloadIfDropped {
+    fn drop(&mut self) {
+        if let (Some(state), Ok(runtime)) = (self.0.take(), tokio::runtime::Handle::try_current()) {
+            runtime.spawn(async move {
+                if let Err(err) = state.public.refresh(&state.db.main).await {
+                    tracing::error!(error = format!("{err:#}"), "reloading the public collection");
+                }
+            });
         }
     }
 }
@@ -309,8 +336,11 @@ pub async fn serve(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
+    let mut lanes = Lanes::start()?;
+    let pool = lanes.pool();
     let app = Site::new(state.clone());
     let busy = Arc::new(busy_answer(&state));
+    let failed = Arc::new(Failed::new(&state));
     let (stop_worker, worker_stopped) = tokio::sync::oneshot::channel::<()>();
     let worker = tokio::spawn(media::jobs::work(
         state.db.main.clone(),
@@ -330,8 +360,6 @@ pub async fn serve(
     let slots = Arc::new(Semaphore::new(state.config.max_connections));
     let turning_away = Arc::new(Semaphore::new(MAX_TURNED_AWAY));
     let mut shutdown = std::pin::pin!(shutdown);
-    let lanes = Lanes::start()?;
-    let pool = lanes.pool();
     loop {
         let (stream, peer) = tokio::select! {
             accepted = listener.accept() => match accepted {
@@ -352,22 +380,21 @@ pub async fn serve(
             continue;
         };
         let _ = stream.set_nodelay(true);
-        let app = app.clone();
-        let pool = pool.clone();
+        let (app, pool, failed) = (app.clone(), pool.clone(), Arc::clone(&failed));
         // The peer address reaches handlers only for the intake form's in-memory rate limits
         // and the sign-in slowdown, as a keyed hash.
         let service = hyper::service::service_fn(move |mut request: axum::http::Request<hyper::body::Incoming>| {
             request.extensions_mut().insert(ConnectInfo(peer));
             let replayed = app.replay(&request);
             let here = replayed.is_some() || lanes::stays_on_lane(&request);
-            let (mut app, pool) = (app.clone(), pool.clone());
+            let (mut app, pool, failed) = (app.clone(), pool.clone(), Arc::clone(&failed));
             async move {
                 match replayed {
                     Some(answer) => Ok(answer),
                     None if here => app.answer(request).await,
-                    None => Ok(pool.answer(app.answer(request)).await.transpose()?.unwrap_or_else(|| {
-                        axum::response::IntoResponse::into_response(StatusCode::SERVICE_UNAVAILABLE)
-                    })),
+                    // No answer from the pool: a panic outside the handlers' own guard, or
+                    // the pool stopping. The ordinary error page, as the layers would give it.
+                    None => Ok(pool.answer(app.answer(request)).await.transpose()?.unwrap_or_else(|| failed.answer())),
                 }
             }
         });
@@ -392,6 +419,7 @@ pub async fn serve(
     worker.await.context("media worker")?;
     state.db.close().await;
     state.vault.close().await;
+    drop(lanes);
     Ok(())
 }
 
@@ -427,6 +455,30 @@ fn busy_answer(state: &AppState) -> Vec<u8> {
         web::REFERRER_POLICY
     );
     [head.into_bytes(), html.into_bytes()].concat()
+}
+
+/// The "something went wrong" page, for a request whose answer never came back from the pool.
+struct Failed(axum::body::Bytes);
+
+impl Failed {
+    fn new(state: &AppState) -> Self {
+        let choice = web::LangChoice { lang: crate::i18n::Lang::DEFAULT, explicit: false };
+        let page = crate::error::ErrorPage { status: StatusCode::INTERNAL_SERVER_ERROR, message: "error-internal" };
+        Self(web::error_html(state, choice, page).unwrap_or_else(|_| "something went wrong".to_owned()).into())
+    }
+
+    fn answer(&self) -> axum::response::Response {
+        use axum::http::{HeaderValue, header};
+        let mut response = axum::response::Response::new(axum::body::Body::from(self.0.clone()));
+        *response.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;
+        let headers = response.headers_mut();
+        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(web::CONTENT_SECURITY_POLICY));
+        headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+        headers.insert(header::REFERRER_POLICY, HeaderValue::from_static(web::REFERRER_POLICY));
+        response
+    }
 }
 
 /// Answers a connection over the cap with `busy` and closes it, within a few seconds.

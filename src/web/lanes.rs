@@ -41,7 +41,7 @@ struct Lane {
 }
 
 impl Lanes {
-    /// Starts a lane per core and the pool.
+    /// Starts the pool and a lane per core.
     pub fn start() -> anyhow::Result<Self> {
         let cores = std::thread::available_parallelism().map_or(2, usize::from);
         let pool = tokio::runtime::Builder::new_multi_thread()
@@ -51,8 +51,12 @@ impl Lanes {
             .enable_all()
             .build()
             .context("starting the request pool")?;
-        let lanes = (0..cores).map(Lane::start).collect::<anyhow::Result<_>>()?;
-        Ok(Self { lanes, next: AtomicUsize::new(0), pool: Some(pool) })
+        // Made whole before the lanes start: if one cannot, the pool is let go by `Drop`.
+        let mut lanes = Self { lanes: Vec::with_capacity(cores), next: AtomicUsize::new(0), pool: Some(pool) };
+        for number in 0..cores {
+            lanes.lanes.push(Lane::start(number)?);
+        }
+        Ok(lanes)
     }
 
     /// Serves `connection` on the next lane, in turn. `stream` is moved to that lane's event
@@ -78,9 +82,10 @@ impl Lanes {
     }
 
     /// Stops the lanes (their connections have ended or are cut off) and waits for their
-    /// threads, then stops the pool. Tasks still running in the pool are dropped, as the
-    /// runtime's would be at the end of the process.
-    pub fn stop(mut self) {
+    /// threads. The pool stays until the lanes are dropped: drop them after the databases are
+    /// closed, so that work the pool's requests left running (an emptying of the WAL retried,
+    /// a sealed record's removal) sees them close rather than vanishing first.
+    pub fn stop(&mut self) {
         for lane in std::mem::take(&mut self.lanes) {
             let _ = lane.stop.send(());
             let _ = lane.thread.join();
@@ -88,9 +93,10 @@ impl Lanes {
     }
 }
 
-/// Dropped without [`Lanes::stop`] (the server's future cancelled), the lanes end on their own
-/// threads (their stop signals are dropped) and the pool is let go without waiting, which is
-/// what may be done from inside an async context.
+/// Dropped, the pool is let go without waiting (which is what may be done in async code), and
+/// lanes not stopped (the server's future cancelled) end on their own threads, their stop
+/// signals dropped. Tasks still running in the pool are dropped, as a runtime's are at the
+/// end of the process.
 impl Drop for Lanes {
     fn drop(&mut self) {
         if let Some(pool) = self.pool.take() {
@@ -100,20 +106,32 @@ impl Drop for Lanes {
 }
 
 impl Lane {
+    /// Starts a lane's thread and builds its runtime there, where it is also dropped: a runtime
+    /// dropped in async code (if starting failed halfway) would panic.
     fn start(number: usize) -> anyhow::Result<Self> {
-        let runtime =
-            tokio::runtime::Builder::new_current_thread().enable_all().build().context("starting a connection lane")?;
-        let handle = runtime.handle().clone();
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let (started, handle) = std::sync::mpsc::sync_channel(1);
         let thread = std::thread::Builder::new()
             .name(format!("zbor-lane-{number}"))
             .spawn(move || {
+                let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+                    Ok(runtime) => runtime,
+                    Err(err) => {
+                        let _ = started.send(Err(err));
+                        return;
+                    }
+                };
+                let _ = started.send(Ok(runtime.handle().clone()));
                 runtime.block_on(async {
                     let _ = stopped.await;
                 });
             })
             .context("starting a connection lane")?;
-        Ok(Self { handle, stop, thread })
+        match handle.recv() {
+            Ok(Ok(handle)) => Ok(Self { handle, stop, thread }),
+            Ok(Err(err)) => Err(err).context("starting a connection lane"),
+            Err(_) => Err(anyhow::anyhow!("a connection lane ended as it started")),
+        }
     }
 }
 
@@ -130,11 +148,17 @@ impl Pool {
     }
 }
 
-/// Whether a request stays on its connection's lane: a public page, read. Forms, uploads and
-/// the panel go to the pool.
+/// Whether a request stays on its connection's lane: a catalogue page, read. A lane has no one
+/// to share its work with, so what can take long goes to the pool: forms, uploads, the panel,
+/// and the open data that is long to make (sitemaps, feeds, OAI-PMH, IIIF and Linked Art).
 pub fn stays_on_lane<B>(request: &Request<B>) -> bool {
     let method = request.method();
-    (method == Method::GET || method == Method::HEAD) && !request.uri().path().starts_with("/admin")
+    let path = request.uri().path();
+    (method == Method::GET || method == Method::HEAD)
+        && !path.starts_with("/admin")
+        && !path.starts_with("/sitemap")
+        && !path.starts_with("/feed")
+        && !crate::catalogue::iiif::is_open_data(path)
 }
 
 /// A task that is cancelled when its answer is no longer awaited.
@@ -179,6 +203,12 @@ mod tests {
             (Method::POST, "/admin/sign-in"),
             (Method::PUT, "/"),
             (Method::OPTIONS, "/iiif/x/manifest.json"),
+            (Method::GET, "/iiif/MFB-2024-0001/manifest.json"),
+            (Method::GET, "/objects/MFB-2024-0001.jsonld"),
+            (Method::GET, "/oai?verb=ListRecords&metadataPrefix=oai_dc"),
+            (Method::GET, "/sitemap.xml"),
+            (Method::GET, "/sitemap/1.xml"),
+            (Method::GET, "/feed.atom?lang=en"),
         ] {
             assert!(!stays_on_lane(&request(method.clone(), uri)), "{method} {uri}");
         }
@@ -186,7 +216,7 @@ mod tests {
 
     #[test]
     fn the_pool_runs_below_the_lanes_and_a_dropped_request_cancels_its_task() {
-        let lanes = Lanes::start().unwrap();
+        let mut lanes = Lanes::start().unwrap();
         let pool = lanes.pool();
         let lane = lanes.lanes[0].handle.clone();
         let before = rustix::process::getpriority_process(None).unwrap();

@@ -192,3 +192,45 @@ async fn a_burst_of_edits_sign_in_failures_and_a_bundle_download_keeps_every_aud
     drop(conn);
     server.stop().await;
 }
+
+/// A withdrawal whose request is dropped once it has committed (the staff member's connection
+/// went away at that moment) still takes the object off the public catalogue: the reload that
+/// follows the change is not lost with the request.
+#[tokio::test]
+async fn a_withdrawal_dropped_after_its_commit_still_leaves_the_public_catalogue() {
+    use std::future::Future;
+    let app = TestApp::new().await;
+    let fixture = crate::helpers::seed(&app).await;
+    let id: i64 = sqlx::query_scalar("SELECT id FROM objects WHERE accession_number = ?")
+        .bind(&fixture.flag)
+        .fetch_one(&app.state.db.main)
+        .await
+        .unwrap();
+    let page = format!("/objects/{}?lang=en", fixture.flag);
+    assert_eq!(app.get(&page).await.status, axum::http::StatusCode::OK);
+
+    let curator = zbor::collection::command::Actor::staff("cora", Role::Curator);
+    let mut run = Box::pin(app.state.run(curator, zbor::collection::publication::Withdraw { id }));
+    let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+    // Polled by hand until the change is in the database, then never again: dropped there.
+    for step in 0.. {
+        assert!(step < 5000, "the withdrawal never committed");
+        assert!(run.as_mut().poll(&mut cx).is_pending(), "the action finished before it could be dropped");
+        tokio::time::sleep(std::time::Duration::from_millis(1)).await;
+        let state: String = sqlx::query_scalar("SELECT state FROM objects WHERE id = ?")
+            .bind(id)
+            .fetch_one(&app.state.db.main)
+            .await
+            .unwrap();
+        if state == "withdrawn" {
+            break;
+        }
+    }
+    drop(run);
+
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while app.get(&page).await.status != axum::http::StatusCode::NOT_FOUND {
+        assert!(std::time::Instant::now() < deadline, "the withdrawn object is still public");
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+}
