@@ -12,8 +12,8 @@
 //! wants. Photos, Argon2id and receipts go further down still ([`crate::cpu::NICE`]).
 //!
 //! Measured with `bench/catalogue.sh` (a lane per core against one shared runtime: 0.80× →
-//! 1.08× nginx on cached pages) and `bench/load.sh` (the readers' p99 in a storm); see the
-//! README's benchmarks.
+//! 0.96–1.09× nginx on cached pages) and `bench/load.sh` (the readers' p99 in a storm halved);
+//! see the README's benchmarks.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -142,7 +142,8 @@ pub struct Pool(tokio::runtime::Handle);
 impl Pool {
     /// Runs `answer` in the pool and waits for it; if the request is dropped first (its
     /// connection went away), the task is cancelled with it, as the request's own future
-    /// would be. `None` if the task ended without an answer (the pool is shutting down).
+    /// would be. `None` if the task ended without an answer (a panic outside the handlers' own
+    /// guard, or the pool shutting down).
     pub async fn answer<T: Send + 'static>(&self, answer: impl Future<Output = T> + Send + 'static) -> Option<T> {
         AbortOnDrop(self.0.spawn(answer)).await.ok()
     }
